@@ -1,0 +1,42 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "tanfang",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "tanfang", targets: ["tanfang"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Domain values and rules: no SQL, no terminal, `today` always injected.
+        .target(name: "TanfangCore"),
+        // The ledger: GRDB over the system SQLite.
+        .target(
+            name: "TanfangStore",
+            dependencies: ["TanfangCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // Screens as pure state machines rendering into a cell grid.
+        .target(name: "TanfangUI", dependencies: ["TanfangCore"]),
+        .systemLibrary(
+            name: "CNcursesw",
+            providers: [.apt(["libncursesw5-dev"])]
+        ),
+        // The ncursesw backend that draws a grid and reads keys.
+        .target(name: "TanfangTerminal", dependencies: ["CNcursesw", "TanfangUI"]),
+        .executableTarget(
+            name: "tanfang",
+            dependencies: [
+                "TanfangCore", "TanfangStore", "TanfangUI", "TanfangTerminal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "TanfangCoreTests", dependencies: ["TanfangCore"]),
+        .testTarget(name: "TanfangStoreTests", dependencies: ["TanfangStore", "TanfangCore"]),
+        .testTarget(name: "TanfangUITests", dependencies: ["TanfangUI", "TanfangCore"]),
+        .testTarget(name: "TanfangCLITests", dependencies: ["tanfang"]),
+    ]
+)

@@ -1,0 +1,67 @@
+import Foundation
+
+/// Who visits (探访关爱服务力量), DOMAIN.md §2.
+public enum VisitorRole: String, Codable, Sendable, CaseIterable {
+    case villageCadre, gridWorker, socialWorker, volunteer, familyDoctor, careWorker,
+         propertyStaff, partyMember, youngerElder, relativeNeighbour
+}
+
+/// A person who makes visits.
+public struct Visitor: Hashable, Sendable, Codable, Identifiable {
+    public var id: UUID
+    public var name: String
+    public var role: VisitorRole
+    public var phone: String?
+    /// The village (or township) the visitor works in.
+    public var placeID: UUID?
+
+    public init(id: UUID = UUID(), name: String, role: VisitorRole, phone: String? = nil, placeID: UUID? = nil) {
+        self.id = id
+        self.name = name
+        self.role = role
+        self.phone = phone
+        self.placeID = placeID
+    }
+}
+
+/// What a login may do (DOMAIN.md §7).
+public enum UserRole: String, Codable, Sendable, CaseIterable {
+    /// 村委会文书: enters and corrects records for their village.
+    case clerk
+    /// 网格员: sees the elders assigned to them.
+    case gridWorker
+    /// Township or county civil affairs: reads their area and the red flags.
+    case supervisor
+    case admin
+
+    /// Whether the role may see whole ID numbers and phones in the elder file.
+    public var seesUnmasked: Bool {
+        switch self {
+        case .clerk, .gridWorker, .admin: true
+        case .supervisor: false
+        }
+    }
+
+    public var canEdit: Bool { self != .supervisor }
+}
+
+/// A login: a role and an area (a village, a township or a county).
+public struct User: Hashable, Sendable, Codable, Identifiable {
+    public var id: UUID
+    public var name: String
+    public var role: UserRole
+    public var areaID: UUID
+    /// For a grid worker: the visitor record whose assigned elders they see.
+    public var visitorID: UUID?
+    /// Salted hash of the PIN; never the PIN itself.
+    public var pinHash: String
+
+    public init(id: UUID = UUID(), name: String, role: UserRole, areaID: UUID, visitorID: UUID? = nil, pinHash: String) {
+        self.id = id
+        self.name = name
+        self.role = role
+        self.areaID = areaID
+        self.visitorID = visitorID
+        self.pinHash = pinHash
+    }
+}

@@ -1,0 +1,2 @@
+import TanfangCore
+print("tanfang")

@@ -1,0 +1,44 @@
+import Testing
+@testable import TanfangCore
+
+@Suite struct LocalDateTests {
+    @Test func leapYears() {
+        #expect(LocalDate(year: 2024, month: 2, day: 29) != nil)
+        #expect(LocalDate(year: 2023, month: 2, day: 29) == nil)
+        #expect(LocalDate(year: 1900, month: 2, day: 29) == nil)
+        #expect(LocalDate(year: 2000, month: 2, day: 29) != nil)
+    }
+
+    @Test func dayNumberRoundTrips() {
+        #expect(LocalDate(year: 1970, month: 1, day: 1)!.dayNumber == 0)
+        for n in stride(from: -40_000, to: 40_000, by: 37) {
+            #expect(LocalDate(dayNumber: n).dayNumber == n)
+        }
+        #expect(LocalDate(year: 2024, month: 2, day: 28)!.adding(days: 1) == LocalDate(year: 2024, month: 2, day: 29))
+        #expect(LocalDate(year: 2023, month: 12, day: 31)!.adding(days: 1) == LocalDate(year: 2024, month: 1, day: 1))
+    }
+
+    @Test func monthArithmetic() {
+        let jan = YearMonth(year: 2026, month: 1)!
+        #expect(jan.adding(months: -1) == YearMonth(year: 2025, month: 12))
+        #expect(jan.adding(months: 13) == YearMonth(year: 2027, month: 2))
+        #expect(YearMonth(year: 2024, month: 2)!.lastDay == LocalDate(year: 2024, month: 2, day: 29))
+        #expect(YearMonth(year: 2026, month: 2)!.lastDay.day == 28)
+    }
+
+    @Test func ageAndWeekday() {
+        let born = LocalDate(year: 1946, month: 11, day: 24)!
+        #expect(born.age(on: LocalDate(year: 2026, month: 11, day: 23)!) == 79)
+        #expect(born.age(on: LocalDate(year: 2026, month: 11, day: 24)!) == 80)
+        #expect(LocalDate(year: 2026, month: 11, day: 23)!.weekday == 1)  // a Monday
+    }
+
+    @Test func parsing() {
+        #expect(LocalDate("2026-11-23") == LocalDate(year: 2026, month: 11, day: 23))
+        #expect(LocalDate("20261123") == LocalDate(year: 2026, month: 11, day: 23))
+        #expect(LocalDate("1950/3/6") == LocalDate(year: 1950, month: 3, day: 6))
+        #expect(LocalDate("2026-02-30") == nil)
+        #expect(LocalDateTime("2026-11-23 23:30")?.date == LocalDate(year: 2026, month: 11, day: 23))
+        #expect(LocalDateTime("2026-11-23 24:00") == nil)
+    }
+}
