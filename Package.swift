@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // Domain values and rules: no SQL, no terminal, `today` always injected.
@@ -17,7 +18,11 @@ let package = Package(
         // The ledger: GRDB over the system SQLite.
         .target(
             name: "TanfangStore",
-            dependencies: ["TanfangCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "TanfangCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         // Screens as pure state machines rendering into a cell grid.
         .target(name: "TanfangUI", dependencies: ["TanfangCore"]),
