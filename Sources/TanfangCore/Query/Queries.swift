@@ -1,0 +1,145 @@
+import Foundation
+
+/// What a user may see (DOMAIN.md §7): a grid worker their assigned elders, a clerk their
+/// village, a supervisor their township or county. `villageIDs == nil` means every village.
+public struct AccessScope: Hashable, Sendable, Codable {
+    public var villageIDs: Set<UUID>?
+    /// When set, only elders whose responsible visitor is this one.
+    public var visitorID: UUID?
+
+    public init(villageIDs: Set<UUID>? = nil, visitorID: UUID? = nil) {
+        self.villageIDs = villageIDs
+        self.visitorID = visitorID
+    }
+
+    public static let everything = AccessScope()
+
+    public func allows(_ elder: Elder) -> Bool {
+        if let villageIDs, !villageIDs.contains(elder.villageID) { return false }
+        if let visitorID, elder.visitorID != visitorID { return false }
+        return true
+    }
+}
+
+public enum RosterSort: String, Hashable, Sendable, Codable, CaseIterable {
+    case name, village, age, risk, lastVisit, nextDue
+}
+
+/// A roster (台账) request: filters, search text, sort and page.
+public struct RosterQuery: Hashable, Sendable, Codable {
+    public var scope: AccessScope
+    public var villageID: UUID?
+    public var category: Category?
+    /// Filter by 高龄 (derived from birth date on `today`).
+    public var advancedAgeOnly: Bool
+    public var risk: RiskLevel?
+    public var due: DueState?
+    /// nil = every status.
+    public var status: ElderStatus?
+    /// Name, pinyin initials (`wxy`), full pinyin, or trailing digits of an ID number or phone.
+    public var search: String
+    public var sort: RosterSort
+    public var descending: Bool
+    public var limit: Int
+    public var offset: Int
+    public var today: LocalDate
+
+    public init(scope: AccessScope = .everything, villageID: UUID? = nil, category: Category? = nil,
+                advancedAgeOnly: Bool = false, risk: RiskLevel? = nil, due: DueState? = nil,
+                status: ElderStatus? = .active, search: String = "", sort: RosterSort = .nextDue,
+                descending: Bool = false, limit: Int = 200, offset: Int = 0, today: LocalDate) {
+        self.scope = scope
+        self.villageID = villageID
+        self.category = category
+        self.advancedAgeOnly = advancedAgeOnly
+        self.risk = risk
+        self.due = due
+        self.status = status
+        self.search = search
+        self.sort = sort
+        self.descending = descending
+        self.limit = limit
+        self.offset = offset
+        self.today = today
+    }
+}
+
+/// One roster line: the elder, what was derived at write time, and the village name.
+public struct RosterRow: Hashable, Sendable, Codable {
+    public var elder: Elder
+    public var summary: ElderSummary
+    public var villageName: String
+
+    public init(elder: Elder, summary: ElderSummary, villageName: String) {
+        self.elder = elder
+        self.summary = summary
+        self.villageName = villageName
+    }
+}
+
+/// A page of roster rows and the number of rows matching the filters.
+public struct RosterPage: Hashable, Sendable, Codable {
+    public var rows: [RosterRow]
+    public var total: Int
+
+    public init(rows: [RosterRow], total: Int) {
+        self.rows = rows
+        self.total = total
+    }
+}
+
+/// Everything the elder file (档案) shows.
+public struct ElderFile: Hashable, Sendable, Codable {
+    public var elder: Elder
+    public var summary: ElderSummary
+    public var village: Place
+    public var visitor: Visitor?
+    /// Newest first.
+    public var visits: [Visit]
+    public var followUps: [FollowUp]
+    /// Names of every visitor mentioned in `visits` and `followUps`.
+    public var visitorNames: [UUID: String]
+
+    public init(elder: Elder, summary: ElderSummary, village: Place, visitor: Visitor?, visits: [Visit],
+                followUps: [FollowUp], visitorNames: [UUID: String]) {
+        self.elder = elder
+        self.summary = summary
+        self.village = village
+        self.visitor = visitor
+        self.visits = visits
+        self.followUps = followUps
+        self.visitorNames = visitorNames
+    }
+}
+
+/// A follow-up queue (待办) request.
+public struct FollowUpQuery: Hashable, Sendable, Codable {
+    public var scope: AccessScope
+    public var ownerID: UUID?
+    public var type: FollowUpType?
+    public var villageID: UUID?
+    public var includeClosed: Bool
+
+    public init(scope: AccessScope = .everything, ownerID: UUID? = nil, type: FollowUpType? = nil,
+                villageID: UUID? = nil, includeClosed: Bool = false) {
+        self.scope = scope
+        self.ownerID = ownerID
+        self.type = type
+        self.villageID = villageID
+        self.includeClosed = includeClosed
+    }
+}
+
+public struct FollowUpRow: Hashable, Sendable, Codable {
+    public var followUp: FollowUp
+    public var elderName: String
+    public var villageName: String
+    public var ownerName: String?
+
+    public init(followUp: FollowUp, elderName: String, villageName: String, ownerName: String?) {
+        self.followUp = followUp
+        self.elderName = elderName
+        self.villageName = villageName
+        self.ownerName = ownerName
+    }
+}
