@@ -106,7 +106,10 @@ enum XLSXReader {
             parser.shouldProcessNamespaces = false
             let delegate = Delegate(handler)
             parser.delegate = delegate
-            guard parser.parse() else { throw TanfangIOError.workbookPart(file: file, part: part) }
+            // corelibs' XMLParser can accept a truncated document, so the element depth is checked too.
+            guard parser.parse(), parser.parserError == nil, delegate.sawRoot, delegate.depth == 0 else {
+                throw TanfangIOError.workbookPart(file: file, part: part)
+            }
             return delegate.handler
         }
     }
@@ -122,6 +125,8 @@ enum XLSXReader {
 
     final class Delegate<H: PartHandler>: NSObject, XMLParserDelegate {
         var handler: H
+        var depth = 0
+        var sawRoot = false
         init(_ handler: H) { self.handler = handler }
 
         static func local(_ name: String) -> String {
@@ -130,11 +135,14 @@ enum XLSXReader {
 
         func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
                     qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
+            depth += 1
+            sawRoot = true
             handler.start(Self.local(elementName), attributeDict)
         }
 
         func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?,
                     qualifiedName qName: String?) {
+            depth -= 1
             handler.end(Self.local(elementName))
         }
 
