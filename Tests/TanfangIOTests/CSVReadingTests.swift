@@ -76,6 +76,15 @@ import Testing
         #expect(TableReader.unterminatedQuoteLine("a\"b,c\n\"x\"\"y\",z\n") == nil)
     }
 
+    @Test func excelUnicodeTextIsUTF16TabSeparated() throws {
+        // Given what Excel's "Unicode text" save writes: UTF-16 LE with a BOM, tabs, CRLF
+        let text = "姓名\t性别\r\n王秀英\t女\r\n"
+        let data = Data([0xFF, 0xFE] + text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
+        // Then it reads as a table
+        let table = try TableReader.read(data: data, file: "台账.txt")
+        #expect(table.rows == [["姓名", "性别"], ["王秀英", "女"]])
+    }
+
     @Test func unsupportedAndLegacyFilesAreRefusedByName() {
         #expect(throws: TanfangIOError.legacyXLS(file: "old.xls")) {
             try TableReader.read(data: Data([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1]), file: "old.xls")
