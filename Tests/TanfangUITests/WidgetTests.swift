@@ -96,3 +96,26 @@ struct CatalogTests {
         #expect(strings.format("status.error", "磁盘已满") == "出错：磁盘已满")
     }
 }
+
+@Suite("ScreenChrome")
+struct ScreenChromeTests {
+    @Test("Title bar on top, status and keys at the bottom, the body in between")
+    func layout() throws {
+        let strings = try catalog(.zhHans)
+        var grid = Grid(width: 40, height: 6)
+        let chrome = ScreenChrome(title: "老人名册", context: "王芳 · 红旗村",
+                                  status: StatusLine(left: strings["status.saved"], tone: .success))
+        let body = chrome.render(keymap: listKeymap, strings: strings, into: &grid)
+        #expect(body == Rect(x: 0, y: 1, width: 40, height: 3))
+        #expect(body == ScreenChrome.body(in: grid.bounds))
+        #expect(grid.lines() == [
+            "老人名册                   王芳 · 红旗村",
+            "",
+            "",
+            "",
+            "已保存",
+            "F1帮助 F3搜索 Esc返回 F10退出",
+        ])
+        #expect(grid[x: 39, y: 0].style == Style(bold: true, reverse: true))
+    }
+}

@@ -154,6 +154,14 @@ public struct CellRun: Hashable, Sendable {
     public var text: String
     /// Columns covered, counting a wide character twice.
     public var width: Int
+
+    public init(x: Int, y: Int, style: Style, text: String, width: Int) {
+        self.x = x
+        self.y = y
+        self.style = style
+        self.text = text
+        self.width = width
+    }
 }
 
 /// What to do when text is wider than the room given to it.
