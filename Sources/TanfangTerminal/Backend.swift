@@ -30,6 +30,14 @@ public enum TerminalError: Error, Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The arguments for ``catalogKey``'s `{0}`… placeholders.
+    public var catalogArguments: [String] {
+        switch self {
+        case .notATerminal: []
+        case .cannotStart(let term): [term]
+        }
+    }
+
     public var description: String {
         switch self {
         case .notATerminal: "standard input and output must be a terminal"
