@@ -536,7 +536,8 @@ struct DemoBuilder {
             drafts[j].phone = original.phone
             drafts[j].sources = original.has(.disabled) ? ["残联"] : ["卫健"]
         case .deceasedVisit:
-            drafts[i].history.append(StatusChange(date: today.adding(days: -30), status: .deceased, note: "因病去世"))
+            let death = max(today.adding(days: -30), periodStart.adding(days: 5))
+            drafts[i].history.append(StatusChange(date: death, status: .deceased, note: "因病去世"))
         case .none, .overdue, .hazardOverdue, .emergencyOpen, .copied, .duplicateCopy:
             break
         }

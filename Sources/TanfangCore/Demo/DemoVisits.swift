@@ -156,6 +156,8 @@ extension DemoBuilder {
         case .none, .copied, .missingID, .invalidID, .duplicateOriginal, .duplicateCopy:
             break
         }
+        // With a short history a planted visit may fall before the ledger starts.
+        slots.removeAll { $0.day < periodStart.dayNumber }
         slots.sort { $0.day < $1.day }
         // One visit a day; a planted slot wins over a random one.
         var unique: [DemoSlot] = []
