@@ -1,0 +1,21 @@
+import Foundation
+
+/// Masks ID numbers and phones wherever the whole value is not needed (DOMAIN.md §7).
+public enum Masking {
+    /// `110105********002X`: the address code and the last 4 stay; short values are fully masked.
+    public static func idNumber(_ value: String) -> String {
+        let chars = Array(value.trimmingCharacters(in: .whitespacesAndNewlines))
+        guard chars.count > 10 else { return String(repeating: "*", count: chars.count) }
+        return String(chars.prefix(6)) + "********" + String(chars.suffix(4))
+    }
+
+    /// `139****5678` for mobile-length numbers; shorter numbers keep only their last 2 characters.
+    public static func phone(_ value: String) -> String {
+        let chars = Array(value.trimmingCharacters(in: .whitespacesAndNewlines))
+        if chars.count >= 11 {
+            return String(chars.prefix(3)) + "****" + String(chars.suffix(4))
+        }
+        guard chars.count > 2 else { return String(repeating: "*", count: chars.count) }
+        return String(repeating: "*", count: chars.count - 2) + String(chars.suffix(2))
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+@testable import TanfangCore
+
+@Suite struct CatalogTests {
+    @Test func bothLanguagesHaveTheSameKeys() throws {
+        // Given every catalog file of both languages, merged
+        let zh = try Strings.load(.zhHans, resources: ResourceLocator.sourceCheckout)
+        let en = try Strings.load(.en, resources: ResourceLocator.sourceCheckout)
+        // Then a key in one language exists in the other
+        let zhKeys = Set(zh.table.keys)
+        let enKeys = Set(en.table.keys)
+        #expect(zhKeys.subtracting(enKeys).sorted() == [], "missing in en")
+        #expect(enKeys.subtracting(zhKeys).sorted() == [], "missing in zh-Hans")
+        #expect(!zhKeys.isEmpty)
+    }
+
+    @Test func placeholdersMatchAcrossLanguages() throws {
+        let zh = try Strings.load(.zhHans, resources: ResourceLocator.sourceCheckout)
+        let en = try Strings.load(.en, resources: ResourceLocator.sourceCheckout)
+        let regex = try NSRegularExpression(pattern: #"\{\d+\}"#)
+        func placeholders(_ s: String) -> Set<String> {
+            Set(regex.matches(in: s, range: NSRange(s.startIndex..., in: s)).map { (s as NSString).substring(with: $0.range) })
+        }
+        for (key, text) in zh.table {
+            guard let other = en.table[key] else { continue }
+            #expect(placeholders(text) == placeholders(other), "placeholders differ for \(key)")
+        }
+    }
+
+    @Test func ruleKeysExistInBothLanguages() throws {
+        // Every key these rules can produce is in the catalogs
+        var keys = [IDNumberError.empty, .length(3), .characters, .birthDate, .checkCharacter].map(\.messageKey)
+        keys += FollowUpType.allCases.map { "followup.type.\($0.rawValue)" }
+        keys += ["form.error.required", "form.error.notApplicable", "form.error.wrongKind",
+                 "form.error.unknownOption", "form.error.duplicateOption", "form.error.exclusiveOption",
+                 "form.error.tooLong", "form.error.belowMin", "form.error.aboveMax", "form.error.number",
+                 "form.error.notAChoice", "form.error.separatorNeeded", "form.error.yesNo", "form.error.date",
+                 "form.error.noVisitor", "form.error.futureDate", "form.error.unknownField"]
+        for language in Language.allCases {
+            let strings = try Strings.load(language, resources: ResourceLocator.sourceCheckout)
+            for key in keys { #expect(strings.table[key] != nil, "\(language.rawValue) lacks \(key)") }
+        }
+        let zh = try Strings.load(.zhHans, resources: ResourceLocator.sourceCheckout)
+        #expect(zh["followup.type.notifySupporters"] == "通知赡养人")
+    }
+}
