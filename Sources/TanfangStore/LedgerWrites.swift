@@ -305,37 +305,52 @@ extension Ledger {
 
     /// Recomputes every elder's summary for `today`. Age and due states change daily, so the
     /// app calls this when `summariesComputedOn()` is before today.
+    ///
+    /// Visits cannot have changed since each summary was written (every visit write recomputes
+    /// its elder's summary), so this reads only what a new day can change: each elder's latest
+    /// visit and latest home visit, and open follow-ups. `visitCount` and `identicalStreak`,
+    /// which depend on the whole history, are kept from the stored summary.
     public func refreshSummaries(today: LocalDate) throws {
         try write { db in
             let periods = try activePeriods(db, today: today)
-            var batch: [ElderRecord] = []
-            func flush() throws {
-                let ids = batch.map(\.id)
+            let records = try ElderRecord.fetchAll(db)
+            for start in stride(from: 0, to: records.count, by: 500) {
+                let chunk = records[start..<min(start + 500, records.count)]
+                let ids = chunk.map(\.id)
+                let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
+                let latest = try VisitRecord.fetchAll(db, sql: """
+                    SELECT v.* FROM visit v WHERE v.elderId IN (\(marks))
+                      AND v.at = (SELECT max(at) FROM visit WHERE elderId = v.elderId)
+                    UNION
+                    SELECT v.* FROM visit v WHERE v.elderId IN (\(marks)) AND v.method = 'home'
+                      AND v.at = (SELECT max(at) FROM visit WHERE elderId = v.elderId AND method = 'home')
+                    """, arguments: StatementArguments(ids + ids))
                 var visits: [String: [Visit]] = [:]
-                for v in try VisitRecord.filter(ids.contains(Column("elderId"))).order(Column("at")).fetchAll(db) {
-                    visits[v.elderId, default: []].append(try v.visit())
+                for v in latest { visits[v.elderId, default: []].append(try v.visit()) }
+                var open: [String: [FollowUp]] = [:]
+                for f in try FollowUpRecord.filter(ids.contains(Column("elderId")))
+                    .filter(sql: "status IN ('open', 'inProgress')").fetchAll(db) {
+                    open[f.elderId, default: []].append(try f.followUp())
                 }
-                var followUps: [String: [FollowUp]] = [:]
-                for f in try FollowUpRecord.filter(ids.contains(Column("elderId"))).fetchAll(db) {
-                    followUps[f.elderId, default: []].append(try f.followUp())
-                }
-                for var r in batch {
+                for var r in chunk {
                     let elder = try r.elder()
-                    let summary = rules.derivation.summarize(
-                        elder: elder, visits: visits[r.id] ?? [], followUps: followUps[r.id] ?? [],
+                    let stored = try r.summary()
+                    var summary = rules.derivation.summarize(
+                        elder: elder, visits: Ledger.chronological(visits[r.id] ?? []), followUps: open[r.id] ?? [],
                         periods: periods.filter { $0.covers(elder) }, today: today)
+                    summary.visitCount = stored.visitCount
+                    summary.identicalStreak = stored.identicalStreak
                     r.apply(summary)
-                    try r.update(db)
+                    try r.update(db, columns: ElderRecord.summaryColumns)
                 }
-                batch.removeAll(keepingCapacity: true)
             }
-            // Batches bound memory: one elder's history at a time would be slow, all at once too big.
-            for r in try ElderRecord.order(Column("id")).fetchAll(db) {
-                batch.append(r)
-                if batch.count == 500 { try flush() }
-            }
-            try flush()
         }
+    }
+
+    /// Visits oldest first; visits at the same minute in id order, so that every path that
+    /// computes a summary picks the same "latest" visit.
+    static func chronological(_ visits: [Visit]) -> [Visit] {
+        visits.sorted { ($0.at, $0.id.uuidString) < ($1.at, $1.id.uuidString) }
     }
 
     /// The oldest `computedOn` among elders, or nil for an empty ledger.
@@ -362,15 +377,15 @@ extension Ledger {
     /// writes it to the row.
     func refreshSummary(_ db: Database, record: inout ElderRecord, elder: Elder, today: LocalDate,
                         periods: [SpecialPeriod]? = nil) throws {
-        let visits = try VisitRecord.filter(Column("elderId") == record.id).order(Column("at"))
-            .fetchAll(db).map { try $0.visit() }
+        let visits = Ledger.chronological(try VisitRecord.filter(Column("elderId") == record.id)
+            .fetchAll(db).map { try $0.visit() })
         let followUps = try FollowUpRecord.filter(Column("elderId") == record.id)
             .fetchAll(db).map { try $0.followUp() }
         let covering = try (periods ?? activePeriods(db, today: today)).filter { $0.covers(elder) }
         let summary = rules.derivation.summarize(elder: elder, visits: visits, followUps: followUps,
                                                  periods: covering, today: today)
         record.apply(summary)
-        try record.update(db)
+        try record.update(db, columns: ElderRecord.summaryColumns)
     }
 }
 

@@ -3,7 +3,7 @@ import GRDB
 import TanfangCore
 
 /// A row of `elder`: the elder, their derived `ElderSummary`, and search columns.
-struct ElderRecord: Codable, Hashable, Stamped {
+struct ElderRecord: Hashable, Stamped {
     var id: String
     var name: String
     var gender: String?
@@ -60,7 +60,7 @@ struct ElderRecord: Codable, Hashable, Stamped {
         name = e.name
         gender = e.gender?.rawValue
         idNumber = e.idNumber
-        birthDate = e.birthDate?.description
+        birthDate = StoreCoding.text(e.birthDate)
         ethnicity = e.ethnicity
         phone = e.phone
         address = e.address
@@ -78,7 +78,7 @@ struct ElderRecord: Codable, Hashable, Stamped {
         riskOverrideReason = e.riskOverride?.reason
         statusHistory = StoreCoding.json(e.statusHistory)
         status = e.status.rawValue
-        sources = StoreCoding.json(e.sources.sorted())
+        sources = StoreCoding.json(strings: e.sources.sorted())
         lastVisitAt = ""
         visitCount = 0
         riskLevel = ""
@@ -98,25 +98,32 @@ struct ElderRecord: Codable, Hashable, Stamped {
         apply(s)
     }
 
+    /// The columns `apply(_:)` sets, for updates that write only the summary.
+    static let summaryColumns = [
+        "lastVisitAt", "lastVisitMethod", "lastHomeVisit", "visitCount", "nextDue", "homeVisitDue", "dueDate",
+        "riskLevel", "riskScore", "riskReasons", "riskOverridden", "openFollowUps", "openHazards",
+        "earliestFollowUpDue", "identicalStreak", "lastVisitAllClear", "computedOn",
+    ]
+
     /// Replaces the summary columns.
     mutating func apply(_ s: ElderSummary) {
-        lastVisitAt = s.lastVisit?.description
+        lastVisitAt = StoreCoding.text(s.lastVisit)
         lastVisitMethod = s.lastVisitMethod?.rawValue
-        lastHomeVisit = s.lastHomeVisit?.description
+        lastHomeVisit = StoreCoding.text(s.lastHomeVisit)
         visitCount = s.visitCount
-        nextDue = s.nextDue?.description
-        homeVisitDue = s.homeVisitDue?.description
-        dueDate = [s.nextDue, s.homeVisitDue].compactMap { $0 }.min()?.description
+        nextDue = StoreCoding.text(s.nextDue)
+        homeVisitDue = StoreCoding.text(s.homeVisitDue)
+        dueDate = [s.nextDue, s.homeVisitDue].compactMap { $0 }.min().map { StoreCoding.text($0) }
         riskLevel = s.risk.level.rawValue
         riskScore = s.risk.score
-        riskReasons = StoreCoding.json(s.risk.reasons)
+        riskReasons = StoreCoding.json(strings: s.risk.reasons)
         riskOverridden = s.risk.overridden
         openFollowUps = s.openFollowUps
         openHazards = s.openHazards
-        earliestFollowUpDue = s.earliestFollowUpDue?.description
+        earliestFollowUpDue = StoreCoding.text(s.earliestFollowUpDue)
         identicalStreak = s.identicalStreak
         lastVisitAllClear = s.lastVisitAllClear
-        computedOn = s.computedOn.description
+        computedOn = StoreCoding.text(s.computedOn)
     }
 
     func elder() throws -> Elder {
@@ -145,7 +152,7 @@ struct ElderRecord: Codable, Hashable, Stamped {
             visitorID: try StoreCoding.uuid(visitorId, column: "elder.visitorId"),
             wishes: wishes, remote: remote, riskOverride: override,
             statusHistory: try StoreCoding.decode([StatusChange].self, statusHistory, column: "elder.statusHistory"),
-            sources: Set(try StoreCoding.decode([String].self, sources, column: "elder.sources")))
+            sources: Set(try StoreCoding.strings(fromJSON: sources, column: "elder.sources")))
     }
 
     func summary() throws -> ElderSummary {
@@ -160,7 +167,7 @@ struct ElderRecord: Codable, Hashable, Stamped {
             risk: RiskAssessment(
                 level: try StoreCoding.enumValue(RiskLevel.self, riskLevel, column: "elder.riskLevel"),
                 score: riskScore,
-                reasons: try StoreCoding.decode([String].self, riskReasons, column: "elder.riskReasons"),
+                reasons: try StoreCoding.strings(fromJSON: riskReasons, column: "elder.riskReasons"),
                 overridden: riskOverridden),
             openFollowUps: openFollowUps, openHazards: openHazards,
             earliestFollowUpDue: try StoreCoding.dateTime(earliestFollowUpDue, column: "elder.earliestFollowUpDue"),
@@ -173,4 +180,108 @@ struct ElderRecord: Codable, Hashable, Stamped {
 
 extension ElderRecord: FetchableRecord, PersistableRecord {
     static let databaseTableName = "elder"
+
+    // Written out rather than derived from Codable: this table is read and written per row in
+    // bulk (imports, daily refresh), where Codable's reflection dominated the cost.
+    init(row: Row) throws {
+        id = try row.decode(forColumn: "id")
+        name = try row.decode(forColumn: "name")
+        gender = try row.decode(forColumn: "gender")
+        idNumber = try row.decode(forColumn: "idNumber")
+        birthDate = try row.decode(forColumn: "birthDate")
+        ethnicity = try row.decode(forColumn: "ethnicity")
+        phone = try row.decode(forColumn: "phone")
+        address = try row.decode(forColumn: "address")
+        villageId = try row.decode(forColumn: "villageId")
+        gridId = try row.decode(forColumn: "gridId")
+        categoryMask = try row.decode(forColumn: "categoryMask")
+        disabilityDegree = try row.decode(forColumn: "disabilityDegree")
+        livingArrangement = try row.decode(forColumn: "livingArrangement")
+        supporters = try row.decode(forColumn: "supporters")
+        emergencyContacts = try row.decode(forColumn: "emergencyContacts")
+        visitorId = try row.decode(forColumn: "visitorId")
+        wishes = try row.decode(forColumn: "wishes")
+        remote = try row.decode(forColumn: "remote")
+        riskOverrideLevel = try row.decode(forColumn: "riskOverrideLevel")
+        riskOverrideReason = try row.decode(forColumn: "riskOverrideReason")
+        statusHistory = try row.decode(forColumn: "statusHistory")
+        status = try row.decode(forColumn: "status")
+        sources = try row.decode(forColumn: "sources")
+        lastVisitAt = try row.decode(forColumn: "lastVisitAt")
+        lastVisitMethod = try row.decode(forColumn: "lastVisitMethod")
+        lastHomeVisit = try row.decode(forColumn: "lastHomeVisit")
+        visitCount = try row.decode(forColumn: "visitCount")
+        nextDue = try row.decode(forColumn: "nextDue")
+        homeVisitDue = try row.decode(forColumn: "homeVisitDue")
+        dueDate = try row.decode(forColumn: "dueDate")
+        riskLevel = try row.decode(forColumn: "riskLevel")
+        riskScore = try row.decode(forColumn: "riskScore")
+        riskReasons = try row.decode(forColumn: "riskReasons")
+        riskOverridden = try row.decode(forColumn: "riskOverridden")
+        openFollowUps = try row.decode(forColumn: "openFollowUps")
+        openHazards = try row.decode(forColumn: "openHazards")
+        earliestFollowUpDue = try row.decode(forColumn: "earliestFollowUpDue")
+        identicalStreak = try row.decode(forColumn: "identicalStreak")
+        lastVisitAllClear = try row.decode(forColumn: "lastVisitAllClear")
+        computedOn = try row.decode(forColumn: "computedOn")
+        pinyinInitials = try row.decode(forColumn: "pinyinInitials")
+        pinyinFull = try row.decode(forColumn: "pinyinFull")
+        idTail = try row.decode(forColumn: "idTail")
+        phoneDigits = try row.decode(forColumn: "phoneDigits")
+        createdAt = try row.decode(forColumn: "createdAt")
+        updatedAt = try row.decode(forColumn: "updatedAt")
+        createdBy = try row.decode(forColumn: "createdBy")
+        updatedBy = try row.decode(forColumn: "updatedBy")
+    }
+
+    func encode(to container: inout PersistenceContainer) {
+        container["id"] = id
+        container["name"] = name
+        container["gender"] = gender
+        container["idNumber"] = idNumber
+        container["birthDate"] = birthDate
+        container["ethnicity"] = ethnicity
+        container["phone"] = phone
+        container["address"] = address
+        container["villageId"] = villageId
+        container["gridId"] = gridId
+        container["categoryMask"] = categoryMask
+        container["disabilityDegree"] = disabilityDegree
+        container["livingArrangement"] = livingArrangement
+        container["supporters"] = supporters
+        container["emergencyContacts"] = emergencyContacts
+        container["visitorId"] = visitorId
+        container["wishes"] = wishes
+        container["remote"] = remote
+        container["riskOverrideLevel"] = riskOverrideLevel
+        container["riskOverrideReason"] = riskOverrideReason
+        container["statusHistory"] = statusHistory
+        container["status"] = status
+        container["sources"] = sources
+        container["lastVisitAt"] = lastVisitAt
+        container["lastVisitMethod"] = lastVisitMethod
+        container["lastHomeVisit"] = lastHomeVisit
+        container["visitCount"] = visitCount
+        container["nextDue"] = nextDue
+        container["homeVisitDue"] = homeVisitDue
+        container["dueDate"] = dueDate
+        container["riskLevel"] = riskLevel
+        container["riskScore"] = riskScore
+        container["riskReasons"] = riskReasons
+        container["riskOverridden"] = riskOverridden
+        container["openFollowUps"] = openFollowUps
+        container["openHazards"] = openHazards
+        container["earliestFollowUpDue"] = earliestFollowUpDue
+        container["identicalStreak"] = identicalStreak
+        container["lastVisitAllClear"] = lastVisitAllClear
+        container["computedOn"] = computedOn
+        container["pinyinInitials"] = pinyinInitials
+        container["pinyinFull"] = pinyinFull
+        container["idTail"] = idTail
+        container["phoneDigits"] = phoneDigits
+        container["createdAt"] = createdAt
+        container["updatedAt"] = updatedAt
+        container["createdBy"] = createdBy
+        container["updatedBy"] = updatedBy
+    }
 }

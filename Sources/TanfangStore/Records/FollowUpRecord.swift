@@ -3,7 +3,7 @@ import GRDB
 import TanfangCore
 
 /// A row of `followUp`.
-struct FollowUpRecord: Codable, Hashable, Stamped {
+struct FollowUpRecord: Hashable, Stamped {
     var id: String
     var elderId: String
     var visitId: String?
@@ -27,12 +27,12 @@ struct FollowUpRecord: Codable, Hashable, Stamped {
         visitId = f.visitID?.uuidString
         type = f.type.rawValue
         ownerId = f.ownerID?.uuidString
-        openedAt = f.openedAt.description
-        due = f.due.description
+        openedAt = StoreCoding.text(f.openedAt)
+        due = StoreCoding.text(f.due)
         status = f.status.rawValue
         detail = f.detail
         closingAction = f.closing?.action
-        closingAt = f.closing?.at.description
+        closingAt = StoreCoding.text(f.closing?.at)
         closingBy = f.closing?.by
     }
 
@@ -60,4 +60,44 @@ struct FollowUpRecord: Codable, Hashable, Stamped {
 
 extension FollowUpRecord: FetchableRecord, PersistableRecord {
     static let databaseTableName = "followUp"
+
+    // Written out rather than derived from Codable: this table is read and written per row in
+    // bulk (imports, daily refresh), where Codable's reflection dominated the cost.
+    init(row: Row) throws {
+        id = try row.decode(forColumn: "id")
+        elderId = try row.decode(forColumn: "elderId")
+        visitId = try row.decode(forColumn: "visitId")
+        type = try row.decode(forColumn: "type")
+        ownerId = try row.decode(forColumn: "ownerId")
+        openedAt = try row.decode(forColumn: "openedAt")
+        due = try row.decode(forColumn: "due")
+        status = try row.decode(forColumn: "status")
+        detail = try row.decode(forColumn: "detail")
+        closingAction = try row.decode(forColumn: "closingAction")
+        closingAt = try row.decode(forColumn: "closingAt")
+        closingBy = try row.decode(forColumn: "closingBy")
+        createdAt = try row.decode(forColumn: "createdAt")
+        updatedAt = try row.decode(forColumn: "updatedAt")
+        createdBy = try row.decode(forColumn: "createdBy")
+        updatedBy = try row.decode(forColumn: "updatedBy")
+    }
+
+    func encode(to container: inout PersistenceContainer) {
+        container["id"] = id
+        container["elderId"] = elderId
+        container["visitId"] = visitId
+        container["type"] = type
+        container["ownerId"] = ownerId
+        container["openedAt"] = openedAt
+        container["due"] = due
+        container["status"] = status
+        container["detail"] = detail
+        container["closingAction"] = closingAction
+        container["closingAt"] = closingAt
+        container["closingBy"] = closingBy
+        container["createdAt"] = createdAt
+        container["updatedAt"] = updatedAt
+        container["createdBy"] = createdBy
+        container["updatedBy"] = updatedBy
+    }
 }

@@ -21,15 +21,15 @@ struct SpecialPeriodRecord: Codable, Hashable, Stamped {
         id = period.id.uuidString
         name = period.name
         kind = period.kind.rawValue
-        startDate = period.from.description
-        endDate = period.to.description
+        startDate = StoreCoding.text(period.from)
+        endDate = StoreCoding.text(period.to)
         intervalDays = period.intervalDays
         categoryMask = Category.mask(period.categories)
-        villageIds = StoreCoding.json(period.villageIDs.map(\.uuidString).sorted())
+        villageIds = StoreCoding.json(strings: period.villageIDs.map(\.uuidString).sorted())
     }
 
     func period() throws -> SpecialPeriod {
-        let villages = try StoreCoding.decode([String].self, villageIds, column: "specialPeriod.villageIds")
+        let villages = try StoreCoding.strings(fromJSON: villageIds, column: "specialPeriod.villageIds")
         return SpecialPeriod(
             id: try StoreCoding.uuid(id, column: "specialPeriod.id"), name: name,
             kind: try StoreCoding.enumValue(SpecialPeriod.Kind.self, kind, column: "specialPeriod.kind"),

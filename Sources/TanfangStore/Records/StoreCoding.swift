@@ -66,6 +66,57 @@ enum StoreCoding {
         return value
     }
 
+    /// `YYYY-MM-DD`, the same text as `LocalDate.description` without `String(format:)`,
+    /// which is slow on Linux and runs for every stored date.
+    static func text(_ d: LocalDate) -> String {
+        var out = ""
+        out.reserveCapacity(10)
+        appendPadded(d.year, width: 4, to: &out)
+        out += "-"
+        appendPadded(d.month, width: 2, to: &out)
+        out += "-"
+        appendPadded(d.day, width: 2, to: &out)
+        return out
+    }
+
+    /// `YYYY-MM-DD HH:MM`, as `LocalDateTime.description`.
+    static func text(_ t: LocalDateTime) -> String {
+        var out = text(t.date)
+        out += " "
+        appendPadded(t.hour, width: 2, to: &out)
+        out += ":"
+        appendPadded(t.minute, width: 2, to: &out)
+        return out
+    }
+
+    static func text(_ d: LocalDate?) -> String? { d.map { text($0) } }
+    static func text(_ t: LocalDateTime?) -> String? { t.map { text($0) } }
+
+    private static func appendPadded(_ value: Int, width: Int, to out: inout String) {
+        let digits = String(value)
+        if digits.count < width { out += String(repeating: "0", count: width - digits.count) }
+        out += digits
+    }
+
+    /// A JSON array of strings.
+    static func json(strings: [String]) -> String {
+        var out: [UInt8] = [UInt8(ascii: "[")]
+        for (i, s) in strings.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            JSONBytes.appendString(s, to: &out)
+        }
+        out.append(UInt8(ascii: "]"))
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func strings(fromJSON text: String, column: String) throws -> [String] {
+        guard case .array(let items)? = JSONBytes.parse(text) else { throw LedgerError.corrupt(column: column) }
+        return try items.map {
+            guard case .string(let s) = $0 else { throw LedgerError.corrupt(column: column) }
+            return s
+        }
+    }
+
     /// Timestamps for `createdAt`, `updatedAt` and audit rows: UTC, ISO 8601 with milliseconds.
     static func timestamp(_ date: Date) -> String {
         Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(date)
