@@ -11,6 +11,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // Domain values and rules: no SQL, no terminal, `today` always injected.
@@ -24,6 +26,15 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Office files in and out: CSV (UTF-8, GB18030), .xlsx workbooks, roster import parsing.
+        .target(
+            name: "TanfangIO",
+            dependencies: [
+                "TanfangCore",
+                .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
         // Screens as pure state machines rendering into a cell grid.
         .target(name: "TanfangUI", dependencies: ["TanfangCore"]),
         .systemLibrary(
@@ -35,12 +46,17 @@ let package = Package(
         .executableTarget(
             name: "tanfang",
             dependencies: [
-                "TanfangCore", "TanfangStore", "TanfangUI", "TanfangTerminal",
+                "TanfangCore", "TanfangStore", "TanfangIO", "TanfangUI", "TanfangTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "TanfangCoreTests", dependencies: ["TanfangCore"]),
         .testTarget(name: "TanfangStoreTests", dependencies: ["TanfangStore", "TanfangCore"]),
+        .testTarget(
+            name: "TanfangIOTests",
+            dependencies: ["TanfangIO", "TanfangCore"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "TanfangUITests", dependencies: ["TanfangUI", "TanfangCore"]),
         .testTarget(name: "TanfangCLITests", dependencies: ["tanfang"]),
     ]

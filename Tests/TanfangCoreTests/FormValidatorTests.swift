@@ -141,7 +141,10 @@ import Testing
         #expect(validator.check(nil, for: illness, method: .home, answers: [:])?.messageKey == "form.error.required")
         #expect(validator.check(.choices([]), for: illness, method: .home, answers: [:])?.messageKey
                 == "form.error.required")
-        #expect(validator.check(.text("  "), for: field("safety.hazardDetail"), method: .home, answers: [:])?.messageKey
+        // Blank text counts as missing for a required text field
+        let required = FormField(code: "health.story", number: 9, kind: .text,
+                                 label: LocalizedText(zhHans: "说明", en: "Story"), required: true)
+        #expect(validator.check(.text("  "), for: required, method: .home, answers: [:])?.messageKey
                 == "form.error.required")
         // An optional field may stay empty
         #expect(validator.check(nil, for: field("help.notes"), method: .home, answers: [:]) == nil)

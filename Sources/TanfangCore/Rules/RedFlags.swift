@@ -1,0 +1,260 @@
+import Foundation
+
+/// The thresholds of the red-flag list, kept as data in `Resources/rules/redflags.json`.
+public struct RedFlagRules: Hashable, Sendable, Codable {
+    public static let file = "rules/redflags.json"
+
+    /// A high-risk elder whose last home visit is more than this many days ago (or who never had one).
+    public var highRiskNoHomeVisitDays: Int
+    /// A disabled elder last visited remotely whose last home visit is more than this many days ago.
+    public var remoteOnlyDays: Int
+    /// Flag copied answers when `identicalStreak` reaches this.
+    public var copiedStreak: Int
+    /// An emergency follow-up still open this many hours after it was opened.
+    public var emergencyHours: Int
+    /// A village whose monthly visit rate is below this (0…1).
+    public var villageRateTarget: Double
+
+    public init(highRiskNoHomeVisitDays: Int = 30, remoteOnlyDays: Int = 45, copiedStreak: Int = 2,
+                emergencyHours: Int = 24, villageRateTarget: Double = 1.0) {
+        self.highRiskNoHomeVisitDays = highRiskNoHomeVisitDays
+        self.remoteOnlyDays = remoteOnlyDays
+        self.copiedStreak = copiedStreak
+        self.emergencyHours = emergencyHours
+        self.villageRateTarget = villageRateTarget
+    }
+
+    /// The values of the implementation plan, for tests and as a fallback in code.
+    public static let standard = RedFlagRules()
+
+    /// Reads `<resources>/rules/redflags.json`; bad data throws a `ResourceError` naming the file.
+    public static func load(resources: URL) throws -> RedFlagRules {
+        let url = resources.appendingPathComponent(file)
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw ResourceError.invalid(file: url.path, detail: "cannot read: \(error.localizedDescription)")
+        }
+        let rules: RedFlagRules
+        do {
+            rules = try JSONDecoder().decode(RedFlagRules.self, from: data)
+        } catch {
+            throw ResourceError.malformed(file: url.path, detail: String(describing: error))
+        }
+        if let problem = rules.problem {
+            throw ResourceError.invalid(file: url.path, detail: problem)
+        }
+        return rules
+    }
+
+    /// Why these values cannot be used, or nil when they are fine.
+    var problem: String? {
+        if highRiskNoHomeVisitDays < 1 { return "highRiskNoHomeVisitDays must be at least 1" }
+        if remoteOnlyDays < 1 { return "remoteOnlyDays must be at least 1" }
+        if copiedStreak < 1 { return "copiedStreak must be at least 1" }
+        if emergencyHours < 1 { return "emergencyHours must be at least 1" }
+        if !(0...1).contains(villageRateTarget) { return "villageRateTarget must be between 0 and 1" }
+        return nil
+    }
+}
+
+extension RedFlagKind {
+    /// The string-catalog key of the kind's short title.
+    public var titleKey: String { "redflag.kind.\(rawValue)" }
+    /// The string-catalog key of the reason text; `RedFlag.reasonArgs` fill its placeholders.
+    public var reasonKey: String { "redflag.reason.\(rawValue)" }
+
+    var order: Int { RedFlagKind.allCases.firstIndex(of: self)! }
+}
+
+/// Computes the red-flag list (DOMAIN.md §6) from what is kept at write time: elders, their
+/// summaries and the open follow-ups. It never reads visit history, so it is cheap enough to run
+/// on every screen refresh; the whole evaluation is linear in elders and follow-ups.
+///
+/// Which elders get which flags:
+/// - visit and risk flags (overdueVisit, highRiskNoHomeVisit, disabledRemoteOnly, copiedAnswers,
+///   implausibleNoProblems) only for elders active on `today`;
+/// - follow-up flags (followUpOverdue, emergencyNotClosed) for every elder except the deceased,
+///   whose open follow-ups raise deceasedStillActive instead;
+/// - headcount flags (missing/invalid ID, deceasedStillActive) for everyone; duplicatePerson among
+///   elders who are not deceased.
+/// Follow-ups of elders not in `elders` (outside the caller's scope) are ignored.
+///
+/// Reason arguments are plain strings (dates as `YYYY-MM-DD`, counts, names, percentages) or
+/// catalog keys (the follow-up type `followup.type.<type>`, the ID error `id.error.<case>`);
+/// `RedFlag.reason(_:)` localizes both. ID numbers never appear in them.
+public struct RedFlagEngine: Sendable {
+    public var rules: RedFlagRules
+
+    /// Severity of "never had a home visit": worse than any real gap in days.
+    public static let neverSeverity = 36_500
+    /// Shown in a reason where a date is missing.
+    public static let none = "—"
+
+    public init(rules: RedFlagRules) {
+        self.rules = rules
+    }
+
+    public func evaluate(elders: [Elder], summaries: [UUID: ElderSummary], openFollowUps: [FollowUp],
+                         villageRates: [VillageRate], today: LocalDate, now: LocalDateTime) -> [RedFlag] {
+        var flags: [RedFlag] = []
+        var eldersByID: [UUID: Elder] = [:]
+        for e in elders { eldersByID[e.id] = e }
+        var followUpsByElder: [UUID: [FollowUp]] = [:]
+        for f in openFollowUps where f.status.isOpen && eldersByID[f.elderID] != nil {
+            followUpsByElder[f.elderID, default: []].append(f)
+        }
+
+        for elder in elders {
+            let summary = summaries[elder.id]
+            let open = followUpsByElder[elder.id] ?? []
+            if elder.status(on: today) == .active, let summary {
+                visitFlags(elder, summary, today: today, into: &flags)
+            }
+            if elder.status == .deceased {
+                deceasedFlag(elder, summary, open: open, into: &flags)
+            } else {
+                followUpFlags(elder, open: open, now: now, into: &flags)
+            }
+            idFlags(elder, today: today, into: &flags)
+        }
+        duplicateFlags(elders.filter { $0.status != .deceased }, into: &flags)
+
+        for rate in villageRates where rate.denominator > 0 && rate.rate < rules.villageRateTarget {
+            flags.append(RedFlag(
+                kind: .villageLowVisitRate, elderID: nil, villageID: rate.villageID,
+                reasonKey: RedFlagKind.villageLowVisitRate.reasonKey,
+                reasonArgs: [Self.percent(rate.rate), String(rate.visited), String(rate.denominator),
+                             Self.percent(rules.villageRateTarget)],
+                severity: rate.denominator - rate.visited))
+        }
+
+        // Kind order, then worst first; ties keep input order (the sort is stable on the index).
+        return flags.enumerated().sorted { a, b in
+            let (x, y) = (a.element, b.element)
+            if x.kind != y.kind { return x.kind.order < y.kind.order }
+            if x.severity != y.severity { return x.severity > y.severity }
+            return a.offset < b.offset
+        }.map(\.element)
+    }
+
+    // MARK: - Per-elder checks
+
+    private func flag(_ kind: RedFlagKind, _ elder: Elder, _ args: [String], severity: Int) -> RedFlag {
+        RedFlag(kind: kind, elderID: elder.id, villageID: elder.villageID, reasonKey: kind.reasonKey,
+                reasonArgs: args, severity: severity)
+    }
+
+    private func visitFlags(_ elder: Elder, _ s: ElderSummary, today: LocalDate, into flags: inout [RedFlag]) {
+        if s.dueState(today: today) == .overdue, let due = [s.nextDue, s.homeVisitDue].compactMap({ $0 }).min() {
+            let late = due.days(to: today)
+            flags.append(flag(.overdueVisit, elder, [due.description, String(late)], severity: late))
+        }
+
+        let homeGap = s.lastHomeVisit.map { $0.days(to: today) }
+        let lastHome = s.lastHomeVisit?.description ?? Self.none
+        if s.risk.level == .high, homeGap.map({ $0 > rules.highRiskNoHomeVisitDays }) ?? true {
+            flags.append(flag(.highRiskNoHomeVisit, elder, [lastHome, homeGap.map(String.init) ?? Self.none],
+                              severity: homeGap ?? Self.neverSeverity))
+        }
+
+        if elder.categories.contains(.disabled), let method = s.lastVisitMethod, !method.isInPerson,
+           let lastVisit = s.lastVisit, homeGap.map({ $0 > rules.remoteOnlyDays }) ?? true {
+            flags.append(flag(.disabledRemoteOnly, elder, [lastHome, lastVisit.date.description],
+                              severity: homeGap ?? Self.neverSeverity))
+        }
+
+        if s.identicalStreak >= rules.copiedStreak {
+            flags.append(flag(.copiedAnswers, elder, [String(s.identicalStreak)], severity: s.identicalStreak))
+        }
+
+        let disabled = elder.categories.contains(.disabled) || elder.categories.contains(.severelyDisabled)
+            || elder.disabilityDegree != nil
+        if s.lastVisitAllClear, disabled, s.visitCount > 0 {
+            flags.append(flag(.implausibleNoProblems, elder, [s.lastVisit?.date.description ?? Self.none],
+                              severity: 1))
+        }
+    }
+
+    private func followUpFlags(_ elder: Elder, open: [FollowUp], now: LocalDateTime, into flags: inout [RedFlag]) {
+        for f in open {
+            if f.type == .emergency {
+                let minutes = MonthlyStatistics.minutes(from: f.openedAt, to: now)
+                let hours = minutes / 60
+                if minutes > rules.emergencyHours * 60 {
+                    flags.append(flag(.emergencyNotClosed, elder, [f.openedAt.description, String(hours)],
+                                      severity: hours))
+                }
+            } else if f.isOverdue(now: now) {
+                let late = f.due.date.days(to: now.date)
+                flags.append(flag(.followUpOverdue, elder,
+                                  ["followup.type.\(f.type.rawValue)", String(late), f.due.date.description],
+                                  severity: late))
+            }
+        }
+    }
+
+    private func deceasedFlag(_ elder: Elder, _ s: ElderSummary?, open: [FollowUp], into flags: inout [RedFlag]) {
+        guard let death = elder.statusHistory.last(where: { $0.status == .deceased })?.date else { return }
+        let visitAfter = s?.lastVisit.map { $0.date > death } ?? false
+        let openCount = max(open.count, s?.openFollowUps ?? 0)
+        guard visitAfter || openCount > 0 else { return }
+        let lastVisit = visitAfter ? s!.lastVisit!.date.description : Self.none
+        flags.append(flag(.deceasedStillActive, elder, [death.description, lastVisit, String(openCount)],
+                          severity: openCount + (visitAfter ? 1 : 0)))
+    }
+
+    private func idFlags(_ elder: Elder, today: LocalDate, into flags: inout [RedFlag]) {
+        guard let raw = elder.idNumber, !IDNumber.normalize(raw).isEmpty else {
+            flags.append(flag(.missingIDNumber, elder, [elder.name], severity: 1))
+            return
+        }
+        if case .failure(let error) = IDNumber.parse(raw, today: today) {
+            // The error's catalog key, never the number.
+            flags.append(flag(.invalidIDNumber, elder, [elder.name, error.messageKey] + error.args, severity: 1))
+        }
+    }
+
+    /// Groups by normalized ID; elders without one by trimmed name + birth date. One flag per elder.
+    private func duplicateFlags(_ elders: [Elder], into flags: inout [RedFlag]) {
+        var byID: [String: [Int]] = [:]
+        var byNameBirth: [String: [Int]] = [:]
+        for (i, e) in elders.enumerated() {
+            let id = e.idNumber.map(IDNumber.normalize) ?? ""
+            if !id.isEmpty {
+                byID[id, default: []].append(i)
+            } else if let birth = e.birthDate {
+                let name = e.name.trimmingCharacters(in: .whitespacesAndNewlines)
+                guard !name.isEmpty else { continue }
+                byNameBirth[name + "|" + birth.description, default: []].append(i)
+            }
+        }
+        var group: [Int: [Int]] = [:]
+        for members in Array(byID.values) + Array(byNameBirth.values) where members.count > 1 {
+            for i in members { group[i] = members }
+        }
+        for (i, e) in elders.enumerated() {
+            guard let members = group[i] else { continue }
+            let others = members.filter { $0 != i }.map { elders[$0].name }
+            flags.append(flag(.duplicatePerson, e, [others.joined(separator: "、"), String(others.count)],
+                              severity: others.count))
+        }
+    }
+
+    /// A rate as a percentage with one decimal, e.g. `87.5%`.
+    static func percent(_ rate: Double) -> String {
+        String(format: "%.1f%%", rate * 100)
+    }
+}
+
+extension RedFlag {
+    /// The reason in the catalog's language. An argument that is itself a catalog key (follow-up
+    /// type, ID error) is localized first, filling its own placeholders from the arguments after it.
+    public func reason(_ strings: Strings) -> String {
+        let args = reasonArgs.enumerated().map { i, arg in
+            strings.table[arg] == nil ? arg : strings.format(arg, Array(reasonArgs[(i + 1)...]))
+        }
+        return strings.format(reasonKey, args)
+    }
+}

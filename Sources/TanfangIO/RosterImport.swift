@@ -1,0 +1,146 @@
+import Foundation
+import TanfangCore
+
+/// A problem or a remark about one cell (or the whole file when `line` is 0).
+///
+/// Keys starting with `import.error.` (and IDNumber's `id.error.`) make the line invalid;
+/// `import.note.` keys only tell what was changed or ignored.
+public struct ImportIssue: Hashable, Sendable, Codable {
+    /// The row number a person sees in Excel; 0 for problems with the file as a whole.
+    public var line: Int
+    /// The header text as written in the file ("" when no column is concerned).
+    public var column: String
+    /// The cell as typed, with ID numbers and phones masked.
+    public var value: String
+    public var messageKey: String
+    public var args: [String]
+
+    public init(line: Int, column: String, value: String, messageKey: String, args: [String] = []) {
+        self.line = line
+        self.column = column
+        self.value = value
+        self.messageKey = messageKey
+        self.args = args
+    }
+
+    /// Whether this issue rejects its line (otherwise it is a note).
+    public var isError: Bool { !messageKey.hasPrefix("import.note.") }
+}
+
+/// One valid, normalized row of a roster file, ready to be merged into the ledger.
+public struct ImportedElder: Hashable, Sendable {
+    public var line: Int
+    public var name: String
+    public var gender: Gender?
+    /// The normalized 18-character ID number (15-digit numbers converted).
+    public var idNumber: String?
+    public var birthDate: LocalDate?
+    public var ethnicity: String?
+    /// Digits only, without +86.
+    public var phone: String?
+    public var address: String?
+    public var villageName: String?
+    /// 高龄 is never among them: it is derived from the birth date.
+    public var categories: Set<TanfangCore.Category>
+    public var disabilityDegree: DisabilityDegree?
+    public var supporterName: String?
+    public var supporterPhone: String?
+    public var note: String?
+
+    public init(line: Int, name: String, gender: Gender? = nil, idNumber: String? = nil,
+                birthDate: LocalDate? = nil, ethnicity: String? = nil, phone: String? = nil,
+                address: String? = nil, villageName: String? = nil, categories: Set<TanfangCore.Category> = [],
+                disabilityDegree: DisabilityDegree? = nil, supporterName: String? = nil,
+                supporterPhone: String? = nil, note: String? = nil) {
+        self.line = line
+        self.name = name
+        self.gender = gender
+        self.idNumber = idNumber
+        self.birthDate = birthDate
+        self.ethnicity = ethnicity
+        self.phone = phone
+        self.address = address
+        self.villageName = villageName
+        self.categories = categories
+        self.disabilityDegree = disabilityDegree
+        self.supporterName = supporterName
+        self.supporterPhone = supporterPhone
+        self.note = note
+    }
+}
+
+/// What a roster file gave: the valid rows, every problem, and how the columns were understood.
+public struct RosterImportResult: Sendable {
+    /// The valid rows, in file order.
+    public var rows: [ImportedElder]
+    /// Errors and notes, in file order.
+    public var issues: [ImportIssue]
+    /// The lines rejected because of at least one error.
+    public var invalidLines: Set<Int>
+    /// The recognised columns, left to right, with the header text as written.
+    public var headerMapping: [(header: String, field: RosterField)]
+    /// The row number of the header row, nil when none was found.
+    public var headerLine: Int?
+
+    public init(rows: [ImportedElder], issues: [ImportIssue], invalidLines: Set<Int>,
+                headerMapping: [(header: String, field: RosterField)], headerLine: Int?) {
+        self.rows = rows
+        self.issues = issues
+        self.invalidLines = invalidLines
+        self.headerMapping = headerMapping
+        self.headerLine = headerLine
+    }
+
+    /// Issues that reject a line (or the file).
+    public var errors: [ImportIssue] { issues.filter(\.isError) }
+}
+
+/// The roster columns we understand.
+public enum RosterField: String, CaseIterable, Codable, Sendable {
+    case name, gender, idNumber, birthDate, ethnicity, phone, address, village, categories,
+         disabilityDegree, supporterName, supporterPhone, note
+
+    /// The header offices use most; what our own templates and exports write.
+    public var standardHeader: String {
+        switch self {
+        case .name: "姓名"
+        case .gender: "性别"
+        case .idNumber: "身份证号码"
+        case .birthDate: "出生日期"
+        case .ethnicity: "民族"
+        case .phone: "联系电话"
+        case .address: "住址"
+        case .village: "村(社区)"
+        case .categories: "类别"
+        case .disabilityDegree: "失能程度"
+        case .supporterName: "赡养人"
+        case .supporterPhone: "赡养人电话"
+        case .note: "备注"
+        }
+    }
+
+    /// Every header text recognised without a mapping file.
+    public static let knownHeaders: [String: RosterField] = {
+        let table: [(RosterField, [String])] = [
+            (.name, ["姓名", "老人姓名"]),
+            (.gender, ["性别"]),
+            (.idNumber, ["身份证号", "身份证号码", "公民身份号码", "证件号码", "身份证"]),
+            (.birthDate, ["出生日期", "出生年月"]),
+            (.ethnicity, ["民族"]),
+            (.phone, ["联系电话", "电话", "手机", "手机号码", "手机号"]),
+            (.address, ["住址", "家庭住址", "现住址"]),
+            (.village, ["村(社区)", "所属村", "村", "所属村(社区)"]),
+            (.categories, ["类别", "人员类别", "老人类别"]),
+            (.disabilityDegree, ["失能程度"]),
+            (.supporterName, ["赡养人", "赡养人姓名"]),
+            (.supporterPhone, ["赡养人电话"]),
+            (.note, ["备注"]),
+        ]
+        var out: [String: RosterField] = [:]
+        for (field, headers) in table {
+            for h in headers { out[RosterValues.headerKey(h)] = field }
+        }
+        for field in allCases { out[RosterValues.headerKey(field.rawValue)] = field }
+        return out
+    }()
+}

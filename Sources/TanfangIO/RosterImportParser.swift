@@ -1,0 +1,289 @@
+import Foundation
+import TanfangCore
+
+/// Turns a roster sheet (台账) into normalized, validated rows and a list of problems.
+///
+/// The header row may sit below title rows (it is searched for among the first ten rows) and its
+/// columns may come in any order. Harmless differences are normalized: full-width digits and
+/// letters, spaces in ID numbers and phones, a lowercase `x`, the many ways of writing a date,
+/// `+86` before a phone, category words separated by 、，； or spaces. Everything else is reported
+/// with its line, column header and value (ID numbers and phones masked), and the line is
+/// rejected; nothing is dropped without an issue saying so.
+///
+/// Category words: 独居, 空巢, 留守, 失能 (半失能 → mild, 完全失能 → severe; 轻度/中度/重度失能),
+/// 重残 / 重度残疾 / 一级残疾 / 二级残疾, 计生特殊 / 计划生育特殊家庭 / 失独, 特困 / 分散供养特困 / 五保,
+/// and the English codes our exports write. 高龄 is accepted but ignored with a note: it is
+/// derived from the birth date, never stored.
+public struct RosterImportParser: Sendable {
+    /// Extra headers (normalized like the built-in ones) and the fields they fill.
+    public let mapping: [String: RosterField]
+    public let today: LocalDate
+
+    /// How many rows from the top may hold titles before the header row.
+    public static let headerSearchRows = 10
+
+    /// - Parameters:
+    ///   - mapping: header text → field, from a mapping file; it wins over the built-in headers.
+    ///   - today: birth dates after it are refused.
+    public init(mapping: [String: RosterField] = [:], today: LocalDate) {
+        var normalized: [String: RosterField] = [:]
+        for (header, field) in mapping { normalized[RosterValues.headerKey(header)] = field }
+        self.mapping = normalized
+        self.today = today
+    }
+
+    /// Reads a mapping file: a JSON object `{"header text": "fieldName"}` with `RosterField` raw values.
+    public static func loadMapping(url: URL) throws -> [String: RosterField] {
+        let file = url.lastPathComponent
+        let data = try Data(contentsOf: url)
+        guard let object = try? JSONDecoder().decode([String: String].self, from: data) else {
+            throw TanfangIOError.mappingFile(file: file)
+        }
+        var out: [String: RosterField] = [:]
+        for (header, name) in object.sorted(by: { $0.key < $1.key }) {
+            guard let field = RosterField(rawValue: name) else {
+                throw TanfangIOError.mappingField(file: file, header: header, field: name)
+            }
+            out[header] = field
+        }
+        return out
+    }
+
+    /// The field a header names, if any.
+    public func field(forHeader header: String) -> RosterField? {
+        let key = RosterValues.headerKey(header)
+        return mapping[key] ?? RosterField.knownHeaders[key]
+    }
+
+    /// Parses `table`; `file` names the source in file-level issues.
+    public func parse(_ table: SheetTable, file: String) -> RosterImportResult {
+        var issues: [ImportIssue] = []
+
+        // The header row: the one among the first rows naming the most fields (at least two).
+        var best: (index: Int, count: Int)?
+        for (i, row) in table.rows.prefix(Self.headerSearchRows).enumerated() {
+            let count = Set(row.compactMap { field(forHeader: $0) }).count
+            if count >= 2, count > (best?.count ?? 0) { best = (i, count) }
+        }
+        guard let headerIndex = best?.index else {
+            issues.append(ImportIssue(line: 0, column: "", value: "", messageKey: "import.error.noHeader", args: [file]))
+            return RosterImportResult(rows: [], issues: issues, invalidLines: Set(table.rowNumbers),
+                                      headerMapping: [], headerLine: nil)
+        }
+        let headerLine = table.rowNumbers[headerIndex]
+        let headers = table.rows[headerIndex].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        let dataRows = Array(zip(table.rowNumbers, table.rows).dropFirst(headerIndex + 1))
+
+        var columns: [RosterField: Int] = [:]
+        var headerMapping: [(header: String, field: RosterField)] = []
+        for (j, header) in headers.enumerated() {
+            let letter = Self.columnLetter(j)
+            guard let field = field(forHeader: header) else {
+                let hasData = dataRows.contains { !Self.cell($0.1, j).trimmingCharacters(in: .whitespaces).isEmpty }
+                if !header.isEmpty || hasData {
+                    issues.append(ImportIssue(line: headerLine, column: header, value: "",
+                                              messageKey: "import.note.columnIgnored", args: [letter]))
+                }
+                continue
+            }
+            if let first = columns[field] {
+                issues.append(ImportIssue(line: headerLine, column: header, value: "",
+                                          messageKey: "import.note.duplicateColumn", args: [letter, headers[first]]))
+                continue
+            }
+            columns[field] = j
+            headerMapping.append((header, field))
+        }
+        guard columns[.name] != nil else {
+            issues.append(ImportIssue(line: headerLine, column: "", value: "",
+                                      messageKey: "import.error.nameColumnMissing", args: [file]))
+            let lines = dataRows.filter { row in row.1.contains { !$0.isEmpty } }.map(\.0)
+            return RosterImportResult(rows: [], issues: issues, invalidLines: Set(lines),
+                                      headerMapping: headerMapping, headerLine: headerLine)
+        }
+
+        var rows: [ImportedElder] = []
+        var invalid: Set<Int> = []
+        var seenIDs: [String: Int] = [:]
+        for (line, cells) in dataRows {
+            let row = RowContext(line: line, cells: cells, headers: headers, columns: columns)
+            // Rows with nothing in the recognised columns (e.g. only a pre-filled 序号) are blank.
+            guard RosterField.allCases.contains(where: { row.raw($0) != nil }) else { continue }
+            var rowIssues: [ImportIssue] = []
+            let elder = parseRow(row, issues: &rowIssues, seenIDs: &seenIDs)
+            issues += rowIssues
+            if rowIssues.contains(where: \.isError) {
+                invalid.insert(line)
+            } else if let elder {
+                rows.append(elder)
+            }
+        }
+        return RosterImportResult(rows: rows, issues: issues, invalidLines: invalid,
+                                  headerMapping: headerMapping, headerLine: headerLine)
+    }
+
+    /// The cell at `index`, "" past the end of a short row.
+    static func cell(_ cells: [String], _ index: Int) -> String {
+        cells.indices.contains(index) ? cells[index] : ""
+    }
+
+    /// `0` → `A`, `27` → `AB`.
+    static func columnLetter(_ index: Int) -> String {
+        var n = index + 1
+        var out = ""
+        while n > 0 {
+            let r = (n - 1) % 26
+            out = String(UnicodeScalar(UInt8(65 + r))) + out
+            n = (n - 1) / 26
+        }
+        return out
+    }
+
+    // MARK: - One row
+
+    struct RowContext {
+        let line: Int
+        let cells: [String]
+        let headers: [String]
+        let columns: [RosterField: Int]
+
+        /// The raw cell of `field` (nil when the column is absent or the cell empty).
+        func raw(_ field: RosterField) -> String? {
+            guard let j = columns[field] else { return nil }
+            let v = RosterImportParser.cell(cells, j).trimmingCharacters(in: .whitespacesAndNewlines)
+            return v.isEmpty ? nil : v
+        }
+
+        func header(_ field: RosterField) -> String { columns[field].map { headers[$0] } ?? "" }
+
+        func issue(_ field: RosterField, _ value: String, _ key: String, _ args: [String] = []) -> ImportIssue {
+            ImportIssue(line: line, column: header(field), value: value, messageKey: key, args: args)
+        }
+    }
+
+    func parseRow(_ row: RowContext, issues: inout [ImportIssue], seenIDs: inout [String: Int]) -> ImportedElder? {
+        let name = row.raw(.name).flatMap(RosterValues.name)
+        if name == nil { issues.append(row.issue(.name, "", "import.error.nameMissing")) }
+
+        // ID number first: it confirms or fills gender and birth date.
+        var idInfo: IDNumberInfo?
+        if let raw = row.raw(.idNumber) {
+            let text = RosterValues.idText(raw)
+            let masked = Masking.idNumber(text)
+            if RosterValues.looksLikeScientific(text) {
+                issues.append(row.issue(.idNumber, masked, "import.error.idNumberAsNumber"))
+            } else {
+                switch IDNumber.parse(text, today: today) {
+                case .failure(let error):
+                    issues.append(row.issue(.idNumber, masked, error.messageKey, error.args))
+                case .success(let info):
+                    if let first = seenIDs[info.normalized] {
+                        issues.append(row.issue(.idNumber, masked, "import.error.duplicateIdNumber", [String(first)]))
+                    } else {
+                        seenIDs[info.normalized] = row.line
+                    }
+                    if info.convertedFrom15 { issues.append(row.issue(.idNumber, masked, "import.note.idConverted")) }
+                    idInfo = info
+                }
+            }
+        }
+
+        var gender = idInfo?.gender
+        if let raw = row.raw(.gender) {
+            if let typed = RosterValues.gender(raw) {
+                if let fromID = idInfo?.gender, fromID != typed {
+                    issues.append(row.issue(.gender, raw, "import.error.genderMismatch"))
+                }
+                gender = typed
+            } else {
+                issues.append(row.issue(.gender, raw, "import.error.gender"))
+            }
+        }
+
+        var birthDate = idInfo?.birthDate
+        if let raw = row.raw(.birthDate) {
+            if let parsed = RosterValues.date(raw) {
+                let date = parsed.date
+                if date > today {
+                    issues.append(row.issue(.birthDate, raw, "import.error.dateFuture"))
+                } else if date < IDNumber.earliestBirthDate {
+                    issues.append(row.issue(.birthDate, raw, "import.error.date"))
+                } else if let fromID = idInfo?.birthDate {
+                    let agrees = switch parsed {
+                    case .day(let d): d == fromID
+                    case .month(let d): d.yearMonth == fromID.yearMonth
+                    }
+                    // The ID's full date wins over a month-precision column that agrees with it.
+                    if !agrees { issues.append(row.issue(.birthDate, raw, "import.error.birthDateMismatch")) }
+                } else {
+                    if case .month = parsed { issues.append(row.issue(.birthDate, raw, "import.note.monthPrecision")) }
+                    birthDate = date
+                }
+            } else {
+                issues.append(row.issue(.birthDate, raw, "import.error.date"))
+            }
+        }
+
+        let phone = checkedPhone(row, .phone, &issues)
+        let supporterPhone = checkedPhone(row, .supporterPhone, &issues)
+
+        var categories: Set<TanfangCore.Category> = []
+        var degree: DisabilityDegree?
+        if let raw = row.raw(.categories) {
+            for (word, meaning) in RosterValues.categoryWords(raw) {
+                switch meaning {
+                case nil:
+                    issues.append(row.issue(.categories, raw, "import.error.category", [word]))
+                case .advancedAge:
+                    issues.append(row.issue(.categories, raw, "import.note.advancedAgeIgnored", [word]))
+                case .category(let category, let implied)?:
+                    categories.insert(category)
+                    if let implied {
+                        if let d = degree, d != implied {
+                            issues.append(row.issue(.categories, raw, "import.error.disabilityDegreeMismatch"))
+                        }
+                        degree = implied
+                    }
+                }
+            }
+        }
+        if let raw = row.raw(.disabilityDegree) {
+            switch RosterValues.disabilityDegree(raw) {
+            case nil:
+                issues.append(row.issue(.disabilityDegree, raw, "import.error.disabilityDegree"))
+            case .some(nil):
+                if degree != nil { issues.append(row.issue(.disabilityDegree, raw, "import.error.disabilityDegreeMismatch")) }
+            case .some(let typed?):
+                if let d = degree, d != typed {
+                    issues.append(row.issue(.disabilityDegree, raw, "import.error.disabilityDegreeMismatch"))
+                }
+                degree = typed
+                if !categories.contains(.disabled) {
+                    categories.insert(.disabled)
+                    issues.append(row.issue(.disabilityDegree, raw, "import.note.disabledFromDegree"))
+                }
+            }
+        }
+
+        guard let name else { return nil }
+        return ImportedElder(
+            line: row.line, name: name, gender: gender, idNumber: idInfo?.normalized, birthDate: birthDate,
+            ethnicity: row.raw(.ethnicity).flatMap(RosterValues.text), phone: phone,
+            address: row.raw(.address).flatMap(RosterValues.text),
+            villageName: row.raw(.village).flatMap(RosterValues.text), categories: categories,
+            disabilityDegree: degree, supporterName: row.raw(.supporterName).flatMap(RosterValues.name),
+            supporterPhone: supporterPhone, note: row.raw(.note).flatMap(RosterValues.text))
+    }
+
+    func checkedPhone(_ row: RowContext, _ field: RosterField, _ issues: inout [ImportIssue]) -> String? {
+        guard let raw = row.raw(field) else { return nil }
+        let masked = Masking.phone(RosterValues.halfWidth(raw).filter { !$0.isWhitespace })
+        switch RosterValues.phone(raw) {
+        case .success(let digits): return digits
+        case .failure(.multiple): issues.append(row.issue(field, masked, "import.error.phoneMultiple"))
+        case .failure(.characters): issues.append(row.issue(field, masked, "import.error.phoneCharacters"))
+        case .failure(.length(let n)): issues.append(row.issue(field, masked, "import.error.phoneLength", [String(n)]))
+        }
+        return nil
+    }
+}

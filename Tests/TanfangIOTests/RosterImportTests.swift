@@ -1,0 +1,376 @@
+import Foundation
+import TanfangCore
+import Testing
+@testable import TanfangIO
+
+@Suite struct RosterImportTests {
+    let parser = RosterImportParser(today: Fixture.today)
+
+    func parse(_ rows: [[String]]) -> RosterImportResult {
+        parser.parse(Fixture.table(rows), file: "t.csv")
+    }
+
+    /// Every data line is either a valid row or an invalid line, never both, never neither.
+    func expectAccounted(_ result: RosterImportResult, dataLines: Set<Int>) {
+        let valid = Set(result.rows.map(\.line))
+        #expect(valid.isDisjoint(with: result.invalidLines))
+        #expect(valid.union(result.invalidLines) == dataLines)
+    }
+
+    /// No issue shows a whole ID number or phone.
+    func expectNothingRaw(_ result: RosterImportResult, _ secrets: [String]) {
+        for issue in result.issues {
+            for secret in secrets {
+                #expect(!issue.value.contains(secret) && !issue.args.contains { $0.contains(secret) },
+                        "line \(issue.line) shows a raw value")
+            }
+        }
+    }
+
+    // MARK: - Fixtures end to end
+
+    @Test func gbkFixture() throws {
+        // Given the GBK CSV saved by Excel, with a title row
+        let table = try TableReader.read(url: Fixture.url("roster-gbk", "csv"))
+        // When it is parsed
+        let result = parser.parse(table, file: "roster-gbk.csv")
+        // Then the header is found on line 2 and 序号 is reported as ignored
+        #expect(result.headerLine == 2)
+        #expect(result.headerMapping.map(\.field) == [.name, .gender, .idNumber, .birthDate, .phone, .village, .categories, .note])
+        #expect(result.headerMapping.map(\.header)[5] == "村（社区）")
+        #expect(result.issues.contains(ImportIssue(line: 2, column: "序号", value: "", messageKey: "import.note.columnIgnored", args: ["A"])))
+
+        // And the full-width ID and the spaced phone are normalized; birth date comes from the ID
+        let wang = try #require(result.rows.first { $0.line == 3 })
+        #expect(wang == ImportedElder(line: 3, name: "王秀英", gender: .female, idNumber: Fixture.wang,
+                                      birthDate: LocalDate(year: 1944, month: 5, day: 12), phone: "13912345678",
+                                      villageName: "幸福村", categories: [.livingAlone, .emptyNest]))
+        // And the lowercase x, 1950年3月6日 and +86 with dashes are accepted
+        let li = try #require(result.rows.first { $0.line == 4 })
+        #expect(li.idNumber == Fixture.li)
+        #expect(li.birthDate == LocalDate(year: 1950, month: 3, day: 6))
+        #expect(li.phone == "13800001111")
+        #expect(li.categories == [.disabled])
+        #expect(li.note == "住院一次,已出院")
+
+        // And the three bad lines are rejected with their column and (masked) value
+        #expect(result.invalidLines == [5, 6, 7])
+        #expect(result.errors == [
+            ImportIssue(line: 5, column: "身份证号码", value: "650102********2461", messageKey: "id.error.checkCharacter"),
+            ImportIssue(line: 6, column: "姓名", value: "", messageKey: "import.error.nameMissing"),
+            ImportIssue(line: 7, column: "类别", value: "孤寡", messageKey: "import.error.category", args: ["孤寡"]),
+        ])
+        // And the row holding only 序号 is blank, not an error
+        expectAccounted(result, dataLines: [3, 4, 5, 6, 7])
+        expectNothingRaw(result, [Fixture.zhangBad, Fixture.zhao, "13912345678"])
+    }
+
+    @Test func tabFixtureWithOtherHeadersAndOrder() throws {
+        // Given the UTF-8-BOM tab-separated file: other header words, other column order
+        let table = try TableReader.read(url: Fixture.url("roster-utf8-bom", "tsv"))
+        let result = parser.parse(table, file: "roster-utf8-bom.tsv")
+        #expect(result.headerLine == 1)
+        #expect(Set(result.headerMapping.map(\.field)) == [.idNumber, .name, .birthDate, .phone, .categories,
+                                                           .disabilityDegree, .supporterName, .supporterPhone,
+                                                           .address, .ethnicity])
+
+        // Then 1944.5 agrees with the ID, which gives the full date; 高龄 is ignored with a note
+        let wang = try #require(result.rows.first { $0.line == 2 })
+        #expect(wang.birthDate == LocalDate(year: 1944, month: 5, day: 12))
+        #expect(wang.gender == .female)
+        #expect(wang.categories == [.livingAlone])
+        #expect(wang.supporterName == "李明")
+        #expect(wang.supporterPhone == "09914567890")
+        #expect(wang.address == "天山区幸福路 12 号\n3 单元")
+        #expect(wang.ethnicity == "汉族")
+        #expect(result.issues.contains(ImportIssue(line: 2, column: "人员类别", value: "独居 高龄",
+                                                   messageKey: "import.note.advancedAgeIgnored", args: ["高龄"])))
+
+        // And without an ID, 1950.3 becomes the 1st of the month, with a note; 半失能 gives mild
+        let abdu = try #require(result.rows.first { $0.line == 3 })
+        #expect(abdu.name == "阿不都·热合曼")
+        #expect(abdu.idNumber == nil && abdu.gender == nil)
+        #expect(abdu.birthDate == LocalDate(year: 1950, month: 3, day: 1))
+        #expect(abdu.categories == [.disabled])
+        #expect(abdu.disabilityDegree == .mild)
+        #expect(result.issues.contains(ImportIssue(line: 3, column: "出生年月", value: "1950.3", messageKey: "import.note.monthPrecision")))
+
+        // And 1952/2/30 and a 10-digit mobile are rejected, the phone masked
+        #expect(result.invalidLines == [4])
+        #expect(result.errors == [
+            ImportIssue(line: 4, column: "出生年月", value: "1952/2/30", messageKey: "import.error.date"),
+            ImportIssue(line: 4, column: "手机", value: "********67", messageKey: "import.error.phoneLength", args: ["10"]),
+        ])
+        expectAccounted(result, dataLines: [2, 3, 4])
+    }
+
+    @Test(arguments: ["roster", "roster-openpyxl"])
+    func workbookFixtures(_ name: String) throws {
+        // Given a workbook with a title row, a blank row, typed cells and gaps
+        let table = try TableReader.read(url: Fixture.url(name, "xlsx"))
+        let result = parser.parse(table, file: "\(name).xlsx")
+        #expect(result.headerLine == 3)
+        // Then the date cell, the ID typed as text and the phone stored as a number are read
+        let wang = try #require(result.rows.first { $0.line == 4 })
+        #expect(wang == ImportedElder(line: 4, name: "王秀英", gender: .female, idNumber: Fixture.wang,
+                                      birthDate: LocalDate(year: 1944, month: 5, day: 12), phone: "13912345678",
+                                      villageName: "幸福村", categories: [.livingAlone, .emptyNest]))
+        // And the empty gender cell is filled from the ID; rich text is joined
+        let li = try #require(result.rows.first { $0.line == 6 })
+        #expect(li.gender == .male)
+        #expect(li.birthDate == LocalDate(year: 1950, month: 3, day: 6))
+        #expect(li.note == "需重点关注")
+        // And the ID that Excel turned into a number is refused with its own reason
+        #expect(result.invalidLines == [7])
+        #expect(result.errors.map(\.messageKey) == ["import.error.idNumberAsNumber"])
+        #expect(result.errors.first?.column == "公民身份号码")
+        #expect(result.errors.first?.value.contains("********") == true)
+    }
+
+    // MARK: - Headers
+
+    @Test func headerVariantsInAnyOrderBelowTitleRows() {
+        // Given nine title/blank-ish rows and then headers written with spaces, full-width parentheses, * and line breaks
+        var rows: [[String]] = (1...9).map { ["XX村特殊困难老年人台账 第\($0)页", "", "", ""] }
+        rows.append(["*姓 名", "村（社区）", "身份证\n号码", "手机号码："])
+        rows.append(["王秀英", "幸福村", Fixture.wang, "13912345678"])
+        let result = parse(rows)
+        // Then the tenth row is the header and every column is recognised
+        #expect(result.headerLine == 10)
+        #expect(result.headerMapping.map(\.field) == [.name, .village, .idNumber, .phone])
+        #expect(result.rows.map(\.villageName) == ["幸福村"])
+    }
+
+    @Test func everyListedHeaderIsRecognised() {
+        let expected: [String: RosterField] = [
+            "姓名": .name, "性别": .gender, "身份证号": .idNumber, "身份证号码": .idNumber, "公民身份号码": .idNumber,
+            "证件号码": .idNumber, "出生日期": .birthDate, "出生年月": .birthDate, "民族": .ethnicity,
+            "联系电话": .phone, "电话": .phone, "手机": .phone, "手机号码": .phone, "住址": .address,
+            "家庭住址": .address, "现住址": .address, "村(社区)": .village, "村（社区）": .village,
+            "所属村": .village, "村": .village, "类别": .categories, "人员类别": .categories,
+            "老人类别": .categories, "失能程度": .disabilityDegree, "赡养人": .supporterName,
+            "赡养人姓名": .supporterName, "赡养人电话": .supporterPhone, "备注": .note,
+        ]
+        for (header, field) in expected {
+            #expect(parser.field(forHeader: header) == field, "\(header)")
+        }
+        #expect(parser.field(forHeader: "序号") == nil)
+    }
+
+    @Test func headerBeyondTheTenthRowIsNotFound() {
+        // Given ten title rows before the header
+        var rows: [[String]] = (1...10).map { ["标题\($0)", ""] }
+        rows.append(["姓名", "性别"])
+        rows.append(["王秀英", "女"])
+        let result = parse(rows)
+        // Then the file is refused as a whole, and all its lines are unaccounted-for as invalid
+        #expect(result.headerLine == nil)
+        #expect(result.issues == [ImportIssue(line: 0, column: "", value: "", messageKey: "import.error.noHeader", args: ["t.csv"])])
+        #expect(result.rows.isEmpty)
+        #expect(result.invalidLines.contains(12))
+    }
+
+    @Test func headerWithoutNameColumnRejectsTheFile() {
+        let result = parse([["性别", "身份证号码"], ["女", Fixture.wang]])
+        #expect(result.errors.map(\.messageKey) == ["import.error.nameColumnMissing"])
+        #expect(result.rows.isEmpty)
+        #expect(result.invalidLines == [2])
+    }
+
+    @Test func mappingFileAddsHeaders() throws {
+        // Given a mapping file naming a local header
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tanfang-io-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("mapping.json")
+        try Data(#"{"老人名字": "name", "户籍地址": "address"}"#.utf8).write(to: url)
+        // When it is loaded and used
+        let mapping = try RosterImportParser.loadMapping(url: url)
+        let custom = RosterImportParser(mapping: mapping, today: Fixture.today)
+        let result = custom.parse(Fixture.table([["老人名字", "户籍 地址", "性别"], ["王秀英", "幸福路1号", "女"]]), file: "m.csv")
+        // Then those headers are understood
+        #expect(result.rows.map(\.address) == ["幸福路1号"])
+        #expect(result.headerMapping.map(\.header) == ["老人名字", "户籍 地址", "性别"])
+
+        // And an unknown field name is refused by name
+        try Data(#"{"老人名字": "fullName"}"#.utf8).write(to: url)
+        #expect(throws: TanfangIOError.mappingField(file: "mapping.json", header: "老人名字", field: "fullName")) {
+            try RosterImportParser.loadMapping(url: url)
+        }
+        try Data("[1,2]".utf8).write(to: url)
+        #expect(throws: TanfangIOError.mappingFile(file: "mapping.json")) { try RosterImportParser.loadMapping(url: url) }
+    }
+
+    @Test func duplicateAndUnknownColumnsAreNoted() {
+        let result = parse([["姓名", "电话", "手机", "爱好", ""], ["王秀英", "13912345678", "13800001111", "下棋", "x"]])
+        #expect(result.rows.first?.phone == "13912345678")
+        #expect(result.issues.map(\.messageKey) == ["import.note.duplicateColumn", "import.note.columnIgnored", "import.note.columnIgnored"])
+        #expect(result.issues[0].args == ["C", "电话"])
+        #expect(result.issues[2].args == ["E"])
+        #expect(result.invalidLines.isEmpty)
+    }
+
+    // MARK: - Normalizations
+
+    @Test(arguments: [
+        ("1950/3/6", "1950-03-06"), ("1950-03-06", "1950-03-06"), ("1950年3月6日", "1950-03-06"),
+        ("1950.3.6", "1950-03-06"), ("19500306", "1950-03-06"), ("18328", "1950-03-06"),
+        ("１９５０年０３月０６日", "1950-03-06"), ("1950-03-06 00:00:00", "1950-03-06"), ("18328.0", "1950-03-06"),
+        ("1950 年 3 月 6 日", "1950-03-06"), ("1900/2/28", "1900-02-28"), ("59", "1900-02-28"), ("61", "1900-03-01"),
+    ])
+    func datesOfADay(_ text: String, _ iso: String) {
+        #expect(RosterValues.date(text) == .day(LocalDate(iso)!), "\(text)")
+    }
+
+    @Test(arguments: [("1950.3", "1950-03-01"), ("1950年3月", "1950-03-01"), ("1950-03", "1950-03-01"), ("195003", "1950-03-01")])
+    func datesOfAMonth(_ text: String, _ iso: String) {
+        #expect(RosterValues.date(text) == .month(LocalDate(iso)!), "\(text)")
+    }
+
+    @Test(arguments: ["1950/2/30", "1950-13-01", "1950", "60", "50/3/6", "三月六日", "1950-03-06 08:30", "19501306"])
+    func impossibleOrUnreadableDates(_ text: String) {
+        #expect(RosterValues.date(text) == nil, "\(text)")
+    }
+
+    @Test func phones() {
+        #expect(RosterValues.phone("139 1234 5678") == .success("13912345678"))
+        #expect(RosterValues.phone("+86 139-1234-5678") == .success("13912345678"))
+        #expect(RosterValues.phone("0086 13912345678") == .success("13912345678"))
+        #expect(RosterValues.phone("１３９１２３４５６７８") == .success("13912345678"))
+        #expect(RosterValues.phone("(0991) 456-7890") == .success("09914567890"))
+        #expect(RosterValues.phone("4567890") == .success("4567890"))
+        #expect(RosterValues.phone("1391234567") == .failure(.length(10)))
+        #expect(RosterValues.phone("139123456789") == .failure(.length(12)))
+        #expect(RosterValues.phone("12345") == .failure(.length(5)))
+        #expect(RosterValues.phone("1.39123E+10") == .failure(.characters))
+        #expect(RosterValues.phone("13912345678/13800001111") == .failure(.multiple))
+    }
+
+    @Test func genders() {
+        for text in ["男", "男性", "male", "M", "Ｍ", " m "] { #expect(RosterValues.gender(text) == .male, "\(text)") }
+        for text in ["女", "女性", "Female", "F", "f"] { #expect(RosterValues.gender(text) == .female, "\(text)") }
+        for text in ["未知", "x", "1"] { #expect(RosterValues.gender(text) == nil, "\(text)") }
+    }
+
+    @Test func categoryWordsAndSeparators() {
+        // Given every word the offices use, separated in every accepted way
+        let cell = "独居、空巢,留守，失能;重残；计生特殊 特困\u{3000}五保"
+        let result = parse([["姓名", "类别"], ["王秀英", cell]])
+        #expect(result.rows.first?.categories == [.livingAlone, .emptyNest, .leftBehind, .disabled,
+                                                  .severelyDisabled, .familyPlanningSpecial, .destitute])
+        let cases: [(String, Set<TanfangCore.Category>, DisabilityDegree?)] = [
+            ("半失能", [.disabled], .mild), ("完全失能", [.disabled], .severe), ("重度残疾", [.severelyDisabled], nil),
+            ("一级残疾", [.severelyDisabled], nil), ("二级残疾", [.severelyDisabled], nil),
+            ("计划生育特殊家庭", [.familyPlanningSpecial], nil), ("失独", [.familyPlanningSpecial], nil),
+            ("分散供养特困", [.destitute], nil), ("独居老人", [.livingAlone], nil), ("emptyNest", [.emptyNest], nil),
+        ]
+        for (word, categories, degree) in cases {
+            let row = parse([["姓名", "类别"], ["王秀英", word]]).rows.first
+            #expect(row?.categories == categories, "\(word)")
+            #expect(row?.disabilityDegree == degree, "\(word)")
+        }
+    }
+
+    @Test func advancedAgeIsAcceptedButNotStored() {
+        let result = parse([["姓名", "类别"], ["王秀英", "高龄、独居"]])
+        #expect(result.rows.first?.categories == [.livingAlone])
+        #expect(result.issues.map(\.messageKey) == ["import.note.advancedAgeIgnored"])
+        #expect(!result.issues[0].isError)
+    }
+
+    @Test func unknownCategoryWordsAreEachReported() {
+        let result = parse([["姓名", "类别"], ["王秀英", "独居、孤寡、低保"]])
+        #expect(result.invalidLines == [2])
+        #expect(result.errors.map(\.args) == [["孤寡"], ["低保"]])
+    }
+
+    @Test func disabilityDegreeColumn() {
+        // Given degrees typed in their own column
+        let result = parse([["姓名", "类别", "失能程度"],
+                            ["甲", "失能", "重度"], ["乙", "独居", "中度"], ["丙", "半失能", "重度"], ["丁", "", "很重"]])
+        // Then the degree is read, implies 失能 with a note, and contradictions or unknown words are errors
+        #expect(result.rows.map(\.disabilityDegree) == [.severe, .moderate])
+        #expect(result.rows[1].categories == [.livingAlone, .disabled])
+        #expect(result.issues.contains { $0.line == 3 && $0.messageKey == "import.note.disabledFromDegree" })
+        #expect(result.errors.map(\.messageKey) == ["import.error.disabilityDegreeMismatch", "import.error.disabilityDegree"])
+        #expect(result.invalidLines == [4, 5])
+    }
+
+    @Test func namesAreTidied() {
+        #expect(RosterValues.name(" 王  英 ") == "王英")
+        #expect(RosterValues.name("阿不都•热合曼") == "阿不都·热合曼")
+        #expect(RosterValues.name("Mary  Lee") == "Mary Lee")
+        #expect(RosterValues.name(" \u{3000} ") == nil)
+    }
+
+    // MARK: - Rejections and cross-checks
+
+    @Test func idNumberProblemsCarryIDNumbersReasonMasked() {
+        let valid = Fixture.id("19440512", seq: 122)
+        let rows = [["姓名", "身份证号码"],
+                    ["甲", "65010219440512"],          // 14 characters
+                    ["乙", "6501021944051212AB"],      // letters
+                    ["丙", "650102194402301220"],      // 30 February
+                    ["丁", String(valid.dropLast()) + (valid.last == "1" ? "2" : "1")]]
+        let result = parse(rows)
+        #expect(result.errors.map(\.messageKey) == ["id.error.length", "id.error.characters", "id.error.birthDate", "id.error.checkCharacter"])
+        #expect(result.errors[0].args == ["14"])
+        #expect(result.errors.map(\.value) == ["650102********0512", "650102********12AB", "650102********1220", "650102********" + String(rows[4][1].suffix(4))])
+        expectNothingRaw(result, rows.dropFirst().map { $0[1] })
+    }
+
+    @Test func spacesAndApostropheInIDsAreHarmless() {
+        let result = parse([["姓名", "身份证号码"], ["王秀英", " '650102 19440512 1220 "]])
+        #expect(result.rows.first?.idNumber == Fixture.wang)
+    }
+
+    @Test func fifteenDigitIDIsConvertedWithANote() {
+        let result = parse([["姓名", "身份证号码"], ["王秀英", "650102440512122"]])
+        let row = result.rows.first
+        #expect(row?.idNumber?.count == 18)
+        #expect(row?.birthDate == LocalDate(year: 1944, month: 5, day: 12))
+        #expect(result.issues.map(\.messageKey) == ["import.note.idConverted"])
+        #expect(result.issues[0].value == "650102********2122")
+    }
+
+    @Test func genderAndBirthDateMustAgreeWithTheID() {
+        let result = parse([["姓名", "性别", "身份证号码", "出生日期"],
+                            ["甲", "男", Fixture.wang, "1944-05-12"],
+                            ["乙", "女", Fixture.wang, "1944-05-13"],
+                            ["丙", "女", Fixture.id("19440512", seq: 124), "1944年6月"]])
+        #expect(result.errors.map { [String($0.line), $0.column, $0.messageKey] } == [
+            ["2", "性别", "import.error.genderMismatch"],
+            ["3", "身份证号码", "import.error.duplicateIdNumber"],
+            ["3", "出生日期", "import.error.birthDateMismatch"],
+            ["4", "出生日期", "import.error.birthDateMismatch"],
+        ])
+        #expect(result.errors[1].args == ["2"])
+    }
+
+    @Test func futureAndAncientBirthDates() {
+        let result = parse([["姓名", "出生日期"], ["甲", "2026-11-24"], ["乙", "1850-01-01"], ["丙", "2026-11-23"]])
+        #expect(result.errors.map(\.messageKey) == ["import.error.dateFuture", "import.error.date"])
+        #expect(result.rows.map(\.name) == ["丙"])
+    }
+
+    @Test func idNumberStoredAsNumberIsExplained() {
+        let result = parse([["姓名", "身份证号码"], ["王秀英", "6.50102194405121E+17"]])
+        #expect(result.errors.map(\.messageKey) == ["import.error.idNumberAsNumber"])
+        #expect(!result.errors[0].value.contains("50102194405121"))
+    }
+
+    @Test func phoneProblemsAreMasked() {
+        let result = parse([["姓名", "联系电话", "赡养人电话"],
+                            ["甲", "139123456789", "138 0000 1111"], ["乙", "139-1234-abcd", ""], ["丙", "13912345678、0991456789", ""]])
+        #expect(result.errors.map(\.messageKey) == ["import.error.phoneLength", "import.error.phoneCharacters", "import.error.phoneMultiple"])
+        #expect(result.errors.map(\.value) == ["139****6789", "139****abcd", "139****6789"])
+        #expect(result.errors.map(\.column) == ["联系电话", "联系电话", "联系电话"])
+    }
+
+    @Test func unknownGenderAndMissingNameInvalidateTheLine() {
+        let result = parse([["姓名", "性别", "备注"], ["王秀英", "不详", ""], ["", "女", "只有备注"], ["李建国", "男", ""]])
+        #expect(result.errors.map { [String($0.line), $0.messageKey] } == [["2", "import.error.gender"], ["3", "import.error.nameMissing"]])
+        #expect(result.rows.map(\.line) == [4])
+        expectAccounted(result, dataLines: [2, 3, 4])
+    }
+}
