@@ -243,4 +243,57 @@ struct LedgerWriteTests {
         #expect(try f.ledger.summariesComputedOn() == later)
         #expect(try f.ledger.roster(RosterQuery(due: .overdue, today: later)).rows.map(\.elder.id) == [elder.id])
     }
+
+    @Test("Every elder field reads back as saved")
+    func elderRoundTrip() throws {
+        // Given an elder with every field filled, quotes and newlines in free text
+        let f = try Fixture()
+        var elder = f.elder("阿依古丽·买买提", born: LocalDate(year: 1940, month: 2, day: 29),
+                            idNumber: Fixture.idNumber(born: "19400229", sequence: "124"), phone: "0999-8021234",
+                            categories: [.livingAlone, .disabled, .destitute])
+        elder.gender = .female
+        elder.ethnicity = "维吾尔族"
+        elder.address = "东村\"幸福\"巷 7 号"
+        elder.gridID = f.grid1.id
+        elder.disabilityDegree = .moderate
+        elder.livingArrangement = .alone
+        elder.supporters = [Supporter(name: "买买提", relation: "儿子", phone: "13800000000", residence: "乌鲁木齐市"),
+                            Supporter(name: "古丽", relation: "女儿")]
+        elder.emergencyContacts = [Contact(name: "邻居\n老李", relation: "邻居", phone: "13700000000")]
+        elder.wishes = "希望有人\t陪伴"
+        elder.remote = true
+        elder.riskOverride = RiskOverride(level: .high, reason: "独居且冬季取暖困难")
+        elder.statusHistory = [StatusChange(date: LocalDate(year: 2020, month: 1, day: 1)!, status: .active),
+                               StatusChange(date: LocalDate(year: 2021, month: 3, day: 1)!, status: .hospitalized, note: "骨折"),
+                               StatusChange(date: LocalDate(year: 2021, month: 5, day: 1)!, status: .active)]
+        elder.sources = ["残联", "村委会摸底"]
+        // When saved and read back
+        let saved = try f.ledger.saveElder(elder, by: nil, today: f.today)
+        let file = try #require(try f.ledger.elderFile(id: elder.id))
+        // Then nothing changed, and the override shows in the summary
+        #expect(saved == elder)
+        #expect(file.elder == elder)
+        #expect(file.summary.risk.level == .high)
+        #expect(file.summary.risk.overridden)
+    }
+
+    @Test("Updating a follow-up is audited and moves the earliest due date")
+    func updateFollowUp() throws {
+        let f = try Fixture()
+        let elder = try f.ledger.saveElder(f.elder("王秀英"), by: nil, today: f.today)
+        let created = try f.ledger.saveVisit(f.visit(elder, answers: [FieldCode.hasHazard: .yesNo(true)]),
+                                             by: nil, today: f.today)
+        var hazard = try #require(created.first)
+        // When the due date is brought forward and the owner changed
+        hazard.due = LocalDateTime(date: f.today.adding(days: 1), hour: 18, minute: 0)!
+        hazard.ownerID = f.visitor2.id
+        hazard.status = .inProgress
+        try f.ledger.updateFollowUp(hazard, by: nil, today: f.today)
+        // Then the follow-up, the summary and the audit trail follow
+        let file = try #require(try f.ledger.elderFile(id: elder.id))
+        #expect(file.followUps == [hazard])
+        #expect(file.summary.earliestFollowUpDue == hazard.due)
+        #expect(file.summary.openHazards == 1)
+        #expect(try f.ledger.auditTrail(recordID: hazard.id).map(\.action) == [.insert, .update])
+    }
 }

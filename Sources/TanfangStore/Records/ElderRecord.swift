@@ -146,13 +146,43 @@ struct ElderRecord: Hashable, Stamped {
                                                         column: "elder.disabilityDegree"),
             livingArrangement: try StoreCoding.enumValue(LivingArrangement.self, livingArrangement,
                                                          column: "elder.livingArrangement"),
-            supporters: try StoreCoding.decode([Supporter].self, supporters, column: "elder.supporters"),
-            emergencyContacts: try StoreCoding.decode([Contact].self, emergencyContacts,
-                                                      column: "elder.emergencyContacts"),
+            supporters: try decodeSupporters(),
+            emergencyContacts: try decodeContacts(),
             visitorID: try StoreCoding.uuid(visitorId, column: "elder.visitorId"),
             wishes: wishes, remote: remote, riskOverride: override,
-            statusHistory: try StoreCoding.decode([StatusChange].self, statusHistory, column: "elder.statusHistory"),
+            statusHistory: try decodeStatusHistory(),
             sources: Set(try StoreCoding.strings(fromJSON: sources, column: "elder.sources")))
+    }
+
+    // The JSON columns are read by hand: lists and red flags load every elder, and JSONDecoder
+    // was most of that cost. The text stays what JSONEncoder wrote (and accepts hand edits).
+    private func decodeStatusHistory() throws -> [StatusChange] {
+        let column = "elder.statusHistory"
+        return try StoreCoding.objects(fromJSON: statusHistory, column: column).map { o in
+            StatusChange(date: try StoreCoding.date(StoreCoding.requiredString(o, "date", column: column), column: column),
+                         status: try StoreCoding.enumValue(ElderStatus.self, StoreCoding.requiredString(o, "status", column: column),
+                                                           column: column),
+                         note: try StoreCoding.string(o, "note", column: column))
+        }
+    }
+
+    private func decodeSupporters() throws -> [Supporter] {
+        let column = "elder.supporters"
+        return try StoreCoding.objects(fromJSON: supporters, column: column).map { o in
+            Supporter(name: try StoreCoding.requiredString(o, "name", column: column),
+                      relation: try StoreCoding.requiredString(o, "relation", column: column),
+                      phone: try StoreCoding.string(o, "phone", column: column),
+                      residence: try StoreCoding.string(o, "residence", column: column))
+        }
+    }
+
+    private func decodeContacts() throws -> [Contact] {
+        let column = "elder.emergencyContacts"
+        return try StoreCoding.objects(fromJSON: emergencyContacts, column: column).map { o in
+            Contact(name: try StoreCoding.requiredString(o, "name", column: column),
+                    relation: try StoreCoding.requiredString(o, "relation", column: column),
+                    phone: try StoreCoding.requiredString(o, "phone", column: column))
+        }
     }
 
     func summary() throws -> ElderSummary {

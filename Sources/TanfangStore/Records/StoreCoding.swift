@@ -117,6 +117,30 @@ enum StoreCoding {
         }
     }
 
+    /// The objects of a JSON array as key → value maps (for the elder's JSON columns, read per
+    /// row when lists load every elder).
+    static func objects(fromJSON text: String, column: String) throws -> [[String: JSONBytes.Value]] {
+        guard case .array(let items)? = JSONBytes.parse(text) else { throw LedgerError.corrupt(column: column) }
+        return try items.map {
+            guard case .object(let fields) = $0 else { throw LedgerError.corrupt(column: column) }
+            return Dictionary(fields, uniquingKeysWith: { _, last in last })
+        }
+    }
+
+    /// A string member, nil when absent or null; anything else is corrupt.
+    static func string(_ object: [String: JSONBytes.Value], _ key: String, column: String) throws -> String? {
+        switch object[key] {
+        case nil, .null?: return nil
+        case .string(let s)?: return s
+        default: throw LedgerError.corrupt(column: column)
+        }
+    }
+
+    static func requiredString(_ object: [String: JSONBytes.Value], _ key: String, column: String) throws -> String {
+        guard let s = try string(object, key, column: column) else { throw LedgerError.corrupt(column: column) }
+        return s
+    }
+
     /// Timestamps for `createdAt`, `updatedAt` and audit rows: UTC, ISO 8601 with milliseconds.
     static func timestamp(_ date: Date) -> String {
         Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(date)
