@@ -58,6 +58,7 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "TanfangUITests", dependencies: ["TanfangUI", "TanfangCore"]),
+        .testTarget(name: "TanfangTerminalTests", dependencies: ["TanfangTerminal", "TanfangUI"]),
         .testTarget(name: "TanfangCLITests", dependencies: ["tanfang"]),
     ]
 )

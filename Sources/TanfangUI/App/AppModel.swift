@@ -1,0 +1,190 @@
+import Foundation
+import TanfangCore
+
+/// The whole workstation as one `Program`: a stack of screens with the chrome around them
+/// (title bar, status line, key bar, help page) and global keys.
+///
+/// Effects are the screens' `DataRequest`s; each `DataResponse` goes to the screen on top.
+/// Global keys: F1 (or `?` when no text field has focus) help; F2 roster, F3 follow-ups,
+/// F4 red flags, F5 monthly rates (when no text field has focus); Ctrl-Q quit.
+public struct AppModel: Program {
+    public typealias Effect = DataRequest
+    public typealias EffectResult = DataResponse
+
+    public private(set) var env: AppEnvironment
+    public private(set) var stack: [any Screen]
+    public private(set) var status: (text: String, tone: StatusTone)?
+    public private(set) var showingHelp = false
+    public private(set) var wantsQuit = false
+    private var started = false
+    private let makeScreen: @Sendable (Destination, AppEnvironment) -> any Screen
+
+    public init(env: AppEnvironment, first: Destination = .login,
+                makeScreen: @escaping @Sendable (Destination, AppEnvironment) -> any Screen) {
+        self.env = env
+        self.makeScreen = makeScreen
+        self.stack = [makeScreen(first, env)]
+    }
+
+    /// The screen on top.
+    public var top: any Screen { stack[stack.count - 1] }
+
+
+    public mutating func update(_ event: ProgramEvent) -> [DataRequest] {
+        switch event {
+        case .resize:
+            // The runner's first event: start the first screen (its loads).
+            guard !started else { return [] }
+            started = true
+            return startTop()
+        case .tick:
+            return []
+        case .key(let key):
+            if showingHelp {
+                showingHelp = false
+                return []
+            }
+            switch key {
+            case .function(1):
+                showingHelp = true
+                return []
+            case .ctrl("q"):
+                wantsQuit = true
+                return []
+            case .char("?") where !top.capturesText:
+                showingHelp = true
+                return []
+            case .function(let n) where (2...5).contains(n) && !top.capturesText && env.user != nil:
+                let target: Destination = [2: .roster, 3: .followUps(elderID: nil), 4: .redFlags, 5: .monthly][n]!
+                return navigate(resetTo: target)
+            default:
+                status = nil
+                var screen = stack.removeLast()
+                let commands = screen.handle(key, env: env)
+                stack.append(screen)
+                return apply(commands)
+            }
+        }
+    }
+
+    public mutating func receive(_ response: DataResponse) -> [DataRequest] {
+        var screen = stack.removeLast()
+        let commands = screen.receive(response, env: env)
+        stack.append(screen)
+        return apply(commands)
+    }
+
+    /// Carries out screen commands; returns the data requests among them (and those of screens started).
+    private mutating func apply(_ commands: [ScreenCommand]) -> [DataRequest] {
+        var requests: [DataRequest] = []
+        for command in commands {
+            switch command {
+            case .request(let r):
+                requests.append(r)
+            case .open(let d):
+                stack.append(makeScreen(d, env))
+                requests += startTop()
+            case .replace(let d):
+                stack.removeLast()
+                stack.append(makeScreen(d, env))
+                requests += startTop()
+            case .back:
+                if stack.count > 1 {
+                    stack.removeLast()
+                    requests += startTop()
+                } else {
+                    wantsQuit = true
+                }
+            case .status(let key, let args, let tone):
+                status = (env.strings.format(key, args), tone)
+            case .setUser(let user, let scope):
+                env.user = user
+                env.scope = scope
+            case .quit:
+                wantsQuit = true
+            }
+        }
+        return requests
+    }
+
+    private mutating func startTop() -> [DataRequest] {
+        var screen = stack.removeLast()
+        let commands = screen.start(env: env)
+        stack.append(screen)
+        return apply(commands)
+    }
+
+    private mutating func navigate(resetTo destination: Destination) -> [DataRequest] {
+        stack = [makeScreen(destination, env)]
+        status = nil
+        return startTop()
+    }
+
+    // MARK: - Rendering
+
+    public func render(into grid: inout Grid) -> CursorPosition? {
+        let w = grid.width, h = grid.height
+        guard w >= 20, h >= 6 else {
+            grid.put(env.strings["app.tooSmall"], x: 0, y: 0, maxWidth: w)
+            return nil
+        }
+        let s = env.strings
+        // Title bar
+        let bar = Style(reverse: true)
+        grid.fill(Rect(x: 0, y: 0, width: w, height: 1), style: bar)
+        let title = s["app.title"] + " · " + s[top.titleKey]
+        var right = env.today.description
+        if let user = env.user {
+            right = user.name + "（" + s["role.\(user.role.rawValue)"] + "）  " + right
+        }
+        let rightWidth = DisplayWidth.of(right)
+        grid.put(right, x: max(0, w - rightWidth - 1), y: 0, style: bar, maxWidth: w)
+        grid.put(" " + title, x: 0, y: 0, style: bar.bolded, maxWidth: max(0, w - rightWidth - 2))
+
+        let area = Rect(x: 0, y: 1, width: w, height: h - 3)
+        let hints = top.keyHints(env: env)
+        var cursor: CursorPosition?
+        if showingHelp {
+            renderHelp(hints, into: &grid, area: area)
+        } else {
+            cursor = top.render(into: &grid, area: area, env: env)
+        }
+        // Status line
+        if let status {
+            let style: Style
+            switch status.tone {
+            case .info: style = .plain
+            case .success: style = Style(fg: .green, bold: true)
+            case .warning: style = Style(fg: .yellow, bold: true)
+            case .error: style = Style(fg: .red, bold: true)
+            }
+            grid.put(status.text, x: 1, y: h - 2, style: style, maxWidth: w - 2)
+        }
+        // Key bar: the screen's keys, then help
+        var x = 0
+        let items = hints.filter(\.inBar) + [KeyHint(keys: "F1", label: s["key.help"], help: "")]
+        for item in items {
+            let keyWidth = DisplayWidth.of(item.keys)
+            let labelWidth = DisplayWidth.of(item.label)
+            guard x + keyWidth + labelWidth + 1 <= w else { break }
+            x += grid.put(item.keys, x: x, y: h - 1, style: Style(reverse: true), maxWidth: w - x)
+            x += grid.put(item.label, x: x, y: h - 1, maxWidth: w - x)
+            x += 1
+        }
+        return cursor
+    }
+
+    private func renderHelp(_ hints: [KeyHint], into grid: inout Grid, area: Rect) {
+        let s = env.strings
+        var lines: [(String, String)] = hints.map { ($0.keys, $0.help) }
+        lines += [("F1 / ?", s["help.app.help"]), ("F2", s["help.app.roster"]), ("F3", s["help.app.followUps"]),
+                  ("F4", s["help.app.redFlags"]), ("F5", s["help.app.monthly"]), ("Ctrl-Q", s["help.app.quit"])]
+        grid.put(s["help.title"] + " — " + s[top.titleKey], x: 1, y: area.y, style: Style(bold: true), maxWidth: area.width - 2)
+        let keyWidth = min(18, (lines.map { DisplayWidth.of($0.0) }.max() ?? 0) + 2)
+        for (i, line) in lines.enumerated() where i + 2 < area.height {
+            grid.put(line.0, x: 2, y: area.y + 2 + i, style: Style(bold: true), maxWidth: keyWidth)
+            grid.put(line.1, x: 2 + keyWidth, y: area.y + 2 + i, maxWidth: area.width - keyWidth - 3)
+        }
+        grid.put(s["help.anyKey"], x: 1, y: area.maxY - 1, style: Style(dim: true), maxWidth: area.width - 2)
+    }
+}

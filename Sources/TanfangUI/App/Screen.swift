@@ -1,0 +1,172 @@
+import Foundation
+import TanfangCore
+
+// MARK: - Environment
+
+/// What every screen may read: the catalog, the form, today, who is logged in and what they see.
+/// Screens never read the clock or the database; the runner fills this in.
+public struct AppEnvironment: Sendable {
+    public var strings: Strings
+    public var form: FormDefinition
+    public var validator: FormValidator
+    public var today: LocalDate
+    public var now: LocalDateTime
+    public var user: User?
+    public var scope: AccessScope
+    public var places: [Place]
+    public var visitors: [Visitor]
+
+    public init(strings: Strings, form: FormDefinition, today: LocalDate, now: LocalDateTime,
+                user: User? = nil, scope: AccessScope = .everything, places: [Place] = [], visitors: [Visitor] = []) {
+        self.strings = strings
+        self.form = form
+        self.validator = FormValidator(form: form)
+        self.today = today
+        self.now = now
+        self.user = user
+        self.scope = scope
+        self.places = places
+        self.visitors = visitors
+    }
+
+    public var language: Language { strings.language }
+
+    public func place(_ id: UUID?) -> Place? { id.flatMap { id in places.first { $0.id == id } } }
+    public func placeName(_ id: UUID?) -> String { place(id)?.name ?? "" }
+    public func visitorName(_ id: UUID?) -> String {
+        id.flatMap { id in visitors.first { $0.id == id }?.name } ?? ""
+    }
+
+    /// The villages this user may see, in code order.
+    public var villagesInScope: [Place] {
+        places.filter { $0.level == .village && (scope.villageIDs?.contains($0.id) ?? true) }
+            .sorted { $0.code < $1.code }
+    }
+
+    /// Whether ID numbers and phones may be shown whole (in the elder file only).
+    public var seesUnmasked: Bool { user?.role.seesUnmasked ?? false }
+    public var canEdit: Bool { user?.role.canEdit ?? false }
+}
+
+// MARK: - Data requests
+
+/// Everything a screen can ask of the ledger. The runner in the executable performs each one
+/// against `Ledger` and answers with a `DataResponse`, errors included.
+public enum DataRequest: Hashable, Sendable {
+    case users
+    case login(userID: UUID, pin: String)
+    case roster(RosterQuery)
+    case elderFile(UUID)
+    case saveElder(Elder)
+    case changeStatus(elderID: UUID, status: ElderStatus, date: LocalDate, note: String?)
+    case saveVisit(Visit)
+    case followUps(FollowUpQuery)
+    case saveFollowUp(FollowUp)
+    case closeFollowUp(id: UUID, closing: ClosingRecord, status: FollowUpStatus)
+    case redFlags
+    case monthlyReport(YearMonth)
+    case saveDraft(key: String, json: String)
+    case loadDraft(key: String)
+    case deleteDraft(key: String)
+}
+
+public enum DataResponse: Hashable, Sendable {
+    case users([User])
+    case loggedIn(User, AccessScope)
+    case loginFailed
+    case roster(RosterPage)
+    case elderFile(ElderFile?)
+    case elderSaved(Elder)
+    case statusChanged(elderID: UUID)
+    case visitSaved(Visit, followUps: [FollowUp])
+    /// The ledger refused the visit; nothing was written.
+    case visitInvalid([FieldIssue])
+    case followUps([FollowUpRow])
+    case followUpSaved(FollowUp)
+    /// Red flags with the names of the elders they concern.
+    case redFlags([RedFlag], elderNames: [UUID: String])
+    case monthlyReport(MonthlyReport)
+    case draftSaved
+    case draft(key: String, json: String?)
+    /// A request failed; `message` is ready to show (already in the user's language).
+    case failed(message: String)
+}
+
+// MARK: - Navigation and commands
+
+/// Where a screen can send the user.
+public enum Destination: Hashable, Sendable {
+    case login
+    case roster
+    case elderFile(UUID)
+    /// A new visit sheet; with nil the sheet starts by picking the elder.
+    case newVisit(elderID: UUID?)
+    /// Add (nil) or edit an elder.
+    case editElder(UUID?)
+    case followUps(elderID: UUID?)
+    case redFlags
+    case monthly
+}
+
+/// What a screen asks of the app after a key or a response.
+public enum ScreenCommand: Hashable, Sendable {
+    case request(DataRequest)
+    /// Push a screen.
+    case open(Destination)
+    /// Replace the current screen (e.g. the next sheet after saving).
+    case replace(Destination)
+    /// Pop back to the previous screen (which is told `start` again so it can refresh).
+    case back
+    /// Show a message on the status line: a catalog key and its arguments.
+    case status(key: String, args: [String], tone: StatusTone)
+    /// After login: who is working, and what they may see.
+    case setUser(User, AccessScope)
+    case quit
+}
+
+public enum StatusTone: Hashable, Sendable { case info, success, warning, error }
+
+/// One key of a screen as shown in the key bar and on the help page, already in the user's language.
+public struct KeyHint: Hashable, Sendable {
+    public var keys: String
+    public var label: String
+    public var help: String
+    public var inBar: Bool
+
+    public init(keys: String, label: String, help: String, inBar: Bool = true) {
+        self.keys = keys
+        self.label = label
+        self.help = help
+        self.inBar = inBar
+    }
+}
+
+/// A screen: a pure state machine over keys and data responses that renders into an area of the grid.
+///
+/// The app draws the chrome around it (title bar, status line, key bar, help page on F1 or `?`),
+/// routes keys to the top screen, performs its requests and hands back the responses.
+public protocol Screen: Sendable {
+    /// Catalog key of the title shown in the top bar.
+    var titleKey: String { get }
+    /// When true, printable keys — `?` and `/` included — go to the screen (a text field has focus),
+    /// so the app's `?` help shortcut is off; F1 always opens help.
+    var capturesText: Bool { get }
+    /// The keys for the key bar and the help page.
+    func keyHints(env: AppEnvironment) -> [KeyHint]
+    /// Called when the screen becomes the top screen (pushed, or returned to): load what it shows.
+    mutating func start(env: AppEnvironment) -> [ScreenCommand]
+    mutating func handle(_ key: Key, env: AppEnvironment) -> [ScreenCommand]
+    mutating func receive(_ response: DataResponse, env: AppEnvironment) -> [ScreenCommand]
+    /// Draws into `area`; returns where the hardware cursor goes (nil = hidden).
+    func render(into grid: inout Grid, area: Rect, env: AppEnvironment) -> CursorPosition?
+}
+
+extension Keymap {
+    /// The bindings as localized hints, each key shown as on the keyboard (F2, Ctrl-S, Enter…).
+    public func hints(_ strings: Strings) -> [KeyHint] {
+        bindings.map { b in
+            KeyHint(keys: b.keys.map(\.name).joined(separator: "/"), label: strings[b.label],
+                    help: strings[b.help], inBar: b.showsInBar)
+        }
+    }
+}

@@ -1,0 +1,64 @@
+/// Horizontal bars with a label, `value/total` and a percentage, e.g. the visit rate by village:
+///
+/// ```
+/// 红旗村   [bar of 90% of the bar width]   18/20  90%
+/// 阿克苏镇 [bar of 40%]                     8/20  40%
+/// ```
+///
+/// Bars are reverse-video spaces rather than block glyphs: they show on monochrome terminals
+/// and have no ambiguous width. Labels are padded by display width so Chinese labels align.
+public struct BarChart: Hashable, Sendable {
+    public struct Item: Hashable, Sendable {
+        public var label: String
+        public var value: Int
+        /// The denominator of the percentage and of the bar (e.g. elders due a visit).
+        public var total: Int
+
+        public init(_ label: String, value: Int, total: Int) {
+            self.label = label
+            self.value = value
+            self.total = total
+        }
+    }
+
+    public var items: [Item]
+    public var barStyle: Style
+
+    public init(items: [Item], barStyle: Style = Style(reverse: true)) {
+        self.items = items
+        self.barStyle = barStyle
+    }
+
+    /// `value` as a whole percentage of `total`, rounded down, so 100% means complete and
+    /// 199/200 shows 99%. A zero total gives 0.
+    public static func percent(value: Int, total: Int) -> Int {
+        guard total > 0 else { return 0 }
+        return max(0, value) * 100 / total
+    }
+
+    /// Draws one item per row of `area`, starting at item `offset`.
+    public func render(into grid: inout Grid, area: Rect, offset: Int = 0) {
+        guard !area.isEmpty else { return }
+        let counts = items.map { "\($0.value)/\($0.total)" }
+        let countWidth = counts.map(\.count).max() ?? 0
+        let percentWidth = 4  // "100%"
+        let labelWidth = min(items.map { $0.label.displayWidth }.max() ?? 0, max(1, area.width / 3))
+        let barWidth = max(0, area.width - labelWidth - countWidth - percentWidth - 3)
+        for (row, index) in items.indices.dropFirst(max(0, offset)).prefix(area.height).enumerated() {
+            let item = items[index]
+            let y = area.y + row
+            var x = area.x
+            grid.put(item.label, x: x, y: y, maxWidth: labelWidth)
+            x += labelWidth + 1
+            let filled = item.total > 0 ? min(barWidth, max(0, item.value) * barWidth / item.total) : 0
+            if filled > 0 {
+                grid.fill(Rect(x: x, y: y, width: filled, height: 1), style: barStyle)
+            }
+            x += barWidth + 1
+            grid.put(counts[index], in: Rect(x: x, y: y, width: countWidth, height: 1), alignment: .right)
+            x += countWidth + 1
+            let percent = "\(Self.percent(value: item.value, total: item.total))%"
+            grid.put(percent, in: Rect(x: x, y: y, width: percentWidth, height: 1), alignment: .right)
+        }
+    }
+}

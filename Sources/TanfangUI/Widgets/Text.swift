@@ -1,0 +1,68 @@
+/// Horizontal placement of text inside a wider space.
+public enum Alignment: Hashable, Sendable {
+    case left, center, right
+}
+
+extension Grid {
+    /// Writes `text` on the first row of `area`, aligned, cut with "…" if it is too wide.
+    /// Returns the column after the text.
+    @discardableResult
+    public mutating func put(_ text: String, in area: Rect, alignment: Alignment = .left,
+                             style: Style = .plain) -> Int {
+        guard !area.isEmpty else { return area.x }
+        let w = text.displayWidth
+        var x = area.x
+        if w < area.width {
+            switch alignment {
+            case .left: break
+            case .center: x += (area.width - w) / 2
+            case .right: x += area.width - w
+            }
+        }
+        return x + put(text, x: x, y: area.y, style: style, maxWidth: area.maxX - x)
+    }
+}
+
+/// Line breaking by display width, for help text and notes.
+public enum TextWrap {
+    /// `text` broken into lines of at most `width` columns.
+    ///
+    /// Line breaks in the text are kept. Chinese text breaks between any two characters; a line
+    /// holding a space breaks after its last space instead, so Latin words stay whole unless a
+    /// single word is wider than the line. A wide character never straddles the edge.
+    public static func lines(_ text: String, width: Int) -> [String] {
+        guard width > 0 else { return [] }
+        var result: [String] = []
+        for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            var line: [Character] = []
+            var used = 0
+            for character in paragraph {
+                let w = character.displayWidth
+                if used + w > width, !line.isEmpty {
+                    if character != " ", let space = line.lastIndex(of: " "), space > 0 {
+                        // Move the partial word to the next line.
+                        let carried = Array(line[(space + 1)...])
+                        result.append(trimmed(line[..<space]))
+                        line = carried
+                        used = DisplayWidth.of(String(carried))
+                    } else {
+                        result.append(trimmed(line[...]))
+                        line = []
+                        used = 0
+                    }
+                    if character == " " { continue }
+                }
+                line.append(character)
+                used += w
+            }
+            result.append(trimmed(line[...]))
+        }
+        return result
+    }
+
+    private static func trimmed(_ characters: ArraySlice<Character>) -> String {
+        var s = String(characters)
+        while s.last == " " { s.removeLast() }
+        return s
+    }
+}
