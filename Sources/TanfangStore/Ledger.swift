@@ -1,1 +1,108 @@
+import Foundation
+import GRDB
 import TanfangCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The ledger (台账): elders, visits, follow-ups and who changed what, in one SQLite file.
+///
+/// Each write method is one invariant-preserving transaction: it writes the record, what the
+/// rules derive from it (follow-ups, the elder's `ElderSummary`) and audit rows, or nothing.
+/// Lists read the derived columns, so no list scans visit history.
+public final class Ledger: Sendable {
+    /// The rules the ledger applies at write time.
+    public let rules: RuleBook
+    private let writer: any DatabaseWriter
+    /// Wall-clock time for `createdAt`/`updatedAt` and audit rows (never for rules).
+    private let clock: @Sendable () -> Date
+
+    init(writer: any DatabaseWriter, rules: RuleBook, clock: @escaping @Sendable () -> Date) throws {
+        self.writer = writer
+        self.rules = rules
+        self.clock = clock
+        do {
+            try LedgerMigrations.migrator.migrate(writer)
+        } catch {
+            throw LedgerError.wrap(error)
+        }
+    }
+
+    /// Opens (or creates) the ledger file at `path` in WAL mode.
+    ///
+    /// A new file is created with permissions 0600 before SQLite opens it, since it holds ID
+    /// numbers and phones. Writers wait up to `busyTimeout` seconds for another process's write
+    /// to finish, then fail with `LedgerError.busy`.
+    public convenience init(path: String, rules: RuleBook, busyTimeout: TimeInterval = 5,
+                            clock: @escaping @Sendable () -> Date = { Date() }) throws {
+        try Ledger.createPrivateFileIfMissing(path)
+        let pool: DatabasePool
+        do {
+            pool = try DatabasePool(path: path, configuration: Ledger.configuration(busyTimeout: busyTimeout))
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CANTOPEN {
+            throw LedgerError.cannotOpen(path: path, detail: error.message ?? "cannot open")
+        } catch {
+            throw LedgerError.wrap(error)
+        }
+        try self.init(writer: pool, rules: rules, clock: clock)
+    }
+
+    /// An in-memory ledger with the same configuration, for tests and previews.
+    public static func inMemory(rules: RuleBook, clock: @escaping @Sendable () -> Date = { Date() }) throws -> Ledger {
+        let queue = try DatabaseQueue(configuration: configuration(busyTimeout: 5))
+        return try Ledger(writer: queue, rules: rules, clock: clock)
+    }
+
+    static func configuration(busyTimeout: TimeInterval) -> Configuration {
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(busyTimeout)
+        config.label = "tanfang.ledger"
+        return config
+    }
+
+    /// Creates an empty file readable only by its owner; an existing file is left as it is.
+    static func createPrivateFileIfMissing(_ path: String) throws {
+        guard !FileManager.default.fileExists(atPath: path) else { return }
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        if fd < 0 {
+            let code = errno
+            if code == EEXIST { return }
+            throw LedgerError.cannotOpen(path: path, detail: String(cString: strerror(code)))
+        }
+        // umask can only remove bits, but make the mode explicit anyway.
+        _ = fchmod(fd, 0o600)
+        close(fd)
+    }
+
+    // MARK: - Transactions
+
+    /// One write transaction; SQLite errors become `LedgerError`s.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try writer.write(body)
+        } catch {
+            throw LedgerError.wrap(error)
+        }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try writer.read(body)
+        } catch {
+            throw LedgerError.wrap(error)
+        }
+    }
+
+    /// The current wall-clock timestamp for stamps and audit rows.
+    func timestamp() -> String { StoreCoding.timestamp(clock()) }
+
+    /// Runs `body` inside a write transaction that holds the database's write lock.
+    /// Only for tests that need another connection to find the ledger busy.
+    func holdingWriteLock(_ body: () throws -> Void) throws {
+        // GRDB opens write transactions with BEGIN IMMEDIATE, which takes the lock at once.
+        try write { _ in try body() }
+    }
+}

@@ -1,0 +1,315 @@
+import Foundation
+import GRDB
+import TanfangCore
+
+// MARK: - Roster
+
+extension Ledger {
+    /// A page of the roster (台账). Filters, search and sort all run in SQL on the derived
+    /// columns, so a page costs the same with 300 elders or 100,000.
+    public func roster(_ q: RosterQuery) throws -> RosterPage {
+        try read { db in
+            var filter = SQLFilter()
+            filter.scope(q.scope, elder: "e")
+            if let village = q.villageID { filter.add("e.villageId = ?", village.uuidString) }
+            if let category = q.category { filter.add("(e.categoryMask & ?) != 0", category.bit) }
+            if q.advancedAgeOnly {
+                // Age >= 80 on `today` ⇔ born on or before the same day 80 years earlier.
+                let cutoff = String(format: "%04d-%02d-%02d", q.today.year - advancedAgeThreshold,
+                                    q.today.month, q.today.day)
+                filter.add("e.birthDate <= ?", cutoff)
+            }
+            if let risk = q.risk { filter.add("e.riskLevel = ?", risk.rawValue) }
+            if let status = q.status { filter.add("e.status = ?", status.rawValue) }
+            if let due = q.due { filter.due(due, today: q.today) }
+            filter.search(q.search)
+
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM elder e \(filter.whereClause)",
+                                         arguments: filter.arguments) ?? 0
+            let sql = """
+                SELECT e.*, p.name AS villageName FROM elder e JOIN place p ON p.id = e.villageId
+                \(filter.whereClause)
+                ORDER BY \(Ledger.orderBy(q.sort, descending: q.descending))
+                LIMIT ? OFFSET ?
+                """
+            var arguments = filter.arguments
+            arguments += [max(q.limit, 0), max(q.offset, 0)]
+            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                let record = try ElderRecord(row: row)
+                return RosterRow(elder: try record.elder(), summary: try record.summary(),
+                                 villageName: row["villageName"])
+            }
+            return RosterPage(rows: rows, total: total)
+        }
+    }
+
+    static func orderBy(_ sort: RosterSort, descending: Bool) -> String {
+        let dir = descending ? "DESC" : "ASC"
+        let tie = "e.pinyinFull, e.name, e.id"
+        switch sort {
+        case .name: return "e.pinyinFull \(dir), e.name \(dir), e.id"
+        case .village: return "p.name \(dir), \(tie)"
+        // Older first means an earlier birth date; unknown ages go last either way.
+        case .age: return "e.birthDate IS NULL, e.birthDate \(descending ? "ASC" : "DESC"), \(tie)"
+        case .risk:
+            return "CASE e.riskLevel WHEN 'high' THEN 2 WHEN 'medium' THEN 1 ELSE 0 END \(dir), e.riskScore \(dir), \(tie)"
+        // Never visited sorts as the oldest visit.
+        case .lastVisit: return "e.lastVisitAt \(dir) NULLS \(descending ? "LAST" : "FIRST"), \(tie)"
+        // Inactive elders (no due date) go last either way.
+        case .nextDue: return "e.dueDate IS NULL, e.dueDate \(dir), \(tie)"
+        }
+    }
+}
+
+/// WHERE clauses with their arguments, built from a query's filters.
+struct SQLFilter {
+    var clauses: [String] = []
+    var arguments = StatementArguments()
+
+    mutating func add(_ clause: String, _ values: (any DatabaseValueConvertible)?...) {
+        clauses.append(clause)
+        arguments += StatementArguments(values)
+    }
+
+    var whereClause: String { clauses.isEmpty ? "" : "WHERE " + clauses.map { "(\($0))" }.joined(separator: " AND ") }
+
+    mutating func scope(_ scope: AccessScope, elder e: String) {
+        if let villages = scope.villageIDs {
+            if villages.isEmpty {
+                clauses.append("0")
+            } else {
+                let marks = Array(repeating: "?", count: villages.count).joined(separator: ", ")
+                clauses.append("\(e).villageId IN (\(marks))")
+                arguments += StatementArguments(villages.map(\.uuidString).sorted())
+            }
+        }
+        if let visitor = scope.visitorID { add("\(e).visitorId = ?", visitor.uuidString) }
+    }
+
+    /// The due state of `ElderSummary.dueState(today:)`, as comparisons on the stored due date.
+    mutating func due(_ state: DueState, today: LocalDate) {
+        let soon = today.adding(days: ElderSummary.dueSoonDays).description
+        switch state {
+        case .inactive: add("e.dueDate IS NULL")
+        case .overdue: add("e.dueDate < ?", today.description)
+        case .dueSoon: add("e.dueDate >= ? AND e.dueDate < ?", today.description, soon)
+        case .ok: add("e.dueDate >= ?", soon)
+        }
+    }
+
+    /// Name substring, pinyin initials or full pinyin, or the trailing digits of an ID number
+    /// or phone.
+    mutating func search(_ text: String) {
+        let query = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !query.isEmpty else { return }
+        var parts = ["instr(e.name, ?) > 0"]
+        var values: [(any DatabaseValueConvertible)?] = [query]
+        let compact = String(query.lowercased().filter { !$0.isWhitespace })
+        if compact.allSatisfy({ $0.isASCII && $0.isLetter }) {
+            parts.append("instr(e.pinyinInitials, ?) > 0")
+            parts.append("instr(replace(e.pinyinFull, ' ', ''), ?) > 0")
+            values += [compact, compact]
+        }
+        let tail = IDNumber.normalize(query)
+        if tail.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "X") }) {
+            // The stored tail holds 6 characters; a longer query compares with the whole number.
+            parts.append(tail.count <= 6 ? "substr(e.idTail, -?) = ?" : "substr(e.idNumber, -?) = ?")
+            values += [tail.count, tail]
+            if tail.allSatisfy(\.isNumber) {
+                parts.append("substr(e.phoneDigits, -?) = ?")
+                values += [tail.count, tail]
+            }
+        }
+        clauses.append(parts.joined(separator: " OR "))
+        arguments += StatementArguments(values)
+    }
+}
+
+// MARK: - Elder file, follow-ups
+
+extension Ledger {
+    /// Everything the elder file shows, or nil when there is no such elder.
+    public func elderFile(id: UUID) throws -> ElderFile? {
+        try read { db in
+            guard let record = try ElderRecord.fetchOne(db, key: id.uuidString) else { return nil }
+            let elder = try record.elder()
+            guard let village = try PlaceRecord.fetchOne(db, key: record.villageId)?.place() else {
+                throw LedgerError.notFound(table: "place", id: elder.villageID)
+            }
+            let visits = try VisitRecord.filter(Column("elderId") == record.id)
+                .order(Column("at").desc, Column("createdAt").desc).fetchAll(db).map { try $0.visit() }
+            let followUps = try FollowUpRecord
+                .filter(sql: "elderId = ?", arguments: [record.id])
+                .order(sql: "status IN ('open', 'inProgress') DESC, due ASC, openedAt DESC")
+                .fetchAll(db).map { try $0.followUp() }
+            var ids = Set(visits.flatMap(\.visitorIDs))
+            ids.formUnion(followUps.compactMap(\.ownerID))
+            if let v = elder.visitorID { ids.insert(v) }
+            let visitors = try VisitorRecord.fetchAll(db, keys: ids.map(\.uuidString)).map { try $0.visitor() }
+            let names = Dictionary(visitors.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+            return ElderFile(elder: elder, summary: try record.summary(), village: village,
+                             visitor: visitors.first { $0.id == elder.visitorID },
+                             visits: visits, followUps: followUps, visitorNames: names)
+        }
+    }
+
+    /// The follow-up queue (待办): open ones first, overdue before due, earliest due first;
+    /// closed ones (when asked for) after, most recently closed first.
+    public func followUps(_ q: FollowUpQuery, now: LocalDateTime) throws -> [FollowUpRow] {
+        try read { db in
+            var filter = SQLFilter()
+            filter.scope(q.scope, elder: "e")
+            if let owner = q.ownerID { filter.add("f.ownerId = ?", owner.uuidString) }
+            if let type = q.type { filter.add("f.type = ?", type.rawValue) }
+            if let village = q.villageID { filter.add("e.villageId = ?", village.uuidString) }
+            if !q.includeClosed { filter.add("f.status IN ('open', 'inProgress')") }
+            let sql = """
+                SELECT f.*, e.name AS elderName, p.name AS villageName, v.name AS ownerName
+                FROM followUp f
+                JOIN elder e ON e.id = f.elderId
+                JOIN place p ON p.id = e.villageId
+                LEFT JOIN visitor v ON v.id = f.ownerId
+                \(filter.whereClause)
+                ORDER BY f.status IN ('open', 'inProgress') DESC, f.due < ? DESC, f.due ASC,
+                         f.closingAt DESC, e.name
+                """
+            var arguments = filter.arguments
+            arguments += [now.description]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                FollowUpRow(followUp: try FollowUpRecord(row: row).followUp(), elderName: row["elderName"],
+                            villageName: row["villageName"], ownerName: row["ownerName"])
+            }
+        }
+    }
+}
+
+// MARK: - Supervision and reports
+
+extension Ledger {
+    /// The red-flag list: elders, their summaries and open follow-ups, and this month's village
+    /// visit rates, run through the Core engine.
+    public func redFlags(today: LocalDate, now: LocalDateTime) throws -> [RedFlag] {
+        let (elders, summaries, open) = try read { db in
+            var elders: [Elder] = []
+            var summaries: [UUID: ElderSummary] = [:]
+            for r in try ElderRecord.fetchAll(db) {
+                let e = try r.elder()
+                elders.append(e)
+                summaries[e.id] = try r.summary()
+            }
+            let open = try FollowUpRecord.filter(sql: "status IN ('open', 'inProgress')").fetchAll(db)
+                .map { try $0.followUp() }
+            return (elders, summaries, open)
+        }
+        let report = try monthlyReport(month: today.yearMonth, elders: elders)
+        return RedFlagEngine(rules: rules.redFlags).evaluate(
+            elders: elders, summaries: summaries, openFollowUps: open, villageRates: report.villages,
+            today: today, now: now)
+    }
+
+    /// The monthly report: visit rates by village, category and method, follow-ups opened and
+    /// closed, and who was not visited. Reads only that month's visits (through the date index).
+    public func monthlyReport(month: YearMonth) throws -> MonthlyReport {
+        try monthlyReport(month: month, elders: nil)
+    }
+
+    private func monthlyReport(month: YearMonth, elders known: [Elder]?) throws -> MonthlyReport {
+        let (elders, facts, followUps) = try read { db in
+            let elders = try known ?? ElderRecord.fetchAll(db).map { try $0.elder() }
+            let facts = try visitFacts(db, month: month)
+            // Follow-ups opened or closed in the month, or still open.
+            let followUps = try FollowUpRecord.filter(sql: """
+                (openedAt >= ? AND openedAt < ?) OR (closingAt >= ? AND closingAt < ?)
+                OR status IN ('open', 'inProgress')
+                """, arguments: [month.firstDay.description, month.adding(months: 1).firstDay.description,
+                                 month.firstDay.description, month.adding(months: 1).firstDay.description])
+                .fetchAll(db).map { try $0.followUp() }
+            return (elders, facts, followUps)
+        }
+        return MonthlyStatistics.compute(month: month, elders: elders, visits: facts, followUps: followUps)
+    }
+
+    /// Who was visited on which day and how, for `month`.
+    public func visitFacts(month: YearMonth) throws -> [VisitFact] {
+        try read { db in try visitFacts(db, month: month) }
+    }
+
+    func visitFacts(_ db: Database, month: YearMonth) throws -> [VisitFact] {
+        try Row.fetchAll(db, sql: "SELECT elderId, date, method FROM visit WHERE date >= ? AND date <= ? ORDER BY date",
+                         arguments: [month.firstDay.description, month.lastDay.description]).map { row in
+            VisitFact(elderID: try StoreCoding.uuid(row["elderId"] as String, column: "visit.elderId"),
+                      date: try StoreCoding.date(row["date"] as String, column: "visit.date"),
+                      method: try StoreCoding.enumValue(VisitMethod.self, row["method"] as String, column: "visit.method"))
+        }
+    }
+}
+
+// MARK: - Places, people, scope, audit
+
+extension Ledger {
+    /// Every place, ordered by level then code.
+    public func places() throws -> [Place] {
+        try read { db in
+            try PlaceRecord.fetchAll(db, sql: """
+                SELECT * FROM place ORDER BY CASE level WHEN 'county' THEN 0 WHEN 'township' THEN 1
+                WHEN 'village' THEN 2 ELSE 3 END, code, name
+                """).map { try $0.place() }
+        }
+    }
+
+    public func visitors() throws -> [Visitor] {
+        try read { db in try VisitorRecord.order(Column("name")).fetchAll(db).map { try $0.visitor() } }
+    }
+
+    public func users() throws -> [User] {
+        try read { db in try UserRecord.order(Column("name")).fetchAll(db).map { try $0.user() } }
+    }
+
+    public func user(named name: String) throws -> User? {
+        try read { db in try UserRecord.filter(Column("name") == name).fetchOne(db)?.user() }
+    }
+
+    public func specialPeriods() throws -> [SpecialPeriod] {
+        try read { db in try SpecialPeriodRecord.order(Column("startDate")).fetchAll(db).map { try $0.period() } }
+    }
+
+    /// What `user` may see: a grid worker the elders assigned to their visitor record, a clerk
+    /// their village, a supervisor or admin every village under their area.
+    public func scope(for user: User) throws -> AccessScope {
+        let villages = Ledger.villages(under: user.areaID, in: try places())
+        switch user.role {
+        case .gridWorker:
+            // Without a visitor record a grid worker sees nobody, rather than everybody.
+            guard let visitor = user.visitorID else { return AccessScope(villageIDs: [], visitorID: nil) }
+            return AccessScope(villageIDs: villages, visitorID: visitor)
+        case .clerk, .supervisor, .admin:
+            return AccessScope(villageIDs: villages, visitorID: nil)
+        }
+    }
+
+    /// The villages at or below `areaID`; for a grid, its village.
+    static func villages(under areaID: UUID, in places: [Place]) -> Set<UUID> {
+        let byID = Dictionary(places.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        guard let area = byID[areaID] else { return [] }
+        if area.level == .grid { return area.parentID.map { [$0] } ?? [] }
+        var children: [UUID: [Place]] = [:]
+        for p in places { if let parent = p.parentID { children[parent, default: []].append(p) } }
+        var result = Set<UUID>()
+        var stack = [area]
+        var seen = Set<UUID>()
+        while let p = stack.popLast() {
+            guard seen.insert(p.id).inserted else { continue }
+            if p.level == .village { result.insert(p.id) }
+            stack += children[p.id] ?? []
+        }
+        return result
+    }
+
+    /// Every audit row for a record, oldest first.
+    public func auditTrail(recordID: UUID) throws -> [AuditEntry] {
+        try read { db in
+            try AuditRecord.filter(Column("recordId") == recordID.uuidString)
+                .order(Column("at"), Column("rowid")).fetchAll(db).map { try $0.entry() }
+        }
+    }
+}

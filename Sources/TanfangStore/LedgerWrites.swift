@@ -1,0 +1,433 @@
+import Foundation
+import GRDB
+import TanfangCore
+
+// MARK: - Places, visitors, users
+
+extension Ledger {
+    /// Inserts or updates a place (county, township, village or grid).
+    public func savePlace(_ place: Place, by user: UUID? = nil) throws {
+        try write { db in
+            let now = timestamp()
+            let old = try PlaceRecord.fetchOne(db, key: place.id.uuidString)
+            var record = PlaceRecord(place)
+            record.stamp(at: now, by: user, old: old)
+            try record.save(db)
+            try audit(db, table: "place", id: place.id, action: old == nil ? .insert : .update,
+                      before: try old?.place(), after: place, by: user, at: now)
+        }
+    }
+
+    /// Inserts or updates a visitor.
+    public func saveVisitor(_ visitor: Visitor, by user: UUID? = nil) throws {
+        try write { db in
+            let now = timestamp()
+            let old = try VisitorRecord.fetchOne(db, key: visitor.id.uuidString)
+            var record = VisitorRecord(visitor)
+            record.stamp(at: now, by: user, old: old)
+            try record.save(db)
+            try audit(db, table: "visitor", id: visitor.id, action: old == nil ? .insert : .update,
+                      before: try old?.visitor(), after: visitor, by: user, at: now)
+        }
+    }
+
+    /// The shortest PIN accepted.
+    public static let minimumPINLength = 4
+
+    /// Inserts or updates a login. With a `pin`, stores its salted hash (`user.pinHash` is
+    /// ignored); without one, an existing user keeps their hash and a new user is refused.
+    @discardableResult
+    public func saveUser(_ user: User, pin: String?, by actor: UUID? = nil) throws -> User {
+        if let pin, pin.count < Ledger.minimumPINLength {
+            throw LedgerError.invalidField(field: "pin", messageKey: "store.error.pinTooShort",
+                                           args: [String(Ledger.minimumPINLength)])
+        }
+        return try write { db in
+            let now = timestamp()
+            let old = try UserRecord.fetchOne(db, key: user.id.uuidString)
+            var stored = user
+            if let pin {
+                stored.pinHash = PINHash.make(pin)
+            } else if let old {
+                stored.pinHash = old.pinHash
+            } else {
+                throw LedgerError.invalidField(field: "pin", messageKey: "store.error.required", args: [])
+            }
+            var record = UserRecord(stored)
+            record.stamp(at: now, by: actor, old: old)
+            try record.save(db)
+            try audit(db, table: "user", id: user.id, action: old == nil ? .insert : .update,
+                      before: try old.map { try Ledger.redacted($0.user()) }, after: Ledger.redacted(stored),
+                      by: actor, at: now)
+            return stored
+        }
+    }
+
+    /// The user with that name when `pin` matches, else nil.
+    public func verifyPIN(userName: String, pin: String) throws -> User? {
+        guard let user = try self.user(named: userName) else { return nil }
+        return PINHash.verify(pin, against: user.pinHash) ? user : nil
+    }
+
+    /// Audit rows never hold the PIN hash.
+    static func redacted(_ user: User) -> User {
+        var u = user
+        u.pinHash = "(redacted)"
+        return u
+    }
+}
+
+// MARK: - Elders
+
+extension Ledger {
+    /// Inserts or updates an elder and recomputes their summary.
+    ///
+    /// The ID number, when present, is checked and stored normalized; a missing birth date or
+    /// gender is taken from it. The status history may only grow (use `changeStatus`); a new
+    /// elder with no history starts as active on `today`.
+    @discardableResult
+    public func saveElder(_ elder: Elder, by user: UUID?, today: LocalDate) throws -> Elder {
+        var elder = try Ledger.checked(elder, today: today)
+        return try write { db in
+            let now = timestamp()
+            let old = try ElderRecord.fetchOne(db, key: elder.id.uuidString)
+            let oldElder = try old?.elder()
+            if let oldElder {
+                guard elder.statusHistory.starts(with: oldElder.statusHistory) else {
+                    throw LedgerError.invalidField(field: "statusHistory",
+                                                   messageKey: "store.error.statusHistoryRewritten", args: [])
+                }
+            } else if elder.statusHistory.isEmpty {
+                elder.statusHistory = [StatusChange(date: today, status: .active)]
+            }
+            try checkVillage(db, elder.villageID)
+            let placeholder = try old?.summary() ?? ElderSummary(
+                elderID: elder.id, risk: RiskAssessment(level: .low, score: 0, reasons: []), computedOn: today)
+            var record = ElderRecord(elder, summary: placeholder)
+            record.stamp(at: now, by: user, old: old)
+            try record.save(db)
+            try refreshSummary(db, record: &record, elder: elder, today: today)
+            try audit(db, table: "elder", id: elder.id, action: old == nil ? .insert : .update,
+                      before: oldElder, after: elder, by: user, at: now)
+            return elder
+        }
+    }
+
+    /// Field checks that need no database.
+    static func checked(_ elder: Elder, today: LocalDate) throws -> Elder {
+        var elder = elder
+        elder.name = elder.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        if elder.name.isEmpty {
+            throw LedgerError.invalidField(field: "name", messageKey: "store.error.required", args: [])
+        }
+        if let raw = elder.idNumber, !raw.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            switch IDNumber.parse(raw, today: today) {
+            case .success(let info):
+                elder.idNumber = info.normalized
+                if elder.birthDate == nil { elder.birthDate = info.birthDate }
+                if elder.gender == nil { elder.gender = info.gender }
+            case .failure(let error):
+                throw LedgerError.invalidField(field: "idNumber", messageKey: error.messageKey, args: error.args)
+            }
+        } else {
+            elder.idNumber = nil
+        }
+        for (earlier, later) in zip(elder.statusHistory, elder.statusHistory.dropFirst()) where later.date < earlier.date {
+            throw LedgerError.invalidField(field: "statusHistory", messageKey: "store.error.statusOutOfOrder", args: [])
+        }
+        return elder
+    }
+
+    private func checkVillage(_ db: Database, _ id: UUID) throws {
+        guard let place = try PlaceRecord.fetchOne(db, key: id.uuidString) else {
+            throw LedgerError.notFound(table: "place", id: id)
+        }
+        guard place.level == PlaceLevel.village.rawValue else {
+            throw LedgerError.invalidField(field: "villageID", messageKey: "store.error.notAVillage", args: [place.name])
+        }
+    }
+
+    /// Appends a dated status change (住院, 迁出, 死亡…); history is never rewritten.
+    /// From `date` the elder leaves (or rejoins) the due lists and the visit-rate denominator.
+    @discardableResult
+    public func changeStatus(elderID: UUID, to status: ElderStatus, on date: LocalDate, note: String?,
+                             by user: UUID?, today: LocalDate) throws -> Elder {
+        try write { db in
+            let now = timestamp()
+            guard var record = try ElderRecord.fetchOne(db, key: elderID.uuidString) else {
+                throw LedgerError.notFound(table: "elder", id: elderID)
+            }
+            let before = try record.elder()
+            if let last = before.statusHistory.last, date < last.date {
+                throw LedgerError.invalidField(field: "date", messageKey: "store.error.statusDateBeforeLast",
+                                               args: [last.date.description])
+            }
+            var after = before
+            let trimmed = note?.trimmingCharacters(in: .whitespacesAndNewlines)
+            after.statusHistory.append(StatusChange(date: date, status: status,
+                                                    note: (trimmed?.isEmpty ?? true) ? nil : trimmed))
+            let summary = try record.summary()
+            var updated = ElderRecord(after, summary: summary)
+            updated.stamp(at: now, by: user, old: record)
+            record = updated
+            try record.update(db)
+            try refreshSummary(db, record: &record, elder: after, today: today)
+            try audit(db, table: "elder", id: elderID, action: .statusChange, before: before, after: after,
+                      by: user, at: now)
+            return after
+        }
+    }
+}
+
+// MARK: - Visits and follow-ups
+
+extension Ledger {
+    /// Saves a visit record: validates it, inserts it with the follow-ups its findings call for
+    /// (owned by the elder's responsible visitor), recomputes the elder's summary and writes
+    /// audit rows, all in one transaction. Returns the follow-ups created.
+    ///
+    /// A visit that fails validation throws `LedgerError.invalidVisit` and writes nothing.
+    /// Saving an existing visit again updates it and creates no further follow-ups.
+    @discardableResult
+    public func saveVisit(_ visit: Visit, by user: UUID?, today: LocalDate) throws -> [FollowUp] {
+        let issues = rules.validator.validate(visit, today: today)
+        guard issues.isEmpty else { throw LedgerError.invalidVisit(issues) }
+        return try write { db in
+            let now = timestamp()
+            guard var elderRecord = try ElderRecord.fetchOne(db, key: visit.elderID.uuidString) else {
+                throw LedgerError.notFound(table: "elder", id: visit.elderID)
+            }
+            let elder = try elderRecord.elder()
+            let old = try VisitRecord.fetchOne(db, key: visit.id.uuidString)
+            if let old, old.elderId != visit.elderID.uuidString {
+                throw LedgerError.invalidField(field: "elderID", messageKey: "store.error.visitMovedElder", args: [])
+            }
+            var record = VisitRecord(visit)
+            record.stamp(at: now, by: user, old: old)
+            try record.save(db)
+            try audit(db, table: "visit", id: visit.id, action: old == nil ? .insert : .update,
+                      before: try old?.visit(), after: visit, by: user, at: now)
+
+            var created: [FollowUp] = []
+            if old == nil {
+                created = rules.followUps.followUps(for: visit, ownerID: elder.visitorID)
+                for followUp in created {
+                    var f = FollowUpRecord(followUp)
+                    f.stamp(at: now, by: user, old: nil)
+                    try f.insert(db)
+                    try audit(db, table: "followUp", id: followUp.id, action: .insert,
+                              before: FollowUp?.none, after: followUp, by: user, at: now)
+                }
+            }
+            try refreshSummary(db, record: &elderRecord, elder: elder, today: today)
+            return created
+        }
+    }
+
+    /// Updates a follow-up (owner, due, status, detail…) and recomputes the elder's summary.
+    /// A follow-up can also be created this way (e.g. one opened by hand).
+    public func updateFollowUp(_ followUp: FollowUp, by user: UUID?, today: LocalDate) throws {
+        try write { db in
+            let now = timestamp()
+            let old = try FollowUpRecord.fetchOne(db, key: followUp.id.uuidString)
+            if let old, old.elderId != followUp.elderID.uuidString {
+                throw LedgerError.invalidField(field: "elderID", messageKey: "store.error.followUpMovedElder", args: [])
+            }
+            var record = FollowUpRecord(followUp)
+            record.stamp(at: now, by: user, old: old)
+            try record.save(db)
+            try audit(db, table: "followUp", id: followUp.id, action: old == nil ? .insert : .update,
+                      before: try old?.followUp(), after: followUp, by: user, at: now)
+            try refreshSummary(db, elderID: followUp.elderID, today: today)
+        }
+    }
+
+    /// Closes a follow-up with its closing record (what was done, when, by whom).
+    /// `status` must be `.done` or `.cancelled`.
+    @discardableResult
+    public func closeFollowUp(id: UUID, closing: ClosingRecord, status: FollowUpStatus = .done,
+                              by user: UUID?, today: LocalDate) throws -> FollowUp {
+        guard !status.isOpen else {
+            throw LedgerError.invalidField(field: "status", messageKey: "store.error.closeNeedsClosedStatus", args: [])
+        }
+        guard !closing.action.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw LedgerError.invalidField(field: "closing.action", messageKey: "store.error.required", args: [])
+        }
+        return try write { db in
+            let now = timestamp()
+            guard let old = try FollowUpRecord.fetchOne(db, key: id.uuidString) else {
+                throw LedgerError.notFound(table: "followUp", id: id)
+            }
+            let before = try old.followUp()
+            var after = before
+            after.status = status
+            after.closing = closing
+            var record = FollowUpRecord(after)
+            record.stamp(at: now, by: user, old: old)
+            try record.update(db)
+            try audit(db, table: "followUp", id: id, action: .close, before: before, after: after, by: user, at: now)
+            try refreshSummary(db, elderID: after.elderID, today: today)
+            return after
+        }
+    }
+}
+
+// MARK: - Special periods and summaries
+
+extension Ledger {
+    /// Inserts or updates a special period and recomputes the summaries of the elders it
+    /// covers (and covered before, when it changed).
+    public func saveSpecialPeriod(_ period: SpecialPeriod, by user: UUID?, today: LocalDate) throws {
+        guard period.from <= period.to else {
+            throw LedgerError.invalidField(field: "to", messageKey: "store.error.periodEndsBeforeStart", args: [])
+        }
+        guard period.intervalDays >= 1 else {
+            throw LedgerError.invalidField(field: "intervalDays", messageKey: "store.error.intervalTooShort", args: ["1"])
+        }
+        try write { db in
+            let now = timestamp()
+            let old = try SpecialPeriodRecord.fetchOne(db, key: period.id.uuidString)
+            let oldPeriod = try old?.period()
+            var record = SpecialPeriodRecord(period)
+            record.stamp(at: now, by: user, old: old)
+            try record.save(db)
+            try audit(db, table: "specialPeriod", id: period.id, action: old == nil ? .insert : .update,
+                      before: oldPeriod, after: period, by: user, at: now)
+            let periods = try activePeriods(db, today: today)
+            let records = try ElderRecord.fetchAll(db)
+            for var r in records {
+                let elder = try r.elder()
+                guard period.covers(elder) || (oldPeriod?.covers(elder) ?? false) else { continue }
+                try refreshSummary(db, record: &r, elder: elder, today: today, periods: periods)
+            }
+        }
+    }
+
+    /// Recomputes every elder's summary for `today`. Age and due states change daily, so the
+    /// app calls this when `summariesComputedOn()` is before today.
+    ///
+    /// Visits cannot have changed since each summary was written (every visit write recomputes
+    /// its elder's summary), so this reads only what a new day can change: each elder's latest
+    /// visit and latest home visit, and open follow-ups. `visitCount` and `identicalStreak`,
+    /// which depend on the whole history, are kept from the stored summary.
+    public func refreshSummaries(today: LocalDate) throws {
+        try write { db in
+            let periods = try activePeriods(db, today: today)
+            let records = try ElderRecord.fetchAll(db)
+            for start in stride(from: 0, to: records.count, by: 500) {
+                let chunk = records[start..<min(start + 500, records.count)]
+                let ids = chunk.map(\.id)
+                let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
+                let latest = try VisitRecord.fetchAll(db, sql: """
+                    SELECT v.* FROM visit v WHERE v.elderId IN (\(marks))
+                      AND v.at = (SELECT max(at) FROM visit WHERE elderId = v.elderId)
+                    UNION
+                    SELECT v.* FROM visit v WHERE v.elderId IN (\(marks)) AND v.method = 'home'
+                      AND v.at = (SELECT max(at) FROM visit WHERE elderId = v.elderId AND method = 'home')
+                    """, arguments: StatementArguments(ids + ids))
+                var visits: [String: [Visit]] = [:]
+                for v in latest { visits[v.elderId, default: []].append(try v.visit()) }
+                var open: [String: [FollowUp]] = [:]
+                for f in try FollowUpRecord.filter(ids.contains(Column("elderId")))
+                    .filter(sql: "status IN ('open', 'inProgress')").fetchAll(db) {
+                    open[f.elderId, default: []].append(try f.followUp())
+                }
+                for var r in chunk {
+                    let elder = try r.elder()
+                    let stored = try r.summary()
+                    var summary = rules.derivation.summarize(
+                        elder: elder, visits: Ledger.chronological(visits[r.id] ?? []), followUps: open[r.id] ?? [],
+                        periods: periods.filter { $0.covers(elder) }, today: today)
+                    summary.visitCount = stored.visitCount
+                    summary.identicalStreak = stored.identicalStreak
+                    r.apply(summary)
+                    try r.update(db, columns: ElderRecord.summaryColumns)
+                }
+            }
+        }
+    }
+
+    /// Visits oldest first; visits at the same minute in id order, so that every path that
+    /// computes a summary picks the same "latest" visit.
+    static func chronological(_ visits: [Visit]) -> [Visit] {
+        visits.sorted { ($0.at, $0.id.uuidString) < ($1.at, $1.id.uuidString) }
+    }
+
+    /// The oldest `computedOn` among elders, or nil for an empty ledger.
+    public func summariesComputedOn() throws -> LocalDate? {
+        try read { db in
+            let text = try String.fetchOne(db, sql: "SELECT min(computedOn) FROM elder")
+            return try StoreCoding.date(text, column: "elder.computedOn")
+        }
+    }
+
+    /// Special periods that have not ended by `today`.
+    func activePeriods(_ db: Database, today: LocalDate) throws -> [SpecialPeriod] {
+        try SpecialPeriodRecord.filter(Column("endDate") >= today.description).fetchAll(db).map { try $0.period() }
+    }
+
+    func refreshSummary(_ db: Database, elderID: UUID, today: LocalDate) throws {
+        guard var record = try ElderRecord.fetchOne(db, key: elderID.uuidString) else {
+            throw LedgerError.notFound(table: "elder", id: elderID)
+        }
+        try refreshSummary(db, record: &record, elder: try record.elder(), today: today)
+    }
+
+    /// Recomputes one elder's summary from their visits, follow-ups and special periods and
+    /// writes it to the row.
+    func refreshSummary(_ db: Database, record: inout ElderRecord, elder: Elder, today: LocalDate,
+                        periods: [SpecialPeriod]? = nil) throws {
+        let visits = Ledger.chronological(try VisitRecord.filter(Column("elderId") == record.id)
+            .fetchAll(db).map { try $0.visit() })
+        let followUps = try FollowUpRecord.filter(Column("elderId") == record.id)
+            .fetchAll(db).map { try $0.followUp() }
+        let covering = try (periods ?? activePeriods(db, today: today)).filter { $0.covers(elder) }
+        let summary = rules.derivation.summarize(elder: elder, visits: visits, followUps: followUps,
+                                                 periods: covering, today: today)
+        record.apply(summary)
+        try record.update(db, columns: ElderRecord.summaryColumns)
+    }
+}
+
+// MARK: - Drafts
+
+extension Ledger {
+    /// Keeps a half-typed form (as JSON) for `userID` under `key`, replacing an older one.
+    public func saveDraft(userID: UUID, key: String, json: String) throws {
+        try write { db in
+            let now = timestamp()
+            let old = try DraftRecord.filter(Column("userId") == userID.uuidString && Column("key") == key).fetchOne(db)
+            var record = DraftRecord(id: old?.id ?? UUID().uuidString, userId: userID.uuidString, key: key, json: json)
+            record.stamp(at: now, by: userID, old: old)
+            try record.save(db)
+        }
+    }
+
+    /// The draft kept for `userID` under `key`, if any.
+    public func draft(userID: UUID, key: String) throws -> String? {
+        try read { db in
+            try DraftRecord.filter(Column("userId") == userID.uuidString && Column("key") == key).fetchOne(db)?.json
+        }
+    }
+
+    /// Removes a draft once its form is saved or abandoned.
+    public func deleteDraft(userID: UUID, key: String) throws {
+        try write { db in
+            _ = try DraftRecord.filter(Column("userId") == userID.uuidString && Column("key") == key).deleteAll(db)
+        }
+    }
+}
+
+// MARK: - Audit
+
+extension Ledger {
+    func audit<T: Encodable>(_ db: Database, table: String, id: UUID, action: AuditAction,
+                             before: T?, after: T?, by user: UUID?, at now: String) throws {
+        var record = AuditRecord(id: UUID().uuidString, at: now, userId: user?.uuidString, tableName: table,
+                                 recordId: id.uuidString, action: action.rawValue,
+                                 before: before.map { StoreCoding.json($0) },
+                                 after: after.map { StoreCoding.json($0) })
+        record.stamp(at: now, by: user, old: nil)
+        try record.insert(db)
+    }
+}

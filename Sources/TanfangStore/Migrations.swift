@@ -1,0 +1,176 @@
+import GRDB
+
+/// The ledger schema. A migration that has shipped is never edited: add a new one instead.
+/// Migrations use string table and column names, never record types, so that later changes
+/// to the records cannot change what an old migration does.
+enum LedgerMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try createV1(db)
+        }
+        return migrator
+    }
+
+    /// Every row carries who created and last changed it, and when.
+    private static func stamps(_ t: TableDefinition) {
+        t.column("createdAt", .text).notNull()
+        t.column("updatedAt", .text).notNull()
+        t.column("createdBy", .text)
+        t.column("updatedBy", .text)
+    }
+
+    private static func createV1(_ db: Database) throws {
+        try db.create(table: "place") { t in
+            t.primaryKey("id", .text)
+            t.column("code", .text).notNull()
+            t.column("name", .text).notNull()
+            t.column("level", .text).notNull()
+                .check(sql: "level IN ('county', 'township', 'village', 'grid')")
+            t.column("parentId", .text).references("place", onDelete: .restrict)
+            stamps(t)
+        }
+
+        try db.create(table: "visitor") { t in
+            t.primaryKey("id", .text)
+            t.column("name", .text).notNull()
+            t.column("role", .text).notNull()
+            t.column("phone", .text)
+            t.column("placeId", .text).references("place", onDelete: .setNull)
+            stamps(t)
+        }
+
+        try db.create(table: "user") { t in
+            t.primaryKey("id", .text)
+            t.column("name", .text).notNull().unique()
+            t.column("role", .text).notNull()
+            t.column("areaId", .text).notNull().references("place", onDelete: .restrict)
+            t.column("visitorId", .text).references("visitor", onDelete: .setNull)
+            t.column("pinHash", .text).notNull()
+            stamps(t)
+        }
+
+        try db.create(table: "elder") { t in
+            t.primaryKey("id", .text)
+            t.column("name", .text).notNull()
+            t.column("gender", .text)
+            t.column("idNumber", .text)
+            t.column("birthDate", .text)
+            t.column("ethnicity", .text)
+            t.column("phone", .text)
+            t.column("address", .text)
+            t.column("villageId", .text).notNull().references("place", onDelete: .restrict)
+            t.column("gridId", .text).references("place", onDelete: .setNull)
+            t.column("categoryMask", .integer).notNull().defaults(to: 0)
+            t.column("disabilityDegree", .text)
+            t.column("livingArrangement", .text)
+            t.column("supporters", .jsonText).notNull()
+            t.column("emergencyContacts", .jsonText).notNull()
+            t.column("visitorId", .text).references("visitor", onDelete: .setNull)
+            t.column("wishes", .text)
+            t.column("remote", .boolean).notNull().defaults(to: false)
+            t.column("riskOverrideLevel", .text)
+            t.column("riskOverrideReason", .text)
+            t.column("statusHistory", .jsonText).notNull()
+            t.column("status", .text).notNull()
+            t.column("sources", .jsonText).notNull()
+            // ElderSummary, kept up to date at write time.
+            t.column("lastVisitAt", .text)
+            t.column("lastVisitMethod", .text)
+            t.column("lastHomeVisit", .text)
+            t.column("visitCount", .integer).notNull().defaults(to: 0)
+            t.column("nextDue", .text)
+            t.column("homeVisitDue", .text)
+            // The earlier of nextDue and homeVisitDue: what the due filter and sort read.
+            t.column("dueDate", .text)
+            t.column("riskLevel", .text).notNull()
+            t.column("riskScore", .integer).notNull().defaults(to: 0)
+            t.column("riskReasons", .jsonText).notNull()
+            t.column("riskOverridden", .boolean).notNull().defaults(to: false)
+            t.column("openFollowUps", .integer).notNull().defaults(to: 0)
+            t.column("openHazards", .integer).notNull().defaults(to: 0)
+            t.column("earliestFollowUpDue", .text)
+            t.column("identicalStreak", .integer).notNull().defaults(to: 0)
+            t.column("lastVisitAllClear", .boolean).notNull().defaults(to: false)
+            t.column("computedOn", .text).notNull()
+            // Search columns.
+            t.column("pinyinInitials", .text).notNull()
+            t.column("pinyinFull", .text).notNull()
+            t.column("idTail", .text)
+            t.column("phoneDigits", .text)
+            stamps(t)
+        }
+        try db.create(index: "elder_on_villageId", on: "elder", columns: ["villageId"])
+        try db.create(index: "elder_on_visitorId", on: "elder", columns: ["visitorId"])
+        try db.create(index: "elder_on_nextDue", on: "elder", columns: ["nextDue"])
+        try db.create(index: "elder_on_dueDate", on: "elder", columns: ["dueDate"])
+        try db.create(index: "elder_on_idNumber", on: "elder", columns: ["idNumber"])
+
+        try db.create(table: "visit") { t in
+            t.primaryKey("id", .text)
+            t.column("elderId", .text).notNull().references("elder", onDelete: .restrict)
+            t.column("at", .text).notNull()
+            t.column("date", .text).notNull()
+            t.column("visitorIds", .jsonText).notNull()
+            t.column("method", .text).notNull()
+            t.column("seenInPerson", .boolean).notNull()
+            t.column("answers", .jsonText).notNull()
+            t.column("copiedSections", .jsonText).notNull()
+            stamps(t)
+        }
+        try db.create(index: "visit_on_elderId_at", on: "visit", columns: ["elderId", "at"])
+        try db.create(index: "visit_on_date", on: "visit", columns: ["date"])
+
+        try db.create(table: "followUp") { t in
+            t.primaryKey("id", .text)
+            t.column("elderId", .text).notNull().references("elder", onDelete: .restrict)
+            t.column("visitId", .text).references("visit", onDelete: .setNull)
+            t.column("type", .text).notNull()
+            t.column("ownerId", .text).references("visitor", onDelete: .setNull)
+            t.column("openedAt", .text).notNull()
+            t.column("due", .text).notNull()
+            t.column("status", .text).notNull()
+            t.column("detail", .text).notNull().defaults(to: "")
+            t.column("closingAction", .text)
+            t.column("closingAt", .text)
+            t.column("closingBy", .text)
+            stamps(t)
+        }
+        try db.create(index: "followUp_on_elderId", on: "followUp", columns: ["elderId"])
+        try db.create(index: "followUp_on_status_due", on: "followUp", columns: ["status", "due"])
+
+        try db.create(table: "specialPeriod") { t in
+            t.primaryKey("id", .text)
+            t.column("name", .text).notNull()
+            t.column("kind", .text).notNull()
+            t.column("startDate", .text).notNull()
+            t.column("endDate", .text).notNull()
+            t.column("intervalDays", .integer).notNull().check { $0 >= 1 }
+            t.column("categoryMask", .integer).notNull().defaults(to: 0)
+            t.column("villageIds", .jsonText).notNull()
+            stamps(t)
+        }
+
+        try db.create(table: "audit") { t in
+            t.primaryKey("id", .text)
+            t.column("at", .text).notNull()
+            t.column("userId", .text)
+            t.column("tableName", .text).notNull()
+            t.column("recordId", .text).notNull()
+            t.column("action", .text).notNull()
+            t.column("before", .jsonText)
+            t.column("after", .jsonText)
+            stamps(t)
+        }
+        try db.create(index: "audit_on_recordId", on: "audit", columns: ["recordId"])
+
+        try db.create(table: "draft") { t in
+            t.primaryKey("id", .text)
+            t.column("userId", .text).notNull().references("user", onDelete: .cascade)
+            t.column("key", .text).notNull()
+            t.column("json", .text).notNull()
+            stamps(t)
+            t.uniqueKey(["userId", "key"])
+        }
+    }
+}

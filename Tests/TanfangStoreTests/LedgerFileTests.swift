@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+import TanfangCore
+@testable import TanfangStore
+
+@Suite("Ledger file")
+struct LedgerFileTests {
+    static func tempDir() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tanfang-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    @Test("A new ledger file is readable by its owner only, and reopens with its data")
+    func newFileIsPrivate() throws {
+        let dir = try Self.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("ledger.sqlite").path
+        // When a ledger is created
+        do {
+            let ledger = try Ledger(path: path, rules: Fixture.rules)
+            try ledger.savePlace(Place(code: "650102", name: "天山区", level: .county, parentID: nil))
+        }
+        // Then the file has mode 0600
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        // And reopening finds the data
+        let reopened = try Ledger(path: path, rules: Fixture.rules)
+        #expect(try reopened.places().map(\.name) == ["天山区"])
+    }
+
+    @Test("A missing folder gives a clear cannot-open error")
+    func cannotOpen() throws {
+        let path = "/nonexistent-\(UUID().uuidString)/ledger.sqlite"
+        #expect {
+            _ = try Ledger(path: path, rules: Fixture.rules)
+        } throws: { error in
+            guard case LedgerError.cannotOpen = error else { return false }
+            return (error as? LedgerError)?.description.contains(path) ?? false
+        }
+    }
+
+    @Test("A second writer finds the ledger busy and gets a clear message")
+    func busy() throws {
+        let dir = try Self.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("ledger.sqlite").path
+        // Given two ledgers on the same file, the first holding a write transaction
+        let first = try Ledger(path: path, rules: Fixture.rules)
+        let second = try Ledger(path: path, rules: Fixture.rules, busyTimeout: 0.2)
+        var caught: (any Error)?
+        try first.holdingWriteLock {
+            // When the second tries to write
+            do {
+                try second.savePlace(Place(code: "650102", name: "天山区", level: .county, parentID: nil))
+            } catch {
+                caught = error
+            }
+        }
+        // Then it fails with LedgerError.busy, whose message says what happened and what to do
+        let error = try #require(caught as? LedgerError)
+        #expect(error == .busy)
+        #expect(error.messageKey == "store.error.busy")
+        #expect(error.description.contains("busy"))
+        #expect(error.description.contains("try again"))
+        // And nothing was written
+        #expect(try second.places().isEmpty)
+    }
+
+    @Test("Disk-full and locked SQLite errors map to ledger errors")
+    func errorMapping() {
+        // SQLITE_FULL, SQLITE_LOCKED, SQLITE_BUSY_SNAPSHOT (extended)
+        #expect(LedgerError.from(primaryCode: 13, extendedCode: 13, message: "database or disk is full") == .diskFull)
+        #expect(LedgerError.from(primaryCode: 6, extendedCode: 6, message: nil) == .busy)
+        #expect(LedgerError.from(primaryCode: 5, extendedCode: 517, message: nil) == .busy)
+        #expect(LedgerError.diskFull.description.contains("disk is full"))
+    }
+}

@@ -1,0 +1,299 @@
+import Foundation
+import Testing
+import TanfangCore
+@testable import TanfangStore
+
+@Suite("Ledger writes")
+struct LedgerWriteTests {
+    @Test("saveVisit inserts the visit, its rule follow-ups and the new summary together")
+    func saveVisitCreatesFollowUps() throws {
+        // Given an elder whose responsible visitor is visitor1
+        let f = try Fixture()
+        let elder = try f.ledger.saveElder(f.elder("王秀英"), by: nil, today: f.today)
+        // When a home visit finds a safety hazard
+        let visit = f.visit(elder, answers: [FieldCode.hasHazard: .yesNo(true)])
+        let created = try f.ledger.saveVisit(visit, by: nil, today: f.today)
+
+        // Then a hazard follow-up owned by the responsible visitor is stored
+        #expect(created.map(\.type) == [.hazardRectification])
+        #expect(created.first?.ownerID == f.visitor1.id)
+        #expect(created.first?.visitID == visit.id)
+        let file = try #require(try f.ledger.elderFile(id: elder.id))
+        #expect(file.visits.map(\.id) == [visit.id])
+        #expect(file.followUps.map(\.id) == created.map(\.id))
+        // And the summary reflects the visit and the open hazard
+        #expect(file.summary.visitCount == 1)
+        #expect(file.summary.lastVisit == visit.at)
+        #expect(file.summary.lastVisitMethod == .home)
+        #expect(file.summary.openHazards == 1)
+        #expect(file.summary.openFollowUps == 1)
+        #expect(file.summary.nextDue != nil)
+        #expect(file.summary.nextDue! > f.today)
+        // And both records have an insert audit row
+        #expect(try f.ledger.auditTrail(recordID: visit.id).map(\.action) == [.insert])
+        #expect(try f.ledger.auditTrail(recordID: created[0].id).map(\.action) == [.insert])
+    }
+
+    @Test("A visit that fails validation writes nothing at all")
+    func invalidVisitWritesNothing() throws {
+        // Given an elder
+        let f = try Fixture()
+        let elder = try f.ledger.saveElder(f.elder("王秀英"), by: nil, today: f.today)
+        let before = try #require(try f.ledger.elderFile(id: elder.id)).summary
+        // When a visit with no answers and no visitor is saved
+        let visit = Visit(elderID: elder.id, at: LocalDateTime(date: f.today, hour: 9, minute: 0)!,
+                          visitorIDs: [], method: .home, seenInPerson: true,
+                          answers: [FieldCode.hasHazard: .yesNo(true)])
+        #expect {
+            try f.ledger.saveVisit(visit, by: nil, today: f.today)
+        } throws: { error in
+            guard case LedgerError.invalidVisit(let issues) = error else { return false }
+            return issues.contains { $0.fieldCode == FormValidator.visitorsField }
+                && issues.contains { $0.fieldCode == FieldCode.mobility }
+        }
+        // Then no visit, follow-up, audit row or summary change exists
+        let file = try #require(try f.ledger.elderFile(id: elder.id))
+        #expect(file.visits.isEmpty)
+        #expect(file.followUps.isEmpty)
+        #expect(file.summary == before)
+        #expect(try f.ledger.auditTrail(recordID: visit.id).isEmpty)
+    }
+
+    @Test("A visit for an unknown elder rolls back entirely")
+    func visitForUnknownElder() throws {
+        let f = try Fixture()
+        let ghost = f.elder("无名")
+        let visit = f.visit(ghost, answers: [FieldCode.hasHazard: .yesNo(true)])
+        #expect(throws: LedgerError.notFound(table: "elder", id: ghost.id)) {
+            try f.ledger.saveVisit(visit, by: nil, today: f.today)
+        }
+        #expect(try f.ledger.auditTrail(recordID: visit.id).isEmpty)
+    }
+
+    @Test("Audit rows record who changed an elder and the JSON before and after")
+    func auditBeforeAfter() throws {
+        // Given a clerk and an elder saved by them
+        let f = try Fixture()
+        let clerk = try f.ledger.saveUser(User(name: "文书", role: .clerk, areaID: f.village1.id, pinHash: ""), pin: "2468")
+        var elder = try f.ledger.saveElder(f.elder("王秀英"), by: clerk.id, today: f.today)
+        // When the address is corrected
+        elder.address = "东村3组12号"
+        try f.ledger.saveElder(elder, by: clerk.id, today: f.today)
+
+        // Then two audit rows, both attributed, the second with the old and new address
+        let trail = try f.ledger.auditTrail(recordID: elder.id)
+        #expect(trail.map(\.action) == [.insert, .update])
+        #expect(trail.allSatisfy { $0.userID == clerk.id && $0.tableName == "elder" })
+        #expect(trail[0].before == nil)
+        let before = try JSONDecoder().decode(Elder.self, from: Data(try #require(trail[1].before).utf8))
+        let after = try JSONDecoder().decode(Elder.self, from: Data(try #require(trail[1].after).utf8))
+        #expect(before.address == nil)
+        #expect(after.address == "东村3组12号")
+    }
+
+    @Test("An invalid ID number is refused naming the field, never the number")
+    func invalidIDNumber() throws {
+        let f = try Fixture()
+        var good = Fixture.idNumber(born: "19440315")
+        let bad = String(good.dropLast()) + (good.last == "1" ? "2" : "1")
+        // When an elder with a wrong check character is saved
+        do {
+            try f.ledger.saveElder(f.elder("王秀英", idNumber: bad), by: nil, today: f.today)
+            Issue.record("expected an error")
+        } catch let error as LedgerError {
+            // Then the error names idNumber and its text does not contain the number
+            #expect(error.field == "idNumber")
+            #expect(error.messageKey == IDNumberError.checkCharacter.messageKey)
+            #expect(!error.description.contains(bad))
+        }
+        // And a lower-case x or full-width digits are stored normalized, with the birth date taken from it
+        good = good.replacingOccurrences(of: "X", with: "x")
+        let fullWidth = String(good.map { ch -> Character in
+            guard let d = ch.wholeNumberValue, ch.isASCII else { return ch }
+            return Character(Unicode.Scalar(0xFF10 + UInt32(d))!)
+        })
+        let saved = try f.ledger.saveElder(f.elder("李桂兰", idNumber: fullWidth), by: nil, today: f.today)
+        #expect(saved.idNumber == IDNumber.normalize(good))
+        #expect(saved.birthDate == LocalDate(year: 1944, month: 3, day: 15))
+        #expect(try f.ledger.elderFile(id: saved.id)?.elder.idNumber == IDNumber.normalize(good))
+    }
+
+    @Test("A status change appends to history and takes the elder off the due lists")
+    func statusChangeKeepsHistory() throws {
+        // Given an elder active since 2025 and never visited: overdue
+        let f = try Fixture()
+        let elder = try f.ledger.saveElder(f.elder("王秀英"), by: nil, today: f.today)
+        let overdue = RosterQuery(due: .overdue, status: nil, today: f.today)
+        #expect(try f.ledger.roster(overdue).rows.map(\.elder.id) == [elder.id])
+
+        // When the elder goes to hospital
+        let changed = try f.ledger.changeStatus(elderID: elder.id, to: .hospitalized, on: f.today.adding(days: -2),
+                                                note: "肺炎住院", by: nil, today: f.today)
+
+        // Then both entries are kept, oldest first
+        #expect(changed.statusHistory.map(\.status) == [.active, .hospitalized])
+        let file = try #require(try f.ledger.elderFile(id: elder.id))
+        #expect(file.elder.statusHistory == changed.statusHistory)
+        #expect(file.summary.nextDue == nil)
+        // And the elder is no longer overdue but inactive
+        #expect(try f.ledger.roster(overdue).rows.isEmpty)
+        #expect(try f.ledger.roster(RosterQuery(due: .inactive, status: nil, today: f.today)).rows.count == 1)
+        #expect(try f.ledger.roster(RosterQuery(today: f.today)).rows.isEmpty)  // default: active only
+        #expect(try f.ledger.auditTrail(recordID: elder.id).map(\.action) == [.insert, .statusChange])
+
+        // And the history cannot be rewritten through saveElder
+        var rewritten = file.elder
+        rewritten.statusHistory = [StatusChange(date: f.today, status: .active)]
+        #expect(throws: LedgerError.self) { try f.ledger.saveElder(rewritten, by: nil, today: f.today) }
+        // Nor can a change be dated before the last one
+        #expect(throws: LedgerError.self) {
+            try f.ledger.changeStatus(elderID: elder.id, to: .active, on: f.today.adding(days: -10),
+                                      note: nil, by: nil, today: f.today)
+        }
+    }
+
+    @Test("Closing a follow-up stores the closing record and recomputes the summary")
+    func closeFollowUp() throws {
+        let f = try Fixture()
+        let elder = try f.ledger.saveElder(f.elder("王秀英"), by: nil, today: f.today)
+        let created = try f.ledger.saveVisit(f.visit(elder, answers: [FieldCode.hasHazard: .yesNo(true)]),
+                                             by: nil, today: f.today)
+        let hazard = try #require(created.first)
+        // When the hazard is rectified
+        let closing = ClosingRecord(action: "更换电线", at: LocalDateTime(date: f.today, hour: 16, minute: 0)!, by: "张网格")
+        let closed = try f.ledger.closeFollowUp(id: hazard.id, closing: closing, by: nil, today: f.today)
+        // Then it is done with its closing record, and nothing is open any more
+        #expect(closed.status == .done)
+        #expect(closed.closing == closing)
+        let file = try #require(try f.ledger.elderFile(id: elder.id))
+        #expect(file.followUps.first?.closing == closing)
+        #expect(file.summary.openHazards == 0)
+        #expect(file.summary.openFollowUps == 0)
+        #expect(try f.ledger.auditTrail(recordID: hazard.id).map(\.action) == [.insert, .close])
+        // And closing with an open status is refused
+        #expect(throws: LedgerError.self) {
+            try f.ledger.closeFollowUp(id: hazard.id, closing: closing, status: .inProgress, by: nil, today: f.today)
+        }
+    }
+
+    @Test("PINs are stored salted and hashed, and verified")
+    func pins() throws {
+        let f = try Fixture()
+        let user = try f.ledger.saveUser(User(name: "文书", role: .clerk, areaID: f.village1.id, pinHash: ""), pin: "2468")
+        // Then the stored hash is salt$hex, not the PIN
+        let parts = user.pinHash.split(separator: "$")
+        #expect(parts.count == 2 && parts[0].count == 32 && parts[1].count == 64)
+        #expect(!user.pinHash.contains("2468"))
+        #expect(try f.ledger.verifyPIN(userName: "文书", pin: "2468")?.id == user.id)
+        #expect(try f.ledger.verifyPIN(userName: "文书", pin: "1357") == nil)
+        #expect(try f.ledger.verifyPIN(userName: "无此人", pin: "2468") == nil)
+        // And two users with the same PIN get different hashes (salt)
+        let other = try f.ledger.saveUser(User(name: "网格员", role: .gridWorker, areaID: f.village1.id, pinHash: ""), pin: "2468")
+        #expect(other.pinHash != user.pinHash)
+        // And the audit trail never holds the hash
+        let trail = try f.ledger.auditTrail(recordID: user.id)
+        #expect(trail.count == 1)
+        #expect(!(trail[0].after ?? "").contains(user.pinHash))
+        // And updating without a PIN keeps the old one
+        var renamed = user
+        renamed.name = "文书甲"
+        try f.ledger.saveUser(renamed, pin: nil)
+        #expect(try f.ledger.verifyPIN(userName: "文书甲", pin: "2468") != nil)
+    }
+
+    @Test("Drafts are kept per user and key, replaced and deleted")
+    func drafts() throws {
+        let f = try Fixture()
+        let user = try f.ledger.saveUser(User(name: "文书", role: .clerk, areaID: f.village1.id, pinHash: ""), pin: "2468")
+        try f.ledger.saveDraft(userID: user.id, key: "visit:1", json: #"{"a":1}"#)
+        try f.ledger.saveDraft(userID: user.id, key: "visit:1", json: #"{"a":2}"#)
+        #expect(try f.ledger.draft(userID: user.id, key: "visit:1") == #"{"a":2}"#)
+        #expect(try f.ledger.draft(userID: user.id, key: "visit:2") == nil)
+        try f.ledger.deleteDraft(userID: user.id, key: "visit:1")
+        #expect(try f.ledger.draft(userID: user.id, key: "visit:1") == nil)
+    }
+
+    @Test("A special period tightens the next due date of the elders it covers only")
+    func specialPeriod() throws {
+        // Given two elders visited today, one in each village
+        let f = try Fixture()
+        let east = try f.ledger.saveElder(f.elder("王秀英", village: f.village1), by: nil, today: f.today)
+        let west = try f.ledger.saveElder(f.elder("李桂兰", village: f.village2, visitor: f.visitor2), by: nil, today: f.today)
+        try f.ledger.saveVisit(f.visit(east), by: nil, today: f.today)
+        try f.ledger.saveVisit(f.visit(west), by: nil, today: f.today)
+        let westDue = try #require(try f.ledger.elderFile(id: west.id)).summary.nextDue
+        // When a cold wave in the east village asks for visits every 2 days
+        let period = SpecialPeriod(name: "寒潮", kind: .coldWave, from: f.today, to: f.today.adding(days: 10),
+                                   intervalDays: 2, villageIDs: [f.village1.id])
+        try f.ledger.saveSpecialPeriod(period, by: nil, today: f.today)
+        // Then the east elder is due within 2 days, the west elder unchanged
+        #expect(try f.ledger.elderFile(id: east.id)?.summary.nextDue == f.today.adding(days: 2))
+        #expect(try f.ledger.elderFile(id: west.id)?.summary.nextDue == westDue)
+        #expect(try f.ledger.specialPeriods() == [period])
+    }
+
+    @Test("refreshSummaries recomputes due states for a later day")
+    func refreshSummaries() throws {
+        let f = try Fixture()
+        let elder = try f.ledger.saveElder(f.elder("王秀英"), by: nil, today: f.today)
+        try f.ledger.saveVisit(f.visit(elder), by: nil, today: f.today)
+        #expect(try f.ledger.summariesComputedOn() == f.today)
+        let later = f.today.adding(days: 90)
+        try f.ledger.refreshSummaries(today: later)
+        #expect(try f.ledger.summariesComputedOn() == later)
+        #expect(try f.ledger.roster(RosterQuery(due: .overdue, today: later)).rows.map(\.elder.id) == [elder.id])
+    }
+
+    @Test("Every elder field reads back as saved")
+    func elderRoundTrip() throws {
+        // Given an elder with every field filled, quotes and newlines in free text
+        let f = try Fixture()
+        var elder = f.elder("阿依古丽·买买提", born: LocalDate(year: 1940, month: 2, day: 29),
+                            idNumber: Fixture.idNumber(born: "19400229", sequence: "124"), phone: "0999-8021234",
+                            categories: [.livingAlone, .disabled, .destitute])
+        elder.gender = .female
+        elder.ethnicity = "维吾尔族"
+        elder.address = "东村\"幸福\"巷 7 号"
+        elder.gridID = f.grid1.id
+        elder.disabilityDegree = .moderate
+        elder.livingArrangement = .alone
+        elder.supporters = [Supporter(name: "买买提", relation: "儿子", phone: "13800000000", residence: "乌鲁木齐市"),
+                            Supporter(name: "古丽", relation: "女儿")]
+        elder.emergencyContacts = [Contact(name: "邻居\n老李", relation: "邻居", phone: "13700000000")]
+        elder.wishes = "希望有人\t陪伴"
+        elder.remote = true
+        elder.riskOverride = RiskOverride(level: .high, reason: "独居且冬季取暖困难")
+        elder.statusHistory = [StatusChange(date: LocalDate(year: 2020, month: 1, day: 1)!, status: .active),
+                               StatusChange(date: LocalDate(year: 2021, month: 3, day: 1)!, status: .hospitalized, note: "骨折"),
+                               StatusChange(date: LocalDate(year: 2021, month: 5, day: 1)!, status: .active)]
+        elder.sources = ["残联", "村委会摸底"]
+        // When saved and read back
+        let saved = try f.ledger.saveElder(elder, by: nil, today: f.today)
+        let file = try #require(try f.ledger.elderFile(id: elder.id))
+        // Then nothing changed, and the override shows in the summary
+        #expect(saved == elder)
+        #expect(file.elder == elder)
+        #expect(file.summary.risk.level == .high)
+        #expect(file.summary.risk.overridden)
+    }
+
+    @Test("Updating a follow-up is audited and moves the earliest due date")
+    func updateFollowUp() throws {
+        let f = try Fixture()
+        let elder = try f.ledger.saveElder(f.elder("王秀英"), by: nil, today: f.today)
+        let created = try f.ledger.saveVisit(f.visit(elder, answers: [FieldCode.hasHazard: .yesNo(true)]),
+                                             by: nil, today: f.today)
+        var hazard = try #require(created.first)
+        // When the due date is brought forward and the owner changed
+        hazard.due = LocalDateTime(date: f.today.adding(days: 1), hour: 18, minute: 0)!
+        hazard.ownerID = f.visitor2.id
+        hazard.status = .inProgress
+        try f.ledger.updateFollowUp(hazard, by: nil, today: f.today)
+        // Then the follow-up, the summary and the audit trail follow
+        let file = try #require(try f.ledger.elderFile(id: elder.id))
+        #expect(file.followUps == [hazard])
+        #expect(file.summary.earliestFollowUpDue == hazard.due)
+        #expect(file.summary.openHazards == 1)
+        #expect(try f.ledger.auditTrail(recordID: hazard.id).map(\.action) == [.insert, .update])
+    }
+}
