@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import TanfangCore
+import TanfangStore
+
+extension RedFlagKind: ExpressibleByArgument {}
+
+struct RedFlags: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "redflags",
+        abstract: "The supervisor's red-flag list (预警), grouped by kind, each with its reason."
+    )
+
+    @OptionGroup var options: LedgerOptions
+
+    @Option(name: .long, help: "Only this kind: \(RedFlagKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var kind: RedFlagKind?
+
+    @Flag(name: .long, help: "Print JSON.")
+    var json = false
+
+    struct Line: Encodable {
+        let kind: RedFlagKind
+        let elderID: UUID?
+        let elder: String?
+        let village: String?
+        let reason: String
+        let severity: Int
+    }
+
+    func run() throws {
+        let ctx = try Context(language: options.language)
+        let ledger = try ctx.openLedger(path: options.databasePath())
+        let lines = try Self.lines(ledger: ledger, ctx: ctx).filter { kind == nil || $0.kind == kind }
+        if json { try JSONOutput.print(lines); return }
+        let s = ctx.strings
+        let whoWidth = lines.map { TextTable.width(Self.who($0)) }.max() ?? 0
+        for k in RedFlagKind.allCases {
+            let group = lines.filter { $0.kind == k }
+            guard !group.isEmpty else { continue }
+            print("■ " + s["redflag.kind.\(k.rawValue)"] + "  (\(group.count))")
+            for l in group {
+                print("  " + TextTable.pad(Self.who(l), whoWidth) + "  " + l.reason)
+            }
+        }
+        print(s.format("cli.redflags.total", String(lines.count)))
+    }
+
+    static func who(_ line: Line) -> String {
+        [line.elder, line.village].compactMap { $0 }.joined(separator: " · ")
+    }
+
+    static func lines(ledger: Ledger, ctx: Context) throws -> [Line] {
+        let flags = try ledger.redFlags(today: ctx.today, now: ctx.now)
+        let places = Dictionary(try ledger.places().map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        var elders: [UUID: (String, UUID)] = [:]
+        for id in Set(flags.compactMap(\.elderID)) {
+            if let file = try ledger.elderFile(id: id) { elders[id] = (file.elder.name, file.elder.villageID) }
+        }
+        return flags.map { f in
+            let elder = f.elderID.flatMap { elders[$0] }
+            let villageID = f.villageID ?? elder?.1
+            return Line(kind: f.kind, elderID: f.elderID, elder: elder?.0,
+                        village: villageID.flatMap { places[$0] },
+                        reason: ctx.strings.format(f.reasonKey, f.reasonArgs.map { localizeArg($0, ctx.strings) }),
+                        severity: f.severity)
+        }
+    }
+
+    /// Arguments that are catalog keys (e.g. a follow-up type) are shown translated.
+    static func localizeArg(_ arg: String, _ strings: Strings) -> String {
+        strings.table[arg] ?? arg
+    }
+}

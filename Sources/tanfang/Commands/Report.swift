@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import TanfangCore
+import TanfangStore
+
+struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Reports for the township and county.",
+        subcommands: [Monthly.self]
+    )
+
+    struct Monthly: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Monthly visit rate by village, category and method; follow-ups; elders not visited."
+        )
+
+        @OptionGroup var options: LedgerOptions
+
+        @Option(name: .long, help: "The month, YYYY-MM (default: this month).")
+        var month: String?
+
+        @Option(name: .long, help: "table (default) or json.")
+        var format: Format = .table
+
+        enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
+
+        func validate() throws {
+            if let month, YearMonth(month) == nil {
+                throw ValidationError("--month must be YYYY-MM, e.g. 2026-11 (got \(month))")
+            }
+        }
+
+        func run() throws {
+            let ctx = try Context(language: options.language)
+            let ledger = try ctx.openLedger(path: options.databasePath())
+            let ym = month.flatMap(YearMonth.init) ?? ctx.today.yearMonth
+            let report = try ledger.monthlyReport(month: ym)
+            switch format {
+            case .json: try JSONOutput.print(report)
+            case .table: print(try MonthlyText.render(report, ledger: ledger, strings: ctx.strings))
+            }
+        }
+    }
+}
+
+/// The monthly report as text tables.
+enum MonthlyText {
+    static func percent(_ rate: Double) -> String { String(format: "%.1f%%", rate * 100) }
+
+    static func render(_ r: MonthlyReport, ledger: Ledger, strings s: Strings) throws -> String {
+        let places = Dictionary(try ledger.places().map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var out: [String] = []
+        out.append(s.format("cli.report.title", r.month.description))
+        out.append(s.format("cli.report.total", String(r.total.visited), String(r.total.denominator), percent(r.total.rate)))
+        out.append("")
+        out.append(s["cli.report.byVillage"])
+        let villageRows = r.villages.map { v -> [String] in
+            let village = places[v.villageID]
+            let township = village?.parentID.flatMap { places[$0]?.name } ?? ""
+            return [township, village?.name ?? "?", String(v.visited), String(v.denominator), percent(v.rate), bar(v.rate)]
+        }
+        out.append(TextTable.render(header: ["cli.report.township", "cli.report.village", "cli.report.visited",
+                                             "cli.report.denominator", "cli.report.rate", ""].map { $0.isEmpty ? "" : s[$0] },
+                                    rows: villageRows))
+        out.append("")
+        out.append(s["cli.report.byCategory"])
+        out.append(TextTable.render(
+            header: ["cli.report.category", "cli.report.visited", "cli.report.denominator", "cli.report.rate"].map { s[$0] },
+            rows: r.byCategory.map { [s["category.\($0.category)"], String($0.visited), String($0.denominator), percent($0.rate)] }))
+        out.append("")
+        out.append(s["cli.report.byMethod"])
+        out.append(TextTable.render(
+            header: ["cli.report.method", "cli.report.visits", "cli.report.elders"].map { s[$0] },
+            rows: r.byMethod.map { [s["method.\($0.method.rawValue)"], String($0.visits), String($0.elders)] }))
+        out.append("")
+        let f = r.followUps
+        out.append(s.format("cli.report.followUps", String(f.opened), String(f.closed), String(f.openPastDue),
+                            f.medianHoursToClose.map { String(format: "%.1f", $0) } ?? "—"))
+        out.append(s.format("cli.report.notVisited", String(r.notVisited.count)))
+        return out.joined(separator: "\n")
+    }
+
+    static func bar(_ rate: Double) -> String {
+        let n = Int((rate * 20).rounded())
+        return String(repeating: "█", count: n) + String(repeating: "░", count: 20 - n)
+    }
+}

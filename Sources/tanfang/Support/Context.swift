@@ -1,0 +1,73 @@
+import Foundation
+import TanfangCore
+import TanfangStore
+
+/// What a command needs: the data files, the catalog in the chosen language, the rules, the ledger.
+struct Context {
+    let resources: URL
+    let strings: Strings
+    let rules: RuleBook
+    let now: LocalDateTime
+
+    var today: LocalDate { now.date }
+
+    init(language: Language) throws {
+        resources = try ResourceLocator.directory()
+        strings = try Strings.load(language, resources: resources)
+        rules = try RuleBook.load(resources: resources)
+        now = WallClock.now()
+    }
+
+    /// Opens the ledger at `path`; `create` allows a new file (only `demo` and the UI create one).
+    func openLedger(path: String, create: Bool = false) throws -> Ledger {
+        if !create && !FileManager.default.fileExists(atPath: path) {
+            throw CLIError(strings.format("cli.error.noLedger", path))
+        }
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        return try Ledger(path: path, rules: rules)
+    }
+}
+
+/// A one-line message for the user and a non-zero exit status.
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
+}
+
+/// Text output helpers for aligned CLI tables with CJK text (two columns per Han character).
+enum TextTable {
+    static func width(_ s: String) -> Int {
+        s.unicodeScalars.reduce(0) { acc, u in
+            let v = u.value
+            let wide = (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
+                || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
+                || (0xFFE0...0xFFE6).contains(v) || (0x20000...0x3FFFD).contains(v)
+            return acc + (wide ? 2 : 1)
+        }
+    }
+
+    static func pad(_ s: String, _ w: Int) -> String {
+        s + String(repeating: " ", count: max(0, w - width(s)))
+    }
+
+    /// Renders rows under a header, each column as wide as its widest cell.
+    static func render(header: [String], rows: [[String]]) -> String {
+        let all = [header] + rows
+        let widths = header.indices.map { i in all.map { width($0[i]) }.max() ?? 0 }
+        return all.map { row in
+            row.enumerated().map { i, cell in i == row.count - 1 ? cell : pad(cell, widths[i]) }
+                .joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+}
+
+/// JSON output for `--json`: sorted keys, pretty, UTF-8 unescaped.
+enum JSONOutput {
+    static func print<T: Encodable>(_ value: T) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(value)
+        Swift.print(String(decoding: data, as: UTF8.self))
+    }
+}

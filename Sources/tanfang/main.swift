@@ -1,2 +1,0 @@
-import TanfangCore
-print("tanfang")
