@@ -1,0 +1,170 @@
+import Foundation
+import Testing
+
+/// Runs the real `tanfang` binary, as a script or a clerk's shell would.
+struct CLI {
+    /// The test runner sits next to the executable in the build products folder.
+    static let binary: URL = {
+        var candidates = ProcessInfo.processInfo.arguments.prefix(1).map {
+            URL(fileURLWithPath: $0).deletingLastPathComponent()
+        }
+        candidates += Bundle.allBundles.map { URL(fileURLWithPath: $0.bundlePath).deletingLastPathComponent() }
+        candidates.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(".build/debug"))
+        for dir in candidates {
+            let url = dir.appendingPathComponent("tanfang")
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        return candidates[0].appendingPathComponent("tanfang")
+    }()
+
+    struct Result {
+        let status: Int32
+        let out: String
+        let err: String
+    }
+
+    static func run(_ args: [String], env extra: [String: String] = [:]) throws -> Result {
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = args
+        var env = ProcessInfo.processInfo.environment
+        env["TANFANG_TODAY"] = "2026-11-23"
+        env["LANG"] = "C.UTF-8"
+        env.removeValue(forKey: "TANFANG_DB")
+        for (k, v) in extra { env[k] = v }
+        p.environment = env
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Result(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self),
+                      err: String(decoding: e, as: UTF8.self))
+    }
+
+    static func tempDir() -> URL {
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("tanfang-cli-\(UUID())")
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+}
+
+/// One demo ledger shared by the read-only command tests (building it takes a few seconds).
+let sharedDemo: URL = {
+    let db = CLI.tempDir().appendingPathComponent("demo.sqlite")
+    _ = try? CLI.run(["demo", "--db", db.path, "--seed", "7"])
+    return db
+}()
+
+@Suite(.serialized) struct CLITests {
+    @Test func idCheckReportsEachNumberAndExitsNonZeroOnAnyInvalid() throws {
+        // Given one valid number, one with a wrong check character and an impossible date
+        let r = try CLI.run(["id-check", "11010519491231002X", "110105194912310021", "11010519490230002X"])
+        // Then each gets its own line, with the derived facts or the reason, and the status is 1
+        #expect(r.status == 1)
+        let lines = r.out.split(separator: "\n").map(String.init)
+        #expect(lines == [
+            "11010519491231002X  有效  出生日期 1949-12-31  性别 女",
+            "110105194912310021  无效：身份证号码校验位不正确，请核对",
+            "11010519490230002X  无效：身份证号码中的出生日期无效（不存在、早于1880年或晚于今天）",
+        ])
+    }
+
+    @Test func idCheckNormalizesAndConvertsFifteenDigits() throws {
+        let r = try CLI.run(["id-check", "--json", " 11010519491231002x", "110105491231002"])
+        #expect(r.status == 0)
+        let json = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [[String: Any]]
+        #expect(json.map { $0["normalized"] as? String } == ["11010519491231002X", "11010519491231002X"])
+        #expect(json.map { $0["convertedFrom15"] as? Bool } == [false, true])
+    }
+
+    @Test func aMissingLedgerIsOneClearLineNotATrace() throws {
+        let db = CLI.tempDir().appendingPathComponent("none.sqlite").path
+        let r = try CLI.run(["redflags", "--db", db])
+        #expect(r.status != 0)
+        #expect(r.err.contains("找不到台账文件"))
+        #expect(r.err.split(separator: "\n").count <= 2)
+        #expect(!FileManager.default.fileExists(atPath: db))
+    }
+
+    @Test func demoLedgerIsOwnerOnlyAndRefusesToOverwrite() throws {
+        let attributes = try FileManager.default.attributesOfItem(atPath: sharedDemo.path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        let again = try CLI.run(["demo", "--db", sharedDemo.path])
+        #expect(again.status != 0)
+        #expect(again.err.contains("--force"))
+    }
+
+    @Test func redFlagsOnTheDemoLedgerCoverEveryKind() throws {
+        // Given the demo ledger (it plants every kind of failure a supervisor looks for)
+        let r = try CLI.run(["redflags", "--db", sharedDemo.path, "--json"])
+        #expect(r.status == 0)
+        let json = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [[String: Any]]
+        let kinds = Set(json.compactMap { $0["kind"] as? String })
+        // Then every kind appears, each with a readable reason and never a raw ID number
+        for kind in ["overdueVisit", "followUpOverdue", "emergencyNotClosed", "highRiskNoHomeVisit",
+                     "disabledRemoteOnly", "copiedAnswers", "implausibleNoProblems", "missingIDNumber",
+                     "invalidIDNumber", "duplicatePerson", "deceasedStillActive", "villageLowVisitRate"] {
+            #expect(kinds.contains(kind), "missing red flag kind \(kind)")
+        }
+        for flag in json {
+            let reason = flag["reason"] as? String ?? ""
+            #expect(!reason.isEmpty)
+            #expect(reason.range(of: #"\d{17}[\dX]"#, options: .regularExpression) == nil)
+        }
+    }
+
+    @Test func redFlagsFilterByKind() throws {
+        let r = try CLI.run(["redflags", "--db", sharedDemo.path, "--kind", "copiedAnswers", "--json"])
+        let json = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [[String: Any]]
+        #expect(!json.isEmpty)
+        #expect(json.allSatisfy { $0["kind"] as? String == "copiedAnswers" })
+    }
+
+    @Test func monthlyReportAddsUp() throws {
+        let r = try CLI.run(["report", "monthly", "--db", sharedDemo.path, "--month", "2026-10", "--format", "json"])
+        #expect(r.status == 0)
+        let json = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any]
+        let total = json["total"] as! [String: Any]
+        let villages = json["villages"] as! [[String: Any]]
+        // The county total is the sum of the villages, and the not-visited list is the difference
+        #expect(total["denominator"] as? Int == villages.map { $0["denominator"] as! Int }.reduce(0, +))
+        #expect(total["visited"] as? Int == villages.map { $0["visited"] as! Int }.reduce(0, +))
+        let notVisited = (json["notVisited"] as! [Any]).count
+        #expect(notVisited == (total["denominator"] as! Int) - (total["visited"] as! Int))
+        #expect((total["denominator"] as! Int) > 200)
+    }
+
+    @Test func monthlyReportRejectsABadMonth() throws {
+        let r = try CLI.run(["report", "monthly", "--db", sharedDemo.path, "--month", "2026-13"])
+        #expect(r.status != 0)
+        #expect(r.err.contains("YYYY-MM"))
+    }
+
+    @Test func dueListsOnlyDueOrOverdueActiveElders() throws {
+        let r = try CLI.run(["due", "--db", sharedDemo.path, "--json"])
+        #expect(r.status == 0)
+        let json = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [[String: Any]]
+        #expect(!json.isEmpty)
+        #expect(json.allSatisfy { ["dueSoon", "overdue"].contains($0["state"] as? String) })
+        let dues = json.compactMap { $0["due"] as? String }
+        #expect(dues == dues.sorted())
+        let overdue = try CLI.run(["due", "--db", sharedDemo.path, "--overdue", "--json"])
+        let o = try JSONSerialization.jsonObject(with: Data(overdue.out.utf8)) as! [[String: Any]]
+        #expect(o.allSatisfy { ($0["daysLate"] as? Int ?? 0) > 0 })
+    }
+
+    @Test func unknownVillageIsReported() throws {
+        let r = try CLI.run(["due", "--db", sharedDemo.path, "--village", "不存在村"])
+        #expect(r.status != 0)
+        #expect(r.err.contains("不存在村"))
+    }
+
+    @Test func englishOnRequest() throws {
+        let r = try CLI.run(["id-check", "--lang", "en", "11010519491231002X"])
+        #expect(r.out.contains("valid  born 1949-12-31  Female"))
+    }
+}
