@@ -201,7 +201,8 @@ extension Ledger {
                 .map { try $0.followUp() }
             return (elders, summaries, open)
         }
-        let report = try monthlyReport(month: today.yearMonth, elders: elders)
+        // The target is judged on the last complete month: the current one is still under way.
+        let report = try monthlyReport(month: today.yearMonth.adding(months: -1), elders: elders)
         return RedFlagEngine(rules: rules.redFlags).evaluate(
             elders: elders, summaries: summaries, openFollowUps: open, villageRates: report.villages,
             today: today, now: now)

@@ -8,18 +8,42 @@ import Foundation
 public struct FormDefinition: Hashable, Sendable, Codable {
     public var id: String
     public var title: LocalizedText
-    public var sections: [FormSection]
+    public var sections: [FormSection] {
+        didSet { index = FormDefinition.makeIndex(sections) }
+    }
+    /// All fields in sheet order (kept with `sections`: validation looks fields up per answer).
+    public private(set) var fields: [FormField] = []
+    private var byCode: [String: Int] = [:]
 
     public init(id: String, title: LocalizedText, sections: [FormSection]) {
         self.id = id
         self.title = title
         self.sections = sections
+        self.index = FormDefinition.makeIndex(sections)
     }
 
-    /// All fields in sheet order.
-    public var fields: [FormField] { sections.flatMap(\.fields) }
+    enum CodingKeys: String, CodingKey { case id, title, sections }
 
-    public func field(_ code: String) -> FormField? { fields.first { $0.code == code } }
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(id: try c.decode(String.self, forKey: .id),
+                  title: try c.decode(LocalizedText.self, forKey: .title),
+                  sections: try c.decode([FormSection].self, forKey: .sections))
+    }
+
+    private var index: (fields: [FormField], byCode: [String: Int]) {
+        get { (fields, byCode) }
+        set { (fields, byCode) = newValue }
+    }
+
+    private static func makeIndex(_ sections: [FormSection]) -> (fields: [FormField], byCode: [String: Int]) {
+        let fields = sections.flatMap(\.fields)
+        var byCode: [String: Int] = [:]
+        for (i, f) in fields.enumerated() where byCode[f.code] == nil { byCode[f.code] = i }
+        return (fields, byCode)
+    }
+
+    public func field(_ code: String) -> FormField? { byCode[code].map { fields[$0] } }
 
     public func section(of fieldCode: String) -> FormSection? {
         sections.first { $0.fields.contains { $0.code == fieldCode } }
