@@ -402,6 +402,56 @@ struct VisitFormScreenTests {
         #expect(h.screen.capturesText)
     }
 
+    @Test("PgDn and PgUp jump between sections; a shown value is replaced by typing")
+    func sectionJumpsAndReplace() throws {
+        // Given a fresh sheet on the visit time
+        var h = try fx.sheet()
+        // When PgDn is pressed twice
+        h.send(.pageDown)
+        #expect(h.focus == "health.expression")
+        h.send(.pageDown)
+        #expect(h.focus == "economic.difficulties")
+        // And PgUp twice goes back to the first health field, then the header
+        h.send(.pageUp)
+        #expect(h.focus == "health.expression")
+        h.send(.pageUp)
+        #expect(h.focus == "visit.at")
+        // When the method shows its default and the clerk types 3, it is replaced, not appended
+        h.advance(to: "visit.method")
+        #expect(h.screen.sheet?.input.text == "1")
+        h.fill("3")
+        #expect(h.screen.sheet?.method == .video)
+        // And Backspace on a shown value clears it
+        h.send(.backTab)
+        h.send(.backspace)
+        #expect(h.screen.sheet?.input.text == "")
+    }
+
+    @Test("Esc leaves an untouched sheet at once; in the picker it clears the search first")
+    func escape() throws {
+        // Given a sheet nobody typed in
+        var h = try fx.sheet()
+        h.send(.escape)
+        // Then it goes back without a draft
+        #expect(h.commands.last == .back)
+        #expect(!h.requests.contains { if case .saveDraft = $0 { true } else { false } })
+
+        // Given the picker with a search typed
+        var p = ScreenHarness(VisitFormScreen(elderID: nil), env: try fx.env()) { request in
+            if case .loadDraft(let key) = request { return .draft(key: key, json: nil) }
+            return nil
+        }
+        p.start()
+        p.type("wang")
+        // When Esc is pressed the search is cleared and the roster asked again, unfiltered
+        p.send(.escape)
+        #expect(p.screen.search.text.isEmpty)
+        #expect(p.requests.last == .roster(RosterQuery(search: "", limit: 10, today: fx.today)))
+        // And a second Esc goes back
+        p.send(.escape)
+        #expect(p.commands.last == .back)
+    }
+
     @Test("a supervisor cannot type a sheet")
     func readOnly() throws {
         var env = try fx.env()

@@ -8,7 +8,7 @@ import TanfangCore
 /// draft; Ctrl-S or F10 validates and saves, and the follow-ups the ledger generated are listed.
 public struct VisitFormScreen: Screen {
     public enum Action: Hashable, Sendable {
-        case next, prev, copyLast, save, back
+        case next, prev, nextSection, prevSection, copyLast, save, back
     }
 
     /// Keys of the sheet. Enter and Tab commit the field and move on; the picker and the
@@ -18,6 +18,8 @@ public struct VisitFormScreen: Screen {
         KeyBinding([.backTab], .prev, label: "key.prev", help: "visit.help.prev"),
         KeyBinding([.tab, .down], .next, label: "key.next", help: "visit.help.tabDown", showsInBar: false),
         KeyBinding([.up], .prev, label: "key.prev", help: "visit.help.up", showsInBar: false),
+        KeyBinding([.pageDown], .nextSection, label: "key.nextPage", help: "visit.help.nextSection", showsInBar: false),
+        KeyBinding([.pageUp], .prevSection, label: "key.prevPage", help: "visit.help.prevSection", showsInBar: false),
         KeyBinding([.function(6)], .copyLast, label: "visit.key.copyLast", help: "visit.help.copyLast"),
         KeyBinding([.ctrl("s"), .function(10)], .save, label: "key.save", help: "visit.help.save"),
         KeyBinding([.escape], .back, label: "key.back", help: "visit.help.back"),
@@ -113,7 +115,6 @@ public struct VisitFormScreen: Screen {
         case .roster(let page) where phase == .picking:
             matches = page.rows
             selection.clamp(rowCount: matches.count, visibleRows: Self.pickerLimit)
-            if matches.isEmpty { selection.select(0, rowCount: 0, visibleRows: Self.pickerLimit) }
             return []
         case .elderFile(let file) where phase == .loadingFile:
             guard let file else {
@@ -131,7 +132,10 @@ public struct VisitFormScreen: Screen {
             return [.request(.deleteDraft(key: VisitDraft.key))]
         case .visitInvalid(let issues):
             saving = false
-            return jump(to: issues, env: env)
+            guard var sheet else { return [] }
+            let commands = Self.jump(&sheet, to: issues, env: env)
+            self.sheet = sheet
+            return commands
         case .failed(let message):
             saving = false
             var commands: [ScreenCommand] = [.status(key: "status.error", args: [message], tone: .error)]
@@ -267,6 +271,8 @@ public struct VisitFormScreen: Screen {
             switch action {
             case .next: return advance(&sheet, by: 1, env: env)
             case .prev: return advance(&sheet, by: -1, env: env)
+            case .nextSection: return advance(&sheet, by: 1, wholeSection: true, env: env)
+            case .prevSection: return advance(&sheet, by: -1, wholeSection: true, env: env)
             case .copyLast:
                 sheet.touched = true
                 return copyLast(&sheet, env: env)
@@ -279,22 +285,34 @@ public struct VisitFormScreen: Screen {
                 return [draftCommand(sheet, env: env, includePending: true)]
             }
         }
-        if case .char = key, sheet.replaceOnType {
-            sheet.input = TextFieldState()
+        // The shown value is "selected": typing or deleting replaces it, moving keeps it.
+        if sheet.replaceOnType {
+            switch key {
+            case .char, .backspace, .delete: sheet.input = TextFieldState()
+            default: break
+            }
+            sheet.replaceOnType = false
+            if key == .backspace || key == .delete {
+                sheet.touched = true
+                return []
+            }
         }
-        sheet.replaceOnType = false
         if sheet.input.handle(key) { sheet.touched = true }
         return []
     }
 
     /// Commits the focused field and moves to the next (or previous) applicable one.
-    private mutating func advance(_ sheet: inout VisitSheet, by delta: Int, env: AppEnvironment) -> [ScreenCommand] {
+    /// With `wholeSection`, moves to the first applicable field of the next (or previous) section.
+    private mutating func advance(_ sheet: inout VisitSheet, by delta: Int, wholeSection: Bool = false,
+                                  env: AppEnvironment) -> [ScreenCommand] {
         sheet.touched = true
         if let problem = sheet.commit(env: env) {
             return [.status(key: problem.key, args: problem.args, tone: .error)]
         }
         var commands: [ScreenCommand] = []
-        if let target = sheet.neighbour(of: sheet.focus, by: delta, env: env) {
+        let target = wholeSection ? sheet.sectionNeighbour(by: delta, env: env)
+                                  : sheet.neighbour(of: sheet.focus, by: delta, env: env)
+        if let target {
             sheet.focus(target, env: env)
         } else {
             sheet.focus(sheet.focus, env: env)
@@ -339,25 +357,19 @@ public struct VisitFormScreen: Screen {
         let visit = sheet.visit(env: env)
         let issues = env.validator.validate(visit, today: env.today)
         let draft = draftCommand(sheet, env: env, includePending: false)
-        guard issues.isEmpty else {
-            self.sheet = sheet
-            let commands = jump(to: issues, env: env)
-            sheet = self.sheet ?? sheet
-            return [draft] + commands
-        }
+        guard issues.isEmpty else { return [draft] + Self.jump(&sheet, to: issues, env: env) }
         sheet.issues = []
         saving = true
         return [draft, .request(.saveVisit(visit))]
     }
 
     /// Focuses the first issue, marks every issue on the sheet, and says what is wrong.
-    private mutating func jump(to issues: [FieldIssue], env: AppEnvironment) -> [ScreenCommand] {
-        guard var sheet, let first = issues.first else { return [] }
+    private static func jump(_ sheet: inout VisitSheet, to issues: [FieldIssue], env: AppEnvironment) -> [ScreenCommand] {
+        guard let first = issues.first else { return [] }
         sheet.issues = issues
         if sheet.allSlots(env).contains(first.fieldCode) {
             sheet.focus(first.fieldCode, env: env)
         }
-        self.sheet = sheet
         let s = env.strings
         let refs = issues.map { Self.fieldRef($0.fieldCode, env: env) }
         let message = s.format(first.messageKey, first.args)
@@ -452,6 +464,21 @@ struct VisitSheet: Hashable, Sendable {
             guard slots.indices.contains(index) else { return nil }
             let candidate = slots[index]
             if VisitEntry.headerFields.contains(candidate) || applicable.contains(candidate) { return candidate }
+        }
+    }
+
+    /// The first applicable field of the next (or previous) section; the header counts as a
+    /// section before the first.
+    func sectionNeighbour(by delta: Int, env: AppEnvironment) -> String? {
+        let sections = env.form.sections
+        let current = sections.firstIndex { $0.fields.contains { $0.code == focus } } ?? -1
+        let applicable = applicableCodes(env)
+        var index = current
+        while true {
+            index += delta
+            if index < 0 { return delta < 0 ? VisitEntry.headerFields.first : nil }
+            guard sections.indices.contains(index) else { return nil }
+            if let field = sections[index].fields.first(where: { applicable.contains($0.code) }) { return field.code }
         }
     }
 

@@ -242,8 +242,14 @@ extension VisitFormScreen {
                 case .number: box = 10
                 default: box = 6
                 }
+                // The focused field highlights what is being typed, before it is committed.
+                var answer = sheet.answers[field.code]
+                if field.code == sheet.focus, case .success(let typed) =
+                    env.validator.parseInput(sheet.input.text, for: field, today: env.today) {
+                    answer = typed
+                }
                 rows.append(Row(slot: field.code, number: "\(field.number). ", label: field.label(lang), options: options,
-                                chosen: VisitEntry.chosenCodes(sheet.answers[field.code]), boxWidth: box,
+                                chosen: VisitEntry.chosenCodes(answer), boxWidth: box,
                                 value: sheet.currentText(field.code, env: env),
                                 applicable: applicable.contains(field.code), note: nil))
             }
