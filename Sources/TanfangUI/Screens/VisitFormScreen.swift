@@ -1,0 +1,572 @@
+import Foundation
+import TanfangCore
+
+/// The visit record (探访记录): one paper sheet typed heads-down, keyboard only.
+///
+/// Starts by offering an unsaved draft, then picks the elder (unless given), then walks the
+/// header and the form's applicable fields with Enter/Tab. Every committed field is saved as a
+/// draft; Ctrl-S or F10 validates and saves, and the follow-ups the ledger generated are listed.
+public struct VisitFormScreen: Screen {
+    public enum Action: Hashable, Sendable {
+        case next, prev, nextSection, prevSection, copyLast, save, back
+    }
+
+    /// Keys of the sheet. Enter and Tab commit the field and move on; the picker and the
+    /// Y/N prompts read their few keys directly.
+    public static let keymap = Keymap<Action>([
+        KeyBinding([.enter], .next, label: "key.next", help: "visit.help.next"),
+        KeyBinding([.backTab], .prev, label: "key.prev", help: "visit.help.prev"),
+        KeyBinding([.tab, .down], .next, label: "key.next", help: "visit.help.tabDown", showsInBar: false),
+        KeyBinding([.up], .prev, label: "key.prev", help: "visit.help.up", showsInBar: false),
+        KeyBinding([.pageDown], .nextSection, label: "key.nextPage", help: "visit.help.nextSection", showsInBar: false),
+        KeyBinding([.pageUp], .prevSection, label: "key.prevPage", help: "visit.help.prevSection", showsInBar: false),
+        KeyBinding([.function(6)], .copyLast, label: "visit.key.copyLast", help: "visit.help.copyLast"),
+        KeyBinding([.ctrl("s"), .function(10)], .save, label: "key.save", help: "visit.help.save"),
+        KeyBinding([.escape], .back, label: "key.back", help: "visit.help.back"),
+    ])
+
+    enum Phase: Hashable, Sendable {
+        case loadingDraft, draftPrompt, picking, loadingFile, sheet, confirmLeave, saved, readOnly
+    }
+
+    public let titleKey = "visit.title"
+    /// Rows the picker asks for.
+    static let pickerLimit = 10
+
+    let initialElderID: UUID?
+    var phase: Phase = .loadingDraft
+    var started = false
+    /// Keys handled since the screen (this sheet) started; restored with a draft.
+    var keystrokes = 0
+    var offeredDraft: VisitDraft?
+    var restoring: VisitDraft?
+    var search = TextFieldState()
+    var matches: [RosterRow] = []
+    var selection = TableState()
+    var sheet: VisitSheet?
+    var saving = false
+    var savedVisit: Visit?
+    var followUps: [FollowUp] = []
+
+    public init(elderID: UUID?) {
+        self.initialElderID = elderID
+    }
+
+    public var capturesText: Bool { phase == .picking || phase == .sheet }
+
+    public func keyHints(env: AppEnvironment) -> [KeyHint] {
+        let s = env.strings
+        switch phase {
+        case .sheet:
+            return Self.keymap.hints(s)
+        case .picking:
+            return [KeyHint(keys: "Enter", label: s["key.select"], help: s["visit.help.pick"]),
+                    KeyHint(keys: "↑/↓", label: s["key.select"], help: s["help.moveUpDown"], inBar: false),
+                    KeyHint(keys: "Esc", label: s["key.back"], help: s["visit.help.pickerBack"])]
+        case .draftPrompt, .confirmLeave:
+            return [KeyHint(keys: "Y", label: s["visit.key.yes"], help: s["visit.help.yes"]),
+                    KeyHint(keys: "N", label: s["visit.key.no"], help: s["visit.help.no"])]
+        case .saved:
+            return [KeyHint(keys: "Enter", label: s["visit.key.nextElder"], help: s["visit.help.nextElder"]),
+                    KeyHint(keys: "Esc", label: s["key.back"], help: s["help.back"])]
+        case .loadingDraft, .loadingFile, .readOnly:
+            return [KeyHint(keys: "Esc", label: s["key.back"], help: s["help.back"])]
+        }
+    }
+
+    // MARK: - Start and responses
+
+    public mutating func start(env: AppEnvironment) -> [ScreenCommand] {
+        guard !started else { return [] }
+        started = true
+        guard env.canEdit else {
+            phase = .readOnly
+            return [.status(key: "visit.readOnly", args: [], tone: .warning)]
+        }
+        return [.request(.loadDraft(key: VisitDraft.key))]
+    }
+
+    /// After the draft question: the given elder's file, or the picker.
+    private mutating func proceed(env: AppEnvironment) -> [ScreenCommand] {
+        if let id = initialElderID {
+            phase = .loadingFile
+            return [.request(.elderFile(id))]
+        }
+        phase = .picking
+        return [rosterRequest(env)]
+    }
+
+    private func rosterRequest(_ env: AppEnvironment) -> ScreenCommand {
+        .request(.roster(RosterQuery(scope: env.scope, search: search.text, limit: Self.pickerLimit, today: env.today)))
+    }
+
+    public mutating func receive(_ response: DataResponse, env: AppEnvironment) -> [ScreenCommand] {
+        switch response {
+        case .draft(let key, let json) where key == VisitDraft.key && phase == .loadingDraft:
+            if let json {
+                if let draft = VisitDraft.decode(json) {
+                    offeredDraft = draft
+                    phase = .draftPrompt
+                    return []
+                }
+                return [.status(key: "visit.draftUnreadable", args: [], tone: .warning)] + proceed(env: env)
+            }
+            return proceed(env: env)
+        case .roster(let page) where phase == .picking:
+            matches = page.rows
+            selection.clamp(rowCount: matches.count, visibleRows: Self.pickerLimit)
+            return []
+        case .elderFile(let file) where phase == .loadingFile:
+            guard let file else {
+                restoring = nil
+                phase = .picking
+                return [.status(key: "visit.elderNotFound", args: [], tone: .error), rosterRequest(env)]
+            }
+            openSheet(file, env: env)
+            return []
+        case .visitSaved(let visit, let generated):
+            saving = false
+            savedVisit = visit
+            followUps = generated
+            phase = .saved
+            return [.request(.deleteDraft(key: VisitDraft.key))]
+        case .visitInvalid(let issues):
+            saving = false
+            guard var sheet else { return [] }
+            let commands = Self.jump(&sheet, to: issues, env: env)
+            self.sheet = sheet
+            return commands
+        case .failed(let message):
+            saving = false
+            var commands: [ScreenCommand] = [.status(key: "status.error", args: [message], tone: .error)]
+            switch phase {
+            case .loadingDraft: commands += proceed(env: env)
+            case .loadingFile:
+                restoring = nil
+                phase = .picking
+                commands.append(rosterRequest(env))
+            default: break
+            }
+            return commands
+        default:
+            return []
+        }
+    }
+
+    private mutating func openSheet(_ file: ElderFile, env: AppEnvironment) {
+        var choices = env.visitors.filter { $0.placeID == file.elder.villageID }
+        if let responsible = file.visitor, !choices.contains(where: { $0.id == responsible.id }) {
+            choices.insert(responsible, at: 0)
+        }
+        if let draft = restoring, draft.elderID == file.elder.id {
+            for id in draft.visitorIDs where !choices.contains(where: { $0.id == id }) {
+                if let known = env.visitors.first(where: { $0.id == id }) { choices.append(known) }
+            }
+            var sheet = VisitSheet(file: file, visitID: draft.visitID, at: draft.at,
+                                   visitorIDs: draft.visitorIDs.filter { id in choices.contains { $0.id == id } },
+                                   visitorChoices: choices, method: draft.method, seenInPerson: draft.seenInPerson,
+                                   seenChosen: draft.seenChosen, answers: draft.answers,
+                                   copiedSections: Set(draft.copiedSections), focus: VisitEntry.atField)
+            let slot = sheet.allSlots(env).contains(draft.current) ? draft.current : VisitEntry.atField
+            sheet.focus(slot, env: env)
+            if let pending = draft.pendingText {
+                sheet.input = TextFieldState(pending)
+                sheet.replaceOnType = false
+            }
+            sheet.touched = true
+            keystrokes = draft.keystrokes
+            self.sheet = sheet
+        } else {
+            var sheet = VisitSheet(file: file, visitID: UUID(), at: env.now,
+                                   visitorIDs: file.visitor.map { [$0.id] } ?? [], visitorChoices: choices,
+                                   method: .home, seenInPerson: true, seenChosen: false, answers: [:],
+                                   copiedSections: [], focus: VisitEntry.atField)
+            sheet.focus(VisitEntry.atField, env: env)
+            self.sheet = sheet
+        }
+        restoring = nil
+        phase = .sheet
+    }
+
+    // MARK: - Keys
+
+    public mutating func handle(_ key: Key, env: AppEnvironment) -> [ScreenCommand] {
+        if phase != .saved { keystrokes += 1 }
+        switch phase {
+        case .loadingDraft, .loadingFile, .readOnly:
+            return key == .escape ? [.back] : []
+        case .draftPrompt:
+            return handleDraftPrompt(key, env: env)
+        case .picking:
+            return handlePicker(key, env: env)
+        case .sheet:
+            return handleSheet(key, env: env)
+        case .confirmLeave:
+            switch key {
+            case .char("y"), .char("Y"):
+                return [.back]
+            case .char("n"), .char("N"), .escape:
+                phase = .sheet
+                return []
+            default:
+                return []
+            }
+        case .saved:
+            switch key {
+            case .enter: return [.replace(.newVisit(elderID: nil))]
+            case .escape: return [.back]
+            default: return []
+            }
+        }
+    }
+
+    private mutating func handleDraftPrompt(_ key: Key, env: AppEnvironment) -> [ScreenCommand] {
+        switch key {
+        case .char("y"), .char("Y"):
+            guard let draft = offeredDraft else { return proceed(env: env) }
+            restoring = draft
+            offeredDraft = nil
+            phase = .loadingFile
+            return [.request(.elderFile(draft.elderID))]
+        case .char("n"), .char("N"):
+            offeredDraft = nil
+            return [.request(.deleteDraft(key: VisitDraft.key))] + proceed(env: env)
+        case .escape:
+            return [.back]
+        default:
+            return []
+        }
+    }
+
+    private mutating func handlePicker(_ key: Key, env: AppEnvironment) -> [ScreenCommand] {
+        switch key {
+        case .enter:
+            guard let index = selection.selected, matches.indices.contains(index) else {
+                return [.status(key: "status.noResults", args: [], tone: .warning)]
+            }
+            phase = .loadingFile
+            return [.request(.elderFile(matches[index].elder.id))]
+        case .escape:
+            guard search.isEmpty else {
+                search = TextFieldState()
+                return [rosterRequest(env)]
+            }
+            return [.back]
+        case .up, .down, .pageUp, .pageDown:
+            _ = selection.handle(key, rowCount: matches.count, visibleRows: Self.pickerLimit)
+            return []
+        default:
+            let before = search.text
+            guard search.handle(key) else { return [] }
+            guard search.text != before else { return [] }
+            selection = TableState()
+            return [rosterRequest(env)]
+        }
+    }
+
+    private mutating func handleSheet(_ key: Key, env: AppEnvironment) -> [ScreenCommand] {
+        guard var sheet else { return [] }
+        defer { self.sheet = sheet }
+        if let action = Self.keymap.action(for: key) {
+            switch action {
+            case .next: return advance(&sheet, by: 1, env: env)
+            case .prev: return advance(&sheet, by: -1, env: env)
+            case .nextSection: return advance(&sheet, by: 1, wholeSection: true, env: env)
+            case .prevSection: return advance(&sheet, by: -1, wholeSection: true, env: env)
+            case .copyLast:
+                sheet.touched = true
+                return copyLast(&sheet, env: env)
+            case .save:
+                sheet.touched = true
+                return save(&sheet, env: env)
+            case .back:
+                guard sheet.touched else { return [.back] }
+                phase = .confirmLeave
+                return [draftCommand(sheet, env: env, includePending: true)]
+            }
+        }
+        // The shown value is "selected": typing or deleting replaces it, moving keeps it.
+        if sheet.replaceOnType {
+            switch key {
+            case .char, .backspace, .delete: sheet.input = TextFieldState()
+            default: break
+            }
+            sheet.replaceOnType = false
+            if key == .backspace || key == .delete {
+                sheet.touched = true
+                return []
+            }
+        }
+        if sheet.input.handle(key) { sheet.touched = true }
+        return []
+    }
+
+    /// Commits the focused field and moves to the next (or previous) applicable one.
+    /// With `wholeSection`, moves to the first applicable field of the next (or previous) section.
+    private mutating func advance(_ sheet: inout VisitSheet, by delta: Int, wholeSection: Bool = false,
+                                  env: AppEnvironment) -> [ScreenCommand] {
+        sheet.touched = true
+        if let problem = sheet.commit(env: env) {
+            return [.status(key: problem.key, args: problem.args, tone: .error)]
+        }
+        var commands: [ScreenCommand] = []
+        let target = wholeSection ? sheet.sectionNeighbour(by: delta, env: env)
+                                  : sheet.neighbour(of: sheet.focus, by: delta, env: env)
+        if let target {
+            sheet.focus(target, env: env)
+        } else {
+            sheet.focus(sheet.focus, env: env)
+            if delta > 0 { commands.append(.status(key: "visit.endOfSheet", args: [], tone: .info)) }
+        }
+        commands.insert(draftCommand(sheet, env: env, includePending: false), at: 0)
+        return commands
+    }
+
+    /// F6: fills the focused section from the previous visit and marks it as copied.
+    private mutating func copyLast(_ sheet: inout VisitSheet, env: AppEnvironment) -> [ScreenCommand] {
+        guard let section = env.form.section(of: sheet.focus) else {
+            return [.status(key: "visit.copyNeedsSection", args: [], tone: .warning)]
+        }
+        let heading = Self.sectionHeading(section, env: env)
+        guard section.copyable else {
+            return [.status(key: "visit.notCopyable", args: [heading], tone: .warning)]
+        }
+        guard let previous = sheet.file.visits.first else {
+            return [.status(key: "visit.noPrevious", args: [], tone: .warning)]
+        }
+        for field in section.fields {
+            sheet.answers[field.code] = previous.answers[field.code]
+        }
+        sheet.copiedSections.insert(section.code)
+        sheet.issues.removeAll { section.fields.map(\.code).contains($0.fieldCode) }
+        // Go on with the first applicable field after the section, where fresh answers start.
+        let last = section.fields.last?.code ?? sheet.focus
+        let target = sheet.neighbour(of: last, by: 1, env: env) ?? sheet.focus
+        sheet.focus(target, env: env)
+        return [draftCommand(sheet, env: env, includePending: false),
+                .status(key: "visit.copied", args: [heading, previous.date.description], tone: .success)]
+    }
+
+    /// Ctrl-S / F10: commit the field, validate the whole visit, and ask the ledger to save it.
+    private mutating func save(_ sheet: inout VisitSheet, env: AppEnvironment) -> [ScreenCommand] {
+        guard !saving else { return [.status(key: "visit.saving", args: [], tone: .info)] }
+        if let problem = sheet.commit(env: env) {
+            return [.status(key: problem.key, args: problem.args, tone: .error)]
+        }
+        sheet.focus(sheet.focus, env: env)
+        let visit = sheet.visit(env: env)
+        let issues = env.validator.validate(visit, today: env.today)
+        let draft = draftCommand(sheet, env: env, includePending: false)
+        guard issues.isEmpty else { return [draft] + Self.jump(&sheet, to: issues, env: env) }
+        sheet.issues = []
+        saving = true
+        return [draft, .request(.saveVisit(visit))]
+    }
+
+    /// Focuses the first issue, marks every issue on the sheet, and says what is wrong.
+    private static func jump(_ sheet: inout VisitSheet, to issues: [FieldIssue], env: AppEnvironment) -> [ScreenCommand] {
+        guard let first = issues.first else { return [] }
+        sheet.issues = issues
+        if sheet.allSlots(env).contains(first.fieldCode) {
+            sheet.focus(first.fieldCode, env: env)
+        }
+        let s = env.strings
+        let refs = issues.map { Self.fieldRef($0.fieldCode, env: env) }
+        let message = s.format(first.messageKey, first.args)
+        if issues.count == 1 {
+            return [.status(key: "visit.issue", args: [refs[0], message], tone: .error)]
+        }
+        return [.status(key: "visit.issues", args: [refs[0], message, String(issues.count),
+                                                     refs.joined(separator: s["visit.listSeparator"])],
+                        tone: .error)]
+    }
+
+    private func draftCommand(_ sheet: VisitSheet, env: AppEnvironment, includePending: Bool) -> ScreenCommand {
+        var draft = sheet.draft(keystrokes: keystrokes, savedAt: env.now)
+        if !includePending { draft.pendingText = nil }
+        return .request(.saveDraft(key: VisitDraft.key, json: draft.json()))
+    }
+
+    // MARK: - Labels
+
+    /// The section's number as printed: 一, 二… on the Chinese sheet, 1, 2… in English.
+    static func sectionNumber(_ section: FormSection, env: AppEnvironment) -> String {
+        guard env.language != .zhHans else { return section.number }
+        return String((env.form.sections.firstIndex(of: section) ?? 0) + 1)
+    }
+
+    /// `一、健康方面` (zh) or `1. Health` (en).
+    static func sectionHeading(_ section: FormSection, env: AppEnvironment) -> String {
+        env.strings.format("visit.section", sectionNumber(section, env: env), section.label(env.language))
+    }
+
+    /// How a field is named in messages: `一.4 疾病情况`, or the header label.
+    static func fieldRef(_ code: String, env: AppEnvironment) -> String {
+        if VisitEntry.headerFields.contains(code) { return env.strings["visit.header.\(headerName(code))"] }
+        guard let field = env.form.field(code), let section = env.form.section(of: code) else { return code }
+        return env.strings.format("visit.fieldRef", sectionNumber(section, env: env), String(field.number),
+                                  field.label(env.language))
+    }
+
+    /// `at`, `visitors`, `method`, `seen` for catalog keys.
+    static func headerName(_ code: String) -> String {
+        switch code {
+        case VisitEntry.atField: "at"
+        case VisitEntry.visitorsField: "visitors"
+        case VisitEntry.methodField: "method"
+        default: "seen"
+        }
+    }
+}
+
+/// The sheet being typed: header values, answers, focus and the input line.
+struct VisitSheet: Hashable, Sendable {
+    var file: ElderFile
+    var visitID: UUID
+    var at: LocalDateTime
+    var visitorIDs: [UUID]
+    /// The numbered visitors offered (the elder's village, responsible visitor first).
+    var visitorChoices: [Visitor]
+    var method: VisitMethod
+    var seenInPerson: Bool
+    var seenChosen: Bool
+    /// Answers as typed, including those to fields that no longer apply (pruned when saving,
+    /// so flipping a yes/no back restores what was typed).
+    var answers: [String: Answer]
+    var copiedSections: Set<String>
+    var focus: String
+    var input = TextFieldState()
+    /// The input shows the current value; the first character typed replaces it.
+    var replaceOnType = false
+    /// From the last save attempt, marked on the sheet.
+    var issues: [FieldIssue] = []
+    var touched = false
+
+    func allSlots(_ env: AppEnvironment) -> [String] {
+        VisitEntry.headerFields + env.form.fields.map(\.code)
+    }
+
+    func applicableCodes(_ env: AppEnvironment) -> Set<String> {
+        Set(env.validator.applicableFields(method: method, answers: answers).map(\.code))
+    }
+
+    func isApplicable(_ slot: String, env: AppEnvironment) -> Bool {
+        VisitEntry.headerFields.contains(slot) || applicableCodes(env).contains(slot)
+    }
+
+    /// The next (or previous) applicable slot after `slot` in sheet order.
+    func neighbour(of slot: String, by delta: Int, env: AppEnvironment) -> String? {
+        let slots = allSlots(env)
+        let applicable = applicableCodes(env)
+        guard var index = slots.firstIndex(of: slot) else { return nil }
+        while true {
+            index += delta
+            guard slots.indices.contains(index) else { return nil }
+            let candidate = slots[index]
+            if VisitEntry.headerFields.contains(candidate) || applicable.contains(candidate) { return candidate }
+        }
+    }
+
+    /// The first applicable field of the next (or previous) section; the header counts as a
+    /// section before the first.
+    func sectionNeighbour(by delta: Int, env: AppEnvironment) -> String? {
+        let sections = env.form.sections
+        let current = sections.firstIndex { $0.fields.contains { $0.code == focus } } ?? -1
+        let applicable = applicableCodes(env)
+        var index = current
+        while true {
+            index += delta
+            if index < 0 { return delta < 0 ? VisitEntry.headerFields.first : nil }
+            guard sections.indices.contains(index) else { return nil }
+            if let field = sections[index].fields.first(where: { applicable.contains($0.code) }) { return field.code }
+        }
+    }
+
+    mutating func focus(_ slot: String, env: AppEnvironment) {
+        focus = slot
+        let text = currentText(slot, env: env)
+        input = TextFieldState(text)
+        replaceOnType = !text.isEmpty
+    }
+
+    /// The stored value of `slot` as the clerk would type it.
+    func currentText(_ slot: String, env: AppEnvironment) -> String {
+        switch slot {
+        case VisitEntry.atField:
+            return at.description
+        case VisitEntry.visitorsField:
+            let codes = visitorIDs.compactMap { id in visitorChoices.firstIndex { $0.id == id }.map { $0 + 1 } }
+            return codes.map(String.init).joined(separator: visitorChoices.count >= 10 ? " " : "")
+        case VisitEntry.methodField:
+            return String((VisitMethod.allCases.firstIndex(of: method) ?? 0) + 1)
+        case VisitEntry.seenField:
+            return seenInPerson ? "1" : "2"
+        default:
+            guard let field = env.form.field(slot) else { return "" }
+            return VisitEntry.inputText(answers[slot], field: field)
+        }
+    }
+
+    /// Parses the input line into the focused slot; returns the problem, leaving the state alone.
+    /// An empty answer is accepted (the clerk may come back); saving reports it.
+    mutating func commit(env: AppEnvironment) -> FieldIssueKey? {
+        let text = input.text.trimmingCharacters(in: .whitespaces)
+        switch focus {
+        case VisitEntry.atField:
+            guard !text.isEmpty else { return nil }
+            guard let value = VisitEntry.parseDateTime(text, current: at, today: env.today) else {
+                return FieldIssueKey("visit.error.dateTime")
+            }
+            if value.date > env.today { return FieldIssueKey("form.error.futureDate", [value.date.description]) }
+            at = value
+        case VisitEntry.visitorsField:
+            switch VisitEntry.parseCodes(text, count: visitorChoices.count) {
+            case .success(let codes): visitorIDs = codes.map { visitorChoices[$0 - 1].id }
+            case .failure(let problem): return problem
+            }
+        case VisitEntry.methodField:
+            guard !text.isEmpty else { return nil }
+            let all = VisitMethod.allCases
+            guard let code = Int(VisitEntry.asciiDigits(text)) else { return FieldIssueKey("form.error.notAChoice") }
+            guard (1...all.count).contains(code) else { return FieldIssueKey("form.error.unknownOption", [String(code)]) }
+            method = all[code - 1]
+            if !seenChosen { seenInPerson = method.isInPerson }
+        case VisitEntry.seenField:
+            guard !text.isEmpty else { return nil }
+            switch VisitEntry.asciiDigits(text).lowercased() {
+            case "1", "y", "yes", "是": seenInPerson = true
+            case "2", "0", "n", "no", "否": seenInPerson = false
+            default: return FieldIssueKey("form.error.yesNo")
+            }
+            seenChosen = true
+        default:
+            guard let field = env.form.field(focus) else { return nil }
+            switch env.validator.parseInput(text, for: field, today: env.today) {
+            case .failure(let issue):
+                return FieldIssueKey(issue.messageKey, issue.args)
+            case .success(let answer):
+                if let answer,
+                   let issue = env.validator.check(answer, for: field, method: method, answers: answers) {
+                    return FieldIssueKey(issue.messageKey, issue.args)
+                }
+                answers[field.code] = answer
+            }
+        }
+        issues.removeAll { $0.fieldCode == focus }
+        return nil
+    }
+
+    /// The visit as it would be saved: answers to fields that do not apply are dropped.
+    func visit(env: AppEnvironment) -> Visit {
+        Visit(id: visitID, elderID: file.elder.id, at: at, visitorIDs: visitorIDs, method: method,
+              seenInPerson: seenInPerson, answers: env.validator.pruned(answers, method: method),
+              copiedSections: copiedSections)
+    }
+
+    func draft(keystrokes: Int, savedAt: LocalDateTime) -> VisitDraft {
+        VisitDraft(elderID: file.elder.id, elderName: file.elder.name, visitID: visitID, at: at,
+                   visitorIDs: visitorIDs, method: method, seenInPerson: seenInPerson, seenChosen: seenChosen,
+                   answers: answers, copiedSections: copiedSections.sorted(), current: focus,
+                   pendingText: input.text, keystrokes: keystrokes, savedAt: savedAt)
+    }
+}

@@ -1,0 +1,343 @@
+import Foundation
+import TanfangCore
+
+extension VisitFormScreen {
+    public func render(into grid: inout Grid, area: Rect, env: AppEnvironment) -> CursorPosition? {
+        guard !area.isEmpty else { return nil }
+        let s = env.strings
+        switch phase {
+        case .loadingDraft, .loadingFile:
+            grid.put(s["status.loading"], x: area.x + 1, y: area.y, style: Style(dim: true), maxWidth: area.width - 2)
+            return nil
+        case .readOnly:
+            grid.put(s["visit.readOnly"], x: area.x + 1, y: area.y, maxWidth: area.width - 2)
+            return nil
+        case .draftPrompt:
+            guard let draft = offeredDraft else { return nil }
+            let day = String(format: "%02d-%02d", draft.savedAt.date.month, draft.savedAt.date.day)
+            grid.put(s.format("visit.draftPrompt", draft.elderName, day), x: area.x + 1, y: area.y,
+                     style: Style(bold: true), maxWidth: area.width - 2)
+            return nil
+        case .picking:
+            return renderPicker(into: &grid, area: area, env: env)
+        case .sheet, .confirmLeave:
+            guard let sheet else { return nil }
+            return renderSheet(sheet, into: &grid, area: area, env: env)
+        case .saved:
+            renderSaved(into: &grid, area: area, env: env)
+            return nil
+        }
+    }
+
+    // MARK: - Picker
+
+    private func renderPicker(into grid: inout Grid, area: Rect, env: AppEnvironment) -> CursorPosition? {
+        let s = env.strings
+        let label = s["visit.picker.label"]
+        let x = area.x + 1
+        let used = grid.put(label, x: x, y: area.y, style: Style(bold: true), maxWidth: area.width - 2)
+        let fieldWidth = max(1, min(30, area.width - used - 3))
+        let cursor = TextField.render(search, into: &grid,
+                                      area: Rect(x: x + used + 1, y: area.y, width: fieldWidth, height: 1))
+        if area.height > 1 {
+            grid.put(s["visit.picker.hint"], x: x, y: area.y + 1, style: Style(dim: true), maxWidth: area.width - 2)
+        }
+        let rows = matches.map { row -> [String] in
+            let elder = row.elder
+            return [elder.name,
+                    elder.gender.map { s["gender.\($0.rawValue)"] } ?? "",
+                    elder.age(on: env.today).map(String.init) ?? "",
+                    row.villageName,
+                    elder.idNumber.map(Masking.idNumber) ?? ""]
+        }
+        let table = Table(columns: [TableColumn(s["visit.col.name"], minWidth: 8, flex: 1, maxWidth: 16),
+                                    TableColumn(s["visit.col.gender"], minWidth: 4),
+                                    TableColumn(s["visit.col.age"], minWidth: 4, alignment: .right),
+                                    TableColumn(s["visit.col.village"], minWidth: 10, flex: 1, maxWidth: 20),
+                                    TableColumn(s["visit.col.id"], minWidth: 18)],
+                          rows: rows, columnSpacing: 2, emptyMessage: s["status.noResults"])
+        if area.height > 3 {
+            table.render(into: &grid, area: Rect(x: x, y: area.y + 3, width: area.width - 2, height: area.height - 3),
+                         state: selection)
+        }
+        return cursor
+    }
+
+    // MARK: - Saved panel
+
+    private func renderSaved(into grid: inout Grid, area: Rect, env: AppEnvironment) {
+        let s = env.strings
+        let x = area.x + 1, width = area.width - 2
+        var y = area.y
+        let title = followUps.isEmpty ? s["visit.saved.none"] : s["visit.saved.followUps"]
+        grid.put(title, x: x, y: y, style: Style(fg: .green, bold: true), maxWidth: width)
+        y += 2
+        let types = followUps.map { s["followup.type.\($0.type.rawValue)"] }
+        let typeWidth = types.map(DisplayWidth.of).max() ?? 0
+        for (followUp, type) in zip(followUps, types) where y < area.maxY - 2 {
+            var column = x + 2
+            grid.put(type, x: column, y: y, style: Style(bold: true), maxWidth: typeWidth)
+            column += typeWidth + 2
+            let due = s.format("visit.saved.due", followUp.due.description)
+            column += grid.put(due, x: column, y: y, maxWidth: max(0, area.maxX - column)) + 2
+            if column < area.maxX - 1 {
+                grid.put(followUp.detail, x: column, y: y, maxWidth: area.maxX - 1 - column)
+            }
+            y += 1
+        }
+        grid.put(s["visit.saved.next"], x: x, y: min(y + 1, area.maxY - 1), style: Style(dim: true), maxWidth: width)
+    }
+
+    // MARK: - Sheet
+
+    private func renderSheet(_ sheet: VisitSheet, into grid: inout Grid, area: Rect, env: AppEnvironment) -> CursorPosition? {
+        let s = env.strings
+        // Top line: who, and the keystroke counter on the right.
+        let counter = s.format("visit.keystrokes", String(keystrokes))
+        let counterWidth = DisplayWidth.of(counter)
+        grid.put(counter, x: area.maxX - counterWidth - 1, y: area.y, style: Style(dim: true), maxWidth: counterWidth)
+        grid.put(Self.elderLine(sheet, env: env), x: area.x + 1, y: area.y, style: Style(bold: true),
+                 maxWidth: max(0, area.width - counterWidth - 3))
+
+        // Bottom line: how to fill the focused field, or the leave question.
+        let bottom = area.maxY - 1
+        if phase == .confirmLeave {
+            grid.put(s["visit.confirmLeave"], x: area.x + 1, y: bottom, style: Style(fg: .yellow, bold: true),
+                     maxWidth: area.width - 2)
+        } else {
+            grid.put(Self.hint(for: sheet.focus, sheet: sheet, env: env), x: area.x + 1, y: bottom,
+                     style: Style(dim: true), maxWidth: area.width - 2)
+        }
+
+        let viewport = Rect(x: area.x, y: area.y + 1, width: area.width, height: max(0, area.height - 2))
+        guard !viewport.isEmpty else { return nil }
+        let lines = Self.layout(sheet, width: area.width, env: env)
+        let offset = Self.scrollOffset(lines: lines, focus: sheet.focus, viewportHeight: viewport.height)
+        var cursor: CursorPosition?
+        for (i, line) in lines.enumerated().dropFirst(offset).prefix(viewport.height) {
+            let y = viewport.y + i - offset
+            for span in line.spans {
+                grid.put(span.text, x: viewport.x + span.x, y: y, style: span.style, maxWidth: span.width)
+            }
+            if let box = line.input {
+                var style = Style(underline: true)
+                if sheet.replaceOnType { style.reverse = true }
+                let drawn = TextField.render(sheet.input, into: &grid,
+                                             area: Rect(x: viewport.x + box.x, y: y, width: box.width, height: 1),
+                                             style: style, focused: phase == .sheet)
+                if phase == .sheet { cursor = drawn }
+            }
+        }
+        return cursor
+    }
+
+    /// `王秀英  女  82岁  团结村  责任人 李建国  上次探访 2026-11-01`.
+    static func elderLine(_ sheet: VisitSheet, env: AppEnvironment) -> String {
+        let s = env.strings
+        let elder = sheet.file.elder
+        var parts = [elder.name]
+        if let gender = elder.gender { parts.append(s["gender.\(gender.rawValue)"]) }
+        if let age = elder.age(on: env.today) { parts.append(s.format("visit.age", String(age))) }
+        parts.append(sheet.file.village.name)
+        if let visitor = sheet.file.visitor { parts.append(s.format("visit.responsible", visitor.name)) }
+        if let last = sheet.file.visits.first {
+            parts.append(s.format("visit.lastVisit", last.date.description))
+        }
+        return parts.joined(separator: "  ")
+    }
+
+    /// How to fill the focused field, on the bottom line.
+    static func hint(for slot: String, sheet: VisitSheet, env: AppEnvironment) -> String {
+        let s = env.strings
+        if VisitEntry.headerFields.contains(slot) {
+            return s["visit.hint.\(headerName(slot))"]
+        }
+        guard let field = env.form.field(slot) else { return "" }
+        let kind: String
+        switch field.kind {
+        case .text: kind = s.format("visit.hint.text", String(field.maxLength ?? 0))
+        default: kind = s["visit.hint.\(field.kind.rawValue)"]
+        }
+        var hint = (field.required ? s["visit.hint.required"] : "") + kind
+        if let section = env.form.section(of: slot), section.copyable, !sheet.file.visits.isEmpty {
+            hint += s["visit.hint.copy"]
+        }
+        return hint
+    }
+
+    // MARK: - Layout
+
+    struct Span: Hashable, Sendable {
+        var x: Int
+        var text: String
+        var style: Style
+        var width: Int
+    }
+
+    /// One row of the sheet; `input` is where the focused field's input line goes.
+    struct Line {
+        var slot: String?
+        var spans: [Span]
+        var input: (x: Int, width: Int)?
+    }
+
+    /// The first line shown: the top while the focus fits, then keeping the focused field a third
+    /// of the way down so what comes next is visible.
+    static func scrollOffset(lines: [Line], focus: String, viewportHeight: Int) -> Int {
+        guard lines.count > viewportHeight, let top = lines.firstIndex(where: { $0.slot == focus }) else { return 0 }
+        let bottom = (lines.lastIndex(where: { $0.slot == focus }) ?? top) + 1
+        if bottom + 1 <= viewportHeight { return 0 }
+        let offset = min(top - viewportHeight / 3, lines.count - viewportHeight)
+        return max(0, min(offset, top))
+    }
+
+    /// The whole sheet as lines `width` columns wide: header rows, then each section's heading
+    /// and fields, options wrapped under the options column.
+    static func layout(_ sheet: VisitSheet, width: Int, env: AppEnvironment) -> [Line] {
+        let s = env.strings
+        let lang = env.language
+        let applicable = sheet.applicableCodes(env)
+        let issueCodes = Set(sheet.issues.map(\.fieldCode))
+
+        struct Row {
+            var slot: String
+            /// `4. ` before a form field's label; wrapped label lines are indented past it.
+            var number: String
+            var label: String
+            var options: [(code: Int, label: String)]
+            var chosen: Set<Int>
+            var boxWidth: Int?  // nil: the rest of the line
+            var value: String
+            var applicable: Bool
+            var note: String?
+        }
+        var rows: [Row] = []
+        func headerRow(_ slot: String, options: [(Int, String)], chosen: Set<Int>, box: Int?, note: String? = nil) -> Row {
+            Row(slot: slot, number: "", label: s["visit.header.\(headerName(slot))"], options: options.map { (code: $0.0, label: $0.1) },
+                chosen: chosen, boxWidth: box, value: sheet.currentText(slot, env: env), applicable: true, note: note)
+        }
+        let visitorCodes = Set(sheet.visitorIDs.compactMap { id in sheet.visitorChoices.firstIndex { $0.id == id }.map { $0 + 1 } })
+        let headers = [
+            headerRow(VisitEntry.atField, options: [], chosen: [], box: 17, note: s["visit.note.at"]),
+            headerRow(VisitEntry.visitorsField,
+                      options: sheet.visitorChoices.enumerated().map { ($0.offset + 1, $0.element.name) },
+                      chosen: visitorCodes, box: 6),
+            headerRow(VisitEntry.methodField,
+                      options: VisitMethod.allCases.enumerated().map { ($0.offset + 1, s["method.\($0.element.rawValue)"]) },
+                      chosen: [(VisitMethod.allCases.firstIndex(of: sheet.method) ?? 0) + 1], box: 6),
+            headerRow(VisitEntry.seenField, options: [(1, s["visit.yes"]), (2, s["visit.no"])],
+                      chosen: [sheet.seenInPerson ? 1 : 2], box: 6),
+        ]
+        rows = headers
+        var sectionStarts: [Int: FormSection] = [:]
+        for section in env.form.sections {
+            sectionStarts[rows.count] = section
+            for field in section.fields {
+                var options = field.options.map { (code: $0.code, label: $0.label(lang)) }
+                if field.kind == .yesNo { options = [(code: 1, label: s["visit.yes"]), (code: 2, label: s["visit.no"])] }
+                let box: Int?
+                switch field.kind {
+                case .text: box = nil
+                case .date: box = 11
+                case .number: box = 10
+                default: box = 6
+                }
+                // The focused field highlights what is being typed, before it is committed.
+                var answer = sheet.answers[field.code]
+                if field.code == sheet.focus, case .success(let typed) =
+                    env.validator.parseInput(sheet.input.text, for: field, today: env.today) {
+                    answer = typed
+                }
+                rows.append(Row(slot: field.code, number: "\(field.number). ", label: field.label(lang), options: options,
+                                chosen: VisitEntry.chosenCodes(answer), boxWidth: box,
+                                value: sheet.currentText(field.code, env: env),
+                                applicable: applicable.contains(field.code), note: nil))
+            }
+        }
+
+        // Column geometry: marker, label column, input box, options.
+        let labelX = 2
+        let widest = rows.map { DisplayWidth.of($0.number + $0.label) }.max() ?? 10
+        let labelWidth = min(widest, max(12, width * 3 / 10))
+        let boxX = labelX + labelWidth + 2
+
+        var lines: [Line] = []
+        for (index, row) in rows.enumerated() {
+            if let section = sectionStarts[index] {
+                var spans = [Span(x: 0, text: sectionHeading(section, env: env), style: Style(bold: true), width: width)]
+                if sheet.copiedSections.contains(section.code) {
+                    let heading = DisplayWidth.of(sectionHeading(section, env: env))
+                    spans.append(Span(x: heading + 2, text: s["visit.copiedTag"], style: Style(fg: .yellow, bold: true),
+                                      width: max(0, width - heading - 2)))
+                }
+                lines.append(Line(slot: nil, spans: spans, input: nil))
+            }
+            let focused = row.slot == sheet.focus
+            let dim = !row.applicable
+            let boxWidth = row.boxWidth ?? max(4, width - boxX - 1)
+            let optionsX = boxX + boxWidth + 2
+            let optionsWidth = width - optionsX - 1
+
+            // Options: greedy lines of "1无 2高血压 …"; under the label column when there is no room beside the box.
+            let items = row.options.map { s.format("visit.option", String($0.code), $0.label) }
+            var optionLines: [[(text: String, chosen: Bool)]] = []
+            let wrapX = optionsWidth >= 12 ? optionsX : boxX
+            let wrapWidth = width - wrapX - 1
+            var current: [(text: String, chosen: Bool)] = []
+            var used = 0
+            for (item, option) in zip(items, row.options) {
+                let w = DisplayWidth.of(item)
+                if !current.isEmpty, used + 1 + w > wrapWidth {
+                    optionLines.append(current)
+                    current = []
+                    used = 0
+                }
+                used += (current.isEmpty ? 0 : 1) + w
+                current.append((item, row.chosen.contains(option.code)))
+            }
+            if !current.isEmpty { optionLines.append(current) }
+            if let note = row.note, optionsWidth > 4 { optionLines = [[(note, false)]] }
+
+            let indent = DisplayWidth.of(row.number)
+            let labelLines = TextWrap.lines(row.label, width: max(1, labelWidth - indent)).enumerated().map { i, line in
+                (i == 0 ? row.number : String(repeating: " ", count: indent)) + line
+            }
+            // Options start beside the box, or on the next line when the box leaves no room.
+            let optionsFirstLine = wrapX == optionsX ? 0 : 1
+            let height = max(labelLines.count, optionLines.count + optionsFirstLine, 1)
+            for k in 0..<height {
+                var spans: [Span] = []
+                var input: (x: Int, width: Int)?
+                if k == 0 {
+                    let marker = focused ? "▸" : (issueCodes.contains(row.slot) ? "!" : " ")
+                    spans.append(Span(x: 0, text: marker, style: Style(fg: issueCodes.contains(row.slot) ? .red : .default, bold: true), width: 1))
+                    if focused {
+                        input = (boxX, boxWidth)
+                    } else {
+                        let value = row.applicable ? row.value : s["visit.notApplicable"]
+                        spans.append(Span(x: boxX, text: value, style: dim ? Style(dim: true) : Style(underline: true), width: boxWidth))
+                    }
+                }
+                if k < labelLines.count {
+                    var style = Style()
+                    if focused { style = Style(bold: true, reverse: true) } else if dim { style = Style(dim: true) }
+                    spans.append(Span(x: labelX, text: labelLines[k], style: style, width: labelWidth))
+                }
+                let optionIndex = k - optionsFirstLine
+                if optionIndex >= 0, optionIndex < optionLines.count {
+                    var x = wrapX
+                    for item in optionLines[optionIndex] {
+                        var style = dim ? Style(dim: true) : Style()
+                        if item.chosen && !dim { style = Style(bold: true, underline: true) }
+                        if row.note != nil { style = Style(dim: true) }
+                        let w = DisplayWidth.of(item.text)
+                        spans.append(Span(x: x, text: item.text, style: style, width: min(w, max(0, width - x - 1))))
+                        x += w + 1
+                    }
+                }
+                lines.append(Line(slot: row.slot, spans: spans, input: input))
+            }
+        }
+        return lines
+    }
+}

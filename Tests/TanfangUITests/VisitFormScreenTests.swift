@@ -1,0 +1,464 @@
+import Foundation
+import Testing
+import TanfangCore
+@testable import TanfangUI
+
+/// A small ledger: one village, two visitors, 王秀英 with one previous visit.
+struct VisitFixture {
+    let village = Place(code: "654021100001", name: "团结村", level: .village, parentID: nil)
+    let li: Visitor
+    let zhang: Visitor
+    let elder: Elder
+    let previous: Visit
+    let file: ElderFile
+    let today = LocalDate(year: 2026, month: 11, day: 23)!
+
+    init() {
+        li = Visitor(name: "李建国", role: .villageCadre, placeID: village.id)
+        zhang = Visitor(name: "张红", role: .gridWorker, placeID: village.id)
+        elder = Elder(name: "王秀英", gender: .female, idNumber: "654021194403051228",
+                      birthDate: LocalDate(year: 1944, month: 3, day: 5), villageID: village.id,
+                      categories: [.livingAlone], visitorID: li.id,
+                      statusHistory: [StatusChange(date: LocalDate(year: 2020, month: 1, day: 1)!, status: .active)])
+        previous = Visit(elderID: elder.id, at: LocalDateTime("2026-10-20 10:00")!, visitorIDs: [li.id],
+                         method: .home, seenInPerson: true,
+                         answers: ["health.expression": .choice(1), "health.mobility": .choice(2),
+                                   "health.response": .choice(1), "health.illness": .choices([2, 3]),
+                                   "health.mental": .choice(2), "health.note": .text("腿脚不便"),
+                                   "help.given": .choices([1])])
+        file = ElderFile(elder: elder,
+                         summary: ElderSummary(elderID: elder.id, risk: RiskAssessment(level: .medium, score: 3, reasons: []),
+                                               computedOn: today),
+                         village: village, visitor: li, visits: [previous], followUps: [],
+                         visitorNames: [li.id: li.name])
+    }
+
+    func env(_ language: Language = .zhHans) throws -> AppEnvironment {
+        let resources = ResourceLocator.sourceCheckout
+        let clerk = User(name: "文书", role: .clerk, areaID: village.id, pinHash: "x")
+        return AppEnvironment(strings: try Strings.load(language, resources: resources),
+                              form: try FormDefinition.load(resources: resources),
+                              today: today, now: LocalDateTime(date: today, hour: 9, minute: 30)!,
+                              user: clerk, places: [village], visitors: [li, zhang])
+    }
+
+    /// A harness on a sheet for 王秀英, with no draft waiting; `draft` is answered when given.
+    func sheet(_ language: Language = .zhHans, width: Int = 80, height: Int = 24,
+               draft: String? = nil) throws -> ScreenHarness<VisitFormScreen> {
+        let file = self.file
+        var h = ScreenHarness(VisitFormScreen(elderID: elder.id), env: try env(language), width: width, height: height) { request in
+            switch request {
+            case .loadDraft(let key): .draft(key: key, json: draft)
+            case .elderFile: .elderFile(file)
+            default: nil
+            }
+        }
+        h.start()
+        return h
+    }
+}
+
+extension ScreenHarness where S == VisitFormScreen {
+    var focus: String? { screen.sheet?.focus }
+    var answers: [String: Answer] { screen.sheet?.answers ?? [:] }
+
+    /// Types `text` into the focused field and presses Enter.
+    mutating func fill(_ text: String) {
+        type(text)
+        send(.enter)
+    }
+
+    /// Presses Enter until `code` has focus (at most 40 times).
+    mutating func advance(to code: String) {
+        for _ in 0..<40 where focus != code { send(.enter) }
+    }
+
+    var lastStatus: (key: String, args: [String], tone: StatusTone)? {
+        for command in commands.reversed() {
+            if case .status(let key, let args, let tone) = command { return (key, args, tone) }
+        }
+        return nil
+    }
+
+    var lastDraft: VisitDraft? {
+        for request in requests.reversed() {
+            if case .saveDraft(_, let json) = request { return VisitDraft.decode(json) }
+        }
+        return nil
+    }
+
+    var savedVisit: Visit? {
+        for request in requests.reversed() {
+            if case .saveVisit(let visit) = request { return visit }
+        }
+        return nil
+    }
+}
+
+@Suite("VisitFormScreen")
+struct VisitFormScreenTests {
+    let fx = VisitFixture()
+
+    @Test("picking an elder: typing wxy searches the roster, Enter loads the file")
+    func picker() throws {
+        // Given a new sheet without an elder and no draft
+        let fx = self.fx
+        var h = ScreenHarness(VisitFormScreen(elderID: nil), env: try fx.env()) { request in
+            if case .loadDraft(let key) = request { return .draft(key: key, json: nil) }
+            return nil
+        }
+        h.start()
+        #expect(h.screen.capturesText)
+        // When the clerk types pinyin initials
+        h.type("wxy")
+        // Then the last request searches for them, ten rows at most, in the user's scope
+        #expect(h.requests.last == .roster(RosterQuery(scope: .everything, search: "wxy", limit: 10, today: fx.today)))
+        // When the roster answers and Enter is pressed, the elder's file is requested
+        let row = RosterRow(elder: fx.elder, summary: fx.file.summary, villageName: "团结村")
+        h.deliver(.roster(RosterPage(rows: [row], total: 1)))
+        let lines = h.lines()
+        #expect(lines[4] == " 王秀英            女      82  团结村                654021********1228")
+        h.send(.enter)
+        #expect(h.requests.last == .elderFile(fx.elder.id))
+        // And the file opens the sheet on the visit time
+        h.deliver(.elderFile(fx.file))
+        #expect(h.focus == "visit.at")
+    }
+
+    @Test("a whole home visit typed field by field saves exactly the typed answers")
+    func wholeSheet() throws {
+        // Given the sheet for 王秀英
+        var h = try fx.sheet()
+        var keys = 0
+        func fill(_ text: String) {
+            h.fill(text)
+            keys += text.count + 1
+        }
+        // When the clerk types the paper sheet, field by field
+        fill("1122 1430")  // visit time
+        fill("")           // visitors: the responsible visitor
+        fill("")           // method: home
+        fill("")           // seen in person: yes
+        fill("1"); fill("2"); fill("1"); fill("23"); fill("2"); fill("腿脚不便")
+        fill("1"); fill("14"); fill("1"); fill("")
+        fill("2"); fill("2"); fill("13"); fill("")
+        #expect(h.focus == "safety.inspected")
+        fill("123"); fill("1"); fill("3"); fill("电线老化"); fill("13")
+        fill("8"); fill("3"); fill("2"); fill("")
+        fill("15"); fill("已通知村电工")
+        h.type("1207")
+        h.send(.ctrl("s"))
+        keys += 5
+        // Then one visit is sent with exactly these answers
+        let visit = try #require(h.savedVisit)
+        let expected: [String: Answer] = [
+            "health.expression": .choice(1), "health.mobility": .choice(2), "health.response": .choice(1),
+            "health.illness": .choices([2, 3]), "health.mental": .choice(2), "health.note": .text("腿脚不便"),
+            "economic.difficulties": .choices([1]), "economic.benefits": .choices([1, 4]),
+            "economic.benefitsReceived": .choice(1),
+            "family.contact": .choice(2), "family.obligations": .choice(2), "family.supportKinds": .choices([1, 3]),
+            "safety.inspected": .choices([1, 2, 3]), "safety.hasHazard": .yesNo(true), "safety.hazards": .choices([3]),
+            "safety.hazardDetail": .text("电线老化"), "safety.reminders": .choices([1, 3]),
+            "needs.services": .choices([8]), "needs.met": .choice(3), "needs.emergency": .yesNo(false),
+            "help.given": .choices([1, 5]), "help.notes": .text("已通知村电工"),
+            "help.nextVisit": .date(LocalDate(year: 2026, month: 12, day: 7)!),
+        ]
+        #expect(visit.answers == expected)
+        #expect(visit.at == LocalDateTime("2026-11-22 14:30"))
+        #expect(visit.visitorIDs == [fx.li.id])
+        #expect(visit.method == .home && visit.seenInPerson)
+        #expect(visit.elderID == fx.elder.id && visit.copiedSections.isEmpty)
+        // And the header counts every key typed
+        #expect(h.screen.keystrokes == keys)
+        #expect(h.lines()[0].hasSuffix("按键 \(keys)"))
+        print("sample home-visit sheet keystrokes: \(keys)")
+    }
+
+    @Test("a phone visit never focuses the house inspection")
+    func phoneVisitSkipsInspection() throws {
+        // Given a sheet where the method is changed to phone
+        var h = try fx.sheet()
+        h.send(.enter, .enter)
+        #expect(h.focus == "visit.method")
+        h.fill("2")
+        // Then "seen in person" follows the method
+        #expect(h.screen.sheet?.seenInPerson == false)
+        // When the clerk walks to the end of the sheet
+        var visited: [String] = []
+        for _ in 0..<40 {
+            if let focus = h.focus { visited.append(focus) }
+            h.send(.enter)
+        }
+        // Then the inspection was skipped but the hazard question asked
+        #expect(!visited.contains("safety.inspected"))
+        #expect(visited.contains("safety.hasHazard"))
+        #expect(visited.last == "help.nextVisit")
+        #expect(h.lastStatus?.key == "visit.endOfSheet")
+    }
+
+    @Test("no hazard skips the hazard fields")
+    func noHazardSkips() throws {
+        // Given the focus on the hazard question
+        var h = try fx.sheet()
+        h.advance(to: "safety.hasHazard")
+        // When the clerk answers 2 (no)
+        h.fill("2")
+        // Then the next field is the reminders
+        #expect(h.focus == "safety.reminders")
+        #expect(h.answers["safety.hasHazard"] == .yesNo(false))
+        // And Shift-Tab goes back to the question, not to the skipped fields
+        h.send(.backTab)
+        #expect(h.focus == "safety.hasHazard")
+        // And with yes, the hazard types come next
+        h.fill("1")
+        #expect(h.focus == "safety.hazards")
+    }
+
+    @Test("an unknown option shows an error and keeps the focus")
+    func invalidOption() throws {
+        // Given the focus on mobility (options 1–4)
+        var h = try fx.sheet()
+        h.advance(to: "health.mobility")
+        // When the clerk types 9
+        h.fill("9")
+        // Then the status line says so and the focus stays, with the typed text
+        let status = try #require(h.lastStatus)
+        #expect(status.key == "form.error.unknownOption" && status.args == ["9"] && status.tone == .error)
+        #expect(h.focus == "health.mobility")
+        #expect(h.screen.sheet?.input.text == "9")
+        #expect(h.answers["health.mobility"] == nil)
+        // And a bad date in the header is refused the same way
+        var h2 = try fx.sheet()
+        h2.fill("1399")
+        #expect(h2.lastStatus?.key == "visit.error.dateTime")
+        #expect(h2.focus == "visit.at")
+    }
+
+    @Test("F6 copies the health section from the last visit and marks it")
+    func sameAsLast() throws {
+        // Given the focus in the health section
+        var h = try fx.sheet()
+        h.advance(to: "health.mobility")
+        // When F6 is pressed
+        h.send(.function(6))
+        // Then the health answers are the previous visit's, the section is marked, focus moves on
+        let health = ["health.expression", "health.mobility", "health.response", "health.illness",
+                      "health.mental", "health.note"]
+        for code in health { #expect(h.answers[code] == fx.previous.answers[code], "\(code)") }
+        #expect(h.answers["help.given"] == nil)
+        #expect(h.screen.sheet?.copiedSections == ["health"])
+        #expect(h.focus == "economic.difficulties")
+        #expect(h.lines().contains("一、健康方面  〔同上次〕"), "\(h.screenText())")
+        #expect(h.lastDraft?.copiedSections == ["health"])
+        // And the help section cannot be copied
+        h.advance(to: "help.given")
+        h.send(.function(6))
+        #expect(h.lastStatus?.key == "visit.notCopyable")
+        #expect(h.answers["help.given"] == nil)
+        // And the copy is saved with the visit
+        #expect(h.screen.sheet?.visit(env: h.env).copiedSections == ["health"])
+    }
+
+    @Test("every committed field saves a draft, and a delivered draft is restored")
+    func drafts() throws {
+        // Given a sheet where two fields are typed
+        var h = try fx.sheet()
+        h.advance(to: "health.expression")
+        h.fill("2")
+        h.fill("3")
+        // Then the last draft carries the typed answers and the focus
+        let draft = try #require(h.lastDraft)
+        #expect(draft.answers == ["health.expression": .choice(2), "health.mobility": .choice(3)])
+        #expect(draft.current == "health.response" && draft.elderID == fx.elder.id)
+        // When Esc is pressed with half-typed text, the draft keeps it and leaving asks first
+        h.type("1")
+        h.send(.escape)
+        #expect(h.lastDraft?.pendingText == "1")
+        #expect(h.lines().contains(" 草稿已保存，确定离开？Y/N"))
+        h.type("y")
+        #expect(h.commands.last == .back)
+
+        // Given a new sheet that finds this draft
+        let json = try #require({ () -> String? in
+            for case .request(.saveDraft(_, let json)) in h.commands.reversed() { return json }
+            return nil
+        }())
+        var r = try fx.sheet(draft: json)
+        // Then it asks, naming the elder and the day
+        #expect(r.lines()[0] == " 发现未保存的草稿（王秀英 11-23），恢复？ Y/N")
+        // When Y is typed, the file is loaded and the sheet restored with the pending text
+        r.type("y")
+        #expect(r.requests.last == .elderFile(fx.elder.id))
+        #expect(r.answers == ["health.expression": .choice(2), "health.mobility": .choice(3)])
+        #expect(r.focus == "health.response")
+        #expect(r.screen.sheet?.input.text == "1")
+        #expect(r.screen.sheet?.visitID == draft.visitID)
+
+        // And N discards it
+        var n = try fx.sheet(draft: json)
+        n.type("n")
+        #expect(n.requests.contains(.deleteDraft(key: "visit")))
+        #expect(n.answers.isEmpty && n.focus == "visit.at")
+    }
+
+    @Test("saving with missing answers jumps to the first and lists them")
+    func saveWithMissing() throws {
+        // Given a sheet with only the first health answer
+        var h = try fx.sheet()
+        h.advance(to: "health.expression")
+        h.fill("1")
+        // When Ctrl-S is pressed
+        h.send(.ctrl("s"))
+        // Then nothing is sent, the focus goes to the first missing field and the status lists them
+        #expect(h.savedVisit == nil)
+        #expect(h.focus == "health.mobility")
+        let status = try #require(h.lastStatus)
+        #expect(status.key == "visit.issues" && status.tone == .error)
+        #expect(status.args[0] == "一.2 行动能力" && status.args[1] == "此项必填")
+        #expect(status.args[3].hasPrefix("一.2 行动能力、一.3 反应能力"))
+        // And the ledger refusing a visit jumps the same way
+        h.deliver(.visitInvalid([FieldIssue(fieldCode: "needs.emergency", messageKey: "form.error.required")]))
+        #expect(h.focus == "needs.emergency")
+        // And a failed save keeps everything
+        h.deliver(.failed(message: "磁盘已满"))
+        #expect(h.lastStatus?.key == "status.error" && h.answers["health.expression"] == .choice(1))
+    }
+
+    @Test("after saving, the follow-ups are listed and Enter starts the next sheet")
+    func savedPanel() throws {
+        // Given a saved visit that produced a hazard follow-up
+        var h = try fx.sheet()
+        let visit = Visit(elderID: fx.elder.id, at: LocalDateTime("2026-11-23 09:30")!, visitorIDs: [fx.li.id],
+                          method: .home, seenInPerson: true)
+        let followUp = FollowUp(elderID: fx.elder.id, visitID: visit.id, type: .hazardRectification,
+                                openedAt: visit.at, due: LocalDateTime("2026-11-30 09:30")!, detail: "电线老化")
+        h.deliver(.visitSaved(visit, followUps: [followUp]))
+        // Then the draft is deleted and the panel lists the follow-up
+        #expect(h.requests.last == .deleteDraft(key: "visit"))
+        let lines = h.lines()
+        #expect(lines[0].hasPrefix(" 已保存。根据记录生成以下跟进事项："))
+        #expect(lines[2].hasPrefix("   消除安全隐患  期限 2026-11-30 09:30  电线老化"), "\(h.screenText())")
+        #expect(!h.screen.capturesText)
+        // When Enter is pressed the next sheet starts with the picker
+        h.send(.enter)
+        #expect(h.commands.last == .replace(.newVisit(elderID: nil)))
+    }
+
+    @Test("the sheet renders like the paper form at 80×24 and 120×40, in Chinese and English")
+    func rendering() throws {
+        // Given a sheet at 80×24 in Chinese, focus on illness with an answer typed
+        var h = try fx.sheet()
+        h.advance(to: "health.illness")
+        h.type("23")
+        var lines = h.lines()
+        // Then the elder line carries the keystroke counter on the right
+        #expect(lines[0] == " 王秀英  女  82岁  团结村  责任人 李建国  上次探访 2026-10-20            按键 \(h.screen.keystrokes)")
+        // And header rows, the section heading and field rows with option codes line up
+        #expect(lines[2] == "  探访人员                 1       1李建国 2张红")
+        #expect(lines[5] == "一、健康方面")
+        #expect(lines[7] == "  2. 行动能力                      1行动自如 2需要辅助 3需要他人帮助 4卧床")
+        // And the focused field shows what is typed, its options wrapped under the options column
+        #expect(lines[9] == "▸ 4. 疾病情况              23      1无 2高血压 3糖尿病 4心脑血管疾病")
+        #expect(lines[10] == "                                   5慢性呼吸系统疾病 6骨关节疾病 7近期住院")
+        #expect(lines[11] == "                                   8其他")
+        #expect(lines[23] == " 必填。可多选：连续输入编号，如 135  F6 同上次")
+
+        // Given 120×40 with no hazard: options fit on one line and skipped fields say so
+        var wide = try fx.sheet(width: 120, height: 40)
+        wide.advance(to: "safety.hasHazard")
+        wide.fill("2")
+        lines = wide.lines()
+        #expect(lines.contains("  4. 疾病情况                      1无 2高血压 3糖尿病 4心脑血管疾病 5慢性呼吸系统疾病 6骨关节疾病 7近期住院 8其他"))
+        #expect(lines.contains("  2. 是否存在安全隐患      2       1是 2否"))
+        #expect(lines.contains("  3. 隐患类型              不适用  1房屋 2用水 3用电 4燃气 5取暖 6人身安全 7财产安全(诈骗) 8其他"))
+        #expect(lines.contains("▸ 5. 提醒注意的安全事项            1防火 2防煤气中毒 3安全用电 4防跌倒 5防诈骗 6防寒防暑 7其他 8未提醒"))
+
+        // Given English at 80×24: long labels wrap inside the label column, past the item number
+        var en = try fx.sheet(.en)
+        en.advance(to: "health.expression")
+        lines = en.lines()
+        #expect(lines.contains("1. Health"))
+        #expect(lines.contains("▸ 1. Ability to express             1=Clear 2=Mostly clear 3=Difficult"))
+        #expect(lines.contains("                                    4=Cannot express"))
+        #expect(lines.contains("  1. Difficulties with              1=None 2=Clothing 3=Food 4=Housing"))
+        #expect(lines.contains("     clothing, food,                5=Transport 6=Medical care"))
+        #expect(lines.contains("     housing, transport,"))
+        // And at 120×40 in English
+        var enWide = try fx.sheet(.en, width: 120, height: 40)
+        enWide.advance(to: "health.mobility")
+        #expect(enWide.lines().contains("▸ 2. Mobility                                   1=Independent 2=Needs an aid 3=Needs help from others 4=Bedridden"),
+                "\(enWide.screenText())")
+        // And no line is wider than the screen
+        for harness in [h, en] { #expect(harness.lines().allSatisfy { DisplayWidth.of($0) <= 80 }) }
+        for harness in [wide, enWide] { #expect(harness.lines().allSatisfy { DisplayWidth.of($0) <= 120 }) }
+    }
+
+    @Test("the keymap has no conflicts and the bar shows the sheet's keys")
+    func keymap() throws {
+        #expect(VisitFormScreen.keymap.conflicts.isEmpty)
+        let h = try fx.sheet()
+        let bar = h.screen.keyHints(env: h.env).filter(\.inBar).map { "\($0.keys) \($0.label)" }
+        #expect(bar == ["Enter 下一项", "Shift-Tab 上一项", "F6 同上次", "Ctrl-S/F10 保存", "Esc 返回"])
+        #expect(h.screen.capturesText)
+    }
+
+    @Test("PgDn and PgUp jump between sections; a shown value is replaced by typing")
+    func sectionJumpsAndReplace() throws {
+        // Given a fresh sheet on the visit time
+        var h = try fx.sheet()
+        // When PgDn is pressed twice
+        h.send(.pageDown)
+        #expect(h.focus == "health.expression")
+        h.send(.pageDown)
+        #expect(h.focus == "economic.difficulties")
+        // And PgUp twice goes back to the first health field, then the header
+        h.send(.pageUp)
+        #expect(h.focus == "health.expression")
+        h.send(.pageUp)
+        #expect(h.focus == "visit.at")
+        // When the method shows its default and the clerk types 3, it is replaced, not appended
+        h.advance(to: "visit.method")
+        #expect(h.screen.sheet?.input.text == "1")
+        h.fill("3")
+        #expect(h.screen.sheet?.method == .video)
+        // And Backspace on a shown value clears it
+        h.send(.backTab)
+        h.send(.backspace)
+        #expect(h.screen.sheet?.input.text == "")
+    }
+
+    @Test("Esc leaves an untouched sheet at once; in the picker it clears the search first")
+    func escape() throws {
+        // Given a sheet nobody typed in
+        var h = try fx.sheet()
+        h.send(.escape)
+        // Then it goes back without a draft
+        #expect(h.commands.last == .back)
+        #expect(!h.requests.contains { if case .saveDraft = $0 { true } else { false } })
+
+        // Given the picker with a search typed
+        var p = ScreenHarness(VisitFormScreen(elderID: nil), env: try fx.env()) { request in
+            if case .loadDraft(let key) = request { return .draft(key: key, json: nil) }
+            return nil
+        }
+        p.start()
+        p.type("wang")
+        // When Esc is pressed the search is cleared and the roster asked again, unfiltered
+        p.send(.escape)
+        #expect(p.screen.search.text.isEmpty)
+        #expect(p.requests.last == .roster(RosterQuery(search: "", limit: 10, today: fx.today)))
+        // And a second Esc goes back
+        p.send(.escape)
+        #expect(p.commands.last == .back)
+    }
+
+    @Test("a supervisor cannot type a sheet")
+    func readOnly() throws {
+        var env = try fx.env()
+        env.user?.role = .supervisor
+        var h = ScreenHarness(VisitFormScreen(elderID: fx.elder.id), env: env)
+        h.start()
+        #expect(h.requests.isEmpty)
+        #expect(h.lastStatus?.key == "visit.readOnly")
+    }
+}
