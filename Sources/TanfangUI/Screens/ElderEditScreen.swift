@@ -1,0 +1,571 @@
+import Foundation
+import TanfangCore
+
+/// Add or edit an elder (新增/修改老人资料), with a status-change dialog (F7).
+///
+/// Every field is checked as it is typed: an ID number fills the birth date and gender when they
+/// are empty, and a birth date or gender that disagrees with the ID is shown next to the field.
+/// Saving is refused, with the reason on the status line, while any field has a problem.
+public struct ElderEditScreen: Screen {
+    /// One focusable input of the form.
+    enum Field: Hashable, Sendable {
+        case name, idNumber, gender, birthDate, ethnicity, phone, address, village, categories,
+             disability, living, visitor, remote
+        case supporterName(Int), supporterRelation(Int), supporterPhone(Int), supporterResidence(Int)
+        case contactName, contactRelation, contactPhone, wishes
+
+        var isChoice: Bool {
+            switch self {
+            case .gender, .village, .disability, .living, .visitor, .remote: true
+            default: false
+            }
+        }
+
+        var isText: Bool { !isChoice && self != .categories }
+    }
+
+    enum Action: Hashable, Sendable { case next, previous, save, changeStatus, back }
+
+    static let keymap = Keymap<Action>([
+        KeyBinding([.ctrl("s"), .function(10)], .save, label: "key.save", help: "elderEdit.help.save"),
+        KeyBinding([.tab, .enter, .down], .next, label: "key.next", help: "elderEdit.help.next"),
+        KeyBinding([.backTab, .up], .previous, label: "key.prev", help: "elderEdit.help.previous", showsInBar: false),
+        KeyBinding([.function(7)], .changeStatus, label: "elderEdit.key.status", help: "elderEdit.help.status"),
+        KeyBinding([.escape], .back, label: "key.back", help: "elderEdit.help.back"),
+    ])
+
+    enum DialogAction: Hashable, Sendable { case next, previous, confirm, cancel }
+
+    static let dialogKeymap = Keymap<DialogAction>([
+        KeyBinding([.ctrl("s"), .function(10)], .confirm, label: "key.enter", help: "elderEdit.help.statusConfirm"),
+        KeyBinding([.tab, .enter, .down], .next, label: "key.next", help: "elderEdit.help.statusNext"),
+        KeyBinding([.backTab, .up], .previous, label: "key.prev", help: "elderEdit.help.previous", showsInBar: false),
+        KeyBinding([.escape], .cancel, label: "key.cancel", help: "elderEdit.help.statusCancel"),
+    ])
+
+    /// The status-change dialog.
+    struct StatusDialog: Hashable, Sendable {
+        enum Focus: Int, Hashable, Sendable { case status, date, note }
+        var status: ElderStatus
+        var date: TextFieldState
+        var note = TextFieldState(maxLength: 200)
+        var focus = Focus.status
+        var sending = false
+    }
+
+    /// A problem with one field: a catalog key and its arguments.
+    struct Issue: Hashable, Sendable {
+        var key: String
+        var args: [String] = []
+    }
+
+    static let maxSupporters = 9
+    static let textLimits: [Field: Int] = [.name: 20, .idNumber: 20, .birthDate: 10, .ethnicity: 10, .phone: 20,
+                                           .address: 100, .contactName: 20, .contactRelation: 10, .contactPhone: 20,
+                                           .wishes: 200]
+
+    public let titleKey = "elderEdit.title"
+    let elderID: UUID?
+    /// The elder as loaded (edit): keeps id, status history, sources, risk override, grid, other contacts.
+    var original: Elder?
+    var loaded: Bool
+    var texts: [Field: TextFieldState] = [:]
+    var gender: Gender?
+    var villageID: UUID?
+    var categories: Set<Category> = []
+    var disability: DisabilityDegree?
+    var living: LivingArrangement?
+    var visitorID: UUID?
+    var remote = false
+    /// Birth date and gender filled from the ID number (refilled when the ID changes, until typed over).
+    var autoFilled: Set<Field> = []
+    var focus = Field.name
+    var dialog: StatusDialog?
+    var dirty = false
+    /// Esc was pressed once with unsaved changes; a second Esc leaves.
+    var leaveArmed = false
+    var saving = false
+
+    public init(elderID: UUID?) {
+        self.elderID = elderID
+        self.loaded = elderID == nil
+    }
+
+    public var capturesText: Bool { true }  // a form: `?` and F2–F5 must not leave unsaved edits
+
+    public func keyHints(env: AppEnvironment) -> [KeyHint] {
+        if dialog != nil { return Self.dialogKeymap.hints(env.strings) }
+        var hints = Self.keymap.hints(env.strings)
+        if elderID == nil { hints.removeAll { $0.keys == "F7" } }
+        return hints
+    }
+
+    // MARK: - Start and responses
+
+    public mutating func start(env: AppEnvironment) -> [ScreenCommand] {
+        if let elderID, !loaded { return [.request(.elderFile(elderID))] }
+        if elderID == nil, villageID == nil, !dirty {
+            // A clerk's area is one village: preselect it.
+            let villages = env.villagesInScope
+            if villages.count == 1 { villageID = villages[0].id }
+        }
+        return []
+    }
+
+    public mutating func receive(_ response: DataResponse, env: AppEnvironment) -> [ScreenCommand] {
+        switch response {
+        case .elderFile(let file):
+            guard !loaded else { return [] }
+            guard let file else { return [.status(key: "elderEdit.notFound", args: [], tone: .error), .back] }
+            fill(from: file.elder)
+            loaded = true
+            return []
+        case .elderSaved(let elder):
+            saving = false
+            dirty = false
+            return [.status(key: "elderEdit.saved", args: [elder.name], tone: .success), .back]
+        case .statusChanged(let id) where id == elderID:
+            guard let d = dialog, let date = parseDate(d.date.text, env: env) else { dialog = nil; return [] }
+            let note = d.note.text.trimmingCharacters(in: .whitespaces)
+            original?.statusHistory.append(StatusChange(date: date, status: d.status, note: note.isEmpty ? nil : note))
+            dialog = nil
+            return [.status(key: "elderEdit.status.changed",
+                            args: [env.strings["status.\(d.status.rawValue)"], date.description], tone: .success)]
+        case .failed(let message):
+            saving = false
+            dialog?.sending = false
+            if !loaded {
+                return [.status(key: "status.error", args: [message], tone: .error), .back]
+            }
+            return [.status(key: "status.error", args: [message], tone: .error)]
+        default:
+            return []
+        }
+    }
+
+    mutating func fill(from elder: Elder) {
+        original = elder
+        set(.name, elder.name)
+        set(.idNumber, elder.idNumber ?? "")
+        gender = elder.gender
+        set(.birthDate, elder.birthDate?.description ?? "")
+        set(.ethnicity, elder.ethnicity ?? "")
+        set(.phone, elder.phone ?? "")
+        set(.address, elder.address ?? "")
+        villageID = elder.villageID
+        categories = elder.categories
+        disability = elder.disabilityDegree
+        living = elder.livingArrangement
+        visitorID = elder.visitorID
+        remote = elder.remote
+        for (i, s) in elder.supporters.prefix(Self.maxSupporters).enumerated() {
+            set(.supporterName(i), s.name)
+            set(.supporterRelation(i), s.relation)
+            set(.supporterPhone(i), s.phone ?? "")
+            set(.supporterResidence(i), s.residence ?? "")
+        }
+        if let contact = elder.emergencyContacts.first {
+            set(.contactName, contact.name)
+            set(.contactRelation, contact.relation)
+            set(.contactPhone, contact.phone)
+        }
+        set(.wishes, elder.wishes ?? "")
+    }
+
+    // MARK: - Field values
+
+    static func limit(_ field: Field) -> Int {
+        switch field {
+        case .supporterName, .supporterRelation: 20
+        case .supporterPhone: 20
+        case .supporterResidence: 40
+        default: textLimits[field] ?? 100
+        }
+    }
+
+    func text(_ field: Field) -> String { texts[field]?.text ?? "" }
+    func trimmed(_ field: Field) -> String { text(field).trimmingCharacters(in: .whitespacesAndNewlines) }
+
+    mutating func set(_ field: Field, _ value: String) {
+        var state = TextFieldState(maxLength: Self.limit(field))
+        state.setText(value)
+        texts[field] = state
+    }
+
+    /// Supporter rows shown: those with content plus one blank row to type a new one.
+    var supporterRows: Int {
+        var last = -1
+        for i in 0..<Self.maxSupporters where [Field.supporterName(i), .supporterRelation(i), .supporterPhone(i), .supporterResidence(i)]
+            .contains(where: { !trimmed($0).isEmpty }) {
+            last = i
+        }
+        return min(Self.maxSupporters, last + 2)
+    }
+
+    /// The form's lines: a label key and the fields on that line.
+    func lines() -> [(label: String, fields: [Field])] {
+        var result: [(String, [Field])] = [
+            ("elderEdit.field.name", [.name]), ("elderEdit.field.idNumber", [.idNumber]),
+            ("elderEdit.field.gender", [.gender]), ("elderEdit.field.birthDate", [.birthDate]),
+            ("elderEdit.field.ethnicity", [.ethnicity]), ("elderEdit.field.phone", [.phone]),
+            ("elderEdit.field.address", [.address]), ("elderEdit.field.village", [.village]),
+            ("elderEdit.field.categories", [.categories]),
+        ]
+        if categories.contains(.disabled) { result.append(("elderEdit.field.disability", [.disability])) }
+        result += [("elderEdit.field.living", [.living]), ("elderEdit.field.visitor", [.visitor]),
+                   ("elderEdit.field.remote", [.remote])]
+        for i in 0..<supporterRows {
+            result.append(("elderEdit.field.supporter",
+                           [.supporterName(i), .supporterRelation(i), .supporterPhone(i), .supporterResidence(i)]))
+        }
+        result += [("elderEdit.field.contact", [.contactName, .contactRelation, .contactPhone]),
+                   ("elderEdit.field.wishes", [.wishes])]
+        return result
+    }
+
+    var focusOrder: [Field] { lines().flatMap(\.fields) }
+
+    /// Labels of a choice field's options, and the index of the current value.
+    func choice(_ field: Field, env: AppEnvironment) -> (options: [String], index: Int?) {
+        let s = env.strings
+        switch field {
+        case .gender:
+            return (Gender.allCases.map { s["gender.\($0.rawValue)"] }, gender.flatMap { Gender.allCases.firstIndex(of: $0) })
+        case .village:
+            let villages = villageChoices(env: env)
+            return (villages.map(\.name), villageID.flatMap { id in villages.firstIndex { $0.id == id } })
+        case .disability:
+            return (DisabilityDegree.allCases.map { s["elderEdit.disability.\($0.rawValue)"] },
+                    disability.flatMap { DisabilityDegree.allCases.firstIndex(of: $0) })
+        case .living:
+            return (LivingArrangement.allCases.map { s["elderEdit.living.\($0.rawValue)"] },
+                    living.flatMap { LivingArrangement.allCases.firstIndex(of: $0) })
+        case .visitor:
+            return (env.visitors.map(\.name), visitorID.flatMap { id in env.visitors.firstIndex { $0.id == id } })
+        case .remote:
+            return ([s["elderEdit.no"], s["elderEdit.yes"]], remote ? 1 : 0)
+        default:
+            return ([], nil)
+        }
+    }
+
+    /// The villages to pick from; the elder's own stays listed even when outside the scope.
+    func villageChoices(env: AppEnvironment) -> [Place] {
+        var villages = env.villagesInScope
+        if let id = original?.villageID, !villages.contains(where: { $0.id == id }), let place = env.place(id) {
+            villages.insert(place, at: 0)
+        }
+        return villages
+    }
+
+    mutating func setChoice(_ field: Field, _ index: Int?, env: AppEnvironment) {
+        switch field {
+        case .gender:
+            gender = index.map { Gender.allCases[$0] }
+            autoFilled.remove(.gender)
+        case .village: villageID = index.map { villageChoices(env: env)[$0].id }
+        case .disability: disability = index.map { DisabilityDegree.allCases[$0] }
+        case .living: living = index.map { LivingArrangement.allCases[$0] }
+        case .visitor: visitorID = index.map { env.visitors[$0].id }
+        case .remote: remote = index == 1
+        default: break
+        }
+        dirty = true
+    }
+
+    /// Parses a typed date: `19440305`, `1944-03-05`, and the shortcuts of the visit form.
+    func parseDate(_ text: String, env: AppEnvironment) -> LocalDate? {
+        let field = FormField(code: "elder.date", number: 0, kind: .date, label: LocalizedText(zhHans: "", en: ""))
+        if case .success(.date(let date)?) = env.validator.parseInput(text, for: field, today: env.today) {
+            return date
+        }
+        return nil
+    }
+
+    /// The ID number's meaning, when it is valid.
+    func idInfo(env: AppEnvironment) -> IDNumberInfo? {
+        guard !trimmed(.idNumber).isEmpty, case .success(let info) = IDNumber.parse(text(.idNumber), today: env.today) else {
+            return nil
+        }
+        return info
+    }
+
+    /// After the ID number changed: fill the birth date and gender from it where they are empty
+    /// (or were filled from an earlier ID).
+    mutating func applyIDNumber(env: AppEnvironment) {
+        guard let info = idInfo(env: env) else { return }
+        if trimmed(.birthDate).isEmpty || autoFilled.contains(.birthDate) {
+            set(.birthDate, info.birthDate.description)
+            autoFilled.insert(.birthDate)
+        }
+        if gender == nil || autoFilled.contains(.gender) {
+            gender = info.gender
+            autoFilled.insert(.gender)
+        }
+    }
+
+    // MARK: - Validation
+
+    static let phoneCharacters = Set("0123456789-+ ")
+
+    static func phoneIssue(_ value: String) -> Issue? {
+        let digits = value.filter(\.isNumber).count
+        guard value.allSatisfy({ phoneCharacters.contains($0) }), (7...15).contains(digits) else {
+            return Issue(key: "elderEdit.error.phone")
+        }
+        return nil
+    }
+
+    /// Every field's problem, in form order.
+    func issues(env: AppEnvironment) -> [(field: Field, issue: Issue)] {
+        var result: [(Field, Issue)] = []
+        let s = env.strings
+        if trimmed(.name).isEmpty { result.append((.name, Issue(key: "field.required"))) }
+        var info: IDNumberInfo?
+        if !trimmed(.idNumber).isEmpty {
+            switch IDNumber.parse(text(.idNumber), today: env.today) {
+            case .success(let parsed): info = parsed
+            case .failure(let error): result.append((.idNumber, Issue(key: error.messageKey, args: error.args)))
+            }
+        }
+        if let info, let gender, gender != info.gender {
+            result.append((.gender, Issue(key: "elderEdit.conflict.gender", args: [s["gender.\(info.gender.rawValue)"]])))
+        }
+        if !trimmed(.birthDate).isEmpty {
+            if let date = parseDate(text(.birthDate), env: env) {
+                if date > env.today {
+                    result.append((.birthDate, Issue(key: "elderEdit.error.futureBirth")))
+                } else if let info, date != info.birthDate {
+                    result.append((.birthDate, Issue(key: "elderEdit.conflict.birthDate", args: [info.birthDate.description])))
+                }
+            } else {
+                result.append((.birthDate, Issue(key: "form.error.date")))
+            }
+        }
+        if !trimmed(.phone).isEmpty, let issue = Self.phoneIssue(trimmed(.phone)) { result.append((.phone, issue)) }
+        if villageID == nil { result.append((.village, Issue(key: "field.required"))) }
+        for i in 0..<supporterRows {
+            let parts = [trimmed(.supporterName(i)), trimmed(.supporterRelation(i)), trimmed(.supporterPhone(i)),
+                         trimmed(.supporterResidence(i))]
+            guard parts.contains(where: { !$0.isEmpty }) else { continue }
+            if parts[0].isEmpty { result.append((.supporterName(i), Issue(key: "elderEdit.error.supporterIncomplete"))) }
+            else if parts[1].isEmpty { result.append((.supporterRelation(i), Issue(key: "elderEdit.error.supporterIncomplete"))) }
+            if !parts[2].isEmpty, let issue = Self.phoneIssue(parts[2]) { result.append((.supporterPhone(i), issue)) }
+        }
+        let contact = [trimmed(.contactName), trimmed(.contactRelation), trimmed(.contactPhone)]
+        if contact.contains(where: { !$0.isEmpty }) {
+            if contact[0].isEmpty { result.append((.contactName, Issue(key: "elderEdit.error.contactIncomplete"))) }
+            if contact[2].isEmpty { result.append((.contactPhone, Issue(key: "elderEdit.error.contactIncomplete"))) }
+            else if let issue = Self.phoneIssue(contact[2]) { result.append((.contactPhone, issue)) }
+        }
+        return result
+    }
+
+    /// The elder built from the form (call only when `issues` is empty).
+    func elder(env: AppEnvironment) -> Elder? {
+        guard let villageID else { return nil }
+        func optional(_ f: Field) -> String? { trimmed(f).isEmpty ? nil : trimmed(f) }
+        var elder = original ?? Elder(name: "", villageID: villageID,
+                                      statusHistory: [StatusChange(date: env.today, status: .active)])
+        elder.name = trimmed(.name)
+        elder.idNumber = idInfo(env: env)?.normalized
+        elder.gender = gender
+        elder.birthDate = optional(.birthDate).flatMap { parseDate($0, env: env) }
+        elder.ethnicity = optional(.ethnicity)
+        elder.phone = optional(.phone)
+        elder.address = optional(.address)
+        elder.villageID = villageID
+        if elder.villageID != original?.villageID { elder.gridID = nil }  // a grid belongs to its village
+        elder.categories = categories
+        elder.disabilityDegree = categories.contains(.disabled) ? disability : nil
+        elder.livingArrangement = living
+        elder.visitorID = visitorID
+        elder.remote = remote
+        elder.supporters = (0..<supporterRows).compactMap { i in
+            guard let name = optional(.supporterName(i)) else { return nil }
+            return Supporter(name: name, relation: trimmed(.supporterRelation(i)), phone: optional(.supporterPhone(i)),
+                             residence: optional(.supporterResidence(i)))
+        }
+        var contacts = Array((original?.emergencyContacts ?? []).dropFirst())
+        if let name = optional(.contactName), let phone = optional(.contactPhone) {
+            contacts.insert(Contact(name: name, relation: trimmed(.contactRelation), phone: phone), at: 0)
+        }
+        elder.emergencyContacts = contacts
+        elder.wishes = optional(.wishes)
+        return elder
+    }
+
+    // MARK: - Keys
+
+    public mutating func handle(_ key: Key, env: AppEnvironment) -> [ScreenCommand] {
+        guard loaded else {
+            return key == .escape ? [.back] : []
+        }
+        if dialog != nil { return handleDialog(key, env: env) }
+        let action = Self.keymap.action(for: key)
+        if action != .back { leaveArmed = false }
+        guard env.canEdit || action == .back else {
+            return [.status(key: "elderEdit.readOnly", args: [], tone: .warning)]
+        }
+        switch action {
+        case .next: moveFocus(by: 1); return []
+        case .previous: moveFocus(by: -1); return []
+        case .save: return save(env: env)
+        case .changeStatus: return openStatusDialog(env: env)
+        case .back:
+            if dirty && !leaveArmed {
+                leaveArmed = true
+                return [.status(key: "elderEdit.unsavedEsc", args: [], tone: .warning)]
+            }
+            return [.back]
+        case nil:
+            break
+        }
+        if focus.isChoice { return handleChoice(key, env: env) }
+        if focus == .categories { return handleCategories(key, env: env) }
+        var state = texts[focus] ?? TextFieldState(maxLength: Self.limit(focus))
+        let before = state.text
+        if !state.handle(key), case .char = key {
+            return [.status(key: "field.tooLong", args: [String(Self.limit(focus))], tone: .warning)]
+        }
+        texts[focus] = state
+        if state.text != before {
+            dirty = true
+            if focus == .birthDate { autoFilled.remove(.birthDate) }
+            if focus == .idNumber { applyIDNumber(env: env) }
+        }
+        return []
+    }
+
+    mutating func moveFocus(by delta: Int) {
+        let order = focusOrder
+        guard let index = order.firstIndex(of: focus) else { focus = order.first ?? .name; return }
+        focus = order[min(max(0, index + delta), order.count - 1)]
+    }
+
+    private mutating func handleChoice(_ key: Key, env: AppEnvironment) -> [ScreenCommand] {
+        let (options, index) = choice(focus, env: env)
+        guard !options.isEmpty else { return [] }
+        switch key {
+        case .right, .char(" "):
+            setChoice(focus, index.map { ($0 + 1) % options.count } ?? 0, env: env)
+        case .left:
+            setChoice(focus, index.map { ($0 + options.count - 1) % options.count } ?? options.count - 1, env: env)
+        case .delete, .backspace, .char("0"):
+            if focus != .village { setChoice(focus, nil, env: env) }
+        case .char(let c):
+            if let n = c.wholeNumberValue, n >= 1, n <= options.count {
+                setChoice(focus, n - 1, env: env)
+            } else {
+                // Jump to the next option containing the typed character (e.g. 女, or a surname).
+                let start = (index ?? -1) + 1
+                let order = Array(start..<options.count) + Array(0..<start)
+                if let hit = order.first(where: { options[$0].lowercased().contains(String(c).lowercased()) }) {
+                    setChoice(focus, hit, env: env)
+                }
+            }
+        default:
+            break
+        }
+        return []
+    }
+
+    private mutating func handleCategories(_ key: Key, env: AppEnvironment) -> [ScreenCommand] {
+        guard case .char(let c) = key, let n = c.wholeNumberValue, n >= 1, n <= Category.allCases.count else { return [] }
+        let category = Category.allCases[n - 1]
+        if categories.contains(category) { categories.remove(category) } else { categories.insert(category) }
+        dirty = true
+        return []
+    }
+
+    mutating func save(env: AppEnvironment) -> [ScreenCommand] {
+        guard !saving else { return [] }
+        let problems = issues(env: env)
+        if let first = problems.first {
+            focus = first.field
+            let reason = env.strings.format(first.issue.key, first.issue.args)
+            return [.status(key: "elderEdit.invalid", args: [String(problems.count), reason], tone: .error)]
+        }
+        guard let elder = elder(env: env) else { return [] }
+        saving = true
+        return [.request(.saveElder(elder))]
+    }
+
+    // MARK: - Status dialog
+
+    private mutating func openStatusDialog(env: AppEnvironment) -> [ScreenCommand] {
+        guard let original else { return [.status(key: "elderEdit.status.newOnly", args: [], tone: .warning)] }
+        let current = original.status
+        let next = current == .active ? ElderStatus.hospitalized : .active
+        dialog = StatusDialog(status: next, date: TextFieldState(env.today.description, maxLength: 10))
+        return []
+    }
+
+    private mutating func handleDialog(_ key: Key, env: AppEnvironment) -> [ScreenCommand] {
+        guard var d = dialog else { return [] }
+        switch Self.dialogKeymap.action(for: key) {
+        case .cancel:
+            dialog = nil
+            return []
+        case .next:
+            if d.focus == .note && key == .enter { return confirmStatus(env: env) }
+            d.focus = StatusDialog.Focus(rawValue: min(2, d.focus.rawValue + 1))!
+            dialog = d
+            return []
+        case .previous:
+            d.focus = StatusDialog.Focus(rawValue: max(0, d.focus.rawValue - 1))!
+            dialog = d
+            return []
+        case .confirm:
+            return confirmStatus(env: env)
+        case nil:
+            break
+        }
+        var commands: [ScreenCommand] = []
+        switch d.focus {
+        case .status:
+            let all = ElderStatus.allCases
+            let i = all.firstIndex(of: d.status)!
+            switch key {
+            case .right, .char(" "): d.status = all[(i + 1) % all.count]
+            case .left: d.status = all[(i + all.count - 1) % all.count]
+            case .char(let c):
+                if let n = c.wholeNumberValue, n >= 1, n <= all.count { d.status = all[n - 1] }
+            default: break
+            }
+        case .date: _ = d.date.handle(key)
+        case .note:
+            if !d.note.handle(key), case .char = key {
+                commands.append(.status(key: "field.tooLong", args: [String(d.note.maxLength ?? 0)], tone: .warning))
+            }
+        }
+        dialog = d
+        return commands
+    }
+
+    private mutating func confirmStatus(env: AppEnvironment) -> [ScreenCommand] {
+        guard let d = dialog, let elderID, let original, !d.sending else { return [] }
+        let s = env.strings
+        guard let date = parseDate(d.date.text, env: env) else {
+            dialog?.focus = .date
+            return [.status(key: "form.error.date", args: [], tone: .error)]
+        }
+        if date > env.today {
+            dialog?.focus = .date
+            return [.status(key: "elderEdit.status.future", args: [], tone: .error)]
+        }
+        if let last = original.statusHistory.last {
+            if d.status == last.status {
+                dialog?.focus = .status
+                return [.status(key: "elderEdit.status.same", args: [s["status.\(last.status.rawValue)"]], tone: .error)]
+            }
+            if date < last.date {
+                dialog?.focus = .date
+                return [.status(key: "elderEdit.status.beforeLast", args: [last.date.description], tone: .error)]
+            }
+        }
+        let note = d.note.text.trimmingCharacters(in: .whitespaces)
+        dialog?.sending = true
+        return [.request(.changeStatus(elderID: elderID, status: d.status, date: date, note: note.isEmpty ? nil : note))]
+    }
+}

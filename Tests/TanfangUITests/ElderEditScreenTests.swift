@@ -1,0 +1,235 @@
+import Foundation
+import Testing
+import TanfangCore
+@testable import TanfangUI
+
+@Suite("ElderEditScreen")
+struct ElderEditScreenTests {
+    /// A new-elder form for a clerk whose scope is one village (so the village is preselected).
+    func newForm(_ language: Language = .zhHans, user: User = RosterFixture.clerk) throws -> ScreenHarness<ElderEditScreen> {
+        let scope = AccessScope(villageIDs: [RosterFixture.hongxing.id])
+        var h = ScreenHarness(ElderEditScreen(elderID: nil), env: try RosterFixture.env(language, user: user, scope: scope))
+        h.start()
+        return h
+    }
+
+    func line(_ h: ScreenHarness<ElderEditScreen>, _ label: String) -> String {
+        h.lines().first { $0.hasPrefix(" " + label) } ?? ""
+    }
+
+    @Test("Typing a valid ID fills an empty birth date and gender")
+    func idFillsBirthAndGender() throws {
+        var h = try newForm()
+        #expect(h.requests.isEmpty)
+        h.type("王秀英")
+        h.send(.tab)
+        h.type(RosterFixture.wangID)
+        #expect(line(h, "出生日期").contains("1940-03-05"))
+        #expect(line(h, "性别").contains("[2女]"))
+        #expect(!h.screenText().contains("✗"))
+    }
+
+    @Test("A gender that contradicts the ID is shown next to it and saving is refused")
+    func genderConflict() throws {
+        var h = try newForm()
+        h.type("王秀英")
+        h.send(.tab)
+        h.type(RosterFixture.wangID)
+        // When the gender is changed to 男 by its number
+        h.send(.tab)
+        h.type("1")
+        #expect(line(h, "性别").contains("✗ 与身份证不符（身份证为女）"))
+        // Then save is refused with the reason, and nothing is sent
+        h.send(.ctrl("s"))
+        #expect(h.requests.isEmpty)
+        #expect(h.commands.last == .status(key: "elderEdit.invalid", args: ["1", "与身份证不符（身份证为女）"], tone: .error))
+        #expect(h.screen.focus == .gender)
+    }
+
+    @Test("A birth date typed before the ID is kept, and a mismatch is shown")
+    func birthDateConflict() throws {
+        var h = try newForm()
+        h.type("王秀英")
+        h.send(.tab, .tab, .tab)
+        h.type("1941-03-05")
+        h.send(.backTab, .backTab)
+        h.type(RosterFixture.wangID)
+        #expect(line(h, "出生日期").contains("1941-03-05"))
+        #expect(line(h, "出生日期").contains("与身份证不符（身份证为1940-03-05）"))
+        h.send(.function(10))
+        #expect(h.requests.isEmpty)
+    }
+
+    @Test("An invalid ID shows IDNumber's own reason, without the number")
+    func invalidID() throws {
+        var h = try newForm()
+        h.type("王秀英")
+        h.send(.tab)
+        let wrongCheck = String(RosterFixture.wangID.dropLast()) + (RosterFixture.wangID.last == "1" ? "2" : "1")
+        h.type(wrongCheck)
+        let reason = h.env.strings["id.error.checkCharacter"]
+        #expect(h.screenText().contains(reason))
+        #expect(line(h, "出生日期") == " 出生日期")  // nothing filled from a bad number
+        h.send(.ctrl("s"))
+        #expect(h.requests.isEmpty)
+        if case .status(let key, let args, _) = h.commands.last {
+            #expect(key == "elderEdit.invalid" && args == ["1", reason])
+        } else {
+            Issue.record("expected a status message")
+        }
+        // A short number reports its length
+        for _ in 0..<10 { h.send(.backspace) }
+        #expect(h.screenText().contains(h.env.strings.format("id.error.length", "8")))
+    }
+
+    @Test("Saving sends the typed values, the ID normalized, status active from today")
+    func saveNew() throws {
+        var h = try newForm()
+        h.type("王秀英")
+        h.send(.tab)
+        h.type(String(RosterFixture.wangID.dropLast()) + String(RosterFixture.wangID.last!).lowercased())
+        h.send(.tab, .tab, .tab)           // gender, birth date (filled) → ethnicity
+        h.type("维吾尔族")
+        h.send(.tab)
+        h.type("13912345678")
+        h.send(.tab)
+        h.type("红星村3组12号")
+        h.send(.tab, .tab)                 // village (preselected) → categories
+        h.type("14")                       // 独居, 失能
+        h.send(.tab)                       // the disability degree line appears
+        #expect(h.screen.focus == .disability)
+        h.type("3")
+        h.send(.tab)
+        h.type("1")                        // lives alone
+        h.send(.tab)
+        h.type("李")                       // visitor by a character of the name
+        h.send(.tab)
+        h.type("2")                        // remote: yes
+        h.send(.tab)
+        h.type("买买提")
+        h.send(.tab)
+        h.type("儿子")
+        h.send(.tab)
+        h.type("13800001111")
+        h.send(.tab)
+        h.type("乌鲁木齐")
+        h.send(.tab)
+        #expect(h.screen.focus == .supporterName(1))  // a second blank row appeared
+        h.send(.ctrl("s"))
+        let saved = try #require(h.requests.last)
+        guard case .saveElder(let elder) = saved else { Issue.record("no save"); return }
+        #expect(elder.name == "王秀英")
+        #expect(elder.idNumber == RosterFixture.wangID)
+        #expect(elder.gender == .female && elder.birthDate == LocalDate(year: 1940, month: 3, day: 5))
+        #expect(elder.ethnicity == "维吾尔族" && elder.phone == "13912345678" && elder.address == "红星村3组12号")
+        #expect(elder.villageID == RosterFixture.hongxing.id)
+        #expect(elder.categories == [.livingAlone, .disabled] && elder.disabilityDegree == .severe)
+        #expect(elder.livingArrangement == .alone && elder.visitorID == RosterFixture.visitor.id && elder.remote)
+        #expect(elder.supporters == [Supporter(name: "买买提", relation: "儿子", phone: "13800001111", residence: "乌鲁木齐")])
+        #expect(elder.statusHistory == [StatusChange(date: RosterFixture.today, status: .active)])
+        // When the ledger confirms, a success status and back
+        h.deliver(.elderSaved(elder))
+        #expect(Array(h.commands.suffix(2)) == [.status(key: "elderEdit.saved", args: ["王秀英"], tone: .success), .back])
+    }
+
+    @Test("Editing loads the elder file and keeps id, history, sources and risk override")
+    func editKeepsIdentity() throws {
+        var wang = RosterFixture.wang
+        wang.riskOverride = RiskOverride(level: .high, reason: "独居失能")
+        var h = ScreenHarness(ElderEditScreen(elderID: wang.id), env: try RosterFixture.env())
+        h.start()
+        #expect(h.requests == [.elderFile(wang.id)])
+        let file = ElderFile(elder: wang, summary: RosterFixture.rows[0].summary, village: RosterFixture.hongxing,
+                             visitor: RosterFixture.visitor, visits: [], followUps: [], visitorNames: [:])
+        h.deliver(.elderFile(file))
+        #expect(h.lines()[0] == " 修改：王秀英  ·  在册")
+        #expect(line(h, "身份证号").contains(RosterFixture.wangID))  // a clerk edits the whole number
+        // When the phone is retyped and saved
+        while h.screen.focus != .phone { h.send(.tab) }
+        h.send(.ctrl("u"))
+        h.type("0999-8123456")
+        h.send(.ctrl("s"))
+        guard case .saveElder(let elder)? = h.requests.last else { Issue.record("no save"); return }
+        var expected = wang
+        expected.phone = "0999-8123456"
+        #expect(elder == expected)
+    }
+
+    @Test("F7 changes the status with a short date and a note")
+    func statusChange() throws {
+        let wang = RosterFixture.wang
+        var h = ScreenHarness(ElderEditScreen(elderID: wang.id), env: try RosterFixture.env())
+        h.start()
+        h.deliver(.elderFile(ElderFile(elder: wang, summary: RosterFixture.rows[0].summary, village: RosterFixture.hongxing,
+                                       visitor: nil, visits: [], followUps: [], visitorNames: [:])))
+        h.send(.function(7))
+        #expect(h.screenText().contains("变更状态"))
+        #expect(h.screenText().contains("‹ 住院 ›"))
+        h.send(.tab, .ctrl("u"))
+        h.type("1120")
+        h.send(.tab)
+        h.type("县医院")
+        h.send(.enter)
+        #expect(h.commands.last == .request(.changeStatus(elderID: wang.id, status: .hospitalized,
+                                                          date: LocalDate(year: 2026, month: 11, day: 20)!, note: "县医院")))
+        h.deliver(.statusChanged(elderID: wang.id))
+        #expect(h.commands.last == .status(key: "elderEdit.status.changed", args: ["住院", "2026-11-20"], tone: .success))
+        #expect(h.screen.dialog == nil)
+        #expect(h.lines()[0].hasSuffix("住院"))
+        // The same status again is refused without a request
+        let before = h.requests.count
+        h.send(.function(7))
+        h.send(.ctrl("s"))
+        #expect(h.requests.count == before + 1)  // 在册 again is a real change
+        h.deliver(.statusChanged(elderID: wang.id))
+        h.send(.function(7), .char("1"), .ctrl("s"))
+        #expect(h.requests.count == before + 1)
+        #expect(h.commands.last == .status(key: "elderEdit.status.same", args: ["在册"], tone: .error))
+    }
+
+    @Test("A supervisor cannot change anything; a new elder has no status to change")
+    func readOnlyAndNew() throws {
+        var h = try newForm(user: RosterFixture.supervisor)
+        h.type("王")
+        h.send(.ctrl("s"))
+        #expect(h.requests.isEmpty)
+        #expect(h.commands.last == .status(key: "elderEdit.readOnly", args: [], tone: .warning))
+        var n = try newForm()
+        n.send(.function(7))
+        #expect(n.commands.last == .status(key: "elderEdit.status.newOnly", args: [], tone: .warning))
+        #expect(!n.screen.keyHints(env: n.env).contains { $0.keys == "F7" })
+    }
+
+    @Test("Esc with unsaved changes asks for a second Esc")
+    func unsavedEscape() throws {
+        var h = try newForm()
+        h.type("王")
+        h.send(.escape)
+        #expect(h.commands.last == .status(key: "elderEdit.unsavedEsc", args: [], tone: .warning))
+        h.send(.escape)
+        #expect(h.commands.last == .back)
+    }
+
+    @Test("English labels and conflict messages")
+    func english() throws {
+        var h = try newForm(.en)
+        h.type("Wang")
+        h.send(.tab)
+        h.type(RosterFixture.wangID)
+        h.send(.tab)
+        h.type("1")
+        #expect(line(h, "Sex").contains("Does not match the ID (Female)"))
+        #expect(line(h, "Birth date").contains("1940-03-05"))
+    }
+
+    @Test("Keymaps have no conflicts; catalogs match")
+    func keymapsAndCatalogs() throws {
+        #expect(ElderEditScreen.keymap.conflicts.isEmpty)
+        #expect(ElderEditScreen.dialogKeymap.conflicts.isEmpty)
+        for prefix in ["elderEdit.", "login."] {
+            let zh = try RosterFixture.env(.zhHans).strings.table.keys.filter { $0.hasPrefix(prefix) }
+            let en = try RosterFixture.env(.en).strings.table.keys.filter { $0.hasPrefix(prefix) }
+            #expect(Set(zh) == Set(en))
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+import TanfangCore
+@testable import TanfangUI
+
+@Suite("LoginScreen")
+struct LoginScreenTests {
+    static let users = [RosterFixture.clerk, RosterFixture.supervisor,
+                        User(name: "李网格", role: .gridWorker, areaID: RosterFixture.hongxing.id,
+                             visitorID: RosterFixture.visitor.id, pinHash: "x")]
+
+    func harness(_ language: Language = .zhHans) throws -> ScreenHarness<LoginScreen> {
+        var h = ScreenHarness(LoginScreen(), env: try RosterFixture.env(language, user: nil), respond: { request in
+            request == .users ? .users(LoginScreenTests.users) : nil
+        })
+        h.start()
+        return h
+    }
+
+    @Test("Start lists the users with role and area, numbered")
+    func listing() throws {
+        let h = try harness()
+        #expect(h.requests == [.users])
+        let text = h.screenText()
+        let role = h.env.strings["role.clerk"]
+        #expect(text.contains("王文书"))
+        let row = try #require(h.lines().first { $0.contains("王文书") })
+        #expect(row.hasPrefix("    1 王文书"))
+        #expect(row.contains(role) && row.contains("红星村"))
+        #expect(text.contains("墩麻扎镇"))
+    }
+
+    @Test("A number or a name narrows the list; Enter moves to the PIN; a correct PIN logs in")
+    func success() throws {
+        var h = try harness()
+        // When 3 is typed, only the third user is left and selected
+        h.type("3")
+        #expect(h.screen.matches(env: h.env).map(\.user.name) == ["李网格"])
+        h.send(.backspace)
+        h.type("张")
+        #expect(h.screen.matches(env: h.env).map(\.user.name) == ["张督导"])
+        h.send(.enter)
+        #expect(h.screen.capturesText)
+        // The PIN is masked with dots
+        h.type("2468")
+        #expect(h.screenText().contains("张督导 的 PIN 码： ••••"))
+        #expect(!h.screenText().contains("2468"))
+        h.send(.enter)
+        let supervisor = RosterFixture.supervisor
+        #expect(h.commands.last == .request(.login(userID: supervisor.id, pin: "2468")))
+        // When the ledger accepts, the user is set and the roster replaces the login
+        let scope = AccessScope(villageIDs: [RosterFixture.hongxing.id, RosterFixture.tuanjie.id])
+        h.deliver(.loggedIn(supervisor, scope))
+        #expect(Array(h.commands.suffix(2)) == [.setUser(supervisor, scope), .replace(.roster)])
+    }
+
+    @Test("A wrong PIN shows an error, clears the PIN and stays; Esc goes back to the list, then quits")
+    func failure() throws {
+        var h = try harness()
+        h.send(.down, .up, .enter)
+        h.type("0000")
+        h.send(.enter)
+        #expect(h.commands.last == .request(.login(userID: RosterFixture.clerk.id, pin: "0000")))
+        h.deliver(.loginFailed)
+        #expect(h.commands.last == .status(key: "login.failed", args: [], tone: .error))
+        #expect(h.screen.pin.isEmpty)
+        #expect(h.screenText().contains("PIN 码不正确"))
+        #expect(!h.screenText().contains("•"))
+        // Retrying sends the new PIN
+        h.type("1357")
+        h.send(.enter)
+        #expect(h.commands.last == .request(.login(userID: RosterFixture.clerk.id, pin: "1357")))
+        h.deliver(.loginFailed)
+        // An empty PIN is not sent
+        let before = h.requests.count
+        h.send(.enter)
+        #expect(h.requests.count == before)
+        h.send(.escape)
+        #expect(!h.screen.capturesText)
+        #expect(!h.commands.contains(.quit))
+        h.send(.escape)
+        #expect(h.commands.last == .quit)
+    }
+
+    @Test("English labels")
+    func english() throws {
+        var h = try harness(.en)
+        #expect(h.screenText().contains("Choose your name, then type your PIN"))
+        h.send(.enter)
+        h.type("12")
+        #expect(h.screenText().contains("PIN for 王文书: ••"))
+        #expect(h.screen.keyHints(env: h.env).map(\.label).contains("Log in"))
+    }
+
+    @Test("No users: a clear message")
+    func noUsers() throws {
+        var h = ScreenHarness(LoginScreen(), env: try RosterFixture.env(user: nil), respond: { _ in .users([]) })
+        h.start()
+        #expect(h.screenText().contains(h.env.strings["login.noUsers"]))
+        h.send(.enter)
+        #expect(h.commands.last == .status(key: "login.noneSelected", args: [], tone: .warning))
+    }
+
+    @Test("Keymaps have no conflicts")
+    func keymaps() {
+        #expect(LoginScreen.listKeymap.conflicts.isEmpty)
+        #expect(LoginScreen.pinKeymap.conflicts.isEmpty)
+    }
+}
