@@ -1,0 +1,533 @@
+import Foundation
+import TanfangCore
+
+/// The follow-up queue (待办): open follow-ups, earliest due first, overdue ones in red with the
+/// days late. Filters: mine/all, type, village, closed shown or not. Enter shows one follow-up,
+/// where it can be marked in progress, closed with a record of what was done, or cancelled.
+///
+/// With an `elderID` only that elder's follow-ups are listed (filtered here: `FollowUpQuery`
+/// has no elder field).
+public struct FollowUpsScreen: Screen {
+    enum ListAction: Hashable, Sendable {
+        case open, mine, type, village, closed, up, down, pageUp, pageDown, home, end, back
+    }
+
+    enum DetailAction: Hashable, Sendable { case progress, close, cancel, elder, back }
+
+    enum FormAction: Hashable, Sendable { case next, previous, submit, cancel }
+
+    static let listKeymap = Keymap<ListAction>([
+        KeyBinding([.enter], .open, label: "followUps.key.open", help: "followUps.help.open"),
+        KeyBinding([.char("m")], .mine, label: "followUps.key.mine", help: "followUps.help.mine"),
+        KeyBinding([.char("t")], .type, label: "followUps.key.type", help: "followUps.help.type"),
+        KeyBinding([.char("v")], .village, label: "followUps.key.village", help: "followUps.help.village"),
+        KeyBinding([.char("c")], .closed, label: "followUps.key.closed", help: "followUps.help.closed"),
+        KeyBinding([.up], .up, label: "key.prev", help: "help.moveUpDown", showsInBar: false),
+        KeyBinding([.down], .down, label: "key.next", help: "help.moveUpDown", showsInBar: false),
+        KeyBinding([.pageUp], .pageUp, label: "key.prevPage", help: "help.page", showsInBar: false),
+        KeyBinding([.pageDown], .pageDown, label: "key.nextPage", help: "help.page", showsInBar: false),
+        KeyBinding([.home], .home, label: "key.prev", help: "help.homeEnd", showsInBar: false),
+        KeyBinding([.end], .end, label: "key.next", help: "help.homeEnd", showsInBar: false),
+        KeyBinding([.escape], .back, label: "key.back", help: "help.back"),
+    ])
+
+    static let detailKeymap = Keymap<DetailAction>([
+        KeyBinding([.char("p")], .progress, label: "followUps.key.progress", help: "followUps.help.progress"),
+        KeyBinding([.char("x")], .close, label: "followUps.key.close", help: "followUps.help.close"),
+        KeyBinding([.char("z")], .cancel, label: "followUps.key.cancel", help: "followUps.help.cancel"),
+        KeyBinding([.char("o")], .elder, label: "followUps.key.elder", help: "followUps.help.elder"),
+        KeyBinding([.escape], .back, label: "key.back", help: "followUps.help.backToList"),
+    ])
+
+    static let formKeymap = Keymap<FormAction>([
+        KeyBinding([.ctrl("s"), .function(10)], .submit, label: "key.save", help: "followUps.help.submit"),
+        KeyBinding([.tab, .down, .enter], .next, label: "key.next", help: "followUps.help.nextField"),
+        KeyBinding([.backTab, .up], .previous, label: "key.prev", help: "help.prev"),
+        KeyBinding([.escape], .cancel, label: "key.cancel", help: "followUps.help.formCancel"),
+    ])
+
+    /// Rows moved by PageUp/PageDown.
+    static let pageRows = 10
+    static let wideWidth = 110
+
+    /// The closing form: what was done, when, by whom; or a cancellation's reason alone.
+    struct ClosingForm: Hashable, Sendable {
+        var followUpID: UUID
+        var cancelling: Bool
+        var action = TextFieldState(maxLength: 200)
+        var when = TextFieldState(maxLength: 20)
+        var by: TextFieldState
+        var field = 0
+        var error: FormMessage?
+        var saving = false
+
+        var fieldCount: Int { cancelling ? 1 : 3 }
+    }
+
+    /// A catalog key and its arguments.
+    struct FormMessage: Hashable, Sendable {
+        var key: String
+        var args: [String]
+
+        init(_ key: String, _ args: [String]) {
+            self.key = key
+            self.args = args
+        }
+    }
+
+    enum Mode: Hashable, Sendable {
+        case list
+        case detail(UUID)
+        case form(ClosingForm)
+    }
+
+    public let elderID: UUID?
+    var mine: Bool?
+    var type: FollowUpType?
+    var villageID: UUID?
+    var includeClosed = false
+    var rows: [FollowUpRow] = []
+    var loaded = false
+    var error: String?
+    var table = TableState()
+    var mode: Mode = .list
+
+    public init(elderID: UUID?) {
+        self.elderID = elderID
+    }
+
+    public var titleKey: String { "followUps.title" }
+    public var capturesText: Bool {
+        if case .form = mode { return true }
+        return false
+    }
+
+    public func keyHints(env: AppEnvironment) -> [KeyHint] {
+        switch mode {
+        case .list: Self.listKeymap.hints(env.strings)
+        case .detail: Self.detailKeymap.hints(env.strings)
+        case .form: Self.formKeymap.hints(env.strings)
+        }
+    }
+
+    func query(env: AppEnvironment) -> FollowUpQuery {
+        FollowUpQuery(scope: env.scope, ownerID: (mine ?? false) ? env.user?.visitorID : nil, type: type,
+                      villageID: villageID, includeClosed: includeClosed)
+    }
+
+    public mutating func start(env: AppEnvironment) -> [ScreenCommand] {
+        if mine == nil {
+            // A grid worker's queue is their own; one elder's queue shows everyone's.
+            mine = elderID == nil && env.user?.role == .gridWorker && env.user?.visitorID != nil
+        }
+        return [.request(.followUps(query(env: env)))]
+    }
+
+    /// The rows shown: this elder's only when one is given; open ones first, earliest due first.
+    static func sorted(_ rows: [FollowUpRow], elderID: UUID?) -> [FollowUpRow] {
+        rows.filter { row in elderID.map { row.followUp.elderID == $0 } ?? true }
+            .sorted { a, b in
+                let ao = a.followUp.status.isOpen, bo = b.followUp.status.isOpen
+                if ao != bo { return ao }
+                if a.followUp.due != b.followUp.due { return a.followUp.due < b.followUp.due }
+                return a.elderName < b.elderName
+            }
+    }
+
+    func row(_ id: UUID) -> FollowUpRow? { rows.first { $0.followUp.id == id } }
+
+    // MARK: - Keys
+
+    public mutating func handle(_ key: Key, env: AppEnvironment) -> [ScreenCommand] {
+        switch mode {
+        case .list: return handleList(key, env: env)
+        case .detail(let id): return handleDetail(key, id: id, env: env)
+        case .form(var form):
+            let commands = handleForm(key, form: &form, env: env)
+            if case .form = mode { mode = .form(form) }
+            return commands
+        }
+    }
+
+    mutating func handleList(_ key: Key, env: AppEnvironment) -> [ScreenCommand] {
+        guard let action = Self.listKeymap.action(for: key) else { return [] }
+        let visible = Self.pageRows
+        switch action {
+        case .open:
+            guard let index = table.selected, index < rows.count else { return [] }
+            mode = .detail(rows[index].followUp.id)
+            return []
+        case .mine:
+            guard env.user?.visitorID != nil else {
+                return [.status(key: "followUps.noVisitor", args: [], tone: .warning)]
+            }
+            mine = !(mine ?? false)
+        case .type:
+            let all = FollowUpType.allCases
+            if let type, let i = all.firstIndex(of: type) {
+                self.type = i + 1 < all.count ? all[i + 1] : nil
+            } else {
+                type = all.first
+            }
+        case .village:
+            let villages = env.villagesInScope.map(\.id)
+            if let villageID, let i = villages.firstIndex(of: villageID) {
+                self.villageID = i + 1 < villages.count ? villages[i + 1] : nil
+            } else {
+                villageID = villages.first
+            }
+        case .closed:
+            includeClosed.toggle()
+        case .up: table.move(by: -1, rowCount: rows.count, visibleRows: visible); return []
+        case .down: table.move(by: 1, rowCount: rows.count, visibleRows: visible); return []
+        case .pageUp: table.move(by: -Self.pageRows, rowCount: rows.count, visibleRows: visible); return []
+        case .pageDown: table.move(by: Self.pageRows, rowCount: rows.count, visibleRows: visible); return []
+        case .home: table.select(0, rowCount: rows.count, visibleRows: visible); return []
+        case .end: table.select(rows.count - 1, rowCount: rows.count, visibleRows: visible); return []
+        case .back: return [.back]
+        }
+        // A filter changed: reload from the first row.
+        table = TableState()
+        return [.request(.followUps(query(env: env)))]
+    }
+
+    mutating func handleDetail(_ key: Key, id: UUID, env: AppEnvironment) -> [ScreenCommand] {
+        guard let action = Self.detailKeymap.action(for: key) else { return [] }
+        guard let row = row(id) else { mode = .list; return [] }
+        let followUp = row.followUp
+        switch action {
+        case .back:
+            mode = .list
+            return []
+        case .elder:
+            return [.open(.elderFile(followUp.elderID))]
+        case .progress, .close, .cancel:
+            guard env.canEdit else { return [.status(key: "followUps.readOnly", args: [], tone: .warning)] }
+            guard followUp.status.isOpen else {
+                return [.status(key: "followUps.alreadyClosed", args: [], tone: .warning)]
+            }
+            switch action {
+            case .progress:
+                guard followUp.status == .open else {
+                    return [.status(key: "followUps.alreadyInProgress", args: [], tone: .info)]
+                }
+                var changed = followUp
+                changed.status = .inProgress
+                return [.request(.saveFollowUp(changed))]
+            default:
+                mode = .form(ClosingForm(followUpID: id, cancelling: action == .cancel,
+                                         by: TextFieldState(env.user?.name ?? "", maxLength: 40)))
+                return []
+            }
+        }
+    }
+
+    mutating func handleForm(_ key: Key, form: inout ClosingForm, env: AppEnvironment) -> [ScreenCommand] {
+        guard !form.saving else { return [] }
+        if let action = Self.formKeymap.action(for: key) {
+            switch action {
+            case .cancel:
+                mode = .detail(form.followUpID)
+                return []
+            case .previous:
+                form.field = max(0, form.field - 1)
+                return []
+            case .next:
+                guard form.field + 1 < form.fieldCount else { return submit(&form, env: env) }
+                form.field += 1
+                return []
+            case .submit:
+                return submit(&form, env: env)
+            }
+        }
+        switch form.field {
+        case 0: _ = form.action.handle(key)
+        case 1: _ = form.when.handle(key)
+        default: _ = form.by.handle(key)
+        }
+        form.error = nil
+        return []
+    }
+
+    /// Checks the form and sends the closing (or cancellation) to the ledger.
+    mutating func submit(_ form: inout ClosingForm, env: AppEnvironment) -> [ScreenCommand] {
+        guard let row = row(form.followUpID) else { mode = .list; return [] }
+        let action = form.action.text.trimmingCharacters(in: .whitespaces)
+        guard !action.isEmpty else {
+            form.error = FormMessage(form.cancelling ? "followUps.form.reasonRequired" : "followUps.form.actionRequired", [])
+            form.field = 0
+            return []
+        }
+        var at = env.now
+        if !form.cancelling {
+            guard let parsed = Self.parseWhen(form.when.text, now: env.now) else {
+                form.error = FormMessage("followUps.form.badTime", [form.when.text])
+                form.field = 1
+                return []
+            }
+            guard parsed <= env.now else {
+                form.error = FormMessage("followUps.form.future", [parsed.description])
+                form.field = 1
+                return []
+            }
+            guard parsed >= row.followUp.openedAt else {
+                form.error = FormMessage("followUps.form.beforeOpened", [row.followUp.openedAt.description])
+                form.field = 1
+                return []
+            }
+            at = parsed
+        }
+        let by = form.by.text.trimmingCharacters(in: .whitespaces)
+        guard !by.isEmpty else {
+            form.error = FormMessage("followUps.form.byRequired", [])
+            form.field = 2
+            return []
+        }
+        form.saving = true
+        return [.request(.closeFollowUp(id: form.followUpID, closing: ClosingRecord(action: action, at: at, by: by),
+                                        status: form.cancelling ? .cancelled : .done))]
+    }
+
+    /// Reads a closing time: empty means now; `t` (today), `1123` (this year), `20261123` or
+    /// `2026-11-23`, optionally followed by a time `1430` or `14:30`. A date without a time takes
+    /// the current time of day.
+    static func parseWhen(_ text: String, now: LocalDateTime) -> LocalDateTime? {
+        var normalized = ""
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0xFF10...0xFF19: normalized.unicodeScalars.append(Unicode.Scalar(scalar.value - 0xFF10 + 0x30)!)
+            case 0xFF1A: normalized.append(":")
+            case 0x3000: normalized.append(" ")
+            default: normalized.unicodeScalars.append(scalar)
+            }
+        }
+        let parts = normalized.split(whereSeparator: \.isWhitespace).map(String.init)
+        guard !parts.isEmpty else { return now }
+        guard parts.count <= 2 else { return nil }
+        let today = now.date
+        let date: LocalDate?
+        let first = parts[0].lowercased()
+        switch first {
+        case "t", "today", "今", "今天": date = today
+        case "y", "昨", "昨天": date = today.adding(days: -1)
+        default:
+            if first.count == 4, first.allSatisfy({ $0.isASCII && $0.isNumber }), let v = Int(first) {
+                date = LocalDate(year: today.year, month: v / 100, day: v % 100)
+            } else {
+                date = LocalDate(first)
+            }
+        }
+        guard let date else { return nil }
+        guard parts.count == 2 else { return LocalDateTime(date: date, hour: now.hour, minute: now.minute) }
+        let time = parts[1]
+        let hm: [Int]
+        if time.contains(":") {
+            hm = time.split(separator: ":").compactMap { Int($0) }
+            guard hm.count == 2 else { return nil }
+        } else {
+            guard (3...4).contains(time.count), time.allSatisfy({ $0.isASCII && $0.isNumber }), let v = Int(time) else { return nil }
+            hm = [v / 100, v % 100]
+        }
+        return LocalDateTime(date: date, hour: hm[0], minute: hm[1])
+    }
+
+    // MARK: - Responses
+
+    public mutating func receive(_ response: DataResponse, env: AppEnvironment) -> [ScreenCommand] {
+        switch response {
+        case .followUps(let list):
+            loaded = true
+            error = nil
+            rows = Self.sorted(list, elderID: elderID)
+            table.clamp(rowCount: rows.count, visibleRows: Self.pageRows)
+            if case .detail(let id) = mode, row(id) == nil { mode = .list }
+            return []
+        case .followUpSaved(let followUp):
+            let key: String = switch followUp.status {
+            case .inProgress: "followUps.savedInProgress"
+            case .done: "followUps.savedDone"
+            case .cancelled: "followUps.savedCancelled"
+            case .open: "status.saved"
+            }
+            mode = followUp.status.isOpen ? .detail(followUp.id) : .list
+            return [.request(.followUps(query(env: env))), .status(key: key, args: [], tone: .success)]
+        case .failed(let message):
+            if case .form(var form) = mode {
+                form.saving = false
+                form.error = FormMessage("status.error", [message])
+                mode = .form(form)
+            } else if !loaded {
+                loaded = true
+                error = message
+            }
+            return [.status(key: "status.error", args: [message], tone: .error)]
+        default:
+            return []
+        }
+    }
+
+    // MARK: - Rendering
+
+    func columns(env: AppEnvironment, wide: Bool) -> [TableColumn] {
+        let s = env.strings
+        return [
+            TableColumn(s["followUps.col.due"], minWidth: wide ? 16 : 11),
+            TableColumn(s["followUps.col.type"], minWidth: 12, flex: 1, maxWidth: 20),
+            TableColumn(s["followUps.col.elder"], minWidth: 8, flex: 1, maxWidth: 12),
+            TableColumn(s["followUps.col.village"], minWidth: 8, flex: 1, maxWidth: 14),
+            TableColumn(s["followUps.col.owner"], minWidth: 6, flex: 1, maxWidth: 12),
+            TableColumn(s["followUps.col.status"], minWidth: wide ? 11 : 6),
+            TableColumn(s["followUps.col.late"], minWidth: 9),
+            TableColumn(s["followUps.col.detail"], minWidth: 8, flex: 4),
+        ]
+    }
+
+    func cells(_ row: FollowUpRow, env: AppEnvironment, wide: Bool) -> [String] {
+        let s = env.strings
+        let f = row.followUp
+        let due = wide ? f.due.description
+            : String(format: "%02d-%02d %02d:%02d", f.due.date.month, f.due.date.day, f.due.hour, f.due.minute)
+        let late = f.status.isOpen ? ScreenText.lateness(due: f.due, now: env.now, strings: s) : nil
+        return [due, s["followup.type.\(f.type.rawValue)"], row.elderName, row.villageName,
+                row.ownerName ?? s["files.none"], s["files.followUpStatus.\(f.status.rawValue)"],
+                late ?? "", f.detail]
+    }
+
+    public func render(into grid: inout Grid, area: Rect, env: AppEnvironment) -> CursorPosition? {
+        guard !area.isEmpty else { return nil }
+        let s = env.strings
+        let wide = area.width >= Self.wideWidth
+        // Filter line, then the counts on the right.
+        let all = s["followUps.filter.all"]
+        let filters = [
+            s.format("followUps.filter.scope", (mine ?? false) ? s["followUps.filter.mine"] : all),
+            s.format("followUps.filter.type", type.map { s["followup.type.\($0.rawValue)"] } ?? all),
+            s.format("followUps.filter.village", villageID.map { env.placeName($0) } ?? all),
+            s.format("followUps.filter.closed", s[includeClosed ? "files.yes" : "files.no"]),
+        ]
+        let overdue = rows.filter { $0.followUp.isOverdue(now: env.now) }.count
+        let counts = s.format("followUps.count", String(rows.count), String(overdue))
+        let countsWidth = counts.displayWidth
+        grid.put(counts, x: area.maxX - countsWidth, y: area.y, style: overdue > 0 ? Style(fg: .red, bold: true) : .plain)
+        grid.put(filters.joined(separator: "  "), x: area.x, y: area.y, style: Style(dim: true),
+                 maxWidth: max(0, area.width - countsWidth - 1))
+        let body = area.droppingTop(1)
+
+        if let error {
+            grid.put(s.format("status.error", error), x: body.x, y: body.y, style: Style(fg: .red, bold: true), maxWidth: body.width)
+            return nil
+        }
+        guard loaded else {
+            grid.put(s["status.loading"], x: body.x, y: body.y, style: Style(dim: true), maxWidth: body.width)
+            return nil
+        }
+        var styles: [Int: Style] = [:]
+        for (i, row) in rows.enumerated() where row.followUp.isOverdue(now: env.now) {
+            styles[i] = Style(fg: .red, bold: true)
+        }
+        for (i, row) in rows.enumerated() where !row.followUp.status.isOpen {
+            styles[i] = Style(dim: true)
+        }
+        let table = Table(columns: columns(env: env, wide: wide), rows: rows.map { cells($0, env: env, wide: wide) },
+                          rowStyles: styles, emptyMessage: s["followUps.empty"])
+        table.render(into: &grid, area: body, state: self.table)
+
+        switch mode {
+        case .list:
+            return nil
+        case .detail(let id):
+            guard let row = row(id) else { return nil }
+            renderDetail(row, into: &grid, area: body, env: env)
+            return nil
+        case .form(let form):
+            guard let row = row(form.followUpID) else { return nil }
+            return renderForm(form, row: row, into: &grid, area: body, env: env)
+        }
+    }
+
+    /// A centred panel over the list, cleared first.
+    func panel(_ title: String, lines: Int, into grid: inout Grid, area: Rect) -> Rect {
+        let width = min(area.width, max(40, min(76, area.width - 4)))
+        let height = min(area.height, lines + 2)
+        let rect = Rect(x: area.x + (area.width - width) / 2, y: area.y + max(0, (area.height - height) / 2),
+                        width: width, height: height)
+        grid.fill(rect)
+        return Box(title: title).render(into: &grid, area: rect).insetBy(dx: 1, dy: 0)
+    }
+
+    func detailLines(_ row: FollowUpRow, env: AppEnvironment, width: Int) -> [(String, String, Style)] {
+        let s = env.strings
+        let f = row.followUp
+        var lines: [(String, String, Style)] = [
+            (s["followUps.col.type"], s["followup.type.\(f.type.rawValue)"], Style(bold: true)),
+            (s["followUps.col.elder"], row.elderName + "  " + row.villageName, .plain),
+            (s["followUps.col.owner"], row.ownerName ?? s["files.none"], .plain),
+            (s["followUps.label.opened"], f.openedAt.description, .plain),
+        ]
+        let late = f.status.isOpen ? ScreenText.lateness(due: f.due, now: env.now, strings: s) : nil
+        lines.append((s["followUps.col.due"], f.due.description + (late.map { "  " + $0 } ?? ""),
+                      late == nil ? .plain : Style(fg: .red, bold: true)))
+        lines.append((s["followUps.col.status"], s["files.followUpStatus.\(f.status.rawValue)"], .plain))
+        let labelWidth = lines.map { $0.0.displayWidth }.max() ?? 0
+        let valueWidth = max(1, width - labelWidth - 2)
+        let detail = f.detail.isEmpty ? s["files.none"] : f.detail
+        for (i, part) in TextWrap.lines(detail, width: valueWidth).enumerated() {
+            lines.append((i == 0 ? s["followUps.col.detail"] : "", part, .plain))
+        }
+        if let closing = f.closing {
+            for (i, part) in TextWrap.lines(closing.action, width: valueWidth).enumerated() {
+                lines.append((i == 0 ? s["followUps.label.closing"] : "", part, .plain))
+            }
+            lines.append(("", s.format("followUps.label.closedBy", closing.at.description, closing.by), .plain))
+        }
+        return lines
+    }
+
+    func renderDetail(_ row: FollowUpRow, into grid: inout Grid, area: Rect, env: AppEnvironment) {
+        let probe = detailLines(row, env: env, width: min(76, area.width - 4) - 2)
+        let inner = panel(env.strings["followUps.detailTitle"], lines: probe.count, into: &grid, area: area)
+        let lines = detailLines(row, env: env, width: inner.width)
+        let labelWidth = lines.map { $0.0.displayWidth }.max() ?? 0
+        for (i, line) in lines.prefix(inner.height).enumerated() {
+            grid.put(line.0, x: inner.x, y: inner.y + i, style: Style(dim: true), maxWidth: labelWidth)
+            grid.put(line.1, x: inner.x + labelWidth + 2, y: inner.y + i, style: line.2,
+                     maxWidth: max(0, inner.width - labelWidth - 2))
+        }
+    }
+
+    func renderForm(_ form: ClosingForm, row: FollowUpRow, into grid: inout Grid, area: Rect,
+                    env: AppEnvironment) -> CursorPosition? {
+        let s = env.strings
+        let title = s.format(form.cancelling ? "followUps.form.cancelTitle" : "followUps.form.closeTitle",
+                             s["followup.type.\(row.followUp.type.rawValue)"], row.elderName)
+        let fields: [(String, TextFieldState, String?)] = form.cancelling
+            ? [(s["followUps.form.reason"], form.action, nil)]
+            : [(s["followUps.form.action"], form.action, nil),
+               (s["followUps.form.when"], form.when, s.format("followUps.form.whenHint", env.now.description)),
+               (s["followUps.form.by"], form.by, nil)]
+        let inner = panel(title, lines: fields.count * 2 + 1, into: &grid, area: area)
+        let labelWidth = fields.map { $0.0.displayWidth }.max() ?? 0
+        var cursor: CursorPosition?
+        for (i, field) in fields.enumerated() {
+            let y = inner.y + i * 2
+            guard y < inner.maxY else { break }
+            grid.put(field.0, x: inner.x, y: y, style: Style(bold: form.field == i), maxWidth: labelWidth)
+            let fieldRect = Rect(x: inner.x + labelWidth + 2, y: y, width: max(0, inner.width - labelWidth - 2), height: 1)
+            let c = TextField.render(field.1, into: &grid, area: fieldRect, placeholder: field.2, focused: form.field == i)
+            if form.field == i { cursor = c }
+            if let hint = field.2, y + 1 < inner.maxY {
+                grid.put(hint, x: fieldRect.x, y: y + 1, style: Style(dim: true), maxWidth: fieldRect.width)
+            }
+        }
+        let messageY = inner.y + fields.count * 2
+        if messageY < inner.maxY {
+            if let error = form.error {
+                grid.put(s.format(error.key, error.args), x: inner.x, y: messageY, style: Style(fg: .red, bold: true),
+                         maxWidth: inner.width)
+            } else if form.saving {
+                grid.put(s["status.loading"], x: inner.x, y: messageY, style: Style(dim: true), maxWidth: inner.width)
+            }
+        }
+        return cursor
+    }
+}
