@@ -188,7 +188,9 @@ extension Ledger {
 extension Ledger {
     /// The red-flag list: elders, their summaries and open follow-ups, and this month's village
     /// visit rates, run through the Core engine.
-    public func redFlags(today: LocalDate, now: LocalDateTime) throws -> [RedFlag] {
+    /// The red flags a user with `scope` may see. They are evaluated over the whole ledger (a
+    /// duplicate across villages is still a duplicate), then kept when their elder or village is in scope.
+    public func redFlags(today: LocalDate, now: LocalDateTime, scope: AccessScope = .everything) throws -> [RedFlag] {
         let (elders, summaries, open) = try read { db in
             var elders: [Elder] = []
             var summaries: [UUID: ElderSummary] = [:]
@@ -203,15 +205,25 @@ extension Ledger {
         }
         // The target is judged on the last complete month: the current one is still under way.
         let report = try monthlyReport(month: today.yearMonth.adding(months: -1), elders: elders)
-        return RedFlagEngine(rules: rules.redFlags).evaluate(
+        let flags = RedFlagEngine(rules: rules.redFlags).evaluate(
             elders: elders, summaries: summaries, openFollowUps: open, villageRates: report.villages,
             today: today, now: now)
+        guard scope != .everything else { return flags }
+        let byID = Dictionary(elders.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        return flags.filter { flag in
+            if let id = flag.elderID { return byID[id].map(scope.allows) ?? false }
+            guard let village = flag.villageID, scope.visitorID == nil else { return false }
+            return scope.villageIDs?.contains(village) ?? true
+        }
     }
 
     /// The monthly report: visit rates by village, category and method, follow-ups opened and
     /// closed, and who was not visited. Reads only that month's visits (through the date index).
-    public func monthlyReport(month: YearMonth) throws -> MonthlyReport {
-        try monthlyReport(month: month, elders: nil)
+    /// The monthly statistics over the elders `scope` allows (a clerk's village, a township…).
+    public func monthlyReport(month: YearMonth, scope: AccessScope = .everything) throws -> MonthlyReport {
+        guard scope != .everything else { return try monthlyReport(month: month, elders: nil) }
+        let elders = try read { db in try ElderRecord.fetchAll(db).map { try $0.elder() } }.filter(scope.allows)
+        return try monthlyReport(month: month, elders: elders)
     }
 
     private func monthlyReport(month: YearMonth, elders known: [Elder]?) throws -> MonthlyReport {

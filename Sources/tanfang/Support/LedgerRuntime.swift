@@ -1,0 +1,93 @@
+import Foundation
+import TanfangCore
+import TanfangStore
+import TanfangUI
+
+/// Performs the screens' data requests against the ledger and turns every outcome, errors
+/// included, into a `DataResponse` (bubbletea's commands and messages).
+final class LedgerRuntime {
+    let ledger: Ledger
+    let strings: Strings
+    /// Who is logged in (for the audit trail and drafts); set on a successful login.
+    private(set) var user: User?
+    /// What the logged-in user may see; reports and red flags are cut to it.
+    private(set) var scope: AccessScope = .everything
+    private let now: () -> LocalDateTime
+
+    init(ledger: Ledger, strings: Strings, now: @escaping () -> LocalDateTime) {
+        self.ledger = ledger
+        self.strings = strings
+        self.now = now
+    }
+
+    func perform(_ request: DataRequest) -> DataResponse? {
+        do {
+            return try run(request)
+        } catch LedgerError.invalidVisit(let issues) {
+            return .visitInvalid(issues)
+        } catch let error as LedgerError {
+            var text = strings.format(error.messageKey, error.args.map { strings.table[$0] ?? $0 })
+            if let field = error.field { text = strings["field.name.\(field)"] + "：" + text }
+            return .failed(message: text)
+        } catch {
+            return .failed(message: String(describing: error))
+        }
+    }
+
+    private var today: LocalDate { now().date }
+
+    private func run(_ request: DataRequest) throws -> DataResponse? {
+        switch request {
+        case .users:
+            return .users(try ledger.users())
+        case .login(let userID, let pin):
+            guard let candidate = try ledger.users().first(where: { $0.id == userID }),
+                  let user = try ledger.verifyPIN(userName: candidate.name, pin: pin) else { return .loginFailed }
+            self.user = user
+            scope = try ledger.scope(for: user)
+            return .loggedIn(user, scope)
+        case .roster(let query):
+            return .roster(try ledger.roster(query))
+        case .elderFile(let id):
+            return .elderFile(try ledger.elderFile(id: id))
+        case .saveElder(let elder):
+            return .elderSaved(try ledger.saveElder(elder, by: user?.id, today: today))
+        case .changeStatus(let elderID, let status, let date, let note):
+            try ledger.changeStatus(elderID: elderID, to: status, on: date, note: note, by: user?.id, today: today)
+            return .statusChanged(elderID: elderID)
+        case .saveVisit(let visit):
+            let followUps = try ledger.saveVisit(visit, by: user?.id, today: today)
+            return .visitSaved(visit, followUps: followUps)
+        case .followUps(let query):
+            return .followUps(try ledger.followUps(query, now: now()))
+        case .saveFollowUp(let followUp):
+            try ledger.updateFollowUp(followUp, by: user?.id, today: today)
+            return .followUpSaved(followUp)
+        case .closeFollowUp(let id, let closing, let status):
+            try ledger.closeFollowUp(id: id, closing: closing, status: status, by: user?.id, today: today)
+            let rows = try ledger.followUps(FollowUpQuery(includeClosed: true), now: now())
+            guard let saved = rows.first(where: { $0.followUp.id == id })?.followUp else { return nil }
+            return .followUpSaved(saved)
+        case .redFlags:
+            let flags = try ledger.redFlags(today: today, now: now(), scope: scope)
+            var names: [UUID: String] = [:]
+            for id in Set(flags.compactMap(\.elderID)) {
+                if let file = try ledger.elderFile(id: id) { names[id] = file.elder.name }
+            }
+            return .redFlags(flags, elderNames: names)
+        case .monthlyReport(let month):
+            return .monthlyReport(try ledger.monthlyReport(month: month, scope: scope))
+        case .saveDraft(let key, let json):
+            guard let user else { return nil }
+            try ledger.saveDraft(userID: user.id, key: key, json: json)
+            return nil
+        case .loadDraft(let key):
+            guard let user else { return .draft(key: key, json: nil) }
+            return .draft(key: key, json: try ledger.draft(userID: user.id, key: key))
+        case .deleteDraft(let key):
+            guard let user else { return nil }
+            try ledger.deleteDraft(userID: user.id, key: key)
+            return nil
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+import Testing
+import TanfangCore
+@testable import TanfangStore
+
+@Suite("Reports and red flags cut to the user's area")
+struct ScopedReportTests {
+    static let today = LocalDate(year: 2026, month: 11, day: 23)!
+
+    @Test func aClerkSeesOnlyTheirVillage() throws {
+        // Given the demo ledger and the clerk of one village
+        let data = DemoGenerator(seed: 7).generate(elders: 120, months: 3, today: Self.today)
+        let ledger = try Ledger.inMemory(rules: Fixture.rules)
+        try ledger.importDemo(data, today: Self.today)
+        let clerk = try #require(try ledger.users().first { $0.role == .clerk })
+        let scope = try ledger.scope(for: clerk)
+        let village = clerk.areaID
+        let now = LocalDateTime(date: Self.today, hour: 12, minute: 0)!
+
+        // When the monthly report and the red flags are read for that scope
+        let report = try ledger.monthlyReport(month: Self.today.yearMonth, scope: scope)
+        let all = try ledger.monthlyReport(month: Self.today.yearMonth)
+        let flags = try ledger.redFlags(today: Self.today, now: now, scope: scope)
+        let allFlags = try ledger.redFlags(today: Self.today, now: now)
+
+        // Then only that village is counted, with the same figures as in the county report
+        #expect(report.villages.map(\.villageID) == [village])
+        #expect(report.villages.first == all.villages.first { $0.villageID == village })
+        #expect(report.total.denominator == report.villages[0].denominator)
+        // And every flag concerns an elder of that village or the village itself
+        let villageOf = Dictionary(data.elders.map { ($0.id, $0.villageID) }, uniquingKeysWith: { a, _ in a })
+        #expect(!flags.isEmpty)
+        #expect(flags.count < allFlags.count)
+        for flag in flags {
+            #expect(flag.elderID.flatMap { villageOf[$0] } ?? flag.villageID == village)
+        }
+    }
+}
