@@ -85,6 +85,12 @@ public struct ElderEditScreen: Screen {
     /// Esc was pressed once with unsaved changes; a second Esc leaves.
     var leaveArmed = false
     var saving = false
+    /// Missing values are pointed out only once a save was tried (a fresh form is not all red).
+    var attemptedSave = false
+
+    /// Issues about something not filled in yet, held back until a save is tried.
+    static let deferredKeys: Set<String> = ["field.required", "elderEdit.error.supporterIncomplete",
+                                            "elderEdit.error.contactIncomplete"]
 
     public init(elderID: UUID?) {
         self.elderID = elderID
@@ -480,6 +486,7 @@ public struct ElderEditScreen: Screen {
 
     mutating func save(env: AppEnvironment) -> [ScreenCommand] {
         guard !saving else { return [] }
+        attemptedSave = true
         let problems = issues(env: env)
         if let first = problems.first {
             focus = first.field
