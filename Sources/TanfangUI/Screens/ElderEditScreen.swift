@@ -51,6 +51,8 @@ public struct ElderEditScreen: Screen {
         var note = TextFieldState(maxLength: 200)
         var focus = Focus.status
         var sending = false
+        /// The date still holds its default (today): the first character typed replaces it.
+        var dateUntouched = true
     }
 
     /// A problem with one field: a catalog key and its arguments.
@@ -540,7 +542,9 @@ public struct ElderEditScreen: Screen {
                 if let n = c.wholeNumberValue, n >= 1, n <= all.count { d.status = all[n - 1] }
             default: break
             }
-        case .date: _ = d.date.handle(key)
+        case .date:
+            if d.dateUntouched, case .char = key { d.date.setText("") }
+            if d.date.handle(key) { d.dateUntouched = false }
         case .note:
             if !d.note.handle(key), case .char = key {
                 commands.append(.status(key: "field.tooLong", args: [String(d.note.maxLength ?? 0)], tone: .warning))
