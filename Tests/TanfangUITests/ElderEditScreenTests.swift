@@ -165,8 +165,8 @@ struct ElderEditScreenTests {
         h.send(.function(7))
         #expect(h.screenText().contains("变更状态"))
         #expect(h.screenText().contains("‹ 住院 ›"))
-        h.send(.tab, .ctrl("u"))
-        h.type("1120")
+        h.send(.tab)
+        h.type("1120")  // replaces the default date
         h.send(.tab)
         h.type("县医院")
         h.send(.enter)
@@ -198,6 +198,47 @@ struct ElderEditScreenTests {
         n.send(.function(7))
         #expect(n.commands.last == .status(key: "elderEdit.status.newOnly", args: [], tone: .warning))
         #expect(!n.screen.keyHints(env: n.env).contains { $0.keys == "F7" })
+    }
+
+    @Test("Missing values are pointed out only after a save is tried")
+    func requiredAfterSave() throws {
+        // Given a fresh form (two villages in scope, so none is preselected)
+        var h = ScreenHarness(ElderEditScreen(elderID: nil), env: try RosterFixture.env())
+        h.start()
+        #expect(!h.screenText().contains("✗"))
+        // When saving with nothing typed
+        h.send(.ctrl("s"))
+        // Then name and village are flagged, focus goes to the first, nothing is sent
+        #expect(h.requests.isEmpty)
+        #expect(h.commands.last == .status(key: "elderEdit.invalid", args: ["2", "此项必须填写"], tone: .error))
+        #expect(line(h, "姓名").contains("✗ 此项必须填写"))
+        #expect(line(h, "村(社区)").contains("✗ 此项必须填写"))
+        #expect(h.screen.focus == .name)
+        // A village picked with → and a name typed make the form valid
+        h.type("王秀英")
+        while h.screen.focus != .village { h.send(.tab) }
+        h.send(.right)
+        h.send(.ctrl("s"))
+        guard case .saveElder(let elder)? = h.requests.last else { Issue.record("no save"); return }
+        #expect(elder.villageID == RosterFixture.hongxing.id && elder.idNumber == nil && elder.gender == nil)
+    }
+
+    @Test("A supporter row needs a name and a relation; a bad phone is named")
+    func supporterChecks() throws {
+        var h = try newForm()
+        h.type("王秀英")
+        while h.screen.focus != .supporterName(0) { h.send(.tab) }
+        h.type("买买提")
+        h.send(.tab, .tab)
+        h.type("12ab")
+        h.send(.ctrl("s"))
+        #expect(h.requests.isEmpty)
+        #expect(h.commands.last == .status(key: "elderEdit.invalid",
+                                           args: ["2", "请填写赡养人的姓名和关系"], tone: .error))
+        #expect(h.screen.focus == .supporterRelation(0))
+        // The row is too narrow for the whole message at 80 columns: the bottom row has it in full
+        #expect(line(h, "赡养人1").contains("✗ 请填写赡养…"))
+        #expect(h.lines()[23] == " ✗ 请填写赡养人的姓名和关系")
     }
 
     @Test("Esc with unsaved changes asks for a second Esc")

@@ -250,6 +250,20 @@ struct RosterScreenTests {
         #expect(h.screen.rows.count == 6)  // the canned ledger answered with the same three again
     }
 
+    @Test("Coming back from the file reloads and keeps the same elder selected")
+    func returnKeepsSelection() throws {
+        var h = ScreenHarness(RosterScreen(), env: try RosterFixture.env(), respond: RosterFixture.ledger())
+        h.start()
+        h.send(.down, .down)
+        // When the screen is started again (the app does this on return)
+        h.start()
+        // Then it asked again and 阿依古丽 is still selected
+        #expect(h.rosterQueries.count == 2)
+        #expect(h.screen.selectedRow?.elder.id == RosterFixture.ayi.id)
+        h.send(.enter)
+        #expect(h.commands.last == .open(.elderFile(RosterFixture.ayi.id)))
+    }
+
     @Test("Answers to an older search are ignored")
     func staleAnswers() throws {
         var h = ScreenHarness(RosterScreen(), env: try RosterFixture.env())

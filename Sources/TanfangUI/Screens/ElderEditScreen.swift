@@ -51,6 +51,8 @@ public struct ElderEditScreen: Screen {
         var note = TextFieldState(maxLength: 200)
         var focus = Focus.status
         var sending = false
+        /// The date still holds its default (today): the first character typed replaces it.
+        var dateUntouched = true
     }
 
     /// A problem with one field: a catalog key and its arguments.
@@ -85,6 +87,12 @@ public struct ElderEditScreen: Screen {
     /// Esc was pressed once with unsaved changes; a second Esc leaves.
     var leaveArmed = false
     var saving = false
+    /// Missing values are pointed out only once a save was tried (a fresh form is not all red).
+    var attemptedSave = false
+
+    /// Issues about something not filled in yet, held back until a save is tried.
+    static let deferredKeys: Set<String> = ["field.required", "elderEdit.error.supporterIncomplete",
+                                            "elderEdit.error.contactIncomplete"]
 
     public init(elderID: UUID?) {
         self.elderID = elderID
@@ -480,6 +488,7 @@ public struct ElderEditScreen: Screen {
 
     mutating func save(env: AppEnvironment) -> [ScreenCommand] {
         guard !saving else { return [] }
+        attemptedSave = true
         let problems = issues(env: env)
         if let first = problems.first {
             focus = first.field
@@ -533,7 +542,9 @@ public struct ElderEditScreen: Screen {
                 if let n = c.wholeNumberValue, n >= 1, n <= all.count { d.status = all[n - 1] }
             default: break
             }
-        case .date: _ = d.date.handle(key)
+        case .date:
+            if d.dateUntouched, case .char = key { d.date.setText("") }
+            if d.date.handle(key) { d.dateUntouched = false }
         case .note:
             if !d.note.handle(key), case .char = key {
                 commands.append(.status(key: "field.tooLong", args: [String(d.note.maxLength ?? 0)], tone: .warning))

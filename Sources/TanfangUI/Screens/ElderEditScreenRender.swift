@@ -68,7 +68,7 @@ extension ElderEditScreen {
         grid.put(heading, x: inner.x, y: area.y, style: Style(bold: true), maxWidth: inner.width)
         guard loaded else { return nil }
 
-        let problems = issues(env: env)
+        let problems = issues(env: env).filter { attemptedSave || !Self.deferredKeys.contains($0.issue.key) }
         var problemOf: [Field: Issue] = [:]
         for p in problems where problemOf[p.field] == nil { problemOf[p.field] = p.issue }
 

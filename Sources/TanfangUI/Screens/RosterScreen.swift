@@ -119,20 +119,21 @@ public struct RosterScreen: Screen {
     }
 
     /// A fresh load: the first page plus the overdue and due-soon counts for the same filters.
-    mutating func reload(env: AppEnvironment) -> [ScreenCommand] {
+    mutating func reload(env: AppEnvironment, keepingRows: Bool = false) -> [ScreenCommand] {
         generation += 1
         loading = true
-        var commands: [ScreenCommand] = [.request(.roster(query(env: env)))]
+        // On return from the file, ask for as many rows as were loaded so the selection stays.
+        let limit = keepingRows ? max(Self.pageSize, rows.count) : Self.pageSize
+        var commands: [ScreenCommand] = [.request(.roster(query(env: env, limit: limit)))]
         pending.append(.rows(generation: generation, offset: 0))
         for state in [DueState.overdue, .dueSoon] {
-            // A due filter of its own makes the other count zero; ask anyway so the numbers stay honest.
-            var counting = query(env: env, limit: 0)
-            counting.due = (due == nil || due == state) ? state : due
-            if due != nil, due != state {
-                // Same filters with two different due states match nothing: no need to ask.
+            if let due, due != state {
+                // Filtered to another due state: none of these can match, no need to ask.
                 if state == .overdue { overdueCount = 0 } else { dueSoonCount = 0 }
                 continue
             }
+            var counting = query(env: env, limit: 0)
+            counting.due = state
             commands.append(.request(.roster(counting)))
             pending.append(.count(generation: generation, state))
         }
@@ -157,7 +158,7 @@ public struct RosterScreen: Screen {
 
     public mutating func start(env: AppEnvironment) -> [ScreenCommand] {
         pending = []
-        return reload(env: env)
+        return reload(env: env, keepingRows: true)
     }
 
     public mutating func handle(_ key: Key, env: AppEnvironment) -> [ScreenCommand] {
@@ -406,7 +407,8 @@ public struct RosterScreen: Screen {
             TableColumn(s["roster.column.risk"], minWidth: fit(s["roster.column.risk"], RiskLevel.allCases.map { s["risk.level.\($0.rawValue)"] })),
             TableColumn(s["roster.column.lastVisit"], minWidth: 10),
             TableColumn(s["roster.column.nextDue"], minWidth: 10),
-            TableColumn(s["roster.column.due"], minWidth: fit(s["roster.column.due"], [s["due.state.overdue"], s["due.state.dueSoon"]])),
+            TableColumn(s["roster.column.due"], minWidth: fit(s["roster.column.due"], [s["due.state.overdue"], s["due.state.dueSoon"]]
+                + ElderStatus.allCases.map { s["roster.shortStatus.\($0.rawValue)"] })),
         ]
         if Self.isWide(width) {
             columns += [
@@ -426,7 +428,7 @@ public struct RosterScreen: Screen {
         switch state {
         case .overdue, .dueSoon: dueText = s["due.state.\(state.rawValue)"]
         case .ok: dueText = ""
-        case .inactive: dueText = elder.status == .active ? s["due.state.inactive"] : s["status.\(elder.status.rawValue)"]
+        case .inactive: dueText = s["roster.shortStatus.\(elder.status.rawValue)"]
         }
         let nextDue = [row.summary.nextDue, row.summary.homeVisitDue].compactMap { $0 }.min()
         var cells = [
@@ -490,10 +492,14 @@ public struct RosterScreen: Screen {
         var cursor: CursorPosition?
         let label = s["roster.searchLabel"]
         let labelWidth = grid.put(label, x: inner.x, y: y, style: searching ? Style(bold: true) : .plain, maxWidth: inner.width)
-        let fieldArea = Rect(x: inner.x + labelWidth, y: y, width: min(30, inner.width - labelWidth), height: 1)
-        cursor = TextField.render(search, into: &grid, area: fieldArea,
-                                  style: searching ? Style(underline: true) : .plain,
-                                  placeholder: s["roster.searchHint"], focused: searching)
+        if searching || !search.isEmpty {
+            let fieldArea = Rect(x: inner.x + labelWidth, y: y, width: min(30, inner.width - labelWidth), height: 1)
+            cursor = TextField.render(search, into: &grid, area: fieldArea,
+                                      style: searching ? Style(underline: true) : .plain, focused: searching)
+        } else {
+            grid.put(s["roster.searchHint"], x: inner.x + labelWidth, y: y, style: Style(dim: true),
+                     maxWidth: inner.width - labelWidth)
+        }
         y += 1
         if filterOpen {
             renderFilterBar(into: &grid, x: inner.x, y: y, width: inner.width, env: env)
