@@ -449,7 +449,10 @@ public struct ElderFileScreen: Screen {
         lines += header.map { line($0.0, $0.1) }
         for (section, rows) in body {
             lines.append(.blank)
-            var title = [DocSegment(s.format("elderFile.section", section.number, section.label(language)), Style(bold: true))]
+            // The sheet numbers sections 一、二…; English reads 1, 2…
+            let position = (env.form.sections.firstIndex(of: section) ?? 0) + 1
+            let number = language == .zhHans ? section.number : String(position)
+            var title = [DocSegment(s.format("elderFile.section", number, section.label(language)), Style(bold: true))]
             if visit.copiedSections.contains(section.code) {
                 title.append(DocSegment("  " + s["elderFile.copiedSection"], Style(fg: .yellow)))
             }
