@@ -64,7 +64,7 @@ import TanfangCore
         // Given the report at 80×24 / Then the total, and one bar per village with aligned names.
         let lines = Self.harness().lines()
         #expect(lines[0] == "2026年11月探访统计")
-        #expect(lines[1] == "全部探访率 90% （已探访27人/应探访30人，目标100%）")
+        #expect(lines[1] == "全部探访率 90%（已探访27人/应探访30人，目标100%）")
         #expect(lines[2] == "本月未探访：3人")
         #expect(lines[4] == "各村(社区)探访率（2个）")
         #expect(lines[5] == "红旗村                                                      │20/20 100%")

@@ -135,7 +135,7 @@ public struct MonthlyScreen: Screen {
             : total.rate >= Self.warningRate ? Style(fg: .yellow, bold: true) : Style(fg: .red, bold: true)
         left.append(.text(DocSegment(s["monthly.totalRate"] + " "),
                           DocSegment(ScreenText.percent(total.rate), totalStyle),
-                          DocSegment(" " + s.format("monthly.totalDetail", String(total.visited), String(total.denominator)))))
+                          DocSegment(s.format("monthly.totalDetail", String(total.visited), String(total.denominator)))))
         left.append(.text(DocSegment(s.format("monthly.notVisited", String(report.notVisited.count)),
                                      report.notVisited.isEmpty ? .plain : Style(bold: true))))
         left.append(.blank)
@@ -164,9 +164,9 @@ public struct MonthlyScreen: Screen {
         right.append(.title(s["monthly.byCategory"]))
         let categoryColumns = [
             TableColumn(s["monthly.col.category"], minWidth: 8, flex: 1, maxWidth: 20),
-            TableColumn(s["monthly.col.due"], minWidth: 6, alignment: .right),
-            TableColumn(s["monthly.col.visited"], minWidth: 6, alignment: .right),
-            TableColumn(s["monthly.col.rate"], minWidth: 6, alignment: .right),
+            TableColumn(s["monthly.col.due"], minWidth: max(6, s["monthly.col.due"].displayWidth), alignment: .right),
+            TableColumn(s["monthly.col.visited"], minWidth: max(6, s["monthly.col.visited"].displayWidth), alignment: .right),
+            TableColumn(s["monthly.col.rate"], minWidth: max(6, s["monthly.col.rate"].displayWidth), alignment: .right),
         ]
         right.append(.header(categoryColumns))
         for c in report.byCategory {
@@ -180,8 +180,8 @@ public struct MonthlyScreen: Screen {
         right.append(.title(s["monthly.byMethod"]))
         let methodColumns = [
             TableColumn(s["monthly.col.method"], minWidth: 8, flex: 1, maxWidth: 20),
-            TableColumn(s["monthly.col.visits"], minWidth: 6, alignment: .right),
-            TableColumn(s["monthly.col.elders"], minWidth: 6, alignment: .right),
+            TableColumn(s["monthly.col.visits"], minWidth: max(6, s["monthly.col.visits"].displayWidth), alignment: .right),
+            TableColumn(s["monthly.col.elders"], minWidth: max(6, s["monthly.col.elders"].displayWidth), alignment: .right),
         ]
         right.append(.header(methodColumns))
         for m in report.byMethod {
