@@ -120,7 +120,11 @@ import TanfangCore
         let lines = Self.harness(width: 120, height: 40).lines()
         #expect(lines[0].hasPrefix("王秀英  女  86岁  高龄  汉族"))
         #expect(lines[0].hasSuffix("│ ▸ 探访记录（2次）"))
-        #expect(lines[2] == "电话        13812345678                               │ 2026-11-20 10:30 上门入户  李四、赵医生  隐患：用电")
+        #expect(lines[2] == "电话        13812345678                         │ 2026-11-20 10:30 上门入户   李四、赵医生   隐患：用电")
+        // Long values wrap under themselves in the narrower profile pane.
+        #expect(lines[7] == "状态        在册                                │ 2026-11-21 17:00 消除安全隐患     逾期1天       更换老化电线")
+        #expect(lines[8].hasPrefix("            2020-01-01 在册 → 2025-03-02 住院 → │"))
+        #expect(lines[9].hasPrefix("            2025-04-01 在册                     │"))
     }
 
     @Test func englishLabelsAlign() {
@@ -129,7 +133,9 @@ import TanfangCore
         #expect(lines[0] == "王秀英  Female  age 86  Advanced age  汉族")
         #expect(lines[1] == "ID number   654021********002X")
         #expect(lines[5] == "Categories  Living alone, Disabled (severe), Advanced age")
-        #expect(lines[8] == "Risk        High  Disabled and living alone; Safety hazard not yet rectified")
+        #expect(lines[7] == "Status      Active")
+        #expect(lines[8] == "            2020-01-01 Active → 2025-03-02 Hospitalized → 2025-04-01 Active")
+        #expect(lines[9] == "Risk        High  Disabled and living alone; Safety hazard not yet rectified")
     }
 
     @Test func overrideShowsItsReason() {

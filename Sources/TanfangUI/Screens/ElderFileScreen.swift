@@ -118,7 +118,7 @@ public struct ElderFileScreen: Screen {
             let next = selected + delta
             if count == 0 || next < 0 || next >= count {
                 // At either end of the list: scroll the page instead, so the profile is reachable.
-                scroll = max(0, scroll + delta)
+                scroll = min(max(0, scroll + delta), maxScroll(env: env))
             } else {
                 selected = next
             }
@@ -126,7 +126,7 @@ public struct ElderFileScreen: Screen {
         case .pageUp:
             scroll = max(0, scroll - Self.pageLines)
         case .pageDown:
-            scroll += Self.pageLines
+            scroll = min(scroll + Self.pageLines, maxScroll(env: env))
         case .home:
             scroll = 0
             if focus == .visits { selectedVisit = 0 } else { selectedFollowUp = 0 }
@@ -182,23 +182,24 @@ public struct ElderFileScreen: Screen {
         let selected = focus == .visits
             ? DocRef(list: Focus.visits.rawValue, index: selectedVisit)
             : DocRef(list: Focus.followUps.rawValue, index: selectedFollowUp)
-        let profile = profileLines(file, env: env)
         let lists = listLines(file, env: env)
         if area.width >= Self.wideWidth {
-            let leftWidth = min(64, area.width * 9 / 20)
+            let leftWidth = min(60, area.width * 2 / 5)
+            let profile = profileLines(file, env: env, width: leftWidth - 1)
             let left = Rect(x: area.x, y: area.y, width: leftWidth - 1, height: area.height)
             let right = Rect(x: area.x + leftWidth + 2, y: area.y, width: area.width - leftWidth - 2, height: area.height)
             DocView.render(profile, into: &grid, area: left, scroll: scroll, selected: nil)
             for y in area.y..<area.maxY { grid.put("│", x: area.x + leftWidth, y: y, style: Style(dim: true)) }
             DocView.render(lists, into: &grid, area: right, scroll: 0, selected: selected)
         } else {
+            let profile = profileLines(file, env: env, width: area.width)
             DocView.render(profile + [.blank] + lists, into: &grid, area: area, scroll: scroll, selected: selected)
         }
         return nil
     }
 
     /// The profile as label/value lines, labels padded so values line up in either language.
-    func profileLines(_ file: ElderFile, env: AppEnvironment) -> [DocLine] {
+    func profileLines(_ file: ElderFile, env: AppEnvironment, width: Int) -> [DocLine] {
         let s = env.strings
         let elder = file.elder
         let today = env.today
@@ -306,11 +307,40 @@ public struct ElderFileScreen: Screen {
         }
 
         let labelWidth = rows.map { $0.label.displayWidth }.max() ?? 0
+        let room = max(10, width - labelWidth - 2)
         var lines: [DocLine] = [DocLine(kind: .text(head), ref: nil)]
         for row in rows {
-            lines.append(DocLine(kind: .text([DocSegment(ScreenText.pad(row.label, labelWidth) + "  ", Style(dim: true))] + row.value),
-                                 ref: nil))
+            for (i, value) in Self.wrap(row.value, width: room).enumerated() {
+                let label = DocSegment(ScreenText.pad(i == 0 ? row.label : "", labelWidth) + "  ", Style(dim: true))
+                lines.append(DocLine(kind: .text([label] + value), ref: nil))
+            }
         }
+        return lines
+    }
+
+    /// Segments laid out in lines of at most `width` columns: a segment that does not fit starts
+    /// a new line (without its leading spaces), and one wider than a line is wrapped by itself.
+    static func wrap(_ segments: [DocSegment], width: Int) -> [[DocSegment]] {
+        var lines: [[DocSegment]] = []
+        var current: [DocSegment] = []
+        var used = 0
+        for segment in segments {
+            let w = segment.text.displayWidth
+            if used + w <= width {
+                current.append(segment)
+                used += w
+                continue
+            }
+            if !current.isEmpty { lines.append(current) }
+            var text = segment.text
+            while text.first == " " { text.removeFirst() }
+            let parts = TextWrap.lines(text, width: width)
+            for part in parts.dropLast() { lines.append([DocSegment(part, segment.style)]) }
+            let last = parts.last ?? ""
+            current = [DocSegment(last, segment.style)]
+            used = last.displayWidth
+        }
+        if !current.isEmpty { lines.append(current) }
         return lines
     }
 
@@ -412,6 +442,13 @@ public struct ElderFileScreen: Screen {
         return parts.isEmpty ? s["elderFile.finding.none"] : parts.joined(separator: s["files.reasonSeparator"])
     }
 
+    /// The furthest the file can scroll: its length in one column at 80 (the renderer clamps
+    /// again to the real height).
+    func maxScroll(env: AppEnvironment) -> Int {
+        guard let file else { return 0 }
+        return profileLines(file, env: env, width: 80).count + 1 + listLines(file, env: env).count - 1
+    }
+
     func detailLineCount(env: AppEnvironment) -> Int {
         guard let file, let detail, detail < file.visits.count else { return 0 }
         return visitDetailLines(file.visits[detail], file: file, env: env).count
@@ -449,7 +486,10 @@ public struct ElderFileScreen: Screen {
         lines += header.map { line($0.0, $0.1) }
         for (section, rows) in body {
             lines.append(.blank)
-            var title = [DocSegment(s.format("elderFile.section", section.number, section.label(language)), Style(bold: true))]
+            // The sheet numbers sections 一、二…; English reads 1, 2…
+            let position = (env.form.sections.firstIndex(of: section) ?? 0) + 1
+            let number = language == .zhHans ? section.number : String(position)
+            var title = [DocSegment(s.format("elderFile.section", number, section.label(language)), Style(bold: true))]
             if visit.copiedSections.contains(section.code) {
                 title.append(DocSegment("  " + s["elderFile.copiedSection"], Style(fg: .yellow)))
             }

@@ -513,7 +513,7 @@ public struct FollowUpsScreen: Screen {
             guard y < inner.maxY else { break }
             grid.put(field.0, x: inner.x, y: y, style: Style(bold: form.field == i), maxWidth: labelWidth)
             let fieldRect = Rect(x: inner.x + labelWidth + 2, y: y, width: max(0, inner.width - labelWidth - 2), height: 1)
-            let c = TextField.render(field.1, into: &grid, area: fieldRect, placeholder: field.2, focused: form.field == i)
+            let c = TextField.render(field.1, into: &grid, area: fieldRect, focused: form.field == i)
             if form.field == i { cursor = c }
             if let hint = field.2, y + 1 < inner.maxY {
                 grid.put(hint, x: fieldRect.x, y: y + 1, style: Style(dim: true), maxWidth: fieldRect.width)

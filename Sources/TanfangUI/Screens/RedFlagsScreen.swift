@@ -1,0 +1,205 @@
+import Foundation
+import TanfangCore
+
+/// The red-flag list (预警清单) supervisors check: flags grouped by kind in `RedFlagKind` order,
+/// a summary of the kinds with their counts on the left, the flags on the right. Enter opens the
+/// elder's file, or the monthly rates for a village flag.
+public struct RedFlagsScreen: Screen {
+    enum Action: Hashable, Sendable {
+        case open, nextKind, previousKind, toggleKind, up, down, pageUp, pageDown, home, end, back
+    }
+
+    static let keymap = Keymap<Action>([
+        KeyBinding([.enter], .open, label: "redFlags.key.open", help: "redFlags.help.open"),
+        KeyBinding([.right, .tab], .nextKind, label: "redFlags.key.nextKind", help: "redFlags.help.nextKind"),
+        KeyBinding([.left, .backTab], .previousKind, label: "redFlags.key.previousKind", help: "redFlags.help.previousKind",
+                   showsInBar: false),
+        KeyBinding([.char("k")], .toggleKind, label: "redFlags.key.toggleKind", help: "redFlags.help.toggleKind"),
+        KeyBinding([.up], .up, label: "key.prev", help: "help.moveUpDown", showsInBar: false),
+        KeyBinding([.down], .down, label: "key.next", help: "help.moveUpDown", showsInBar: false),
+        KeyBinding([.pageUp], .pageUp, label: "key.prevPage", help: "help.page", showsInBar: false),
+        KeyBinding([.pageDown], .pageDown, label: "key.nextPage", help: "help.page", showsInBar: false),
+        KeyBinding([.home], .home, label: "key.prev", help: "help.homeEnd", showsInBar: false),
+        KeyBinding([.end], .end, label: "key.next", help: "help.homeEnd", showsInBar: false),
+        KeyBinding([.escape], .back, label: "key.back", help: "help.back"),
+    ])
+
+    static let pageRows = 10
+
+    /// The flags of one kind, worst first.
+    struct Group: Hashable, Sendable {
+        var kind: RedFlagKind
+        var flags: [RedFlag]
+    }
+
+    var groups: [Group] = []
+    var elderNames: [UUID: String] = [:]
+    var loaded = false
+    var error: String?
+    /// The kind the selection is in, and the row within it.
+    var kindIndex = 0
+    var rowIndex = 0
+    /// Only the selected kind's flags are listed.
+    var onlyThisKind = false
+
+    public init() {}
+
+    public var titleKey: String { "redFlags.title" }
+    public var capturesText: Bool { false }
+
+    public func keyHints(env: AppEnvironment) -> [KeyHint] { Self.keymap.hints(env.strings) }
+
+    public mutating func start(env: AppEnvironment) -> [ScreenCommand] {
+        [.request(.redFlags)]
+    }
+
+    /// Flags grouped by kind in `RedFlagKind` order; within a kind, higher severity first.
+    static func grouped(_ flags: [RedFlag], names: [UUID: String]) -> [Group] {
+        RedFlagKind.allCases.compactMap { kind in
+            let list = flags.filter { $0.kind == kind }.sorted { a, b in
+                if a.severity != b.severity { return a.severity > b.severity }
+                return (a.elderID.flatMap { names[$0] } ?? "") < (b.elderID.flatMap { names[$0] } ?? "")
+            }
+            return list.isEmpty ? nil : Group(kind: kind, flags: list)
+        }
+    }
+
+    var total: Int { groups.reduce(0) { $0 + $1.flags.count } }
+
+    var selectedFlag: RedFlag? {
+        guard kindIndex < groups.count, rowIndex < groups[kindIndex].flags.count else { return nil }
+        return groups[kindIndex].flags[rowIndex]
+    }
+
+    public mutating func handle(_ key: Key, env: AppEnvironment) -> [ScreenCommand] {
+        guard let action = Self.keymap.action(for: key) else { return [] }
+        switch action {
+        case .open:
+            guard let flag = selectedFlag else { return [] }
+            if let elderID = flag.elderID { return [.open(.elderFile(elderID))] }
+            return [.open(.monthly)]
+        case .nextKind, .previousKind:
+            guard !groups.isEmpty else { return [] }
+            let delta = action == .nextKind ? 1 : -1
+            kindIndex = (kindIndex + delta + groups.count) % groups.count
+            rowIndex = 0
+        case .toggleKind:
+            onlyThisKind.toggle()
+        case .up: move(by: -1)
+        case .down: move(by: 1)
+        case .pageUp: move(by: -Self.pageRows)
+        case .pageDown: move(by: Self.pageRows)
+        case .home: move(by: -total)
+        case .end: move(by: total)
+        case .back: return [.back]
+        }
+        return []
+    }
+
+    /// Moves the selection by `delta` rows: within the kind when only one kind is listed,
+    /// otherwise across kinds (the summary follows).
+    mutating func move(by delta: Int) {
+        guard !groups.isEmpty else { return }
+        if onlyThisKind {
+            rowIndex = min(max(0, rowIndex + delta), groups[kindIndex].flags.count - 1)
+            return
+        }
+        let offsets = groups.indices.map { i in groups[..<i].reduce(0) { $0 + $1.flags.count } }
+        let flat = min(max(0, offsets[kindIndex] + rowIndex + delta), total - 1)
+        kindIndex = offsets.lastIndex { $0 <= flat } ?? 0
+        rowIndex = flat - offsets[kindIndex]
+    }
+
+    public mutating func receive(_ response: DataResponse, env: AppEnvironment) -> [ScreenCommand] {
+        switch response {
+        case .redFlags(let flags, let names):
+            loaded = true
+            error = nil
+            let previous = kindIndex < groups.count ? groups[kindIndex].kind : nil
+            groups = Self.grouped(flags, names: names)
+            elderNames = names
+            kindIndex = previous.flatMap { kind in groups.firstIndex { $0.kind == kind } } ?? 0
+            rowIndex = kindIndex < groups.count ? min(rowIndex, groups[kindIndex].flags.count - 1) : 0
+        case .failed(let message):
+            loaded = true
+            error = message
+            return [.status(key: "status.error", args: [message], tone: .error)]
+        default:
+            break
+        }
+        return []
+    }
+
+    // MARK: - Rendering
+
+    /// Who a flag is about: the elder's name, or the village's.
+    func subject(_ flag: RedFlag, env: AppEnvironment) -> String {
+        if let id = flag.elderID { return elderNames[id] ?? env.strings["files.none"] }
+        return env.placeName(flag.villageID)
+    }
+
+    public func render(into grid: inout Grid, area: Rect, env: AppEnvironment) -> CursorPosition? {
+        guard !area.isEmpty else { return nil }
+        let s = env.strings
+        if let error {
+            grid.put(s.format("status.error", error), x: area.x, y: area.y, style: Style(fg: .red, bold: true), maxWidth: area.width)
+            return nil
+        }
+        guard loaded else {
+            grid.put(s["status.loading"], x: area.x, y: area.y, style: Style(dim: true), maxWidth: area.width)
+            return nil
+        }
+        guard !groups.isEmpty else {
+            grid.put(s["redFlags.none"], x: area.x, y: area.y, style: Style(fg: .green), maxWidth: area.width)
+            return nil
+        }
+
+        // Summary of kinds: title and count, the selected kind reversed.
+        let totalLine = s.format("redFlags.total", String(total))
+        let titles = groups.map { s[$0.kind.titleKey] }
+        let countWidth = groups.map { String($0.flags.count).count }.max() ?? 1
+        let summaryWidth = min(max(totalLine.displayWidth, (titles.map(\.displayWidth).max() ?? 0) + countWidth + 2),
+                               max(16, area.width / 3))
+        grid.put(totalLine, x: area.x, y: area.y, style: Style(bold: true), maxWidth: summaryWidth)
+        for (i, group) in groups.enumerated() where area.y + 1 + i < area.maxY {
+            let y = area.y + 1 + i
+            let style = i == kindIndex ? Style(bold: true, reverse: true) : .plain
+            let count = String(group.flags.count)
+            grid.fill(Rect(x: area.x, y: y, width: summaryWidth, height: 1), style: style)
+            grid.put(titles[i], x: area.x + 1, y: y, style: style, maxWidth: summaryWidth - count.count - 2)
+            grid.put(count, in: Rect(x: area.x, y: y, width: summaryWidth, height: 1), alignment: .right, style: style)
+        }
+        for y in area.y..<area.maxY { grid.put("│", x: area.x + summaryWidth + 1, y: y, style: Style(dim: true)) }
+
+        // The flags: a heading per kind, then name, village and reason.
+        let right = Rect(x: area.x + summaryWidth + 3, y: area.y, width: area.width - summaryWidth - 3, height: area.height)
+        let columns = [
+            TableColumn(s["redFlags.col.subject"], minWidth: 10),
+            TableColumn(s["redFlags.col.village"], minWidth: 10),
+            TableColumn(s["redFlags.col.reason"], minWidth: 10, flex: 6),
+        ]
+        var lines: [DocLine] = [.header(columns)]
+        for (g, group) in groups.enumerated() where !onlyThisKind || g == kindIndex {
+            lines.append(.text(DocSegment(s.format("redFlags.group", s[group.kind.titleKey], String(group.flags.count)),
+                                          Style(fg: .red, bold: true))))
+            for (i, flag) in group.flags.enumerated() {
+                let village = flag.elderID == nil ? "" : env.placeName(flag.villageID)
+                lines.append(.row(columns, [subject(flag, env: env), village, flag.reason(s)],
+                                  ref: DocRef(list: g, index: i)))
+            }
+        }
+        // The selected flag's whole reason under the list, wrapped, when there is room.
+        var listArea = right
+        if let flag = selectedFlag, right.height >= 8 {
+            let wrapped = TextWrap.lines(flag.reason(s), width: right.width)
+            let height = min(wrapped.count, 3)
+            listArea = right.droppingBottom(height + 1)
+            grid.put(String(repeating: "─", count: right.width), x: right.x, y: listArea.maxY, style: Style(dim: true))
+            for (i, line) in wrapped.prefix(height).enumerated() {
+                grid.put(line, x: right.x, y: listArea.maxY + 1 + i, maxWidth: right.width)
+            }
+        }
+        DocView.render(lines, into: &grid, area: listArea, scroll: 0, selected: DocRef(list: kindIndex, index: rowIndex))
+        return nil
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+import TanfangCore
+@testable import TanfangUI
+
+@Suite struct MonthlyScreenTests {
+    static let november = YearMonth(year: 2026, month: 11)!
+    static let october = YearMonth(year: 2026, month: 10)!
+
+    static func report(_ month: YearMonth = november) -> MonthlyReport {
+        let counts: [String: (Int, Int)] = ["livingAlone": (10, 9), "disabled": (5, 5), "advancedAge": (12, 10)]
+        return MonthlyReport(
+            month: month, total: VisitRate(denominator: 30, visited: 27),
+            villages: [VillageRate(villageID: Fx.hongqi.id, denominator: 20, visited: 20),
+                       VillageRate(villageID: Fx.akesu.id, denominator: 10, visited: 7)],
+            byCategory: (Category.allCases.map(\.rawValue) + [CategoryRate.advancedAge]).map { code in
+                CategoryRate(category: code, denominator: counts[code]?.0 ?? 0, visited: counts[code]?.1 ?? 0)
+            },
+            byMethod: [MethodCount(method: .home, visits: 20, elders: 18), MethodCount(method: .phone, visits: 10, elders: 9),
+                       MethodCount(method: .video, visits: 0, elders: 0),
+                       MethodCount(method: .remoteMonitoring, visits: 1, elders: 1)],
+            notVisited: [Fx.id(100), Fx.id(101), Fx.id(102)],
+            followUps: FollowUpStats(opened: 6, closed: 4, openPastDue: 1, medianHoursToClose: 30.5))
+    }
+
+    static func harness(language: Language = .zhHans, width: Int = 80, height: Int = 24) -> ScreenHarness<MonthlyScreen> {
+        var h = ScreenHarness(MonthlyScreen(), env: Fx.env(Fx.supervisor, language: language), width: width, height: height) {
+            if case .monthlyReport(let month) = $0 { return .monthlyReport(report(month)) }
+            return nil
+        }
+        h.start()
+        return h
+    }
+
+    @Test func startRequestsThisMonth() {
+        #expect(Self.harness().requests == [.monthlyReport(Self.november)])
+    }
+
+    @Test func arrowsChangeTheMonth() {
+        // Given November / When ← / Then October is requested and shown.
+        var h = Self.harness()
+        h.send(.left)
+        #expect(h.requests.last == .monthlyReport(Self.october))
+        #expect(h.lines()[0] == "2026年10月探访统计")
+        // When → twice / Then back to November, and no month after the current one.
+        h.send(.right, .right)
+        #expect(h.requests.last == .monthlyReport(Self.november))
+        #expect(h.requests.count == 3)
+        #expect(h.commands.last == .status(key: "monthly.noFuture", args: [], tone: .info))
+    }
+
+    @Test func staleAnswerIsIgnored() {
+        // Given the user moved to October / When November's answer arrives late / Then it is not shown.
+        var h = ScreenHarness(MonthlyScreen(), env: Fx.env(Fx.supervisor))
+        h.start()
+        h.send(.left)
+        h.deliver(.monthlyReport(Self.report(Self.november)))
+        #expect(h.lines()[1] == "正在读取…")
+        h.deliver(.monthlyReport(Self.report(Self.october)))
+        #expect(h.lines()[1].hasPrefix("全部探访率 90%"))
+    }
+
+    @Test func ratesAndBarsAt80() {
+        // Given the report at 80×24 / Then the total, and one bar per village with aligned names.
+        let lines = Self.harness().lines()
+        #expect(lines[0] == "2026年11月探访统计")
+        #expect(lines[1] == "全部探访率 90%（已探访27人/应探访30人，目标100%）")
+        #expect(lines[2] == "本月未探访：3人")
+        #expect(lines[4] == "各村(社区)探访率（2个）")
+        #expect(lines[5] == "红旗村                                                      │20/20 100%")
+        #expect(lines[6] == "阿克苏村                                                    │ 7/10  70% 未达标")
+        #expect(lines[7] == "│ 为目标100%")
+    }
+
+    @Test func underTargetVillageIsMarkedAndColoured() {
+        // Given a village at 70% / When rendered / Then it is marked in words and in red; a full one is not.
+        let h = Self.harness()
+        var grid = Grid(width: 80, height: 24)
+        _ = h.screen.render(into: &grid, area: grid.bounds, env: h.env)
+        let lines = grid.lines()
+        #expect(lines[6].hasSuffix("7/10  70% 未达标"))
+        #expect(!lines[5].contains("未达标"))
+        #expect(grid[x: 0, y: 6].style.fg == .red)
+        #expect(grid[x: 0, y: 5].style.fg == .default)
+        // The bar is reverse video in proportion: 70% of the bar's width.
+        let reversed6 = (0..<80).filter { grid[x: $0, y: 6].style.reverse }.count
+        let reversed5 = (0..<80).filter { grid[x: $0, y: 5].style.reverse }.count
+        #expect(reversed6 == reversed5 * 7 / 10)
+    }
+
+    @Test func scrollingShowsTheBreakdownsAt80() {
+        // Given 80×24 / When PageDown / Then categories, methods and follow-ups come into view.
+        var h = Self.harness()
+        h.send(.pageDown)
+        let lines = h.lines()
+        #expect(lines[1].hasPrefix("按类别"))
+        #expect(lines[2] == "类别                 应探访 已探访 探访率")
+        #expect(lines[3] == "独居                     10      9    90%")
+        #expect(lines[7] == "重残                      0      0      —")
+        #expect(lines[10] == "高龄                     12     10    83%")
+        #expect(lines[13] == "方式                   次数   人数")
+        #expect(lines[14] == "上门入户                 20     18")
+        #expect(lines[22] == "逾期未办               1")
+        #expect(lines[23] == "办结用时中位数  30.5小时")
+        // When PageUp / Then back at the top.
+        h.send(.pageUp)
+        #expect(h.lines()[1].hasPrefix("全部探访率"))
+    }
+
+    @Test func wideTerminalPutsBreakdownsBeside() {
+        // Given 120×40 / Then the village bars and the category table share rows.
+        let lines = Self.harness(width: 120, height: 40).lines()
+        #expect(lines[1].hasPrefix("全部探访率 90%"))
+        #expect(lines[1].hasSuffix("│ 按类别"))
+        #expect(lines[5].hasPrefix("红旗村"))
+        #expect(lines[5] == "红旗村                                       │20/20 100%          │ 留守                      0      0      —")
+    }
+
+    @Test func englishLabels() {
+        let lines = Self.harness(language: .en, width: 120, height: 40).lines()
+        #expect(lines[0] == "Visits in 2026-11")
+        #expect(lines[1].hasPrefix("Visit rate 90% (27 of 30 elders visited, target 100%)"))
+        #expect(lines.contains { $0.contains("Median time to close  30.5 h") })
+    }
+
+    @Test func keymapHasNoConflicts() {
+        #expect(MonthlyScreen.keymap.conflicts.isEmpty)
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+import TanfangCore
+@testable import TanfangUI
+
+@Suite struct RedFlagsScreenTests {
+    static let wang = Fx.id(100), ayi = Fx.id(101), ma = Fx.id(102)
+    static let names = [wang: "王秀英", ayi: "阿依古丽", ma: "马明"]
+
+    /// Out of kind order on purpose; the screen groups them.
+    static let flags: [RedFlag] = [
+        RedFlag(kind: .villageLowVisitRate, elderID: nil, villageID: Fx.akesu.id,
+                reasonKey: RedFlagKind.villageLowVisitRate.reasonKey, reasonArgs: ["80%", "8", "10", "100%"], severity: 20),
+        RedFlag(kind: .overdueVisit, elderID: ma, villageID: Fx.hongqi.id,
+                reasonKey: RedFlagKind.overdueVisit.reasonKey, reasonArgs: ["2026-11-21", "2"], severity: 2),
+        RedFlag(kind: .missingIDNumber, elderID: ayi, villageID: Fx.akesu.id,
+                reasonKey: RedFlagKind.missingIDNumber.reasonKey, reasonArgs: ["阿依古丽"]),
+        RedFlag(kind: .overdueVisit, elderID: wang, villageID: Fx.hongqi.id,
+                reasonKey: RedFlagKind.overdueVisit.reasonKey, reasonArgs: ["2026-11-18", "5"], severity: 5),
+    ]
+
+    static func harness(language: Language = .zhHans, width: Int = 80, height: Int = 24) -> ScreenHarness<RedFlagsScreen> {
+        var h = ScreenHarness(RedFlagsScreen(), env: Fx.env(Fx.supervisor, language: language), width: width, height: height) {
+            $0 == .redFlags ? .redFlags(flags, elderNames: names) : nil
+        }
+        h.start()
+        return h
+    }
+
+    @Test func startRequestsFlags() {
+        #expect(Self.harness().requests == [.redFlags])
+    }
+
+    @Test func groupsByKindInOrderWithCounts() {
+        // Given flags of three kinds out of order / When received / Then grouped in RedFlagKind order, worst first.
+        let groups = Self.harness().screen.groups
+        #expect(groups.map(\.kind) == [.overdueVisit, .missingIDNumber, .villageLowVisitRate])
+        #expect(groups.map(\.flags.count) == [2, 1, 1])
+        #expect(groups[0].flags.map(\.elderID) == [Self.wang, Self.ma])
+    }
+
+    @Test func rendersSummaryAndRowsAt80() {
+        // Given the flags at 80×24 / Then a summary of kinds on the left and aligned rows on the right.
+        let lines = Self.harness().lines()
+        #expect(lines[0] == "预警共4条         │ 对象       村(社区)   原因")
+        #expect(lines[1] == " 探访逾期       2 │ 探访逾期（2条）")
+        #expect(lines[2] == " 缺少身份证号   1 │ 王秀英     红旗村     应于2026-11-18前探访，已逾期5天")
+        #expect(lines[3] == " 村探访率未达标 1 │ 马明       红旗村     应于2026-11-21前探访，已逾期2天")
+        #expect(lines[4] == "                  │ 缺少身份证号（1条）")
+        #expect(lines[5] == "                  │ 阿依古丽   阿克苏村   阿依古丽未登记身份证号码")
+        #expect(lines[7] == "                  │ 阿克苏村              本月探访率80%（已探访8人/应探访10人）…")
+        // The selected flag's whole reason sits under the list.
+        #expect(lines[22].hasPrefix("                  │ ──────"))
+        #expect(lines[23] == "                  │ 应于2026-11-18前探访，已逾期5天")
+    }
+
+    @Test func rendersInEnglishAt120() {
+        // Given English at 120×40 / Then the kinds and reasons read in English.
+        let lines = Self.harness(language: .en, width: 120, height: 40).lines()
+        #expect(lines[0].hasPrefix("4 red flags"))
+        #expect(lines[1].hasPrefix(" Visit overdue                   2 │ Visit overdue (2)"))
+        #expect(lines[2].contains("王秀英"))
+        #expect(lines.contains { $0.contains("阿克苏村") && $0.contains("80%") })
+    }
+
+    @Test func enterOpensElderOrMonthly() {
+        // Given the first row (worst overdue) / When Enter / Then that elder's file opens.
+        var h = Self.harness()
+        h.send(.enter)
+        #expect(h.commands.last == .open(.elderFile(Self.wang)))
+        // When → to the next kind and Enter / Then the elder of that kind.
+        h.send(.right, .enter)
+        #expect(h.commands.last == .open(.elderFile(Self.ayi)))
+        // When Tab to the village kind and Enter / Then the monthly rates open.
+        h.send(.tab, .enter)
+        #expect(h.commands.last == .open(.monthly))
+        // When ← / Then back to the previous kind.
+        h.send(.left, .enter)
+        #expect(h.commands.last == .open(.elderFile(Self.ayi)))
+    }
+
+    @Test func downCrossesKindsAndSummaryFollows() {
+        // Given the first row / When ↓ twice / Then the selection is in the next kind.
+        var h = Self.harness()
+        h.send(.down, .down)
+        #expect(h.screen.groups[h.screen.kindIndex].kind == .missingIDNumber)
+        h.send(.enter)
+        #expect(h.commands.last == .open(.elderFile(Self.ayi)))
+    }
+
+    @Test func toggleShowsThisKindOnly() {
+        // Given the second kind selected / When k / Then only its rows are listed.
+        var h = Self.harness()
+        h.send(.right, .char("k"))
+        let text = h.screenText()
+        #expect(text.contains("阿依古丽未登记身份证号码"))
+        #expect(!text.contains("应于2026-11-18前探访"))
+        // When k again / Then all kinds again.
+        h.send(.char("k"))
+        #expect(h.screenText().contains("应于2026-11-18前探访"))
+    }
+
+    @Test func noFlagsSaysSo() {
+        var h = ScreenHarness(RedFlagsScreen(), env: Fx.env(Fx.supervisor))
+        h.start()
+        h.deliver(.redFlags([], elderNames: [:]))
+        #expect(h.lines()[0] == "目前没有预警")
+    }
+
+    @Test func keymapHasNoConflicts() {
+        #expect(RedFlagsScreen.keymap.conflicts.isEmpty)
+    }
+}
