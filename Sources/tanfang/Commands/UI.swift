@@ -1,6 +1,12 @@
 import ArgumentParser
 import Foundation
 import TanfangCore
+import TanfangStore
+import TanfangTerminal
+import TanfangUI
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct UI: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,8 +16,26 @@ struct UI: ParsableCommand {
 
     @OptionGroup var options: LedgerOptions
 
+    @Flag(name: .long, help: "No colours (also when NO_COLOR is set).")
+    var noColor = false
+
     func run() throws {
-        let strings = try Strings.load(options.language, resources: ResourceLocator.directory())
-        print(strings["cli.ui.notYet"])
+        let ctx = try Context(language: options.language)
+        let path = options.databasePath()
+        let ledger = try ctx.openLedger(path: path, create: true)
+        // Age and due states change with the date: refresh what was derived on an earlier day.
+        if let computed = try ledger.summariesComputedOn(), computed < ctx.today {
+            try ledger.refreshSummaries(today: ctx.today)
+        }
+        let env = AppEnvironment(strings: ctx.strings, form: ctx.rules.form, today: ctx.today, now: ctx.now,
+                                 places: try ledger.places(), visitors: try ledger.visitors())
+        let runtime = LedgerRuntime(ledger: ledger, strings: ctx.strings, now: { WallClock.now() })
+        let app = AppModel(env: env, first: .login, makeScreen: { ScreenFactory.make($0, env: $1) })
+        let result = try TerminalRunner.run(app, colorMode: noColor ? .monochrome : .auto) { request in
+            runtime.perform(request)
+        }
+        if case .interrupted(let signal) = result.outcome {
+            Glibc.exit(128 + signal)
+        }
     }
 }

@@ -1,0 +1,18 @@
+import Foundation
+import TanfangCore
+
+/// Builds the screen for a destination: the one place that knows every screen type.
+public enum ScreenFactory {
+    public static func make(_ destination: Destination, env: AppEnvironment) -> any Screen {
+        switch destination {
+        case .login: LoginScreen()
+        case .roster: RosterScreen()
+        case .elderFile(let id): ElderFileScreen(elderID: id)
+        case .newVisit(let id): VisitFormScreen(elderID: id)
+        case .editElder(let id): ElderEditScreen(elderID: id)
+        case .followUps(let id): FollowUpsScreen(elderID: id)
+        case .redFlags: RedFlagsScreen()
+        case .monthly: MonthlyScreen()
+        }
+    }
+}

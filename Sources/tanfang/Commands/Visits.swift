@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import TanfangCore
+import TanfangStore
+
+struct Visits: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "An elder's visit history with the answers, and their follow-ups."
+    )
+
+    @OptionGroup var options: LedgerOptions
+
+    @Option(name: .long, help: "The elder: a name, pinyin initials, or the last digits of an ID number or phone.")
+    var elder: String
+
+    @Option(name: .long, help: "How many visits, newest first.")
+    var last = 5
+
+    @Flag(name: .long, help: "Print JSON.")
+    var json = false
+
+    struct Output: Encodable {
+        let elderID: UUID
+        let name: String
+        let village: String
+        let visits: [Visit]
+        let followUps: [FollowUp]
+    }
+
+    func run() throws {
+        let ctx = try Context(language: options.language)
+        let ledger = try ctx.openLedger(path: options.databasePath())
+        let page = try ledger.roster(RosterQuery(status: nil, search: elder, limit: 2, today: ctx.today))
+        guard let row = page.rows.first else { throw CLIError(ctx.strings.format("cli.visits.noElder", elder)) }
+        guard page.total == 1 else { throw CLIError(ctx.strings.format("cli.visits.ambiguous", elder, String(page.total))) }
+        guard let file = try ledger.elderFile(id: row.elder.id) else { throw CLIError(ctx.strings.format("cli.visits.noElder", elder)) }
+        let visits = Array(file.visits.prefix(max(0, last)))
+        if json {
+            try JSONOutput.print(Output(elderID: file.elder.id, name: file.elder.name, village: file.village.name,
+                                       visits: visits, followUps: file.followUps))
+            return
+        }
+        let s = ctx.strings, form = ctx.rules.form, lang = ctx.strings.language
+        print(file.elder.name + "  " + file.village.name)
+        for v in visits {
+            let who = v.visitorIDs.compactMap { file.visitorNames[$0] }.joined(separator: "、")
+            print("\n" + v.at.description + "  " + s["method.\(v.method.rawValue)"] + "  " + who)
+            for field in form.fields {
+                guard let answer = v.answers[field.code] else { continue }
+                print("  " + TextTable.pad(field.label(lang), 24) + AnswerText.text(answer, field: field, language: lang, strings: s))
+            }
+        }
+        if !file.followUps.isEmpty {
+            print("\n" + s["cli.visits.followUps"])
+            for f in file.followUps {
+                print("  " + TextTable.pad(s["followup.type.\(f.type.rawValue)"], 14) + f.due.description + "  "
+                      + s["files.followUpStatus.\(f.status.rawValue)"] + "  " + f.detail)
+            }
+        }
+    }
+}
+
+/// An answer as a person reads it: option labels, 是/否, dates, text.
+enum AnswerText {
+    static func text(_ answer: Answer, field: FormField, language: Language, strings: Strings) -> String {
+        switch answer {
+        case .choice(let c): return field.option(c)?.label(language) ?? String(c)
+        case .choices(let cs): return cs.map { field.option($0)?.label(language) ?? String($0) }.joined(separator: "、")
+        case .yesNo(let b): return strings[b ? "cli.yes" : "cli.no"]
+        case .date(let d): return d.description
+        case .number(let n): return String(n)
+        case .text(let t): return t
+        }
+    }
+}
