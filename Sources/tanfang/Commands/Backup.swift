@@ -45,8 +45,8 @@ struct Restore: ParsableCommand {
         let problems: [String]
         do {
             problems = try Ledger.integrityProblems(path: file)
-        } catch {
-            throw CLIError(s.format("data.restore.damaged", file, String(describing: error)))
+        } catch let error as LedgerError {
+            throw CLIError(s.format("data.restore.damaged", file, s.format(error.messageKey, error.args)))
         }
         guard problems.isEmpty else {
             throw CLIError(s.format("data.restore.damaged", file, problems.prefix(5).joined(separator: "; ")))
