@@ -166,6 +166,11 @@ enum RosterVillages {
                               categories: r.categories, disabilityDegree: r.disabilityDegree, supporters: supporters,
                               statusHistory: [], sources: [source])
             rows.append(RosterImportRow(line: r.line, elder: elder))
+            // The ledger has no free-text remark field: say so rather than drop it silently.
+            if let note = r.note, !note.isEmpty {
+                let header = parsed.headerMapping.first { $0.field == .note }?.header ?? RosterField.note.standardHeader
+                issues.append(ImportIssue(line: r.line, column: header, value: note, messageKey: "import.note.remarkNotStored"))
+            }
         }
         return Resolved(rows: rows, issues: issues)
     }
