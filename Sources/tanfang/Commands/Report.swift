@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TanfangCore
+import TanfangIO
 import TanfangStore
 
 struct Report: ParsableCommand {
@@ -19,10 +20,16 @@ struct Report: ParsableCommand {
         @Option(name: .long, help: "The month, YYYY-MM (default: this month).")
         var month: String?
 
-        @Option(name: .long, help: "table (default) or json.")
+        @Option(name: .long, help: "table (default), csv, xlsx or json.")
         var format: Format = .table
 
-        enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
+        @Option(name: .long, help: "Write to FILE (xlsx default: monthly-YYYY-MM.xlsx; csv default: standard output).")
+        var out: String?
+
+        @Option(name: .long, help: "CSV encoding: utf8 (with BOM, default) or gbk (GB18030, for old software).")
+        var encoding: FileEncoding = .utf8
+
+        enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, xlsx, json }
 
         func validate() throws {
             if let month, YearMonth(month) == nil {
@@ -38,6 +45,13 @@ struct Report: ParsableCommand {
             switch format {
             case .json: try JSONOutput.print(report)
             case .table: print(try MonthlyText.render(report, ledger: ledger, strings: ctx.strings))
+            case .csv:
+                let data = try MonthlyFiles.csv(report, ledger: ledger, strings: ctx.strings, encoding: encoding)
+                try OutputFile.write(data, to: out, strings: ctx.strings)
+            case .xlsx:
+                let sheets = try MonthlyFiles.sheets(report, ledger: ledger, strings: ctx.strings, today: ctx.today)
+                try OutputFile.write(try XLSXWriter.write(sheets: sheets), to: out ?? "monthly-\(ym).xlsx",
+                                     strings: ctx.strings)
             }
         }
     }

@@ -1,0 +1,176 @@
+import Foundation
+import GRDB
+import TanfangCore
+
+// MARK: - Backup and restore
+
+extension Ledger {
+    /// How many daily backups to keep: `TANFANG_BACKUPS` when it is a positive number, else 7.
+    public static func backupKeepCount(environment: [String: String] = ProcessInfo.processInfo.environment) -> Int {
+        if let text = environment["TANFANG_BACKUPS"], let n = Int(text.trimmingCharacters(in: .whitespaces)), n > 0 {
+            return n
+        }
+        return 7
+    }
+
+    /// The default backup file for a ledger: `backups/tanfang-YYYYMMDD-HHMM.sqlite` next to it.
+    public static func defaultBackupPath(ledgerPath: String, at date: Date = Date()) -> String {
+        backupDirectory(ledgerPath: ledgerPath) + "/tanfang-" + stamp(date) + ".sqlite"
+    }
+
+    static func backupDirectory(ledgerPath: String) -> String {
+        let dir = (ledgerPath as NSString).deletingLastPathComponent
+        return (dir.isEmpty ? "." : dir) + "/backups"
+    }
+
+    /// `YYYYMMDD-HHMM` in the workstation's local time.
+    public static func stamp(_ date: Date) -> String {
+        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone.current, from: date)
+        return String(format: "%04d%02d%02d-%02d%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0)
+    }
+
+    /// Copies the ledger to `path` with SQLite's online backup, from one read snapshot: safe while
+    /// other connections (the screens) read and write. The file is written beside `path` and moved
+    /// into place when complete, readable only by its owner. An existing `path` is refused.
+    public func backup(to path: String) throws {
+        if FileManager.default.fileExists(atPath: path) {
+            throw LedgerError.cannotOpen(path: path, detail: "file exists")
+        }
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        let partial = path + ".partial"
+        Ledger.removeDatabaseFiles(partial)
+        try Ledger.createPrivateFileIfMissing(partial)
+        do {
+            try read { db in
+                let dest = try DatabaseQueue(path: partial)
+                try dest.writeWithoutTransaction { destDb in try db.backup(to: destDb) }
+                try dest.close()
+            }
+            try Ledger.checkpointToSingleFile(partial)
+            try FileManager.default.moveItem(atPath: partial, toPath: path)
+        } catch {
+            Ledger.removeDatabaseFiles(partial)
+            throw LedgerError.wrap(error)
+        }
+    }
+
+    /// Takes today's backup into `backups/` next to `ledgerPath` unless one from today exists,
+    /// then deletes the oldest so that `keep` remain. Returns the new file, or nil when today's
+    /// backup was already there. For the application to call when it starts.
+    @discardableResult
+    public func autoBackup(ledgerPath: String, keep: Int, now: Date = Date()) throws -> String? {
+        let dir = Ledger.backupDirectory(ledgerPath: ledgerPath)
+        let day = String(Ledger.stamp(now).prefix(8))
+        var created: String?
+        if !Ledger.rotatingBackups(in: dir).contains(where: { $0.hasPrefix("tanfang-\(day)-") }) {
+            let path = Ledger.defaultBackupPath(ledgerPath: ledgerPath, at: now)
+            try backup(to: path)
+            created = path
+        }
+        let all = Ledger.rotatingBackups(in: dir)
+        for old in all.prefix(max(0, all.count - max(keep, 1))) {
+            try? FileManager.default.removeItem(atPath: dir + "/" + old)
+        }
+        return created
+    }
+
+    /// The rotating backup files in `dir`, oldest first (their names sort by time).
+    static func rotatingBackups(in dir: String) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+        return names.filter { name in
+            name.range(of: #"^tanfang-\d{8}-\d{4}\.sqlite$"#, options: .regularExpression) != nil
+        }.sorted()
+    }
+
+    /// `PRAGMA integrity_check` of the database at `path`, plus a check that it holds a ledger.
+    /// Returns the problems found; empty means the file is sound.
+    public static func integrityProblems(path: String) throws -> [String] {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw LedgerError.cannotOpen(path: path, detail: "no such file")
+        }
+        var config = Configuration()
+        config.readonly = true
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: config)
+            return try queue.read { db in
+                let lines = try String.fetchAll(db, sql: "PRAGMA integrity_check")
+                var problems = lines == ["ok"] ? [] : lines
+                if problems.isEmpty, try !db.tableExists("elder") || !db.tableExists("audit") {
+                    problems.append("not a tanfang ledger (no elder or audit table)")
+                }
+                return problems
+            }
+        } catch {
+            throw LedgerError.wrap(error)
+        }
+    }
+
+    /// Replaces the ledger at `ledgerPath` with the database at `source`, after checking
+    /// `source`'s integrity. The current ledger, when there is one, is first copied (online
+    /// backup) to `replacedPath`.
+    /// The copy goes through SQLite's backup API into the live file, so an open connection
+    /// never sees a half-written file.
+    public static func restore(from source: String, into ledgerPath: String, keepingReplacedAt replacedPath: String) throws {
+        let problems = try integrityProblems(path: source)
+        guard problems.isEmpty else { throw LedgerError.damagedFile }
+        let existed = FileManager.default.fileExists(atPath: ledgerPath)
+        if existed && FileManager.default.fileExists(atPath: replacedPath) {
+            throw LedgerError.cannotOpen(path: replacedPath, detail: "file exists")
+        }
+        do {
+            try createPrivateFileIfMissing(ledgerPath)
+            let target = try DatabasePool(path: ledgerPath, configuration: configuration(busyTimeout: 5))
+            if existed {
+                try createPrivateFileIfMissing(replacedPath)
+                let keep = try DatabaseQueue(path: replacedPath)
+                try target.backup(to: keep)
+                try keep.close()
+                try checkpointToSingleFile(replacedPath)
+            }
+            var config = Configuration()
+            config.readonly = true
+            let from = try DatabaseQueue(path: source, configuration: config)
+            try from.backup(to: target)
+            try target.close()
+        } catch {
+            throw LedgerError.wrap(error)
+        }
+    }
+
+    /// Leaves a backup as one self-contained file in rollback-journal mode (no -wal beside it).
+    static func checkpointToSingleFile(_ path: String) throws {
+        let queue = try DatabaseQueue(path: path)
+        try queue.writeWithoutTransaction { db in
+            // A rollback-journal file stays one file even when opened read-only elsewhere.
+            try db.execute(sql: "PRAGMA journal_mode = DELETE")
+        }
+        try queue.close()
+        removeSidecars(path)
+    }
+
+    static func removeSidecars(_ path: String) {
+        for suffix in ["-wal", "-shm", "-journal"] where FileManager.default.fileExists(atPath: path + suffix) {
+            try? FileManager.default.removeItem(atPath: path + suffix)
+        }
+    }
+
+    static func removeDatabaseFiles(_ path: String) {
+        try? FileManager.default.removeItem(atPath: path)
+        removeSidecars(path)
+    }
+}
+
+// MARK: - Exports
+
+extension Ledger {
+    /// Records an export in the audit trail (table `export`), e.g. an unmasked roster.
+    public func recordExport(kind: String, file: String, rows: Int, unmasked: Bool, by user: UUID?) throws {
+        struct ExportAudit: Codable { var kind: String; var file: String; var rows: Int; var unmasked: Bool }
+        try write { db in
+            try audit(db, table: "export", id: UUID(), action: .insert, before: ExportAudit?.none,
+                      after: ExportAudit(kind: kind, file: file, rows: rows, unmasked: unmasked), by: user,
+                      at: timestamp())
+        }
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import GRDB
+import TanfangCore
+
+/// A row present in both ledgers with different content. Ours is kept; nobody chose silently.
+public struct MergeConflict: Hashable, Sendable, Codable {
+    public var table: String
+    public var id: String
+    /// The columns whose values differ (values are not reported: they may hold ID numbers).
+    public var columns: [String]
+    public var ourUpdatedAt: String?
+    public var theirUpdatedAt: String?
+
+    public init(table: String, id: String, columns: [String], ourUpdatedAt: String?, theirUpdatedAt: String?) {
+        self.table = table
+        self.id = id
+        self.columns = columns
+        self.ourUpdatedAt = ourUpdatedAt
+        self.theirUpdatedAt = theirUpdatedAt
+    }
+}
+
+/// What merging one ledger file did.
+public struct MergeOutcome: Hashable, Sendable, Codable {
+    public var file: String
+    /// Rows copied, by table.
+    public var inserted: [String: Int] = [:]
+    /// Rows already present with the same content, by table.
+    public var same: [String: Int] = [:]
+    public var conflicts: [MergeConflict] = []
+    /// Elders whose summary was recomputed (new, or with new visits or follow-ups).
+    public var touchedElders: Int = 0
+
+    public init(file: String) { self.file = file }
+
+    public var insertedTotal: Int { inserted.values.reduce(0, +) }
+}
+
+extension Ledger {
+    /// The tables a merge copies, parents before children. Drafts are personal and stay behind.
+    static let mergeTables = ["place", "visitor", "user", "elder", "visit", "followUp", "specialPeriod", "audit"]
+
+    /// Gathers another ledger file into this one (a township collecting village ledgers), in one
+    /// transaction: every row whose UUID is missing here is copied, audit rows included; a row on
+    /// both sides with different content is reported as a conflict and ours is kept (the newer
+    /// `updatedAt` is not chosen silently). Merging the same file again changes nothing. The
+    /// summaries of elders that gained rows are recomputed, and one audit row (table `merge`)
+    /// records the file and counts when anything was copied.
+    public func merge(from path: String, by user: UUID?, today: LocalDate) throws -> MergeOutcome {
+        let problems = try Ledger.integrityProblems(path: path)
+        guard problems.isEmpty else { throw LedgerError.damagedFile }
+        var config = Configuration()
+        config.readonly = true
+        let theirs: [String: [Row]]
+        do {
+            let source = try DatabaseQueue(path: path, configuration: config)
+            theirs = try source.read { db in
+                var out: [String: [Row]] = [:]
+                for table in Ledger.mergeTables where try db.tableExists(table) {
+                    let order = table == "place"
+                        ? " ORDER BY CASE level WHEN 'county' THEN 0 WHEN 'township' THEN 1 WHEN 'village' THEN 2 ELSE 3 END"
+                        : table == "audit" ? " ORDER BY at, rowid" : " ORDER BY rowid"
+                    out[table] = try Row.fetchAll(db, sql: "SELECT * FROM \(table)\(order)")
+                }
+                return out
+            }
+            try source.close()
+        } catch {
+            throw LedgerError.wrap(error)
+        }
+        let file = (path as NSString).lastPathComponent
+        return try write { db in
+            var outcome = MergeOutcome(file: file)
+            var touched = Set<String>()
+            for table in Ledger.mergeTables {
+                guard let rows = theirs[table] else { continue }
+                let ours = Set(try db.columns(in: table).map(\.name))
+                let ignored = Ledger.mergeIgnoredColumns(table)
+                for row in rows {
+                    guard let id: String = row["id"] else { continue }
+                    let columns = row.columnNames.filter { ours.contains($0) }
+                    if let mine = try Row.fetchOne(db, sql: "SELECT * FROM \(table) WHERE id = ?", arguments: [id]) {
+                        let differing = columns.filter { !ignored.contains($0) && mine[$0] as DatabaseValue != row[$0] as DatabaseValue }
+                        if differing.isEmpty {
+                            outcome.same[table, default: 0] += 1
+                        } else {
+                            outcome.conflicts.append(MergeConflict(table: table, id: id, columns: differing.sorted(),
+                                                                   ourUpdatedAt: mine["updatedAt"],
+                                                                   theirUpdatedAt: row["updatedAt"]))
+                        }
+                        continue
+                    }
+                    if table == "user", let name: String = row["name"],
+                       try Bool.fetchOne(db, sql: "SELECT 1 FROM user WHERE name = ?", arguments: [name]) == true {
+                        outcome.conflicts.append(MergeConflict(table: table, id: id, columns: ["name"],
+                                                               ourUpdatedAt: nil, theirUpdatedAt: row["updatedAt"]))
+                        continue
+                    }
+                    let names = columns.map { "\"\($0)\"" }.joined(separator: ", ")
+                    let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+                    let values = columns.map { row[$0] as DatabaseValue }
+                    try db.execute(sql: "INSERT INTO \(table) (\(names)) VALUES (\(marks))",
+                                   arguments: StatementArguments(values))
+                    outcome.inserted[table, default: 0] += 1
+                    switch table {
+                    case "elder": touched.insert(id)
+                    case "visit", "followUp": if let elder: String = row["elderId"] { touched.insert(elder) }
+                    default: break
+                    }
+                }
+            }
+            for id in touched.sorted() {
+                guard var record = try ElderRecord.fetchOne(db, key: id) else { continue }
+                try refreshSummary(db, record: &record, elder: try record.elder(), today: today)
+            }
+            outcome.touchedElders = touched.count
+            if outcome.insertedTotal > 0 {
+                struct MergeAudit: Codable {
+                    var file: String; var inserted: [String: Int]; var conflicts: Int
+                }
+                try audit(db, table: "merge", id: UUID(), action: .insert, before: MergeAudit?.none,
+                          after: MergeAudit(file: file, inserted: outcome.inserted, conflicts: outcome.conflicts.count),
+                          by: user, at: timestamp())
+            }
+            return outcome
+        }
+    }
+
+    /// Columns that do not make two copies of a row different: stamps, and for elders what is
+    /// derived (summary, search columns), which each ledger computes on its own day.
+    static func mergeIgnoredColumns(_ table: String) -> Set<String> {
+        var out: Set<String> = ["createdAt", "updatedAt", "createdBy", "updatedBy"]
+        if table == "elder" {
+            out.formUnion(ElderRecord.summaryColumns)
+            out.formUnion(["pinyinInitials", "pinyinFull", "idTail", "phoneDigits"])
+        }
+        return out
+    }
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import TanfangCore
+import TanfangStore
+
+struct Backup: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Copy the ledger with SQLite's online backup (safe while the screens are open).",
+        discussion: "Default DEST: backups/tanfang-YYYYMMDD-HHMM.sqlite next to the ledger."
+    )
+
+    @OptionGroup var options: LedgerOptions
+
+    @Argument(help: "Where to write the copy.")
+    var dest: String?
+
+    func run() throws {
+        let ctx = try Context(language: options.language)
+        let path = options.databasePath()
+        let ledger = try ctx.openLedger(path: path)
+        let target = dest ?? Ledger.defaultBackupPath(ledgerPath: path)
+        if FileManager.default.fileExists(atPath: target) {
+            throw CLIError(ctx.strings.format("data.error.exists", target))
+        }
+        try ledger.backup(to: target)
+        print(ctx.strings.format("data.backup.done", target))
+    }
+}
+
+struct Restore: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Replace the ledger with a backup, after checking the backup's integrity.",
+        discussion: "The replaced ledger is kept as <ledger>.replaced-YYYYMMDD-HHMMSS."
+    )
+
+    @OptionGroup var options: LedgerOptions
+
+    @Argument(help: "The backup file to restore.")
+    var file: String
+
+    func run() throws {
+        let ctx = try Context(language: options.language)
+        let s = ctx.strings
+        guard FileManager.default.fileExists(atPath: file) else { throw CLIError(s.format("data.error.noFile", file)) }
+        let problems: [String]
+        do {
+            problems = try Ledger.integrityProblems(path: file)
+        } catch let error as LedgerError {
+            throw CLIError(s.format("data.restore.damaged", file, s.format(error.messageKey, error.args)))
+        }
+        guard problems.isEmpty else {
+            throw CLIError(s.format("data.restore.damaged", file, problems.prefix(5).joined(separator: "; ")))
+        }
+        let path = options.databasePath()
+        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone.current, from: Date())
+        let replaced = path + String(format: ".replaced-%04d%02d%02d-%02d%02d%02d", c.year ?? 0, c.month ?? 0,
+                                     c.day ?? 0, c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
+        let existed = FileManager.default.fileExists(atPath: path)
+        try Ledger.restore(from: file, into: path, keepingReplacedAt: replaced)
+        // Opening brings an older backup's schema up to date.
+        _ = try ctx.openLedger(path: path)
+        print(s.format("data.restore.done", file, path))
+        if existed { print(s.format("data.restore.kept", replaced)) }
+    }
+}

@@ -1,0 +1,126 @@
+import ArgumentParser
+import Foundation
+import TanfangCore
+import TanfangIO
+import TanfangStore
+
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Give the ledger back as office files.",
+        subcommands: [Roster.self]
+    )
+
+    struct Roster: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The roster (台账) as CSV or .xlsx, with the headers the import understands.",
+            discussion: """
+            ID numbers and phones are masked. --unmasked needs --user and --pin of a user whose role \
+            sees full numbers (clerk, grid worker, admin); it exports only that user's villages and is \
+            recorded in the audit trail. For unmasked ID numbers prefer xlsx: Excel turns long digit \
+            strings in CSV into numbers.
+            """
+        )
+
+        @OptionGroup var options: LedgerOptions
+
+        @Option(name: .long, help: "csv (default) or xlsx.")
+        var format: Format = .csv
+
+        @Option(name: .long, help: "Write to FILE (xlsx default: roster-YYYYMMDD.xlsx; csv default: standard output).")
+        var out: String?
+
+        @Option(name: .long, help: "CSV encoding: utf8 (with BOM, default) or gbk.")
+        var encoding: FileEncoding = .utf8
+
+        @Flag(name: .long, help: "Full ID numbers and phones (needs --user and --pin with a role that allows it).")
+        var unmasked = false
+
+        @Option(name: .long, help: "User name, to check the role for --unmasked.")
+        var user: String?
+
+        @Option(name: .long, help: "That user's PIN.")
+        var pin: String?
+
+        enum Format: String, ExpressibleByArgument, CaseIterable { case csv, xlsx }
+
+        func run() throws {
+            let ctx = try Context(language: options.language)
+            let s = ctx.strings
+            let ledger = try ctx.openLedger(path: options.databasePath())
+            var scope = AccessScope.everything
+            var actor: User?
+            if let user {
+                guard let pin, let found = try ledger.verifyPIN(userName: user, pin: pin) else {
+                    throw CLIError(s.format("data.error.badLogin", user))
+                }
+                actor = found
+                scope = try ledger.scope(for: found)
+            }
+            if unmasked {
+                guard let actor else { throw CLIError(s["data.error.unmaskedNeedsUser"]) }
+                guard actor.role.seesUnmasked else {
+                    throw CLIError(s.format("data.error.unmaskedRefused", actor.name, s["role.\(actor.role.rawValue)"]))
+                }
+            }
+            let rows = try ledger.roster(RosterQuery(scope: scope, status: nil, sort: .village, limit: Int.max,
+                                                     today: ctx.today)).rows
+            let table = RosterTable.make(rows, strings: s, unmasked: unmasked, today: ctx.today)
+            switch format {
+            case .csv:
+                let text = table.rows.map { $0.map(RosterTable.text) }
+                try OutputFile.write(CSVWriter.write(header: table.header, rows: text, encoding: encoding.csv),
+                                     to: out, strings: s)
+            case .xlsx:
+                let name = out ?? "roster-\(ctx.today.description.replacingOccurrences(of: "-", with: "")).xlsx"
+                try OutputFile.write(try XLSXWriter.write(sheets: [XLSXSheet(name: s["data.sheet.roster"],
+                                                                             header: table.header, rows: table.rows)]),
+                                     to: name, strings: s)
+            }
+            if unmasked, let actor {
+                try ledger.recordExport(kind: "roster", file: out ?? "-", rows: rows.count, unmasked: true, by: actor.id)
+            }
+        }
+    }
+}
+
+/// The roster as a table whose headers `RosterImportParser` recognises, so an export can be re-imported.
+enum RosterTable {
+    static func make(_ rows: [RosterRow], strings s: Strings, unmasked: Bool,
+                     today: LocalDate) -> (header: [String], rows: [[XLSXCell]]) {
+        let fields: [RosterField] = [.name, .gender, .idNumber, .birthDate, .ethnicity, .phone, .address, .village,
+                                     .categories, .disabilityDegree, .supporterName, .supporterPhone]
+        let header = fields.map(\.standardHeader) + ["data.col.status", "data.col.risk", "data.col.nextDue"].map { s[$0] }
+        let body = rows.map { row -> [XLSXCell] in
+            let e = row.elder
+            let id = e.idNumber.map { unmasked ? $0 : Masking.idNumber($0) }
+            let phone = e.phone.map { unmasked ? $0 : Masking.phone($0) }
+            let supporter = e.supporters.first
+            let supporterPhone = supporter?.phone.map { unmasked ? $0 : Masking.phone($0) }
+            let categories = e.categories.sorted().map { s["category.\($0.rawValue)"] }.joined(separator: "、")
+            let degree: String? = switch e.disabilityDegree {
+            case .mild: "轻度"
+            case .moderate: "中度"
+            case .severe: "重度"
+            case nil: nil
+            }
+            let cells: [String?] = [e.name, e.gender.map { s["gender.\($0.rawValue)"] }, id, nil, e.ethnicity, phone,
+                                    e.address, row.villageName, categories, degree, supporter?.name, supporterPhone,
+                                    s["status.\(e.status.rawValue)"], s["risk.level.\(row.summary.risk.level.rawValue)"]]
+            var out = cells.map { $0.map(XLSXCell.string) ?? .empty }
+            out[3] = e.birthDate.map(XLSXCell.date) ?? .empty
+            out.append(row.summary.nextDue.map(XLSXCell.date) ?? .empty)
+            return out
+        }
+        return (header, body)
+    }
+
+    static func text(_ cell: XLSXCell) -> String {
+        switch cell {
+        case .string(let t): t
+        case .number(let n): n == n.rounded() ? String(Int(n)) : String(n)
+        case .percent(let p): MonthlyText.percent(p)
+        case .date(let d): d.description
+        case .empty: ""
+        }
+    }
+}

@@ -1,0 +1,186 @@
+import ArgumentParser
+import Foundation
+import TanfangCore
+import TanfangIO
+import TanfangStore
+
+struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Bring office spreadsheets into the ledger.",
+        subcommands: [Roster.self]
+    )
+
+    struct Roster: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import a roster (CSV in UTF-8/GBK, or .xlsx) in one transaction.",
+            discussion: """
+            Every row is checked before anything is written. Without --skip-invalid a file with any \
+            error changes nothing (exit status 1); with it the valid rows go in and the others are listed. \
+            A person already on the ledger (same ID number) is merged: categories and sources combined, \
+            differing values reported as conflicts and never overwritten. The village comes from the \
+            file's 村(社区) column, else from --village.
+            """
+        )
+
+        @OptionGroup var options: LedgerOptions
+
+        @Argument(help: "The roster file (.csv, .txt or .xlsx).")
+        var file: String
+
+        @Option(name: .long, help: "Village for rows without a 村(社区) column or value.")
+        var village: String?
+
+        @Option(name: .long, help: "The list this file comes from (卫健, 残联…); default: the file name.")
+        var source: String?
+
+        @Option(name: .long, help: "Worksheet name in an .xlsx (default: the first).")
+        var sheet: String?
+
+        @Option(name: .long, help: "JSON file mapping other headers to fields, {\"表头\": \"phone\"}.")
+        var mapping: String?
+
+        @Flag(name: .long, help: "Check and count, but write nothing.")
+        var dryRun = false
+
+        @Flag(name: .long, help: "Import the valid rows and list the rejected ones.")
+        var skipInvalid = false
+
+        @Flag(name: .long, help: "Print JSON.")
+        var json = false
+
+        struct Problem: Encodable {
+            let line: Int
+            let column: String
+            let value: String
+            let message: String
+            let error: Bool
+        }
+
+        struct Output: Encodable {
+            let file: String
+            let rows: Int
+            let rejectedLines: [Int]
+            let problems: [Problem]
+            let written: Bool
+            let dryRun: Bool
+            let outcome: ImportOutcome?
+        }
+
+        func run() throws {
+            let ctx = try Context(language: options.language)
+            let s = ctx.strings
+            let url = URL(fileURLWithPath: file)
+            let name = url.lastPathComponent
+            let ledger = try ctx.openLedger(path: options.databasePath())
+            let parsed: RosterImportResult
+            do {
+                let map = try mapping.map { try RosterImportParser.loadMapping(url: URL(fileURLWithPath: $0)) } ?? [:]
+                let table = try TableReader.read(url: url, sheet: sheet)
+                parsed = RosterImportParser(mapping: map, today: ctx.today).parse(table, file: name)
+            } catch let error as TanfangIOError {
+                throw CLIError(s.format(error.messageKey, error.args))
+            } catch let error as CocoaError where error.code == .fileReadNoSuchFile || error.code == .fileNoSuchFile {
+                throw CLIError(s.format("data.error.noFile", file))
+            }
+
+            let resolved = try RosterVillages.resolve(parsed, flag: village, places: ledger.places(),
+                                                      source: source ?? name)
+            let issues = (parsed.issues + resolved.issues).sorted { ($0.line, $0.isError ? 0 : 1) < ($1.line, $1.isError ? 0 : 1) }
+            let errors = issues.filter(\.isError)
+            let rejected = Set(errors.map(\.line)).sorted()
+            let problems = issues.map {
+                Problem(line: $0.line, column: $0.column, value: $0.value, message: s.format($0.messageKey, $0.args),
+                        error: $0.isError)
+            }
+
+            var outcome: ImportOutcome?
+            let refused = !errors.isEmpty && (!skipInvalid || errors.contains { $0.line == 0 })
+            if !refused {
+                outcome = try ledger.importRoster(resolved.rows, source: source ?? name, file: name, by: nil,
+                                                  today: ctx.today, dryRun: dryRun)
+            }
+            if json {
+                try JSONOutput.print(Output(file: name, rows: resolved.rows.count + rejected.filter { $0 > 0 }.count,
+                                            rejectedLines: rejected, problems: problems,
+                                            written: outcome != nil && !dryRun, dryRun: dryRun, outcome: outcome))
+            } else {
+                for p in problems {
+                    print(RosterVillages.line(file: name, p.line, p.column, p.value, p.message,
+                                              note: !p.error, strings: s))
+                }
+                if let outcome {
+                    if !rejected.isEmpty {
+                        print(s.format("data.import.skipped", String(rejected.count),
+                                       rejected.map(String.init).joined(separator: ", ")))
+                    }
+                    for c in outcome.conflicts {
+                        print(s.format("data.import.conflict", name, String(c.line), c.name, s["data.field.\(c.field)"],
+                                       c.stored, c.incoming))
+                    }
+                    print(s.format(dryRun ? "data.import.dryRunDone" : "data.import.done", name,
+                                   String(outcome.added), String(outcome.merged), String(outcome.unchanged),
+                                   String(outcome.conflicts.count)))
+                }
+            }
+            if refused {
+                if !json { FileHandle.standardError.write(Data((s.format("data.import.refused", name, String(errors.count)) + "\n").utf8)) }
+                throw ExitCode.failure
+            }
+        }
+    }
+}
+
+/// Turns parsed rows into ledger rows: each row's village resolved by name, problems for the others.
+enum RosterVillages {
+    struct Resolved {
+        var rows: [RosterImportRow]
+        var issues: [ImportIssue]
+    }
+
+    static func resolve(_ parsed: RosterImportResult, flag: String?, places: [Place], source: String) throws -> Resolved {
+        let villages = places.filter { $0.level == .village }
+        let column = parsed.headerMapping.first { $0.field == .village }?.header ?? "--village"
+        var rows: [RosterImportRow] = []
+        var issues: [ImportIssue] = []
+        for r in parsed.rows {
+            let raw = r.villageName?.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard let name = (raw?.isEmpty == false ? raw : flag?.trimmingCharacters(in: .whitespacesAndNewlines)),
+                  !name.isEmpty else {
+                issues.append(ImportIssue(line: r.line, column: column, value: "", messageKey: "data.error.villageMissing"))
+                continue
+            }
+            let matches = villages.filter { $0.name == name }
+            guard matches.count == 1, let place = matches.first else {
+                issues.append(ImportIssue(line: r.line, column: raw?.isEmpty == false ? column : "--village", value: name,
+                                          messageKey: matches.isEmpty ? "data.error.villageUnknown" : "data.error.villageAmbiguous",
+                                          args: [name]))
+                continue
+            }
+            var supporters: [Supporter] = []
+            if let s = r.supporterName, !s.isEmpty {
+                supporters.append(Supporter(name: s, relation: "", phone: r.supporterPhone))
+            }
+            let elder = Elder(name: r.name, gender: r.gender, idNumber: r.idNumber, birthDate: r.birthDate,
+                              ethnicity: r.ethnicity, phone: r.phone, address: r.address, villageID: place.id,
+                              categories: r.categories, disabilityDegree: r.disabilityDegree, supporters: supporters,
+                              statusHistory: [], sources: [source])
+            rows.append(RosterImportRow(line: r.line, elder: elder))
+            // The ledger has no free-text remark field: say so rather than drop it silently.
+            if let note = r.note, !note.isEmpty {
+                let header = parsed.headerMapping.first { $0.field == .note }?.header ?? RosterField.note.standardHeader
+                issues.append(ImportIssue(line: r.line, column: header, value: note, messageKey: "import.note.remarkNotStored"))
+            }
+        }
+        return Resolved(rows: rows, issues: issues)
+    }
+
+    /// "文件:行 列 值 — 原因"; a file-level problem has no line, column or value.
+    static func line(file: String, _ line: Int, _ column: String, _ value: String, _ message: String, note: Bool,
+                     strings: Strings) -> String {
+        var head = line > 0 ? "\(file):\(line)" : file
+        if !column.isEmpty { head += " \(column)" }
+        if !value.isEmpty { head += " \(value)" }
+        return (note ? strings["data.import.notePrefix"] : "") + head + " — " + message
+    }
+}

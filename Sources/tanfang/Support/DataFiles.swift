@@ -1,0 +1,103 @@
+import ArgumentParser
+import Foundation
+import TanfangCore
+import TanfangIO
+import TanfangStore
+
+/// `--encoding` for CSV files.
+enum FileEncoding: String, ExpressibleByArgument, CaseIterable {
+    case utf8, gbk
+
+    var csv: CSVWriter.Encoding { self == .gbk ? .gb18030 : .utf8BOM }
+}
+
+/// Writes a produced file to `--out`, or to standard output when there is none.
+enum OutputFile {
+    static func write(_ data: Data, to path: String?, strings: Strings) throws {
+        guard let path else {
+            FileHandle.standardOutput.write(data)
+            return
+        }
+        let url = URL(fileURLWithPath: path)
+        do {
+            try data.write(to: url, options: .atomic)
+        } catch {
+            throw CLIError(strings.format("data.error.cannotWrite", path))
+        }
+        print(strings.format("data.out.written", path))
+    }
+}
+
+/// The monthly report as files: a workbook with a sheet per part, or the per-village table as CSV.
+enum MonthlyFiles {
+    /// The per-village table (township, village, visited, due, rate), one row per village.
+    static func villageTable(_ r: MonthlyReport, places: [UUID: Place], strings s: Strings) -> (header: [String], rows: [[XLSXCell]]) {
+        let header = ["cli.report.township", "cli.report.village", "cli.report.visited", "cli.report.denominator",
+                      "cli.report.rate"].map { s[$0] }
+        let rows = r.villages.map { v -> [XLSXCell] in
+            let village = places[v.villageID]
+            let township = village?.parentID.flatMap { places[$0]?.name } ?? ""
+            return [.string(township), .string(village?.name ?? "?"), .number(Double(v.visited)),
+                    .number(Double(v.denominator)), .percent(v.rate)]
+        }
+        return (header, rows)
+    }
+
+    static func csv(_ r: MonthlyReport, ledger: Ledger, strings s: Strings, encoding: FileEncoding) throws -> Data {
+        let places = Dictionary(try ledger.places().map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let table = villageTable(r, places: places, strings: s)
+        let rows = table.rows.map { row in
+            row.map { cell -> String in
+                switch cell {
+                case .string(let t): t
+                case .number(let n): String(Int(n))
+                case .percent(let p): MonthlyText.percent(p)
+                case .date(let d): d.description
+                case .empty: ""
+                }
+            }
+        }
+        return CSVWriter.write(header: table.header, rows: rows, encoding: encoding.csv)
+    }
+
+    static func sheets(_ r: MonthlyReport, ledger: Ledger, strings s: Strings, today: LocalDate) throws -> [XLSXSheet] {
+        let places = Dictionary(try ledger.places().map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let village = villageTable(r, places: places, strings: s)
+        var sheets = [XLSXSheet(name: s["data.sheet.byVillage"], header: village.header, rows: village.rows)]
+        sheets.append(XLSXSheet(
+            name: s["data.sheet.byCategory"],
+            header: ["cli.report.category", "cli.report.visited", "cli.report.denominator", "cli.report.rate"].map { s[$0] },
+            rows: r.byCategory.map { [.string(s["category.\($0.category)"]), .number(Double($0.visited)),
+                                      .number(Double($0.denominator)), .percent($0.rate)] }))
+        sheets.append(XLSXSheet(
+            name: s["data.sheet.byMethod"],
+            header: ["cli.report.method", "cli.report.visits", "cli.report.elders"].map { s[$0] },
+            rows: r.byMethod.map { [.string(s["method.\($0.method.rawValue)"]), .number(Double($0.visits)),
+                                    .number(Double($0.elders))] }))
+
+        let all = try ledger.roster(RosterQuery(status: nil, sort: .village, limit: Int.max, today: today)).rows
+        let byID = Dictionary(all.map { ($0.elder.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let visitors = Dictionary(try ledger.visitors().map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let missing = r.notVisited.compactMap { byID[$0] }
+            .sorted { ($0.villageName, $0.elder.name) < ($1.villageName, $1.elder.name) }
+        sheets.append(XLSXSheet(
+            name: s["data.sheet.notVisited"],
+            header: ["data.col.name", "data.col.village", "data.col.visitor", "data.col.lastVisit"].map { s[$0] },
+            rows: missing.map { row in
+                [.string(row.elder.name), .string(row.villageName),
+                 .string(row.elder.visitorID.flatMap { visitors[$0] } ?? ""),
+                 row.summary.lastVisit.map { .date($0.date) } ?? .empty]
+            }))
+        let f = r.followUps
+        sheets.append(XLSXSheet(
+            name: s["data.sheet.followUps"],
+            header: [s["data.col.item"], s["data.col.count"]],
+            rows: [
+                [.string(s["data.followUps.opened"]), .number(Double(f.opened))],
+                [.string(s["data.followUps.closed"]), .number(Double(f.closed))],
+                [.string(s["data.followUps.openPastDue"]), .number(Double(f.openPastDue))],
+                [.string(s["data.followUps.medianHours"]), f.medianHoursToClose.map { .number(($0 * 10).rounded() / 10) } ?? .empty],
+            ]))
+        return sheets
+    }
+}

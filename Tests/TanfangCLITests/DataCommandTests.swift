@@ -1,0 +1,247 @@
+import Foundation
+import Testing
+
+/// Commands that bring files in and give them back, run as the real binary on copies of the demo ledger.
+@Suite(.serialized) struct DataCommandTests {
+    /// A fresh copy of the demo ledger, so that writes do not disturb other tests.
+    static func demoCopy() throws -> (dir: URL, db: String) {
+        let dir = CLI.tempDir()
+        let db = dir.appendingPathComponent("ledger.sqlite").path
+        _ = sharedDemo
+        let r = try CLI.run(["backup", "--db", sharedDemo.path, db])
+        #expect(r.status == 0, "\(r.err)")
+        return (dir, db)
+    }
+
+    /// A valid 18-character ID number (GB 11643 check character) for a birth date.
+    static func idNumber(_ born: String, _ seq: String) -> String {
+        let first17 = "654002" + born + seq
+        let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+        let sum = zip(first17, weights).reduce(0) { $0 + Int(String($1.0))! * $1.1 }
+        return first17 + String(Array("10X98765432")[sum % 11])
+    }
+
+    static let idA = idNumber("19440512", "122")
+    static let idB = idNumber("19500306", "159")
+    static let village = "阿克达拉村"
+
+    static func write(_ text: String, to url: URL) throws {
+        try Data(text.utf8).write(to: url)
+    }
+
+    /// The data lines of the roster export (header and trailing empty line dropped).
+    static func rosterLines(_ db: String) throws -> [String] {
+        let r = try CLI.run(["export", "roster", "--db", db])
+        #expect(r.status == 0, "\(r.err)")
+        return r.out.components(separatedBy: "\r\n").dropFirst().filter { !$0.isEmpty }
+    }
+
+    static func outcome(_ r: CLI.Result) throws -> [String: Any] {
+        let json = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any]
+        return json["outcome"] as? [String: Any] ?? [:]
+    }
+
+    @Test func aFileWithOneBadRowChangesNothingUnlessSkipInvalid() throws {
+        // Given a roster with two good rows and one with a wrong check character
+        let (dir, db) = try Self.demoCopy()
+        let file = dir.appendingPathComponent("花名册.csv")
+        let badID = String(Self.idA.dropLast()) + (Self.idA.last == "1" ? "2" : "1")
+        try Self.write("""
+            姓名,性别,身份证号码,联系电话,所属村,类别
+            王测试,女,\(Self.idA),139 1234 5678,\(Self.village),独居、空巢
+            张错误,女,\(badID),,\(Self.village),独居
+            李测试,男,\(Self.idB),,\(Self.village),失能
+
+            """, to: file)
+        let before = try Self.rosterLines(db).count
+        // When importing without --skip-invalid
+        let refused = try CLI.run(["import", "roster", file.path, "--db", db])
+        // Then the problem is listed with file, line, column and masked value, nothing is written, status 1
+        #expect(refused.status == 1)
+        #expect(refused.out.contains("花名册.csv:3 身份证号码 654002********"))
+        #expect(!refused.out.contains(badID))
+        #expect(refused.err.contains("未导入任何数据"))
+        #expect(try Self.rosterLines(db).count == before)
+        // When importing with --skip-invalid
+        let skipped = try CLI.run(["import", "roster", file.path, "--db", db, "--skip-invalid"])
+        // Then the two valid rows go in and the rejected line is named
+        #expect(skipped.status == 0, "\(skipped.err)")
+        #expect(skipped.out.contains("已跳过 1 行有问题的数据：第 3 行"))
+        let after = try Self.rosterLines(db)
+        #expect(after.count == before + 2)
+        #expect(after.contains { $0.hasPrefix("王测试,女,654002********") && $0.contains("独居、空巢") })
+    }
+
+    @Test func anUnknownVillageIsAProblemWithItsLine() throws {
+        let (dir, db) = try Self.demoCopy()
+        let file = dir.appendingPathComponent("r.csv")
+        try Self.write("姓名,身份证号码,所属村\n赵某,\(Self.idB),不存在村\n", to: file)
+        let r = try CLI.run(["import", "roster", file.path, "--db", db])
+        #expect(r.status == 1)
+        #expect(r.out.contains("r.csv:2 所属村 不存在村 — 台账中没有名为“不存在村”的村（社区）"))
+    }
+
+    @Test func importingTheSameFileTwiceChangesNothing() throws {
+        let (dir, db) = try Self.demoCopy()
+        let file = dir.appendingPathComponent("r.csv")
+        try Self.write("姓名,身份证号码,类别\n王测试,\(Self.idA),独居\n李测试,\(Self.idB),空巢\n", to: file)
+        let first = try CLI.run(["import", "roster", file.path, "--db", db, "--village", Self.village, "--json"])
+        let export1 = try Self.rosterLines(db)
+        let second = try CLI.run(["import", "roster", file.path, "--db", db, "--village", Self.village, "--json"])
+        #expect(first.status == 0 && second.status == 0)
+        #expect(try Self.outcome(first)["added"] as? Int == 2)
+        let o = try Self.outcome(second)
+        #expect(o["added"] as? Int == 0 && o["merged"] as? Int == 0 && o["unchanged"] as? Int == 2)
+        #expect(try Self.rosterLines(db) == export1)
+    }
+
+    @Test func theSamePersonFromAnotherListIsMergedAndAConflictReported() throws {
+        // Given a person imported from one list
+        let (dir, db) = try Self.demoCopy()
+        let a = dir.appendingPathComponent("卫健.csv"), b = dir.appendingPathComponent("残联.csv")
+        try Self.write("姓名,身份证号码,联系电话,类别\n王测试,\(Self.idA),13912345678,独居\n", to: a)
+        try Self.write("姓名,身份证号码,联系电话,类别\n王测试,\(Self.idA),13800001111,空巢\n", to: b)
+        _ = try CLI.run(["import", "roster", a.path, "--db", db, "--village", Self.village])
+        let count = try Self.rosterLines(db).count
+        // When the other list has the same ID number with another phone and category
+        let r = try CLI.run(["import", "roster", b.path, "--db", db, "--village", Self.village])
+        // Then nobody is added, the categories are combined and the phone conflict is reported, masked
+        #expect(r.status == 0)
+        #expect(r.out.contains("残联.csv:2 王测试 的联系电话与台账不一致：台账为“139****5678”，文件为“138****1111”"))
+        #expect(r.out.contains("新增 0 人，合并 1 人"))
+        let lines = try Self.rosterLines(db)
+        #expect(lines.count == count)
+        #expect(lines.contains { $0.hasPrefix("王测试,") && $0.contains("独居、空巢") && $0.contains("139****5678") })
+    }
+
+    @Test func aGBKFileAsExcelSavesItImportsWithoutMojibake() throws {
+        // Given a GB18030 CSV with CRLF line ends (as Excel on Chinese Windows saves it)
+        let (dir, db) = try Self.demoCopy()
+        let utf8 = dir.appendingPathComponent("u.csv"), gbk = dir.appendingPathComponent("gbk.csv")
+        try Self.write("姓名,性别,身份证号码,村（社区）,类别\r\n欧阳测试,女,\(Self.idA),\(Self.village),独居、空巢\r\n", to: utf8)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/iconv")
+        p.arguments = ["-f", "UTF-8", "-t", "GB18030", "-o", gbk.path, utf8.path]
+        try p.run()
+        p.waitUntilExit()
+        #expect(try Data(contentsOf: gbk).count < (try Data(contentsOf: utf8)).count)
+        // When it is imported
+        let r = try CLI.run(["import", "roster", gbk.path, "--db", db])
+        // Then the name and village arrive as Chinese text
+        #expect(r.status == 0, "\(r.out) \(r.err)")
+        #expect(try Self.rosterLines(db).contains { $0.hasPrefix("欧阳测试,女,") && $0.contains(Self.village) })
+    }
+
+    @Test func monthlyReportAsWorkbookHasASheetPerPartAndCSVHasABOM() throws {
+        let dir = CLI.tempDir()
+        let xlsx = dir.appendingPathComponent("m.xlsx").path
+        let r = try CLI.run(["report", "monthly", "--db", sharedDemo.path, "--month", "2026-11", "--format", "xlsx",
+                             "--out", xlsx])
+        #expect(r.status == 0, "\(r.err)")
+        // Each sheet reads back through our own importer's reader: the not-visited list has names and villages
+        let notVisited = try CLI.run(["import", "roster", xlsx, "--sheet", "未探访名单", "--db", sharedDemo.path,
+                                      "--dry-run", "--json"])
+        let json = try JSONSerialization.jsonObject(with: Data(notVisited.out.utf8)) as! [String: Any]
+        let report = try CLI.run(["report", "monthly", "--db", sharedDemo.path, "--month", "2026-11", "--format", "json"])
+        let total = (try JSONSerialization.jsonObject(with: Data(report.out.utf8)) as! [String: Any])
+        let missed = (total["notVisited"] as? [Any])?.count ?? -1
+        #expect(missed > 0)
+        #expect(json["rows"] as? Int == missed)
+        for sheet in ["按村", "按类别", "按方式", "跟进事项"] {
+            let s = try CLI.run(["import", "roster", xlsx, "--sheet", sheet, "--db", sharedDemo.path, "--dry-run"])
+            #expect(!s.err.contains("没有名为"), "sheet \(sheet) missing")
+        }
+        let missing = try CLI.run(["import", "roster", xlsx, "--sheet", "不存在", "--db", sharedDemo.path, "--dry-run"])
+        #expect(missing.err.contains("没有名为“不存在”的工作表"))
+        // And the CSV is UTF-8 with a BOM, one line per village
+        let csv = try CLI.run(["report", "monthly", "--db", sharedDemo.path, "--month", "2026-11", "--format", "csv"])
+        #expect(csv.out.hasPrefix("\u{FEFF}乡镇(街道),村(社区),已探访,应探访,探访率\r\n"))
+        #expect(csv.out.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count
+                == 1 + ((total["villages"] as? [Any])?.count ?? -1))
+    }
+
+    @Test func exportMasksByDefaultAndRefusesUnmaskedWithoutTheRole() throws {
+        let masked = try CLI.run(["export", "roster", "--db", sharedDemo.path])
+        #expect(masked.status == 0)
+        #expect(masked.out.contains("********"))
+        #expect(masked.out.range(of: #"\d{17}[\dX]"#, options: .regularExpression) == nil)
+        #expect(masked.out.range(of: #"1\d{10}"#, options: .regularExpression) == nil)
+        let noUser = try CLI.run(["export", "roster", "--db", sharedDemo.path, "--unmasked"])
+        #expect(noUser.status != 0 && noUser.err.contains("--user"))
+        let supervisor = try CLI.run(["export", "roster", "--db", sharedDemo.path, "--unmasked", "--user", "李红梅",
+                                      "--pin", "1111"])
+        #expect(supervisor.status != 0 && supervisor.err.contains("无权"))
+        #expect(supervisor.out.isEmpty)
+        let wrongPIN = try CLI.run(["export", "roster", "--db", sharedDemo.path, "--unmasked", "--user", "王丽娟",
+                                    "--pin", "9999"])
+        #expect(wrongPIN.status != 0)
+        let clerk = try CLI.run(["export", "roster", "--db", sharedDemo.path, "--unmasked", "--user", "王丽娟",
+                                 "--pin", "2222"])
+        #expect(clerk.status == 0)
+        #expect(clerk.out.range(of: #"\d{17}[\dX]"#, options: .regularExpression) != nil)
+    }
+
+    @Test func backupAndRestoreThroughTheCLI() throws {
+        let (dir, db) = try Self.demoCopy()
+        let dest = dir.appendingPathComponent("copy.sqlite").path
+        #expect(try CLI.run(["backup", "--db", db, dest]).status == 0)
+        let before = try Self.rosterLines(db)
+        // A damaged file is refused and the ledger untouched
+        let junk = dir.appendingPathComponent("junk.sqlite")
+        try Data(repeating: 0x41, count: 4096).write(to: junk)
+        let refused = try CLI.run(["restore", "--db", db, junk.path])
+        #expect(refused.status != 0 && refused.err.contains("完整性检查"))
+        // A change after the backup is undone by restoring it, and the replaced file is kept
+        let file = dir.appendingPathComponent("r.csv")
+        try Self.write("姓名,身份证号码\n王测试,\(Self.idA)\n", to: file)
+        _ = try CLI.run(["import", "roster", file.path, "--db", db, "--village", Self.village])
+        #expect(try Self.rosterLines(db).count == before.count + 1)
+        let restored = try CLI.run(["restore", "--db", db, dest])
+        #expect(restored.status == 0, "\(restored.err)")
+        #expect(try Self.rosterLines(db) == before)
+        let kept = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("ledger.sqlite.replaced-") }
+        #expect(kept.count == 1)
+        #expect(try Self.rosterLines(dir.appendingPathComponent(kept[0]).path).count == before.count + 1)
+    }
+
+    @Test func mergingALedgerTwiceChangesNothing() throws {
+        // Given a township copy and a village copy that imported one more person
+        let (dir, town) = try Self.demoCopy()
+        let village = dir.appendingPathComponent("village.sqlite").path
+        #expect(try CLI.run(["backup", "--db", town, village]).status == 0)
+        let file = dir.appendingPathComponent("r.csv")
+        try Self.write("姓名,身份证号码\n王测试,\(Self.idA)\n", to: file)
+        _ = try CLI.run(["import", "roster", file.path, "--db", village, "--village", Self.village])
+        let before = try Self.rosterLines(town)
+        // When the township merges it twice
+        let first = try CLI.run(["merge", "--db", town, village, "--json"])
+        let after = try Self.rosterLines(town)
+        let second = try CLI.run(["merge", "--db", town, village, "--json"])
+        // Then the person arrives once, and the second merge copies nothing
+        #expect(first.status == 0 && second.status == 0, "\(first.err)")
+        #expect(after.count == before.count + 1)
+        #expect(try Self.rosterLines(town) == after)
+        let o1 = try JSONSerialization.jsonObject(with: Data(first.out.utf8)) as! [[String: Any]]
+        let o2 = try JSONSerialization.jsonObject(with: Data(second.out.utf8)) as! [[String: Any]]
+        #expect((o1[0]["inserted"] as? [String: Int])?["elder"] == 1)
+        #expect((o2[0]["inserted"] as? [String: Int])?.isEmpty == true)
+        #expect((o2[0]["conflicts"] as? [Any])?.isEmpty == true)
+    }
+
+    @Test func paperSheetsListEachDueElderWithTheFormAsBoxes() throws {
+        let dir = CLI.tempDir()
+        let due = try CLI.run(["due", "--db", sharedDemo.path, "--json"])
+        let lines = try JSONSerialization.jsonObject(with: Data(due.out.utf8)) as! [[String: Any]]
+        let visitor = try #require(lines.compactMap { $0["visitor"] as? String }.first)
+        let out = dir.appendingPathComponent("sheets.txt").path
+        let r = try CLI.run(["print", "sheets", "--db", sharedDemo.path, "--visitor", visitor, "--month", "2026-11",
+                             "--out", out])
+        #expect(r.status == 0, "\(r.err)")
+        let text = try String(contentsOfFile: out, encoding: .utf8)
+        let dueNames = lines.filter { $0["visitor"] as? String == visitor }.compactMap { $0["name"] as? String }
+        for name in dueNames { #expect(text.contains("姓名：\(name)")) }
+        #expect(text.contains("1. 表达能力：□1 清楚 □2 基本清楚 □3 表达困难 □4 不能表达"))
+        #expect(text.contains("五、服务需求情况"))
+        #expect(text.range(of: #"\d{17}[\dX]"#, options: .regularExpression) == nil)
+    }
+}

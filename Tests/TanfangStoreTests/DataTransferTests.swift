@@ -1,0 +1,223 @@
+import Foundation
+import Testing
+import TanfangCore
+@testable import TanfangStore
+
+/// A ledger file with one township and two villages, for import, backup and merge tests.
+private struct FileLedger {
+    let dir: URL
+    let path: String
+    let ledger: Ledger
+    let today = LocalDate(year: 2026, month: 11, day: 23)!
+    static let county = Place(code: "650102", name: "天山区", level: .county, parentID: nil)
+    static let township = Place(code: "650102001", name: "燕儿窝街道", level: .township, parentID: county.id)
+    static let east = Place(code: "650102001001", name: "东村", level: .village, parentID: township.id)
+    static let west = Place(code: "650102001002", name: "西村", level: .village, parentID: township.id)
+
+    init(name: String = "ledger.sqlite", in dir: URL? = nil) throws {
+        self.dir = dir ?? FileManager.default.temporaryDirectory.appendingPathComponent("tanfang-data-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: self.dir, withIntermediateDirectories: true)
+        path = self.dir.appendingPathComponent(name).path
+        ledger = try Ledger(path: path, rules: Fixture.rules)
+        for p in [Self.county, Self.township, Self.east, Self.west] { try ledger.savePlace(p) }
+    }
+
+    func row(_ line: Int, _ name: String, id: String?, phone: String? = nil, categories: Set<TanfangCore.Category> = [],
+             village: Place = FileLedger.east) -> RosterImportRow {
+        RosterImportRow(line: line, elder: Elder(name: name, idNumber: id, phone: phone, villageID: village.id,
+                                                 categories: categories, statusHistory: []))
+    }
+
+    func count(_ table: String) throws -> Int {
+        try ledger.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0 }
+    }
+}
+
+@Suite("Data in and out: import, backup, merge")
+struct DataTransferTests {
+    let idA = Fixture.idNumber(born: "19440512", sequence: "122")
+    let idB = Fixture.idNumber(born: "19500306", sequence: "159")
+
+    @Test("Importing the same rows twice adds nobody the second time")
+    func importIsIdempotent() throws {
+        // Given an empty ledger and two rows
+        let f = try FileLedger()
+        let rows = [f.row(3, "王秀英", id: idA, categories: [.livingAlone]), f.row(4, "李建国", id: idB)]
+        // When they are imported twice
+        let first = try f.ledger.importRoster(rows, source: "卫健", file: "a.csv", by: nil, today: f.today)
+        let second = try f.ledger.importRoster(rows, source: "卫健", file: "a.csv", by: nil, today: f.today)
+        // Then the first adds two active elders with computed summaries, the second changes nothing
+        #expect(first.added == 2 && first.merged == 0)
+        #expect(second.added == 0 && second.merged == 0 && second.unchanged == 2)
+        #expect(try f.count("elder") == 2)
+        let page = try f.ledger.roster(RosterQuery(status: nil, limit: 10, today: f.today))
+        #expect(page.rows.allSatisfy { $0.elder.status == .active && $0.summary.computedOn == f.today && $0.summary.nextDue != nil })
+        #expect(page.rows.allSatisfy { $0.elder.sources == ["卫健"] })
+        // And each import left an audit row with its file name and counts
+        let audits = try f.ledger.read { db in
+            try String.fetchAll(db, sql: "SELECT after FROM audit WHERE tableName = 'import' ORDER BY rowid")
+        }
+        #expect(audits.count == 2)
+        #expect(audits[0].contains("\"file\":\"a.csv\"") && audits[0].contains("\"added\":2"))
+        #expect(audits[1].contains("\"unchanged\":2"))
+    }
+
+    @Test("The same ID number from another list is merged: categories and sources combined, conflicts kept")
+    func mergeByIDNumber() throws {
+        // Given an elder imported from one list with a phone
+        let f = try FileLedger()
+        try f.ledger.importRoster([f.row(2, "王秀英", id: idA, phone: "13912345678", categories: [.livingAlone])],
+                                  source: "卫健", file: "a.csv", by: nil, today: f.today)
+        // When another list gives the same ID number with another phone and category
+        let outcome = try f.ledger.importRoster(
+            [f.row(5, "王秀英", id: idA, phone: "13800001111", categories: [.emptyNest])],
+            source: "残联", file: "b.csv", by: nil, today: f.today)
+        // Then one elder remains, with both categories and sources, and the stored phone kept
+        #expect(outcome.added == 0 && outcome.merged == 1)
+        #expect(try f.count("elder") == 1)
+        let elder = try #require(try f.ledger.roster(RosterQuery(status: nil, limit: 10, today: f.today)).rows.first?.elder)
+        #expect(elder.categories == [.livingAlone, .emptyNest])
+        #expect(elder.sources == ["卫健", "残联"])
+        #expect(elder.phone == "13912345678")
+        // And the differing phone is a conflict with masked values and the file line
+        #expect(outcome.conflicts == [ImportConflict(line: 5, elderID: elder.id, name: "王秀英", field: "phone",
+                                                     stored: "139****5678", incoming: "138****1111")])
+    }
+
+    @Test("An import that fails on one row writes nothing")
+    func importIsOneTransaction() throws {
+        // Given rows where the last one names a village that is not on the ledger
+        let f = try FileLedger()
+        var bad = f.row(4, "张兰", id: nil)
+        bad.elder.villageID = UUID()
+        // When importing them
+        #expect(throws: LedgerError.self) {
+            try f.ledger.importRoster([f.row(3, "王秀英", id: idA), bad], source: nil, file: "c.csv", by: nil, today: f.today)
+        }
+        // Then not even the good row or an audit row was written
+        #expect(try f.count("elder") == 0)
+        #expect(try f.count("audit") == 4)  // the four places only
+    }
+
+    @Test("A dry run counts but writes nothing")
+    func dryRun() throws {
+        let f = try FileLedger()
+        let outcome = try f.ledger.importRoster([f.row(3, "王秀英", id: idA)], source: nil, file: "d.csv", by: nil,
+                                                today: f.today, dryRun: true)
+        #expect(outcome.added == 1)
+        #expect(try f.count("elder") == 0)
+    }
+
+    @Test("A backup taken while another connection writes restores to a consistent ledger")
+    func backupDuringWrites() throws {
+        // Given a ledger file and a second connection to it that keeps saving elders
+        let f = try FileLedger()
+        let writer = try Ledger(path: f.path, rules: Fixture.rules)
+        let today = f.today
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            for i in 0..<150 {
+                _ = try? writer.saveElder(Elder(name: "老人\(i)", villageID: FileLedger.east.id, statusHistory: []),
+                                          by: nil, today: today)
+            }
+            done.signal()
+        }
+        // When backups are taken during those writes
+        var backups: [String] = []
+        for i in 0..<3 {
+            let dest = f.dir.appendingPathComponent("backups/b\(i).sqlite").path
+            try f.ledger.backup(to: dest)
+            backups.append(dest)
+        }
+        done.wait()
+        // Then each backup passes the integrity check and every elder in it has its audit row
+        for path in backups {
+            #expect(try Ledger.integrityProblems(path: path).isEmpty)
+            #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+            let copy = try Ledger(path: path, rules: Fixture.rules)
+            let (elders, audits) = try copy.read { db in
+                (try Int.fetchOne(db, sql: "SELECT count(*) FROM elder") ?? -1,
+                 try Int.fetchOne(db, sql: "SELECT count(*) FROM audit WHERE tableName = 'elder'") ?? -2)
+            }
+            #expect(elders == audits)
+        }
+        // And restoring the last backup keeps the replaced ledger and gives the backup's counts
+        let expected = try Ledger(path: backups[2], rules: Fixture.rules).read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM elder") ?? -1
+        }
+        let replaced = f.path + ".replaced-test"
+        try Ledger.restore(from: backups[2], into: f.path, keepingReplacedAt: replaced)
+        #expect(try Ledger.integrityProblems(path: replaced).isEmpty)
+        let restored = try Ledger(path: f.path, rules: Fixture.rules)
+        #expect(try restored.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM elder") } == expected)
+        let kept = try Ledger(path: replaced, rules: Fixture.rules)
+        #expect(try kept.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM elder") } == 150)
+    }
+
+    @Test("Restore refuses a file that is not a sound ledger")
+    func restoreRefusesGarbage() throws {
+        let f = try FileLedger()
+        let junk = f.dir.appendingPathComponent("junk.sqlite").path
+        try Data(repeating: 0x41, count: 8192).write(to: URL(fileURLWithPath: junk))
+        #expect(throws: LedgerError.self) {
+            try Ledger.restore(from: junk, into: f.path, keepingReplacedAt: f.path + ".replaced")
+        }
+        #expect(!FileManager.default.fileExists(atPath: f.path + ".replaced"))
+    }
+
+    @Test("Daily backups rotate: one per day, the oldest removed beyond the keep count")
+    func autoBackupRotates() throws {
+        let f = try FileLedger()
+        let day: TimeInterval = 86_400
+        let start = Date(timeIntervalSince1970: 1_790_000_000)
+        #expect(try f.ledger.autoBackup(ledgerPath: f.path, keep: 3, now: start) != nil)
+        #expect(try f.ledger.autoBackup(ledgerPath: f.path, keep: 3, now: start.addingTimeInterval(60)) == nil)
+        for i in 1...4 { try f.ledger.autoBackup(ledgerPath: f.path, keep: 3, now: start.addingTimeInterval(Double(i) * day)) }
+        let names = Ledger.rotatingBackups(in: f.dir.appendingPathComponent("backups").path)
+        #expect(names.count == 3)
+        #expect(names.first == "tanfang-\(Ledger.stamp(start.addingTimeInterval(2 * day))).sqlite")
+        #expect(Ledger.backupKeepCount(environment: ["TANFANG_BACKUPS": "12"]) == 12)
+        #expect(Ledger.backupKeepCount(environment: ["TANFANG_BACKUPS": "zero"]) == 7)
+    }
+
+    @Test("Merging a village ledger copies missing rows with their audit trail, twice changes nothing")
+    func mergeIsIdempotentAndReportsConflicts() throws {
+        // Given a township ledger and a village ledger started as a copy of it (same places)
+        let town = try FileLedger(name: "town.sqlite")
+        let shared = try town.ledger.importRoster([town.row(2, "王秀英", id: idA, phone: "13912345678")],
+                                                  source: "卫健", file: "a.csv", by: nil, today: town.today).touched[0]
+        let villagePath = town.dir.appendingPathComponent("village.sqlite").path
+        try town.ledger.backup(to: villagePath)
+        let village = try Ledger(path: villagePath, rules: Fixture.rules)
+        // And the village adds an elder with a visit, and edits the shared elder's phone
+        let new = try village.saveElder(Elder(name: "李建国", idNumber: idB, villageID: FileLedger.east.id,
+                                              visitorID: nil, statusHistory: []), by: nil, today: town.today)
+        let fixture = try Fixture()
+        let visit = fixture.visit(new, on: town.today)
+        try village.saveVisit(visit, by: nil, today: town.today)
+        var edited = try #require(try village.elderFile(id: shared)).elder
+        edited.phone = "13800001111"
+        try village.saveElder(edited, by: nil, today: town.today)
+
+        // When the township merges the village ledger twice
+        let first = try town.ledger.merge(from: villagePath, by: nil, today: town.today)
+        let counts = try Ledger.mergeTables.map { try town.count($0) }
+        let second = try town.ledger.merge(from: villagePath, by: nil, today: town.today)
+
+        // Then the new elder, the visit and their audit rows came over, with a recomputed summary
+        #expect(first.inserted["elder"] == 1 && first.inserted["visit"] == 1)
+        #expect((first.inserted["audit"] ?? 0) >= 3)
+        let file = try #require(try town.ledger.elderFile(id: new.id))
+        #expect(file.visits.map(\.id) == [visit.id])
+        #expect(file.summary.visitCount == 1)
+        #expect(try town.ledger.auditTrail(recordID: new.id).count >= 1)
+        // And the edited elder is a conflict naming the phone column; ours is kept
+        #expect(first.conflicts.map(\.id) == [shared.uuidString])
+        #expect(first.conflicts.first?.columns.contains("phone") == true)
+        #expect(try town.ledger.elderFile(id: shared)?.elder.phone == "13912345678")
+        // And the second merge copies nothing and leaves every table as it was
+        #expect(second.insertedTotal == 0)
+        #expect(second.conflicts == first.conflicts)
+        #expect(try Ledger.mergeTables.map { try town.count($0) } == counts)
+    }
+}
