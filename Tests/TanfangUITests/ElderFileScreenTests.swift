@@ -205,6 +205,16 @@ import TanfangCore
         #expect(h.commands.last == .status(key: "status.error", args: ["数据库被锁定"], tone: .error))
     }
 
+    @Test func missingFileSaysSo() {
+        // Given the ledger has no such elder (or not in scope) / Then a clear message, no crash.
+        var h = ScreenHarness(ElderFileScreen(elderID: Self.elderID), env: Fx.env())
+        h.start()
+        h.deliver(.elderFile(nil))
+        #expect(h.lines()[0] == "找不到这位老人的档案（可能已不在您的管辖范围内）")
+        h.send(.enter, .down, .pageDown)
+        #expect(h.lines()[0] == "找不到这位老人的档案（可能已不在您的管辖范围内）")
+    }
+
     @Test func keymapsHaveNoConflicts() {
         #expect(ElderFileScreen.keymap.conflicts.isEmpty)
         #expect(ElderFileScreen.detailKeymap.conflicts.isEmpty)

@@ -104,6 +104,7 @@ import TanfangCore
     @Test func oneElderOnly() {
         // Given the queue of one elder / When the rows arrive / Then only theirs are listed.
         let lines = Self.harness(elderID: Self.wang).lines()
+        #expect(lines[0].hasPrefix("老人：王秀英  范围：全部"))
         #expect(lines[2].contains("更换老化电线"))
         #expect(lines[3].contains("已通知儿子"))
         #expect(!lines.joined().contains("阿依"))
@@ -183,6 +184,19 @@ import TanfangCore
         h.send(.enter)
         #expect(h.requests.last == .closeFollowUp(
             id: Self.hazard.id, closing: ClosingRecord(action: "老人已搬走", at: Fx.now, by: "张文书"), status: .cancelled))
+    }
+
+    @Test func failedCloseKeepsTheForm() {
+        // Given a submitted closing / When the ledger refuses / Then the form stays with the error and can resubmit.
+        var h = Self.harness()
+        h.send(.enter, .char("x"))
+        h.type("已处理")
+        h.send(.ctrl("s"))
+        h.deliver(.failed(message: "数据库被锁定"))
+        #expect(h.screen.capturesText)
+        #expect(h.screenText().contains("出错：数据库被锁定"))
+        h.send(.ctrl("s"))
+        #expect(h.requests.filter { if case .closeFollowUp = $0 { true } else { false } }.count == 2)
     }
 
     @Test func supervisorMayNotChange() {

@@ -399,7 +399,13 @@ public struct FollowUpsScreen: Screen {
         let wide = area.width >= Self.wideWidth
         // Filter line, then the counts on the right.
         let all = s["followUps.filter.all"]
-        let filters = [
+        var filters: [String] = []
+        if let elderID {
+            // One elder's queue: say whose (the name comes with the rows).
+            let name = rows.first { $0.followUp.elderID == elderID }?.elderName ?? s["files.none"]
+            filters.append(s.format("followUps.filter.elder", name))
+        }
+        filters += [
             s.format("followUps.filter.scope", (mine ?? false) ? s["followUps.filter.mine"] : all),
             s.format("followUps.filter.type", type.map { s["followup.type.\($0.rawValue)"] } ?? all),
             s.format("followUps.filter.village", villageID.map { env.placeName($0) } ?? all),
