@@ -48,7 +48,7 @@ import TanfangCore
         #expect(lines[3] == " 村探访率未达标 1 │ 马明       红旗村     应于2026-11-21前探访，已逾期2天")
         #expect(lines[4] == "                  │ 缺少身份证号（1条）")
         #expect(lines[5] == "                  │ 阿依古丽   阿克苏村   阿依古丽未登记身份证号码")
-        #expect(lines[7] == "                  │ 阿克苏村              本月探访率80%（已探访8人/应探访10人）…")
+        #expect(lines[7] == "                  │ 阿克苏村              上月探访率80%（已探访8人/应探访10人）…")
         // The selected flag's whole reason sits under the list.
         #expect(lines[22].hasPrefix("                  │ ──────"))
         #expect(lines[23] == "                  │ 应于2026-11-18前探访，已逾期5天")
