@@ -27,6 +27,13 @@ struct UI: ParsableCommand {
         if let computed = try ledger.summariesComputedOn(), computed < ctx.today {
             try ledger.refreshSummaries(today: ctx.today)
         }
+        // A rotating daily backup next to the ledger (TANFANG_BACKUPS, default 7 kept). A failed
+        // backup must not keep the clerk out of the ledger: say so and go on.
+        do {
+            _ = try ledger.autoBackup(ledgerPath: path, keep: Ledger.backupKeepCount())
+        } catch {
+            FileHandle.standardError.write(Data((ctx.strings["cli.ui.backupFailed"] + " \(error)\n").utf8))
+        }
         let env = AppEnvironment(strings: ctx.strings, form: ctx.rules.form, today: ctx.today, now: ctx.now,
                                  places: try ledger.places(), visitors: try ledger.visitors())
         let runtime = LedgerRuntime(ledger: ledger, strings: ctx.strings, now: { WallClock.now() })
