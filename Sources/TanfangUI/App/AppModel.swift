@@ -180,9 +180,10 @@ public struct AppModel: Program {
         lines += [("F1 / ?", s["help.app.help"]), ("F2", s["help.app.roster"]), ("F3", s["help.app.followUps"]),
                   ("F4", s["help.app.redFlags"]), ("F5", s["help.app.monthly"]), ("Ctrl-Q", s["help.app.quit"])]
         grid.put(s["help.title"] + " — " + s[top.titleKey], x: 1, y: area.y, style: Style(bold: true), maxWidth: area.width - 2)
-        let keyWidth = min(18, (lines.map { DisplayWidth.of($0.0) }.max() ?? 0) + 2)
+        // Keys column as wide as the longest key list (up to a third of the screen), then a gap.
+        let keyWidth = min(max(8, area.width / 3), (lines.map { DisplayWidth.of($0.0) }.max() ?? 0) + 2)
         for (i, line) in lines.enumerated() where i + 2 < area.height {
-            grid.put(line.0, x: 2, y: area.y + 2 + i, style: Style(bold: true), maxWidth: keyWidth)
+            grid.put(line.0, x: 2, y: area.y + 2 + i, style: Style(bold: true), maxWidth: keyWidth - 1)
             grid.put(line.1, x: 2 + keyWidth, y: area.y + 2 + i, maxWidth: area.width - keyWidth - 3)
         }
         grid.put(s["help.anyKey"], x: 1, y: area.maxY - 1, style: Style(dim: true), maxWidth: area.width - 2)

@@ -1,0 +1,152 @@
+import Foundation
+import Testing
+import TanfangCore
+@testable import TanfangUI
+
+/// A screen that records what it was told and asks for what a test tells it to.
+private struct ProbeScreen: Screen {
+    var name: String
+    var capturesText = false
+    var onKey: [Key: [ScreenCommand]] = [:]
+    var received: [DataResponse] = []
+    var starts = 0
+
+    var titleKey: String { "probe.\(name)" }
+    func keyHints(env: AppEnvironment) -> [KeyHint] { [KeyHint(keys: "n", label: "新", help: "新建")] }
+    mutating func start(env: AppEnvironment) -> [ScreenCommand] {
+        starts += 1
+        return [.request(.redFlags)]
+    }
+    mutating func handle(_ key: Key, env: AppEnvironment) -> [ScreenCommand] { onKey[key] ?? [] }
+    mutating func receive(_ response: DataResponse, env: AppEnvironment) -> [ScreenCommand] {
+        received.append(response)
+        return []
+    }
+    func render(into grid: inout Grid, area: Rect, env: AppEnvironment) -> CursorPosition? {
+        grid.put("body of \(name)", x: 0, y: area.y)
+        return nil
+    }
+}
+
+@Suite struct AppModelTests {
+    static let strings = try! Strings.load(.zhHans, resources: ResourceLocator.sourceCheckout)
+    static let form = try! FormDefinition.load(resources: ResourceLocator.sourceCheckout)
+    static let today = LocalDate(year: 2026, month: 11, day: 23)!
+    static let env = AppEnvironment(strings: strings, form: form, today: today,
+                                    now: LocalDateTime(date: today, hour: 9, minute: 30)!)
+    static let clerk = User(name: "王丽娟", role: .clerk, areaID: UUID(), pinHash: "")
+
+    static func make(first: Destination = .login, login: [Key: [ScreenCommand]] = [:]) -> AppModel {
+        AppModel(env: env, first: first) { destination, _ in
+            switch destination {
+            case .login: ProbeScreen(name: "login", onKey: login)
+            case .roster: ProbeScreen(name: "roster", onKey: [.char("o"): [.open(.redFlags)]])
+            case .redFlags: ProbeScreen(name: "flags", onKey: [.escape: [.back]])
+            case .monthly: ProbeScreen(name: "monthly", capturesText: true)
+            default: ProbeScreen(name: "other")
+            }
+        }
+    }
+
+    static func title(_ app: AppModel) -> String { (app.top as! ProbeScreen).name }
+
+    @Test func theFirstResizeStartsTheFirstScreen() {
+        var app = Self.make()
+        // When the runner reports the terminal size
+        let effects = app.update(.resize(width: 80, height: 24))
+        // Then the first screen is started once and its load is asked for; later resizes start nothing
+        #expect(effects == [.redFlags])
+        #expect(app.update(.resize(width: 120, height: 40)) == [])
+        #expect((app.top as! ProbeScreen).starts == 1)
+    }
+
+    @Test func loginSetsTheUserAndReplacesTheScreen() {
+        let scope = AccessScope(villageIDs: [UUID()])
+        var app = Self.make(login: [.enter: [.setUser(Self.clerk, scope), .replace(.roster)]])
+        _ = app.update(.resize(width: 80, height: 24))
+        // When the login screen reports a user and moves on
+        let effects = app.update(.key(.enter))
+        // Then the app knows who works and what they see, and the roster is the only screen
+        #expect(app.env.user == Self.clerk)
+        #expect(app.env.scope == scope)
+        #expect(app.stack.count == 1)
+        #expect(Self.title(app) == "roster")
+        #expect(effects == [.redFlags])
+    }
+
+    @Test func functionKeysNavigateOnlyAfterLoginAndNotWhileTyping() {
+        var app = Self.make(login: [.enter: [.setUser(Self.clerk, .everything), .replace(.roster)]])
+        _ = app.update(.resize(width: 80, height: 24))
+        // Before login F5 does nothing
+        _ = app.update(.key(.function(5)))
+        #expect(Self.title(app) == "login")
+        _ = app.update(.key(.enter))
+        // After login F5 opens the monthly rates as the only screen
+        _ = app.update(.key(.function(5)))
+        #expect(Self.title(app) == "monthly")
+        // The monthly probe captures text: F4 goes to the screen, not to navigation
+        _ = app.update(.key(.function(4)))
+        #expect(Self.title(app) == "monthly")
+    }
+
+    @Test func openAndBackKeepAStackAndRestartTheScreenReturnedTo() {
+        var app = Self.make(first: .roster)
+        _ = app.update(.resize(width: 80, height: 24))
+        _ = app.update(.key(.char("o")))
+        #expect(app.stack.count == 2)
+        #expect(Self.title(app) == "flags")
+        let effects = app.update(.key(.escape))
+        #expect(Self.title(app) == "roster")
+        #expect((app.top as! ProbeScreen).starts == 2)
+        #expect(effects == [.redFlags])
+    }
+
+    @Test func backFromTheLastScreenQuitsAndCtrlQQuitsAnywhere() {
+        var app = Self.make(first: .redFlags)
+        _ = app.update(.resize(width: 80, height: 24))
+        _ = app.update(.key(.escape))
+        #expect(app.wantsQuit)
+        var other = Self.make(first: .roster)
+        _ = other.update(.key(.ctrl("q")))
+        #expect(other.wantsQuit)
+    }
+
+    @Test func responsesGoToTheTopScreen() {
+        var app = Self.make(first: .roster)
+        _ = app.update(.resize(width: 80, height: 24))
+        _ = app.receive(.loginFailed)
+        #expect((app.top as! ProbeScreen).received == [.loginFailed])
+    }
+
+    @Test func chromeAndHelpAt80x24() {
+        var app = Self.make(first: .roster, login: [:])
+        _ = app.update(.resize(width: 80, height: 24))
+        var grid = Grid(width: 80, height: 24)
+        _ = app.render(into: &grid)
+        var lines = grid.lines()
+        // Title bar with the date on the right, the body, and the key bar with F1 last
+        #expect(lines[0] == " 探访关爱 · probe.roster" + String(repeating: " ", count: 45) + "2026-11-23")  // the date ends one column short of the edge
+        #expect(lines[1] == "body of roster")
+        #expect(lines[23] == "n新 F1帮助")
+        // ? opens the help page listing the screen's keys and the global ones; any key closes it
+        _ = app.update(.key(.char("?")))
+        grid = Grid(width: 80, height: 24)
+        _ = app.render(into: &grid)
+        lines = grid.lines()
+        #expect(lines[1] == " 帮助：按键说明 — probe.roster")
+        #expect(lines[3].hasPrefix("  n") && lines[3].hasSuffix("新建"))
+        #expect(lines.contains { $0.contains("Ctrl-Q") && $0.contains("退出") })
+        _ = app.update(.key(.char("x")))
+        #expect(!app.showingHelp)
+    }
+
+    @Test func statusMessagesAreTranslatedAndClearedByTheNextKey() {
+        let probe = ProbeScreen(name: "roster", onKey: [.char("s"): [.status(key: "status.saved", args: [], tone: .success)]])
+        var app = AppModel(env: Self.env, first: .roster) { _, _ in probe }
+        _ = app.update(.resize(width: 80, height: 24))
+        _ = app.update(.key(.char("s")))
+        #expect(app.status?.text == Self.strings["status.saved"])
+        _ = app.update(.key(.char("z")))
+        #expect(app.status == nil)
+    }
+}
