@@ -50,13 +50,7 @@ public struct FormDefinition: Hashable, Sendable, Codable {
     }
 
     public static func load(resources: URL) throws -> FormDefinition {
-        let url = resources.appendingPathComponent(ResourceLocator.marker)
-        let data = try Data(contentsOf: url)
-        do {
-            return try JSONDecoder().decode(FormDefinition.self, from: data)
-        } catch {
-            throw ResourceError.malformed(file: url.path, detail: String(describing: error))
-        }
+        try ResourceLocator.decode(FormDefinition.self, at: ResourceLocator.marker, in: resources).value
     }
 }
 

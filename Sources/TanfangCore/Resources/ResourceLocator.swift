@@ -52,3 +52,28 @@ public enum ResourceLocator {
             .appendingPathComponent("Resources")
     }
 }
+
+extension ResourceLocator {
+    /// Reads and decodes the JSON file at `relativePath` under `resources`.
+    ///
+    /// Every data file goes through here, so a missing file, an unreadable one and bad JSON are
+    /// reported the same way, each naming the file. Returns the path too, for the caller's own checks.
+    public static func decode<T: Decodable>(_ type: T.Type, at relativePath: String,
+                                            in resources: URL) throws -> (value: T, path: String) {
+        let url = resources.appendingPathComponent(relativePath)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw ResourceError.notFound(searched: [url.path])
+        }
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw ResourceError.invalid(file: url.path, detail: "cannot read: \(error.localizedDescription)")
+        }
+        do {
+            return (try JSONDecoder().decode(T.self, from: data), url.path)
+        } catch {
+            throw ResourceError.malformed(file: url.path, detail: String(describing: error))
+        }
+    }
+}

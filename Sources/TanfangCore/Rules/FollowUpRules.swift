@@ -31,19 +31,10 @@ public struct FollowUpRules: Sendable {
 
     /// Loads the rules and checks that they name fields and options of `form`.
     public static func load(resources: URL, form: FormDefinition) throws -> FollowUpRules {
-        let url = resources.appendingPathComponent(file)
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw ResourceError.notFound(searched: [url.path])
-        }
-        let rules: [FollowUpRule]
-        do {
-            rules = try JSONDecoder().decode([FollowUpRule].self, from: data)
-        } catch {
-            throw ResourceError.malformed(file: url.path, detail: String(describing: error))
-        }
+        let (rules, path) = try ResourceLocator.decode([FollowUpRule].self, at: file, in: resources)
         for (index, rule) in rules.enumerated() {
             if let problem = problem(in: rule, form: form) {
-                throw ResourceError.invalid(file: url.path, detail: "rule \(index + 1) (\(rule.type.rawValue)): \(problem)")
+                throw ResourceError.invalid(file: path, detail: "rule \(index + 1) (\(rule.type.rawValue)): \(problem)")
             }
         }
         return FollowUpRules(rules: rules, form: form)

@@ -125,19 +125,8 @@ public struct FrequencyRules: Sendable {
 
     /// Reads `<resources>/rules/frequency.json`; bad data throws a `ResourceError` naming the file.
     public static func load(resources: URL) throws -> FrequencyRules {
-        let url = resources.appendingPathComponent(file)
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw ResourceError.invalid(file: url.path, detail: "cannot read: \(error.localizedDescription)")
-        }
-        do {
-            let f = try JSONDecoder().decode(FileFormat.self, from: data)
-            return FrequencyRules(default: f.default, rules: f.rules)
-        } catch {
-            throw ResourceError.malformed(file: url.path, detail: String(describing: error))
-        }
+        let f = try ResourceLocator.decode(FileFormat.self, at: file, in: resources).value
+        return FrequencyRules(default: f.default, rules: f.rules)
     }
 
     /// The rules that apply to `elder` at `risk`; `[default]` when none does.

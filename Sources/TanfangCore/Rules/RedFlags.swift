@@ -29,21 +29,9 @@ public struct RedFlagRules: Hashable, Sendable, Codable {
 
     /// Reads `<resources>/rules/redflags.json`; bad data throws a `ResourceError` naming the file.
     public static func load(resources: URL) throws -> RedFlagRules {
-        let url = resources.appendingPathComponent(file)
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw ResourceError.invalid(file: url.path, detail: "cannot read: \(error.localizedDescription)")
-        }
-        let rules: RedFlagRules
-        do {
-            rules = try JSONDecoder().decode(RedFlagRules.self, from: data)
-        } catch {
-            throw ResourceError.malformed(file: url.path, detail: String(describing: error))
-        }
+        let (rules, path) = try ResourceLocator.decode(RedFlagRules.self, at: file, in: resources)
         if let problem = rules.problem {
-            throw ResourceError.invalid(file: url.path, detail: problem)
+            throw ResourceError.invalid(file: path, detail: problem)
         }
         return rules
     }

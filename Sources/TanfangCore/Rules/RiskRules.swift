@@ -98,29 +98,17 @@ public struct RiskRules: Sendable {
 
     /// Reads `<resources>/rules/risk.json`; bad data throws a `ResourceError` naming the file.
     public static func load(resources: URL) throws -> RiskRules {
-        let url = resources.appendingPathComponent(file)
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw ResourceError.invalid(file: url.path, detail: "cannot read: \(error.localizedDescription)")
-        }
-        let f: FileFormat
-        do {
-            f = try JSONDecoder().decode(FileFormat.self, from: data)
-        } catch {
-            throw ResourceError.malformed(file: url.path, detail: String(describing: error))
-        }
+        let (f, path) = try ResourceLocator.decode(FileFormat.self, at: file, in: resources)
         guard f.thresholds.medium > 0, f.thresholds.medium <= f.thresholds.high else {
-            throw ResourceError.invalid(file: url.path, detail: "thresholds need 0 < medium <= high")
+            throw ResourceError.invalid(file: path, detail: "thresholds need 0 < medium <= high")
         }
         var seen = Set<RiskFactor>()
         for w in f.factors {
             guard seen.insert(w.factor).inserted else {
-                throw ResourceError.invalid(file: url.path, detail: "factor \(w.factor.rawValue) is listed twice")
+                throw ResourceError.invalid(file: path, detail: "factor \(w.factor.rawValue) is listed twice")
             }
             guard w.points > 0 else {
-                throw ResourceError.invalid(file: url.path, detail: "factor \(w.factor.rawValue) needs positive points")
+                throw ResourceError.invalid(file: path, detail: "factor \(w.factor.rawValue) needs positive points")
             }
         }
         return RiskRules(weights: f.factors, highThreshold: f.thresholds.high, mediumThreshold: f.thresholds.medium)
