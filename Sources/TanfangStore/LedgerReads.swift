@@ -326,3 +326,21 @@ extension Ledger {
         }
     }
 }
+
+extension Ledger {
+    /// Names and villages of the given elders, for lists that show who a row is about
+    /// (red flags, follow-ups) without loading each elder's file.
+    public func elderNames(_ ids: Set<UUID>) throws -> [UUID: (name: String, villageID: UUID)] {
+        guard !ids.isEmpty else { return [:] }
+        return try read { db in
+            var result: [UUID: (name: String, villageID: UUID)] = [:]
+            let rows = try Row.fetchAll(db, sql: "SELECT id, name, villageId FROM elder")
+            for row in rows {
+                guard let id = UUID(uuidString: row["id"]), ids.contains(id),
+                      let village = UUID(uuidString: row["villageId"]) else { continue }
+                result[id] = (row["name"], village)
+            }
+            return result
+        }
+    }
+}

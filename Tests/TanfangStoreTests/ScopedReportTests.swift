@@ -36,3 +36,24 @@ struct ScopedReportTests {
         }
     }
 }
+
+@Suite("Elder names for lists")
+struct ElderNamesTests {
+    @Test func namesAndVillagesOfTheAskedEldersOnly() throws {
+        // Given a small demo ledger
+        let today = LocalDate(year: 2026, month: 11, day: 23)!
+        let data = DemoGenerator(seed: 3).generate(elders: 30, months: 1, today: today)
+        let ledger = try Ledger.inMemory(rules: Fixture.rules)
+        try ledger.importDemo(data, today: today)
+        let asked = Array(data.elders.prefix(3))
+        // When two are asked for by id, plus one unknown id
+        let names = try ledger.elderNames(Set(asked.prefix(2).map(\.id) + [UUID()]))
+        // Then exactly those two come back with their names and villages
+        #expect(names.count == 2)
+        for e in asked.prefix(2) {
+            #expect(names[e.id]?.name == e.name)
+            #expect(names[e.id]?.villageID == e.villageID)
+        }
+        #expect(try ledger.elderNames([]).isEmpty)
+    }
+}

@@ -53,10 +53,7 @@ struct RedFlags: ParsableCommand {
     static func lines(ledger: Ledger, ctx: Context) throws -> [Line] {
         let flags = try ledger.redFlags(today: ctx.today, now: ctx.now)
         let places = Dictionary(try ledger.places().map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-        var elders: [UUID: (String, UUID)] = [:]
-        for id in Set(flags.compactMap(\.elderID)) {
-            if let file = try ledger.elderFile(id: id) { elders[id] = (file.elder.name, file.elder.villageID) }
-        }
+        let elders = try ledger.elderNames(Set(flags.compactMap(\.elderID)))
         return flags.map { f in
             let elder = f.elderID.flatMap { elders[$0] }
             let villageID = f.villageID ?? elder?.1

@@ -70,10 +70,7 @@ final class LedgerRuntime {
             return .followUpSaved(saved)
         case .redFlags:
             let flags = try ledger.redFlags(today: today, now: now(), scope: scope)
-            var names: [UUID: String] = [:]
-            for id in Set(flags.compactMap(\.elderID)) {
-                if let file = try ledger.elderFile(id: id) { names[id] = file.elder.name }
-            }
+            let names = try ledger.elderNames(Set(flags.compactMap(\.elderID))).mapValues(\.name)
             return .redFlags(flags, elderNames: names)
         case .monthlyReport(let month):
             return .monthlyReport(try ledger.monthlyReport(month: month, scope: scope))
