@@ -287,6 +287,21 @@ import TanfangCore
         #expect(!h.screen.capturesText)
     }
 
+    @Test func failedAddKeepsTheForm() {
+        // Given a typed form / When the ledger refuses it / Then the form stays with the reason and can be sent again.
+        var h = Self.elderHarness()
+        h.send(.char("a"))
+        h.type("1")
+        h.send(.tab, .tab, .tab)
+        h.type("修灶台")
+        h.send(.enter)
+        h.deliver(.failed(message: "磁盘已满"))
+        #expect(h.screen.capturesText)
+        #expect(h.screenText().contains("磁盘已满"))
+        h.send(.enter)
+        #expect(h.requests.filter { if case .saveFollowUp = $0 { true } else { false } }.count == 2)
+    }
+
     @Test func addDefaultsToTheResponsibleVisitorAndSevenDays() {
         // Given the elder's responsible visitor is 李四 (from the file) / When only type and detail are given
         var h = Self.elderHarness()
@@ -408,8 +423,15 @@ import TanfangCore
         h.send(.backspace, .backspace, .backspace)
         h.type("阿克苏")
         #expect(h.screen.shown.map(\.elderName) == ["阿依古丽"])
+        // When Enter leaves the field and Enter again / Then the shown row opens, not the list's first.
+        h.send(.enter, .enter)
+        #expect(h.screen.mode == .detail(Self.emergency.id))
+        h.send(.escape)
+        h.send(.char("/"))
         // When Enter then Esc / Then the search clears first and the screen stays.
-        h.send(.enter, .escape)
+        h.send(.enter)
+        #expect(h.screen.shown.count == 1)
+        h.send(.escape)
         lines = h.lines()
         #expect(h.screen.shown.count == 4)
         #expect(!lines[1].hasPrefix("搜索"))
