@@ -219,4 +219,17 @@ import TanfangCore
         #expect(ElderFileScreen.keymap.conflicts.isEmpty)
         #expect(ElderFileScreen.detailKeymap.conflicts.isEmpty)
     }
+
+    @Test func addFollowUpOpensTheElderQueue() {
+        // Given a clerk / When `a` / Then the elder's follow-up queue opens (its own `a` holds the form).
+        var h = Self.harness()
+        h.send(.char("a"))
+        #expect(h.commands.last == .open(.followUps(elderID: Self.elderID)))
+        // Given a supervisor / Then refused, and the key is not in the bar.
+        var s = Self.harness(Fx.supervisor)
+        s.send(.char("a"))
+        #expect(s.commands.last == .status(key: "elderFile.readOnly", args: [], tone: .warning))
+        #expect(!s.screen.keyHints(env: s.env).contains { $0.keys == "a" })
+        #expect(h.screen.keyHints(env: h.env).contains { $0.keys == "a" })
+    }
 }

@@ -234,4 +234,225 @@ import TanfangCore
         #expect(FollowUpsScreen.detailKeymap.conflicts.isEmpty)
         #expect(FollowUpsScreen.formKeymap.conflicts.isEmpty)
     }
+
+    // MARK: - A new follow-up by hand
+
+    /// One elder's queue whose runner answers the follow-up list and the elder's file.
+    static func elderHarness(_ user: User? = Fx.clerk, language: Language = .zhHans, width: Int = 80,
+                             height: Int = 24) -> ScreenHarness<FollowUpsScreen> {
+        var h = ScreenHarness(FollowUpsScreen(elderID: wang), env: Fx.env(user, language: language),
+                              width: width, height: height) { request in
+            switch request {
+            case .followUps: .followUps(rows)
+            case .elderFile(let id) where id == wang: .elderFile(ElderFileScreenTests.file())
+            default: nil
+            }
+        }
+        h.start()
+        return h
+    }
+
+    static func saved(_ h: ScreenHarness<FollowUpsScreen>) -> FollowUp? {
+        h.requests.compactMap { if case .saveFollowUp(let f) = $0 { f } else { nil } }.last
+    }
+
+    @Test func addSendsTheTypedFollowUp() {
+        // Given one elder's queue / When a new follow-up is typed: type 2, owner 2, due "1130 1700", detail
+        var h = Self.elderHarness()
+        h.send(.char("a"))
+        #expect(h.screen.capturesText)
+        h.type("2")
+        h.send(.tab)
+        h.type("2")
+        h.send(.tab)
+        h.type("1130 1700")
+        h.send(.tab)
+        h.type("通知儿子周末回来看望")
+        h.send(.enter)
+        // Then the ledger is asked to save exactly those values, opened now and open.
+        let f = Self.saved(h)
+        #expect(f?.elderID == Self.wang)
+        #expect(f?.type == .notifySupporters)
+        #expect(f?.ownerID == Fx.zhao.id)
+        #expect(f?.due == Fx.at("2026-11-30 17:00"))
+        #expect(f?.openedAt == Fx.now)
+        #expect(f?.status == .open)
+        #expect(f?.visitID == nil)
+        #expect(f?.detail == "通知儿子周末回来看望")
+        // When the ledger confirms / Then the list reloads and a success message shows.
+        let before = Self.queries(h).count
+        h.deliver(.followUpSaved(f!))
+        #expect(Self.queries(h).count == before + 1)
+        #expect(h.commands.last == .status(key: "followUps.add.saved", args: ["通知赡养人"], tone: .success))
+        #expect(!h.screen.capturesText)
+    }
+
+    @Test func failedAddKeepsTheForm() {
+        // Given a typed form / When the ledger refuses it / Then the form stays with the reason and can be sent again.
+        var h = Self.elderHarness()
+        h.send(.char("a"))
+        h.type("1")
+        h.send(.tab, .tab, .tab)
+        h.type("修灶台")
+        h.send(.enter)
+        h.deliver(.failed(message: "磁盘已满"))
+        #expect(h.screen.capturesText)
+        #expect(h.screenText().contains("磁盘已满"))
+        h.send(.enter)
+        #expect(h.requests.filter { if case .saveFollowUp = $0 { true } else { false } }.count == 2)
+    }
+
+    @Test func addDefaultsToTheResponsibleVisitorAndSevenDays() {
+        // Given the elder's responsible visitor is 李四 (from the file) / When only type and detail are given
+        var h = Self.elderHarness()
+        h.send(.char("a"))
+        #expect(h.requests.contains(.elderFile(Self.wang)))
+        h.type("6")
+        h.send(.tab, .tab, .tab)
+        h.type("回访")
+        h.send(.ctrl("s"))
+        // Then the owner is 李四 and the due date a week from now.
+        let f = Self.saved(h)
+        #expect(f?.type == .revisit)
+        #expect(f?.ownerID == Fx.liSi.id)
+        #expect(f?.due == Fx.at("2026-11-30 15:00"))
+    }
+
+    @Test func addRefusesMissingOrBadValues() {
+        // Given the form / When submitted without a type / Then nothing is sent and the reason shows.
+        var h = Self.elderHarness()
+        h.send(.char("a"))
+        h.send(.function(10))
+        #expect(Self.saved(h) == nil)
+        #expect(h.screenText().contains("请按数字选择跟进类型"))
+        // When the type is out of range / Then the allowed range is given.
+        h.type("9")
+        #expect(h.screenText().contains("请输入 1 到 6 的数字"))
+        // When the due date is in the past / Then refused on that field.
+        h.type("1")
+        h.send(.tab, .tab)
+        h.type("1120")
+        h.send(.tab)
+        h.type("检查")
+        h.send(.enter)
+        #expect(Self.saved(h) == nil)
+        #expect(h.screenText().contains("期限 2026-11-20 15:00 早于现在"))
+    }
+
+    @Test func supervisorMayNotAdd() {
+        // Given a supervisor / When `a` / Then no form, a read-only message instead, and no `a` in the key bar.
+        var h = Self.elderHarness(Fx.supervisor)
+        h.send(.char("a"))
+        #expect(!h.screen.capturesText)
+        #expect(h.commands.last == .status(key: "followUps.readOnly", args: [], tone: .warning))
+        #expect(!h.screen.keyHints(env: h.env).contains { $0.keys == "a" })
+        #expect(Self.harness().screen.keyHints(env: Fx.env()).contains { $0.keys == "a" })
+    }
+
+    @Test func addNeedsOneElder() {
+        // Given the whole queue / When `a` / Then it says to add from an elder's file.
+        var h = Self.harness()
+        h.send(.char("a"))
+        #expect(!h.screen.capturesText)
+        #expect(h.commands.last == .status(key: "followUps.add.fromFile", args: [], tone: .info))
+    }
+
+    @Test func addFormRendersAt80() {
+        // Given the form at 80×24 in Chinese with type 2 picked / Then labels, choices and hints line up.
+        var h = Self.elderHarness()
+        h.send(.char("a"))
+        h.type("2")
+        let lines = h.lines()
+        #expect(lines.contains("  │ 类型    通知赡养人                                                       │"))
+        #expect(lines.contains("  │         1 消除安全隐患  2 通知赡养人  3 需求转介  4 协助申请待遇         │"))
+        #expect(lines.contains("  │         5 紧急处置  6 回访                                               │"))
+        #expect(lines.contains("  │ 负责人  李四                                                             │"))
+        #expect(lines.contains("  │         0 —  1 李四  2 赵医生                                            │"))
+        #expect(lines.contains { $0.contains("新增跟进事项：王秀英") })
+        #expect(lines.contains { $0.contains("留空为7天后（2026-11-30 15:00）") })
+        // And in English at 120×40 the title reads in English.
+        var e = Self.elderHarness(language: .en, width: 120, height: 40)
+        e.send(.char("a"))
+        #expect(e.lines().contains { $0.contains("New follow-up: 王秀英") })
+    }
+
+    @Test func emptyElderQueueHintsAtAdding() {
+        // Given an elder with nothing open / When the queue shows / Then it says how to add one.
+        var h = ScreenHarness(FollowUpsScreen(elderID: Self.ma), env: Fx.env()) { request in
+            if case .followUps = request { return .followUps(Self.rows.filter { $0.followUp.status != .inProgress }) }
+            return nil
+        }
+        h.start()
+        #expect(h.lines()[2] == "没有待办的跟进事项")
+        #expect(h.lines()[4] == "按 a 新增跟进事项")
+        // Given one with open follow-ups / Then no hint.
+        #expect(!Self.elderHarness().screenText().contains("按 a 新增"))
+    }
+
+    @Test func parsesDueDates() {
+        let now = Fx.now
+        #expect(FollowUpsScreen.parseDue("", now: now) == Fx.at("2026-11-30 15:00"))
+        #expect(FollowUpsScreen.parseDue("+7", now: now) == Fx.at("2026-11-30 15:00"))
+        #expect(FollowUpsScreen.parseDue("+1 0900", now: now) == Fx.at("2026-11-24 09:00"))
+        #expect(FollowUpsScreen.parseDue("t 1700", now: now) == Fx.at("2026-11-23 17:00"))
+        #expect(FollowUpsScreen.parseDue("1130 1700", now: now) == Fx.at("2026-11-30 17:00"))
+        #expect(FollowUpsScreen.parseDue("20261205", now: now) == Fx.at("2026-12-05 15:00"))
+        #expect(FollowUpsScreen.parseDue("20261205 0830", now: now) == Fx.at("2026-12-05 08:30"))
+        #expect(FollowUpsScreen.parseDue("+x", now: now) == nil)
+        #expect(FollowUpsScreen.parseDue("1199", now: now) == nil)
+    }
+
+    // MARK: - Search
+
+    @Test func slashFiltersRowsAndEscClears() {
+        // Given the whole queue / When `/` and "wxy" (pinyin initials of 王秀英)
+        var h = Self.harness()
+        h.send(.char("/"))
+        #expect(h.screen.capturesText)
+        h.type("wxy")
+        // Then only 王秀英's rows are listed, under the search line.
+        var lines = h.lines()
+        #expect(lines[1].hasPrefix("搜索：wxy"))
+        #expect(h.screen.shown.map(\.elderName) == ["王秀英", "王秀英"])
+        #expect(lines[3].contains("更换老化电线"))
+        #expect(!lines.joined().contains("阿依"))
+        // When Enter leaves the field and a village name is searched instead / Then the filter follows.
+        h.send(.enter)
+        #expect(!h.screen.capturesText)
+        h.send(.char("/"))
+        h.send(.backspace, .backspace, .backspace)
+        h.type("阿克苏")
+        #expect(h.screen.shown.map(\.elderName) == ["阿依古丽"])
+        // When Enter leaves the field and Enter again / Then the shown row opens, not the list's first.
+        h.send(.enter, .enter)
+        #expect(h.screen.mode == .detail(Self.emergency.id))
+        h.send(.escape)
+        h.send(.char("/"))
+        // When Enter then Esc / Then the search clears first and the screen stays.
+        h.send(.enter)
+        #expect(h.screen.shown.count == 1)
+        h.send(.escape)
+        lines = h.lines()
+        #expect(h.screen.shown.count == 4)
+        #expect(!lines[1].hasPrefix("搜索"))
+        #expect(h.commands.last != .back)
+        h.send(.escape)
+        #expect(h.commands.last == .back)
+    }
+
+    @Test func searchWithNoMatchSaysSo() {
+        var h = Self.harness()
+        h.send(.char("/"))
+        h.type("无此人")
+        #expect(h.lines()[3] == "没有符合搜索的跟进事项")
+        // Esc in the field clears it.
+        h.send(.escape)
+        #expect(h.screen.shown.count == 4)
+    }
+
+    @Test func newKeymapsHaveNoConflicts() {
+        #expect(FollowUpsScreen.searchKeymap.conflicts.isEmpty)
+        #expect(FollowUpsScreen.listKeymap.action(for: .char("a")) == .add)
+        #expect(FollowUpsScreen.listKeymap.action(for: .char("/")) == .search)
+    }
 }

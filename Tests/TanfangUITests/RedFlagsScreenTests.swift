@@ -110,4 +110,43 @@ import TanfangCore
     @Test func keymapHasNoConflicts() {
         #expect(RedFlagsScreen.keymap.conflicts.isEmpty)
     }
+
+    @Test func slashFiltersFlagsAndEscClears() {
+        // Given the flags / When `/` and "阿克苏" (a village)
+        var h = Self.harness()
+        h.send(.char("/"))
+        #expect(h.screen.capturesText)
+        h.type("阿克苏")
+        // Then only that village's flags are grouped, under the search line.
+        #expect(h.screen.groups.map(\.kind) == [.missingIDNumber, .villageLowVisitRate])
+        var lines = h.lines()
+        #expect(lines[0].hasPrefix("搜索：阿克苏"))
+        #expect(lines[1] == "预警共2条         │ 对象       村(社区)   原因")
+        // When the text is pinyin initials of a name / Then that elder's flag alone.
+        h.send(.backspace, .backspace, .backspace)
+        h.type("mm")
+        #expect(h.screen.groups.flatMap(\.flags).map(\.elderID) == [Self.ma])
+        // When a reason's words are searched / Then the flags whose reason holds them.
+        h.send(.backspace, .backspace)
+        h.type("逾期5天")
+        #expect(h.screen.groups.flatMap(\.flags).map(\.elderID) == [Self.wang])
+        // When nothing matches / Then it says so (not "no red flags").
+        h.type("xyz")
+        #expect(h.lines()[1] == "没有符合搜索的预警")
+        // When Enter, then Esc / Then the search clears first and the screen stays; Esc again goes back.
+        h.send(.enter)
+        #expect(!h.screen.capturesText)
+        h.send(.escape)
+        lines = h.lines()
+        #expect(h.screen.total == 4)
+        #expect(lines[0].hasPrefix("预警共4条"))
+        #expect(h.commands.last != .back)
+        h.send(.escape)
+        #expect(h.commands.last == .back)
+    }
+
+    @Test func searchKeymapHasNoConflicts() {
+        #expect(RedFlagsScreen.keymap.conflicts.isEmpty)
+        #expect(RedFlagsScreen.searchKeymap.conflicts.isEmpty)
+    }
 }

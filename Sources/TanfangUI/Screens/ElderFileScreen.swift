@@ -7,13 +7,14 @@ import TanfangCore
 /// ID numbers and phones are whole only for roles that see them unmasked (`env.seesUnmasked`).
 public struct ElderFileScreen: Screen {
     enum Action: Hashable, Sendable {
-        case newVisit, followUps, edit, open, focus, up, down, pageUp, pageDown, home, back
+        case newVisit, addFollowUp, followUps, edit, open, focus, up, down, pageUp, pageDown, home, back
     }
 
     enum DetailAction: Hashable, Sendable { case up, down, pageUp, pageDown, close }
 
     static let keymap = Keymap<Action>([
         KeyBinding([.char("n")], .newVisit, label: "elderFile.key.newVisit", help: "elderFile.help.newVisit"),
+        KeyBinding([.char("a")], .addFollowUp, label: "elderFile.key.addFollowUp", help: "elderFile.help.addFollowUp"),
         KeyBinding([.char("f")], .followUps, label: "elderFile.key.followUps", help: "elderFile.help.followUps"),
         KeyBinding([.char("e")], .edit, label: "key.edit", help: "elderFile.help.edit"),
         KeyBinding([.enter], .open, label: "elderFile.key.open", help: "elderFile.help.open"),
@@ -64,7 +65,7 @@ public struct ElderFileScreen: Screen {
         if detail != nil { return Self.detailKeymap.hints(env.strings) }
         // Read-only roles do not see the edit key (pressing it explains why).
         return zip(Self.keymap.bindings, Self.keymap.hints(env.strings))
-            .filter { env.canEdit || $0.0.action != .edit }.map(\.1)
+            .filter { env.canEdit || ($0.0.action != .edit && $0.0.action != .addFollowUp) }.map(\.1)
     }
 
     public mutating func start(env: AppEnvironment) -> [ScreenCommand] {
@@ -95,6 +96,10 @@ public struct ElderFileScreen: Screen {
         case .newVisit:
             return [.open(.newVisit(elderID: elderID))]
         case .followUps:
+            return [.open(.followUps(elderID: elderID))]
+        case .addFollowUp:
+            // The elder's follow-up queue holds the form (key `a` there); Destination has no "add" case.
+            guard env.canEdit else { return [.status(key: "elderFile.readOnly", args: [], tone: .warning)] }
             return [.open(.followUps(elderID: elderID))]
         case .edit:
             guard env.canEdit else { return [.status(key: "elderFile.readOnly", args: [], tone: .warning)] }

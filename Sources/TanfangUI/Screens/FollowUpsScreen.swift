@@ -9,8 +9,11 @@ import TanfangCore
 /// has no elder field).
 public struct FollowUpsScreen: Screen {
     enum ListAction: Hashable, Sendable {
-        case open, mine, type, village, closed, up, down, pageUp, pageDown, home, end, back
+        case open, add, search, mine, type, village, closed, up, down, pageUp, pageDown, home, end, back
     }
+
+    /// Keys while the search line has focus (everything printable is search text).
+    enum SearchAction: Hashable, Sendable { case leave, clear }
 
     enum DetailAction: Hashable, Sendable { case progress, close, cancel, elder, back }
 
@@ -18,6 +21,8 @@ public struct FollowUpsScreen: Screen {
 
     static let listKeymap = Keymap<ListAction>([
         KeyBinding([.enter], .open, label: "followUps.key.open", help: "followUps.help.open"),
+        KeyBinding([.char("a")], .add, label: "key.new", help: "followUps.help.add"),
+        KeyBinding([.char("/")], .search, label: "key.search", help: "followUps.help.search"),
         KeyBinding([.char("m")], .mine, label: "followUps.key.mine", help: "followUps.help.mine"),
         KeyBinding([.char("t")], .type, label: "followUps.key.type", help: "followUps.help.type"),
         KeyBinding([.char("v")], .village, label: "followUps.key.village", help: "followUps.help.village"),
@@ -28,7 +33,12 @@ public struct FollowUpsScreen: Screen {
         KeyBinding([.pageDown], .pageDown, label: "key.nextPage", help: "help.page", showsInBar: false),
         KeyBinding([.home], .home, label: "key.prev", help: "help.homeEnd", showsInBar: false),
         KeyBinding([.end], .end, label: "key.next", help: "help.homeEnd", showsInBar: false),
-        KeyBinding([.escape], .back, label: "key.back", help: "help.back"),
+        KeyBinding([.escape], .back, label: "key.back", help: "followUps.help.back"),
+    ])
+
+    static let searchKeymap = Keymap<SearchAction>([
+        KeyBinding([.enter, .down], .leave, label: "key.enter", help: "followUps.help.searchLeave"),
+        KeyBinding([.escape], .clear, label: "roster.key.clearSearch", help: "followUps.help.searchClear"),
     ])
 
     static let detailKeymap = Keymap<DetailAction>([
@@ -79,6 +89,7 @@ public struct FollowUpsScreen: Screen {
         case list
         case detail(UUID)
         case form(ClosingForm)
+        case adding(AddForm)
     }
 
     public let elderID: UUID?
@@ -91,6 +102,10 @@ public struct FollowUpsScreen: Screen {
     var error: String?
     var table = TableState()
     var mode: Mode = .list
+    var search = TextFieldState(maxLength: 40)
+    var searching = false
+    /// The elder's file, asked for when adding (for the responsible visitor and the village).
+    var elderFile: ElderFile?
 
     public init(elderID: UUID?) {
         self.elderID = elderID
@@ -98,15 +113,22 @@ public struct FollowUpsScreen: Screen {
 
     public var titleKey: String { "followUps.title" }
     public var capturesText: Bool {
-        if case .form = mode { return true }
-        return false
+        switch mode {
+        case .form, .adding: true
+        case .list: searching
+        case .detail: false
+        }
     }
 
     public func keyHints(env: AppEnvironment) -> [KeyHint] {
         switch mode {
-        case .list: Self.listKeymap.hints(env.strings)
+        case .list:
+            searching ? Self.searchKeymap.hints(env.strings)
+                // Read-only roles do not see the add key (pressing it explains why).
+                : zip(Self.listKeymap.bindings, Self.listKeymap.hints(env.strings))
+                    .filter { env.canEdit || $0.0.action != .add }.map(\.1)
         case .detail: Self.detailKeymap.hints(env.strings)
-        case .form: Self.formKeymap.hints(env.strings)
+        case .form, .adding: Self.formKeymap.hints(env.strings)
         }
     }
 
@@ -136,26 +158,73 @@ public struct FollowUpsScreen: Screen {
 
     func row(_ id: UUID) -> FollowUpRow? { rows.first { $0.followUp.id == id } }
 
+    /// The rows the search lets through (all of them when it is empty).
+    var shown: [FollowUpRow] {
+        let query = search.text.trimmingCharacters(in: .whitespaces)
+        guard !query.isEmpty else { return rows }
+        return rows.filter { row in
+            ScreenSearch.matches(query, names: [row.elderName],
+                                 texts: [row.villageName, row.followUp.detail, row.ownerName ?? ""])
+        }
+    }
+
     // MARK: - Keys
 
     public mutating func handle(_ key: Key, env: AppEnvironment) -> [ScreenCommand] {
         switch mode {
-        case .list: return handleList(key, env: env)
+        case .list: return searching ? handleSearch(key, env: env) : handleList(key, env: env)
         case .detail(let id): return handleDetail(key, id: id, env: env)
         case .form(var form):
             let commands = handleForm(key, form: &form, env: env)
             if case .form = mode { mode = .form(form) }
             return commands
+        case .adding(var form):
+            let commands = handleAdd(key, form: &form, env: env)
+            if case .adding = mode { mode = .adding(form) }
+            return commands
         }
+    }
+
+    mutating func handleSearch(_ key: Key, env: AppEnvironment) -> [ScreenCommand] {
+        switch Self.searchKeymap.action(for: key) {
+        case .leave:
+            searching = false
+            return []
+        case .clear:
+            searching = false
+            search.setText("")
+        case nil:
+            if key == .backspace, search.isEmpty {
+                searching = false
+                return []
+            }
+            let before = search.text
+            guard search.handle(key) else {
+                if case .char = key {
+                    return [.status(key: "field.tooLong", args: [String(search.maxLength ?? 0)], tone: .warning)]
+                }
+                return []
+            }
+            if search.text == before { return [] }
+        }
+        table = TableState()
+        table.clamp(rowCount: shown.count, visibleRows: Self.pageRows)
+        return []
     }
 
     mutating func handleList(_ key: Key, env: AppEnvironment) -> [ScreenCommand] {
         guard let action = Self.listKeymap.action(for: key) else { return [] }
         let visible = Self.pageRows
+        let rows = shown
         switch action {
         case .open:
             guard let index = table.selected, index < rows.count else { return [] }
             mode = .detail(rows[index].followUp.id)
+            return []
+        case .add:
+            return startAdding(env: env)
+        case .search:
+            searching = true
             return []
         case .mine:
             guard env.user?.visitorID != nil else {
@@ -184,7 +253,15 @@ public struct FollowUpsScreen: Screen {
         case .pageDown: table.move(by: Self.pageRows, rowCount: rows.count, visibleRows: visible); return []
         case .home: table.select(0, rowCount: rows.count, visibleRows: visible); return []
         case .end: table.select(rows.count - 1, rowCount: rows.count, visibleRows: visible); return []
-        case .back: return [.back]
+        case .back:
+            // Esc clears the search before it leaves the screen.
+            guard search.isEmpty else {
+                search.setText("")
+                table = TableState()
+                table.clamp(rowCount: shown.count, visibleRows: visible)
+                return []
+            }
+            return [.back]
         }
         // A filter changed: reload from the first row.
         table = TableState()
@@ -339,8 +416,16 @@ public struct FollowUpsScreen: Screen {
             loaded = true
             error = nil
             rows = Self.sorted(list, elderID: elderID)
-            table.clamp(rowCount: rows.count, visibleRows: Self.pageRows)
+            table.clamp(rowCount: shown.count, visibleRows: Self.pageRows)
             if case .detail(let id) = mode, row(id) == nil { mode = .list }
+            return []
+        case .followUpSaved(let followUp) where isAdding:
+            mode = .list
+            return [.request(.followUps(query(env: env))),
+                    .status(key: "followUps.add.saved", args: [env.strings["followup.type.\(followUp.type.rawValue)"]],
+                            tone: .success)]
+        case .elderFile(let file):
+            receiveElderFile(file, env: env)
             return []
         case .followUpSaved(let followUp):
             let key: String = switch followUp.status {
@@ -356,6 +441,10 @@ public struct FollowUpsScreen: Screen {
                 form.saving = false
                 form.error = FormMessage("status.error", [message])
                 mode = .form(form)
+            } else if case .adding(var form) = mode {
+                form.saving = false
+                form.error = FormMessage("status.error", [message])
+                mode = .adding(form)
             } else if !loaded {
                 loaded = true
                 error = message
@@ -402,7 +491,7 @@ public struct FollowUpsScreen: Screen {
         var filters: [String] = []
         if let elderID {
             // One elder's queue: say whose (the name comes with the rows).
-            let name = rows.first { $0.followUp.elderID == elderID }?.elderName ?? s["files.none"]
+            let name = elderName(elderID) ?? s["files.none"]
             filters.append(s.format("followUps.filter.elder", name))
         }
         filters += [
@@ -411,13 +500,23 @@ public struct FollowUpsScreen: Screen {
             s.format("followUps.filter.village", villageID.map { env.placeName($0) } ?? all),
             s.format("followUps.filter.closed", s[includeClosed ? "files.yes" : "files.no"]),
         ]
+        let rows = shown
         let overdue = rows.filter { $0.followUp.isOverdue(now: env.now) }.count
         let counts = s.format("followUps.count", String(rows.count), String(overdue))
         let countsWidth = counts.displayWidth
         grid.put(counts, x: area.maxX - countsWidth, y: area.y, style: overdue > 0 ? Style(fg: .red, bold: true) : .plain)
         grid.put(filters.joined(separator: "  "), x: area.x, y: area.y, style: Style(dim: true),
                  maxWidth: max(0, area.width - countsWidth - 1))
-        let body = area.droppingTop(1)
+        var body = area.droppingTop(1)
+        var cursor: CursorPosition?
+        if searching || !search.isEmpty, !body.isEmpty {
+            let labelWidth = grid.put(s["followUps.searchLabel"], x: body.x, y: body.y,
+                                      style: searching ? Style(bold: true) : .plain, maxWidth: body.width)
+            let field = Rect(x: body.x + labelWidth, y: body.y, width: max(0, body.width - labelWidth), height: 1)
+            cursor = TextField.render(search, into: &grid, area: field,
+                                      style: searching ? Style(underline: true) : .plain, focused: searching)
+            body = body.droppingTop(1)
+        }
 
         if let error {
             grid.put(s.format("status.error", error), x: body.x, y: body.y, style: Style(fg: .red, bold: true), maxWidth: body.width)
@@ -435,12 +534,21 @@ public struct FollowUpsScreen: Screen {
             styles[i] = Style(dim: true)
         }
         let table = Table(columns: columns(env: env, wide: wide), rows: rows.map { cells($0, env: env, wide: wide) },
-                          rowStyles: styles, emptyMessage: s["followUps.empty"])
+                          rowStyles: styles, emptyMessage: s[search.isEmpty ? "followUps.empty" : "followUps.noMatch"])
         table.render(into: &grid, area: body, state: self.table)
+        // One elder with nothing open: say how to add a follow-up by hand.
+        if elderID != nil, env.canEdit, !self.rows.contains(where: { $0.followUp.status.isOpen }) {
+            let y = body.y + 2 + max(1, rows.count)
+            if y < body.maxY {
+                grid.put(s["followUps.add.hint"], x: body.x, y: y, style: Style(bold: true), maxWidth: body.width)
+            }
+        }
 
         switch mode {
         case .list:
-            return nil
+            return cursor
+        case .adding(let form):
+            return renderAdd(form, into: &grid, area: body, env: env)
         case .detail(let id):
             guard let row = row(id) else { return nil }
             renderDetail(row, into: &grid, area: body, env: env)
@@ -535,5 +643,253 @@ public struct FollowUpsScreen: Screen {
             }
         }
         return cursor
+    }
+}
+
+// MARK: - A new follow-up by hand
+
+extension FollowUpsScreen {
+    /// The form for a follow-up entered by hand (DOMAIN.md §5): type and owner picked by number,
+    /// a due date in the short forms of `parseDue`, and what is to be done.
+    struct AddForm: Hashable, Sendable {
+        static let fieldCount = 4
+
+        var elderID: UUID
+        var type: FollowUpType?
+        var ownerID: UUID?
+        /// Once the owner is picked by hand, the elder's file no longer fills it in.
+        var ownerTouched = false
+        var due = TextFieldState(maxLength: 20)
+        var detail = TextFieldState(maxLength: 200)
+        var field = 0
+        var error: FormMessage?
+        var saving = false
+    }
+
+    var isAdding: Bool {
+        if case .adding = mode { return true }
+        return false
+    }
+
+    /// The elder's name, from the file or the rows.
+    func elderName(_ id: UUID) -> String? {
+        elderFile?.elder.name ?? rows.first { $0.followUp.elderID == id }?.elderName
+    }
+
+    /// Who the owner is picked from: the visitors of the elder's village (all visitors when the
+    /// village is unknown or has none), with the current owner kept in the list.
+    func ownerChoices(_ form: AddForm, env: AppEnvironment) -> [Visitor] {
+        let villageID = elderFile?.elder.villageID ?? rows.first { $0.followUp.elderID == form.elderID }
+            .flatMap { row in env.villagesInScope.first { $0.name == row.villageName }?.id }
+        var list = env.visitors.filter { villageID != nil && $0.placeID == villageID }
+        if list.isEmpty { list = env.visitors }
+        if let owner = form.ownerID, !list.contains(where: { $0.id == owner }),
+           let visitor = env.visitors.first(where: { $0.id == owner }) {
+            list.append(visitor)
+        }
+        return list
+    }
+
+    mutating func startAdding(env: AppEnvironment) -> [ScreenCommand] {
+        guard let elderID else { return [.status(key: "followUps.add.fromFile", args: [], tone: .info)] }
+        guard env.canEdit else { return [.status(key: "followUps.readOnly", args: [], tone: .warning)] }
+        var form = AddForm(elderID: elderID)
+        // The elder's responsible visitor; until the file arrives, whoever owns their latest follow-up.
+        form.ownerID = elderFile?.elder.visitorID ?? rows.filter { $0.followUp.elderID == elderID }
+            .max { $0.followUp.openedAt < $1.followUp.openedAt }?.followUp.ownerID
+        mode = .adding(form)
+        return elderFile == nil ? [.request(.elderFile(elderID))] : []
+    }
+
+    mutating func receiveElderFile(_ file: ElderFile?, env: AppEnvironment) {
+        guard let file, file.elder.id == elderID else { return }
+        elderFile = file
+        if case .adding(var form) = mode, !form.ownerTouched, let visitor = file.elder.visitorID {
+            form.ownerID = visitor
+            mode = .adding(form)
+        }
+    }
+
+    mutating func handleAdd(_ key: Key, form: inout AddForm, env: AppEnvironment) -> [ScreenCommand] {
+        guard !form.saving else { return [] }
+        if let action = Self.formKeymap.action(for: key) {
+            switch action {
+            case .cancel:
+                mode = .list
+            case .previous:
+                form.field = max(0, form.field - 1)
+            case .next:
+                guard form.field + 1 < AddForm.fieldCount else { return submitAdd(&form, env: env) }
+                form.field += 1
+            case .submit:
+                return submitAdd(&form, env: env)
+            }
+            return []
+        }
+        form.error = nil
+        switch form.field {
+        case 0, 1:
+            // Digits pick from the numbered list under the field.
+            guard case .char(let ch) = key else { return [] }
+            let count = form.field == 0 ? FollowUpType.allCases.count : ownerChoices(form, env: env).count
+            guard let n = ch.wholeNumberValue, n <= count, form.field == 1 || n >= 1 else {
+                form.error = FormMessage("followUps.add.pickNumber", [form.field == 0 ? "1" : "0", String(count)])
+                return []
+            }
+            if form.field == 0 {
+                form.type = FollowUpType.allCases[n - 1]
+            } else {
+                form.ownerID = n == 0 ? nil : ownerChoices(form, env: env)[n - 1].id
+                form.ownerTouched = true
+            }
+        case 2:
+            if !form.due.handle(key), case .char = key {
+                form.error = FormMessage("field.tooLong", [String(form.due.maxLength ?? 0)])
+            }
+        default:
+            if !form.detail.handle(key), case .char = key {
+                form.error = FormMessage("field.tooLong", [String(form.detail.maxLength ?? 0)])
+            }
+        }
+        return []
+    }
+
+    mutating func submitAdd(_ form: inout AddForm, env: AppEnvironment) -> [ScreenCommand] {
+        guard let type = form.type else {
+            form.error = FormMessage("followUps.add.typeRequired", [])
+            form.field = 0
+            return []
+        }
+        guard let due = Self.parseDue(form.due.text, now: env.now) else {
+            form.error = FormMessage("followUps.add.badDue", [form.due.text])
+            form.field = 2
+            return []
+        }
+        guard due >= env.now else {
+            form.error = FormMessage("followUps.add.duePast", [due.description])
+            form.field = 2
+            return []
+        }
+        let detail = form.detail.text.trimmingCharacters(in: .whitespaces)
+        guard !detail.isEmpty else {
+            form.error = FormMessage("followUps.add.detailRequired", [])
+            form.field = 3
+            return []
+        }
+        form.saving = true
+        return [.request(.saveFollowUp(FollowUp(elderID: form.elderID, type: type, ownerID: form.ownerID,
+                                                openedAt: env.now, due: due, status: .open, detail: detail)))]
+    }
+
+    /// Reads a due time: empty means in 7 days; `+7` is days from today; otherwise the forms of
+    /// `parseWhen` (`t`, `1123`, `20261123`, `2026-11-23`), each optionally followed by `1430`.
+    static func parseDue(_ text: String, now: LocalDateTime) -> LocalDateTime? {
+        let parts = text.split(whereSeparator: \.isWhitespace).map(String.init)
+        guard let first = parts.first else {
+            return LocalDateTime(date: now.date.adding(days: 7), hour: now.hour, minute: now.minute)
+        }
+        guard first.hasPrefix("+") || first.hasPrefix("＋") else {
+            if first.count == 8, first.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                // 20261123: rewritten so parseWhen reads it as a date.
+                let iso = "\(first.prefix(4))-\(first.dropFirst(4).prefix(2))-\(first.suffix(2))"
+                return parseWhen(([iso] + parts.dropFirst()).joined(separator: " "), now: now)
+            }
+            return parseWhen(text, now: now)
+        }
+        let digits = first.dropFirst()
+        guard !digits.isEmpty, digits.count <= 4, digits.allSatisfy({ $0.wholeNumberValue != nil }) else { return nil }
+        let days = digits.reduce(0) { $0 * 10 + ($1.wholeNumberValue ?? 0) }
+        let date = now.date.adding(days: days)
+        return parseWhen(([date.description] + parts.dropFirst()).joined(separator: " "), now: now)
+    }
+
+    /// Numbered choices laid out in lines of at most `width` columns, never splitting one.
+    static func choiceLines(_ items: [String], width: Int) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for item in items {
+            if line.isEmpty {
+                line = item
+            } else if line.displayWidth + 2 + item.displayWidth <= width {
+                line += "  " + item
+            } else {
+                lines.append(line)
+                line = item
+            }
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines
+    }
+
+    func renderAdd(_ form: AddForm, into grid: inout Grid, area: Rect, env: AppEnvironment) -> CursorPosition? {
+        let s = env.strings
+        let labels = [s["followUps.col.type"], s["followUps.col.owner"], s["followUps.col.due"], s["followUps.col.detail"]]
+        let labelWidth = labels.map(\.displayWidth).max() ?? 0
+        let panelWidth = min(area.width, max(40, min(76, area.width - 4)))
+        let valueWidth = max(1, panelWidth - 2 - labelWidth - 2)
+        let owners = ownerChoices(form, env: env)
+        let typeChoices = FollowUpType.allCases.enumerated().map { "\($0.offset + 1) " + s["followup.type.\($0.element.rawValue)"] }
+        let ownerChoiceTexts = ["0 " + s["files.none"]] + owners.enumerated().map { "\($0.offset + 1) \($0.element.name)" }
+        let defaultDue = Self.parseDue("", now: env.now)?.description ?? ""
+        let hints: [[String]] = [
+            Self.choiceLines(typeChoices, width: valueWidth),
+            Self.choiceLines(ownerChoiceTexts, width: valueWidth),
+            [s.format("followUps.add.dueHint", defaultDue)],
+            [],
+        ]
+        let height = hints.reduce(0) { $0 + 1 + $1.count } + 1
+        let title = s.format("followUps.add.title", elderName(form.elderID) ?? s["files.none"])
+        let inner = panel(title, lines: height, into: &grid, area: area)
+        var y = inner.y
+        var cursor: CursorPosition?
+        for i in 0..<AddForm.fieldCount where y < inner.maxY {
+            let focused = form.field == i
+            grid.put(labels[i], x: inner.x, y: y, style: Style(bold: focused), maxWidth: labelWidth)
+            let fieldRect = Rect(x: inner.x + labelWidth + 2, y: y, width: max(0, inner.width - labelWidth - 2), height: 1)
+            switch i {
+            case 0, 1:
+                let value = i == 0
+                    ? form.type.map { s["followup.type.\($0.rawValue)"] } ?? s["followUps.add.pick"]
+                    : form.ownerID.map { env.visitorName($0) } ?? s["files.none"]
+                let style = focused ? Style(bold: true, underline: true) : .plain
+                let width = grid.put(value, x: fieldRect.x, y: y, style: style, maxWidth: fieldRect.width)
+                if focused { cursor = CursorPosition(x: fieldRect.x + width, y: y) }
+            case 2:
+                let c = TextField.render(form.due, into: &grid, area: fieldRect, focused: focused)
+                if focused { cursor = c }
+            default:
+                let c = TextField.render(form.detail, into: &grid, area: fieldRect, focused: focused)
+                if focused { cursor = c }
+            }
+            y += 1
+            for hint in hints[i] where y < inner.maxY {
+                grid.put(hint, x: fieldRect.x, y: y, style: Style(dim: true), maxWidth: fieldRect.width)
+                y += 1
+            }
+        }
+        if y < inner.maxY {
+            if let error = form.error {
+                grid.put(s.format(error.key, error.args), x: inner.x, y: y, style: Style(fg: .red, bold: true),
+                         maxWidth: inner.width)
+            } else if form.saving {
+                grid.put(s["status.loading"], x: inner.x, y: y, style: Style(dim: true), maxWidth: inner.width)
+            }
+        }
+        return cursor
+    }
+}
+
+// MARK: - Searching a loaded list
+
+/// Matching of `/` search text against rows already loaded (the follow-up and red-flag lists):
+/// plain text anywhere in names or texts, or ASCII against the pinyin of names (`wxy`, `wangxiu`).
+enum ScreenSearch {
+    static func matches(_ query: String, names: [String], texts: [String]) -> Bool {
+        let needle = query.lowercased()
+        if (names + texts).contains(where: { $0.lowercased().contains(needle) }) { return true }
+        guard needle.allSatisfy({ $0.isASCII && $0.isLetter }) else { return false }
+        return names.contains { name in
+            Pinyin.initials(name).contains(needle) || Pinyin.syllables(name).joined().contains(needle)
+        }
     }
 }

@@ -6,11 +6,15 @@ import TanfangCore
 /// elder's file, or the monthly rates for a village flag.
 public struct RedFlagsScreen: Screen {
     enum Action: Hashable, Sendable {
-        case open, nextKind, previousKind, toggleKind, up, down, pageUp, pageDown, home, end, back
+        case open, search, nextKind, previousKind, toggleKind, up, down, pageUp, pageDown, home, end, back
     }
+
+    /// Keys while the search line has focus (everything printable is search text).
+    enum SearchAction: Hashable, Sendable { case leave, clear }
 
     static let keymap = Keymap<Action>([
         KeyBinding([.enter], .open, label: "redFlags.key.open", help: "redFlags.help.open"),
+        KeyBinding([.char("/")], .search, label: "key.search", help: "redFlags.help.search"),
         KeyBinding([.right, .tab], .nextKind, label: "redFlags.key.nextKind", help: "redFlags.help.nextKind"),
         KeyBinding([.left, .backTab], .previousKind, label: "redFlags.key.previousKind", help: "redFlags.help.previousKind",
                    showsInBar: false),
@@ -21,7 +25,12 @@ public struct RedFlagsScreen: Screen {
         KeyBinding([.pageDown], .pageDown, label: "key.nextPage", help: "help.page", showsInBar: false),
         KeyBinding([.home], .home, label: "key.prev", help: "help.homeEnd", showsInBar: false),
         KeyBinding([.end], .end, label: "key.next", help: "help.homeEnd", showsInBar: false),
-        KeyBinding([.escape], .back, label: "key.back", help: "help.back"),
+        KeyBinding([.escape], .back, label: "key.back", help: "redFlags.help.back"),
+    ])
+
+    static let searchKeymap = Keymap<SearchAction>([
+        KeyBinding([.enter, .down], .leave, label: "key.enter", help: "redFlags.help.searchLeave"),
+        KeyBinding([.escape], .clear, label: "roster.key.clearSearch", help: "redFlags.help.searchClear"),
     ])
 
     static let pageRows = 10
@@ -32,7 +41,11 @@ public struct RedFlagsScreen: Screen {
         var flags: [RedFlag]
     }
 
+    /// Every flag loaded; `groups` holds those the search lets through.
+    var flags: [RedFlag] = []
     var groups: [Group] = []
+    var search = TextFieldState(maxLength: 40)
+    var searching = false
     var elderNames: [UUID: String] = [:]
     var loaded = false
     var error: String?
@@ -45,9 +58,11 @@ public struct RedFlagsScreen: Screen {
     public init() {}
 
     public var titleKey: String { "redFlags.title" }
-    public var capturesText: Bool { false }
+    public var capturesText: Bool { searching }
 
-    public func keyHints(env: AppEnvironment) -> [KeyHint] { Self.keymap.hints(env.strings) }
+    public func keyHints(env: AppEnvironment) -> [KeyHint] {
+        searching ? Self.searchKeymap.hints(env.strings) : Self.keymap.hints(env.strings)
+    }
 
     public mutating func start(env: AppEnvironment) -> [ScreenCommand] {
         [.request(.redFlags)]
@@ -71,9 +86,53 @@ public struct RedFlagsScreen: Screen {
         return groups[kindIndex].flags[rowIndex]
     }
 
+    /// Regroups the flags the search lets through, keeping the selected kind when it still has flags.
+    mutating func regroup(env: AppEnvironment) {
+        let previous = kindIndex < groups.count ? groups[kindIndex].kind : nil
+        let query = search.text.trimmingCharacters(in: .whitespaces)
+        let matching = query.isEmpty ? flags : flags.filter { flag in
+            ScreenSearch.matches(query, names: [flag.elderID.flatMap { elderNames[$0] } ?? ""],
+                                 texts: [env.placeName(flag.villageID), flag.reason(env.strings)])
+        }
+        groups = Self.grouped(matching, names: elderNames)
+        let kept = previous.flatMap { kind in groups.firstIndex { $0.kind == kind } }
+        if kept == nil { rowIndex = 0 }
+        kindIndex = kept ?? 0
+        rowIndex = kindIndex < groups.count ? min(rowIndex, groups[kindIndex].flags.count - 1) : 0
+    }
+
+    mutating func handleSearch(_ key: Key, env: AppEnvironment) -> [ScreenCommand] {
+        switch Self.searchKeymap.action(for: key) {
+        case .leave:
+            searching = false
+            return []
+        case .clear:
+            searching = false
+            search.setText("")
+        case nil:
+            if key == .backspace, search.isEmpty {
+                searching = false
+                return []
+            }
+            let before = search.text
+            guard search.handle(key) else {
+                if case .char = key {
+                    return [.status(key: "field.tooLong", args: [String(search.maxLength ?? 0)], tone: .warning)]
+                }
+                return []
+            }
+            if search.text == before { return [] }
+        }
+        regroup(env: env)
+        return []
+    }
+
     public mutating func handle(_ key: Key, env: AppEnvironment) -> [ScreenCommand] {
+        if searching { return handleSearch(key, env: env) }
         guard let action = Self.keymap.action(for: key) else { return [] }
         switch action {
+        case .search:
+            searching = true
         case .open:
             guard let flag = selectedFlag else { return [] }
             if let elderID = flag.elderID { return [.open(.elderFile(elderID))] }
@@ -91,7 +150,14 @@ public struct RedFlagsScreen: Screen {
         case .pageDown: move(by: Self.pageRows)
         case .home: move(by: -total)
         case .end: move(by: total)
-        case .back: return [.back]
+        case .back:
+            // Esc clears the search before it leaves the screen.
+            guard search.isEmpty else {
+                search.setText("")
+                regroup(env: env)
+                return []
+            }
+            return [.back]
         }
         return []
     }
@@ -115,11 +181,9 @@ public struct RedFlagsScreen: Screen {
         case .redFlags(let flags, let names):
             loaded = true
             error = nil
-            let previous = kindIndex < groups.count ? groups[kindIndex].kind : nil
-            groups = Self.grouped(flags, names: names)
+            self.flags = flags
             elderNames = names
-            kindIndex = previous.flatMap { kind in groups.firstIndex { $0.kind == kind } } ?? 0
-            rowIndex = kindIndex < groups.count ? min(rowIndex, groups[kindIndex].flags.count - 1) : 0
+            regroup(env: env)
         case .failed(let message):
             loaded = true
             error = message
@@ -141,6 +205,17 @@ public struct RedFlagsScreen: Screen {
     public func render(into grid: inout Grid, area: Rect, env: AppEnvironment) -> CursorPosition? {
         guard !area.isEmpty else { return nil }
         let s = env.strings
+        var area = area
+        var cursor: CursorPosition?
+        if searching || !search.isEmpty {
+            let labelWidth = grid.put(s["redFlags.searchLabel"], x: area.x, y: area.y,
+                                      style: searching ? Style(bold: true) : .plain, maxWidth: area.width)
+            let field = Rect(x: area.x + labelWidth, y: area.y, width: max(0, area.width - labelWidth), height: 1)
+            cursor = TextField.render(search, into: &grid, area: field,
+                                      style: searching ? Style(underline: true) : .plain, focused: searching)
+            area = area.droppingTop(1)
+            guard !area.isEmpty else { return cursor }
+        }
         if let error {
             grid.put(s.format("status.error", error), x: area.x, y: area.y, style: Style(fg: .red, bold: true), maxWidth: area.width)
             return nil
@@ -150,8 +225,12 @@ public struct RedFlagsScreen: Screen {
             return nil
         }
         guard !groups.isEmpty else {
-            grid.put(s["redFlags.none"], x: area.x, y: area.y, style: Style(fg: .green), maxWidth: area.width)
-            return nil
+            if flags.isEmpty {
+                grid.put(s["redFlags.none"], x: area.x, y: area.y, style: Style(fg: .green), maxWidth: area.width)
+            } else {
+                grid.put(s["redFlags.noMatch"], x: area.x, y: area.y, style: Style(dim: true), maxWidth: area.width)
+            }
+            return cursor
         }
 
         // Summary of kinds: title and count, the selected kind reversed.
@@ -200,6 +279,6 @@ public struct RedFlagsScreen: Screen {
             }
         }
         DocView.render(lines, into: &grid, area: listArea, scroll: 0, selected: DocRef(list: kindIndex, index: rowIndex))
-        return nil
+        return cursor
     }
 }
