@@ -68,6 +68,15 @@ public enum DataRequest: Hashable, Sendable {
     case saveDraft(key: String, json: String)
     case loadDraft(key: String)
     case deleteDraft(key: String)
+    /// Write the month's report (scoped to the user's area) to a file; `~` is the home folder.
+    case exportMonthly(month: YearMonth, format: ExportFormat, path: String)
+    /// Write the user's red flags (kind, elder, village, reason) to a file.
+    case exportRedFlags(format: ExportFormat, path: String)
+}
+
+/// The file formats a screen can export to.
+public enum ExportFormat: String, Hashable, Sendable, CaseIterable {
+    case xlsx, csv
 }
 
 public enum DataResponse: Hashable, Sendable {
@@ -88,6 +97,8 @@ public enum DataResponse: Hashable, Sendable {
     case monthlyReport(MonthlyReport)
     case draftSaved
     case draft(key: String, json: String?)
+    /// A file was written; `path` is where, as the user will find it.
+    case exported(path: String)
     /// A request failed; `message` is ready to show (already in the user's language).
     case failed(message: String)
 }

@@ -88,6 +88,14 @@ final class LedgerRuntime {
             guard let user else { return nil }
             try ledger.deleteDraft(userID: user.id, key: key)
             return nil
+        case .exportMonthly(let month, let format, let path):
+            let report = try ledger.monthlyReport(month: month, scope: scope)
+            let data = try ReportFiles.monthly(report, format: format, ledger: ledger, strings: strings, today: today)
+            return .exported(path: try ReportFiles.save(data, to: path, strings: strings))
+        case .exportRedFlags(let format, let path):
+            let lines = try ReportFiles.redFlagLines(ledger: ledger, strings: strings, today: today, now: now(), scope: scope)
+            let data = try ReportFiles.redFlags(lines, format: format, strings: strings)
+            return .exported(path: try ReportFiles.save(data, to: path, strings: strings))
         }
     }
 }
