@@ -201,8 +201,9 @@ public struct ImportScreen: Screen {
             lines.append(.title(s.format("importRoster.problems", String(report.problems.count))))
             let columns = [
                 TableColumn(s["importRoster.col.line"], minWidth: max(4, s["importRoster.col.line"].displayWidth), alignment: .right),
-                TableColumn(s["importRoster.col.column"], minWidth: 8, maxWidth: 12),
-                TableColumn(s["importRoster.col.value"], minWidth: 10, maxWidth: 20),
+                TableColumn(s["importRoster.col.column"], minWidth: 12, flex: 1, maxWidth: 16),
+                // Wide enough for a masked ID number (18 columns).
+                TableColumn(s["importRoster.col.value"], minWidth: 18, flex: 1, maxWidth: 24),
                 TableColumn(s["importRoster.col.reason"], minWidth: 10, flex: 6),
             ]
             lines.append(.header(columns))
