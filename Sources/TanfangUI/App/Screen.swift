@@ -68,6 +68,19 @@ public enum DataRequest: Hashable, Sendable {
     case saveDraft(key: String, json: String)
     case loadDraft(key: String)
     case deleteDraft(key: String)
+    /// Write the month's report (scoped to the user's area) to a file; `~` is the home folder.
+    case exportMonthly(month: YearMonth, format: ExportFormat, path: String)
+    /// Write the user's red flags (kind, elder, village, reason) to a file.
+    case exportRedFlags(format: ExportFormat, path: String)
+    /// Read a roster file and check it against the ledger without writing (a dry run).
+    case previewImport(path: String, village: String?)
+    /// Import a roster file; with `skipInvalid` the valid rows go in and the others are listed.
+    case importRoster(path: String, village: String?, skipInvalid: Bool)
+}
+
+/// The file formats a screen can export to.
+public enum ExportFormat: String, Hashable, Sendable, CaseIterable {
+    case xlsx, csv
 }
 
 public enum DataResponse: Hashable, Sendable {
@@ -88,6 +101,10 @@ public enum DataResponse: Hashable, Sendable {
     case monthlyReport(MonthlyReport)
     case draftSaved
     case draft(key: String, json: String?)
+    /// A file was written; `path` is where, as the user will find it.
+    case exported(path: String)
+    /// What a roster import found (preview) or did (`written`).
+    case importReport(ImportReport)
     /// A request failed; `message` is ready to show (already in the user's language).
     case failed(message: String)
 }
@@ -106,6 +123,8 @@ public enum Destination: Hashable, Sendable {
     case followUps(elderID: UUID?)
     case redFlags
     case monthly
+    /// The roster import wizard.
+    case importRoster
 }
 
 /// What a screen asks of the app after a key or a response.

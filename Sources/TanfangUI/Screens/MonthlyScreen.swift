@@ -5,7 +5,7 @@ import TanfangCore
 /// the 100% target, the rates by category, visits by method, follow-up figures and how many
 /// elders were not visited. ←/→ change the month.
 public struct MonthlyScreen: Screen {
-    enum Action: Hashable, Sendable { case previousMonth, nextMonth, up, down, pageUp, pageDown, home, back }
+    enum Action: Hashable, Sendable { case previousMonth, nextMonth, up, down, pageUp, pageDown, home, export, back }
 
     static let keymap = Keymap<Action>([
         KeyBinding([.left], .previousMonth, label: "monthly.key.previousMonth", help: "monthly.help.previousMonth"),
@@ -15,6 +15,7 @@ public struct MonthlyScreen: Screen {
         KeyBinding([.pageUp], .pageUp, label: "key.prevPage", help: "help.page", showsInBar: false),
         KeyBinding([.pageDown], .pageDown, label: "key.nextPage", help: "help.page", showsInBar: false),
         KeyBinding([.home], .home, label: "key.prev", help: "monthly.help.home", showsInBar: false),
+        KeyBinding([.char("x")], .export, label: "exportPrompt.key.export", help: "exportPrompt.help.export"),
         KeyBinding([.escape], .back, label: "key.back", help: "help.back"),
     ])
 
@@ -29,13 +30,19 @@ public struct MonthlyScreen: Screen {
     var loading = false
     var error: String?
     var scroll = 0
+    /// The export prompt at the bottom of the body, while open.
+    var prompt: ExportPrompt?
+    /// An export was sent and its answer has not come back.
+    var exporting = false
 
     public init() {}
 
     public var titleKey: String { "monthly.title" }
-    public var capturesText: Bool { false }
+    public var capturesText: Bool { prompt != nil }
 
-    public func keyHints(env: AppEnvironment) -> [KeyHint] { Self.keymap.hints(env.strings) }
+    public func keyHints(env: AppEnvironment) -> [KeyHint] {
+        prompt == nil ? Self.keymap.hints(env.strings) : ExportPrompt.keymap.hints(env.strings)
+    }
 
     public mutating func start(env: AppEnvironment) -> [ScreenCommand] {
         let month = self.month ?? env.today.yearMonth
@@ -45,6 +52,7 @@ public struct MonthlyScreen: Screen {
     }
 
     public mutating func handle(_ key: Key, env: AppEnvironment) -> [ScreenCommand] {
+        if prompt != nil { return handlePrompt(key, env: env) }
         guard let action = Self.keymap.action(for: key) else { return [] }
         let current = month ?? env.today.yearMonth
         switch action {
@@ -63,7 +71,30 @@ public struct MonthlyScreen: Screen {
         case .pageUp: scroll = max(0, scroll - Self.pageLines)
         case .pageDown: scroll = min(scroll + Self.pageLines, maxScroll(env: env))
         case .home: scroll = 0
+        case .export:
+            prompt = ExportPrompt(baseName: env.strings.format("monthly.export.fileName", current.description))
         case .back: return [.back]
+        }
+        return []
+    }
+
+    /// Keys while the export prompt is open: it takes them all; Esc closes it.
+    mutating func handlePrompt(_ key: Key, env: AppEnvironment) -> [ScreenCommand] {
+        guard var prompt else { return [] }
+        switch prompt.handle(key) {
+        case .editing:
+            self.prompt = prompt
+        case .cancelled:
+            self.prompt = nil
+        case .emptyPath:
+            self.prompt = prompt
+            return [.status(key: "exportPrompt.emptyPath", args: [], tone: .warning)]
+        case .submit(let format, let path):
+            self.prompt = nil
+            exporting = true
+            let month = self.month ?? env.today.yearMonth
+            return [.status(key: "exportPrompt.writing", args: [], tone: .info),
+                    .request(.exportMonthly(month: month, format: format, path: path))]
         }
         return []
     }
@@ -83,6 +114,13 @@ public struct MonthlyScreen: Screen {
             self.report = report
             loading = false
             error = nil
+        case .exported(let path):
+            exporting = false
+            return [.status(key: "exportPrompt.done", args: [path], tone: .success)]
+        case .failed(let message) where exporting:
+            // A failed export leaves the report on screen.
+            exporting = false
+            return [.status(key: "status.error", args: [message], tone: .error)]
         case .failed(let message):
             loading = false
             error = message
@@ -96,6 +134,13 @@ public struct MonthlyScreen: Screen {
     // MARK: - Rendering
 
     public func render(into grid: inout Grid, area: Rect, env: AppEnvironment) -> CursorPosition? {
+        guard !area.isEmpty else { return nil }
+        guard let prompt else { return renderReport(into: &grid, area: area, env: env) }
+        _ = renderReport(into: &grid, area: area.droppingBottom(1), env: env)
+        return prompt.render(into: &grid, area: area, strings: env.strings)
+    }
+
+    func renderReport(into grid: inout Grid, area: Rect, env: AppEnvironment) -> CursorPosition? {
         guard !area.isEmpty else { return nil }
         let s = env.strings
         let month = self.month ?? env.today.yearMonth

@@ -6,7 +6,7 @@ import TanfangCore
 /// elder's file, or the monthly rates for a village flag.
 public struct RedFlagsScreen: Screen {
     enum Action: Hashable, Sendable {
-        case open, search, nextKind, previousKind, toggleKind, up, down, pageUp, pageDown, home, end, back
+        case open, search, nextKind, previousKind, toggleKind, up, down, pageUp, pageDown, home, end, export, back
     }
 
     /// Keys while the search line has focus (everything printable is search text).
@@ -25,6 +25,7 @@ public struct RedFlagsScreen: Screen {
         KeyBinding([.pageDown], .pageDown, label: "key.nextPage", help: "help.page", showsInBar: false),
         KeyBinding([.home], .home, label: "key.prev", help: "help.homeEnd", showsInBar: false),
         KeyBinding([.end], .end, label: "key.next", help: "help.homeEnd", showsInBar: false),
+        KeyBinding([.char("x")], .export, label: "exportPrompt.key.export", help: "exportPrompt.help.export"),
         KeyBinding([.escape], .back, label: "key.back", help: "redFlags.help.back"),
     ])
 
@@ -54,14 +55,19 @@ public struct RedFlagsScreen: Screen {
     var rowIndex = 0
     /// Only the selected kind's flags are listed.
     var onlyThisKind = false
+    /// The export prompt at the bottom of the body, while open.
+    var prompt: ExportPrompt?
+    /// An export was sent and its answer has not come back.
+    var exporting = false
 
     public init() {}
 
     public var titleKey: String { "redFlags.title" }
-    public var capturesText: Bool { searching }
+    public var capturesText: Bool { searching || prompt != nil }
 
     public func keyHints(env: AppEnvironment) -> [KeyHint] {
-        searching ? Self.searchKeymap.hints(env.strings) : Self.keymap.hints(env.strings)
+        if prompt != nil { return ExportPrompt.keymap.hints(env.strings) }
+        return searching ? Self.searchKeymap.hints(env.strings) : Self.keymap.hints(env.strings)
     }
 
     public mutating func start(env: AppEnvironment) -> [ScreenCommand] {
@@ -128,6 +134,7 @@ public struct RedFlagsScreen: Screen {
     }
 
     public mutating func handle(_ key: Key, env: AppEnvironment) -> [ScreenCommand] {
+        if prompt != nil { return handlePrompt(key, env: env) }
         if searching { return handleSearch(key, env: env) }
         guard let action = Self.keymap.action(for: key) else { return [] }
         switch action {
@@ -150,6 +157,8 @@ public struct RedFlagsScreen: Screen {
         case .pageDown: move(by: Self.pageRows)
         case .home: move(by: -total)
         case .end: move(by: total)
+        case .export:
+            prompt = ExportPrompt(baseName: env.strings.format("redFlags.export.fileName", env.today.description))
         case .back:
             // Esc clears the search before it leaves the screen.
             guard search.isEmpty else {
@@ -158,6 +167,26 @@ public struct RedFlagsScreen: Screen {
                 return []
             }
             return [.back]
+        }
+        return []
+    }
+
+    /// Keys while the export prompt is open: it takes them all; Esc closes it.
+    mutating func handlePrompt(_ key: Key, env: AppEnvironment) -> [ScreenCommand] {
+        guard var prompt else { return [] }
+        switch prompt.handle(key) {
+        case .editing:
+            self.prompt = prompt
+        case .cancelled:
+            self.prompt = nil
+        case .emptyPath:
+            self.prompt = prompt
+            return [.status(key: "exportPrompt.emptyPath", args: [], tone: .warning)]
+        case .submit(let format, let path):
+            self.prompt = nil
+            exporting = true
+            return [.status(key: "exportPrompt.writing", args: [], tone: .info),
+                    .request(.exportRedFlags(format: format, path: path))]
         }
         return []
     }
@@ -184,6 +213,13 @@ public struct RedFlagsScreen: Screen {
             self.flags = flags
             elderNames = names
             regroup(env: env)
+        case .exported(let path):
+            exporting = false
+            return [.status(key: "exportPrompt.done", args: [path], tone: .success)]
+        case .failed(let message) where exporting:
+            // A failed export leaves the list on screen.
+            exporting = false
+            return [.status(key: "status.error", args: [message], tone: .error)]
         case .failed(let message):
             loaded = true
             error = message
@@ -203,6 +239,13 @@ public struct RedFlagsScreen: Screen {
     }
 
     public func render(into grid: inout Grid, area: Rect, env: AppEnvironment) -> CursorPosition? {
+        guard !area.isEmpty else { return nil }
+        guard let prompt else { return renderList(into: &grid, area: area, env: env) }
+        _ = renderList(into: &grid, area: area.droppingBottom(1), env: env)
+        return prompt.render(into: &grid, area: area, strings: env.strings)
+    }
+
+    func renderList(into grid: inout Grid, area: Rect, env: AppEnvironment) -> CursorPosition? {
         guard !area.isEmpty else { return nil }
         let s = env.strings
         var area = area

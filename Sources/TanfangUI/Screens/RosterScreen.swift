@@ -8,7 +8,7 @@ import TanfangCore
 /// due-state filter, so they cover everything that matches, not just the rows loaded.
 public struct RosterScreen: Screen {
     enum Action: Hashable, Sendable {
-        case open, newVisit, add, edit, search, filter, sort, reverse, move, page, back
+        case open, newVisit, add, edit, importRoster, search, filter, sort, reverse, move, page, back
     }
 
     static let keymap = Keymap<Action>([
@@ -20,6 +20,7 @@ public struct RosterScreen: Screen {
         KeyBinding([.char("S")], .reverse, label: "roster.key.reverse", help: "roster.help.reverse", showsInBar: false),
         KeyBinding([.char("a")], .add, label: "key.new", help: "roster.help.add"),
         KeyBinding([.char("e")], .edit, label: "key.edit", help: "roster.help.edit"),
+        KeyBinding([.char("i")], .importRoster, label: "importRoster.key.open", help: "importRoster.help.open", showsInBar: false),
         KeyBinding([.up, .down], .move, label: "key.select", help: "help.moveUpDown", showsInBar: false),
         KeyBinding([.pageUp, .pageDown, .home, .end], .page, label: "key.nextPage", help: "roster.help.page", showsInBar: false),
         KeyBinding([.escape], .back, label: "key.back", help: "roster.help.back"),
@@ -179,6 +180,9 @@ public struct RosterScreen: Screen {
         case .add:
             guard env.canEdit else { return readOnly() }
             return [.open(.editElder(nil))]
+        case .importRoster:
+            guard env.canEdit else { return readOnly() }
+            return [.open(.importRoster)]
         case .edit:
             guard let row = selectedRow else { return [] }
             guard env.canEdit else { return readOnly() }

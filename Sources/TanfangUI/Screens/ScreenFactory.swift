@@ -13,6 +13,7 @@ public enum ScreenFactory {
         case .followUps(let id): FollowUpsScreen(elderID: id)
         case .redFlags: RedFlagsScreen()
         case .monthly: MonthlyScreen()
+        case .importRoster: ImportScreen()
         }
     }
 }

@@ -70,38 +70,30 @@ struct Import: ParsableCommand {
         func run() throws {
             let ctx = try Context(language: options.language)
             let s = ctx.strings
-            let url = URL(fileURLWithPath: file)
-            let name = url.lastPathComponent
             let ledger = try ctx.openLedger(path: options.databasePath())
-            let parsed: RosterImportResult
+            let map: [String: RosterField]
             do {
-                let map = try mapping.map { try RosterImportParser.loadMapping(url: URL(fileURLWithPath: $0)) } ?? [:]
-                let table = try TableReader.read(url: url, sheet: sheet)
-                parsed = RosterImportParser(mapping: map, today: ctx.today).parse(table, file: name)
+                map = try mapping.map { try RosterImportParser.loadMapping(url: URL(fileURLWithPath: $0)) } ?? [:]
             } catch let error as TanfangIOError {
                 throw CLIError(s.format(error.messageKey, error.args))
             } catch let error as CocoaError where error.code == .fileReadNoSuchFile || error.code == .fileNoSuchFile {
-                throw CLIError(s.format("data.error.noFile", file))
+                throw CLIError(s.format("data.error.noFile", mapping ?? ""))
             }
-
-            let resolved = try RosterVillages.resolve(parsed, flag: village, places: ledger.places(),
-                                                      source: source ?? name)
-            let issues = (parsed.issues + resolved.issues).sorted { ($0.line, $0.isError ? 0 : 1) < ($1.line, $1.isError ? 0 : 1) }
-            let errors = issues.filter(\.isError)
-            let rejected = Set(errors.map(\.line)).sorted()
-            let problems = issues.map {
+            let job = try RosterImportJob.prepare(path: file, sheet: sheet, mapping: map, village: village, source: source,
+                                                  ledger: ledger, strings: s, today: ctx.today)
+            let name = job.name
+            let errors = job.errors
+            let rejected = job.rejected
+            let problems = job.issues.map {
                 Problem(line: $0.line, column: $0.column, value: $0.value, message: s.format($0.messageKey, $0.args),
                         error: $0.isError)
             }
 
-            var outcome: ImportOutcome?
-            let refused = !errors.isEmpty && (!skipInvalid || errors.contains { $0.line == 0 })
-            if !refused {
-                outcome = try ledger.importRoster(resolved.rows, source: source ?? name, file: name, by: nil,
-                                                  today: ctx.today, dryRun: dryRun)
-            }
+            let refused = job.refused(skipInvalid: skipInvalid)
+            let outcome = try job.run(skipInvalid: skipInvalid, dryRun: dryRun, source: source, ledger: ledger, by: nil,
+                                      today: ctx.today)
             if json {
-                try JSONOutput.print(Output(file: name, rows: resolved.rows.count + rejected.filter { $0 > 0 }.count,
+                try JSONOutput.print(Output(file: name, rows: job.rowCount,
                                             rejectedLines: rejected, problems: problems,
                                             written: outcome != nil && !dryRun, dryRun: dryRun, outcome: outcome))
             } else {
@@ -115,8 +107,7 @@ struct Import: ParsableCommand {
                                        rejected.map(String.init).joined(separator: ", ")))
                     }
                     for c in outcome.conflicts {
-                        print(s.format("data.import.conflict", name, String(c.line), c.name, s["data.field.\(c.field)"],
-                                       c.stored, c.incoming))
+                        print(job.conflictText(c, strings: s))
                     }
                     print(s.format(dryRun ? "data.import.dryRunDone" : "data.import.done", name,
                                    String(outcome.added), String(outcome.merged), String(outcome.unchanged),

@@ -19,14 +19,7 @@ struct RedFlags: ParsableCommand {
     @Flag(name: .long, help: "Print JSON.")
     var json = false
 
-    struct Line: Encodable {
-        let kind: RedFlagKind
-        let elderID: UUID?
-        let elder: String?
-        let village: String?
-        let reason: String
-        let severity: Int
-    }
+    typealias Line = RedFlagLine
 
     func run() throws {
         let ctx = try Context(language: options.language)
@@ -51,21 +44,6 @@ struct RedFlags: ParsableCommand {
     }
 
     static func lines(ledger: Ledger, ctx: Context) throws -> [Line] {
-        let flags = try ledger.redFlags(today: ctx.today, now: ctx.now)
-        let places = Dictionary(try ledger.places().map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-        let elders = try ledger.elderNames(Set(flags.compactMap(\.elderID)))
-        return flags.map { f in
-            let elder = f.elderID.flatMap { elders[$0] }
-            let villageID = f.villageID ?? elder?.1
-            return Line(kind: f.kind, elderID: f.elderID, elder: elder?.0,
-                        village: villageID.flatMap { places[$0] },
-                        reason: ctx.strings.format(f.reasonKey, f.reasonArgs.map { localizeArg($0, ctx.strings) }),
-                        severity: f.severity)
-        }
-    }
-
-    /// Arguments that are catalog keys (e.g. a follow-up type) are shown translated.
-    static func localizeArg(_ arg: String, _ strings: Strings) -> String {
-        strings.table[arg] ?? arg
+        try ReportFiles.redFlagLines(ledger: ledger, strings: ctx.strings, today: ctx.today, now: ctx.now)
     }
 }

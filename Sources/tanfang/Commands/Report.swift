@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import TanfangCore
-import TanfangIO
 import TanfangStore
 
 struct Report: ParsableCommand {
@@ -46,12 +45,13 @@ struct Report: ParsableCommand {
             case .json: try JSONOutput.print(report)
             case .table: print(try MonthlyText.render(report, ledger: ledger, strings: ctx.strings))
             case .csv:
-                let data = try MonthlyFiles.csv(report, ledger: ledger, strings: ctx.strings, encoding: encoding)
+                let data = try ReportFiles.monthly(report, format: .csv, ledger: ledger, strings: ctx.strings,
+                                                   today: ctx.today, encoding: encoding)
                 try OutputFile.write(data, to: out, strings: ctx.strings)
             case .xlsx:
-                let sheets = try MonthlyFiles.sheets(report, ledger: ledger, strings: ctx.strings, today: ctx.today)
-                try OutputFile.write(try XLSXWriter.write(sheets: sheets), to: out ?? "monthly-\(ym).xlsx",
-                                     strings: ctx.strings)
+                let data = try ReportFiles.monthly(report, format: .xlsx, ledger: ledger, strings: ctx.strings,
+                                                   today: ctx.today)
+                try OutputFile.write(data, to: out ?? "monthly-\(ym).xlsx", strings: ctx.strings)
             }
         }
     }

@@ -18,12 +18,7 @@ enum OutputFile {
             FileHandle.standardOutput.write(data)
             return
         }
-        let url = URL(fileURLWithPath: path)
-        do {
-            try data.write(to: url, options: .atomic)
-        } catch {
-            throw CLIError(strings.format("data.error.cannotWrite", path))
-        }
+        try ReportFiles.save(data, to: path, strings: strings)
         print(strings.format("data.out.written", path))
     }
 }

@@ -85,6 +85,28 @@ final class LedgerRuntime {
             guard let user else { return nil }
             try ledger.deleteDraft(userID: user.id, key: key)
             return nil
+        case .exportMonthly(let month, let format, let path):
+            let report = try ledger.monthlyReport(month: month, scope: scope)
+            let data = try ReportFiles.monthly(report, format: format, ledger: ledger, strings: strings, today: today)
+            return .exported(path: try ReportFiles.save(data, to: path, strings: strings))
+        case .exportRedFlags(let format, let path):
+            let lines = try ReportFiles.redFlagLines(ledger: ledger, strings: strings, today: today, now: now(), scope: scope)
+            let data = try ReportFiles.redFlags(lines, format: format, strings: strings)
+            return .exported(path: try ReportFiles.save(data, to: path, strings: strings))
+        case .previewImport(let path, let village):
+            let job = try RosterImportJob.prepare(path: ReportFiles.expandedPath(path), village: village, source: nil,
+                                                  ledger: ledger, strings: strings, today: today)
+            // The preview counts what the valid rows would do, so the user sees both before choosing.
+            let outcome = try job.run(skipInvalid: true, dryRun: true, source: nil, ledger: ledger, by: user?.id, today: today)
+            return .importReport(job.report(outcome: outcome, refused: job.refused(skipInvalid: true), written: false,
+                                            strings: strings))
+        case .importRoster(let path, let village, let skipInvalid):
+            let job = try RosterImportJob.prepare(path: ReportFiles.expandedPath(path), village: village, source: nil,
+                                                  ledger: ledger, strings: strings, today: today)
+            let outcome = try job.run(skipInvalid: skipInvalid, dryRun: false, source: nil, ledger: ledger, by: user?.id,
+                                      today: today)
+            return .importReport(job.report(outcome: outcome, refused: outcome == nil, written: outcome != nil,
+                                            strings: strings))
         }
     }
 }

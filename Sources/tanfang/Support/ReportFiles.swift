@@ -1,0 +1,80 @@
+import Foundation
+import TanfangCore
+import TanfangIO
+import TanfangStore
+import TanfangUI
+
+/// One red flag as the CLI prints it and as files hold it: names and the reason already in words.
+struct RedFlagLine: Encodable {
+    let kind: RedFlagKind
+    let elderID: UUID?
+    let elder: String?
+    let village: String?
+    let reason: String
+    let severity: Int
+}
+
+/// The report files the CLI and the screens both write, so the two never disagree.
+enum ReportFiles {
+    /// The monthly report as a workbook (a sheet per part) or as the per-village CSV table.
+    static func monthly(_ report: MonthlyReport, format: ExportFormat, ledger: Ledger, strings: Strings,
+                        today: LocalDate, encoding: FileEncoding = .utf8) throws -> Data {
+        switch format {
+        case .csv:
+            return try MonthlyFiles.csv(report, ledger: ledger, strings: strings, encoding: encoding)
+        case .xlsx:
+            return try XLSXWriter.write(sheets: MonthlyFiles.sheets(report, ledger: ledger, strings: strings, today: today))
+        }
+    }
+
+    /// The red flags within `scope`, in the ledger's order, with elder and village names.
+    static func redFlagLines(ledger: Ledger, strings: Strings, today: LocalDate, now: LocalDateTime,
+                             scope: AccessScope = .everything) throws -> [RedFlagLine] {
+        let flags = try ledger.redFlags(today: today, now: now, scope: scope)
+        let places = Dictionary(try ledger.places().map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let elders = try ledger.elderNames(Set(flags.compactMap(\.elderID)))
+        return flags.map { f in
+            let elder = f.elderID.flatMap { elders[$0] }
+            let villageID = f.villageID ?? elder?.1
+            return RedFlagLine(kind: f.kind, elderID: f.elderID, elder: elder?.0,
+                               village: villageID.flatMap { places[$0] },
+                               reason: strings.format(f.reasonKey, f.reasonArgs.map { strings.table[$0] ?? $0 }),
+                               severity: f.severity)
+        }
+    }
+
+    /// Red flags as a file with the columns kind, elder, village, reason.
+    static func redFlags(_ lines: [RedFlagLine], format: ExportFormat, strings s: Strings,
+                         encoding: FileEncoding = .utf8) throws -> Data {
+        let header = ["redFlags.col.kind", "redFlags.col.subject", "redFlags.col.village", "redFlags.col.reason"].map { s[$0] }
+        let rows = lines.map { l in [s["redflag.kind.\(l.kind.rawValue)"], l.elder ?? "", l.village ?? "", l.reason] }
+        switch format {
+        case .csv:
+            return CSVWriter.write(header: header, rows: rows, encoding: encoding.csv)
+        case .xlsx:
+            return try XLSXWriter.write(sheets: [XLSXSheet(name: s["redFlags.title"], header: header,
+                                                           rows: rows.map { $0.map { XLSXCell.string($0) } })])
+        }
+    }
+
+    /// `path` with a leading `~` turned into the home folder; relative paths stay relative to
+    /// the working directory.
+    static func expandedPath(_ path: String) -> String {
+        let home = FileManager.default.homeDirectoryForCurrentUser.path
+        if path == "~" { return home }
+        if path.hasPrefix("~/") { return home + path.dropFirst(1) }
+        return path
+    }
+
+    /// Writes `data` to `path` (after `expandedPath`) in one step; returns the path written.
+    @discardableResult
+    static func save(_ data: Data, to path: String, strings: Strings) throws -> String {
+        let full = expandedPath(path)
+        do {
+            try data.write(to: URL(fileURLWithPath: full), options: .atomic)
+        } catch {
+            throw CLIError(strings.format("data.error.cannotWrite", path))
+        }
+        return full
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import TanfangCore
+import TanfangIO
+import TanfangStore
+import TanfangUI
+
+/// A roster file read, parsed and checked against the ledger's villages: what the CLI's
+/// `import roster` and the import screen both do before anything is written.
+struct RosterImportJob {
+    let name: String
+    let parsed: RosterImportResult
+    let resolved: RosterVillages.Resolved
+    /// Parser and village problems, by line, errors before notes.
+    let issues: [ImportIssue]
+
+    var errors: [ImportIssue] { issues.filter(\.isError) }
+    /// Lines with at least one error.
+    var rejected: [Int] { Set(errors.map(\.line)).sorted() }
+    /// Data rows in the file (the valid ones plus the rejected ones).
+    var rowCount: Int { resolved.rows.count + rejected.filter { $0 > 0 }.count }
+
+    /// Nothing may be written: a file-level error, or row errors without skip-invalid.
+    func refused(skipInvalid: Bool) -> Bool {
+        !errors.isEmpty && (!skipInvalid || errors.contains { $0.line == 0 })
+    }
+
+    static func prepare(path: String, sheet: String? = nil, mapping: [String: RosterField] = [:], village: String?,
+                        source: String?, ledger: Ledger, strings s: Strings, today: LocalDate) throws -> RosterImportJob {
+        let url = URL(fileURLWithPath: path)
+        let name = url.lastPathComponent
+        let parsed: RosterImportResult
+        do {
+            let table = try TableReader.read(url: url, sheet: sheet)
+            parsed = RosterImportParser(mapping: mapping, today: today).parse(table, file: name)
+        } catch let error as TanfangIOError {
+            throw CLIError(s.format(error.messageKey, error.args))
+        } catch let error as CocoaError where error.code == .fileReadNoSuchFile || error.code == .fileNoSuchFile {
+            throw CLIError(s.format("data.error.noFile", path))
+        }
+        let resolved = try RosterVillages.resolve(parsed, flag: village, places: ledger.places(), source: source ?? name)
+        let issues = (parsed.issues + resolved.issues).sorted { ($0.line, $0.isError ? 0 : 1) < ($1.line, $1.isError ? 0 : 1) }
+        return RosterImportJob(name: name, parsed: parsed, resolved: resolved, issues: issues)
+    }
+
+    /// Runs the import (or its dry run) unless refused; nil when refused.
+    func run(skipInvalid: Bool, dryRun: Bool, source: String?, ledger: Ledger, by user: UUID?,
+             today: LocalDate) throws -> ImportOutcome? {
+        guard !refused(skipInvalid: skipInvalid) else { return nil }
+        return try ledger.importRoster(resolved.rows, source: source ?? name, file: name, by: user, today: today,
+                                       dryRun: dryRun)
+    }
+
+    /// The sentence for one conflict.
+    func conflictText(_ c: ImportConflict, strings s: Strings) -> String {
+        s.format("data.import.conflict", name, String(c.line), c.name, s["data.field.\(c.field)"], c.stored, c.incoming)
+    }
+
+    /// The job as the import screen shows it, values of ID and phone columns masked.
+    func report(outcome: ImportOutcome?, refused: Bool, written: Bool, strings s: Strings) -> ImportReport {
+        let fields = Dictionary(parsed.headerMapping.map { ($0.header, $0.field) }, uniquingKeysWith: { a, _ in a })
+        let problems = issues.map { issue -> ImportReport.Problem in
+            var value = issue.value
+            switch fields[issue.column] {
+            case .idNumber?: value = Masking.idNumber(value)
+            case .phone?, .supporterPhone?: value = Masking.phone(value)
+            default: break
+            }
+            return ImportReport.Problem(line: issue.line, column: issue.column, value: value,
+                                        message: s.format(issue.messageKey, issue.args), isError: issue.isError)
+        }
+        return ImportReport(
+            file: name, rows: rowCount,
+            columns: parsed.headerMapping.map { ImportReport.Column(header: $0.header, field: $0.field.rawValue) },
+            problems: problems, rejectedLines: rejected, refused: refused,
+            added: outcome?.added ?? 0, merged: outcome?.merged ?? 0, unchanged: outcome?.unchanged ?? 0,
+            conflicts: outcome?.conflicts.map { conflictText($0, strings: s) } ?? [], written: written)
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+import TanfangCore
+import TanfangUI
+@testable import tanfang
+
+/// The screens' export and import requests, performed by the runtime on a copy of the demo ledger.
+@Suite(.serialized) struct LedgerRuntimeExportTests {
+    static func runtime() throws -> (LedgerRuntime, URL) {
+        let (dir, db) = try DataCommandTests.demoCopy()
+        let ctx = try Context(language: .zhHans)
+        let runtime = LedgerRuntime(ledger: try ctx.openLedger(path: db), strings: ctx.strings, now: { ctx.now })
+        return (runtime, dir)
+    }
+
+    @Test func redFlagsExportWritesKindElderVillageReasonCSV() throws {
+        // Given the demo ledger / When the red flags are exported as CSV
+        let (runtime, dir) = try Self.runtime()
+        let path = dir.appendingPathComponent("预警.csv").path
+        let response = runtime.perform(.exportRedFlags(format: .csv, path: path))
+        // Then the file is written, UTF-8 with a BOM, with the four columns and a row per flag.
+        #expect(response == .exported(path: path))
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(Array(data.prefix(3)) == [0xEF, 0xBB, 0xBF])
+        let lines = String(decoding: data.dropFirst(3), as: UTF8.self).split(whereSeparator: \.isNewline)
+        #expect(lines.first == "预警类别,对象,村(社区),原因")
+        #expect(lines.count > 1)
+    }
+
+    @Test func monthlyExportWritesAWorkbookAndAnUnwritablePathFails() throws {
+        // Given the demo ledger / When this month's report is exported as xlsx
+        let (runtime, dir) = try Self.runtime()
+        let path = dir.appendingPathComponent("month.xlsx").path
+        let month = WallClock.now().date.yearMonth
+        #expect(runtime.perform(.exportMonthly(month: month, format: .xlsx, path: path)) == .exported(path: path))
+        // Then it is a zip (an .xlsx workbook).
+        #expect(Array(try Data(contentsOf: URL(fileURLWithPath: path)).prefix(2)) == [0x50, 0x4B])
+        // When the folder does not exist / Then a message, not a crash.
+        let bad = dir.appendingPathComponent("no/such/dir/m.csv").path
+        guard case .failed(let message) = runtime.perform(.exportMonthly(month: month, format: .csv, path: bad)) else {
+            Issue.record("expected a failure")
+            return
+        }
+        #expect(message.contains("无法写入文件"))
+    }
+
+    @Test func previewWritesNothingAndImportAddsTheValidRows() throws {
+        // Given a CSV with one good row and one with a bad ID number
+        let (runtime, dir) = try Self.runtime()
+        let file = dir.appendingPathComponent("roster.csv")
+        let badID = String(DataCommandTests.idB.dropLast()) + (DataCommandTests.idB.last == "1" ? "2" : "1")
+        try DataCommandTests.write("姓名,性别,公民身份号码,村(社区),备用\n测试甲,女,\(DataCommandTests.idA),\(DataCommandTests.village),x\n"
+                                   + "测试乙,女,\(badID),\(DataCommandTests.village),y\n", to: file)
+        // When previewed / Then the mapping, a masked problem on line 3, and the counts of a dry run.
+        guard case .importReport(let preview) = runtime.perform(.previewImport(path: file.path, village: nil)) else {
+            Issue.record("expected a preview")
+            return
+        }
+        #expect(!preview.written && !preview.refused)
+        #expect(preview.columns.first == ImportReport.Column(header: "姓名", field: "name"))
+        #expect(preview.rejectedLines == [3])
+        #expect(preview.problems.contains { $0.line == 3 && $0.isError && !$0.value.contains(badID) && $0.value.contains("****") })
+        #expect(preview.added == 1)
+        // When previewed again / Then still one to add: the preview wrote nothing.
+        guard case .importReport(let again) = runtime.perform(.previewImport(path: file.path, village: nil)) else { return }
+        #expect(again.added == 1)
+        // When imported skipping invalid rows / Then one added; a second import changes nothing.
+        guard case .importReport(let done) = runtime.perform(.importRoster(path: file.path, village: nil, skipInvalid: true)) else { return }
+        #expect(done.written && done.added == 1)
+        guard case .importReport(let twice) = runtime.perform(.importRoster(path: file.path, village: nil, skipInvalid: true)) else { return }
+        #expect(twice.added == 0 && twice.unchanged == 1)
+        // Without skip-invalid the file is refused.
+        guard case .importReport(let refused) = runtime.perform(.importRoster(path: file.path, village: nil, skipInvalid: false)) else { return }
+        #expect(refused.refused && !refused.written)
+    }
+}

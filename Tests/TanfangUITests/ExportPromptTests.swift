@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+import TanfangCore
+@testable import TanfangUI
+
+/// `x` on the monthly and red-flag screens: the one-line prompt, the request it sends, the status.
+@Suite struct ExportPromptTests {
+    @Test func monthlyExportsXLSXToTheDefaultPath() {
+        // Given the monthly report for November / When x, Enter (xlsx), Enter (default path)
+        var h = MonthlyScreenTests.harness()
+        h.send(.char("x"))
+        #expect(h.screen.capturesText)
+        #expect(h.lines()[23] == "导出格式：1 Excel 工作簿(.xlsx)  2 CSV(.csv)  Esc 取消")
+        h.send(.enter)
+        #expect(h.lines()[23].hasPrefix("保存为 xlsx： ~/tanfang-月度统计-2026-11.xlsx"))
+        h.send(.enter)
+        // Then the month's export is requested with the typed format and path, and the prompt closes.
+        #expect(h.requests.last == .exportMonthly(month: MonthlyScreenTests.november, format: .xlsx,
+                                                  path: "~/tanfang-月度统计-2026-11.xlsx"))
+        #expect(!h.screen.capturesText)
+        #expect(h.lines()[0] == "2026年11月探访统计")
+    }
+
+    @Test func monthlyExportsCSVToATypedPathAndShowsWhere() {
+        // Given the prompt / When 2 (csv), the path cleared and a new one typed, Enter
+        var h = MonthlyScreenTests.harness(width: 120, height: 40)
+        h.send(.char("x"), .char("2"), .ctrl("u"))
+        h.type("out/月报.csv")
+        #expect(h.lines()[39].hasPrefix("保存为 csv： out/月报.csv"))
+        h.send(.enter)
+        #expect(h.requests.last == .exportMonthly(month: MonthlyScreenTests.november, format: .csv, path: "out/月报.csv"))
+        // When the runtime answers / Then the status line says where the file is.
+        h.deliver(.exported(path: "/home/clerk/out/月报.csv"))
+        #expect(h.commands.last == .status(key: "exportPrompt.done", args: ["/home/clerk/out/月报.csv"], tone: .success))
+        #expect(h.env.strings.format("exportPrompt.done", "/home/clerk/out/月报.csv") == "已导出到 /home/clerk/out/月报.csv")
+    }
+
+    @Test func escapeCancelsAndEmptyPathIsRefused() {
+        // Given the path step with the field cleared / When Enter / Then a warning and no request.
+        var h = MonthlyScreenTests.harness()
+        h.send(.char("x"), .char("1"), .ctrl("u"), .enter)
+        #expect(h.commands.last == .status(key: "exportPrompt.emptyPath", args: [], tone: .warning))
+        #expect(h.requests.count == 1)
+        // When Esc / Then the prompt closes, still without a request, and Esc again goes back.
+        h.send(.escape)
+        #expect(!h.screen.capturesText && h.requests.count == 1)
+        h.send(.escape)
+        #expect(h.commands.last == .back)
+    }
+
+    @Test func failedExportKeepsTheReport() {
+        // Given an export in flight / When it fails / Then an error status, and the report stays.
+        var h = MonthlyScreenTests.harness()
+        h.send(.char("x"), .enter, .enter)
+        h.deliver(.failed(message: "无法写入文件：/nope/x.xlsx"))
+        #expect(h.commands.last == .status(key: "status.error", args: ["无法写入文件：/nope/x.xlsx"], tone: .error))
+        #expect(h.lines()[1].hasPrefix("全部探访率 90%"))
+    }
+
+    @Test func redFlagsExportWithTodayInTheName() {
+        // Given the red-flag list / When x, 2, Enter / Then a CSV of the flags is requested under today's name.
+        var h = RedFlagsScreenTests.harness(language: .en)
+        h.send(.char("x"))
+        #expect(h.lines()[23] == "Export as: 1 Excel workbook (.xlsx)  2 CSV (.csv)  Esc cancel")
+        h.send(.char("2"))
+        #expect(h.lines()[23].hasPrefix("Save csv to: ~/tanfang-red-flags-2026-11-23.csv"))
+        h.send(.enter)
+        #expect(h.requests.last == .exportRedFlags(format: .csv, path: "~/tanfang-red-flags-2026-11-23.csv"))
+        h.deliver(.exported(path: "/home/w/tanfang-red-flags-2026-11-23.csv"))
+        #expect(h.commands.last == .status(key: "exportPrompt.done", args: ["/home/w/tanfang-red-flags-2026-11-23.csv"],
+                                           tone: .success))
+        // The list is still there (grouped), not replaced.
+        #expect(h.screen.groups.count == 3)
+    }
+
+    @Test func keymapsHaveNoConflictsAndShowExport() {
+        #expect(MonthlyScreen.keymap.conflicts.isEmpty)
+        #expect(RedFlagsScreen.keymap.conflicts.isEmpty)
+        #expect(ExportPrompt.keymap.conflicts.isEmpty)
+        let hints = MonthlyScreenTests.harness().screen.keyHints(env: Fx.env(Fx.supervisor))
+        #expect(hints.contains { $0.keys == "x" && $0.label == "导出" })
+    }
+}
