@@ -60,7 +60,9 @@ enum ReportFiles {
     /// `path` with a leading `~` turned into the home folder; relative paths stay relative to
     /// the working directory.
     static func expandedPath(_ path: String) -> String {
-        let home = FileManager.default.homeDirectoryForCurrentUser.path
+        // $HOME first, as a shell expands `~`; the password database only when it is unset.
+        let env = ProcessInfo.processInfo.environment["HOME"] ?? ""
+        let home = env.isEmpty ? FileManager.default.homeDirectoryForCurrentUser.path : env
         if path == "~" { return home }
         if path.hasPrefix("~/") { return home + path.dropFirst(1) }
         return path
