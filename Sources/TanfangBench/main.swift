@@ -227,6 +227,7 @@ for id in activeIDs.shuffled(using: &rng) where templates.count < o.runs + o.war
     copyVisit.at = LocalDateTime(date: today, hour: 10, minute: 0)!
     templates.append(copyVisit)
 }
+if templates.isEmpty { fail("no active elder has a visit to copy; use a larger --elders") }
 var saveIndex = 0
 var saveFailures = 0
 try measure("saveVisit (copy of ledger)", o) {
