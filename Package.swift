@@ -50,6 +50,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // County-scale timings (issue 6); run through scripts/bench.
+        .executableTarget(name: "TanfangBench", dependencies: ["TanfangCore", "TanfangStore", "TanfangUI"]),
         .testTarget(name: "TanfangCoreTests", dependencies: ["TanfangCore"]),
         .testTarget(name: "TanfangStoreTests", dependencies: ["TanfangStore", "TanfangCore"]),
         .testTarget(
