@@ -81,3 +81,41 @@ struct ExportPrompt: Hashable, Sendable {
         }
     }
 }
+
+extension ExportPrompt {
+    /// Feeds `key` to a screen's open prompt. On submit the prompt closes, `exporting` is set and
+    /// `request(format, path)` is asked for; Esc closes it; an empty path keeps it open with a warning.
+    static func handle(_ key: Key, prompt: inout ExportPrompt?, exporting: inout Bool,
+                       request: (ExportFormat, String) -> DataRequest) -> [ScreenCommand] {
+        guard var open = prompt else { return [] }
+        switch open.handle(key) {
+        case .editing:
+            prompt = open
+        case .cancelled:
+            prompt = nil
+        case .emptyPath:
+            prompt = open
+            return [.status(key: "exportPrompt.emptyPath", args: [], tone: .warning)]
+        case .submit(let format, let path):
+            prompt = nil
+            exporting = true
+            return [.status(key: "exportPrompt.writing", args: [], tone: .info), .request(request(format, path))]
+        }
+        return []
+    }
+
+    /// The status for the answer to an export, or nil when `response` is not one.
+    /// A failed export only reports: what the screen shows stays.
+    static func receive(_ response: DataResponse, exporting: inout Bool) -> [ScreenCommand]? {
+        switch response {
+        case .exported(let path):
+            exporting = false
+            return [.status(key: "exportPrompt.done", args: [path], tone: .success)]
+        case .failed(let message) where exporting:
+            exporting = false
+            return [.status(key: "status.error", args: [message], tone: .error)]
+        default:
+            return nil
+        }
+    }
+}

@@ -80,23 +80,10 @@ public struct MonthlyScreen: Screen {
 
     /// Keys while the export prompt is open: it takes them all; Esc closes it.
     mutating func handlePrompt(_ key: Key, env: AppEnvironment) -> [ScreenCommand] {
-        guard var prompt else { return [] }
-        switch prompt.handle(key) {
-        case .editing:
-            self.prompt = prompt
-        case .cancelled:
-            self.prompt = nil
-        case .emptyPath:
-            self.prompt = prompt
-            return [.status(key: "exportPrompt.emptyPath", args: [], tone: .warning)]
-        case .submit(let format, let path):
-            self.prompt = nil
-            exporting = true
-            let month = self.month ?? env.today.yearMonth
-            return [.status(key: "exportPrompt.writing", args: [], tone: .info),
-                    .request(.exportMonthly(month: month, format: format, path: path))]
+        let month = self.month ?? env.today.yearMonth
+        return ExportPrompt.handle(key, prompt: &prompt, exporting: &exporting) { format, path in
+            .exportMonthly(month: month, format: format, path: path)
         }
-        return []
     }
 
     /// The last line the one-column layout can scroll to (the renderer clamps to its height).
@@ -107,6 +94,7 @@ public struct MonthlyScreen: Screen {
     }
 
     public mutating func receive(_ response: DataResponse, env: AppEnvironment) -> [ScreenCommand] {
+        if let commands = ExportPrompt.receive(response, exporting: &exporting) { return commands }
         switch response {
         case .monthlyReport(let report):
             // An answer for a month the user has already left is ignored.
@@ -114,13 +102,6 @@ public struct MonthlyScreen: Screen {
             self.report = report
             loading = false
             error = nil
-        case .exported(let path):
-            exporting = false
-            return [.status(key: "exportPrompt.done", args: [path], tone: .success)]
-        case .failed(let message) where exporting:
-            // A failed export leaves the report on screen.
-            exporting = false
-            return [.status(key: "status.error", args: [message], tone: .error)]
         case .failed(let message):
             loading = false
             error = message

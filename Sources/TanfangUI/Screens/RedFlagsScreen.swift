@@ -173,22 +173,9 @@ public struct RedFlagsScreen: Screen {
 
     /// Keys while the export prompt is open: it takes them all; Esc closes it.
     mutating func handlePrompt(_ key: Key, env: AppEnvironment) -> [ScreenCommand] {
-        guard var prompt else { return [] }
-        switch prompt.handle(key) {
-        case .editing:
-            self.prompt = prompt
-        case .cancelled:
-            self.prompt = nil
-        case .emptyPath:
-            self.prompt = prompt
-            return [.status(key: "exportPrompt.emptyPath", args: [], tone: .warning)]
-        case .submit(let format, let path):
-            self.prompt = nil
-            exporting = true
-            return [.status(key: "exportPrompt.writing", args: [], tone: .info),
-                    .request(.exportRedFlags(format: format, path: path))]
+        return ExportPrompt.handle(key, prompt: &prompt, exporting: &exporting) { format, path in
+            .exportRedFlags(format: format, path: path)
         }
-        return []
     }
 
     /// Moves the selection by `delta` rows: within the kind when only one kind is listed,
@@ -206,6 +193,7 @@ public struct RedFlagsScreen: Screen {
     }
 
     public mutating func receive(_ response: DataResponse, env: AppEnvironment) -> [ScreenCommand] {
+        if let commands = ExportPrompt.receive(response, exporting: &exporting) { return commands }
         switch response {
         case .redFlags(let flags, let names):
             loaded = true
@@ -213,13 +201,6 @@ public struct RedFlagsScreen: Screen {
             self.flags = flags
             elderNames = names
             regroup(env: env)
-        case .exported(let path):
-            exporting = false
-            return [.status(key: "exportPrompt.done", args: [path], tone: .success)]
-        case .failed(let message) where exporting:
-            // A failed export leaves the list on screen.
-            exporting = false
-            return [.status(key: "status.error", args: [message], tone: .error)]
         case .failed(let message):
             loaded = true
             error = message
