@@ -13,7 +13,7 @@ public struct FollowUpsScreen: Screen {
     }
 
     /// Keys while the search line has focus (everything printable is search text).
-    enum SearchAction: Hashable, Sendable { case leave, clear }
+    typealias SearchAction = ScreenSearch.Action
 
     enum DetailAction: Hashable, Sendable { case progress, close, cancel, elder, back }
 
@@ -186,30 +186,12 @@ public struct FollowUpsScreen: Screen {
     }
 
     mutating func handleSearch(_ key: Key, env: AppEnvironment) -> [ScreenCommand] {
-        switch Self.searchKeymap.action(for: key) {
-        case .leave:
-            searching = false
-            return []
-        case .clear:
-            searching = false
-            search.setText("")
-        case nil:
-            if key == .backspace, search.isEmpty {
-                searching = false
-                return []
-            }
-            let before = search.text
-            guard search.handle(key) else {
-                if case .char = key {
-                    return [.status(key: "field.tooLong", args: [String(search.maxLength ?? 0)], tone: .warning)]
-                }
-                return []
-            }
-            if search.text == before { return [] }
-        }
+        let (changed, commands) = ScreenSearch.edit(key, action: Self.searchKeymap.action(for: key),
+                                                    search: &search, searching: &searching)
+        guard changed else { return commands }
         table = TableState()
         table.clamp(rowCount: shown.count, visibleRows: Self.pageRows)
-        return []
+        return commands
     }
 
     mutating func handleList(_ key: Key, env: AppEnvironment) -> [ScreenCommand] {
@@ -883,7 +865,39 @@ extension FollowUpsScreen {
 
 /// Matching of `/` search text against rows already loaded (the follow-up and red-flag lists):
 /// plain text anywhere in names or texts, or ASCII against the pinyin of names (`wxy`, `wangxiu`).
+/// The `/` search line of a list screen: what typing in it does and what a row must contain.
 enum ScreenSearch {
+    /// Keys of the search line besides typing: leave it keeping the filter, or clear it.
+    enum Action: Hashable, Sendable { case leave, clear }
+
+    /// Handles a key while the search line has focus. Returns whether the search text changed (so
+    /// the screen refilters) and any status to show; backspace on an empty line leaves it.
+    static func edit(_ key: Key, action: Action?, search: inout TextFieldState,
+                     searching: inout Bool) -> (changed: Bool, commands: [ScreenCommand]) {
+        switch action {
+        case .leave:
+            searching = false
+            return (false, [])
+        case .clear:
+            searching = false
+            search.setText("")
+            return (true, [])
+        case nil:
+            if key == .backspace, search.isEmpty {
+                searching = false
+                return (false, [])
+            }
+            let before = search.text
+            guard search.handle(key) else {
+                if case .char = key {
+                    return (false, [.status(key: "field.tooLong", args: [String(search.maxLength ?? 0)], tone: .warning)])
+                }
+                return (false, [])
+            }
+            return (search.text != before, [])
+        }
+    }
+
     static func matches(_ query: String, names: [String], texts: [String]) -> Bool {
         let needle = query.lowercased()
         if (names + texts).contains(where: { $0.lowercased().contains(needle) }) { return true }

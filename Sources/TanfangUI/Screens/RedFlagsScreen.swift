@@ -10,7 +10,7 @@ public struct RedFlagsScreen: Screen {
     }
 
     /// Keys while the search line has focus (everything printable is search text).
-    enum SearchAction: Hashable, Sendable { case leave, clear }
+    typealias SearchAction = ScreenSearch.Action
 
     static let keymap = Keymap<Action>([
         KeyBinding([.enter], .open, label: "redFlags.key.open", help: "redFlags.help.open"),
@@ -108,29 +108,10 @@ public struct RedFlagsScreen: Screen {
     }
 
     mutating func handleSearch(_ key: Key, env: AppEnvironment) -> [ScreenCommand] {
-        switch Self.searchKeymap.action(for: key) {
-        case .leave:
-            searching = false
-            return []
-        case .clear:
-            searching = false
-            search.setText("")
-        case nil:
-            if key == .backspace, search.isEmpty {
-                searching = false
-                return []
-            }
-            let before = search.text
-            guard search.handle(key) else {
-                if case .char = key {
-                    return [.status(key: "field.tooLong", args: [String(search.maxLength ?? 0)], tone: .warning)]
-                }
-                return []
-            }
-            if search.text == before { return [] }
-        }
-        regroup(env: env)
-        return []
+        let (changed, commands) = ScreenSearch.edit(key, action: Self.searchKeymap.action(for: key),
+                                                    search: &search, searching: &searching)
+        if changed { regroup(env: env) }
+        return commands
     }
 
     public mutating func handle(_ key: Key, env: AppEnvironment) -> [ScreenCommand] {
