@@ -25,6 +25,7 @@ public final class Ledger: Sendable {
         self.clock = clock
         do {
             try LedgerMigrations.migrator.migrate(writer)
+            try FlagMigration.ensureBasis(writer, rules: rules.redFlags)
         } catch {
             throw LedgerError.wrap(error)
         }

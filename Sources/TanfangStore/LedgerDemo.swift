@@ -50,7 +50,9 @@ extension Ledger {
             let summary = rules.derivation.summarize(
                 elder: elder, visits: visits, followUps: followUpsByElder[elder.id] ?? [],
                 periods: periods.filter { $0.covers(elder) }, today: today)
-            return ElderRecord(elder, summary: summary)
+            var record = ElderRecord(elder, summary: summary)
+            record.applyFlags(elder, summary, rules: rules.redFlags)
+            return record
         }
         let users = data.users.map { demo in
             var user = demo.user

@@ -132,6 +132,7 @@ extension Ledger {
         var out: Set<String> = ["createdAt", "updatedAt", "createdBy", "updatedBy"]
         if table == "elder" {
             out.formUnion(ElderRecord.summaryColumns)
+            out.formUnion(ElderRecord.flagColumns)
             out.formUnion(["pinyinInitials", "pinyinFull", "idTail", "phoneDigits"])
         }
         return out

@@ -186,11 +186,16 @@ extension Ledger {
 // MARK: - Supervision and reports
 
 extension Ledger {
-    /// The red-flag list: elders, their summaries and open follow-ups, and this month's village
-    /// visit rates, run through the Core engine.
     /// The red flags a user with `scope` may see. They are evaluated over the whole ledger (a
     /// duplicate across villages is still a duplicate), then kept when their elder or village is in scope.
+    /// Reads only the elders that can have a flag (derived columns, see ElderRecord+Flags.swift).
     public func redFlags(today: LocalDate, now: LocalDateTime, scope: AccessScope = .everything) throws -> [RedFlag] {
+        try fastRedFlags(today: today, now: now, scope: scope)
+    }
+
+    /// The red-flag list the reference way: every elder, their summaries and open follow-ups, and
+    /// last month's village visit rates, run through the Core engine. Tests compare with it.
+    func redFlagsReference(today: LocalDate, now: LocalDateTime, scope: AccessScope = .everything) throws -> [RedFlag] {
         let (elders, summaries, open) = try read { db in
             var elders: [Elder] = []
             var summaries: [UUID: ElderSummary] = [:]
@@ -204,7 +209,7 @@ extension Ledger {
             return (elders, summaries, open)
         }
         // The target is judged on the last complete month: the current one is still under way.
-        let report = try monthlyReport(month: today.yearMonth.adding(months: -1), elders: elders)
+        let report = try monthlyReportReference(month: today.yearMonth.adding(months: -1), elders: elders)
         let flags = RedFlagEngine(rules: rules.redFlags).evaluate(
             elders: elders, summaries: summaries, openFollowUps: open, villageRates: report.villages,
             today: today, now: now)
@@ -218,15 +223,21 @@ extension Ledger {
     }
 
     /// The monthly report: visit rates by village, category and method, follow-ups opened and
-    /// closed, and who was not visited. Reads only that month's visits (through the date index).
-    /// The monthly statistics over the elders `scope` allows (a clerk's village, a township…).
+    /// closed, and who was not visited, over the elders `scope` allows (a clerk's village, a
+    /// township…). Counts in one pass over the elders and one over that month's visits.
     public func monthlyReport(month: YearMonth, scope: AccessScope = .everything) throws -> MonthlyReport {
-        guard scope != .everything else { return try monthlyReport(month: month, elders: nil) }
-        let elders = try read { db in try ElderRecord.fetchAll(db).map { try $0.elder() } }.filter(scope.allows)
-        return try monthlyReport(month: month, elders: elders)
+        try fastMonthlyReport(month: month, scope: scope)
     }
 
-    private func monthlyReport(month: YearMonth, elders known: [Elder]?) throws -> MonthlyReport {
+    /// The monthly report the reference way (`MonthlyStatistics.compute` over every elder in
+    /// scope). Tests compare with it.
+    func monthlyReportReference(month: YearMonth, scope: AccessScope = .everything) throws -> MonthlyReport {
+        guard scope != .everything else { return try monthlyReportReference(month: month, elders: nil) }
+        let elders = try read { db in try ElderRecord.fetchAll(db).map { try $0.elder() } }.filter(scope.allows)
+        return try monthlyReportReference(month: month, elders: elders)
+    }
+
+    private func monthlyReportReference(month: YearMonth, elders known: [Elder]?) throws -> MonthlyReport {
         let (elders, facts, followUps) = try read { db in
             let elders = try known ?? ElderRecord.fetchAll(db).map { try $0.elder() }
             let facts = try visitFacts(db, month: month)

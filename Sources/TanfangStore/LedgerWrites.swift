@@ -303,46 +303,58 @@ extension Ledger {
         }
     }
 
-    /// Recomputes every elder's summary for `today`. Age and due states change daily, so the
-    /// app calls this when `summariesComputedOn()` is before today.
+    /// Brings the summaries to `today`. Age and due dates change with the day, so the app calls
+    /// this when `summariesComputedOn()` is before today.
     ///
-    /// Visits cannot have changed since each summary was written (every visit write recomputes
-    /// its elder's summary), so this reads only what a new day can change: each elder's latest
-    /// visit and latest home visit, and open follow-ups. `visitCount` and `identicalStreak`,
-    /// which depend on the whole history, are kept from the stored summary.
+    /// Every write recomputes its elder's summary, so between two days a summary can change only
+    /// through what depends on the day itself (`Derivation.summarize`): the elder turning 80 (高龄,
+    /// a risk factor, which can change the level and so the visit interval), a status change
+    /// dated after the summary was computed (the active run that due dates count from), and a
+    /// special period that has ended since (it no longer tightens the due date). Only those
+    /// elders are recomputed, in full; the others keep their summary and `computedOn`, and the
+    /// day is recorded in `summaryDay` (see `summariesComputedOn`).
     public func refreshSummaries(today: LocalDate) throws {
         try write { db in
+            let todayText = StoreCoding.text(today)
+            let birthday80 = "printf('%04d', CAST(substr(birthDate, 1, 4) AS INTEGER) + \(advancedAgeThreshold)) || substr(birthDate, 5)"
+            var clauses = [
+                // Computed for a later day (the clock was turned back).
+                "computedOn > ?",
+                "(birthDate IS NOT NULL AND \(birthday80) > computedOn AND \(birthday80) <= ?)",
+                "statusFrom > computedOn",
+            ]
+            var arguments: StatementArguments = [todayText, todayText]
+            let ended = try SpecialPeriodRecord.filter(sql: "endDate < ?", arguments: [todayText]).fetchAll(db)
+                .map { try $0.period() }
+            for period in ended {
+                var covers = ["computedOn <= ?"]
+                arguments += [StoreCoding.text(period.to)]
+                if !period.categories.isEmpty { covers.append("(categoryMask & \(Category.mask(period.categories))) != 0") }
+                if !period.villageIDs.isEmpty {
+                    covers.append("villageId IN (\(Array(repeating: "?", count: period.villageIDs.count).joined(separator: ",")))")
+                    arguments += StatementArguments(period.villageIDs.map(\.uuidString).sorted())
+                }
+                clauses.append("(" + covers.joined(separator: " AND ") + ")")
+            }
+            arguments += [todayText]
+            let records = try ElderRecord.fetchAll(db, sql: """
+                SELECT * FROM elder WHERE (\(clauses.joined(separator: " OR "))) AND computedOn != ?
+                """, arguments: arguments)
             let periods = try activePeriods(db, today: today)
-            let records = try ElderRecord.fetchAll(db)
-            for start in stride(from: 0, to: records.count, by: 500) {
-                let chunk = records[start..<min(start + 500, records.count)]
-                let ids = chunk.map(\.id)
-                let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
-                let latest = try VisitRecord.fetchAll(db, sql: """
-                    SELECT v.* FROM visit v WHERE v.elderId IN (\(marks))
-                      AND v.at = (SELECT max(at) FROM visit WHERE elderId = v.elderId)
-                    UNION
-                    SELECT v.* FROM visit v WHERE v.elderId IN (\(marks)) AND v.method = 'home'
-                      AND v.at = (SELECT max(at) FROM visit WHERE elderId = v.elderId AND method = 'home')
-                    """, arguments: StatementArguments(ids + ids))
-                var visits: [String: [Visit]] = [:]
-                for v in latest { visits[v.elderId, default: []].append(try v.visit()) }
-                var open: [String: [FollowUp]] = [:]
-                for f in try FollowUpRecord.filter(ids.contains(Column("elderId")))
-                    .filter(sql: "status IN ('open', 'inProgress')").fetchAll(db) {
-                    open[f.elderId, default: []].append(try f.followUp())
-                }
-                for var r in chunk {
-                    let elder = try r.elder()
-                    let stored = try r.summary()
-                    var summary = rules.derivation.summarize(
-                        elder: elder, visits: Ledger.chronological(visits[r.id] ?? []), followUps: open[r.id] ?? [],
-                        periods: periods.filter { $0.covers(elder) }, today: today)
-                    summary.visitCount = stored.visitCount
-                    summary.identicalStreak = stored.identicalStreak
-                    r.apply(summary)
-                    try r.update(db, columns: ElderRecord.summaryColumns)
-                }
+            for var r in records {
+                try refreshSummary(db, record: &r, elder: try r.elder(), today: today, periods: periods)
+            }
+            try db.execute(sql: "INSERT OR REPLACE INTO summaryDay (id, day) VALUES (1, ?)", arguments: [todayText])
+        }
+    }
+
+    /// Recomputes every elder's summary for `today` from their whole history: the reference
+    /// that tests compare `refreshSummaries` with.
+    func refreshAllSummaries(today: LocalDate) throws {
+        try write { db in
+            let periods = try activePeriods(db, today: today)
+            for var r in try ElderRecord.fetchAll(db) {
+                try refreshSummary(db, record: &r, elder: try r.elder(), today: today, periods: periods)
             }
         }
     }
@@ -353,10 +365,14 @@ extension Ledger {
         visits.sorted { ($0.at, $0.id.uuidString) < ($1.at, $1.id.uuidString) }
     }
 
-    /// The oldest `computedOn` among elders, or nil for an empty ledger.
+    /// The day every summary holds for: the last `refreshSummaries` day, or the oldest
+    /// `computedOn` when that is later (or there was none); nil for an empty ledger.
     public func summariesComputedOn() throws -> LocalDate? {
         try read { db in
-            let text = try String.fetchOne(db, sql: "SELECT min(computedOn) FROM elder")
+            // max() with a NULL is NULL: an empty ledger has no day.
+            let text = try String.fetchOne(db, sql: """
+                SELECT max(coalesce((SELECT day FROM summaryDay WHERE id = 1), ''), (SELECT min(computedOn) FROM elder))
+                """)
             return try StoreCoding.date(text, column: "elder.computedOn")
         }
     }
@@ -385,7 +401,8 @@ extension Ledger {
         let summary = rules.derivation.summarize(elder: elder, visits: visits, followUps: followUps,
                                                  periods: covering, today: today)
         record.apply(summary)
-        try record.update(db, columns: ElderRecord.summaryColumns)
+        record.applyFlags(elder, summary, rules: rules.redFlags)
+        try record.update(db, columns: ElderRecord.summaryColumns + ElderRecord.flagColumns)
     }
 }
 

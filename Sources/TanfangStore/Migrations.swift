@@ -9,6 +9,9 @@ enum LedgerMigrations {
         migrator.registerMigration("v1") { db in
             try createV1(db)
         }
+        migrator.registerMigration("v2-flags") { db in
+            try FlagMigration.migrate(db)
+        }
         return migrator
     }
 

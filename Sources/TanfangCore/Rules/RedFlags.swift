@@ -84,8 +84,11 @@ public struct RedFlagEngine: Sendable {
         self.rules = rules
     }
 
+    /// - Parameter validIDs: elders whose ID number the caller knows to be valid on `today`
+    ///   (checked at write time), so it is not parsed again; the others are checked here.
     public func evaluate(elders: [Elder], summaries: [UUID: ElderSummary], openFollowUps: [FollowUp],
-                         villageRates: [VillageRate], today: LocalDate, now: LocalDateTime) -> [RedFlag] {
+                         villageRates: [VillageRate], today: LocalDate, now: LocalDateTime,
+                         validIDs: Set<UUID> = []) -> [RedFlag] {
         var flags: [RedFlag] = []
         var eldersByID: [UUID: Elder] = [:]
         for e in elders { eldersByID[e.id] = e }
@@ -105,7 +108,7 @@ public struct RedFlagEngine: Sendable {
             } else {
                 followUpFlags(elder, open: open, now: now, into: &flags)
             }
-            idFlags(elder, today: today, into: &flags)
+            if !validIDs.contains(elder.id) { idFlags(elder, today: today, into: &flags) }
         }
         duplicateFlags(elders.filter { $0.status != .deceased }, into: &flags)
 
@@ -125,6 +128,64 @@ public struct RedFlagEngine: Sendable {
             if x.severity != y.severity { return x.severity > y.severity }
             return a.offset < b.offset
         }.map(\.element)
+    }
+
+    // MARK: - What to derive at write time
+
+    /// When the list must look at an elder, from what is stored about them, so that a ledger
+    /// can keep it at write time and read only those elders: on every day on or after `from`
+    /// (nil: never) and on every day before `until` (nil: never). A superset of the days on
+    /// which `evaluate` can give the elder a visit, risk, ID or deceased flag; duplicate and
+    /// follow-up flags are found from other data (`duplicateKey`, the open follow-ups).
+    public func watch(_ elder: Elder, _ s: ElderSummary) -> (from: LocalDate?, until: LocalDate?) {
+        var from: LocalDate?
+        func on(_ day: LocalDate) { from = from.map { min($0, day) } ?? day }
+        let always = LocalDate(year: 1, month: 1, day: 1)!
+
+        if let due = [s.nextDue, s.homeVisitDue].compactMap({ $0 }).min() { on(due.adding(days: 1)) }
+        if s.risk.level == .high {
+            on(s.lastHomeVisit?.adding(days: rules.highRiskNoHomeVisitDays + 1) ?? always)
+        }
+        if elder.categories.contains(.disabled), let method = s.lastVisitMethod, !method.isInPerson, s.lastVisit != nil {
+            on(s.lastHomeVisit?.adding(days: rules.remoteOnlyDays + 1) ?? always)
+        }
+        if s.identicalStreak >= rules.copiedStreak { on(always) }
+        let disabled = elder.categories.contains(.disabled) || elder.categories.contains(.severelyDisabled)
+            || elder.disabilityDegree != nil
+        if s.lastVisitAllClear, disabled, s.visitCount > 0 { on(always) }
+        if elder.status == .deceased, s.openFollowUps > 0 || s.lastVisit != nil { on(always) }
+
+        // Before the last status change the status on a day may differ from the current one.
+        var until = elder.statusHistory.last?.date
+        if let raw = elder.idNumber, !IDNumber.normalize(raw).isEmpty {
+            switch IDNumber.parse(raw) {
+            // Valid from the birth date it holds on; before that `parse(_:today:)` refuses it.
+            case .success(let info): until = until.map { max($0, info.birthDate) } ?? info.birthDate
+            case .failure: on(always)
+            }
+        } else {
+            on(always)
+        }
+        return (from, until)
+    }
+
+    /// The day from which the elder's ID number passes `IDNumber.parse(_:today:)`, or nil when it
+    /// never does (missing or invalid whatever the day).
+    public static func idValidFrom(_ elder: Elder) -> LocalDate? {
+        guard let raw = elder.idNumber, !IDNumber.normalize(raw).isEmpty,
+              case .success(let info) = IDNumber.parse(raw) else { return nil }
+        return info.birthDate
+    }
+
+    /// What `evaluate` groups duplicates by: the normalized ID number, or for elders without one
+    /// the trimmed name and birth date; nil for the deceased and elders with neither.
+    public static func duplicateKey(_ e: Elder) -> String? {
+        guard e.status != .deceased else { return nil }
+        let id = e.idNumber.map(IDNumber.normalize) ?? ""
+        if !id.isEmpty { return "i:" + id }
+        guard let birth = e.birthDate else { return nil }
+        let name = e.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        return name.isEmpty ? nil : "n:" + name + "|" + birth.description
     }
 
     // MARK: - Per-elder checks

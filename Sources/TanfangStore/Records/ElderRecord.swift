@@ -50,6 +50,15 @@ struct ElderRecord: Hashable, Stamped {
     var pinyinFull: String
     var idTail: String?
     var phoneDigits: String?
+    // Red flags and monthly report (migration v2-flags), see ElderRecord+Flags.swift.
+    var flagFrom: String?
+    var flagUntil: String?
+    var idValidFrom: String?
+    var dupKey: String?
+    var statusFrom: String?
+    var activeFrom: String?
+    var activeTo: String?
+    var activeSpans = 0
     var createdAt = ""
     var updatedAt = ""
     var createdBy: String?
@@ -96,6 +105,7 @@ struct ElderRecord: Hashable, Stamped {
         let digits = e.phone.map { String($0.filter { $0.isASCII && $0.isNumber }) }
         phoneDigits = (digits?.isEmpty ?? true) ? nil : digits
         apply(s)
+        applyFlags(e, s, rules: .standard)
     }
 
     /// The columns `apply(_:)` sets, for updates that write only the summary.
@@ -258,6 +268,7 @@ extension ElderRecord: FetchableRecord, PersistableRecord {
         pinyinFull = try row.decode(forColumn: "pinyinFull")
         idTail = try row.decode(forColumn: "idTail")
         phoneDigits = try row.decode(forColumn: "phoneDigits")
+        try decodeFlags(row)
         createdAt = try row.decode(forColumn: "createdAt")
         updatedAt = try row.decode(forColumn: "updatedAt")
         createdBy = try row.decode(forColumn: "createdBy")
@@ -309,6 +320,7 @@ extension ElderRecord: FetchableRecord, PersistableRecord {
         container["pinyinFull"] = pinyinFull
         container["idTail"] = idTail
         container["phoneDigits"] = phoneDigits
+        encodeFlags(to: &container)
         container["createdAt"] = createdAt
         container["updatedAt"] = updatedAt
         container["createdBy"] = createdBy

@@ -1,0 +1,413 @@
+import Foundation
+import GRDB
+#if canImport(GRDBSQLite)
+import GRDBSQLite
+#else
+import SQLite3
+#endif
+import TanfangCore
+
+// The red-flag list and the monthly report at county scale (100,000 elders). Both read only
+// what they need, through indexes and columns kept at write time (ElderRecord+Flags.swift),
+// and decode columns by index straight from SQLite. The Core rules stay the reference: the
+// red flags still run `RedFlagEngine.evaluate`, over the elders that can have a flag; the
+// report counts with the same rules as `MonthlyStatistics.compute`, and falls back to it for
+// elders whose status changed more than once. `LedgerEquivalenceTests` compare both with the
+// reference path (`redFlagsReference`, `monthlyReportReference`).
+
+extension Ledger {
+    /// The text `StoreCoding` writes for the earliest date, used as "always" in `flagFrom`.
+    static let alwaysText = "0001-01-01"
+
+    func fastRedFlags(today: LocalDate, now: LocalDateTime, scope: AccessScope) throws -> [RedFlag] {
+        let todayText = StoreCoding.text(today)
+        let nowText = StoreCoding.text(now)
+        let (elders, summaries, validIDs, open, rates) = try read { db in
+            // Elders that can have a flag today, in table order (the reference's input order).
+            let statement = try db.makeStatement(sql: """
+                SELECT id, name, idNumber, birthDate, villageId, visitorId, categoryMask, disabilityDegree,
+                       status, statusFrom, idValidFrom, nextDue, homeVisitDue, lastHomeVisit, lastVisitAt,
+                       lastVisitMethod, riskLevel, identicalStreak, lastVisitAllClear, visitCount, openFollowUps,
+                       CASE WHEN statusFrom > ?1 THEN statusHistory END
+                FROM elder WHERE rowid IN (
+                  SELECT rowid FROM elder WHERE flagFrom <= ?1
+                  UNION SELECT rowid FROM elder WHERE flagUntil > ?1
+                  UNION SELECT rowid FROM elder WHERE dupKey IN
+                    (SELECT dupKey FROM elder WHERE dupKey IS NOT NULL GROUP BY dupKey HAVING count(*) > 1)
+                  UNION SELECT e.rowid FROM followUp f JOIN elder e ON e.id = f.elderId
+                    WHERE f.status IN ('open', 'inProgress') AND (f.due < ?2 OR f.type = 'emergency'))
+                ORDER BY rowid
+                """)
+            statement.arguments = [todayText, nowText]
+            var elders: [Elder] = []
+            var summaries: [UUID: ElderSummary] = [:]
+            var validIDs = Set<UUID>()
+            var deceased: [String] = []
+            let rows = try Row.fetchCursor(statement)
+            let s = RawColumns(statement)
+            while try rows.next() != nil {
+                let idText = s.string(0)!
+                let id = try s.uuid(0, "elder.id")
+                let status = try StoreCoding.enumValue(ElderStatus.self, s.string(8)!, column: "elder.status")
+                let history: [StatusChange]
+                if let json = s.string(21) {
+                    history = try ElderRecord.statusHistory(json)
+                } else if let from = try s.date(9, "elder.statusFrom") {
+                    // The last change is on or before today: it alone decides the status on today.
+                    history = [StatusChange(date: from, status: status)]
+                } else {
+                    history = []
+                }
+                if status == .deceased { deceased.append(idText) }
+                let elder = Elder(
+                    id: id, name: s.string(1)!, idNumber: s.string(2), birthDate: try s.date(3, "elder.birthDate"),
+                    villageID: try s.uuid(4, "elder.villageId"), categories: Category.from(mask: s.int(6)),
+                    disabilityDegree: try s.string(7).map {
+                        try StoreCoding.enumValue(DisabilityDegree.self, $0, column: "elder.disabilityDegree")
+                    },
+                    visitorID: try s.isNull(5) ? nil : s.uuid(5, "elder.visitorId"),
+                    statusHistory: history)
+                elders.append(elder)
+                if let valid = s.string(10), valid <= todayText { validIDs.insert(id) }
+                summaries[id] = ElderSummary(
+                    elderID: id, lastVisit: try s.dateTime(14, "elder.lastVisitAt"),
+                    lastVisitMethod: try s.string(15).map {
+                        try StoreCoding.enumValue(VisitMethod.self, $0, column: "elder.lastVisitMethod")
+                    },
+                    lastHomeVisit: try s.date(13, "elder.lastHomeVisit"), visitCount: s.int(19),
+                    nextDue: try s.date(11, "elder.nextDue"), homeVisitDue: try s.date(12, "elder.homeVisitDue"),
+                    risk: RiskAssessment(level: try StoreCoding.enumValue(RiskLevel.self, s.string(16)!,
+                                                                         column: "elder.riskLevel"),
+                                         score: 0, reasons: []),
+                    openFollowUps: s.int(20), identicalStreak: s.int(17), lastVisitAllClear: s.int(18) != 0,
+                    computedOn: today)
+            }
+
+            // Open follow-ups that can raise a flag, and every open one of a deceased elder
+            // (they all count in deceasedStillActive), in table order.
+            var open: [(Int64, FollowUp)] = []
+            var seen = Set<Int64>()
+            func collect(_ sql: String, _ arguments: StatementArguments) throws {
+                for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
+                    let rowid: Int64 = row[0]
+                    guard seen.insert(rowid).inserted else { continue }
+                    open.append((rowid, try FollowUpRecord(row: row).followUp()))
+                }
+            }
+            try collect("""
+                SELECT rowid AS _rowid, * FROM followUp
+                WHERE status IN ('open', 'inProgress') AND (due < ? OR type = 'emergency')
+                """, [nowText])
+            for start in stride(from: 0, to: deceased.count, by: 500) {
+                let ids = Array(deceased[start..<min(start + 500, deceased.count)])
+                let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
+                try collect("""
+                    SELECT rowid AS _rowid, * FROM followUp
+                    WHERE status IN ('open', 'inProgress') AND elderId IN (\(marks))
+                    """, StatementArguments(ids))
+            }
+            open.sort { $0.0 < $1.0 }
+            // The target is judged on the last complete month: the current one is still under way.
+            let rates = try villageRates(db, month: today.yearMonth.adding(months: -1))
+            return (elders, summaries, validIDs, open.map(\.1), rates)
+        }
+        let flags = RedFlagEngine(rules: rules.redFlags).evaluate(
+            elders: elders, summaries: summaries, openFollowUps: open, villageRates: rates,
+            today: today, now: now, validIDs: validIDs)
+        return Ledger.cut(flags, to: scope, elders: elders)
+    }
+
+    /// Flags evaluated over the whole ledger, kept when their elder or village is in scope.
+    static func cut(_ flags: [RedFlag], to scope: AccessScope, elders: [Elder]) -> [RedFlag] {
+        guard scope != .everything else { return flags }
+        let byID = Dictionary(elders.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        return flags.filter { flag in
+            if let id = flag.elderID { return byID[id].map(scope.allows) ?? false }
+            guard let village = flag.villageID, scope.visitorID == nil else { return false }
+            return scope.villageIDs?.contains(village) ?? true
+        }
+    }
+
+    // MARK: - Monthly report
+
+    func fastMonthlyReport(month: YearMonth, scope: AccessScope) throws -> MonthlyReport {
+        try read { db in
+            let counts = try monthCounts(db, month: month, scope: scope, details: true)
+            let first = month.firstDay.description, next = month.adding(months: 1).firstDay.description
+            var filter = SQLFilter()
+            filter.scope(scope, elder: "e")
+            let scoped = filter.clauses.isEmpty ? "" : "AND EXISTS (SELECT 1 FROM elder e WHERE e.id = f.elderId AND \(filter.clauses.joined(separator: " AND ")))"
+            var arguments: StatementArguments = [first, next, first, next]
+            arguments += filter.arguments
+            // Follow-ups opened or closed in the month, or still open (as the reference reads them).
+            let followUps = try FollowUpRecord.fetchAll(db, sql: """
+                SELECT f.* FROM followUp f
+                WHERE ((f.openedAt >= ? AND f.openedAt < ?) OR (f.closingAt >= ? AND f.closingAt < ?)
+                       OR f.status IN ('open', 'inProgress')) \(scoped)
+                """, arguments: arguments).map { try $0.followUp() }
+            return MonthlyReport(
+                month: month, total: VisitRate(denominator: counts.total.0, visited: counts.total.1),
+                villages: counts.villages,
+                byCategory: (Category.allCases.map(\.rawValue) + [CategoryRate.advancedAge]).enumerated().map { i, code in
+                    CategoryRate(category: code, denominator: counts.categories[i].0, visited: counts.categories[i].1)
+                },
+                byMethod: VisitMethod.allCases.enumerated().map { i, m in
+                    MethodCount(method: m, visits: counts.methods[i].0, elders: counts.methods[i].1)
+                },
+                notVisited: counts.notVisited,
+                followUps: MonthlyStatistics.followUpStats(month: month, followUps: followUps))
+        }
+    }
+
+    /// The month's village visit rates over the whole ledger (for the red-flag list).
+    func villageRates(_ db: Database, month: YearMonth) throws -> [VillageRate] {
+        try monthCounts(db, month: month, scope: .everything, details: false).villages
+    }
+
+    struct MonthCounts {
+        var total = (0, 0)
+        var villages: [VillageRate] = []
+        /// `Category.allCases` then advanced age: (denominator, visited).
+        var categories = Array(repeating: (0, 0), count: Category.allCases.count + 1)
+        /// `VisitMethod.allCases`: (visits, elders).
+        var methods = Array(repeating: (0, 0), count: VisitMethod.allCases.count)
+        var notVisited: [UUID] = []
+    }
+
+    /// Denominators and visited counts of `MonthlyStatistics.compute`, from one pass over the
+    /// elders in scope and one over the month's visits (through `visit_on_date_elderId_method`).
+    func monthCounts(_ db: Database, month: YearMonth, scope: AccessScope, details: Bool) throws -> MonthCounts {
+        let first = month.firstDay, last = month.lastDay
+        let firstDay = first.dayNumber
+        let firstText = StoreCoding.text(first), lastText = StoreCoding.text(last)
+        // 高龄 on the month's last day: born on or before the same day 80 years earlier.
+        let cutoff = String(format: "%04d-%02d-%02d", last.year - advancedAgeThreshold, last.month, last.day)
+
+        var filter = SQLFilter()
+        filter.scope(scope, elder: "e")
+        let statement = try db.makeStatement(sql: """
+            SELECT e.id, e.villageId, e.categoryMask, e.birthDate <= ?, e.activeFrom, e.activeTo, e.activeSpans,
+                   CASE WHEN e.activeSpans > 1 THEN e.statusHistory END
+            FROM elder e \(filter.whereClause) ORDER BY e.rowid
+            """)
+        var arguments: StatementArguments = [cutoff]
+        arguments += filter.arguments
+        statement.arguments = arguments
+
+        // Per elder in table order: what the count needs.
+        struct Entry {
+            var key: UUIDKey
+            var village: Int
+            var mask: Int
+            var advanced: Bool
+            /// Active days of the month as bits (bit 0 = the 1st); the last day's bit = active at the end.
+            var active: UInt32
+        }
+        func bits(_ from: LocalDate, _ to: LocalDate) -> UInt32 {
+            let a = max(from.dayNumber - firstDay, 0), b = min(to.dayNumber - firstDay, month.dayCount - 1)
+            guard a <= b else { return 0 }
+            return UInt32(truncatingIfNeeded: ((UInt64(1) << UInt64(b - a + 1)) - 1) << UInt64(a))
+        }
+        var entries: [Entry] = []
+        var index: [UUIDKey: Int] = [:]
+        var villageIndex: [UUIDKey: Int] = [:]
+        var villageIDs: [UUID] = []
+        let s = RawColumns(statement)
+        let rows = try Row.fetchCursor(statement)
+        while try rows.next() != nil {
+            let key = try s.key(0, "elder.id")
+            let villageKey = try s.key(1, "elder.villageId")
+            let village: Int
+            if let v = villageIndex[villageKey] {
+                village = v
+            } else {
+                village = villageIDs.count
+                villageIndex[villageKey] = village
+                villageIDs.append(villageKey.uuid)
+            }
+            var active: UInt32 = 0
+            if s.int(6) == 1, let from = try s.date(4, "elder.activeFrom") {
+                if from <= last {
+                    let to = try s.date(5, "elder.activeTo")
+                    if to.map({ $0 >= first }) ?? true { active = bits(from, to ?? last) }
+                }
+            } else if let json = s.string(7) {
+                let elder = Elder(name: "", villageID: villageIDs[village], statusHistory: try ElderRecord.statusHistory(json))
+                for r in elder.activeRanges(in: month) { active |= bits(r.lowerBound, r.upperBound) }
+            }
+            index[key] = entries.count
+            entries.append(Entry(key: key, village: village, mask: s.int(2), advanced: s.int(3) != 0, active: active))
+        }
+
+        // The month's visits of elders in scope: days visited, and methods.
+        var visitedDays = Array(repeating: UInt32(0), count: entries.count)
+        var methodsUsed = Array(repeating: UInt8(0), count: details ? entries.count : 0)
+        var counts = MonthCounts()
+        let visits = try db.makeStatement(sql: """
+            SELECT elderId, date, method FROM visit INDEXED BY visit_on_date_elderId_method
+            WHERE date >= ? AND date <= ?
+            """)
+        visits.arguments = [firstText, lastText]
+        let v = RawColumns(visits)
+        let methods = VisitMethod.allCases.map(\.rawValue)
+        let visitRows = try Row.fetchCursor(visits)
+        while try visitRows.next() != nil {
+            guard let i = index[try v.key(0, "visit.elderId")] else { continue }
+            let day = try v.date(1, "visit.date")!.dayNumber - firstDay
+            guard day >= 0, day < 32 else { continue }
+            visitedDays[i] |= 1 << UInt32(day)
+            if details {
+                let text = v.string(2)!
+                guard let m = methods.firstIndex(of: text) else {
+                    _ = try StoreCoding.enumValue(VisitMethod.self, text, column: "visit.method")
+                    continue
+                }
+                counts.methods[m].0 += 1
+                methodsUsed[i] |= 1 << UInt8(m)
+            }
+        }
+
+        var villageCounts = Array(repeating: (0, 0), count: villageIDs.count)
+        let lastBit: UInt32 = 1 << UInt32(month.dayCount - 1)
+        let categoryBits = Category.allCases.map(\.bit)
+        for (i, e) in entries.enumerated() {
+            if details {
+                for m in 0..<methods.count where methodsUsed[i] & (1 << UInt8(m)) != 0 { counts.methods[m].1 += 1 }
+            }
+            guard e.active != 0 else { continue }
+            let visited = visitedDays[i] & e.active != 0
+            guard visited || e.active & lastBit != 0 else { continue }
+            let hit = visited ? 1 : 0
+            counts.total.0 += 1
+            counts.total.1 += hit
+            villageCounts[e.village].0 += 1
+            villageCounts[e.village].1 += hit
+            guard details else { continue }
+            for (c, bit) in categoryBits.enumerated() where e.mask & bit != 0 {
+                counts.categories[c].0 += 1
+                counts.categories[c].1 += hit
+            }
+            if e.advanced {
+                counts.categories[categoryBits.count].0 += 1
+                counts.categories[categoryBits.count].1 += hit
+            }
+            if !visited { counts.notVisited.append(e.key.uuid) }
+        }
+        counts.villages = villageIDs.enumerated().map { i, id in
+            VillageRate(villageID: id, denominator: villageCounts[i].0, visited: villageCounts[i].1)
+        }
+        return counts
+    }
+}
+
+extension ElderRecord {
+    /// Decodes a `statusHistory` column (the same reading as `elder()`).
+    static func statusHistory(_ json: String) throws -> [StatusChange] {
+        let column = "elder.statusHistory"
+        return try StoreCoding.objects(fromJSON: json, column: column).map { o in
+            StatusChange(date: try StoreCoding.date(StoreCoding.requiredString(o, "date", column: column), column: column),
+                         status: try StoreCoding.enumValue(ElderStatus.self, StoreCoding.requiredString(o, "status", column: column),
+                                                           column: column),
+                         note: try StoreCoding.string(o, "note", column: column))
+        }
+    }
+}
+
+/// A UUID as two integers, read from its 36-character text without building a String.
+struct UUIDKey: Hashable {
+    var high: UInt64
+    var low: UInt64
+
+    var uuid: UUID {
+        var bytes = (high.bigEndian, low.bigEndian)
+        return withUnsafeBytes(of: &bytes) { raw in
+            UUID(uuid: raw.load(as: uuid_t.self))
+        }
+    }
+}
+
+/// Columns of the current row of a stepped statement, read from SQLite by index.
+struct RawColumns {
+    let statement: SQLiteStatement
+
+    init(_ statement: Statement) { self.statement = statement.sqliteStatement }
+
+    func isNull(_ i: Int32) -> Bool { sqlite3_column_type(statement, i) == SQLITE_NULL }
+
+    func int(_ i: Int32) -> Int { Int(sqlite3_column_int64(statement, i)) }
+
+    func string(_ i: Int32) -> String? {
+        guard let text = sqlite3_column_text(statement, i) else { return nil }
+        return String(cString: text)
+    }
+
+    private func bytes(_ i: Int32) -> UnsafeBufferPointer<UInt8>? {
+        guard let text = sqlite3_column_text(statement, i) else { return nil }
+        return UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, i)))
+    }
+
+    func key(_ i: Int32, _ column: String) throws -> UUIDKey {
+        if let b = bytes(i), b.count == 36 {
+            var high: UInt64 = 0, low: UInt64 = 0, n = 0
+            var ok = true
+            for (j, c) in b.enumerated() {
+                if j == 8 || j == 13 || j == 18 || j == 23 {
+                    if c != 45 { ok = false }
+                    continue
+                }
+                let d: UInt64
+                switch c {
+                case 48...57: d = UInt64(c - 48)
+                case 65...70: d = UInt64(c - 55)
+                case 97...102: d = UInt64(c - 87)
+                default: ok = false; d = 0
+                }
+                if n < 16 { high = high << 4 | d } else { low = low << 4 | d }
+                n += 1
+            }
+            if ok { return UUIDKey(high: high, low: low) }
+        }
+        // Not the usual form: the reference reading, which names the column when it fails.
+        let id = try StoreCoding.uuid(string(i) ?? "", column: column)
+        return withUnsafeBytes(of: id.uuid) { raw in
+            UUIDKey(high: UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+                    low: UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+        }
+    }
+
+    func uuid(_ i: Int32, _ column: String) throws -> UUID { try key(i, column).uuid }
+
+    /// `YYYY-MM-DD` read from the bytes; other forms go through `StoreCoding`.
+    func date(_ i: Int32, _ column: String) throws -> LocalDate? {
+        guard let b = bytes(i) else { return nil }
+        if b.count == 10, let d = RawColumns.date(b, 0) { return d }
+        return try StoreCoding.date(string(i), column: column)
+    }
+
+    /// `YYYY-MM-DD HH:MM` read from the bytes; other forms go through `StoreCoding`.
+    func dateTime(_ i: Int32, _ column: String) throws -> LocalDateTime? {
+        guard let b = bytes(i) else { return nil }
+        if b.count == 16, b[10] == 32 || b[10] == 84, b[13] == 58, let d = RawColumns.date(b, 0),
+           let h = RawColumns.number(b, 11, 2), let m = RawColumns.number(b, 14, 2),
+           let t = LocalDateTime(date: d, hour: h, minute: m) {
+            return t
+        }
+        return try StoreCoding.dateTime(string(i), column: column)
+    }
+
+    private static func number(_ b: UnsafeBufferPointer<UInt8>, _ at: Int, _ count: Int) -> Int? {
+        var v = 0
+        for j in at..<(at + count) {
+            let c = b[j]
+            guard c >= 48, c <= 57 else { return nil }
+            v = v * 10 + Int(c - 48)
+        }
+        return v
+    }
+
+    private static func date(_ b: UnsafeBufferPointer<UInt8>, _ at: Int) -> LocalDate? {
+        guard b[at + 4] == 45, b[at + 7] == 45, let y = number(b, at, 4), let m = number(b, at + 5, 2),
+              let d = number(b, at + 8, 2) else { return nil }
+        return LocalDate(year: y, month: m, day: d)
+    }
+}

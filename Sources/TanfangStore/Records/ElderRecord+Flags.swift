@@ -1,0 +1,150 @@
+import Foundation
+import GRDB
+import TanfangCore
+
+/// Columns derived at write time so that the red-flag list and the monthly report read only
+/// the elders they need (migration "v2-flags"):
+/// - `flagFrom` / `flagUntil`: the list looks at the elder on days on or after `flagFrom` and
+///   on days before `flagUntil` (`RedFlagEngine.watch`); `flagFrom` = `0001-01-01` means always.
+///   They depend on the red-flag rules, recorded in the `redFlagBasis` table.
+/// - `idValidFrom`: the ID number passes the check on this day and later (nil: never).
+/// - `dupKey`: `RedFlagEngine.duplicateKey`.
+/// - `statusFrom`: the date of the last status change (the current status holds from then).
+/// - `activeFrom`, `activeTo`, `activeSpans`: the elder's active spans from the status history:
+///   the first span's start, the last span's last day (nil while still active) and how many.
+extension ElderRecord {
+    static let flagColumns = [
+        "flagFrom", "flagUntil", "idValidFrom", "dupKey", "statusFrom", "activeFrom", "activeTo", "activeSpans",
+    ]
+
+    mutating func applyFlags(_ e: Elder, _ s: ElderSummary, rules: RedFlagRules) {
+        let watch = RedFlagEngine(rules: rules).watch(e, s)
+        flagFrom = StoreCoding.text(watch.from)
+        flagUntil = StoreCoding.text(watch.until)
+        idValidFrom = StoreCoding.text(RedFlagEngine.idValidFrom(e))
+        dupKey = RedFlagEngine.duplicateKey(e)
+        statusFrom = StoreCoding.text(e.statusHistory.last?.date)
+        let spans = ElderRecord.activeSpans(e.statusHistory)
+        activeFrom = StoreCoding.text(spans.first?.from)
+        activeTo = StoreCoding.text(spans.last?.to)
+        activeSpans = spans.count
+    }
+
+    /// The active spans of a status history, oldest first: first active day, and last active day
+    /// (nil while still active).
+    static func activeSpans(_ history: [StatusChange]) -> [(from: LocalDate, to: LocalDate?)] {
+        var spans: [(from: LocalDate, to: LocalDate?)] = []
+        var start: LocalDate?
+        // Several changes on one day: the last one holds (as `Elder.status(on:)`).
+        var i = 0
+        while i < history.count {
+            var j = i
+            while j + 1 < history.count, history[j + 1].date == history[i].date { j += 1 }
+            let day = history[i].date
+            if history[j].status == .active {
+                if start == nil { start = day }
+            } else if let s = start {
+                spans.append((s, day.adding(days: -1)))
+                start = nil
+            }
+            i = j + 1
+        }
+        if let s = start { spans.append((s, nil)) }
+        return spans
+    }
+
+    mutating func decodeFlags(_ row: Row) throws {
+        flagFrom = row["flagFrom"]
+        flagUntil = row["flagUntil"]
+        idValidFrom = row["idValidFrom"]
+        dupKey = row["dupKey"]
+        statusFrom = row["statusFrom"]
+        activeFrom = row["activeFrom"]
+        activeTo = row["activeTo"]
+        activeSpans = row["activeSpans"] ?? 0
+    }
+
+    func encodeFlags(to container: inout PersistenceContainer) {
+        container["flagFrom"] = flagFrom
+        container["flagUntil"] = flagUntil
+        container["idValidFrom"] = idValidFrom
+        container["dupKey"] = dupKey
+        container["statusFrom"] = statusFrom
+        container["activeFrom"] = activeFrom
+        container["activeTo"] = activeTo
+        container["activeSpans"] = activeSpans
+    }
+}
+
+// MARK: - Migration v2-flags
+
+enum FlagMigration {
+    /// Adds the derived columns and their indexes and fills them for every elder, with the
+    /// standard red-flag rules (a ledger opened with other rules recomputes `flagFrom`, see
+    /// `Ledger.ensureRedFlagBasis`).
+    static func migrate(_ db: Database) throws {
+        try db.alter(table: "elder") { t in
+            t.add(column: "flagFrom", .text)
+            t.add(column: "flagUntil", .text)
+            t.add(column: "idValidFrom", .text)
+            t.add(column: "dupKey", .text)
+            t.add(column: "statusFrom", .text)
+            t.add(column: "activeFrom", .text)
+            t.add(column: "activeTo", .text)
+            t.add(column: "activeSpans", .integer).notNull().defaults(to: 0)
+        }
+        try db.create(table: "redFlagBasis") { t in
+            t.primaryKey("id", .integer).check { $0 == 1 }
+            t.column("rules", .text).notNull()
+        }
+        try db.execute(sql: "INSERT INTO redFlagBasis (id, rules) VALUES (1, ?)",
+                       arguments: [StoreCoding.json(RedFlagRules.standard)])
+        try refill(db, rules: .standard)
+        try db.create(index: "elder_on_flagFrom", on: "elder", columns: ["flagFrom"])
+        try db.create(index: "elder_on_flagUntil", on: "elder", columns: ["flagUntil"])
+        try db.create(index: "elder_on_dupKey", on: "elder", columns: ["dupKey"])
+        // summariesComputedOn() reads min(computedOn) at every start.
+        try db.create(index: "elder_on_computedOn", on: "elder", columns: ["computedOn"])
+        // The day of the last refreshSummaries (elders it did not need to recompute keep theirs).
+        try db.create(table: "summaryDay") { t in
+            t.primaryKey("id", .integer).check { $0 == 1 }
+            t.column("day", .text).notNull()
+        }
+        // The month's visits by date, with what the report counts, without touching the table.
+        try db.create(index: "visit_on_date_elderId_method", on: "visit", columns: ["date", "elderId", "method"])
+    }
+
+    /// `flagFrom` depends on the red-flag rules: when the ledger was last filled with other
+    /// rules (a changed `rules/redflags.json`), fills it again with these.
+    static func ensureBasis(_ writer: any DatabaseWriter, rules: RedFlagRules) throws {
+        let stored = try writer.read { db in try String.fetchOne(db, sql: "SELECT rules FROM redFlagBasis WHERE id = 1") }
+        if let stored, (try? StoreCoding.decode(RedFlagRules.self, stored, column: "redFlagBasis.rules")) == rules { return }
+        try writer.write { db in
+            try refill(db, rules: rules)
+            try db.execute(sql: "INSERT OR REPLACE INTO redFlagBasis (id, rules) VALUES (1, ?)",
+                           arguments: [StoreCoding.json(rules)])
+        }
+    }
+
+    /// Recomputes the derived columns of every elder.
+    static func refill(_ db: Database, rules: RedFlagRules) throws {
+        let update = try db.makeStatement(sql: """
+            UPDATE elder SET flagFrom = ?, flagUntil = ?, idValidFrom = ?, dupKey = ?, statusFrom = ?,
+              activeFrom = ?, activeTo = ?, activeSpans = ? WHERE id = ?
+            """)
+        // In chunks by rowid, never updating the table under an open cursor.
+        var last: Int64 = .min
+        while true {
+            let rows = try Row.fetchAll(db, sql: "SELECT rowid AS r, * FROM elder WHERE rowid > ? ORDER BY rowid LIMIT 2000",
+                                        arguments: [last])
+            guard let tail = rows.last else { break }
+            last = tail["r"]
+            for row in rows {
+                var r = try ElderRecord(row: row)
+                try r.applyFlags(r.elder(), r.summary(), rules: rules)
+                try update.execute(arguments: [r.flagFrom, r.flagUntil, r.idValidFrom, r.dupKey, r.statusFrom,
+                                               r.activeFrom, r.activeTo, r.activeSpans, r.id])
+            }
+        }
+    }
+}
