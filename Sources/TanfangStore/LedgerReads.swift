@@ -345,11 +345,16 @@ extension Ledger {
         guard !ids.isEmpty else { return [:] }
         return try read { db in
             var result: [UUID: (name: String, villageID: UUID)] = [:]
-            let rows = try Row.fetchAll(db, sql: "SELECT id, name, villageId FROM elder")
-            for row in rows {
-                guard let id = UUID(uuidString: row["id"]), ids.contains(id),
-                      let village = UUID(uuidString: row["villageId"]) else { continue }
-                result[id] = (row["name"], village)
+            // By primary key, a chunk at a time (SQLite's variable limit).
+            let all = ids.map(\.uuidString)
+            for start in stride(from: 0, to: all.count, by: 500) {
+                let chunk = Array(all[start..<min(start + 500, all.count)])
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                for row in try Row.fetchAll(db, sql: "SELECT id, name, villageId FROM elder WHERE id IN (\(marks))",
+                                            arguments: StatementArguments(chunk)) {
+                    guard let id = UUID(uuidString: row[0]), let village = UUID(uuidString: row[2]) else { continue }
+                    result[id] = (row[1], village)
+                }
             }
             return result
         }

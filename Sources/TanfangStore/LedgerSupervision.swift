@@ -85,26 +85,32 @@ extension Ledger {
 
             // Open follow-ups that can raise a flag, and every open one of a deceased elder
             // (they all count in deceasedStillActive), in table order.
+            // Only what the engine reads of a follow-up: type, elder, times and status.
             var open: [(Int64, FollowUp)] = []
             var seen = Set<Int64>()
             func collect(_ sql: String, _ arguments: StatementArguments) throws {
-                for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
-                    let rowid: Int64 = row[0]
+                let statement = try db.makeStatement(sql: """
+                    SELECT rowid, id, elderId, type, openedAt, due, status FROM followUp
+                    WHERE status IN ('open', 'inProgress') AND \(sql)
+                    """)
+                statement.arguments = arguments
+                let f = RawColumns(statement)
+                let rows = try Row.fetchCursor(statement)
+                while try rows.next() != nil {
+                    let rowid = Int64(f.int(0))
                     guard seen.insert(rowid).inserted else { continue }
-                    open.append((rowid, try FollowUpRecord(row: row).followUp()))
+                    open.append((rowid, FollowUp(
+                        id: try f.uuid(1, "followUp.id"), elderID: try f.uuid(2, "followUp.elderId"),
+                        type: try StoreCoding.enumValue(FollowUpType.self, f.string(3)!, column: "followUp.type"),
+                        openedAt: try f.dateTime(4, "followUp.openedAt")!, due: try f.dateTime(5, "followUp.due")!,
+                        status: try StoreCoding.enumValue(FollowUpStatus.self, f.string(6)!, column: "followUp.status"))))
                 }
             }
-            try collect("""
-                SELECT rowid AS _rowid, * FROM followUp
-                WHERE status IN ('open', 'inProgress') AND (due < ? OR type = 'emergency')
-                """, [nowText])
+            try collect("(due < ? OR type = 'emergency')", [nowText])
             for start in stride(from: 0, to: deceased.count, by: 500) {
                 let ids = Array(deceased[start..<min(start + 500, deceased.count)])
                 let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
-                try collect("""
-                    SELECT rowid AS _rowid, * FROM followUp
-                    WHERE status IN ('open', 'inProgress') AND elderId IN (\(marks))
-                    """, StatementArguments(ids))
+                try collect("elderId IN (\(marks))", StatementArguments(ids))
             }
             open.sort { $0.0 < $1.0 }
             // The target is judged on the last complete month: the current one is still under way.
@@ -133,18 +139,7 @@ extension Ledger {
     func fastMonthlyReport(month: YearMonth, scope: AccessScope) throws -> MonthlyReport {
         try read { db in
             let counts = try monthCounts(db, month: month, scope: scope, details: true)
-            let first = month.firstDay.description, next = month.adding(months: 1).firstDay.description
-            var filter = SQLFilter()
-            filter.scope(scope, elder: "e")
-            let scoped = filter.clauses.isEmpty ? "" : "AND EXISTS (SELECT 1 FROM elder e WHERE e.id = f.elderId AND \(filter.clauses.joined(separator: " AND ")))"
-            var arguments: StatementArguments = [first, next, first, next]
-            arguments += filter.arguments
-            // Follow-ups opened or closed in the month, or still open (as the reference reads them).
-            let followUps = try FollowUpRecord.fetchAll(db, sql: """
-                SELECT f.* FROM followUp f
-                WHERE ((f.openedAt >= ? AND f.openedAt < ?) OR (f.closingAt >= ? AND f.closingAt < ?)
-                       OR f.status IN ('open', 'inProgress')) \(scoped)
-                """, arguments: arguments).map { try $0.followUp() }
+            let stats = try followUpStats(db, month: month, scope: scope)
             return MonthlyReport(
                 month: month, total: VisitRate(denominator: counts.total.0, visited: counts.total.1),
                 villages: counts.villages,
@@ -155,8 +150,53 @@ extension Ledger {
                     MethodCount(method: m, visits: counts.methods[i].0, elders: counts.methods[i].1)
                 },
                 notVisited: counts.notVisited,
-                followUps: MonthlyStatistics.followUpStats(month: month, followUps: followUps))
+                followUps: stats)
         }
+    }
+
+    /// `MonthlyStatistics.followUpStats` over the follow-ups the reference reads (opened or closed
+    /// in the month, or still open) of elders in scope: counts in SQL, and the times to close
+    /// of those closed in the month read for the median.
+    func followUpStats(_ db: Database, month: YearMonth, scope: AccessScope) throws -> FollowUpStats {
+        let first = StoreCoding.text(month.firstDay), next = StoreCoding.text(month.adding(months: 1).firstDay)
+        let end = StoreCoding.text(LocalDateTime(date: month.lastDay, hour: 23, minute: 59)!)
+        var filter = SQLFilter()
+        filter.scope(scope, elder: "e")
+        let scoped = filter.clauses.isEmpty ? ""
+            : "AND EXISTS (SELECT 1 FROM elder e WHERE e.id = f.elderId AND \(filter.clauses.joined(separator: " AND ")))"
+        // closedAt: the closing time of a closed follow-up with a whole closing record, else NULL.
+        // ?1 and ?2 are the month's bounds; the scope's `?` come after every numbered one.
+        let rows = """
+            SELECT f.openedAt, f.due,
+                   CASE WHEN f.status NOT IN ('open', 'inProgress') AND f.closingAction IS NOT NULL
+                        AND f.closingBy IS NOT NULL THEN f.closingAt END AS closedAt
+            FROM followUp f
+            WHERE ((f.openedAt >= ?1 AND f.openedAt < ?2) OR (f.closingAt >= ?1 AND f.closingAt < ?2)
+                   OR f.status IN ('open', 'inProgress')) \(scoped)
+            """
+        var arguments: StatementArguments = [first, next, end]
+        arguments += filter.arguments
+        let counts = try Row.fetchOne(db, sql: """
+            SELECT count(CASE WHEN openedAt >= ?1 AND openedAt < ?2 THEN 1 END),
+                   count(CASE WHEN closedAt >= ?1 AND closedAt < ?2 THEN
+                           CASE WHEN closedAt > due THEN 1 END
+                         ELSE CASE WHEN openedAt <= ?3 AND (closedAt IS NULL OR closedAt > ?3) AND due < ?2 THEN 1 END
+                         END)
+            FROM (\(rows))
+            """, arguments: arguments)!
+        let closed = try db.makeStatement(sql: "SELECT openedAt, closedAt FROM (\(rows)) WHERE closedAt >= ?1 AND closedAt < ?2")
+        var closedArguments: StatementArguments = [first, next]
+        closedArguments += filter.arguments
+        closed.arguments = closedArguments
+        let c = RawColumns(closed)
+        var hours: [Double] = []
+        let cursor = try Row.fetchCursor(closed)
+        while try cursor.next() != nil {
+            let opened = try c.dateTime(0, "followUp.openedAt")!, closedAt = try c.dateTime(1, "followUp.closingAt")!
+            hours.append(Double(MonthlyStatistics.minutes(from: opened, to: closedAt)) / 60)
+        }
+        return FollowUpStats(opened: counts[0], closed: hours.count, openPastDue: counts[1],
+                             medianHoursToClose: MonthlyStatistics.median(hours))
     }
 
     /// The month's village visit rates over the whole ledger (for the red-flag list).
@@ -187,7 +227,7 @@ extension Ledger {
         filter.scope(scope, elder: "e")
         let statement = try db.makeStatement(sql: """
             SELECT e.id, e.villageId, e.categoryMask, e.birthDate <= ?, e.activeFrom, e.activeTo, e.activeSpans,
-                   CASE WHEN e.activeSpans > 1 THEN e.statusHistory END
+                   e.activeSpanList
             FROM elder e \(filter.whereClause) ORDER BY e.rowid
             """)
         var arguments: StatementArguments = [cutoff]
@@ -208,8 +248,11 @@ extension Ledger {
             guard a <= b else { return 0 }
             return UInt32(truncatingIfNeeded: ((UInt64(1) << UInt64(b - a + 1)) - 1) << UInt64(a))
         }
+        let expected = try Int.fetchOne(db, sql: "SELECT count(*) FROM elder") ?? 0
         var entries: [Entry] = []
+        entries.reserveCapacity(expected)
         var index: [UUIDKey: Int] = [:]
+        index.reserveCapacity(expected)
         var villageIndex: [UUIDKey: Int] = [:]
         var villageIDs: [UUID] = []
         let s = RawColumns(statement)
@@ -231,9 +274,12 @@ extension Ledger {
                     let to = try s.date(5, "elder.activeTo")
                     if to.map({ $0 >= first }) ?? true { active = bits(from, to ?? last) }
                 }
-            } else if let json = s.string(7) {
-                let elder = Elder(name: "", villageID: villageIDs[village], statusHistory: try ElderRecord.statusHistory(json))
-                for r in elder.activeRanges(in: month) { active |= bits(r.lowerBound, r.upperBound) }
+            } else if let list = s.string(7) {
+                // Days are days: the union of the spans is the union of `Elder.activeRanges`.
+                for span in try ElderRecord.activeSpans(list: list) where span.from <= last {
+                    if let to = span.to, to < first { continue }
+                    active |= bits(span.from, span.to ?? last)
+                }
             }
             index[key] = entries.count
             entries.append(Entry(key: key, village: village, mask: s.int(2), advanced: s.int(3) != 0, active: active))

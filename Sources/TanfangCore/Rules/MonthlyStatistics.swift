@@ -237,14 +237,15 @@ public enum MonthlyStatistics {
     }
 
     /// The middle value; the mean of the two middle values for an even count; nil when empty.
-    static func median(_ values: [Double]) -> Double? {
+    public static func median(_ values: [Double]) -> Double? {
         guard !values.isEmpty else { return nil }
         let s = values.sorted()
         let mid = s.count / 2
         return s.count % 2 == 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2
     }
 
-    static func minutes(from a: LocalDateTime, to b: LocalDateTime) -> Int {
+    /// Minutes from `a` to `b` (local times, no time zone).
+    public static func minutes(from a: LocalDateTime, to b: LocalDateTime) -> Int {
         func total(_ t: LocalDateTime) -> Int { (t.date.dayNumber * 24 + t.hour) * 60 + t.minute }
         return total(b) - total(a)
     }

@@ -153,7 +153,11 @@ public struct RedFlagEngine: Sendable {
         let disabled = elder.categories.contains(.disabled) || elder.categories.contains(.severelyDisabled)
             || elder.disabilityDegree != nil
         if s.lastVisitAllClear, disabled, s.visitCount > 0 { on(always) }
-        if elder.status == .deceased, s.openFollowUps > 0 || s.lastVisit != nil { on(always) }
+        // deceasedStillActive: the last change is the death.
+        if elder.status == .deceased, let death = elder.statusHistory.last?.date,
+           s.openFollowUps > 0 || (s.lastVisit.map { $0.date > death } ?? false) {
+            on(always)
+        }
 
         // Before the last status change the status on a day may differ from the current one.
         var until = elder.statusHistory.last?.date

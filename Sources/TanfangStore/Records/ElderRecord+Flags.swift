@@ -11,10 +11,12 @@ import TanfangCore
 /// - `dupKey`: `RedFlagEngine.duplicateKey`.
 /// - `statusFrom`: the date of the last status change (the current status holds from then).
 /// - `activeFrom`, `activeTo`, `activeSpans`: the elder's active spans from the status history:
-///   the first span's start, the last span's last day (nil while still active) and how many.
+///   the first span's start, the last span's last day (nil while still active) and how many;
+///   with more than one, `activeSpanList` lists them all as `from:to,from:to,from:` (no end: still active).
 extension ElderRecord {
     static let flagColumns = [
         "flagFrom", "flagUntil", "idValidFrom", "dupKey", "statusFrom", "activeFrom", "activeTo", "activeSpans",
+        "activeSpanList",
     ]
 
     mutating func applyFlags(_ e: Elder, _ s: ElderSummary, rules: RedFlagRules) {
@@ -28,6 +30,21 @@ extension ElderRecord {
         activeFrom = StoreCoding.text(spans.first?.from)
         activeTo = StoreCoding.text(spans.last?.to)
         activeSpans = spans.count
+        activeSpanList = spans.count > 1
+            ? spans.map { StoreCoding.text($0.from) + ":" + (StoreCoding.text($0.to) ?? "") }.joined(separator: ",")
+            : nil
+    }
+
+    /// Reads `activeSpanList` back.
+    static func activeSpans(list: String) throws -> [(from: LocalDate, to: LocalDate?)] {
+        try list.split(separator: ",").map { span in
+            let parts = span.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 2 else {
+                throw LedgerError.wrap(DatabaseError(message: "elder.activeSpanList: bad span \(span)"))
+            }
+            return (try StoreCoding.date(String(parts[0]), column: "elder.activeSpanList"),
+                    try StoreCoding.date(parts[1].isEmpty ? nil : String(parts[1]), column: "elder.activeSpanList"))
+        }
     }
 
     /// The active spans of a status history, oldest first: first active day, and last active day
@@ -62,6 +79,7 @@ extension ElderRecord {
         activeFrom = row["activeFrom"]
         activeTo = row["activeTo"]
         activeSpans = row["activeSpans"] ?? 0
+        activeSpanList = row["activeSpanList"]
     }
 
     func encodeFlags(to container: inout PersistenceContainer) {
@@ -73,6 +91,7 @@ extension ElderRecord {
         container["activeFrom"] = activeFrom
         container["activeTo"] = activeTo
         container["activeSpans"] = activeSpans
+        container["activeSpanList"] = activeSpanList
     }
 }
 
@@ -92,6 +111,7 @@ enum FlagMigration {
             t.add(column: "activeFrom", .text)
             t.add(column: "activeTo", .text)
             t.add(column: "activeSpans", .integer).notNull().defaults(to: 0)
+            t.add(column: "activeSpanList", .text)
         }
         try db.create(table: "redFlagBasis") { t in
             t.primaryKey("id", .integer).check { $0 == 1 }
@@ -110,6 +130,9 @@ enum FlagMigration {
             t.primaryKey("id", .integer).check { $0 == 1 }
             t.column("day", .text).notNull()
         }
+        // The monthly report's follow-ups opened and closed in the month.
+        try db.create(index: "followUp_on_openedAt", on: "followUp", columns: ["openedAt"])
+        try db.create(index: "followUp_on_closingAt", on: "followUp", columns: ["closingAt"])
         // The month's visits by date, with what the report counts, without touching the table.
         try db.create(index: "visit_on_date_elderId_method", on: "visit", columns: ["date", "elderId", "method"])
     }
@@ -130,7 +153,7 @@ enum FlagMigration {
     static func refill(_ db: Database, rules: RedFlagRules) throws {
         let update = try db.makeStatement(sql: """
             UPDATE elder SET flagFrom = ?, flagUntil = ?, idValidFrom = ?, dupKey = ?, statusFrom = ?,
-              activeFrom = ?, activeTo = ?, activeSpans = ? WHERE id = ?
+              activeFrom = ?, activeTo = ?, activeSpans = ?, activeSpanList = ? WHERE id = ?
             """)
         // In chunks by rowid, never updating the table under an open cursor.
         var last: Int64 = .min
@@ -143,7 +166,7 @@ enum FlagMigration {
                 var r = try ElderRecord(row: row)
                 try r.applyFlags(r.elder(), r.summary(), rules: rules)
                 try update.execute(arguments: [r.flagFrom, r.flagUntil, r.idValidFrom, r.dupKey, r.statusFrom,
-                                               r.activeFrom, r.activeTo, r.activeSpans, r.id])
+                                               r.activeFrom, r.activeTo, r.activeSpans, r.activeSpanList, r.id])
             }
         }
     }

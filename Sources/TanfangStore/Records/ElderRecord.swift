@@ -59,6 +59,7 @@ struct ElderRecord: Hashable, Stamped {
     var activeFrom: String?
     var activeTo: String?
     var activeSpans = 0
+    var activeSpanList: String?
     var createdAt = ""
     var updatedAt = ""
     var createdBy: String?
