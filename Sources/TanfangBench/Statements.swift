@@ -121,8 +121,8 @@ struct SQLQuestions {
             SELECT
               (SELECT count(*) FROM f WHERE openedAt >= \(first) AND openedAt < \(next)) AS opened,
               (SELECT count(*) FROM closed) AS closed,
-              (SELECT sum(late) FROM closed)
-                + (SELECT count(*) FROM f WHERE NOT (closedAt >= \(first) AND closedAt < \(next))
+              coalesce((SELECT sum(late) FROM closed), 0)
+                + (SELECT count(*) FROM f WHERE coalesce(closedAt >= \(first) AND closedAt < \(next), 0) = 0
                      AND openedAt <= \(monthEnd) AND (closedAt IS NULL OR closedAt > \(monthEnd))
                      AND substr(due, 1, 10) <= \(last)) AS openPastDue,
               (SELECT avg(hours) FROM (SELECT hours FROM closed ORDER BY hours

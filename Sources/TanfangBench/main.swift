@@ -52,11 +52,13 @@ struct Options {
     var db: String?
     /// The ledger's "today" (default: the workstation's date, as when the demo was built).
     var today: String?
-    /// Run one step only (callgrind): its warm-ups, then its runs through `tanfang_bench_measured`.
+    /// Run one step only (callgrind): its warm-ups, then its runs through `tanfangBenchMeasured`.
     var only: String?
     var results: String?
     /// Only build the ledger, so that a later run's peak RSS is not the generator's.
     var buildOnly = false
+    /// Print the hand-written sqlite3 statements and stop.
+    var printSQL = false
 
     static let steps = ["open", "page", "search", "filter", "sort", "elderFile", "elderFile60", "saveVisit",
                         "followUps", "redFlags", "monthly", "screen", "render"]
@@ -81,10 +83,12 @@ struct Options {
             case "--only": o.only = value("--only")
             case "--results": o.results = value("--results")
             case "--build-only": o.buildOnly = true
+            case "--print-sql": o.printSQL = true
             case "-h", "--help":
                 print("""
                     usage: TanfangBench --elders N --months M [--runs R] [--warmup W] [--seed S] [--db PATH]
                                         [--today YYYY-MM-DD] [--only STEP] [--results FILE] [--build-only]
+                                        [--print-sql]
                            TanfangBench tui --bin PATH --db PATH --today D [--size 80x24] [--runs R] …
                            TanfangBench fresh-ledger --db PATH --places-from LEDGER
                            TanfangBench summary RESULTS.tsv
@@ -128,7 +132,7 @@ struct Row {
 var table: [Row] = []
 
 /// Runs `body` `warmup` times untimed, then `runs` times timed; with `--only`, runs only that
-/// step, its timed runs through `tanfang_bench_measured` so that callgrind can count just them.
+/// step, its timed runs through `tanfangBenchMeasured` so that callgrind can count just them.
 @MainActor func measure(_ step: String, _ name: String, _ o: Options, sqlite sql: String? = nil, file: String? = nil,
                         _ body: @escaping () throws -> Void) throws {
     if let only = o.only {
@@ -270,6 +274,15 @@ if let pinned = o.today {
 let now = o.today != nil ? LocalDateTime(date: today, hour: 9, minute: 0)!
     : LocalDateTime(date: today, hour: nowComponents.hour ?? 9, minute: nowComponents.minute ?? 0)!
 let reportMonth = today.yearMonth.adding(months: -1)
+
+if o.printSQL {
+    let q = SQLQuestions(today: today, now: now, month: reportMonth, rules: rules.redFlags)
+    for (name, sql) in [("due list", q.dueList), ("follow-up queue", q.followUps), ("red flags", q.redFlags),
+                        ("monthly report", q.monthlyReport)] {
+        print("-- \(name)\n\(sql)\n")
+    }
+    exit(0)
+}
 
 let path = o.db ?? FileManager.default.currentDirectoryPath + "/.build/bench/ledger-\(o.elders)x\(o.months).sqlite"
 try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
