@@ -86,6 +86,12 @@ final class PTYSession {
     }
 
     deinit {
+        // A session abandoned on an error must not leave its tanfang running.
+        if isAlive() {
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+        }
         close(master)
         close(slave)
     }
