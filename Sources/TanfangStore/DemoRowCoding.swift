@@ -79,14 +79,60 @@ struct DemoAnswerEncoder {
     }
 }
 
+/// `UUID.uuidString` (upper-case 8-4-4-4-12 hex), which on Linux goes through `snprintf`, a
+/// large share of a demo build's time with several identifiers per row.
+enum DemoUUIDText {
+    private static let hex = Array("0123456789ABCDEF".utf8)
+
+    static func text(_ id: UUID) -> String {
+        withUnsafeBytes(of: id.uuid) { raw in
+            String(unsafeUninitializedCapacity: 36) { out in
+                var o = 0
+                for i in 0..<16 {
+                    if i == 4 || i == 6 || i == 8 || i == 10 {
+                        out[o] = UInt8(ascii: "-")
+                        o += 1
+                    }
+                    out[o] = hex[Int(raw[i] >> 4)]
+                    out[o + 1] = hex[Int(raw[i] & 0x0F)]
+                    o += 2
+                }
+                return o
+            }
+        }
+    }
+
+    static func text(_ id: UUID?) -> String? { id.map { text($0) } }
+}
+
+extension FollowUpRecord {
+    /// `FollowUpRecord(f)` stamped, with identifiers written by `DemoUUIDText`.
+    init(demo f: FollowUp, stamp: String) {
+        id = DemoUUIDText.text(f.id)
+        elderId = DemoUUIDText.text(f.elderID)
+        visitId = DemoUUIDText.text(f.visitID)
+        type = f.type.rawValue
+        ownerId = DemoUUIDText.text(f.ownerID)
+        openedAt = StoreCoding.text(f.openedAt)
+        due = StoreCoding.text(f.due)
+        status = f.status.rawValue
+        detail = f.detail
+        closingAction = f.closing?.action
+        closingAt = StoreCoding.text(f.closing?.at)
+        closingBy = f.closing?.by
+        createdAt = stamp
+        updatedAt = stamp
+    }
+}
+
 extension VisitRecord {
     /// The row of `v` with its answers already encoded.
     init(_ v: Visit, answers encoded: String, stamp: String) {
-        id = v.id.uuidString
-        elderId = v.elderID.uuidString
+        id = DemoUUIDText.text(v.id)
+        elderId = DemoUUIDText.text(v.elderID)
         at = StoreCoding.text(v.at)
         date = StoreCoding.text(v.date)
-        visitorIds = StoreCoding.json(strings: v.visitorIDs.map(\.uuidString))
+        visitorIds = StoreCoding.json(strings: v.visitorIDs.map { DemoUUIDText.text($0) })
         method = v.method.rawValue
         seenInPerson = v.seenInPerson
         answers = encoded

@@ -53,7 +53,7 @@ extension Ledger {
     ///
     /// - Parameter path: must not exist yet.
     @discardableResult
-    public static func buildDemo(path: String, rules: RuleBook, stream: DemoStream, batchSize: Int = 256,
+    public static func buildDemo(path: String, rules: RuleBook, stream: DemoStream, batchSize: Int = 128,
                                  workers: Int = 2, progress: ((DemoCounts) -> Void)? = nil) throws -> DemoCounts {
         guard !FileManager.default.fileExists(atPath: path) else {
             throw LedgerError.cannotOpen(path: path, detail: "file exists")
@@ -79,7 +79,7 @@ extension Ledger {
         // Derive batches on worker threads, insert them here in order.
         let total = stream.elderCount
         let batchCount = (total + batchSize - 1) / batchSize
-        let pipeline = DemoPipeline(count: batchCount, ahead: workers + 2)
+        let pipeline = DemoPipeline(count: batchCount, ahead: workers + 1)
         for _ in 0..<min(workers, max(batchCount, 1)) {
             Thread.detachNewThread {
                 while let b = pipeline.take() {
@@ -327,9 +327,10 @@ struct DemoLoader {
         for (i, e) in elders.enumerated() where elderIndex[e.id] == nil { elderIndex[e.id] = i }
         var followUps: [FollowUp] = []
         var followUpIndex: [FollowUpKey: Int] = [:]
+        let conditions = rules.form.sections.flatMap(\.fields).compactMap { f in f.when.map { (f.code, $0) } }
         for visit in visits {
             let owner = elderIndex[visit.elderID].flatMap { elders[$0].visitorID }
-            for f in DemoLoader.followUps(for: visit, ownerID: owner, rules: rules) {
+            for f in DemoLoader.followUps(for: visit, ownerID: owner, rules: rules, conditions: conditions) {
                 followUpIndex[FollowUpKey(visit: visit.id, type: f.type)] = followUps.count
                 followUps.append(f)
             }
@@ -349,15 +350,16 @@ struct DemoLoader {
         }
 
         // Summaries, once per elder.
-        var visitsByElder = [[Visit]](repeating: [], count: elders.count)
-        for v in visits { if let i = elderIndex[v.elderID] { visitsByElder[i].append(v) } }
+        // Positions, not copies: copying millions of visits (each with its answers) cost more than the lookups.
+        var visitsByElder = [[Int]](repeating: [], count: elders.count)
+        for (k, v) in visits.enumerated() { if let i = elderIndex[v.elderID] { visitsByElder[i].append(k) } }
         var followUpsByElder = [[FollowUp]](repeating: [], count: elders.count)
         for f in followUps { if let i = elderIndex[f.elderID] { followUpsByElder[i].append(f) } }
         var elderRecords: [ElderRecord] = []
         elderRecords.reserveCapacity(elders.count)
         for elder in elders {
             let i = elderIndex[elder.id]!
-            let summary = summarize(elder: elder, visits: chronological(visitsByElder[i]), followUps: followUpsByElder[i],
+            let summary = summarize(elder: elder, visits: visits, positions: visitsByElder[i], followUps: followUpsByElder[i],
                                     periods: periods.filter { $0.covers(elder) }, today: today, rules: rules)
             var r = ElderRecord(elder, summary: summary)
             r.stamp(at: stamp, by: nil, old: nil)
@@ -369,21 +371,19 @@ struct DemoLoader {
         for v in visits { visitRecords.append(VisitRecord(v, answers: encoder.encode(v.answers), stamp: stamp)) }
         var followUpRecords: [FollowUpRecord] = []
         followUpRecords.reserveCapacity(followUps.count)
-        for f in followUps {
-            var r = FollowUpRecord(f)
-            r.stamp(at: stamp, by: nil, old: nil)
-            followUpRecords.append(r)
-        }
+        for f in followUps { followUpRecords.append(FollowUpRecord(demo: f, stamp: stamp)) }
         return DemoRows(stamp: stamp, elders: elderRecords, visits: visitRecords, followUps: followUpRecords)
     }
 
     /// `rules.followUps.followUps(for:ownerID:)`, skipping its pruned copy of the answers for the
     /// nine visits in ten that open nothing: when every answer applies, pruning keeps them all,
     /// so a rule that does not hold on the answers does not hold on the pruned ones either.
-    static func followUps(for visit: Visit, ownerID: UUID?, rules: RuleBook) -> [FollowUp] {
+    /// `conditions`: the `when` of every form field that has one (the others always apply).
+    static func followUps(for visit: Visit, ownerID: UUID?, rules: RuleBook,
+                          conditions: [(code: String, when: Condition)]) -> [FollowUp] {
         let answers = visit.answers
-        let allApply = answers.allSatisfy { code, _ in
-            rules.form.field(code)?.applies(method: visit.method, answers: answers) ?? true
+        let allApply = conditions.allSatisfy { c in
+            answers[c.code] == nil || c.when.holds(method: visit.method, answers: answers)
         }
         if allApply && !rules.followUps.rules.contains(where: { $0.when.holds(method: visit.method, answers: answers) }) {
             return []
@@ -394,39 +394,34 @@ struct DemoLoader {
     /// `rules.derivation.summarize`, handed only the visits it looks at when an elder has many:
     /// it reads the latest visit, the latest home visit, the count, and the run of identical
     /// answers at the end, whose comparison filters the answers of every visit it is given.
-    static func summarize(elder: Elder, visits: [Visit], followUps: [FollowUp], periods: [SpecialPeriod],
-                          today: LocalDate, rules: RuleBook) -> ElderSummary {
-        let n = visits.count
-        func full() -> ElderSummary {
+    static func summarize(elder: Elder, visits all: [Visit], positions: [Int], followUps: [FollowUp],
+                          periods: [SpecialPeriod], today: LocalDate, rules: RuleBook) -> ElderSummary {
+        let n = positions.count
+        func summary(_ visits: [Visit]) -> ElderSummary {
             rules.derivation.summarize(elder: elder, visits: visits, followUps: followUps, periods: periods, today: today)
         }
-        guard n > 8 else { return full() }
+        // Visits out of time order (not the demo's) take the plain way.
+        for j in positions.indices.dropFirst() where !(all[positions[j - 1]].at < all[positions[j]].at) {
+            return summary(Ledger.chronological(positions.map { all[$0] }))
+        }
+        guard n > 8 else { return summary(positions.map { all[$0] }) }
         // The run of identical answers at the end, found from a growing tail.
         var k = 4
         var streak = 0
         while true {
-            streak = rules.derivation.identicalStreak(Array(visits[(n - k)...]))
+            streak = rules.derivation.identicalStreak(positions[(n - k)...].map { all[$0] })
             if streak < k - 1 { break }
-            if k * 2 >= n { return full() }
+            if k * 2 >= n { return summary(positions.map { all[$0] }) }
             k *= 2
         }
         // Keep the visit before the run, so that the run ends where it does on all visits.
         var start = n - 2 - streak
-        if let home = visits.lastIndex(where: { $0.method == .home }) { start = min(start, home) }
-        var summary = rules.derivation.summarize(elder: elder, visits: Array(visits[start...]), followUps: followUps,
-                                                 periods: periods, today: today)
-        summary.visitCount = n
-        return summary
+        if let home = positions.lastIndex(where: { all[$0].method == .home }) { start = min(start, home) }
+        var result = summary(positions[start...].map { all[$0] })
+        result.visitCount = n
+        return result
     }
 
-    /// `Ledger.chronological` without its per-comparison UUID strings when the visits are already
-    /// in strictly increasing time, as the demo's are.
-    static func chronological(_ visits: [Visit]) -> [Visit] {
-        for i in visits.indices.dropFirst() where !(visits[i - 1].at < visits[i].at) {
-            return Ledger.chronological(visits)
-        }
-        return visits
-    }
 }
 
 /// Where the writer thread's time goes, printed to stderr when `TANFANG_DEMO_TIMING` is set.

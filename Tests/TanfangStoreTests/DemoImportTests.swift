@@ -88,6 +88,12 @@ struct DemoImportTests {
             #expect(a == b, "\(table)")
         }
         #expect(try Self.rows(built, table: "followUp", order: "visitId, type").count == counts.followUps)
+        // And the follow-ups are those the rules open on each visit (the replay skips pruning when it can)
+        let expected = Set(data.visits.flatMap { v in
+            Fixture.rules.followUps.followUps(for: v, ownerID: nil).map { "\(v.id.uuidString) \($0.type.rawValue)" }
+        })
+        let stored = try built.read { try String.fetchAll($0, sql: "SELECT visitId || ' ' || type FROM followUp") }
+        #expect(stored.count == expected.count && Set(stored) == expected)
 
         // And the schema is the migrations' schema, in WAL mode
         let fresh = try Ledger(path: dir.appendingPathComponent("fresh.sqlite").path, rules: Fixture.rules)
@@ -99,7 +105,7 @@ struct DemoImportTests {
     @Test("buildDemo refuses an existing file and leaves it alone")
     func buildDemoRefusesExistingFile() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("tanfang-demo-\(UUID().uuidString)").path
-        FileManager.default.createFile(atPath: path, contents: Data("keep".utf8))
+        _ = FileManager.default.createFile(atPath: path, contents: Data("keep".utf8))
         defer { try? FileManager.default.removeItem(atPath: path) }
         #expect(throws: LedgerError.self) {
             try Ledger.buildDemo(path: path, rules: Fixture.rules,
@@ -121,6 +127,18 @@ struct DemoImportTests {
             ["not.a.field": .choice(1), FieldCode.mobility: .choice(2)],
         ]
         for answers in odd { #expect(encoder.encode(answers) == AnswerCoding.encode(answers)) }
+    }
+
+    @Test("Demo identifiers are written as uuidString writes them")
+    func uuidText() {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<1000 {
+            let id = UUID(uuid: (UInt8.random(in: 0...255, using: &rng), 0, 0xFF, 0x0A, 0x9B, 0, 0, 0, 0, 0, 0, 0, 0, 0xF0, 0x0F,
+                                 UInt8.random(in: 0...255, using: &rng)))
+            #expect(DemoUUIDText.text(id) == id.uuidString)
+            let random = UUID()
+            #expect(DemoUUIDText.text(random) == random.uuidString)
+        }
     }
 
     static let unstable: Set<String> = ["createdAt", "updatedAt", "createdBy", "updatedBy", "pinHash"]

@@ -40,7 +40,9 @@ struct Demo: ParsableCommand {
         let stream = DemoGenerator(seed: seed).stream(elders: elders, months: months, today: ctx.today)
         // Big ledgers take a while: say how far it got, every few seconds, on stderr.
         var lastReport = started
-        let counts = try Ledger.buildDemo(path: path, rules: ctx.rules, stream: stream) { counts in
+        // A small demo goes in one batch, so its rows are stored in exactly the order they always were.
+        let batchSize = elders <= 2000 ? elders : 128
+        let counts = try Ledger.buildDemo(path: path, rules: ctx.rules, stream: stream, batchSize: batchSize) { counts in
             let now = Date()
             guard elders >= 10_000, now.timeIntervalSince(lastReport) >= 3 else { return }
             lastReport = now
