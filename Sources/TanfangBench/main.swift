@@ -241,19 +241,15 @@ func freshLedger(_ args: [String]) throws {
         """, readonly: false)
 }
 
-/// Builds the demo ledger at `path` (the `--build-only` step, timed by the caller's script too).
-/// Kept as one function: the streaming demo generator replaces its body.
+/// Builds the demo ledger at `path` (the `--build-only` step), streaming batch by batch.
 func buildDemoLedger(_ o: Options, path: String, today: LocalDate, rules: RuleBook) throws {
-    var data: DemoData?
-    let generate = time { data = DemoGenerator(seed: o.seed).generate(elders: o.elders, months: o.months, today: today) }
-    let visits = data!.visits.count
-    let importing = try time {
-        let ledger = try Ledger(path: path, rules: rules)
-        try ledger.importDemo(data!, today: today)
+    var counts = DemoCounts()
+    let building = try time {
+        let stream = DemoGenerator(seed: o.seed).stream(elders: o.elders, months: o.months, today: today)
+        counts = try Ledger.buildDemo(path: path, rules: rules, stream: stream)
     }
-    data = nil
-    print(String(format: "demo: %d visits; generate %.1f s, importDemo %.1f s, total %.1f s; peak RSS so far %.0f MiB",
-                 visits, generate / 1000, importing / 1000, (generate + importing) / 1000, peakRSSMiB() ?? -1))
+    print(String(format: "demo: %d elders, %d visits, %d follow-ups; built in %.1f s; peak RSS so far %.0f MiB",
+                 counts.elders, counts.visits, counts.followUps, building / 1000, peakRSSMiB() ?? -1))
 }
 
 // MARK: - Main

@@ -303,4 +303,34 @@ private let demo = DemoGenerator(seed: 2026).generate(elders: 300, months: 12, t
         let coldVisits = demo.visits.filter { cold!.from <= $0.date }
         #expect(!coldVisits.isEmpty)
     }
+
+    @Test func streamBatchesMakeTheSameDataWhateverTheBatchBoundaries() {
+        // Given the default demo as one piece and as a stream,
+        let stream = DemoGenerator(seed: 2026).stream(elders: 300, months: 12, today: today)
+        // then the stream's structure is the demo's,
+        #expect(stream.places == demo.places && stream.visitors == demo.visitors && stream.users == demo.users)
+        #expect(stream.specialPeriods == demo.specialPeriods && stream.elderCount == demo.elders.count)
+        // and batches of any size, taken in any order, give the same elders, visits and closures.
+        let whole = stream.batch(0..<stream.elderCount)
+        #expect(whole.elders == demo.elders && whole.visits == demo.visits && whole.closures == demo.closures)
+        for size in [1, 7, 64, 299] {
+            let starts = Array(stride(from: 0, to: stream.elderCount, by: size)).reversed()
+            let batches = starts.map { stream.batch($0..<($0 + size)) }.reversed()
+            #expect(batches.flatMap(\.elders) == demo.elders, "batch size \(size)")
+            let visits = batches.flatMap(\.visits)
+            #expect(visits.count == demo.visits.count && Set(visits) == Set(demo.visits), "batch size \(size)")
+            let closures = batches.flatMap(\.closures)
+            #expect(closures.count == demo.closures.count && Set(closures) == Set(demo.closures), "batch size \(size)")
+            // Within a batch, visits are chronological.
+            for b in batches { #expect(zip(b.visits, b.visits.dropFirst()).allSatisfy { $0.at <= $1.at }) }
+        }
+    }
+
+    @Test func aStreamRepeatsWithItsSeed() {
+        // Given the same stream made twice, then a batch is the same, identifiers included.
+        let a = DemoGenerator(seed: 5).stream(elders: 500, months: 6, today: today).batch(200..<260)
+        let b = DemoGenerator(seed: 5).stream(elders: 500, months: 6, today: today).batch(200..<260)
+        #expect(a == b)
+        #expect(a.visits.map(\.id) == b.visits.map(\.id))
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import GRDB
 import TanfangCore
 @testable import TanfangStore
 
@@ -56,5 +57,108 @@ struct DemoImportTests {
             try ledger.importDemo(data, today: Self.today)
         } throws: { ($0 as? LedgerError)?.field == "closures" }
         #expect(try ledger.places().isEmpty)
+    }
+
+    @Test("A demo ledger built from a stream in batches holds what importDemo stores, with the migrations' schema")
+    func buildDemoMatchesImportDemo() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tanfang-demo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // Given the same demo imported whole and built from a stream in small batches on 3 threads
+        let generator = DemoGenerator(seed: 11)
+        let data = generator.generate(elders: 150, months: 6, today: Self.today)
+        let imported = try Ledger.inMemory(rules: Fixture.rules)
+        try imported.importDemo(data, today: Self.today)
+        let path = dir.appendingPathComponent("demo.sqlite").path
+        var reports: [DemoCounts] = []
+        let counts = try Ledger.buildDemo(path: path, rules: Fixture.rules,
+                                          stream: generator.stream(elders: 150, months: 6, today: Self.today),
+                                          batchSize: 17, workers: 3) { reports.append($0) }
+        #expect(counts.elders == 150 && counts.visits == data.visits.count)
+        #expect(reports.count == 9 && reports.last == counts)
+        let built = try Ledger(path: path, rules: Fixture.rules)
+
+        // Then every table holds the same rows (stamps, PIN hashes and follow-up IDs are made anew)
+        let keys = ["place": "id", "visitor": "id", "user": "id", "specialPeriod": "id", "elder": "id", "visit": "id",
+                    "followUp": "visitId, type"]
+        for (table, order) in keys {
+            let a = try Self.rows(imported, table: table, order: order)
+            let b = try Self.rows(built, table: table, order: order)
+            #expect(a.count == b.count, "\(table)")
+            #expect(a == b, "\(table)")
+        }
+        #expect(try Self.rows(built, table: "followUp", order: "visitId, type").count == counts.followUps)
+        // And the follow-ups are those the rules open on each visit (the replay skips pruning when it can)
+        let expected = Set(data.visits.flatMap { v in
+            Fixture.rules.followUps.followUps(for: v, ownerID: nil).map { "\(v.id.uuidString) \($0.type.rawValue)" }
+        })
+        let stored = try built.read { try String.fetchAll($0, sql: "SELECT visitId || ' ' || type FROM followUp") }
+        #expect(stored.count == expected.count && Set(stored) == expected)
+
+        // And the schema is the migrations' schema, in WAL mode
+        let fresh = try Ledger(path: dir.appendingPathComponent("fresh.sqlite").path, rules: Fixture.rules)
+        #expect(try Self.schema(built) == Self.schema(fresh))
+        #expect(try built.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "wal")
+        #expect(try built.read { try Row.fetchAll($0, sql: "PRAGMA foreign_key_check") }.isEmpty)
+    }
+
+    @Test("buildDemo refuses an existing file and leaves it alone")
+    func buildDemoRefusesExistingFile() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tanfang-demo-\(UUID().uuidString)").path
+        _ = FileManager.default.createFile(atPath: path, contents: Data("keep".utf8))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(throws: LedgerError.self) {
+            try Ledger.buildDemo(path: path, rules: Fixture.rules,
+                                 stream: DemoGenerator(seed: 1).stream(elders: 5, months: 1, today: Self.today))
+        }
+        #expect(FileManager.default.contents(atPath: path) == Data("keep".utf8))
+    }
+
+    @Test("The demo's answer encoder writes exactly what AnswerCoding writes")
+    func answerEncoderMatchesAnswerCoding() {
+        var encoder = DemoAnswerEncoder(form: Fixture.rules.form)
+        let data = DemoGenerator(seed: 2026).generate(today: Self.today)
+        for visit in data.visits { #expect(encoder.encode(visit.answers) == AnswerCoding.encode(visit.answers)) }
+        let odd: [[String: Answer]] = [
+            [:],
+            [FieldCode.mobility: .choice(12), FieldCode.illness: .choices([]), FieldCode.needs: .choices([-3, 10, 2])],
+            [FieldCode.hazardDetail: .text("电线\"老化\"\\ 需更换\n\t\u{1}👍"), FieldCode.emergency: .yesNo(true)],
+            ["health.note": .number(-12.75), FieldCode.nextVisit: .date(LocalDate(year: 2026, month: 1, day: 5)!)],
+            ["not.a.field": .choice(1), FieldCode.mobility: .choice(2)],
+        ]
+        for answers in odd { #expect(encoder.encode(answers) == AnswerCoding.encode(answers)) }
+    }
+
+    @Test("Demo identifiers are written as uuidString writes them")
+    func uuidText() {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<1000 {
+            let id = UUID(uuid: (UInt8.random(in: 0...255, using: &rng), 0, 0xFF, 0x0A, 0x9B, 0, 0, 0, 0, 0, 0, 0, 0, 0xF0, 0x0F,
+                                 UInt8.random(in: 0...255, using: &rng)))
+            #expect(DemoUUIDText.text(id) == id.uuidString)
+            let random = UUID()
+            #expect(DemoUUIDText.text(random) == random.uuidString)
+        }
+    }
+
+    static let unstable: Set<String> = ["createdAt", "updatedAt", "createdBy", "updatedBy", "pinHash"]
+
+    /// The rows of `table` ordered by `order`, without the columns that differ from build to build.
+    static func rows(_ ledger: Ledger, table: String, order: String) throws -> [[String]] {
+        try ledger.read { db in
+            let columns = try db.columns(in: table).map(\.name)
+                .filter { !unstable.contains($0) && !(table == "followUp" && $0 == "id") }
+            let list = columns.map { $0.quotedDatabaseIdentifier }.joined(separator: ", ")
+            return try Row.fetchAll(db, sql: "SELECT \(list) FROM \(table.quotedDatabaseIdentifier) ORDER BY \(order)")
+                .map { row in columns.map { "\($0)=\(row[$0] as DatabaseValue)" } }
+        }
+    }
+
+    static func schema(_ ledger: Ledger) throws -> [String] {
+        try ledger.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT type || ' ' || name || ' ' || tbl_name || ' ' || ifnull(sql, '') FROM sqlite_master ORDER BY name
+                """)
+        }
     }
 }

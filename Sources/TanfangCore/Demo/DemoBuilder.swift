@@ -98,15 +98,21 @@ struct DemoBuilder {
     }
 
     mutating func build() -> DemoData {
+        prepare()
+        let (visits, closures) = makeVisits(for: drafts.indices)
+        return DemoData(places: places, visitors: visitors, users: users, elders: drafts.map(elder),
+                        visits: visits, closures: closures, specialPeriods: specialPeriods)
+    }
+
+    /// Everything but the visits: places, people, elders with their planted faults, special periods.
+    /// Visits are then made per elder from the elder's own random stream, in any order or part.
+    mutating func prepare() {
         makePlaces()
         makeVisitors()
         makeUsers()
         makeElders()
         plantFaults()
         makeSpecialPeriods()
-        let (visits, closures) = makeVisits()
-        return DemoData(places: places, visitors: visitors, users: users, elders: drafts.map(elder),
-                        visits: visits, closures: closures, specialPeriods: specialPeriods)
     }
 
     // MARK: - Places

@@ -99,4 +99,53 @@ public struct DemoGenerator: Sendable {
         var builder = DemoBuilder(seed: seed, elderCount: max(elders, 0), months: max(months, 1), today: today)
         return builder.build()
     }
+
+    /// The same demo ledger as `generate`, to be taken in batches of elders, so that a county-size
+    /// ledger (millions of visits) never has to be held in memory at once.
+    public func stream(elders: Int = 300, months: Int = 12, today: LocalDate) -> DemoStream {
+        var builder = DemoBuilder(seed: seed, elderCount: max(elders, 0), months: max(months, 1), today: today)
+        builder.prepare()
+        return DemoStream(builder: builder)
+    }
+}
+
+/// A demo ledger made in parts: the places, people and special periods at once, then the elders
+/// with their visits batch by batch (`batch(_:)`, in any order, from any thread).
+///
+/// The union of all batches is `DemoGenerator.generate`'s data: the same elders, visits and
+/// closures, identifiers included; only the order of visits and closures across batches differs.
+public struct DemoStream: Sendable {
+    let builder: DemoBuilder
+
+    init(builder: DemoBuilder) {
+        self.builder = builder
+    }
+
+    public var places: [Place] { builder.places }
+    public var visitors: [Visitor] { builder.visitors }
+    public var users: [DemoUser] { builder.users }
+    public var specialPeriods: [SpecialPeriod] { builder.specialPeriods }
+    public var elderCount: Int { builder.drafts.count }
+    public var today: LocalDate { builder.today }
+
+    /// Elders `range` (indices in `0..<elderCount`), their visits (chronological, ties in elder
+    /// order) and the closures of their follow-ups (by `closedAt`).
+    public func batch(_ range: Range<Int>) -> DemoBatch {
+        let range = range.clamped(to: builder.drafts.indices)
+        let (visits, closures) = builder.makeVisits(for: range)
+        return DemoBatch(elders: builder.drafts[range].map(builder.elder), visits: visits, closures: closures)
+    }
+}
+
+/// One batch of a `DemoStream`: elders with all their visits and closures.
+public struct DemoBatch: Hashable, Sendable {
+    public var elders: [Elder]
+    public var visits: [Visit]
+    public var closures: [DemoClosure]
+
+    public init(elders: [Elder], visits: [Visit], closures: [DemoClosure]) {
+        self.elders = elders
+        self.visits = visits
+        self.closures = closures
+    }
 }

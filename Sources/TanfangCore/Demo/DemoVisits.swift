@@ -30,15 +30,17 @@ extension DemoBuilder {
 
     static let copyableSections: Set<String> = ["health", "economic", "family", "safety", "needs"]
 
-    /// All visits (chronological) and the closing records of their follow-ups.
-    func makeVisits() -> ([Visit], [DemoClosure]) {
+    /// The visits of the elders `range` (chronological, ties in elder order) and the closing
+    /// records of their follow-ups (by `closedAt`). Each elder's visits come from that elder's own
+    /// random stream, so they do not depend on which range is asked for.
+    func makeVisits(for range: Range<Int>) -> ([Visit], [DemoClosure]) {
         var visits: [Visit] = []
-        visits.reserveCapacity(drafts.count * (months + 1) * 11 / 10)
+        visits.reserveCapacity(range.count * (months + 1) * 11 / 10)
         var closures: [DemoClosure] = []
         let coldWave = specialPeriods.first { $0.kind == .coldWave }!
         let festival = specialPeriods.first { $0.kind == .festival }!
         var sheet = DemoSheet()
-        for index in drafts.indices {
+        for index in range {
             var erng = DemoRandom(seed: DemoRandom.mix(seed ^ DemoRandom.mix(UInt64(index) &+ 0x0E1D_E500)))
             visitsFor(index, coldWave: coldWave, festival: festival, sheet: &sheet, rng: &erng, visits: &visits, closures: &closures)
         }

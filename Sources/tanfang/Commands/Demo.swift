@@ -34,14 +34,26 @@ struct Demo: ParsableCommand {
             guard force else { throw CLIError(ctx.strings.format("cli.demo.exists", path)) }
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         }
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         let started = Date()
-        let data = DemoGenerator(seed: seed).generate(elders: elders, months: months, today: ctx.today)
-        let ledger = try ctx.openLedger(path: path, create: true)
-        try ledger.importDemo(data, today: ctx.today)
+        let stream = DemoGenerator(seed: seed).stream(elders: elders, months: months, today: ctx.today)
+        // Big ledgers take a while: say how far it got, every few seconds, on stderr.
+        var lastReport = started
+        // A small demo goes in one batch, so its rows are stored in exactly the order they always were.
+        let batchSize = elders <= 2000 ? elders : 128
+        let counts = try Ledger.buildDemo(path: path, rules: ctx.rules, stream: stream, batchSize: batchSize) { counts in
+            let now = Date()
+            guard elders >= 10_000, now.timeIntervalSince(lastReport) >= 3 else { return }
+            lastReport = now
+            let line = ctx.strings.format("cli.demo.progress", String(counts.elders), String(elders), String(counts.visits),
+                                          String(format: "%.0f", now.timeIntervalSince(started)))
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
         let seconds = String(format: "%.1f", Date().timeIntervalSince(started))
-        print(ctx.strings.format("cli.demo.done", path, String(data.elders.count), String(data.visits.count), seconds))
+        print(ctx.strings.format("cli.demo.done", path, String(counts.elders), String(counts.visits), seconds))
         print(ctx.strings["cli.demo.users"])
-        print(TextTable.render(header: ["", "", ""], rows: data.users.map {
+        print(TextTable.render(header: ["", "", ""], rows: stream.users.map {
             ["  " + $0.user.name, ctx.strings["role.\($0.user.role.rawValue)"], "PIN " + $0.pin]
         }).split(separator: "\n", omittingEmptySubsequences: false).dropFirst().joined(separator: "\n"))
     }
