@@ -10,7 +10,13 @@ extension Ledger {
     /// what the index cannot answer exactly.
     public func roster(_ q: RosterQuery) throws -> RosterPage {
         try read { db in
-            if let page = try rosterCache.page(db, q) { return page }
+            let warm = { [weak self] in
+                guard let ledger = self else { return }
+                DispatchQueue.global(qos: .userInitiated).async {
+                    try? ledger.read { db in try ledger.rosterCache.warm(db) }
+                }
+            }
+            if let page = try rosterCache.page(db, q, warm: warm) { return page }
             return try rosterSQL(db, q)
         }
     }

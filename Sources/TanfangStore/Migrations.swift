@@ -16,7 +16,8 @@ enum LedgerMigrations {
     }
 
     /// The roster index (RosterIndex): a covering index it reads in tie order, and a version that
-    /// triggers bump whenever something it holds changes, in this process or another.
+    /// triggers bump whenever something it holds changes, in this process or another. Until the
+    /// index is built, the first screen (active elders by due date) reads `elder_roster_due` in order.
     private static func createV2Roster(_ db: Database) throws {
         let columns = ["id", "name", "pinyinFull", "pinyinInitials", "status", "villageId", "visitorId", "categoryMask",
                        "birthDate", "riskLevel", "riskScore", "dueDate", "lastVisitAt", "idTail", "phoneDigits", "idNumber"]
@@ -25,6 +26,7 @@ enum LedgerMigrations {
         try db.execute(sql: """
             CREATE INDEX elder_roster ON elder(pinyinFull, name, id, status, villageId, visitorId, categoryMask,
                 birthDate, riskLevel, riskScore, dueDate, lastVisitAt, pinyinInitials, idTail, phoneDigits, idNumber);
+            CREATE INDEX elder_roster_due ON elder(status, dueDate IS NULL, dueDate, pinyinFull, name, id);
             CREATE TABLE rosterVersion(id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);
             INSERT INTO rosterVersion(id, version) VALUES (1, 0);
             CREATE TRIGGER elder_roster_insert AFTER INSERT ON elder BEGIN \(bump) END;

@@ -8,22 +8,50 @@ import TanfangCore
 final class RosterCache: @unchecked Sendable {
     private let lock = NSLock()
     private var index: RosterIndex?
+    private var warming = false
 
-    /// The page for `q` from the index, or nil when the index cannot answer it exactly (the caller
-    /// then runs the SQL query). Runs inside the caller's read transaction, so the version, the
-    /// index and the fetched rows all belong to the same snapshot.
-    func page(_ db: Database, _ q: RosterQuery) throws -> RosterPage? {
+    /// The page for `q` from the index, or nil when the SQL query should answer (the index cannot
+    /// answer it exactly, or it is not built yet and the query is one SQL answers quickly through
+    /// `elder_roster_due`: then `warm` is called to build the index off this thread). Runs inside
+    /// the caller's read transaction, so the version, the index and the rows share one snapshot.
+    func page(_ db: Database, _ q: RosterQuery, warm: () -> Void) throws -> RosterPage? {
+        let version = try RosterCache.version(db)
         lock.lock()
         defer { lock.unlock() }
-        guard let version = try Int64.fetchOne(db, sql: "SELECT version FROM rosterVersion WHERE id = 1") else {
-            return nil
-        }
         if index?.version != version {
+            // The first screen (by due date, no search) needs no index: opening stays fast.
+            if q.search.isEmpty && q.sort == .nextDue && !q.descending {
+                if !warming {
+                    warming = true
+                    warm()
+                }
+                return nil
+            }
             index = nil
             index = try RosterIndex.build(db, version: version)
         }
         guard let selected = index?.select(q) else { return nil }
         return RosterPage(rows: try RosterIndex.rows(db, ids: selected.ids), total: selected.total)
+    }
+
+    /// Builds the index for the current version without holding the lock, then installs it.
+    func warm(_ db: Database) throws {
+        defer { locked { warming = false } }
+        let version = try RosterCache.version(db)
+        if locked({ index?.version == version }) { return }
+        guard let built = try RosterIndex.build(db, version: version) else { return }
+        // The version only grows: never replace a newer index with this one.
+        locked { if (index?.version ?? Int64.min) < built.version { index = built } }
+    }
+
+    private func locked<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+
+    private static func version(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT version FROM rosterVersion WHERE id = 1") ?? -1
     }
 }
 
@@ -41,20 +69,14 @@ struct Key16: Comparable, Hashable {
     }
 
     init?(_ bytes: UnsafeRawBufferPointer) {
-        guard bytes.count <= 16 else { return nil }
-        var hi: UInt64 = 0
-        var lo: UInt64 = 0
-        for i in 0..<16 {
-            let b: UInt64
-            if i < bytes.count {
-                guard bytes[i] != 0 else { return nil }
-                b = UInt64(bytes[i])
-            } else {
-                b = 0
-            }
-            if i < 8 { hi = hi << 8 | b } else { lo = lo << 8 | b }
+        let n = bytes.count
+        guard n <= 16 else { return nil }
+        var words: (UInt64, UInt64) = (0, 0)
+        if n > 0 {
+            guard memchr(bytes.baseAddress!, 0, n) == nil else { return nil }
+            withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: bytes) }
         }
-        self.init(hi: hi, lo: lo)
+        self.init(hi: UInt64(bigEndian: words.0), lo: UInt64(bigEndian: words.1))
     }
 
     init?(_ text: String) {
@@ -90,29 +112,55 @@ struct TextColumn {
 
 /// Small codes for the few distinct ids of a column (villages, visitors), without a String per row.
 struct Interner {
-    private var buckets: [UInt64: [(bytes: [UInt8], code: Int32)]] = [:]
-    private(set) var count: Int32 = 0
+    /// Hash → the first code with it; `more` holds the rare others.
+    private var first: [UInt64: Int32] = [:]
+    private var more: [UInt64: [Int32]] = [:]
+    /// Text of code c is store[starts[c]..<starts[c + 1]].
+    private var store: [UInt8] = []
+    private var starts: [Int] = [0]
+
+    var count: Int32 { Int32(starts.count - 1) }
 
     /// The code of `text`, and whether it was new.
     mutating func code(_ text: UnsafeRawBufferPointer) -> (code: Int32, isNew: Bool) {
         let h = Interner.hash(text)
-        if let found = buckets[h]?.first(where: { $0.bytes.elementsEqual(text) }) { return (found.code, false) }
-        buckets[h, default: []].append((Array(text), count))
-        count += 1
-        return (count - 1, true)
+        if let c = find(text, hash: h) { return (c, false) }
+        let c = count
+        store.append(contentsOf: text)
+        starts.append(store.count)
+        if first[h] == nil { first[h] = c } else { more[h, default: []].append(c) }
+        return (c, true)
     }
 
     func existingCode(_ text: String) -> Int32? {
         var text = text
         return text.withUTF8 { buffer in
             let raw = UnsafeRawBufferPointer(buffer)
-            return buckets[Interner.hash(raw)]?.first(where: { $0.bytes.elementsEqual(raw) })?.code
+            return find(raw, hash: Interner.hash(raw))
         }
     }
 
+    private func find(_ text: UnsafeRawBufferPointer, hash h: UInt64) -> Int32? {
+        guard let c = first[h] else { return nil }
+        if equal(c, text) { return c }
+        return more[h]?.first { equal($0, text) }
+    }
+
+    private func equal(_ c: Int32, _ text: UnsafeRawBufferPointer) -> Bool {
+        let a = starts[Int(c)], b = starts[Int(c) + 1]
+        guard b - a == text.count else { return false }
+        guard !text.isEmpty else { return true }
+        return store.withUnsafeBytes { memcmp($0.baseAddress! + a, text.baseAddress!, text.count) == 0 }
+    }
+
+    /// The ids are random UUIDs: their first 8 bytes and their length spread them well enough.
     private static func hash(_ text: UnsafeRawBufferPointer) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in text { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        var h = UInt64(text.count) << 56
+        if text.count >= 8 {
+            h ^= text.loadUnaligned(as: UInt64.self)
+        } else {
+            for b in text { h = h &* 31 &+ UInt64(b) }
+        }
         return h
     }
 }
@@ -175,6 +223,22 @@ struct RosterIndex {
 
     // MARK: - Building
 
+    private mutating func reserve(_ n: Int) {
+        for column in [\RosterIndex.status, \.village, \.visitor, \.riskLevel, \.nameGroup] { self[keyPath: column].reserveCapacity(n) }
+        for column in [\RosterIndex.birthDate, \.dueDate, \.lastVisitAt] { self[keyPath: column].reserveCapacity(n) }
+        categoryMask.reserveCapacity(n)
+        riskScore.reserveCapacity(n)
+        riskRank.reserveCapacity(n)
+        for column in [\RosterIndex.ids, \.name, \.initials, \.fullPinyin, \.idTail, \.phoneDigits, \.idNumber] {
+            self[keyPath: column].starts.reserveCapacity(n + 1)
+            self[keyPath: column].isNull.reserveCapacity(n)
+        }
+        ids.bytes.reserveCapacity(n * 36)
+        name.bytes.reserveCapacity(n * 9)
+        fullPinyin.bytes.reserveCapacity(n * 12)
+        idNumber.bytes.reserveCapacity(n * 18)
+    }
+
     /// Reads the narrow roster columns (through the covering index `elder_roster`, in tie order).
     /// Nil when some value has no exact in-memory form; the roster then stays on SQL.
     static func build(_ db: Database, version: Int64) throws -> RosterIndex? {
@@ -205,6 +269,7 @@ struct RosterIndex {
         }
         let empty = UnsafeRawBufferPointer(start: nil, count: 0)
         let high = Key16("high")!, medium = Key16("medium")!
+        index.reserve(try Int.fetchOne(db, sql: "SELECT count(*) FROM elder") ?? 0)
         let cursor = try Row.fetchCursor(statement)
         while try cursor.next() != nil {
             // Numbers stored as text or dates as numbers sort differently in SQL: leave those to SQL.

@@ -165,7 +165,7 @@ struct RosterIndexTests {
             try db.execute(sql: """
                 DROP TRIGGER elder_roster_insert; DROP TRIGGER elder_roster_delete; DROP TRIGGER elder_roster_update;
                 DROP TRIGGER place_roster_insert; DROP TRIGGER place_roster_delete; DROP TRIGGER place_roster_update;
-                DROP INDEX elder_roster; DROP TABLE rosterVersion;
+                DROP INDEX elder_roster; DROP INDEX elder_roster_due; DROP TABLE rosterVersion;
                 DELETE FROM grdb_migrations WHERE identifier = 'v2-roster';
                 """)
         }
