@@ -9,16 +9,18 @@ extension Ledger {
     /// roster index (RosterIndex), then only the page's rows are read; the SQL query answers
     /// what the index cannot answer exactly.
     public func roster(_ q: RosterQuery) throws -> RosterPage {
-        try read { db in
-            let warm = { [weak self] in
-                guard let ledger = self else { return }
-                DispatchQueue.global(qos: .userInitiated).async {
-                    try? ledger.read { db in try ledger.rosterCache.warm(db) }
-                }
-            }
-            if let page = try rosterCache.page(db, q, warm: warm) { return page }
+        var warm = false
+        let page = try read { db in
+            if let page = try rosterCache.page(db, q, warm: &warm) { return page }
             return try rosterSQL(db, q)
         }
+        if warm {
+            // Build the index off this thread once the first screen's requests are answered.
+            DispatchQueue.global(qos: .userInitiated).asyncAfter(deadline: .now() + .milliseconds(100)) { [self] in
+                try? read { db in try rosterCache.warm(db) }
+            }
+        }
+        return page
     }
 
     /// The roster by one SQL query over `elder`: the reference for RosterIndex.
@@ -52,10 +54,13 @@ extension Ledger {
             """
         var arguments = filter.arguments
         arguments += [max(q.limit, 0), max(q.offset, 0)]
-        let rows = try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+        // A cursor's rows look columns up through the statement's table (see RosterIndex.rows).
+        var rows: [RosterRow] = []
+        let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+        while let row = try cursor.next() {
             let record = try ElderRecord(row: row)
-            return RosterRow(elder: try record.elder(), summary: try record.summary(),
-                             villageName: row["villageName"])
+            rows.append(RosterRow(elder: try record.elder(), summary: try record.summary(),
+                                  villageName: row["villageName"]))
         }
         return RosterPage(rows: rows, total: total)
     }

@@ -12,9 +12,10 @@ final class RosterCache: @unchecked Sendable {
 
     /// The page for `q` from the index, or nil when the SQL query should answer (the index cannot
     /// answer it exactly, or it is not built yet and the query is one SQL answers quickly through
-    /// `elder_roster_due`: then `warm` is called to build the index off this thread). Runs inside
-    /// the caller's read transaction, so the version, the index and the rows share one snapshot.
-    func page(_ db: Database, _ q: RosterQuery, warm: () -> Void) throws -> RosterPage? {
+    /// `elder_roster_due`: then `warm` is set, and the caller should have `warm(_:)` build the
+    /// index off its thread). Runs inside the caller's read transaction, so the version, the
+    /// index and the rows share one snapshot.
+    func page(_ db: Database, _ q: RosterQuery, warm: inout Bool) throws -> RosterPage? {
         let version = try RosterCache.version(db)
         lock.lock()
         defer { lock.unlock() }
@@ -23,7 +24,7 @@ final class RosterCache: @unchecked Sendable {
             if q.search.isEmpty && q.sort == .nextDue && !q.descending {
                 if !warming {
                     warming = true
-                    warm()
+                    warm = true
                 }
                 return nil
             }
