@@ -18,6 +18,8 @@ public final class Ledger: Sendable {
     private let writer: any DatabaseWriter
     /// Wall-clock time for `createdAt`/`updatedAt` and audit rows (never for rules).
     private let clock: @Sendable () -> Date
+    /// The roster's in-memory index, rebuilt when the elders change.
+    let rosterCache = RosterCache()
 
     init(writer: any DatabaseWriter, rules: RuleBook, clock: @escaping @Sendable () -> Date) throws {
         self.writer = writer

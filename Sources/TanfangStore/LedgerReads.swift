@@ -5,42 +5,64 @@ import TanfangCore
 // MARK: - Roster
 
 extension Ledger {
-    /// A page of the roster (台账). Filters, search and sort all run in SQL on the derived
-    /// columns, so a page costs the same with 300 elders or 100,000.
+    /// A page of the roster (台账): filters, search, sort and the count run on the in-memory
+    /// roster index (RosterIndex), then only the page's rows are read; the SQL query answers
+    /// what the index cannot answer exactly.
     public func roster(_ q: RosterQuery) throws -> RosterPage {
-        try read { db in
-            var filter = SQLFilter()
-            filter.scope(q.scope, elder: "e")
-            if let village = q.villageID { filter.add("e.villageId = ?", village.uuidString) }
-            if let category = q.category { filter.add("(e.categoryMask & ?) != 0", category.bit) }
-            if q.advancedAgeOnly {
-                // Age >= 80 on `today` ⇔ born on or before the same day 80 years earlier.
-                let cutoff = String(format: "%04d-%02d-%02d", q.today.year - advancedAgeThreshold,
-                                    q.today.month, q.today.day)
-                filter.add("e.birthDate <= ?", cutoff)
-            }
-            if let risk = q.risk { filter.add("e.riskLevel = ?", risk.rawValue) }
-            if let status = q.status { filter.add("e.status = ?", status.rawValue) }
-            if let due = q.due { filter.due(due, today: q.today) }
-            filter.search(q.search)
-
-            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM elder e \(filter.whereClause)",
-                                         arguments: filter.arguments) ?? 0
-            let sql = """
-                SELECT e.*, p.name AS villageName FROM elder e JOIN place p ON p.id = e.villageId
-                \(filter.whereClause)
-                ORDER BY \(Ledger.orderBy(q.sort, descending: q.descending))
-                LIMIT ? OFFSET ?
-                """
-            var arguments = filter.arguments
-            arguments += [max(q.limit, 0), max(q.offset, 0)]
-            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-                let record = try ElderRecord(row: row)
-                return RosterRow(elder: try record.elder(), summary: try record.summary(),
-                                 villageName: row["villageName"])
-            }
-            return RosterPage(rows: rows, total: total)
+        var warm = false
+        let page = try read { db in
+            if let page = try rosterCache.page(db, q, warm: &warm) { return page }
+            return try rosterSQL(db, q)
         }
+        if warm {
+            // Build the index off this thread once the first screen's requests are answered.
+            DispatchQueue.global(qos: .userInitiated).asyncAfter(deadline: .now() + .milliseconds(100)) { [self] in
+                try? read { db in try rosterCache.warm(db) }
+            }
+        }
+        return page
+    }
+
+    /// The roster by one SQL query over `elder`: the reference for RosterIndex.
+    func rosterSQL(_ q: RosterQuery) throws -> RosterPage {
+        try read { db in try rosterSQL(db, q) }
+    }
+
+    func rosterSQL(_ db: Database, _ q: RosterQuery) throws -> RosterPage {
+        var filter = SQLFilter()
+        filter.scope(q.scope, elder: "e")
+        if let village = q.villageID { filter.add("e.villageId = ?", village.uuidString) }
+        if let category = q.category { filter.add("(e.categoryMask & ?) != 0", category.bit) }
+        if q.advancedAgeOnly {
+            // Age >= 80 on `today` ⇔ born on or before the same day 80 years earlier.
+            let cutoff = String(format: "%04d-%02d-%02d", q.today.year - advancedAgeThreshold,
+                                q.today.month, q.today.day)
+            filter.add("e.birthDate <= ?", cutoff)
+        }
+        if let risk = q.risk { filter.add("e.riskLevel = ?", risk.rawValue) }
+        if let status = q.status { filter.add("e.status = ?", status.rawValue) }
+        if let due = q.due { filter.due(due, today: q.today) }
+        filter.search(q.search)
+
+        let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM elder e \(filter.whereClause)",
+                                     arguments: filter.arguments) ?? 0
+        let sql = """
+            SELECT e.*, p.name AS villageName FROM elder e JOIN place p ON p.id = e.villageId
+            \(filter.whereClause)
+            ORDER BY \(Ledger.orderBy(q.sort, descending: q.descending))
+            LIMIT ? OFFSET ?
+            """
+        var arguments = filter.arguments
+        arguments += [max(q.limit, 0), max(q.offset, 0)]
+        // A cursor's rows look columns up through the statement's table (see RosterIndex.rows).
+        var rows: [RosterRow] = []
+        let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+        while let row = try cursor.next() {
+            let record = try ElderRecord(row: row)
+            rows.append(RosterRow(elder: try record.elder(), summary: try record.summary(),
+                                  villageName: row["villageName"]))
+        }
+        return RosterPage(rows: rows, total: total)
     }
 
     static func orderBy(_ sort: RosterSort, descending: Bool) -> String {

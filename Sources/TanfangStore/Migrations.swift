@@ -12,7 +12,35 @@ enum LedgerMigrations {
         migrator.registerMigration("v2-flags") { db in
             try FlagMigration.migrate(db)
         }
+        migrator.registerMigration("v2-roster") { db in
+            try createV2Roster(db)
+        }
         return migrator
+    }
+
+    /// The roster index (RosterIndex): a covering index it reads in tie order, and a version that
+    /// triggers bump whenever something it holds changes, in this process or another. Until the
+    /// index is built, the first screen (active elders by due date) reads `elder_roster_due` in order.
+    private static func createV2Roster(_ db: Database) throws {
+        let columns = ["id", "name", "pinyinFull", "pinyinInitials", "status", "villageId", "visitorId", "categoryMask",
+                       "birthDate", "riskLevel", "riskScore", "dueDate", "lastVisitAt", "idTail", "phoneDigits", "idNumber"]
+        let changed = columns.map { "OLD.\($0) IS NOT NEW.\($0)" }.joined(separator: " OR ")
+        let bump = "UPDATE rosterVersion SET version = version + 1;"
+        try db.execute(sql: """
+            CREATE INDEX elder_roster ON elder(pinyinFull, name, id, status, villageId, visitorId, categoryMask,
+                birthDate, riskLevel, riskScore, dueDate, lastVisitAt, pinyinInitials, idTail, phoneDigits, idNumber);
+            CREATE INDEX elder_roster_due ON elder(status, dueDate IS NULL, dueDate, pinyinFull, name, id);
+            CREATE TABLE rosterVersion(id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);
+            INSERT INTO rosterVersion(id, version) VALUES (1, 0);
+            CREATE TRIGGER elder_roster_insert AFTER INSERT ON elder BEGIN \(bump) END;
+            CREATE TRIGGER elder_roster_delete AFTER DELETE ON elder BEGIN \(bump) END;
+            CREATE TRIGGER elder_roster_update AFTER UPDATE OF \(columns.joined(separator: ", ")) ON elder
+                WHEN \(changed) BEGIN \(bump) END;
+            CREATE TRIGGER place_roster_insert AFTER INSERT ON place BEGIN \(bump) END;
+            CREATE TRIGGER place_roster_delete AFTER DELETE ON place BEGIN \(bump) END;
+            CREATE TRIGGER place_roster_update AFTER UPDATE OF id, name ON place
+                WHEN OLD.id IS NOT NEW.id OR OLD.name IS NOT NEW.name BEGIN \(bump) END;
+            """)
     }
 
     /// Every row carries who created and last changed it, and when.

@@ -21,8 +21,70 @@ enum StoreCoding {
     }
 
     static func uuid(_ text: String, column: String) throws -> UUID {
+        if let id = canonicalUUID(text) { return id }
         guard let id = UUID(uuidString: text) else { throw LedgerError.corrupt(column: column) }
         return id
+    }
+
+    // Fast paths for the text this file writes; anything else goes through the general parsers,
+    // so the results are the same. Foundation's UUID(uuidString:) (sscanf) and LocalDate's
+    // trimming (NSString) dominated decoding a page of roster rows.
+
+    /// `XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX` in hex digits of either case.
+    static func canonicalUUID(_ text: String) -> UUID? {
+        var text = text
+        return text.withUTF8 { b -> UUID? in
+            guard b.count == 36 else { return nil }
+            var uuid: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+            var i = 0
+            var out = 0
+            while i < 36 {
+                if i == 8 || i == 13 || i == 18 || i == 23 {
+                    guard b[i] == UInt8(ascii: "-") else { return nil }
+                    i += 1
+                    continue
+                }
+                guard let hi = hexValue(b[i]), let lo = hexValue(b[i + 1]) else { return nil }
+                let index = out
+                withUnsafeMutableBytes(of: &uuid) { $0[index] = hi << 4 | lo }
+                out += 1
+                i += 2
+            }
+            return UUID(uuid: uuid)
+        }
+    }
+
+    private static func hexValue(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
+        default: return nil
+        }
+    }
+
+    /// The numbers of `YYYY-MM-DD` (and of ` HH:MM` after it when `withTime`), or nil.
+    private static func canonicalParts(_ text: String, withTime: Bool)
+        -> (year: Int, month: Int, day: Int, hour: Int, minute: Int)? {
+        var text = text
+        return text.withUTF8 { b -> (year: Int, month: Int, day: Int, hour: Int, minute: Int)? in
+            guard b.count == (withTime ? 16 : 10) else { return nil }
+            func number(_ from: Int, _ count: Int) -> Int? {
+                var v = 0
+                for k in from..<from + count {
+                    let c = b[k]
+                    guard c >= UInt8(ascii: "0"), c <= UInt8(ascii: "9") else { return nil }
+                    v = v * 10 + Int(c - UInt8(ascii: "0"))
+                }
+                return v
+            }
+            guard b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
+                  let y = number(0, 4), let m = number(5, 2), let d = number(8, 2) else { return nil }
+            guard withTime else { return (y, m, d, 0, 0) }
+            guard b[10] == UInt8(ascii: " "), b[13] == UInt8(ascii: ":"),
+                  let h = number(11, 2), let mi = number(14, 2) else { return nil }
+            return (y, m, d, h, mi)
+        }
     }
 
     static func uuid(_ text: String?, column: String) throws -> UUID? {
@@ -32,6 +94,10 @@ enum StoreCoding {
     }
 
     static func date(_ text: String, column: String) throws -> LocalDate {
+        if let p = canonicalParts(text, withTime: false) {
+            guard let d = LocalDate(year: p.year, month: p.month, day: p.day) else { throw LedgerError.corrupt(column: column) }
+            return d
+        }
         guard let d = LocalDate(text) else { throw LedgerError.corrupt(column: column) }
         return d
     }
@@ -43,6 +109,11 @@ enum StoreCoding {
     }
 
     static func dateTime(_ text: String, column: String) throws -> LocalDateTime {
+        if let p = canonicalParts(text, withTime: true) {
+            guard let date = LocalDate(year: p.year, month: p.month, day: p.day),
+                  let t = LocalDateTime(date: date, hour: p.hour, minute: p.minute) else { throw LedgerError.corrupt(column: column) }
+            return t
+        }
         guard let d = LocalDateTime(text) else { throw LedgerError.corrupt(column: column) }
         return d
     }

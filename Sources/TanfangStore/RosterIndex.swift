@@ -1,0 +1,616 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+import TanfangCore
+
+/// The roster index of one `Ledger`: kept between calls and rebuilt when `rosterVersion` (bumped by
+/// triggers on `elder` and `place`, in any process) no longer matches.
+final class RosterCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var index: RosterIndex?
+    private var warming = false
+
+    /// The page for `q` from the index, or nil when the SQL query should answer (the index cannot
+    /// answer it exactly, or it is not built yet and the query is one SQL answers quickly through
+    /// `elder_roster_due`: then `warm` is set, and the caller should have `warm(_:)` build the
+    /// index off its thread). Runs inside the caller's read transaction, so the version, the
+    /// index and the rows share one snapshot.
+    func page(_ db: Database, _ q: RosterQuery, warm: inout Bool) throws -> RosterPage? {
+        let version = try RosterCache.version(db)
+        lock.lock()
+        defer { lock.unlock() }
+        if index?.version != version {
+            // The first screen (by due date, no search) needs no index: opening stays fast.
+            if q.search.isEmpty && q.sort == .nextDue && !q.descending {
+                if !warming {
+                    warming = true
+                    warm = true
+                }
+                return nil
+            }
+            index = nil
+            index = try RosterIndex.build(db, version: version)
+        }
+        guard let selected = index?.select(q) else { return nil }
+        return RosterPage(rows: try RosterIndex.rows(db, ids: selected.ids), total: selected.total)
+    }
+
+    /// Builds the index for the current version without holding the lock, then installs it.
+    func warm(_ db: Database) throws {
+        defer { locked { warming = false } }
+        let version = try RosterCache.version(db)
+        if locked({ index?.version == version }) { return }
+        guard let built = try RosterIndex.build(db, version: version) else { return }
+        // The version only grows: never replace a newer index with this one.
+        locked { if (index?.version ?? Int64.min) < built.version { index = built } }
+    }
+
+    private func locked<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+
+    private static func version(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT version FROM rosterVersion WHERE id = 1") ?? -1
+    }
+}
+
+/// Up to 16 bytes of text packed big-endian, so that comparing keys compares the text as SQLite's
+/// BINARY collation does (text with a NUL byte or longer than 16 bytes has no key).
+struct Key16: Comparable, Hashable {
+    var hi: UInt64
+    var lo: UInt64
+
+    static let zero = Key16(hi: 0, lo: 0)
+
+    init(hi: UInt64, lo: UInt64) {
+        self.hi = hi
+        self.lo = lo
+    }
+
+    init?(_ bytes: UnsafeRawBufferPointer) {
+        let n = bytes.count
+        guard n <= 16 else { return nil }
+        var words: (UInt64, UInt64) = (0, 0)
+        if n > 0 {
+            guard memchr(bytes.baseAddress!, 0, n) == nil else { return nil }
+            withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: bytes) }
+        }
+        self.init(hi: UInt64(bigEndian: words.0), lo: UInt64(bigEndian: words.1))
+    }
+
+    init?(_ text: String) {
+        var text = text
+        guard let key = text.withUTF8({ Key16(UnsafeRawBufferPointer($0)) }) else { return nil }
+        self = key
+    }
+
+    static func < (a: Key16, b: Key16) -> Bool { a.hi != b.hi ? a.hi < b.hi : a.lo < b.lo }
+
+    var inverted: Key16 { Key16(hi: ~hi, lo: ~lo) }
+}
+
+/// Texts of one column for every entry, back to back.
+struct TextColumn {
+    var bytes: [UInt8] = []
+    /// Entry i is bytes[starts[i]..<starts[i + 1]].
+    var starts: [Int32] = [0]
+    var isNull: [Bool] = []
+
+    mutating func append(_ text: UnsafeRawBufferPointer?, droppingSpaces: Bool = false) {
+        if let text {
+            if droppingSpaces {
+                for b in text where b != 0x20 { bytes.append(b) }
+            } else {
+                bytes.append(contentsOf: text)
+            }
+        }
+        isNull.append(text == nil)
+        starts.append(Int32(bytes.count))
+    }
+}
+
+/// Small codes for the few distinct ids of a column (villages, visitors), without a String per row.
+struct Interner {
+    /// Hash → the first code with it; `more` holds the rare others.
+    private var first: [UInt64: Int32] = [:]
+    private var more: [UInt64: [Int32]] = [:]
+    /// Text of code c is store[starts[c]..<starts[c + 1]].
+    private var store: [UInt8] = []
+    private var starts: [Int] = [0]
+
+    var count: Int32 { Int32(starts.count - 1) }
+
+    /// The code of `text`, and whether it was new.
+    mutating func code(_ text: UnsafeRawBufferPointer) -> (code: Int32, isNew: Bool) {
+        let h = Interner.hash(text)
+        if let c = find(text, hash: h) { return (c, false) }
+        let c = count
+        store.append(contentsOf: text)
+        starts.append(store.count)
+        if first[h] == nil { first[h] = c } else { more[h, default: []].append(c) }
+        return (c, true)
+    }
+
+    func existingCode(_ text: String) -> Int32? {
+        var text = text
+        return text.withUTF8 { buffer in
+            let raw = UnsafeRawBufferPointer(buffer)
+            return find(raw, hash: Interner.hash(raw))
+        }
+    }
+
+    private func find(_ text: UnsafeRawBufferPointer, hash h: UInt64) -> Int32? {
+        guard let c = first[h] else { return nil }
+        if equal(c, text) { return c }
+        return more[h]?.first { equal($0, text) }
+    }
+
+    private func equal(_ c: Int32, _ text: UnsafeRawBufferPointer) -> Bool {
+        let a = starts[Int(c)], b = starts[Int(c) + 1]
+        guard b - a == text.count else { return false }
+        guard !text.isEmpty else { return true }
+        return store.withUnsafeBytes { memcmp($0.baseAddress! + a, text.baseAddress!, text.count) == 0 }
+    }
+
+    /// The ids are random UUIDs: their first 8 bytes and their length spread them well enough.
+    private static func hash(_ text: UnsafeRawBufferPointer) -> UInt64 {
+        var h = UInt64(text.count) << 56
+        if text.count >= 8 {
+            h ^= text.loadUnaligned(as: UInt64.self)
+        } else {
+            for b in text { h = h &* 31 &+ UInt64(b) }
+        }
+        return h
+    }
+}
+
+/// What the roster filters, searches and sorts on, for every elder, in memory: a keystroke or a
+/// filter change then costs a pass over short arrays instead of a scan of the fat `elder` rows,
+/// and only the page's rows are read from the database. Answers exactly what the SQL query in
+/// `Ledger.rosterSQL` answers (RosterIndexTests checks it on demo data).
+struct RosterIndex {
+    let version: Int64
+    /// Entries are in the order `pinyinFull, name, id` (the sorts' tie-break): entry i has rank i.
+    var ids = TextColumn()
+    var status: [Int32] = []
+    var statusCodes: [Key16: Int32] = [:]
+    var village: [Int32] = []
+    var villageCodes = Interner()
+    /// Rank of each village code's place name (equal names share a rank).
+    var villageRank: [Int32] = []
+    var visitor: [Int32] = []
+    var visitorCodes = Interner()
+    var categoryMask: [Int64] = []
+    var birthDate: [Key16?] = []
+    var riskLevel: [Int32] = []
+    var riskLevelCodes: [Key16: Int32] = [:]
+    /// The roster's risk order: high 2, medium 1, anything else 0.
+    var riskRank: [UInt8] = []
+    var riskScore: [Int64] = []
+    var dueDate: [Key16?] = []
+    var lastVisitAt: [Key16?] = []
+    /// Entries with the same pinyinFull and name share a group (the name sort's key).
+    var nameGroup: [Int32] = []
+    var name = TextColumn()
+    var initials = TextColumn()
+    /// pinyinFull without spaces.
+    var fullPinyin = TextColumn()
+    var idTail = TextColumn()
+    var phoneDigits = TextColumn()
+    var idNumber = TextColumn()
+    /// Entry indexes in each sort's order, computed when first asked for.
+    var orders: [OrderKey: [Int32]] = [:]
+    /// The last match without the due filter, with its query (due, sort and page cleared).
+    var lastMatch: (key: RosterQuery, flags: [Bool], count: Int)?
+
+    struct OrderKey: Hashable {
+        var sort: RosterSort
+        var descending: Bool
+    }
+
+    var count: Int { status.count }
+
+    init(version: Int64) {
+        self.version = version
+    }
+
+    func id(_ i: Int) -> String {
+        ids.bytes.withUnsafeBufferPointer { b in
+            String(decoding: UnsafeBufferPointer(rebasing: b[Int(ids.starts[i])..<Int(ids.starts[i + 1])]), as: UTF8.self)
+        }
+    }
+
+    // MARK: - Building
+
+    private mutating func reserve(_ n: Int) {
+        for column in [\RosterIndex.status, \.village, \.visitor, \.riskLevel, \.nameGroup] { self[keyPath: column].reserveCapacity(n) }
+        for column in [\RosterIndex.birthDate, \.dueDate, \.lastVisitAt] { self[keyPath: column].reserveCapacity(n) }
+        categoryMask.reserveCapacity(n)
+        riskScore.reserveCapacity(n)
+        riskRank.reserveCapacity(n)
+        for column in [\RosterIndex.ids, \.name, \.initials, \.fullPinyin, \.idTail, \.phoneDigits, \.idNumber] {
+            self[keyPath: column].starts.reserveCapacity(n + 1)
+            self[keyPath: column].isNull.reserveCapacity(n)
+        }
+        ids.bytes.reserveCapacity(n * 36)
+        name.bytes.reserveCapacity(n * 9)
+        fullPinyin.bytes.reserveCapacity(n * 12)
+        idNumber.bytes.reserveCapacity(n * 18)
+    }
+
+    /// Reads the narrow roster columns (through the covering index `elder_roster`, in tie order).
+    /// Nil when some value has no exact in-memory form; the roster then stays on SQL.
+    static func build(_ db: Database, version: Int64) throws -> RosterIndex? {
+        var index = RosterIndex(version: version)
+        var placeNames: [String: String] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, name FROM place") {
+            placeNames[try row.decode(String.self, atIndex: 0)] = try row.decode(String.self, atIndex: 1)
+        }
+        var villageNames: [String] = []
+        var previousFull: [UInt8] = []
+        var previousName: [UInt8] = []
+        var group: Int32 = -1
+        let statement = try db.makeStatement(sql: """
+            SELECT id, name, pinyinFull, pinyinInitials, status, villageId, visitorId, categoryMask, birthDate,
+                   riskLevel, riskScore, dueDate, lastVisitAt, idTail, phoneDigits, idNumber,
+                   typeof(categoryMask) = 'integer' AND typeof(riskScore) = 'integer'
+                   AND typeof(birthDate) IN ('text', 'null') AND typeof(dueDate) IN ('text', 'null')
+                   AND typeof(lastVisitAt) IN ('text', 'null')
+            FROM elder ORDER BY pinyinFull, name, id
+            """)
+        // The columns are read straight from the SQLite statement the cursor steps: going through
+        // Row values would allocate a String or Data per column, 1.6 million times at county scale.
+        let s = statement.sqliteStatement
+        func text(_ column: Int32) -> UnsafeRawBufferPointer? {
+            guard sqlite3_column_type(s, column) != SQLITE_NULL else { return nil }
+            let p = sqlite3_column_text(s, column)  // before _bytes, as SQLite asks
+            return UnsafeRawBufferPointer(start: UnsafeRawPointer(p), count: Int(sqlite3_column_bytes(s, column)))
+        }
+        let empty = UnsafeRawBufferPointer(start: nil, count: 0)
+        let high = Key16("high")!, medium = Key16("medium")!
+        index.reserve(try Int.fetchOne(db, sql: "SELECT count(*) FROM elder") ?? 0)
+        let cursor = try Row.fetchCursor(statement)
+        while try cursor.next() != nil {
+            // Numbers stored as text or dates as numbers sort differently in SQL: leave those to SQL.
+            guard sqlite3_column_int64(s, 16) == 1 else { return nil }
+            index.ids.append(text(0))
+            let name = text(1) ?? empty
+            let full = text(2) ?? empty
+            if group < 0 || !name.elementsEqual(previousName) || !full.elementsEqual(previousFull) {
+                group += 1
+                previousName.removeAll(keepingCapacity: true)
+                previousName.append(contentsOf: name)
+                previousFull.removeAll(keepingCapacity: true)
+                previousFull.append(contentsOf: full)
+            }
+            index.nameGroup.append(group)
+            index.name.append(name)
+            index.fullPinyin.append(full, droppingSpaces: true)
+            index.initials.append(text(3) ?? empty)
+            guard let status = Key16(text(4) ?? empty), let risk = Key16(text(9) ?? empty) else { return nil }
+            index.status.append(code(status, in: &index.statusCodes))
+            let (village, isNew) = index.villageCodes.code(text(5) ?? empty)
+            if isNew {
+                // An elder without its place row would drop out of the SQL join: leave that to SQL.
+                let villageID = String(decoding: text(5) ?? empty, as: UTF8.self)
+                guard let villageName = placeNames[villageID] else { return nil }
+                villageNames.append(villageName)
+            }
+            index.village.append(village)
+            let visitor = text(6).map { index.visitorCodes.code($0).code } ?? -1
+            index.visitor.append(visitor)
+            index.categoryMask.append(sqlite3_column_int64(s, 7))
+            guard let birth = key(text(8)), let due = key(text(11)), let lastVisit = key(text(12)) else { return nil }
+            index.birthDate.append(birth)
+            index.dueDate.append(due)
+            index.lastVisitAt.append(lastVisit)
+            index.riskLevel.append(code(risk, in: &index.riskLevelCodes))
+            index.riskRank.append(risk == high ? 2 : risk == medium ? 1 : 0)
+            index.riskScore.append(sqlite3_column_int64(s, 10))
+            index.idTail.append(text(13))
+            index.phoneDigits.append(text(14))
+            index.idNumber.append(text(15))
+        }
+        // Village names in BINARY order; equal names share a rank.
+        let byName = villageNames.indices.sorted { villageNames[$0].utf8.lexicographicallyPrecedes(villageNames[$1].utf8) }
+        index.villageRank = Array(repeating: 0, count: villageNames.count)
+        var rank: Int32 = -1
+        var previous: String?
+        for i in byName {
+            if previous == nil || !villageNames[i].utf8.elementsEqual(previous!.utf8) { rank += 1 }
+            previous = villageNames[i]
+            index.villageRank[i] = rank
+        }
+        return index
+    }
+
+    private static func code(_ key: Key16, in codes: inout [Key16: Int32]) -> Int32 {
+        if let c = codes[key] { return c }
+        let c = Int32(codes.count)
+        codes[key] = c
+        return c
+    }
+
+    /// The key of a nullable text column: .some(nil) for NULL, nil when the value has no key.
+    private static func key(_ text: UnsafeRawBufferPointer?) -> Key16?? {
+        guard let text else { return .some(nil) }
+        return Key16(text).map { .some($0) }
+    }
+
+    // MARK: - Querying
+
+    /// The ids of the page's rows, in order, and how many rows match; nil when the query is one
+    /// the index does not answer exactly.
+    mutating func select(_ q: RosterQuery) -> (ids: [String], total: Int)? {
+        guard let matches = match(q) else { return nil }
+        let total = matches.count
+        let offset = max(q.offset, 0)
+        let limit = max(q.limit, 0)
+        guard limit > 0, offset < total else { return ([], total) }
+        let order = self.order(q.sort, descending: q.descending)
+        var ids: [String] = []
+        var seen = 0
+        for i in order where matches.flags[Int(i)] {
+            if seen >= offset {
+                ids.append(id(Int(i)))
+                if ids.count == limit { break }
+            }
+            seen += 1
+        }
+        return (ids, total)
+    }
+
+    /// Which entries pass the query's filters and search. The match without the due filter is
+    /// kept: the roster screen asks for its page and the overdue and due-soon counts together.
+    mutating func match(_ q: RosterQuery) -> (flags: [Bool], count: Int)? {
+        var key = q
+        key.due = nil
+        key.sort = .nextDue
+        key.descending = false
+        key.limit = 0
+        key.offset = 0
+        if lastMatch?.key != key {
+            lastMatch = nil
+            guard let base = baseMatch(key) else { return nil }
+            lastMatch = (key, base.flags, base.count)
+        }
+        guard let due = q.due else { return (lastMatch!.flags, lastMatch!.count) }
+        guard let today = Key16(q.today.description),
+              let soon = Key16(q.today.adding(days: ElderSummary.dueSoonDays).description) else { return nil }
+        var flags = lastMatch!.flags
+        var total = 0
+        for i in 0..<count where flags[i] {
+            let keep: Bool
+            switch due {
+            case .inactive: keep = dueDate[i] == nil
+            case .overdue: keep = dueDate[i].map { $0 < today } ?? false
+            case .dueSoon: keep = dueDate[i].map { $0 >= today && $0 < soon } ?? false
+            case .ok: keep = dueDate[i].map { $0 >= soon } ?? false
+            }
+            flags[i] = keep
+            if keep { total += 1 }
+        }
+        return (flags, total)
+    }
+
+    /// The match of every filter but the due state.
+    private func baseMatch(_ q: RosterQuery) -> (flags: [Bool], count: Int)? {
+        let n = count
+        let none = (flags: [Bool](repeating: false, count: n), count: 0)
+        var villages: [Bool]?
+        if let scoped = q.scope.villageIDs {
+            var allowed = [Bool](repeating: false, count: Int(villageCodes.count))
+            for id in scoped { if let code = villageCodes.existingCode(id.uuidString) { allowed[Int(code)] = true } }
+            villages = allowed
+        }
+        if let id = q.villageID {
+            var allowed = [Bool](repeating: false, count: Int(villageCodes.count))
+            if let code = villageCodes.existingCode(id.uuidString) { allowed[Int(code)] = villages?[Int(code)] ?? true }
+            villages = allowed
+        }
+        if let villages, !villages.contains(true) { return none }
+        var visitorCode: Int32?
+        if let id = q.scope.visitorID {
+            guard let code = visitorCodes.existingCode(id.uuidString) else { return none }
+            visitorCode = code
+        }
+        let bit = q.category.map { Int64($0.bit) }
+        var ageCutoff: Key16?
+        if q.advancedAgeOnly {
+            // Same text as the SQL filter's cutoff.
+            guard let cutoff = Key16(String(format: "%04d-%02d-%02d", q.today.year - advancedAgeThreshold,
+                                            q.today.month, q.today.day)) else { return nil }
+            ageCutoff = cutoff
+        }
+        var riskCode: Int32?
+        if let risk = q.risk {
+            guard let code = Key16(risk.rawValue).flatMap({ riskLevelCodes[$0] }) else { return none }
+            riskCode = code
+        }
+        var statusCode: Int32?
+        if let status = q.status {
+            guard let code = Key16(status.rawValue).flatMap({ statusCodes[$0] }) else { return none }
+            statusCode = code
+        }
+        guard let search = Search(q.search) else { return nil }
+
+        var flags = [Bool](repeating: false, count: n)
+        var total = 0
+        for i in 0..<n {
+            if let villages, !villages[Int(village[i])] { continue }
+            if let visitorCode, visitor[i] != visitorCode { continue }
+            if let bit, categoryMask[i] & bit == 0 { continue }
+            if let ageCutoff { guard let b = birthDate[i], b <= ageCutoff else { continue } }
+            if let riskCode, riskLevel[i] != riskCode { continue }
+            if let statusCode, status[i] != statusCode { continue }
+            flags[i] = true
+            total += 1
+        }
+        if !search.isEmpty { total = search.filter(&flags, in: self) }
+        return (flags, total)
+    }
+
+    /// Entry indexes in the order of `Ledger.orderBy(sort, descending:)`.
+    mutating func order(_ sort: RosterSort, descending: Bool) -> [Int32] {
+        let key = OrderKey(sort: sort, descending: descending)
+        if let order = orders[key] { return order }
+        struct SortKey: Comparable {
+            var a: UInt64
+            var b: Key16
+            var tie: Int32
+            static func < (x: SortKey, y: SortKey) -> Bool {
+                x.a != y.a ? x.a < y.a : x.b != y.b ? x.b < y.b : x.tie < y.tie
+            }
+        }
+        func flip(_ k: Key16) -> Key16 { descending ? k.inverted : k }
+        func flip(_ v: UInt64) -> UInt64 { descending ? ~v : v }
+        var keys: [SortKey] = []
+        keys.reserveCapacity(count)
+        for i in 0..<count {
+            let tie = Int32(i)
+            switch sort {
+            case .name:
+                keys.append(SortKey(a: flip(UInt64(nameGroup[i])), b: .zero, tie: tie))
+            case .village:
+                keys.append(SortKey(a: flip(UInt64(villageRank[Int(village[i])])), b: .zero, tie: tie))
+            case .age:
+                // Older first (earlier birth date) when ascending; no birth date last either way.
+                let b = birthDate[i]
+                keys.append(SortKey(a: b == nil ? 1 : 0, b: b.map { descending ? $0 : $0.inverted } ?? .zero, tie: tie))
+            case .risk:
+                let score = UInt64(bitPattern: riskScore[i]) ^ (1 << 63)
+                keys.append(SortKey(a: flip(UInt64(riskRank[i])), b: Key16(hi: flip(score), lo: 0), tie: tie))
+            case .lastVisit:
+                // Never visited first when ascending, last when descending.
+                let v = lastVisitAt[i]
+                let nullFirst: UInt64 = descending ? (v == nil ? 1 : 0) : (v == nil ? 0 : 1)
+                keys.append(SortKey(a: nullFirst, b: v.map(flip) ?? .zero, tie: tie))
+            case .nextDue:
+                let d = dueDate[i]
+                keys.append(SortKey(a: d == nil ? 1 : 0, b: d.map(flip) ?? .zero, tie: tie))
+            }
+        }
+        keys.sort()
+        let order = keys.map(\.tie)
+        orders[key] = order
+        return order
+    }
+
+    // MARK: - Rows
+
+    /// The full rows of `ids`, in that order.
+    static func rows(_ db: Database, ids: [String]) throws -> [RosterRow] {
+        guard !ids.isEmpty else { return [] }
+        var byID: [String: RosterRow] = [:]
+        byID.reserveCapacity(ids.count)
+        var start = 0
+        while start < ids.count {
+            let chunk = ids[start..<min(start + 500, ids.count)]
+            start += chunk.count
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            // A cursor's rows look columns up through the statement's table; rows copied by
+            // fetchAll compare lowercased names one by one, which dominated the decoding.
+            let cursor = try Row.fetchCursor(db, sql: """
+                SELECT e.*, p.name AS villageName FROM elder e JOIN place p ON p.id = e.villageId
+                WHERE e.id IN (\(marks))
+                """, arguments: StatementArguments(Array(chunk)))
+            while let row = try cursor.next() {
+                let record = try ElderRecord(row: row)
+                byID[record.id] = RosterRow(elder: try record.elder(), summary: try record.summary(),
+                                            villageName: row["villageName"])
+            }
+        }
+        return ids.compactMap { byID[$0] }
+    }
+}
+
+/// The roster search of `SQLFilter.search`, over the index's text columns.
+struct Search {
+    var isEmpty = true
+    var name: [UInt8] = []
+    /// Lowercased, without spaces, when it is all ASCII letters.
+    var pinyin: [UInt8]?
+    /// Normalized ID or phone tail, when it is all digits or X.
+    var tail: [UInt8]?
+    var tailIsIDNumber = false
+    var tailIsDigits = false
+
+    /// Nil for the odd queries whose SQL meaning (an empty pattern) is not worth copying.
+    init?(_ text: String) {
+        let query = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !query.isEmpty else { return }
+        isEmpty = false
+        name = Array(query.utf8)
+        let compact = String(query.lowercased().filter { !$0.isWhitespace })
+        if compact.allSatisfy({ $0.isASCII && $0.isLetter }) {
+            guard !compact.isEmpty else { return nil }
+            pinyin = Array(compact.utf8)
+        }
+        let tail = IDNumber.normalize(query)
+        if tail.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "X") }) {
+            guard !tail.isEmpty else { return nil }
+            self.tail = Array(tail.utf8)
+            tailIsIDNumber = tail.count > 6
+            tailIsDigits = tail.allSatisfy(\.isNumber)
+        }
+    }
+
+    /// Clears the flags of entries that do not match; returns how many still do.
+    func filter(_ flags: inout [Bool], in index: RosterIndex) -> Int {
+        var total = 0
+        let tailColumn = tailIsIDNumber ? index.idNumber : index.idTail
+        flags.withUnsafeMutableBufferPointer { flags in
+            for i in 0..<flags.count where flags[i] {
+                var hit = Search.contains(index.name, i, name)
+                if !hit, let pinyin {
+                    hit = Search.contains(index.initials, i, pinyin) || Search.contains(index.fullPinyin, i, pinyin)
+                }
+                if !hit, let tail {
+                    hit = Search.hasSuffix(tailColumn, i, tail) || (tailIsDigits && Search.hasSuffix(index.phoneDigits, i, tail))
+                }
+                flags[i] = hit
+                if hit { total += 1 }
+            }
+        }
+        return total
+    }
+
+    /// instr(text, needle) > 0 on UTF-8 (a match of valid UTF-8 falls on character boundaries).
+    static func contains(_ column: TextColumn, _ i: Int, _ needle: [UInt8]) -> Bool {
+        if column.isNull[i] { return false }
+        let start = Int(column.starts[i]), end = Int(column.starts[i + 1])
+        let m = needle.count
+        guard end - start >= m else { return false }
+        return column.bytes.withUnsafeBufferPointer { hay in
+            needle.withUnsafeBufferPointer { needle in
+                let first = needle[0]
+                var p = start
+                while p <= end - m {
+                    if hay[p] == first {
+                        var k = 1
+                        while k < m && hay[p + k] == needle[k] { k += 1 }
+                        if k == m { return true }
+                    }
+                    p += 1
+                }
+                return false
+            }
+        }
+    }
+
+    /// substr(text, -n) = needle, for an ASCII needle of n characters.
+    static func hasSuffix(_ column: TextColumn, _ i: Int, _ needle: [UInt8]) -> Bool {
+        if column.isNull[i] { return false }
+        let start = Int(column.starts[i]), end = Int(column.starts[i + 1])
+        let m = needle.count
+        guard end - start >= m else { return false }
+        return column.bytes.withUnsafeBufferPointer { hay in
+            needle.withUnsafeBufferPointer { needle in
+                for k in 0..<m where hay[end - m + k] != needle[k] { return false }
+                return true
+            }
+        }
+    }
+}
