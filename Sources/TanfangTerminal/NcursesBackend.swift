@@ -36,6 +36,9 @@ public final class NcursesBackend: TerminalBackend {
         _ = noecho()
         _ = nonl()
         _ = keypad(window, true)
+        // Let curses scroll with insert/delete-line instead of rewriting every row when a long
+        // form moves by a few lines: far fewer bytes over a slow SSH link.
+        _ = idlok(window, true)
         _ = set_escdelay(25)
         wtimeout(window, 100)
         Self.disableFlowControl()

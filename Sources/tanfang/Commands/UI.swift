@@ -27,13 +27,11 @@ struct UI: ParsableCommand {
         if let computed = try ledger.summariesComputedOn(), computed < ctx.today {
             try ledger.refreshSummaries(today: ctx.today)
         }
-        // A rotating daily backup next to the ledger (TANFANG_BACKUPS, default 7 kept). A failed
-        // backup must not keep the clerk out of the ledger: say so and go on.
-        do {
-            _ = try ledger.autoBackup(ledgerPath: path, keep: Ledger.backupKeepCount())
-        } catch {
-            FileHandle.standardError.write(Data((ctx.strings["cli.ui.backupFailed"] + " \(error)\n").utf8))
-        }
+        // A rotating daily backup next to the ledger (TANFANG_BACKUPS, default 7 kept). It copies
+        // the whole file (gigabytes for a county), so it runs beside the screens rather than
+        // before them: WAL lets it read a snapshot while the clerk writes. A failed backup must
+        // not keep the clerk out of the ledger: it is reported once the terminal is restored.
+        let backup = BackgroundBackup(ledger: ledger, path: path)
         let env = AppEnvironment(strings: ctx.strings, form: ctx.rules.form, today: ctx.today, now: ctx.now,
                                  places: try ledger.places(), visitors: try ledger.visitors())
         let runtime = LedgerRuntime(ledger: ledger, strings: ctx.strings, now: { WallClock.now() })
@@ -41,8 +39,44 @@ struct UI: ParsableCommand {
         let result = try TerminalRunner.run(app, colorMode: noColor ? .monochrome : .auto) { request in
             runtime.perform(request)
         }
+        if let error = backup.finish(onWait: {
+            FileHandle.standardError.write(Data((ctx.strings["cli.ui.backupFinishing"] + "\n").utf8))
+        }) {
+            FileHandle.standardError.write(Data((ctx.strings["cli.ui.backupFailed"] + " \(error)\n").utf8))
+        }
         if case .interrupted(let signal) = result.outcome {
             Glibc.exit(128 + signal)
         }
+    }
+}
+
+/// Today's rotating backup on its own thread. `finish()` waits for it, so that the process never
+/// exits with a half-copied file (the copy is written to `.partial` and renamed, so even a kill
+/// leaves no backup that looks complete).
+final class BackgroundBackup: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var error: (any Error)?
+
+    init(ledger: Ledger, path: String) {
+        let thread = Thread { [self] in
+            do {
+                _ = try ledger.autoBackup(ledgerPath: path, keep: Ledger.backupKeepCount())
+            } catch {
+                self.error = error
+            }
+            done.signal()
+        }
+        thread.qualityOfService = .background
+        thread.start()
+    }
+
+    /// Waits for the backup, calling `onWait` first when it is still running; returns why it
+    /// failed, or nil.
+    func finish(onWait: () -> Void) -> (any Error)? {
+        if done.wait(timeout: .now()) == .timedOut {
+            onWait()
+            done.wait()
+        }
+        return error
     }
 }
