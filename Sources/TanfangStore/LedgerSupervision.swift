@@ -41,6 +41,7 @@ extension Ledger {
             statement.arguments = [todayText, nowText]
             var elders: [Elder] = []
             var summaries: [UUID: ElderSummary] = [:]
+            summaries.reserveCapacity(1 << 14)
             var validIDs = Set<UUID>()
             var deceased: [String] = []
             let rows = try Row.fetchCursor(statement)
@@ -274,9 +275,9 @@ extension Ledger {
                     let to = try s.date(5, "elder.activeTo")
                     if to.map({ $0 >= first }) ?? true { active = bits(from, to ?? last) }
                 }
-            } else if let list = s.string(7) {
+            } else if !s.isNull(7) {
                 // Days are days: the union of the spans is the union of `Elder.activeRanges`.
-                for span in try ElderRecord.activeSpans(list: list) where span.from <= last {
+                for span in try s.spans(7, "elder.activeSpanList") where span.from <= last {
                     if let to = span.to, to < first { continue }
                     active |= bits(span.from, span.to ?? last)
                 }
@@ -364,6 +365,9 @@ struct UUIDKey: Hashable {
     var high: UInt64
     var low: UInt64
 
+    // Random UUIDs: one word is hash enough, and cheaper to feed than two.
+    func hash(into hasher: inout Hasher) { hasher.combine(high ^ low) }
+
     var uuid: UUID {
         var bytes = (high.bigEndian, low.bigEndian)
         return withUnsafeBytes(of: &bytes) { raw in
@@ -392,26 +396,33 @@ struct RawColumns {
         return UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, i)))
     }
 
+    /// Hex digit values, 255 for anything else.
+    private static let hex: [UInt8] = (0..<256).map { c in
+        switch c {
+        case 48...57: UInt8(c - 48)
+        case 65...70: UInt8(c - 55)
+        case 97...102: UInt8(c - 87)
+        default: 255
+        }
+    }
+
     func key(_ i: Int32, _ column: String) throws -> UUIDKey {
-        if let b = bytes(i), b.count == 36 {
-            var high: UInt64 = 0, low: UInt64 = 0, n = 0
-            var ok = true
-            for (j, c) in b.enumerated() {
-                if j == 8 || j == 13 || j == 18 || j == 23 {
-                    if c != 45 { ok = false }
-                    continue
+        if let b = bytes(i), b.count == 36, b[8] == 45, b[13] == 45, b[18] == 45, b[23] == 45 {
+            // The 32 digits sit at fixed places around the four dashes.
+            var high: UInt64 = 0, low: UInt64 = 0, bad: UInt8 = 0
+            RawColumns.hex.withUnsafeBufferPointer { table in
+                for j in [0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 14, 15, 16, 17] {
+                    let d = table[Int(b[j])]
+                    bad |= d
+                    high = high &<< 4 | UInt64(d & 15)
                 }
-                let d: UInt64
-                switch c {
-                case 48...57: d = UInt64(c - 48)
-                case 65...70: d = UInt64(c - 55)
-                case 97...102: d = UInt64(c - 87)
-                default: ok = false; d = 0
+                for j in [19, 20, 21, 22, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35] {
+                    let d = table[Int(b[j])]
+                    bad |= d
+                    low = low &<< 4 | UInt64(d & 15)
                 }
-                if n < 16 { high = high << 4 | d } else { low = low << 4 | d }
-                n += 1
             }
-            if ok { return UUIDKey(high: high, low: low) }
+            if bad & 0xF0 == 0 { return UUIDKey(high: high, low: low) }
         }
         // Not the usual form: the reference reading, which names the column when it fails.
         let id = try StoreCoding.uuid(string(i) ?? "", column: column)
@@ -428,6 +439,28 @@ struct RawColumns {
         guard let b = bytes(i) else { return nil }
         if b.count == 10, let d = RawColumns.date(b, 0) { return d }
         return try StoreCoding.date(string(i), column: column)
+    }
+
+    /// An `activeSpanList` (`from:to,from:to,from:`) read from the bytes; other forms go
+    /// through `ElderRecord.activeSpans(list:)`.
+    func spans(_ i: Int32, _ column: String) throws -> [(from: LocalDate, to: LocalDate?)] {
+        guard let b = bytes(i) else { return [] }
+        var out: [(from: LocalDate, to: LocalDate?)] = []
+        var at = 0
+        while at + 11 <= b.count, let from = RawColumns.date(b, at), b[at + 10] == 58 {
+            at += 11
+            var to: LocalDate?
+            if at + 10 <= b.count, b[at] != 44 {
+                guard let d = RawColumns.date(b, at) else { break }
+                to = d
+                at += 10
+            }
+            out.append((from, to))
+            if at == b.count { return out }
+            guard b[at] == 44 else { break }
+            at += 1
+        }
+        return try ElderRecord.activeSpans(list: string(i) ?? "")
     }
 
     /// `YYYY-MM-DD HH:MM` read from the bytes; other forms go through `StoreCoding`.
