@@ -103,14 +103,22 @@ public struct RosterImportParser: Sendable {
         }
 
         var rows: [ImportedElder] = []
+        rows.reserveCapacity(dataRows.count)
         var invalid: Set<Int> = []
         var seenIDs: [String: Int] = [:]
+        seenIDs.reserveCapacity(dataRows.count)
+        let slots = RosterField.allCases.map { columns[$0] }
+        let headerOf = RosterField.allCases.map { f in columns[f].map { headers[$0] } ?? "" }
         for (line, cells) in dataRows {
-            let row = RowContext(line: line, cells: cells, headers: headers, columns: columns)
+            let row = RowContext(line: line, cells: cells, slots: slots, headers: headerOf)
             // Rows with nothing in the recognised columns (e.g. only a pre-filled 序号) are blank.
-            guard RosterField.allCases.contains(where: { row.raw($0) != nil }) else { continue }
+            guard row.values.contains(where: { $0 != nil }) else { continue }
             var rowIssues: [ImportIssue] = []
             let elder = parseRow(row, issues: &rowIssues, seenIDs: &seenIDs)
+            if rowIssues.isEmpty {
+                if let elder { rows.append(elder) }
+                continue
+            }
             issues += rowIssues
             if rowIssues.contains(where: \.isError) {
                 invalid.insert(line)
@@ -143,18 +151,26 @@ public struct RosterImportParser: Sendable {
 
     struct RowContext {
         let line: Int
-        let cells: [String]
+        /// The trimmed cell of each field, in `RosterField.allCases` order (nil when the column is
+        /// absent or the cell empty): trimmed once, read several times.
+        let values: [String?]
+        /// The header text of each field, in the same order.
         let headers: [String]
-        let columns: [RosterField: Int]
 
-        /// The raw cell of `field` (nil when the column is absent or the cell empty).
-        func raw(_ field: RosterField) -> String? {
-            guard let j = columns[field] else { return nil }
-            let v = RosterImportParser.cell(cells, j).trimmingCharacters(in: .whitespacesAndNewlines)
-            return v.isEmpty ? nil : v
+        init(line: Int, cells: [String], slots: [Int?], headers: [String]) {
+            self.line = line
+            self.headers = headers
+            values = slots.map { slot in
+                guard let j = slot else { return nil }
+                let v = RosterValues.trimmed(RosterImportParser.cell(cells, j))
+                return v.isEmpty ? nil : v
+            }
         }
 
-        func header(_ field: RosterField) -> String { columns[field].map { headers[$0] } ?? "" }
+        /// The raw cell of `field` (nil when the column is absent or the cell empty).
+        func raw(_ field: RosterField) -> String? { values[field.slot] }
+
+        func header(_ field: RosterField) -> String { headers[field.slot] }
 
         func issue(_ field: RosterField, _ value: String, _ key: String, _ args: [String] = []) -> ImportIssue {
             ImportIssue(line: line, column: header(field), value: value, messageKey: key, args: args)
@@ -169,11 +185,12 @@ public struct RosterImportParser: Sendable {
         var idInfo: IDNumberInfo?
         if let raw = row.raw(.idNumber) {
             let text = RosterValues.idText(raw)
-            let masked = Masking.idNumber(text)
+            // Masked only when reported: most rows have nothing to report.
+            var masked: String { Masking.idNumber(text) }
             if RosterValues.looksLikeScientific(text) {
                 issues.append(row.issue(.idNumber, masked, "import.error.idNumberAsNumber"))
             } else {
-                switch IDNumber.parse(text, today: today) {
+                switch RosterValues.idNumber(text, today: today) {
                 case .failure(let error):
                     issues.append(row.issue(.idNumber, masked, error.messageKey, error.args))
                 case .success(let info):
@@ -277,7 +294,7 @@ public struct RosterImportParser: Sendable {
 
     func checkedPhone(_ row: RowContext, _ field: RosterField, _ issues: inout [ImportIssue]) -> String? {
         guard let raw = row.raw(field) else { return nil }
-        let masked = Masking.phone(RosterValues.halfWidth(raw).filter { !$0.isWhitespace })
+        var masked: String { Masking.phone(RosterValues.halfWidth(raw).filter { !$0.isWhitespace }) }
         switch RosterValues.phone(raw) {
         case .success(let digits): return digits
         case .failure(.multiple): issues.append(row.issue(field, masked, "import.error.phoneMultiple"))
@@ -285,5 +302,26 @@ public struct RosterImportParser: Sendable {
         case .failure(.length(let n)): issues.append(row.issue(field, masked, "import.error.phoneLength", [String(n)]))
         }
         return nil
+    }
+}
+
+extension RosterField {
+    /// The position in `allCases`.
+    var slot: Int {
+        switch self {
+        case .name: 0
+        case .gender: 1
+        case .idNumber: 2
+        case .birthDate: 3
+        case .ethnicity: 4
+        case .phone: 5
+        case .address: 6
+        case .village: 7
+        case .categories: 8
+        case .disabilityDegree: 9
+        case .supporterName: 10
+        case .supporterPhone: 11
+        case .note: 12
+        }
     }
 }

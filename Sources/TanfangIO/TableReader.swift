@@ -1,4 +1,3 @@
-import CSV
 import Foundation
 
 /// A sheet of text cells as read from a CSV file or a workbook.
@@ -15,6 +14,30 @@ public struct SheetTable: Hashable, Sendable {
         precondition(rows.count == rowNumbers.count, "one row number per row")
         self.rows = rows
         self.rowNumbers = rowNumbers
+    }
+
+    /// Builds a table from CSV records numbered from 1: drops empty rows and pads to the widest row.
+    init(records: [[String]]) {
+        var rows: [[String]] = []
+        var numbers: [Int] = []
+        rows.reserveCapacity(records.count)
+        numbers.reserveCapacity(records.count)
+        var width = 0
+        for (i, cells) in records.enumerated() {
+            guard let last = cells.lastIndex(where: { !$0.isEmpty }) else { continue }
+            width = max(width, last + 1)
+            rows.append(cells)
+            numbers.append(i + 1)
+        }
+        for i in rows.indices where rows[i].count != width {
+            if rows[i].count > width {
+                rows[i].removeLast(rows[i].count - width)
+            } else {
+                rows[i] += repeatElement("", count: width - rows[i].count)
+            }
+        }
+        self.rows = rows
+        self.rowNumbers = numbers
     }
 
     /// Builds a table from numbered rows: drops empty rows and pads to the widest row.
@@ -62,65 +85,76 @@ public enum TableReader {
 
     /// Reads comma- or tab-separated text (RFC 4180 quoting, CRLF or LF).
     public static func readCSV(text: String, file: String) throws -> SheetTable {
-        if let line = unterminatedQuoteLine(text) {
-            throw TanfangIOError.unterminatedQuote(file: file, line: line)
-        }
-        let reader = try CSVReader(string: text, hasHeaderRow: false, delimiter: detectDelimiter(text))
-        var numbered: [(number: Int, cells: [String])] = []
-        while let row = reader.next() {
+        var text = text
+        return try text.withUTF8 { bytes in
+            if let line = unterminatedQuoteLine(bytes) {
+                throw TanfangIOError.unterminatedQuote(file: file, line: line)
+            }
             // Excel shows one row per record, even when a quoted field holds line breaks.
-            numbered.append((numbered.count + 1, row))
+            let records = CSVScanner.records(bytes, delimiter: detectDelimiter(bytes))
+            return SheetTable(records: records)
         }
-        if let error = reader.error { throw error }
-        return SheetTable(numbered: numbered)
     }
 
     /// Tab when the line with the most separators has more tabs than commas.
     ///
     /// Counted per line over the first ten lines, so a title line above the header does not decide.
     static func detectDelimiter(_ text: String) -> Unicode.Scalar {
+        var text = text
+        return Unicode.Scalar(text.withUTF8 { detectDelimiter($0) })
+    }
+
+    static func detectDelimiter(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt8 {
+        let tab = UInt8(ascii: "\t"), comma = UInt8(ascii: ",")
         var maxTabs = 0, maxCommas = 0, tabs = 0, commas = 0, lines = 0
         var quoted = false
-        for s in text.unicodeScalars {
-            if s == "\"" { quoted.toggle() }
+        for b in bytes {
+            if b == UInt8(ascii: "\"") { quoted.toggle() }
             if quoted { continue }
-            switch s {
-            case "\t": tabs += 1
-            case ",": commas += 1
-            case "\n":
+            switch b {
+            case tab: tabs += 1
+            case comma: commas += 1
+            case UInt8(ascii: "\n"):
                 maxTabs = max(maxTabs, tabs); maxCommas = max(maxCommas, commas)
                 tabs = 0; commas = 0; lines += 1
-                if lines == 10 { return maxTabs > maxCommas ? "\t" : "," }
+                if lines == 10 { return maxTabs > maxCommas ? tab : comma }
             default: break
             }
         }
         maxTabs = max(maxTabs, tabs); maxCommas = max(maxCommas, commas)
-        return maxTabs > maxCommas ? "\t" : ","
+        return maxTabs > maxCommas ? tab : comma
     }
 
     /// The 1-based physical line where a quoted field opens and never closes, if any.
     /// A quote opens a field only at its start; `""` inside is an escaped quote.
     static func unterminatedQuoteLine(_ text: String) -> Int? {
+        var text = text
+        return text.withUTF8 { unterminatedQuoteLine($0) }
+    }
+
+    /// The same on UTF-8 bytes: every character it looks at is ASCII.
+    static func unterminatedQuoteLine(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        let quote = UInt8(ascii: "\""), newline = UInt8(ascii: "\n")
         var line = 1
         var openedOn = 0
         var inQuotes = false
         var justClosed = false
         var atFieldStart = true
-        for s in text.unicodeScalars {
+        for s in bytes {
             if inQuotes {
-                if s == "\"" { inQuotes = false; justClosed = true }
-                else if s == "\n" { line += 1 }
+                if s == quote { inQuotes = false; justClosed = true }
+                else if s == newline { line += 1 }
                 continue
             }
-            let reopens = justClosed && s == "\""
+            let reopens = justClosed && s == quote
             justClosed = false
             switch s {
-            case "\"":
+            case quote:
                 if atFieldStart { inQuotes = true; openedOn = line }
                 else if reopens { inQuotes = true }  // `""` inside a quoted field
                 atFieldStart = false
-            case ",", "\t", "\r": atFieldStart = true
-            case "\n": line += 1; atFieldStart = true
+            case UInt8(ascii: ","), UInt8(ascii: "\t"), UInt8(ascii: "\r"): atFieldStart = true
+            case newline: line += 1; atFieldStart = true
             default: atFieldStart = false
             }
         }

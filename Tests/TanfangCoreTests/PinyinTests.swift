@@ -62,4 +62,56 @@ struct PinyinTests {
         }
         #expect(results.allSatisfy { $0 == expected })
     }
+
+    /// The spelling as it was before the scalar-keyed cache: one ICU transform per character.
+    static func reference(_ name: String) -> [String] {
+        let transform = StringTransform("Han-Latin; Latin-ASCII")
+        func reading(_ ch: Character) -> String {
+            let latin = String(ch).applyingTransform(transform, reverse: false) ?? String(ch)
+            return String(String.UnicodeScalarView(latin.lowercased().unicodeScalars.filter {
+                ("a"..."z").contains($0) || ("0"..."9").contains($0)
+            }))
+        }
+        var out: [String] = []
+        var word = ""
+        var isFirst = true
+        for ch in name.trimmingCharacters(in: .whitespacesAndNewlines) {
+            defer { isFirst = false }
+            if ch.unicodeScalars.first?.properties.isIdeographic ?? false {
+                if !word.isEmpty { out.append(word); word = "" }
+                let r = (isFirst ? Pinyin.surnames[ch] : nil) ?? reading(ch)
+                if !r.isEmpty { out.append(r) }
+            } else {
+                let latin = reading(ch)
+                if latin.isEmpty {
+                    if !word.isEmpty { out.append(word); word = "" }
+                } else {
+                    word += latin
+                }
+            }
+        }
+        if !word.isEmpty { out.append(word) }
+        return out
+    }
+
+    @Test("The cache spells every name as the per-character transform does")
+    func cacheMatchesTransform() {
+        // Given common, rare (extension B, compatibility), 多音字-surname, Uyghur and mixed names
+        let names = [
+            "王秀英", "李桂兰", "张建国", "单田芳", "曾志伟", "解晓东", "仇英", "朴树", "区志强", "查良镛", "吕秀兰", "乐嘉",
+            "重阳", "长江", "华佗", "覃海", "翟志刚", "缪斯", "尉迟恭", "欧阳修", "司马光", "诸葛亮", "阿依古丽·买买提",
+            "艾尔肯•吐尔逊", "努尔买买提．艾力", "迪丽拜尔・阿不都", "叶尔兰·哈力别克", "𠀀𠀁", "𪚥", "龘", "犇", "嫑",
+            "﨑", "丨", "〇", "王\u{FE00}", "葛\u{E0100}", "Anna 李", "li Hua", "ＡＢＣ王", "王2号", "  王秀英  ", "\u{3000}李\n",
+            "王 秀 英", "\u{200B}王\u{200B}", "\u{FEFF}李", "Müller", "Ömer·Ali", "é", "", "·", "😀王", "王-秀", "O'Brien",
+        ]
+        // Then full spellings and initials agree, twice (the second time from the cache)
+        for _ in 0..<2 {
+            for name in names {
+                let expected = Self.reference(name)
+                #expect(Pinyin.syllables(name) == expected, "\(name)")
+                #expect(Pinyin.full(name) == expected.joined(separator: " "))
+                #expect(Pinyin.initials(name) == String(expected.compactMap(\.first)))
+            }
+        }
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import TanfangCore
 @testable import TanfangStore
@@ -219,5 +220,66 @@ struct DataTransferTests {
         #expect(second.insertedTotal == 0)
         #expect(second.conflicts == first.conflicts)
         #expect(try Ledger.mergeTables.map { try town.count($0) } == counts)
+    }
+
+    @Test("Imported summaries are what a full recomputation gives, and rows of one file see each other")
+    func importSummariesMatchRecomputation() throws {
+        // Given a cold-wave period for elders living alone in the east village, and one elder on the ledger
+        let f = try FileLedger()
+        try f.ledger.saveSpecialPeriod(SpecialPeriod(name: "寒潮", kind: .coldWave, from: f.today, to: f.today.adding(days: 10),
+                                                     intervalDays: 3, categories: [.livingAlone],
+                                                     villageIDs: [FileLedger.east.id]), by: nil, today: f.today)
+        try f.ledger.importRoster([f.row(2, "王秀英", id: idA)], source: "卫健", file: "a.csv", by: nil, today: f.today)
+        // When a file merges a category into her, adds a person twice (by ID number) and another twice (by name)
+        let outcome = try f.ledger.importRoster([
+            f.row(3, "王秀英", id: idA, categories: [.livingAlone, .disabled]),
+            f.row(4, "李建国", id: idB, categories: [.emptyNest]),
+            f.row(5, "李建国", id: idB, categories: [.livingAlone]),
+            f.row(6, "张兰", id: nil),
+            f.row(7, "张兰", id: nil, categories: [.livingAlone]),
+            f.row(8, "张兰", id: nil, categories: [.livingAlone]),
+        ], source: "残联", file: "b.csv", by: nil, today: f.today)
+        // Then the repeated rows merge into the person added a line before
+        #expect(outcome.added == 2 && outcome.merged == 3 && outcome.unchanged == 1)
+        #expect(try f.count("elder") == 3)
+        let elders = try f.ledger.roster(RosterQuery(status: nil, limit: 10, today: f.today)).rows.map(\.elder)
+        #expect(Set(elders.map(\.categories)) == [[.livingAlone, .disabled], [.emptyNest, .livingAlone], [.livingAlone]])
+        // And every summary, the period's due dates included, is what recomputing it gives
+        func summaries() throws -> [Row] {
+            try f.ledger.read { db in
+                try Row.fetchAll(db, sql: "SELECT id, \(ElderRecord.summaryColumns.joined(separator: ", ")) FROM elder ORDER BY id")
+            }
+        }
+        let imported = try summaries()
+        try f.ledger.refreshSummaries(today: f.today)
+        #expect(try summaries() == imported)
+    }
+
+    @Test("The import's audit rows are what Ledger.audit writes, column for column")
+    func importAuditRowsMatch() throws {
+        // Given an elder imported, and the same elder encoded as the generic audit encodes it
+        let f = try FileLedger()
+        let outcome = try f.ledger.importRoster([f.row(2, "王\"秀/英\n", id: idA, phone: "13912345678",
+                                                       categories: [.livingAlone, .disabled])],
+                                                source: "卫健", file: "a.csv", by: UUID(), today: f.today)
+        let elder = try #require(try f.ledger.roster(RosterQuery(status: nil, limit: 10, today: f.today)).rows.first?.elder)
+        let after = try f.ledger.read { db in
+            try String.fetchOne(db, sql: "SELECT after FROM audit WHERE tableName = 'elder' AND recordId = ?",
+                                arguments: [outcome.touched[0].uuidString])
+        }
+        // Then the text decodes to the same elder, and the hand encoder writes what JSONEncoder writes
+        #expect(try JSONDecoder().decode(Elder.self, from: Data(try #require(after).utf8)) == elder)
+        var full = elder
+        full.supporters = [Supporter(name: "李\t四", relation: "子", phone: nil, residence: "乌鲁木齐")]
+        full.emergencyContacts = [Contact(name: "王五", relation: "邻居", phone: "13800001111")]
+        full.riskOverride = RiskOverride(level: .high, reason: "独居\u{8}\u{c}\u{1}")
+        full.gridID = UUID(); full.visitorID = UUID(); full.wishes = "想回老家"; full.remote = true
+        full.livingArrangement = .alone
+        full.statusHistory.append(StatusChange(date: f.today, status: .hospitalized, note: "住院"))
+        for e in [elder, full] { #expect(ElderJSON.encode(e) == StoreCoding.json(e)) }
+        // And the hand-bound audit columns are all of AuditRecord's columns
+        let record = AuditRecord(id: "x", at: "t", userId: nil, tableName: "elder", recordId: "r", action: "insert",
+                                 before: nil, after: nil)
+        #expect(Set(try record.databaseDictionary.keys) == Set(Ledger.ImportState.auditColumns))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Pinyin spellings of names, for the roster's search columns (`wxy` finds 王秀英).
 ///
@@ -29,19 +30,19 @@ public enum Pinyin {
 
     /// The lower-case ASCII syllables of `name`.
     public static func syllables(_ name: String) -> [String] {
-        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         var out: [String] = []
         var word = ""
         var isFirst = true
-        for ch in trimmed {
+        for ch in trimmed(name) {
             defer { isFirst = false }
-            let ideographic = ch.unicodeScalars.first?.properties.isIdeographic ?? false
-            if ideographic {
+            let scalars = ch.unicodeScalars
+            let first = scalars.first!
+            if first.properties.isIdeographic {
                 if !word.isEmpty { out.append(word); word = "" }
-                let reading = (isFirst ? surnames[ch] : nil) ?? cache.reading(of: ch)
+                let reading = (isFirst ? surnames[ch] : nil) ?? cache.reading(of: ch, scalars: scalars)
                 if !reading.isEmpty { out.append(reading) }
             } else {
-                let latin = cache.reading(of: ch)
+                let latin = cache.reading(of: ch, scalars: scalars)
                 if latin.isEmpty {
                     if !word.isEmpty { out.append(word); word = "" }
                 } else {
@@ -53,27 +54,64 @@ public enum Pinyin {
         return out
     }
 
+    /// `name` without leading and trailing `CharacterSet.whitespacesAndNewlines`, without Foundation's
+    /// bridging (a name rarely needs trimming).
+    static func trimmed(_ name: String) -> String {
+        let scalars = name.unicodeScalars
+        guard let start = scalars.firstIndex(where: { !isWhitespaceOrNewline($0) }) else { return "" }
+        let end = scalars.lastIndex(where: { !isWhitespaceOrNewline($0) })!
+        if start == scalars.startIndex, scalars.index(after: end) == scalars.endIndex { return name }
+        return String(scalars[start...end])
+    }
+
+    /// Membership in `CharacterSet.whitespacesAndNewlines` (Zs, tab, U+200B and the line separators; a test
+    /// checks every BMP scalar against Foundation).
+    static func isWhitespaceOrNewline(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200B, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: true
+        default: false
+        }
+    }
+
     private static let cache = ReadingCache()
 }
 
 /// Per-character transform results, shared across threads.
-private final class ReadingCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var readings: [Character: String] = [:]
+///
+/// ICU's transform costs ~50 µs a call, so each character is transformed once. Single-scalar
+/// characters (all Han and ASCII) are keyed by scalar value, which hashes far faster than a
+/// `Character`; ASCII needs no transform at all (the transform leaves it as it is).
+private final class ReadingCache: Sendable {
+    private struct Tables {
+        var scalars: [UInt32: String] = [:]
+        var clusters: [Character: String] = [:]
+    }
+
+    private let tables = Mutex(Tables())
     private let transform = StringTransform("Han-Latin; Latin-ASCII")
 
     /// Lower-case ASCII letters and digits of the character's reading ("" for punctuation).
-    func reading(of ch: Character) -> String {
-        lock.lock()
-        if let cached = readings[ch] { lock.unlock(); return cached }
-        lock.unlock()
+    func reading(of ch: Character, scalars: Character.UnicodeScalarView) -> String {
+        let single = scalars.index(after: scalars.startIndex) == scalars.endIndex ? scalars.first!.value : nil
+        if let v = single, v < 0x80 {
+            switch v {
+            case 0x30...0x39, 0x61...0x7A: return String(UnicodeScalar(UInt8(v)))
+            case 0x41...0x5A: return String(UnicodeScalar(UInt8(v + 0x20)))
+            default: return ""
+            }
+        }
+        let cached = tables.withLock { t -> String? in
+            if let v = single { return t.scalars[v] }
+            return t.clusters[ch]
+        }
+        if let cached { return cached }
         let latin = String(ch).applyingTransform(transform, reverse: false) ?? String(ch)
         let cleaned = String(String.UnicodeScalarView(latin.lowercased().unicodeScalars.filter {
             ("a"..."z").contains($0) || ("0"..."9").contains($0)
         }))
-        lock.lock()
-        readings[ch] = cleaned
-        lock.unlock()
+        tables.withLock { t in
+            if let v = single { t.scalars[v] = cleaned } else { t.clusters[ch] = cleaned }
+        }
         return cleaned
     }
 }

@@ -90,8 +90,16 @@ struct Import: ParsableCommand {
             }
 
             let refused = job.refused(skipInvalid: skipInvalid)
+            let writeStart = DispatchTime.now().uptimeNanoseconds
             let outcome = try job.run(skipInvalid: skipInvalid, dryRun: dryRun, source: source, ledger: ledger, by: nil,
                                       today: ctx.today)
+            // For measuring imports (docs/PERFORMANCE.md), not a user feature.
+            if ProcessInfo.processInfo.environment["TANFANG_IMPORT_TIMING"] != nil {
+                let write = Double(DispatchTime.now().uptimeNanoseconds - writeStart) / 1e9
+                FileHandle.standardError.write(Data(String(
+                    format: "timing: read+decode %.3f s, parse+validate %.3f s, write %.3f s\n",
+                    job.readSeconds, job.parseSeconds, write).utf8))
+            }
             if json {
                 try JSONOutput.print(Output(file: name, rows: job.rowCount,
                                             rejectedLines: rejected, problems: problems,
@@ -130,7 +138,7 @@ enum RosterVillages {
     }
 
     static func resolve(_ parsed: RosterImportResult, flag: String?, places: [Place], source: String) throws -> Resolved {
-        let villages = places.filter { $0.level == .village }
+        let villages = Dictionary(grouping: places.filter { $0.level == .village }, by: \.name)
         let column = parsed.headerMapping.first { $0.field == .village }?.header ?? "--village"
         var rows: [RosterImportRow] = []
         var issues: [ImportIssue] = []
@@ -141,7 +149,7 @@ enum RosterVillages {
                 issues.append(ImportIssue(line: r.line, column: column, value: "", messageKey: "data.error.villageMissing"))
                 continue
             }
-            let matches = villages.filter { $0.name == name }
+            let matches = villages[name] ?? []
             guard matches.count == 1, let place = matches.first else {
                 issues.append(ImportIssue(line: r.line, column: raw?.isEmpty == false ? column : "--village", value: name,
                                           messageKey: matches.isEmpty ? "data.error.villageUnknown" : "data.error.villageAmbiguous",

@@ -12,6 +12,8 @@ struct RosterImportJob {
     let resolved: RosterVillages.Resolved
     /// Parser and village problems, by line, errors before notes.
     let issues: [ImportIssue]
+    /// Seconds spent reading and decoding the file, and parsing, checking and resolving villages.
+    var readSeconds = 0.0, parseSeconds = 0.0
 
     var errors: [ImportIssue] { issues.filter(\.isError) }
     /// Lines with at least one error.
@@ -29,8 +31,11 @@ struct RosterImportJob {
         let url = URL(fileURLWithPath: path)
         let name = url.lastPathComponent
         let parsed: RosterImportResult
+        let start = DispatchTime.now().uptimeNanoseconds
+        var readDone = start
         do {
             let table = try TableReader.read(url: url, sheet: sheet)
+            readDone = DispatchTime.now().uptimeNanoseconds
             parsed = RosterImportParser(mapping: mapping, today: today).parse(table, file: name)
         } catch let error as TanfangIOError {
             throw CLIError(s.format(error.messageKey, error.args))
@@ -39,7 +44,10 @@ struct RosterImportJob {
         }
         let resolved = try RosterVillages.resolve(parsed, flag: village, places: ledger.places(), source: source ?? name)
         let issues = (parsed.issues + resolved.issues).sorted { ($0.line, $0.isError ? 0 : 1) < ($1.line, $1.isError ? 0 : 1) }
-        return RosterImportJob(name: name, parsed: parsed, resolved: resolved, issues: issues)
+        var job = RosterImportJob(name: name, parsed: parsed, resolved: resolved, issues: issues)
+        job.readSeconds = Double(readDone - start) / 1e9
+        job.parseSeconds = Double(DispatchTime.now().uptimeNanoseconds - readDone) / 1e9
+        return job
     }
 
     /// Runs the import (or its dry run) unless refused; nil when refused.

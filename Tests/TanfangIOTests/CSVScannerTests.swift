@@ -1,0 +1,60 @@
+import CSV
+import Foundation
+import Testing
+@testable import TanfangIO
+
+/// The byte scanner replaced CSV.swift's reader for speed; it must split every input the same way.
+@Suite struct CSVScannerTests {
+    /// Records as CSV.swift's `CSVReader` gives them (the reader the scanner replaced).
+    static func reference(_ text: String, delimiter: Unicode.Scalar) throws -> [[String]] {
+        let reader = try CSVReader(string: text, hasHeaderRow: false, delimiter: delimiter)
+        var out: [[String]] = []
+        while let row = reader.next() { out.append(row) }
+        return out
+    }
+
+    static func scanned(_ text: String, delimiter: Unicode.Scalar) -> [[String]] {
+        var text = text
+        return text.withUTF8 { CSVScanner.records($0, delimiter: UInt8(delimiter.value)) }
+    }
+
+    @Test("Tricky inputs split as CSV.swift splits them", arguments: [
+        "", "a", "a,b", "a,b\n", "a,b\r\n", "a,b\r", "a,\n", ",", ",,\n,", "\n", "\n\n", "\r\n\r\n", "\r\r\n",
+        "\"a\"", "\"a,b\",c", "\"a\"\"b\"", "\"\"", "\"\",\"\"", "\"a\nb\",c\r\nd", "\"a\r\nb\"\r\n",
+        "\"ab\"cd,e", "\"ab\"王d,e", "\"ab\"\"", "a\"b,c", "a\"\"b\n", "\"unterminated", "\"x\"\r", "\"x\"\ry",
+        "王秀英,女,\"幸福路1号,3单元\"\r\n李建国,男,\r\n", "\t\t\n", "a\tb\t\"c\td\"\n",
+    ])
+    func tricky(text: String) throws {
+        for delimiter: Unicode.Scalar in [",", "\t"] {
+            #expect(Self.scanned(text, delimiter: delimiter) == (try Self.reference(text, delimiter: delimiter)))
+        }
+    }
+
+    @Test("Random inputs split as CSV.swift splits them")
+    func random() throws {
+        // Given 3,000 random strings over the characters that matter to the splitting
+        let alphabet: [String] = [",", "\t", "\"", "\r", "\n", "a", "王", "é", "𠀀", " "]
+        var rng = SplitMix(seed: 42)
+        for _ in 0..<3000 {
+            let text = (0..<Int(rng.next() % 24)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }.joined()
+            // Then the scanner and the reference agree for both delimiters
+            for delimiter: Unicode.Scalar in [",", "\t"] {
+                let expected = try Self.reference(text, delimiter: delimiter)
+                #expect(Self.scanned(text, delimiter: delimiter) == expected, "\(text.debugDescription)")
+            }
+        }
+    }
+}
+
+/// A small deterministic generator for the random inputs.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
