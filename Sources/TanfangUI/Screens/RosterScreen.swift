@@ -52,8 +52,9 @@ public struct RosterScreen: Screen {
     /// The filters of the bar, in order.
     enum FilterField: Int, CaseIterable, Hashable, Sendable { case village, category, risk, due, status }
 
-    /// Rows asked for at a time (a few screens' worth).
-    static let pageSize = 100
+    /// Rows asked for at a time: a tall screen's worth and a margin. Every keystroke of a search
+    /// reloads them, so more would only cost decoding; scrolling asks for the next ones.
+    static let pageSize = 48
     /// Rows a page key moves: `handle` does not know the terminal height (render still keeps
     /// the selection in view at any height).
     static let pageRows = 15
