@@ -132,6 +132,22 @@ struct LedgerReadTests {
         #expect(try visible(supervisor) == ["李桂兰", "王秀英", "张建国"])
     }
 
+    @Test("A village list holding every village is read as no village limit; a partial one is kept")
+    func scopeCoveringEveryVillage() throws {
+        // Given a ledger with two villages
+        let f = try Roster().f
+        // When the scope lists both, or only one
+        let both = AccessScope(villageIDs: [f.village1.id, f.village2.id])
+        let one = AccessScope(villageIDs: [f.village2.id])
+        let gridWorker = AccessScope(villageIDs: [f.village1.id, f.village2.id], visitorID: f.visitor1.id)
+        let none = AccessScope(villageIDs: [])
+        let simplified = try f.ledger.read { db throws -> [AccessScope] in
+            try [both, one, gridWorker, none].map { try Ledger.simplified($0, db) }
+        }
+        // Then only the village list covering the ledger is dropped, the visitor limit stays
+        #expect(simplified == [.everything, one, AccessScope(villageIDs: nil, visitorID: f.visitor1.id), none])
+    }
+
     @Test("Follow-up queue: scoped, open first, earliest due first")
     func followUpQueue() throws {
         let r = try Roster()
