@@ -39,43 +39,10 @@ struct DemoAnswerEncoder {
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
             out.append(contentsOf: keys[r])
-            switch answer {
-            case .choice(let c):
-                JSONBytes.append(":{\"choice\":", to: &out)
-                Self.appendInt(c, to: &out)
-            case .choices(let cs):
-                JSONBytes.append(":{\"choices\":[", to: &out)
-                for (i, c) in cs.enumerated() {
-                    if i > 0 { out.append(UInt8(ascii: ",")) }
-                    Self.appendInt(c, to: &out)
-                }
-                out.append(UInt8(ascii: "]"))
-            case .yesNo(let b):
-                JSONBytes.append(b ? ":{\"yesNo\":true" : ":{\"yesNo\":false", to: &out)
-            case .date(let d):
-                JSONBytes.append(":{\"date\":\"", to: &out)
-                JSONBytes.append(StoreCoding.text(d), to: &out)
-                out.append(UInt8(ascii: "\""))
-            case .number(let n):
-                JSONBytes.append(":{\"number\":", to: &out)
-                JSONBytes.append(n.isFinite ? "\(n)" : "null", to: &out)
-            case .text(let t):
-                JSONBytes.append(":{\"text\":", to: &out)
-                JSONBytes.appendString(t, to: &out)
-            }
-            out.append(UInt8(ascii: "}"))
+            AnswerCoding.appendValue(answer, to: &out)
         }
         out.append(UInt8(ascii: "}"))
         return String(decoding: out, as: UTF8.self)
-    }
-
-    /// The digits of `String(value)`.
-    private static func appendInt(_ value: Int, to out: inout [UInt8]) {
-        if value >= 0 && value < 10 {
-            out.append(UInt8(ascii: "0") + UInt8(value))
-        } else {
-            out.append(contentsOf: String(value).utf8)
-        }
     }
 }
 

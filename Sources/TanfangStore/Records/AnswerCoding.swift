@@ -19,35 +19,49 @@ enum AnswerCoding {
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
             JSONBytes.appendString(key, to: &out)
-            switch answer {
-            case .choice(let c):
-                JSONBytes.append(":{\"choice\":", to: &out)
-                JSONBytes.append(String(c), to: &out)
-            case .choices(let cs):
-                JSONBytes.append(":{\"choices\":[", to: &out)
-                for (i, c) in cs.enumerated() {
-                    if i > 0 { out.append(UInt8(ascii: ",")) }
-                    JSONBytes.append(String(c), to: &out)
-                }
-                out.append(UInt8(ascii: "]"))
-            case .yesNo(let b):
-                JSONBytes.append(b ? ":{\"yesNo\":true" : ":{\"yesNo\":false", to: &out)
-            case .date(let d):
-                JSONBytes.append(":{\"date\":\"", to: &out)
-                JSONBytes.append(StoreCoding.text(d), to: &out)
-                out.append(UInt8(ascii: "\""))
-            case .number(let n):
-                JSONBytes.append(":{\"number\":", to: &out)
-                // Validation refuses non-finite numbers; null keeps the JSON valid if one slips through.
-                JSONBytes.append(n.isFinite ? "\(n)" : "null", to: &out)
-            case .text(let t):
-                JSONBytes.append(":{\"text\":", to: &out)
-                JSONBytes.appendString(t, to: &out)
-            }
-            out.append(UInt8(ascii: "}"))
+            appendValue(answer, to: &out)
         }
         out.append(UInt8(ascii: "}"))
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Writes `:{"kind":value}`, the part after an answer's key (shared with the demo's encoder).
+    static func appendValue(_ answer: Answer, to out: inout [UInt8]) {
+        switch answer {
+        case .choice(let c):
+            JSONBytes.append(":{\"choice\":", to: &out)
+            appendInt(c, to: &out)
+        case .choices(let cs):
+            JSONBytes.append(":{\"choices\":[", to: &out)
+            for (i, c) in cs.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                appendInt(c, to: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .yesNo(let b):
+            JSONBytes.append(b ? ":{\"yesNo\":true" : ":{\"yesNo\":false", to: &out)
+        case .date(let d):
+            JSONBytes.append(":{\"date\":\"", to: &out)
+            JSONBytes.append(StoreCoding.text(d), to: &out)
+            out.append(UInt8(ascii: "\""))
+        case .number(let n):
+            JSONBytes.append(":{\"number\":", to: &out)
+            // Validation refuses non-finite numbers; null keeps the JSON valid if one slips through.
+            JSONBytes.append(n.isFinite ? "\(n)" : "null", to: &out)
+        case .text(let t):
+            JSONBytes.append(":{\"text\":", to: &out)
+            JSONBytes.appendString(t, to: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
+    /// The digits of `String(value)`, without a String for the common one-digit codes.
+    static func appendInt(_ value: Int, to out: inout [UInt8]) {
+        if value >= 0 && value < 10 {
+            out.append(UInt8(ascii: "0") + UInt8(value))
+        } else {
+            out.append(contentsOf: String(value).utf8)
+        }
     }
 
     static func decode(_ text: String) throws -> [String: Answer] {
