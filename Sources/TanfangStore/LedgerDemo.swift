@@ -361,8 +361,7 @@ struct DemoLoader {
             let i = elderIndex[elder.id]!
             let summary = summarize(elder: elder, visits: visits, positions: visitsByElder[i], followUps: followUpsByElder[i],
                                     periods: periods.filter { $0.covers(elder) }, today: today, rules: rules)
-            var r = ElderRecord(elder, summary: summary)
-            r.applyFlags(elder, summary, rules: rules.redFlags)
+            var r = ElderRecord(elder, summary: summary, flagRules: rules.redFlags)
             r.stamp(at: stamp, by: nil, old: nil)
             elderRecords.append(r)
         }

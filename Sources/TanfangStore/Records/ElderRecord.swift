@@ -65,7 +65,8 @@ struct ElderRecord: Hashable, Stamped {
     var createdBy: String?
     var updatedBy: String?
 
-    init(_ e: Elder, summary s: ElderSummary) {
+    /// `flagRules` derive the red-flag columns; the standard ones unless the caller has the ledger's.
+    init(_ e: Elder, summary s: ElderSummary, flagRules: RedFlagRules = .standard) {
         id = e.id.uuidString
         name = e.name
         gender = e.gender?.rawValue
@@ -106,7 +107,7 @@ struct ElderRecord: Hashable, Stamped {
         let digits = e.phone.map { String($0.filter { $0.isASCII && $0.isNumber }) }
         phoneDigits = (digits?.isEmpty ?? true) ? nil : digits
         apply(s)
-        applyFlags(e, s, rules: .standard)
+        applyFlags(e, s, rules: flagRules)
     }
 
     /// The columns `apply(_:)` sets, for updates that write only the summary.
