@@ -20,6 +20,7 @@ public final class Ledger: Sendable {
     private let clock: @Sendable () -> Date
     /// The roster's in-memory index, rebuilt when the elders change.
     let rosterCache = RosterCache()
+    let summaryCounts = SummaryCounts()
 
     init(writer: any DatabaseWriter, rules: RuleBook, clock: @escaping @Sendable () -> Date) throws {
         self.writer = writer

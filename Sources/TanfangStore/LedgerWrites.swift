@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import TanfangCore
 
 // MARK: - Places, visitors, users
@@ -106,7 +107,8 @@ extension Ledger {
             var record = ElderRecord(elder, summary: placeholder)
             record.stamp(at: now, by: user, old: old)
             try record.save(db)
-            try refreshSummary(db, record: &record, elder: elder, today: today)
+            // The visits did not change: the stored summary's reading of them still holds.
+            try refreshSummary(db, record: &record, elder: elder, today: today, history: try storedHistory(db, record))
             try audit(db, table: "elder", id: elder.id, action: old == nil ? .insert : .update,
                       before: oldElder, after: elder, by: user, at: now)
             return elder
@@ -171,7 +173,7 @@ extension Ledger {
             updated.stamp(at: now, by: user, old: record)
             record = updated
             try record.update(db)
-            try refreshSummary(db, record: &record, elder: after, today: today)
+            try refreshSummary(db, record: &record, elder: after, today: today, history: try storedHistory(db, record))
             try audit(db, table: "elder", id: elderID, action: .statusChange, before: before, after: after,
                       by: user, at: now)
             return after
@@ -194,17 +196,25 @@ extension Ledger {
         guard issues.isEmpty else { throw LedgerError.invalidVisit(issues) }
         return try write { db in
             let now = timestamp()
-            guard var elderRecord = try ElderRecord.fetchOne(db, key: visit.elderID.uuidString) else {
+            // Cached statements: preparing the query-interface requests again on every save was a
+            // tenth of its cost.
+            guard var elderRecord = try ElderRecord.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM elder WHERE id = ?"), arguments: [visit.elderID.uuidString]) else {
                 throw LedgerError.notFound(table: "elder", id: visit.elderID)
             }
             let elder = try elderRecord.elder()
-            let old = try VisitRecord.fetchOne(db, key: visit.id.uuidString)
+            let old = try VisitRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM visit WHERE id = ?"),
+                                               arguments: [visit.id.uuidString])
             if let old, old.elderId != visit.elderID.uuidString {
                 throw LedgerError.invalidField(field: "elderID", messageKey: "store.error.visitMovedElder", args: [])
             }
+            // A new visit after the latest one (the common case) extends the stored summary
+            // instead of reading the whole history; edits and back-dated visits recompute it.
+            let history = old == nil ? try storedHistory(db, elderRecord)
+                .flatMap { rules.derivation.digest($0, appendingIfLatest: visit) } : nil
             var record = VisitRecord(visit)
             record.stamp(at: now, by: user, old: old)
-            try record.save(db)
+            if old == nil { try record.insert(db) } else { try record.update(db) }
             try audit(db, table: "visit", id: visit.id, action: old == nil ? .insert : .update,
                       before: try old?.visit(), after: visit, by: user, at: now)
 
@@ -219,7 +229,7 @@ extension Ledger {
                               before: FollowUp?.none, after: followUp, by: user, at: now)
                 }
             }
-            try refreshSummary(db, record: &elderRecord, elder: elder, today: today)
+            try refreshSummary(db, record: &elderRecord, elder: elder, today: today, history: history)
             return created
         }
     }
@@ -379,31 +389,74 @@ extension Ledger {
 
     /// Special periods that have not ended by `today`.
     func activePeriods(_ db: Database, today: LocalDate) throws -> [SpecialPeriod] {
-        try SpecialPeriodRecord.filter(Column("endDate") >= today.description).fetchAll(db).map { try $0.period() }
+        try SpecialPeriodRecord.fetchAll(db.cachedStatement(sql: "SELECT * FROM specialPeriod WHERE endDate >= ?"),
+                                         arguments: [StoreCoding.text(today)]).map { try $0.period() }
     }
 
     func refreshSummary(_ db: Database, elderID: UUID, today: LocalDate) throws {
         guard var record = try ElderRecord.fetchOne(db, key: elderID.uuidString) else {
             throw LedgerError.notFound(table: "elder", id: elderID)
         }
-        try refreshSummary(db, record: &record, elder: try record.elder(), today: today)
+        // Follow-up writes do not change the visits.
+        try refreshSummary(db, record: &record, elder: try record.elder(), today: today,
+                           history: try storedHistory(db, record))
     }
 
     /// Recomputes one elder's summary from their visits, follow-ups and special periods and
-    /// writes it to the row.
+    /// writes it to the row. `history`, when given, is what the summary reads of the visits
+    /// (see `storedHistory`); without it every visit is read.
     func refreshSummary(_ db: Database, record: inout ElderRecord, elder: Elder, today: LocalDate,
-                        periods: [SpecialPeriod]? = nil) throws {
-        let visits = Ledger.chronological(try VisitRecord.filter(Column("elderId") == record.id)
-            .fetchAll(db).map { try $0.visit() })
-        let followUps = try FollowUpRecord.filter(Column("elderId") == record.id)
-            .fetchAll(db).map { try $0.followUp() }
+                        periods: [SpecialPeriod]? = nil, history: VisitDigest? = nil) throws {
+        let digest: VisitDigest
+        if let history {
+            digest = history
+            summaryCounts.incremental.add(1, ordering: .relaxed)
+        } else {
+            let visits = Ledger.chronological(try VisitRecord.fetchAll(
+                db.cachedStatement(sql: "SELECT * FROM visit WHERE elderId = ?"), arguments: [record.id])
+                .map { try $0.visit() })
+            digest = rules.derivation.digest(visits)
+            summaryCounts.full.add(1, ordering: .relaxed)
+        }
+        let followUps = try FollowUpRecord.fetchAll(db.cachedStatement(sql: "SELECT * FROM followUp WHERE elderId = ?"),
+                                                    arguments: [record.id]).map { try $0.followUp() }
         let covering = try (periods ?? activePeriods(db, today: today)).filter { $0.covers(elder) }
-        let summary = rules.derivation.summarize(elder: elder, visits: visits, followUps: followUps,
+        let summary = rules.derivation.summarize(elder: elder, history: digest, followUps: followUps,
                                                  periods: covering, today: today)
         record.apply(summary)
         record.applyFlags(elder, summary, rules: rules.redFlags)
         try record.update(db, columns: ElderRecord.summaryColumns + ElderRecord.flagColumns)
     }
+
+    /// The elder's visit history as their stored summary holds it, with the latest visit read
+    /// (the only one whose answers the summary needs): nil when the visits on file do not agree
+    /// with the summary (their count or latest time), so that the caller reads them all.
+    func storedHistory(_ db: Database, _ record: ElderRecord) throws -> VisitDigest? {
+        // Both from the (elderId, at) index, without reading a visit row.
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT count(*), max(at) FROM visit WHERE elderId = ?"),
+                                         arguments: [record.id]) else { return nil }
+        let count: Int = row[0]
+        let lastAt: String? = row[1]
+        guard count == record.visitCount, lastAt == record.lastVisitAt else { return nil }
+        var latest: Visit?
+        if let lastAt {
+            // Visits in the same minute: the last in id order, as `chronological`.
+            latest = try VisitRecord.fetchAll(db.cachedStatement(sql: "SELECT * FROM visit WHERE elderId = ? AND at = ?"),
+                                              arguments: [record.id, lastAt])
+                .map { try $0.visit() }.max { $0.id.uuidString < $1.id.uuidString }
+            guard latest != nil else { return nil }
+        }
+        return VisitDigest(latest: latest,
+                           lastHomeVisit: try StoreCoding.date(record.lastHomeVisit, column: "elder.lastHomeVisit"),
+                           count: count, identicalStreak: record.identicalStreak)
+    }
+}
+
+/// How many summaries were derived from the stored one plus a new visit, and how many from the
+/// whole history (tests check that saves take the quick path).
+final class SummaryCounts: Sendable {
+    let incremental = Atomic<Int>(0)
+    let full = Atomic<Int>(0)
 }
 
 // MARK: - Drafts
