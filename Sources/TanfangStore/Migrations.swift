@@ -15,6 +15,9 @@ enum LedgerMigrations {
         migrator.registerMigration("v2-roster") { db in
             try createV2Roster(db)
         }
+        migrator.registerMigration("v3-roster-log") { db in
+            try createV3RosterLog(db)
+        }
         return migrator
     }
 
@@ -40,6 +43,43 @@ enum LedgerMigrations {
             CREATE TRIGGER place_roster_delete AFTER DELETE ON place BEGIN \(bump) END;
             CREATE TRIGGER place_roster_update AFTER UPDATE OF id, name ON place
                 WHEN OLD.id IS NOT NEW.id OR OLD.name IS NOT NEW.name BEGIN \(bump) END;
+            """)
+    }
+
+    /// What lets the roster index follow changes instead of rebuilding (RosterIndexRefresh.swift):
+    /// an update of an elder's roster columns logs the elder under the new version in `rosterLog`
+    /// (the last 1,024 to 2,047 versions are kept); adding or removing an elder or changing a
+    /// place sets `rosterVersion.resetAt` to the new version (the index must be rebuilt).
+    private static func createV3RosterLog(_ db: Database) throws {
+        let columns = ["id", "name", "pinyinFull", "pinyinInitials", "status", "villageId", "visitorId", "categoryMask",
+                       "birthDate", "riskLevel", "riskScore", "dueDate", "lastVisitAt", "idTail", "phoneDigits", "idNumber"]
+        let changed = columns.map { "OLD.\($0) IS NOT NEW.\($0)" }.joined(separator: " OR ")
+        let reset = "UPDATE rosterVersion SET version = version + 1, resetAt = version + 1;"
+        // An elder whose id changed is a removal and an addition.
+        let logged = """
+            UPDATE rosterVersion SET version = version + 1, resetAt = CASE WHEN OLD.id IS NEW.id THEN resetAt ELSE version + 1 END;
+            INSERT INTO rosterLog(version, elderId) SELECT version, NEW.id FROM rosterVersion WHERE id = 1;
+            """
+        try db.execute(sql: """
+            ALTER TABLE rosterVersion ADD COLUMN resetAt INTEGER NOT NULL DEFAULT 0;
+            UPDATE rosterVersion SET resetAt = version;
+            CREATE TABLE rosterLog(version INTEGER PRIMARY KEY, elderId TEXT NOT NULL);
+            CREATE TRIGGER rosterLog_prune AFTER INSERT ON rosterLog WHEN NEW.version % 1024 = 0
+                BEGIN DELETE FROM rosterLog WHERE version <= NEW.version - 1024; END;
+            DROP TRIGGER elder_roster_insert;
+            DROP TRIGGER elder_roster_delete;
+            DROP TRIGGER elder_roster_update;
+            DROP TRIGGER place_roster_insert;
+            DROP TRIGGER place_roster_delete;
+            DROP TRIGGER place_roster_update;
+            CREATE TRIGGER elder_roster_insert AFTER INSERT ON elder BEGIN \(reset) END;
+            CREATE TRIGGER elder_roster_delete AFTER DELETE ON elder BEGIN \(reset) END;
+            CREATE TRIGGER elder_roster_update AFTER UPDATE OF \(columns.joined(separator: ", ")) ON elder
+                WHEN \(changed) BEGIN \(logged) END;
+            CREATE TRIGGER place_roster_insert AFTER INSERT ON place BEGIN \(reset) END;
+            CREATE TRIGGER place_roster_delete AFTER DELETE ON place BEGIN \(reset) END;
+            CREATE TRIGGER place_roster_update AFTER UPDATE OF id, name ON place
+                WHEN OLD.id IS NOT NEW.id OR OLD.name IS NOT NEW.name BEGIN \(reset) END;
             """)
     }
 

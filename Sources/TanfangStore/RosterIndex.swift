@@ -3,12 +3,16 @@ import GRDB
 import GRDBSQLite
 import TanfangCore
 
-/// The roster index of one `Ledger`: kept between calls and rebuilt when `rosterVersion` (bumped by
-/// triggers on `elder` and `place`, in any process) no longer matches.
+/// The roster index of one `Ledger`: kept between calls and brought up to date when `rosterVersion`
+/// (bumped by triggers on `elder` and `place`, in any process) no longer matches, from the log of
+/// changed elders when it can (`RosterIndex.refresh`), else rebuilt.
 final class RosterCache: @unchecked Sendable {
     private let lock = NSLock()
     private var index: RosterIndex?
     private var warming = false
+    /// How many times the index was built and refreshed (tests check which path was taken).
+    private(set) var builds = 0
+    private(set) var refreshes = 0
 
     /// The page for `q` from the index, or nil when the SQL query should answer (the index cannot
     /// answer it exactly, or it is not built yet and the query is one SQL answers quickly through
@@ -19,7 +23,9 @@ final class RosterCache: @unchecked Sendable {
         let version = try RosterCache.version(db)
         lock.lock()
         defer { lock.unlock() }
-        if index?.version != version {
+        if index?.version != version, try refresh(db, to: version) {
+            // Up to date again.
+        } else if index?.version != version {
             // The first screen (by due date, no search) needs no index: opening stays fast.
             if q.search.isEmpty && q.sort == .nextDue && !q.descending {
                 if !warming {
@@ -30,6 +36,7 @@ final class RosterCache: @unchecked Sendable {
             }
             index = nil
             index = try RosterIndex.build(db, version: version)
+            builds += 1
         }
         guard let selected = index?.select(q) else { return nil }
         return RosterPage(rows: try RosterIndex.rows(db, ids: selected.ids), total: selected.total)
@@ -39,11 +46,26 @@ final class RosterCache: @unchecked Sendable {
     func warm(_ db: Database) throws {
         defer { locked { warming = false } }
         let version = try RosterCache.version(db)
-        if locked({ index?.version == version }) { return }
+        if try locked({ try index?.version == version || refresh(db, to: version) }) { return }
         guard let built = try RosterIndex.build(db, version: version) else { return }
         // The version only grows: never replace a newer index with this one.
-        locked { if (index?.version ?? Int64.min) < built.version { index = built } }
+        locked {
+            builds += 1
+            if (index?.version ?? Int64.min) < built.version { index = built }
+        }
     }
+
+    /// Applies the logged changes to the index (under the lock); false when there is no index or
+    /// it must be rebuilt.
+    private func refresh(_ db: Database, to version: Int64) throws -> Bool {
+        guard index != nil, index!.version < version, try index!.refresh(db, to: version) else { return false }
+        refreshes += 1
+        return true
+    }
+
+    /// For tests: the counts, and the index as it stands.
+    var counts: (builds: Int, refreshes: Int) { locked { (builds, refreshes) } }
+    var current: RosterIndex? { locked { index } }
 
     private func locked<T>(_ body: () throws -> T) rethrows -> T {
         lock.lock()
@@ -171,7 +193,7 @@ struct Interner {
 /// and only the page's rows are read from the database. Answers exactly what the SQL query in
 /// `Ledger.rosterSQL` answers (RosterIndexTests checks it on demo data).
 struct RosterIndex {
-    let version: Int64
+    var version: Int64
     /// Entries are in the order `pinyinFull, name, id` (the sorts' tie-break): entry i has rank i.
     var ids = TextColumn()
     var status: [Int32] = []
@@ -197,6 +219,8 @@ struct RosterIndex {
     var initials = TextColumn()
     /// pinyinFull without spaces.
     var fullPinyin = TextColumn()
+    /// `RosterIndex.hash` of pinyinFull with its spaces (RosterIndexRefresh.swift).
+    var fullPinyinHash: [UInt64] = []
     var idTail = TextColumn()
     var phoneDigits = TextColumn()
     var idNumber = TextColumn()
@@ -228,6 +252,7 @@ struct RosterIndex {
         for column in [\RosterIndex.status, \.village, \.visitor, \.riskLevel, \.nameGroup] { self[keyPath: column].reserveCapacity(n) }
         for column in [\RosterIndex.birthDate, \.dueDate, \.lastVisitAt] { self[keyPath: column].reserveCapacity(n) }
         categoryMask.reserveCapacity(n)
+        fullPinyinHash.reserveCapacity(n)
         riskScore.reserveCapacity(n)
         riskRank.reserveCapacity(n)
         for column in [\RosterIndex.ids, \.name, \.initials, \.fullPinyin, \.idTail, \.phoneDigits, \.idNumber] {
@@ -288,6 +313,7 @@ struct RosterIndex {
             index.nameGroup.append(group)
             index.name.append(name)
             index.fullPinyin.append(full, droppingSpaces: true)
+            index.fullPinyinHash.append(hash(full))
             index.initials.append(text(3) ?? empty)
             guard let status = Key16(text(4) ?? empty), let risk = Key16(text(9) ?? empty) else { return nil }
             index.status.append(code(status, in: &index.statusCodes))
@@ -326,7 +352,7 @@ struct RosterIndex {
         return index
     }
 
-    private static func code(_ key: Key16, in codes: inout [Key16: Int32]) -> Int32 {
+    static func code(_ key: Key16, in codes: inout [Key16: Int32]) -> Int32 {
         if let c = codes[key] { return c }
         let c = Int32(codes.count)
         codes[key] = c
@@ -456,46 +482,50 @@ struct RosterIndex {
     mutating func order(_ sort: RosterSort, descending: Bool) -> [Int32] {
         let key = OrderKey(sort: sort, descending: descending)
         if let order = orders[key] { return order }
-        struct SortKey: Comparable {
-            var a: UInt64
-            var b: Key16
-            var tie: Int32
-            static func < (x: SortKey, y: SortKey) -> Bool {
-                x.a != y.a ? x.a < y.a : x.b != y.b ? x.b < y.b : x.tie < y.tie
-            }
-        }
-        func flip(_ k: Key16) -> Key16 { descending ? k.inverted : k }
-        func flip(_ v: UInt64) -> UInt64 { descending ? ~v : v }
         var keys: [SortKey] = []
         keys.reserveCapacity(count)
-        for i in 0..<count {
-            let tie = Int32(i)
-            switch sort {
-            case .name:
-                keys.append(SortKey(a: flip(UInt64(nameGroup[i])), b: .zero, tie: tie))
-            case .village:
-                keys.append(SortKey(a: flip(UInt64(villageRank[Int(village[i])])), b: .zero, tie: tie))
-            case .age:
-                // Older first (earlier birth date) when ascending; no birth date last either way.
-                let b = birthDate[i]
-                keys.append(SortKey(a: b == nil ? 1 : 0, b: b.map { descending ? $0 : $0.inverted } ?? .zero, tie: tie))
-            case .risk:
-                let score = UInt64(bitPattern: riskScore[i]) ^ (1 << 63)
-                keys.append(SortKey(a: flip(UInt64(riskRank[i])), b: Key16(hi: flip(score), lo: 0), tie: tie))
-            case .lastVisit:
-                // Never visited first when ascending, last when descending.
-                let v = lastVisitAt[i]
-                let nullFirst: UInt64 = descending ? (v == nil ? 1 : 0) : (v == nil ? 0 : 1)
-                keys.append(SortKey(a: nullFirst, b: v.map(flip) ?? .zero, tie: tie))
-            case .nextDue:
-                let d = dueDate[i]
-                keys.append(SortKey(a: d == nil ? 1 : 0, b: d.map(flip) ?? .zero, tie: tie))
-            }
-        }
+        for i in 0..<count { keys.append(sortKey(i, sort, descending: descending)) }
         keys.sort()
         let order = keys.map(\.tie)
         orders[key] = order
         return order
+    }
+
+    struct SortKey: Comparable {
+        var a: UInt64
+        var b: Key16
+        var tie: Int32
+        static func < (x: SortKey, y: SortKey) -> Bool {
+            x.a != y.a ? x.a < y.a : x.b != y.b ? x.b < y.b : x.tie < y.tie
+        }
+    }
+
+    /// Entry i's key in the order of `Ledger.orderBy(sort, descending:)`.
+    func sortKey(_ i: Int, _ sort: RosterSort, descending: Bool) -> SortKey {
+        func flip(_ k: Key16) -> Key16 { descending ? k.inverted : k }
+        func flip(_ v: UInt64) -> UInt64 { descending ? ~v : v }
+        let tie = Int32(i)
+        switch sort {
+        case .name:
+            return SortKey(a: flip(UInt64(nameGroup[i])), b: .zero, tie: tie)
+        case .village:
+            return SortKey(a: flip(UInt64(villageRank[Int(village[i])])), b: .zero, tie: tie)
+        case .age:
+            // Older first (earlier birth date) when ascending; no birth date last either way.
+            let b = birthDate[i]
+            return SortKey(a: b == nil ? 1 : 0, b: b.map { descending ? $0 : $0.inverted } ?? .zero, tie: tie)
+        case .risk:
+            let score = UInt64(bitPattern: riskScore[i]) ^ (1 << 63)
+            return SortKey(a: flip(UInt64(riskRank[i])), b: Key16(hi: flip(score), lo: 0), tie: tie)
+        case .lastVisit:
+            // Never visited first when ascending, last when descending.
+            let v = lastVisitAt[i]
+            let nullFirst: UInt64 = descending ? (v == nil ? 1 : 0) : (v == nil ? 0 : 1)
+            return SortKey(a: nullFirst, b: v.map(flip) ?? .zero, tie: tie)
+        case .nextDue:
+            let d = dueDate[i]
+            return SortKey(a: d == nil ? 1 : 0, b: d.map(flip) ?? .zero, tie: tie)
+        }
     }
 
     // MARK: - Rows
