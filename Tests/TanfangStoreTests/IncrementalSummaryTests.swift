@@ -31,7 +31,7 @@ struct IncrementalSummaryTests {
     @Test(arguments: [UInt64(4), 17])
     func randomSavesMatchTheFullRecomputation(seed: UInt64) throws {
         // Given a demo ledger
-        let data = DemoGenerator(seed: seed).generate(elders: 80, months: 6, today: Self.today)
+        let data = DemoGenerator(seed: seed).generate(elders: 50, months: 6, today: Self.today)
         let ledger = try Ledger.inMemory(rules: Fixture.rules)
         try ledger.importDemo(data, today: Self.today)
         let fixture = try Fixture()
@@ -41,7 +41,7 @@ struct IncrementalSummaryTests {
         var kinds: Set<String> = []
         // When visits are saved in random order: new latest ones (copies of the latest answers,
         // of older answers, fresh answers, same minute as the latest), back-dated ones and edits
-        for step in 0..<300 {
+        for step in 0..<160 {
             let elder = data.elders[rng.next(data.elders.count)]
             guard let file = try ledger.elderFile(id: elder.id) else { continue }
             let latest = file.visits.first
@@ -116,7 +116,7 @@ struct IncrementalSummaryTests {
             try expectFull(ledger, elder.id, "step \(step), kind \(kind), elder \(elder.name)")
         }
         // And the saves took both paths, of every kind
-        #expect(incremental > 20)
+        #expect(incremental > 10)
         #expect(kinds.isSuperset(of: ["0", "2", "3", "4", "5"]), "\(kinds)")
     }
 
