@@ -190,14 +190,80 @@ extension Ledger {
 
     /// The follow-up queue (待办): open ones first, overdue before due, earliest due first;
     /// closed ones (when asked for) after, most recently closed first.
+    /// Reads the named columns by index (no GRDB row dictionaries); names and villages come from
+    /// the covering index `elder_name` (CROSS JOIN keeps follow-ups as the outer loop, which
+    /// SQLite would otherwise swap for the places under a village scope). `followUpsReference` is the plain query tests compare with.
     public func followUps(_ q: FollowUpQuery, now: LocalDateTime) throws -> [FollowUpRow] {
         try read { db in
-            var filter = SQLFilter()
-            filter.scope(try Ledger.simplified(q.scope, db), elder: "e")
-            if let owner = q.ownerID { filter.add("f.ownerId = ?", owner.uuidString) }
-            if let type = q.type { filter.add("f.type = ?", type.rawValue) }
-            if let village = q.villageID { filter.add("e.villageId = ?", village.uuidString) }
-            if !q.includeClosed { filter.add("f.status IN ('open', 'inProgress')") }
+            let (filter, order) = try followUpFilter(db, q, now: now)
+            let statement = try db.makeStatement(sql: """
+                SELECT f.id, f.elderId, f.visitId, f.type, f.ownerId, f.openedAt, f.due, f.status, f.detail,
+                       f.closingAction, f.closingAt, f.closingBy, e.name, p.name, v.name
+                FROM followUp f
+                CROSS JOIN elder e INDEXED BY elder_name ON e.id = f.elderId
+                CROSS JOIN place p ON p.id = e.villageId
+                LEFT JOIN visitor v ON v.id = f.ownerId
+                \(filter.whereClause)
+                ORDER BY \(order)
+                """)
+            var arguments = filter.arguments
+            arguments += [now.description]
+            statement.arguments = arguments
+            let c = RawColumns(statement)
+            // Types and statuses are a handful of codes: decode each text once.
+            var types: [String: FollowUpType] = [:], statuses: [String: FollowUpStatus] = [:]
+            var rows: [FollowUpRow] = []
+            let cursor = try Row.fetchCursor(statement)
+            while try cursor.next() != nil {
+                let typeText = c.string(3)!, statusText = c.string(7)!
+                let type: FollowUpType, status: FollowUpStatus
+                if let t = types[typeText] {
+                    type = t
+                } else {
+                    type = try StoreCoding.enumValue(FollowUpType.self, typeText, column: "followUp.type")
+                    types[typeText] = type
+                }
+                if let t = statuses[statusText] {
+                    status = t
+                } else {
+                    status = try StoreCoding.enumValue(FollowUpStatus.self, statusText, column: "followUp.status")
+                    statuses[statusText] = status
+                }
+                var closing: ClosingRecord?
+                if let action = c.string(9), let by = c.string(11), !c.isNull(10) {
+                    closing = ClosingRecord(action: action, at: try c.dateTime(10, "followUp.closingAt")!, by: by)
+                }
+                let followUp = FollowUp(
+                    id: try c.uuid(0, "followUp.id"), elderID: try c.uuid(1, "followUp.elderId"),
+                    visitID: try c.isNull(2) ? nil : c.uuid(2, "followUp.visitId"), type: type,
+                    ownerID: try c.isNull(4) ? nil : c.uuid(4, "followUp.ownerId"),
+                    openedAt: try c.dateTime(5, "followUp.openedAt")!, due: try c.dateTime(6, "followUp.due")!,
+                    status: status, detail: c.string(8)!, closing: closing)
+                rows.append(FollowUpRow(followUp: followUp, elderName: c.string(12)!, villageName: c.string(13)!,
+                                        ownerName: c.string(14)))
+            }
+            return rows
+        }
+    }
+
+    /// The queue's filter and order (the `?` of the order comes after the filter's).
+    private func followUpFilter(_ db: Database, _ q: FollowUpQuery, now: LocalDateTime) throws -> (SQLFilter, String) {
+        var filter = SQLFilter()
+        filter.scope(try Ledger.simplified(q.scope, db), elder: "e")
+        if let owner = q.ownerID { filter.add("f.ownerId = ?", owner.uuidString) }
+        if let type = q.type { filter.add("f.type = ?", type.rawValue) }
+        if let village = q.villageID { filter.add("e.villageId = ?", village.uuidString) }
+        if let elder = q.elderID { filter.add("f.elderId = ?", elder.uuidString) }
+        if !q.includeClosed { filter.add("f.status IN ('open', 'inProgress')") }
+        return (filter, """
+            f.status IN ('open', 'inProgress') DESC, f.due < ? DESC, f.due ASC, f.closingAt DESC, e.name
+            """)
+    }
+
+    /// The follow-up queue decoded through `FollowUpRecord`: the reference for `followUps`.
+    func followUpsReference(_ q: FollowUpQuery, now: LocalDateTime) throws -> [FollowUpRow] {
+        try read { db in
+            let (filter, order) = try followUpFilter(db, q, now: now)
             let sql = """
                 SELECT f.*, e.name AS elderName, p.name AS villageName, v.name AS ownerName
                 FROM followUp f
@@ -205,8 +271,7 @@ extension Ledger {
                 JOIN place p ON p.id = e.villageId
                 LEFT JOIN visitor v ON v.id = f.ownerId
                 \(filter.whereClause)
-                ORDER BY f.status IN ('open', 'inProgress') DESC, f.due < ? DESC, f.due ASC,
-                         f.closingAt DESC, e.name
+                ORDER BY \(order)
                 """
             var arguments = filter.arguments
             arguments += [now.description]

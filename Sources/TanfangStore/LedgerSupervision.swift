@@ -156,47 +156,58 @@ extension Ledger {
     }
 
     /// `MonthlyStatistics.followUpStats` over the follow-ups the reference reads (opened or closed
-    /// in the month, or still open) of elders in scope: counts in SQL, and the times to close
-    /// of those closed in the month read for the median.
+    /// in the month, or still open) of elders in scope. The open ones are only counted, in SQL on
+    /// the covering index `followUp_open`; the closed ones opened or closed in the month (a few
+    /// thousand) are read once, for the counts and the median time to close.
     func followUpStats(_ db: Database, month: YearMonth, scope: AccessScope) throws -> FollowUpStats {
         let first = StoreCoding.text(month.firstDay), next = StoreCoding.text(month.adding(months: 1).firstDay)
-        let end = StoreCoding.text(LocalDateTime(date: month.lastDay, hour: 23, minute: 59)!)
+        let endTime = LocalDateTime(date: month.lastDay, hour: 23, minute: 59)!
+        let end = StoreCoding.text(endTime)
         var filter = SQLFilter()
-        filter.scope(scope, elder: "e")
+        filter.scope(try Ledger.simplified(scope, db), elder: "e")
         let scoped = filter.clauses.isEmpty ? ""
-            : "AND EXISTS (SELECT 1 FROM elder e WHERE e.id = f.elderId AND \(filter.clauses.joined(separator: " AND ")))"
-        // closedAt: the closing time of a closed follow-up with a whole closing record, else NULL.
-        // ?1 and ?2 are the month's bounds; the scope's `?` come after every numbered one.
-        let rows = """
-            SELECT f.openedAt, f.due,
-                   CASE WHEN f.status NOT IN ('open', 'inProgress') AND f.closingAction IS NOT NULL
-                        AND f.closingBy IS NOT NULL THEN f.closingAt END AS closedAt
-            FROM followUp f
-            WHERE ((f.openedAt >= ?1 AND f.openedAt < ?2) OR (f.closingAt >= ?1 AND f.closingAt < ?2)
-                   OR f.status IN ('open', 'inProgress')) \(scoped)
-            """
+            : "AND EXISTS (SELECT 1 FROM elder e INDEXED BY elder_name WHERE e.id = f.elderId AND \(filter.clauses.joined(separator: " AND ")))"
+        // Open: never closed, so past due at the month's end when opened by then with a due day in
+        // or before the month. ?1 and ?2 are the month's bounds; the scope's `?` come after.
         var arguments: StatementArguments = [first, next, end]
         arguments += filter.arguments
-        let counts = try Row.fetchOne(db, sql: """
+        let open = try Row.fetchOne(db, sql: """
             SELECT count(CASE WHEN openedAt >= ?1 AND openedAt < ?2 THEN 1 END),
-                   count(CASE WHEN closedAt >= ?1 AND closedAt < ?2 THEN
-                           CASE WHEN closedAt > due THEN 1 END
-                         ELSE CASE WHEN openedAt <= ?3 AND (closedAt IS NULL OR closedAt > ?3) AND due < ?2 THEN 1 END
-                         END)
-            FROM (\(rows))
+                   count(CASE WHEN openedAt <= ?3 AND due < ?2 THEN 1 END)
+            FROM followUp f INDEXED BY followUp_open
+            WHERE f.status IN ('open', 'inProgress') \(scoped)
             """, arguments: arguments)!
-        let closed = try db.makeStatement(sql: "SELECT openedAt, closedAt FROM (\(rows)) WHERE closedAt >= ?1 AND closedAt < ?2")
+        var opened: Int = open[0], pastDue: Int = open[1]
+
+        // Closed (done or cancelled) and opened or closed in the month. closedAt: the closing time
+        // when the closing record is whole (as `FollowUpRecord.followUp()` reads it), else NULL.
+        let closed = try db.makeStatement(sql: """
+            SELECT f.openedAt, f.due,
+                   CASE WHEN f.closingAction IS NOT NULL AND f.closingBy IS NOT NULL THEN f.closingAt END
+            FROM followUp f
+            WHERE f.status NOT IN ('open', 'inProgress')
+              AND ((f.openedAt >= ?1 AND f.openedAt < ?2) OR (f.closingAt >= ?1 AND f.closingAt < ?2)) \(scoped)
+            """)
         var closedArguments: StatementArguments = [first, next]
         closedArguments += filter.arguments
         closed.arguments = closedArguments
         let c = RawColumns(closed)
+        let firstDay = month.firstDay, lastDay = month.lastDay
         var hours: [Double] = []
         let cursor = try Row.fetchCursor(closed)
         while try cursor.next() != nil {
-            let opened = try c.dateTime(0, "followUp.openedAt")!, closedAt = try c.dateTime(1, "followUp.closingAt")!
-            hours.append(Double(MonthlyStatistics.minutes(from: opened, to: closedAt)) / 60)
+            let openedAt = try c.dateTime(0, "followUp.openedAt")!, due = try c.dateTime(1, "followUp.due")!
+            let closedAt = try c.dateTime(2, "followUp.closingAt")
+            if openedAt.date >= firstDay && openedAt.date <= lastDay { opened += 1 }
+            if let closedAt, closedAt.date >= firstDay && closedAt.date <= lastDay {
+                hours.append(Double(MonthlyStatistics.minutes(from: openedAt, to: closedAt)) / 60)
+                if closedAt > due { pastDue += 1 }
+                continue
+            }
+            let openAtEnd = openedAt <= endTime && (closedAt.map { $0 > endTime } ?? true)
+            if openAtEnd && due.date <= lastDay { pastDue += 1 }
         }
-        return FollowUpStats(opened: counts[0], closed: hours.count, openPastDue: counts[1],
+        return FollowUpStats(opened: opened, closed: hours.count, openPastDue: pastDue,
                              medianHoursToClose: MonthlyStatistics.median(hours))
     }
 
@@ -216,7 +227,9 @@ extension Ledger {
     }
 
     /// Denominators and visited counts of `MonthlyStatistics.compute`, from one pass over the
-    /// elders in scope and one over the month's visits (through `visit_on_date_elderId_method`).
+    /// elders in scope (the covering index `elder_month`, not the wide rows) and one over the
+    /// month's visits (through `visit_on_date_elderId_method`). The reference's orders (villages by
+    /// first appearance, not-visited elders) are table order, restored from the rowids.
     func monthCounts(_ db: Database, month: YearMonth, scope: AccessScope, details: Bool) throws -> MonthCounts {
         let first = month.firstDay, last = month.lastDay
         let firstDay = first.dayNumber
@@ -225,19 +238,23 @@ extension Ledger {
         let cutoff = String(format: "%04d-%02d-%02d", last.year - advancedAgeThreshold, last.month, last.day)
 
         var filter = SQLFilter()
-        filter.scope(scope, elder: "e")
+        filter.scope(try Ledger.simplified(scope, db), elder: "e")
+        // A grid worker's scope filters on visitorId, which the index does not hold: let SQLite
+        // pick elder_on_visitorId for those few elders.
+        let indexed = scope.visitorID == nil ? "INDEXED BY elder_month" : ""
         let statement = try db.makeStatement(sql: """
             SELECT e.id, e.villageId, e.categoryMask, e.birthDate <= ?, e.activeFrom, e.activeTo, e.activeSpans,
-                   e.activeSpanList
-            FROM elder e \(filter.whereClause) ORDER BY e.rowid
+                   e.activeSpanList, e.rowid
+            FROM elder e \(indexed) \(filter.whereClause)
             """)
         var arguments: StatementArguments = [cutoff]
         arguments += filter.arguments
         statement.arguments = arguments
 
-        // Per elder in table order: what the count needs.
+        // Per elder in index order: what the count needs.
         struct Entry {
             var key: UUIDKey
+            var rowid: Int64
             var village: Int
             var mask: Int
             var advanced: Bool
@@ -256,19 +273,28 @@ extension Ledger {
         index.reserveCapacity(expected)
         var villageIndex: [UUIDKey: Int] = [:]
         var villageIDs: [UUID] = []
+        var villageFirst: [Int64] = []
+        var lastVillage: (key: UUIDKey, index: Int)?
         let s = RawColumns(statement)
         let rows = try Row.fetchCursor(statement)
         while try rows.next() != nil {
             let key = try s.key(0, "elder.id")
+            let rowid = Int64(s.int(8))
             let villageKey = try s.key(1, "elder.villageId")
             let village: Int
-            if let v = villageIndex[villageKey] {
+            if let l = lastVillage, l.key == villageKey {
+                // The index groups elders by village: most rows repeat the previous one.
+                village = l.index
+            } else if let v = villageIndex[villageKey] {
                 village = v
             } else {
                 village = villageIDs.count
                 villageIndex[villageKey] = village
                 villageIDs.append(villageKey.uuid)
+                villageFirst.append(rowid)
             }
+            lastVillage = (villageKey, village)
+            villageFirst[village] = min(villageFirst[village], rowid)
             var active: UInt32 = 0
             if s.int(6) == 1, let from = try s.date(4, "elder.activeFrom") {
                 if from <= last {
@@ -283,7 +309,8 @@ extension Ledger {
                 }
             }
             index[key] = entries.count
-            entries.append(Entry(key: key, village: village, mask: s.int(2), advanced: s.int(3) != 0, active: active))
+            entries.append(Entry(key: key, rowid: rowid, village: village, mask: s.int(2), advanced: s.int(3) != 0,
+                                 active: active))
         }
 
         // The month's visits of elders in scope: days visited, and methods.
@@ -315,6 +342,7 @@ extension Ledger {
         }
 
         var villageCounts = Array(repeating: (0, 0), count: villageIDs.count)
+        var notVisited: [(Int64, UUIDKey)] = []
         let lastBit: UInt32 = 1 << UInt32(month.dayCount - 1)
         let categoryBits = Category.allCases.map(\.bit)
         for (i, e) in entries.enumerated() {
@@ -338,10 +366,13 @@ extension Ledger {
                 counts.categories[categoryBits.count].0 += 1
                 counts.categories[categoryBits.count].1 += hit
             }
-            if !visited { counts.notVisited.append(e.key.uuid) }
+            if !visited { notVisited.append((e.rowid, e.key)) }
         }
-        counts.villages = villageIDs.enumerated().map { i, id in
-            VillageRate(villageID: id, denominator: villageCounts[i].0, visited: villageCounts[i].1)
+        notVisited.sort { $0.0 < $1.0 }
+        counts.notVisited = notVisited.map(\.1.uuid)
+        // Villages in the order of their first elder in the table.
+        counts.villages = villageIDs.indices.sorted { villageFirst[$0] < villageFirst[$1] }.map { i in
+            VillageRate(villageID: villageIDs[i], denominator: villageCounts[i].0, visited: villageCounts[i].1)
         }
         return counts
     }

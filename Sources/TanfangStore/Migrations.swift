@@ -18,6 +18,9 @@ enum LedgerMigrations {
         migrator.registerMigration("v3-roster-log") { db in
             try createV3RosterLog(db)
         }
+        migrator.registerMigration("v3-tally") { db in
+            try createV3Tally(db)
+        }
         return migrator
     }
 
@@ -80,6 +83,22 @@ enum LedgerMigrations {
             CREATE TRIGGER place_roster_delete AFTER DELETE ON place BEGIN \(reset) END;
             CREATE TRIGGER place_roster_update AFTER UPDATE OF id, name ON place
                 WHEN OLD.id IS NOT NEW.id OR OLD.name IS NOT NEW.name BEGIN \(reset) END;
+            """)
+    }
+
+    /// Covering indexes for the county-wide questions, so that they read short index entries rather
+    /// than the wide rows (an elder row is ~1.2 KB with its JSON, a follow-up row sits among 875,000
+    /// at county scale). SQLite keeps them on every write: nothing to derive, and an existing ledger
+    /// is upgraded by building them.
+    /// - `elder_month`: what the monthly report and the red flags' village rates count per elder.
+    /// - `followUp_open`: the open follow-ups only (partial: ~5% of the table), with what the report counts.
+    /// - `elder_name`: an elder's name and village by id, for lists of follow-ups.
+    private static func createV3Tally(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE INDEX elder_month ON elder(villageId, categoryMask, birthDate, activeFrom, activeTo, activeSpans,
+                activeSpanList, id);
+            CREATE INDEX followUp_open ON followUp(due, openedAt, elderId, status) WHERE status IN ('open', 'inProgress');
+            CREATE INDEX elder_name ON elder(id, name, villageId);
             """)
     }
 

@@ -119,14 +119,17 @@ public struct FollowUpQuery: Hashable, Sendable, Codable {
     public var type: FollowUpType?
     public var villageID: UUID?
     public var includeClosed: Bool
+    /// One elder's follow-ups only (the elder file's queue).
+    public var elderID: UUID?
 
     public init(scope: AccessScope = .everything, ownerID: UUID? = nil, type: FollowUpType? = nil,
-                villageID: UUID? = nil, includeClosed: Bool = false) {
+                villageID: UUID? = nil, includeClosed: Bool = false, elderID: UUID? = nil) {
         self.scope = scope
         self.ownerID = ownerID
         self.type = type
         self.villageID = villageID
         self.includeClosed = includeClosed
+        self.elderID = elderID
     }
 }
 

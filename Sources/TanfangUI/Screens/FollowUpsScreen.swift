@@ -5,8 +5,7 @@ import TanfangCore
 /// days late. Filters: mine/all, type, village, closed shown or not. Enter shows one follow-up,
 /// where it can be marked in progress, closed with a record of what was done, or cancelled.
 ///
-/// With an `elderID` only that elder's follow-ups are listed (filtered here: `FollowUpQuery`
-/// has no elder field).
+/// With an `elderID` only that elder's follow-ups are asked for (and filtered here as well).
 public struct FollowUpsScreen: Screen {
     enum ListAction: Hashable, Sendable {
         case open, add, search, mine, type, village, closed, up, down, pageUp, pageDown, home, end, back
@@ -133,8 +132,9 @@ public struct FollowUpsScreen: Screen {
     }
 
     func query(env: AppEnvironment) -> FollowUpQuery {
+        // One elder's queue reads only their follow-ups, not the county's.
         FollowUpQuery(scope: env.scope, ownerID: (mine ?? false) ? env.user?.visitorID : nil, type: type,
-                      villageID: villageID, includeClosed: includeClosed)
+                      villageID: villageID, includeClosed: includeClosed, elderID: elderID)
     }
 
     public mutating func start(env: AppEnvironment) -> [ScreenCommand] {

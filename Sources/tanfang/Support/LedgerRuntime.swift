@@ -64,10 +64,9 @@ final class LedgerRuntime {
             try ledger.updateFollowUp(followUp, by: user?.id, today: today)
             return .followUpSaved(followUp)
         case .closeFollowUp(let id, let closing, let status):
-            try ledger.closeFollowUp(id: id, closing: closing, status: status, by: user?.id, today: today)
-            let rows = try ledger.followUps(FollowUpQuery(includeClosed: true), now: now())
-            guard let saved = rows.first(where: { $0.followUp.id == id })?.followUp else { return nil }
-            return .followUpSaved(saved)
+            // The closed follow-up as stored (re-reading the whole queue took seconds at county scale).
+            return .followUpSaved(try ledger.closeFollowUp(id: id, closing: closing, status: status, by: user?.id,
+                                                           today: today))
         case .redFlags:
             let flags = try ledger.redFlags(today: today, now: now(), scope: scope)
             let names = try ledger.elderNames(Set(flags.compactMap(\.elderID))).mapValues(\.name)
