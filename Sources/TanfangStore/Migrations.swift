@@ -15,6 +15,9 @@ enum LedgerMigrations {
         migrator.registerMigration("v2-roster") { db in
             try createV2Roster(db)
         }
+        migrator.registerMigration("v3-redflags") { db in
+            try RedFlagTable.migrate(db)
+        }
         return migrator
     }
 
