@@ -9,119 +9,212 @@ import TanfangCore
 
 // The red-flag list and the monthly report at county scale (100,000 elders). Both read only
 // what they need, through indexes and columns kept at write time (ElderRecord+Flags.swift),
-// and decode columns by index straight from SQLite. The Core rules stay the reference: the
-// red flags still run `RedFlagEngine.evaluate`, over the elders that can have a flag; the
-// report counts with the same rules as `MonthlyStatistics.compute`, and falls back to it for
-// elders whose status changed more than once. `LedgerEquivalenceTests` compare both with the
-// reference path (`redFlagsReference`, `monthlyReportReference`).
+// and decode columns by index straight from SQLite. Most flags are open follow-ups past due:
+// those come from the `redFlag` table (one short row per open follow-up of a living elder,
+// kept by triggers), so they are a comparison with `now`, not a recompute. The Core rules stay
+// the reference: the elder flags still run `RedFlagEngine.evaluate` over the elders that can
+// have one; the report counts with the same rules as `MonthlyStatistics.compute`, and falls
+// back to it for elders whose status changed more than once. `SupervisionEquivalenceTests`
+// compare both with the reference path (`redFlagsReference`, `monthlyReportReference`).
 
 extension Ledger {
     /// The text `StoreCoding` writes for the earliest date, used as "always" in `flagFrom`.
     static let alwaysText = "0001-01-01"
 
-    func fastRedFlags(today: LocalDate, now: LocalDateTime, scope: AccessScope) throws -> [RedFlag] {
-        let todayText = StoreCoding.text(today)
-        let nowText = StoreCoding.text(now)
-        let (elders, summaries, validIDs, open, rates) = try read { db in
-            // Elders that can have a flag today, in table order (the reference's input order).
-            let statement = try db.makeStatement(sql: """
-                SELECT id, name, idNumber, birthDate, villageId, visitorId, categoryMask, disabilityDegree,
-                       status, statusFrom, idValidFrom, nextDue, homeVisitDue, lastHomeVisit, lastVisitAt,
-                       lastVisitMethod, riskLevel, identicalStreak, lastVisitAllClear, visitCount, openFollowUps,
-                       CASE WHEN statusFrom > ?1 THEN statusHistory END
-                FROM elder WHERE rowid IN (
-                  SELECT rowid FROM elder WHERE flagFrom <= ?1
-                  UNION SELECT rowid FROM elder WHERE flagUntil > ?1
-                  UNION SELECT rowid FROM elder WHERE dupKey IN
-                    (SELECT dupKey FROM elder WHERE dupKey IS NOT NULL GROUP BY dupKey HAVING count(*) > 1)
-                  UNION SELECT e.rowid FROM followUp f JOIN elder e ON e.id = f.elderId
-                    WHERE f.status IN ('open', 'inProgress') AND (f.due < ?2 OR f.type = 'emergency'))
-                ORDER BY rowid
-                """)
-            statement.arguments = [todayText, nowText]
-            var elders: [Elder] = []
-            var summaries: [UUID: ElderSummary] = [:]
-            summaries.reserveCapacity(1 << 14)
-            var validIDs = Set<UUID>()
-            var deceased: [String] = []
-            let rows = try Row.fetchCursor(statement)
-            let s = RawColumns(statement)
-            while try rows.next() != nil {
-                let idText = s.string(0)!
-                let id = try s.uuid(0, "elder.id")
-                let status = try StoreCoding.enumValue(ElderStatus.self, s.string(8)!, column: "elder.status")
-                let history: [StatusChange]
-                if let json = s.string(21) {
-                    history = try ElderRecord.statusHistory(json)
-                } else if let from = try s.date(9, "elder.statusFrom") {
-                    // The last change is on or before today: it alone decides the status on today.
-                    history = [StatusChange(date: from, status: status)]
-                } else {
-                    history = []
-                }
-                if status == .deceased { deceased.append(idText) }
-                let elder = Elder(
-                    id: id, name: s.string(1)!, idNumber: s.string(2), birthDate: try s.date(3, "elder.birthDate"),
-                    villageID: try s.uuid(4, "elder.villageId"), categories: Category.from(mask: s.int(6)),
-                    disabilityDegree: try s.string(7).map {
-                        try StoreCoding.enumValue(DisabilityDegree.self, $0, column: "elder.disabilityDegree")
-                    },
-                    visitorID: try s.isNull(5) ? nil : s.uuid(5, "elder.visitorId"),
-                    statusHistory: history)
-                elders.append(elder)
-                if let valid = s.string(10), valid <= todayText { validIDs.insert(id) }
-                summaries[id] = ElderSummary(
-                    elderID: id, lastVisit: try s.dateTime(14, "elder.lastVisitAt"),
-                    lastVisitMethod: try s.string(15).map {
-                        try StoreCoding.enumValue(VisitMethod.self, $0, column: "elder.lastVisitMethod")
-                    },
-                    lastHomeVisit: try s.date(13, "elder.lastHomeVisit"), visitCount: s.int(19),
-                    nextDue: try s.date(11, "elder.nextDue"), homeVisitDue: try s.date(12, "elder.homeVisitDue"),
-                    risk: RiskAssessment(level: try StoreCoding.enumValue(RiskLevel.self, s.string(16)!,
-                                                                         column: "elder.riskLevel"),
-                                         score: 0, reasons: []),
-                    openFollowUps: s.int(20), identicalStreak: s.int(17), lastVisitAllClear: s.int(18) != 0,
-                    computedOn: today)
-            }
+    /// `redFlags(today:now:scope:)` with the names of the elders the flags concern (what the
+    /// red-flag screen shows), read in the same pass instead of looked up again.
+    public func redFlagList(today: LocalDate, now: LocalDateTime, scope: AccessScope = .everything) throws
+        -> (flags: [RedFlag], elderNames: [UUID: String]) {
+        try fastRedFlagList(today: today, now: now, scope: scope)
+    }
 
-            // Open follow-ups that can raise a flag, and every open one of a deceased elder
-            // (they all count in deceasedStillActive), in table order.
-            // Only what the engine reads of a follow-up: type, elder, times and status.
-            var open: [(Int64, FollowUp)] = []
-            var seen = Set<Int64>()
-            func collect(_ sql: String, _ arguments: StatementArguments) throws {
-                let statement = try db.makeStatement(sql: """
-                    SELECT rowid, id, elderId, type, openedAt, due, status FROM followUp
-                    WHERE status IN ('open', 'inProgress') AND \(sql)
-                    """)
-                statement.arguments = arguments
-                let f = RawColumns(statement)
-                let rows = try Row.fetchCursor(statement)
-                while try rows.next() != nil {
-                    let rowid = Int64(f.int(0))
-                    guard seen.insert(rowid).inserted else { continue }
-                    open.append((rowid, FollowUp(
-                        id: try f.uuid(1, "followUp.id"), elderID: try f.uuid(2, "followUp.elderId"),
-                        type: try StoreCoding.enumValue(FollowUpType.self, f.string(3)!, column: "followUp.type"),
-                        openedAt: try f.dateTime(4, "followUp.openedAt")!, due: try f.dateTime(5, "followUp.due")!,
-                        status: try StoreCoding.enumValue(FollowUpStatus.self, f.string(6)!, column: "followUp.status"))))
-                }
-            }
-            try collect("(due < ? OR type = 'emergency')", [nowText])
-            for start in stride(from: 0, to: deceased.count, by: 500) {
-                let ids = Array(deceased[start..<min(start + 500, deceased.count)])
-                let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
-                try collect("elderId IN (\(marks))", StatementArguments(ids))
-            }
-            open.sort { $0.0 < $1.0 }
+    func fastRedFlags(today: LocalDate, now: LocalDateTime, scope: AccessScope) throws -> [RedFlag] {
+        try fastRedFlagList(today: today, now: now, scope: scope).flags
+    }
+
+    func fastRedFlagList(today: LocalDate, now: LocalDateTime, scope: AccessScope) throws
+        -> (flags: [RedFlag], elderNames: [UUID: String]) {
+        let (elders, summaries, validIDs, open, followUpFlags, names, rates) = try read { db in
+            let (elders, summaries, validIDs, open) = try flaggableElders(db, today: today)
+            var names: [UUID: String] = [:]
+            let followUpFlags = try self.followUpFlags(db, now: now, scope: scope, names: &names)
             // The target is judged on the last complete month: the current one is still under way.
             let rates = try villageRates(db, month: today.yearMonth.adding(months: -1))
-            return (elders, summaries, validIDs, open.map(\.1), rates)
+            return (elders, summaries, validIDs, open, followUpFlags, names, rates)
         }
-        let flags = RedFlagEngine(rules: rules.redFlags).evaluate(
+        // Follow-up flags are not asked of the engine: it gets only the deceased elders' open
+        // follow-ups (deceasedStillActive counts them).
+        let elderFlags = Ledger.cut(RedFlagEngine(rules: rules.redFlags).evaluate(
             elders: elders, summaries: summaries, openFollowUps: open, villageRates: rates,
-            today: today, now: now, validIDs: validIDs)
-        return Ledger.cut(flags, to: scope, elders: elders)
+            today: today, now: now, validIDs: validIDs), to: scope, elders: elders)
+        var elderNames = names
+        let flagged = Set(elderFlags.compactMap(\.elderID))
+        for e in elders where flagged.contains(e.id) { elderNames[e.id] = e.name }
+        // Kind order: the follow-up kinds come right after overdueVisit.
+        let split = elderFlags.firstIndex { $0.kind != .overdueVisit } ?? elderFlags.count
+        var flags: [RedFlag] = []
+        flags.reserveCapacity(elderFlags.count + followUpFlags.count)
+        flags += elderFlags[..<split]
+        flags += followUpFlags
+        flags += elderFlags[split...]
+        return (flags, elderNames)
+    }
+
+    /// The elders that can have a visit, risk, ID, duplicate or deceased flag today, in table
+    /// order (the reference's input order), with their summaries, those whose ID number is
+    /// known valid today, and every open follow-up of the deceased among them, in table order.
+    private func flaggableElders(_ db: Database, today: LocalDate) throws
+        -> ([Elder], [UUID: ElderSummary], Set<UUID>, [FollowUp]) {
+        let todayText = StoreCoding.text(today)
+        let statement = try db.makeStatement(sql: """
+            SELECT id, name, idNumber, birthDate, villageId, visitorId, categoryMask, disabilityDegree,
+                   status, statusFrom, idValidFrom, nextDue, homeVisitDue, lastHomeVisit, lastVisitAt,
+                   lastVisitMethod, riskLevel, identicalStreak, lastVisitAllClear, visitCount, openFollowUps,
+                   CASE WHEN statusFrom > ?1 THEN statusHistory END
+            FROM elder WHERE rowid IN (
+              SELECT rowid FROM elder WHERE flagFrom <= ?1
+              UNION SELECT rowid FROM elder WHERE flagUntil > ?1
+              UNION SELECT rowid FROM elder WHERE dupKey IN
+                (SELECT dupKey FROM elder WHERE dupKey IS NOT NULL GROUP BY dupKey HAVING count(*) > 1))
+            ORDER BY rowid
+            """)
+        statement.arguments = [todayText]
+        var elders: [Elder] = []
+        var summaries: [UUID: ElderSummary] = [:]
+        summaries.reserveCapacity(1 << 12)
+        var validIDs = Set<UUID>()
+        var deceased: [String] = []
+        let rows = try Row.fetchCursor(statement)
+        let s = RawColumns(statement)
+        while try rows.next() != nil {
+            let idText = s.string(0)!
+            let id = try s.uuid(0, "elder.id")
+            let status = try StoreCoding.enumValue(ElderStatus.self, s.string(8)!, column: "elder.status")
+            let history: [StatusChange]
+            if let json = s.string(21) {
+                history = try ElderRecord.statusHistory(json)
+            } else if let from = try s.date(9, "elder.statusFrom") {
+                // The last change is on or before today: it alone decides the status on today.
+                history = [StatusChange(date: from, status: status)]
+            } else {
+                history = []
+            }
+            if status == .deceased { deceased.append(idText) }
+            let elder = Elder(
+                id: id, name: s.string(1)!, idNumber: s.string(2), birthDate: try s.date(3, "elder.birthDate"),
+                villageID: try s.uuid(4, "elder.villageId"), categories: Category.from(mask: s.int(6)),
+                disabilityDegree: try s.string(7).map {
+                    try StoreCoding.enumValue(DisabilityDegree.self, $0, column: "elder.disabilityDegree")
+                },
+                visitorID: try s.isNull(5) ? nil : s.uuid(5, "elder.visitorId"),
+                statusHistory: history)
+            elders.append(elder)
+            if let valid = s.string(10), valid <= todayText { validIDs.insert(id) }
+            summaries[id] = ElderSummary(
+                elderID: id, lastVisit: try s.dateTime(14, "elder.lastVisitAt"),
+                lastVisitMethod: try s.string(15).map {
+                    try StoreCoding.enumValue(VisitMethod.self, $0, column: "elder.lastVisitMethod")
+                },
+                lastHomeVisit: try s.date(13, "elder.lastHomeVisit"), visitCount: s.int(19),
+                nextDue: try s.date(11, "elder.nextDue"), homeVisitDue: try s.date(12, "elder.homeVisitDue"),
+                risk: RiskAssessment(level: try StoreCoding.enumValue(RiskLevel.self, s.string(16)!,
+                                                                     column: "elder.riskLevel"),
+                                     score: 0, reasons: []),
+                openFollowUps: s.int(20), identicalStreak: s.int(17), lastVisitAllClear: s.int(18) != 0,
+                computedOn: today)
+        }
+
+        // Every open follow-up of a deceased elder (they all count in deceasedStillActive), in
+        // table order. Only what the engine reads of a follow-up: type, elder, times and status.
+        var open: [(Int64, FollowUp)] = []
+        for start in stride(from: 0, to: deceased.count, by: 500) {
+            let ids = Array(deceased[start..<min(start + 500, deceased.count)])
+            let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
+            let statement = try db.makeStatement(sql: """
+                SELECT rowid, id, elderId, type, openedAt, due, status FROM followUp
+                WHERE status IN ('open', 'inProgress') AND elderId IN (\(marks))
+                """)
+            statement.arguments = StatementArguments(ids)
+            let f = RawColumns(statement)
+            let rows = try Row.fetchCursor(statement)
+            while try rows.next() != nil {
+                open.append((Int64(f.int(0)), FollowUp(
+                    id: try f.uuid(1, "followUp.id"), elderID: try f.uuid(2, "followUp.elderId"),
+                    type: try StoreCoding.enumValue(FollowUpType.self, f.string(3)!, column: "followUp.type"),
+                    openedAt: try f.dateTime(4, "followUp.openedAt")!, due: try f.dateTime(5, "followUp.due")!,
+                    status: try StoreCoding.enumValue(FollowUpStatus.self, f.string(6)!, column: "followUp.status"))))
+            }
+        }
+        open.sort { $0.0 < $1.0 }
+        return (elders, summaries, validIDs, open.map(\.1))
+    }
+
+    /// followUpOverdue and emergencyNotClosed, as `RedFlagEngine` words them, from the `redFlag`
+    /// rows (open follow-ups of elders not deceased) of elders in `scope`: kind order, worst
+    /// first, then the engine's input order (elders in table order, their follow-ups in table
+    /// order). Fills `names` with the elders' names.
+    private func followUpFlags(_ db: Database, now: LocalDateTime, scope: AccessScope,
+                               names: inout [UUID: String]) throws -> [RedFlag] {
+        let emergencyMinutes = rules.redFlags.emergencyHours * 60
+        // Emergencies are few: each is checked in full below. An overdue one is due before now.
+        let statement = try db.makeStatement(sql: """
+            SELECT kind, elderId, villageId, visitorId, elderName, elderOrder, followUpOrder, type, since
+            FROM redFlag WHERE kind = 'emergencyNotClosed' OR (kind = 'followUpOverdue' AND since < ?)
+            """)
+        statement.arguments = [StoreCoding.text(now)]
+        struct Entry {
+            var flag: RedFlag
+            var rank: Int
+            var elderOrder: Int
+            var followUpOrder: Int
+        }
+        var entries: [Entry] = []
+        var typeKeys: [String: String] = [:]
+        let s = RawColumns(statement)
+        let rows = try Row.fetchCursor(statement)
+        while try rows.next() != nil {
+            let village = try s.uuid(2, "redFlag.villageId")
+            if let villages = scope.villageIDs, !villages.contains(village) { continue }
+            if let visitor = scope.visitorID {
+                guard !s.isNull(3), try s.uuid(3, "redFlag.visitorId") == visitor else { continue }
+            }
+            let since = try s.dateTime(8, "redFlag.since")!
+            let flag: RedFlag
+            let elderID = try s.uuid(1, "redFlag.elderId")
+            if s.string(0) == RedFlagKind.emergencyNotClosed.rawValue {
+                let minutes = MonthlyStatistics.minutes(from: since, to: now)
+                guard minutes > emergencyMinutes else { continue }
+                let hours = minutes / 60
+                flag = RedFlag(kind: .emergencyNotClosed, elderID: elderID, villageID: village,
+                               reasonKey: RedFlagKind.emergencyNotClosed.reasonKey,
+                               reasonArgs: [since.description, String(hours)], severity: hours)
+            } else {
+                guard since < now else { continue }
+                let typeText = s.string(7)!
+                let typeKey: String
+                if let known = typeKeys[typeText] {
+                    typeKey = known
+                } else {
+                    let type = try StoreCoding.enumValue(FollowUpType.self, typeText, column: "redFlag.type")
+                    typeKey = "followup.type.\(type.rawValue)"
+                    typeKeys[typeText] = typeKey
+                }
+                let late = since.date.days(to: now.date)
+                flag = RedFlag(kind: .followUpOverdue, elderID: elderID, villageID: village,
+                               reasonKey: RedFlagKind.followUpOverdue.reasonKey,
+                               reasonArgs: [typeKey, String(late), since.date.description], severity: late)
+            }
+            if names[elderID] == nil { names[elderID] = s.string(4)! }
+            entries.append(Entry(flag: flag, rank: flag.kind == .followUpOverdue ? 0 : 1,
+                                 elderOrder: s.int(5), followUpOrder: s.int(6)))
+        }
+        entries.sort { a, b in
+            if a.rank != b.rank { return a.rank < b.rank }
+            if a.flag.severity != b.flag.severity { return a.flag.severity > b.flag.severity }
+            if a.elderOrder != b.elderOrder { return a.elderOrder < b.elderOrder }
+            return a.followUpOrder < b.followUpOrder
+        }
+        return entries.map(\.flag)
     }
 
     /// Flags evaluated over the whole ledger, kept when their elder or village is in scope.

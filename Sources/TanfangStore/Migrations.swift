@@ -21,6 +21,9 @@ enum LedgerMigrations {
         migrator.registerMigration("v3-tally") { db in
             try createV3Tally(db)
         }
+        migrator.registerMigration("v3-redflags") { db in
+            try RedFlagTable.migrate(db)
+        }
         return migrator
     }
 

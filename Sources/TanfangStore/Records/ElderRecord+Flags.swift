@@ -171,3 +171,83 @@ enum FlagMigration {
         }
     }
 }
+
+// MARK: - Migration v3-redflags
+
+/// The `redFlag` table: one short row per open follow-up of an elder who is not deceased, with
+/// what its flag shows (elder, village, name) and `since`, the time its flag counts from (the due
+/// time; for an emergency the opening time). followUpOverdue and emergencyNotClosed, most of the
+/// county's list, are then a comparison of `since` with now instead of a recompute over elders
+/// and follow-ups. Triggers keep it: every write of a follow-up or of the elder columns it copies
+/// (status, village, visitor, name), whichever path writes them (visits, edits, status changes,
+/// import, merge, the demo load). `elderOrder` / `followUpOrder` are the rowids: the order in
+/// which the reference meets elders and their follow-ups, for ties.
+enum RedFlagTable {
+    static let columns = "followUpId, kind, elderId, villageId, visitorId, elderName, elderOrder, followUpOrder, type, since"
+
+    /// The row of follow-up `f` (an alias or NEW) of elder `e`.
+    static func values(_ f: String, _ e: String) -> String {
+        """
+        \(f).id, CASE WHEN \(f).type = 'emergency' THEN 'emergencyNotClosed' ELSE 'followUpOverdue' END,
+        \(f).elderId, \(e).villageId, \(e).visitorId, \(e).name, \(e).rowid, \(f).rowid, \(f).type,
+        CASE WHEN \(f).type = 'emergency' THEN \(f).openedAt ELSE \(f).due END
+        """
+    }
+
+    static let open = "status IN ('open', 'inProgress')"
+
+    static func migrate(_ db: Database) throws {
+        let followUpChanged = ["id", "elderId", "type", "openedAt", "due", "status"]
+            .map { "OLD.\($0) IS NOT NEW.\($0)" }.joined(separator: " OR ")
+        let elderColumns = ["id", "status", "villageId", "visitorId", "name"]
+        let elderChanged = elderColumns.map { "OLD.\($0) IS NOT NEW.\($0)" }.joined(separator: " OR ")
+        try db.execute(sql: """
+            CREATE TABLE redFlag (
+              followUpId TEXT PRIMARY KEY NOT NULL,
+              kind TEXT NOT NULL,
+              elderId TEXT NOT NULL,
+              villageId TEXT NOT NULL,
+              visitorId TEXT,
+              elderName TEXT NOT NULL,
+              elderOrder INTEGER NOT NULL,
+              followUpOrder INTEGER NOT NULL,
+              type TEXT NOT NULL,
+              since TEXT NOT NULL);
+            CREATE INDEX redFlag_on_elderId ON redFlag(elderId);
+            CREATE TRIGGER redFlag_followUp_insert AFTER INSERT ON followUp WHEN NEW.\(open) BEGIN
+              INSERT OR REPLACE INTO redFlag (\(columns)) SELECT \(values("NEW", "e"))
+              FROM elder e WHERE e.id = NEW.elderId AND e.status <> 'deceased';
+            END;
+            CREATE TRIGGER redFlag_followUp_update AFTER UPDATE ON followUp WHEN \(followUpChanged) BEGIN
+              DELETE FROM redFlag WHERE followUpId = OLD.id;
+              INSERT OR REPLACE INTO redFlag (\(columns)) SELECT \(values("NEW", "e"))
+              FROM elder e WHERE e.id = NEW.elderId AND e.status <> 'deceased' AND NEW.\(open);
+            END;
+            CREATE TRIGGER redFlag_followUp_delete AFTER DELETE ON followUp BEGIN
+              DELETE FROM redFlag WHERE followUpId = OLD.id;
+            END;
+            CREATE TRIGGER redFlag_elder_update AFTER UPDATE OF \(elderColumns.joined(separator: ", ")) ON elder
+              WHEN \(elderChanged) BEGIN
+              DELETE FROM redFlag WHERE elderId = OLD.id;
+              INSERT OR REPLACE INTO redFlag (\(columns)) SELECT \(values("f", "NEW"))
+              FROM followUp f WHERE f.elderId = NEW.id AND f.\(open) AND NEW.status <> 'deceased';
+            END;
+            CREATE TRIGGER redFlag_elder_delete AFTER DELETE ON elder BEGIN
+              DELETE FROM redFlag WHERE elderId = OLD.id;
+            END;
+            """)
+        try refill(db)
+    }
+
+    /// Fills the table from scratch in one set-based statement: the backfill of an existing
+    /// ledger, and for a bulk load that ran without the triggers.
+    static func refill(_ db: Database) throws {
+        try db.execute(sql: """
+            DELETE FROM redFlag;
+            INSERT INTO redFlag (\(columns)) SELECT \(values("f", "e"))
+            FROM followUp f JOIN elder e ON e.id = f.elderId
+            WHERE f.\(open) AND e.status <> 'deceased'
+            ORDER BY f.rowid;
+            """)
+    }
+}

@@ -75,13 +75,22 @@ public struct RedFlagsScreen: Screen {
     }
 
     /// Flags grouped by kind in `RedFlagKind` order; within a kind, higher severity first.
+    /// Ties keep the order they came in. One pass over the flags, and each name looked up once
+    /// (a county's list has ~40,000 flags).
     static func grouped(_ flags: [RedFlag], names: [UUID: String]) -> [Group] {
-        RedFlagKind.allCases.compactMap { kind in
-            let list = flags.filter { $0.kind == kind }.sorted { a, b in
-                if a.severity != b.severity { return a.severity > b.severity }
-                return (a.elderID.flatMap { names[$0] } ?? "") < (b.elderID.flatMap { names[$0] } ?? "")
+        let kinds = RedFlagKind.allCases
+        let kindIndex = Dictionary(uniqueKeysWithValues: kinds.enumerated().map { ($1, $0) })
+        var buckets = Array(repeating: [Int](), count: kinds.count)
+        for (i, flag) in flags.enumerated() { buckets[kindIndex[flag.kind]!].append(i) }
+        let flagNames = flags.map { flag in flag.elderID.flatMap { names[$0] } ?? "" }
+        return kinds.indices.compactMap { k in
+            guard !buckets[k].isEmpty else { return nil }
+            let order = buckets[k].sorted { a, b in
+                if flags[a].severity != flags[b].severity { return flags[a].severity > flags[b].severity }
+                if flagNames[a] != flagNames[b] { return flagNames[a] < flagNames[b] }
+                return a < b
             }
-            return list.isEmpty ? nil : Group(kind: kind, flags: list)
+            return Group(kind: kinds[k], flags: order.map { flags[$0] })
         }
     }
 
@@ -262,15 +271,32 @@ public struct RedFlagsScreen: Screen {
             TableColumn(s["redFlags.col.village"], minWidth: 10),
             TableColumn(s["redFlags.col.reason"], minWidth: 10, flex: 6),
         ]
-        var lines: [DocLine] = [.header(columns)]
-        for (g, group) in groups.enumerated() where !onlyThisKind || g == kindIndex {
-            lines.append(.text(DocSegment(s.format("redFlags.group", s[group.kind.titleKey], String(group.flags.count)),
-                                          Style(fg: .red, bold: true))))
-            for (i, flag) in group.flags.enumerated() {
-                let village = flag.elderID == nil ? "" : env.placeName(flag.villageID)
-                lines.append(.row(columns, [subject(flag, env: env), village, flag.reason(s)],
-                                  ref: DocRef(list: g, index: i)))
+        // The document: the header, then per kind shown a heading and its flags. Only the lines
+        // on screen are built (the reasons of a county's ~40,000 flags are not formatted per frame).
+        let shown = groups.indices.filter { !onlyThisKind || $0 == kindIndex }
+        func line(_ index: Int) -> DocLine {
+            if index == 0 { return .header(columns) }
+            var at = 1
+            for g in shown {
+                let group = groups[g]
+                if index == at {
+                    return .text(DocSegment(s.format("redFlags.group", s[group.kind.titleKey], String(group.flags.count)),
+                                            Style(fg: .red, bold: true)))
+                }
+                if index <= at + group.flags.count {
+                    let i = index - at - 1
+                    let flag = group.flags[i]
+                    let village = flag.elderID == nil ? "" : env.placeName(flag.villageID)
+                    return .row(columns, [subject(flag, env: env), village, flag.reason(s)], ref: DocRef(list: g, index: i))
+                }
+                at += 1 + group.flags.count
             }
+            return .blank
+        }
+        let lineCount = 1 + shown.reduce(0) { $0 + 1 + groups[$1].flags.count }
+        var selectedLine: Int?
+        if shown.contains(kindIndex), rowIndex < groups[kindIndex].flags.count {
+            selectedLine = 1 + shown.prefix { $0 != kindIndex }.reduce(0) { $0 + 1 + groups[$1].flags.count } + 1 + rowIndex
         }
         // The selected flag's whole reason under the list, wrapped, when there is room.
         var listArea = right
@@ -283,7 +309,17 @@ public struct RedFlagsScreen: Screen {
                 grid.put(line, x: right.x, y: listArea.maxY + 1 + i, maxWidth: right.width)
             }
         }
-        DocView.render(lines, into: &grid, area: listArea, scroll: 0, selected: DocRef(list: kindIndex, index: rowIndex))
+        // As `DocView.render` draws the whole document.
+        guard !listArea.isEmpty else { return cursor }
+        let top = DocView.offset(lineCount: lineCount, height: listArea.height, scroll: 0, selectedLine: selectedLine)
+        for (row, index) in (top..<min(lineCount, top + listArea.height)).enumerated() {
+            line(index).render(into: &grid, x: listArea.x, y: listArea.y + row, width: listArea.width,
+                               selected: selectedLine == index)
+        }
+        if top + listArea.height < lineCount {
+            grid.put("↓", x: listArea.maxX - 1, y: listArea.maxY - 1, style: Style(dim: true))
+        }
+        if top > 0 { grid.put("↑", x: listArea.maxX - 1, y: listArea.y, style: Style(dim: true)) }
         return cursor
     }
 }

@@ -68,9 +68,9 @@ final class LedgerRuntime {
             return .followUpSaved(try ledger.closeFollowUp(id: id, closing: closing, status: status, by: user?.id,
                                                            today: today))
         case .redFlags:
-            let flags = try ledger.redFlags(today: today, now: now(), scope: scope)
-            let names = try ledger.elderNames(Set(flags.compactMap(\.elderID))).mapValues(\.name)
-            return .redFlags(flags, elderNames: names)
+            // The names come from the same read as the flags, not from a second lookup per elder.
+            let list = try ledger.redFlagList(today: today, now: now(), scope: scope)
+            return .redFlags(list.flags, elderNames: list.elderNames)
         case .monthlyReport(let month):
             return .monthlyReport(try ledger.monthlyReport(month: month, scope: scope))
         case .saveDraft(let key, let json):
