@@ -370,7 +370,10 @@ extension VisitFormScreen {
                         run = nil
                     }
                     for item in optionLines[optionIndex] {
-                        var style = dim ? Style(dim: true) : Style()
+                        // Options keep their style when the field stops or starts to apply (the
+                        // dimmed label and 不适用 say so): answering 是否存在隐患 then rewrites two
+                        // cells per row, not every option.
+                        var style = Style()
                         if item.chosen && !dim { style = Style(bold: true, underline: true) }
                         if row.note != nil { style = Style(dim: true) }
                         if let r = run, r.style == style {
