@@ -47,7 +47,7 @@ extension Ledger {
         let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM elder e \(filter.whereClause)",
                                      arguments: filter.arguments) ?? 0
         let sql = """
-            SELECT e.*, p.name AS villageName FROM elder e JOIN place p ON p.id = e.villageId
+            SELECT \(RosterRows.columns(q.detail)) FROM elder e JOIN place p ON p.id = e.villageId
             \(filter.whereClause)
             ORDER BY \(Ledger.orderBy(q.sort, descending: q.descending))
             LIMIT ? OFFSET ?
@@ -57,12 +57,18 @@ extension Ledger {
         // A cursor's rows look columns up through the statement's table (see RosterIndex.rows).
         var rows: [RosterRow] = []
         let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-        while let row = try cursor.next() {
-            let record = try ElderRecord(row: row)
-            rows.append(RosterRow(elder: try record.elder(), summary: try record.summary(),
-                                  villageName: row["villageName"]))
+        while let row = try cursor.next() { rows.append(try RosterRows.row(row, q.detail)) }
+        var page = RosterPage(rows: rows, total: total)
+        if q.countsDueStates {
+            for state in [DueState.overdue, .dueSoon] {
+                var counting = filter
+                counting.due(state, today: q.today)
+                let n = try Int.fetchOne(db, sql: "SELECT count(*) FROM elder e \(counting.whereClause)",
+                                         arguments: counting.arguments) ?? 0
+                if state == .overdue { page.overdue = n } else { page.dueSoon = n }
+            }
         }
-        return RosterPage(rows: rows, total: total)
+        return page
     }
 
     /// `scope` without its village list when that list holds every village of the ledger (a county

@@ -39,7 +39,11 @@ final class RosterCache: @unchecked Sendable {
             builds += 1
         }
         guard let selected = index?.select(q) else { return nil }
-        return RosterPage(rows: try RosterIndex.rows(db, ids: selected.ids), total: selected.total)
+        var page = RosterPage(rows: try RosterIndex.rows(db, ids: selected.ids, detail: q.detail), total: selected.total)
+        if q.countsDueStates, let counts = index?.dueCounts(q) {
+            (page.overdue, page.dueSoon) = counts
+        }
+        return page
     }
 
     /// Builds the index for the current version without holding the lock, then installs it.
@@ -367,6 +371,19 @@ struct RosterIndex {
 
     // MARK: - Querying
 
+    /// Of the rows `q` matches, how many are overdue and due soon (`SQLFilter.due`'s comparisons).
+    mutating func dueCounts(_ q: RosterQuery) -> (overdue: Int, dueSoon: Int)? {
+        guard let matches = match(q),
+              let today = Key16(q.today.description),
+              let soon = Key16(q.today.adding(days: ElderSummary.dueSoonDays).description) else { return nil }
+        var overdue = 0, dueSoon = 0
+        for i in 0..<count where matches.flags[i] {
+            guard let d = dueDate[i] else { continue }
+            if d < today { overdue += 1 } else if d < soon { dueSoon += 1 }
+        }
+        return (overdue, dueSoon)
+    }
+
     /// The ids of the page's rows, in order, and how many rows match; nil when the query is one
     /// the index does not answer exactly.
     mutating func select(_ q: RosterQuery) -> (ids: [String], total: Int)? {
@@ -397,6 +414,8 @@ struct RosterIndex {
         key.descending = false
         key.limit = 0
         key.offset = 0
+        key.detail = .full
+        key.countsDueStates = false
         if lastMatch?.key != key {
             lastMatch = nil
             guard let base = baseMatch(key) else { return nil }
@@ -530,10 +549,10 @@ struct RosterIndex {
 
     // MARK: - Rows
 
-    /// The full rows of `ids`, in that order.
-    static func rows(_ db: Database, ids: [String]) throws -> [RosterRow] {
+    /// The rows of `ids`, in that order, at `detail`.
+    static func rows(_ db: Database, ids: [String], detail: RosterRowDetail = .full) throws -> [RosterRow] {
         guard !ids.isEmpty else { return [] }
-        var byID: [String: RosterRow] = [:]
+        var byID: [UUID: RosterRow] = [:]
         byID.reserveCapacity(ids.count)
         var start = 0
         while start < ids.count {
@@ -543,16 +562,15 @@ struct RosterIndex {
             // A cursor's rows look columns up through the statement's table; rows copied by
             // fetchAll compare lowercased names one by one, which dominated the decoding.
             let cursor = try Row.fetchCursor(db, sql: """
-                SELECT e.*, p.name AS villageName FROM elder e JOIN place p ON p.id = e.villageId
+                SELECT \(RosterRows.columns(detail)) FROM elder e JOIN place p ON p.id = e.villageId
                 WHERE e.id IN (\(marks))
                 """, arguments: StatementArguments(Array(chunk)))
             while let row = try cursor.next() {
-                let record = try ElderRecord(row: row)
-                byID[record.id] = RosterRow(elder: try record.elder(), summary: try record.summary(),
-                                            villageName: row["villageName"])
+                let rosterRow = try RosterRows.row(row, detail)
+                byID[rosterRow.elder.id] = rosterRow
             }
         }
-        return ids.compactMap { byID[$0] }
+        return ids.compactMap { id in (StoreCoding.canonicalUUID(id) ?? UUID(uuidString: id)).flatMap { byID[$0] } }
     }
 }
 

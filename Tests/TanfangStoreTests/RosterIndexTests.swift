@@ -87,6 +87,9 @@ struct RosterIndexTests {
             q.limit = [0, 1, 5, 20, 50, 1000][rng.next(6)]
             q.offset = [0, 0, 3, 50][rng.next(4)]
             if rng.next(10) == 0 { q.today = Self.today.adding(days: rng.next(400) - 200) }
+            // The screens' form: listing rows with the due counts
+            if rng.next(2) == 0 { q.detail = .listing }
+            q.countsDueStates = rng.next(2) == 0
             queries.append(q)
         }
 
@@ -102,6 +105,26 @@ struct RosterIndexTests {
             #expect(rows.map(\.elder.id) == expected.rows.map(\.elder.id), "order of \(q)")
             // And the public call gives the same page, row for row
             #expect(try ledger.roster(q) == expected, "page of \(q)")
+            if q.detail == .listing {
+                // Listing rows are the full rows cut down to what a list line shows
+                var full = q
+                full.detail = .full
+                #expect(expected.rows == (try ledger.rosterSQL(full)).rows.map(RosterRows.listing(of:)), "listing of \(q)")
+            }
+            if q.countsDueStates {
+                // The counts are those of the same query filtered to each due state (as the screen
+                // asked before, with two more queries)
+                for state in [DueState.overdue, .dueSoon] {
+                    var counting = q
+                    counting.due = state
+                    counting.limit = 0
+                    counting.countsDueStates = false
+                    let n = q.due == nil || q.due == state ? try ledger.rosterSQL(counting).total : 0
+                    #expect((state == .overdue ? expected.overdue : expected.dueSoon) == n, "\(state) count of \(q)")
+                }
+            } else {
+                #expect(expected.overdue == nil && expected.dueSoon == nil)
+            }
         }
         // The queries were not all empty
         #expect(nonEmpty > queries.count / 2)

@@ -59,7 +59,12 @@ enum RosterFixture {
             guard case .roster(let q) = request else { return nil }
             let matching = rows.filter { q.due == nil || $0.summary.dueState(today: q.today) == q.due }
             let totalCount = q.due == nil ? total : matching.count
-            return .roster(RosterPage(rows: Array(matching.prefix(q.limit)), total: totalCount))
+            var page = RosterPage(rows: Array(matching.prefix(q.limit)), total: totalCount)
+            if q.countsDueStates {
+                page.overdue = matching.filter { $0.summary.dueState(today: q.today) == .overdue }.count
+                page.dueSoon = matching.filter { $0.summary.dueState(today: q.today) == .dueSoon }.count
+            }
+            return .roster(page)
         }
     }
 }
@@ -73,20 +78,19 @@ extension ScreenHarness {
 
 @Suite("RosterScreen")
 struct RosterScreenTests {
-    @Test("Start asks for the first page in the user's scope and for the overdue and due-soon counts")
+    @Test("Start asks for the first page in the user's scope with the overdue and due-soon counts, in one request")
     func startRequests() throws {
         // Given a clerk scoped to one village
         let scope = AccessScope(villageIDs: [RosterFixture.hongxing.id])
         var h = ScreenHarness(RosterScreen(), env: try RosterFixture.env(scope: scope))
         // When the screen starts
         h.start()
-        // Then one page query and two counting queries go out, all with the scope and today
+        // Then one page query goes out, with the scope and today, asking for listing rows and the counts
         let queries = h.requests.compactMap { if case .roster(let q) = $0 { return q } else { return nil } }
-        #expect(queries.count == 3)
+        #expect(queries.count == 1)
         #expect(queries.allSatisfy { $0.scope == scope && $0.today == RosterFixture.today && $0.status == .active })
         #expect(queries[0].limit == RosterScreen.pageSize && queries[0].due == nil && queries[0].sort == .nextDue)
-        #expect(queries[1].limit == 0 && queries[1].due == .overdue)
-        #expect(queries[2].limit == 0 && queries[2].due == .dueSoon)
+        #expect(queries[0].countsDueStates && queries[0].detail == .listing)
     }
 
     @Test("At 80×24 a row with a Chinese name lines up under the header, overdue marked in words")
@@ -141,9 +145,8 @@ struct RosterScreenTests {
         #expect(h.screen.capturesText)
         #expect(h.rosterQueries.map(\.search) == ["", "w", "wx", "wxy"])
         #expect(h.lines()[1] == " 搜索：wxy")
-        // And the counting queries carry the search too
-        let counting = h.requests.compactMap { if case .roster(let q) = $0, q.limit == 0 { return q } else { return nil } }
-        #expect(counting.suffix(2).allSatisfy { $0.search == "wxy" })
+        // And each asks for the counts of what that search matches
+        #expect(h.rosterQueries.allSatisfy { $0.countsDueStates })
     }
 
     @Test("Slash focuses search, so command letters become search text; Esc clears it, then goes back")
@@ -270,12 +273,10 @@ struct RosterScreenTests {
         h.start()
         h.type("w")
         // When the first query's answers arrive after the second was sent
-        let old = RosterPage(rows: [RosterFixture.rows[1]], total: 1)
-        for _ in 0..<3 { h.deliver(.roster(old)) }
-        let new = RosterPage(rows: [RosterFixture.rows[0]], total: 1)
+        let old = RosterPage(rows: [RosterFixture.rows[1]], total: 1, overdue: 0, dueSoon: 1)
+        h.deliver(.roster(old))
+        let new = RosterPage(rows: [RosterFixture.rows[0]], total: 1, overdue: 1, dueSoon: 0)
         h.deliver(.roster(new))
-        h.deliver(.roster(RosterPage(rows: [], total: 1)))
-        h.deliver(.roster(RosterPage(rows: [], total: 0)))
         // Then only the newest answers count
         #expect(h.screen.rows.map(\.elder.name) == ["王秀英"])
         #expect(h.lines()[0].hasPrefix(" 共 1 人 · 逾期 1 · 即将到期 0"))

@@ -112,7 +112,8 @@ struct VisitFormScreenTests {
         // When the clerk types pinyin initials
         h.type("wxy")
         // Then the last request searches for them, ten rows at most, in the user's scope
-        #expect(h.requests.last == .roster(RosterQuery(scope: .everything, search: "wxy", limit: 10, today: fx.today)))
+        #expect(h.requests.last == .roster(RosterQuery(scope: .everything, search: "wxy", limit: 10, today: fx.today,
+                                                       detail: .listing)))
         // When the roster answers and Enter is pressed, the elder's file is requested
         let row = RosterRow(elder: fx.elder, summary: fx.file.summary, villageName: "团结村")
         h.deliver(.roster(RosterPage(rows: [row], total: 1)))
@@ -248,8 +249,10 @@ struct VisitFormScreenTests {
         #expect(h.answers["help.given"] == nil)
         #expect(h.screen.sheet?.copiedSections == ["health"])
         #expect(h.focus == "economic.difficulties")
-        #expect(h.lines().contains("一、健康方面  〔同上次〕"), "\(h.screenText())")
         #expect(h.lastDraft?.copiedSections == ["health"])
+        // And back on the section (PgUp), its heading carries the mark
+        h.send(.pageUp)
+        #expect(h.lines().contains("一、健康方面  〔同上次〕"), "\(h.screenText())")
         // And the help section cannot be copied
         h.advance(to: "help.given")
         h.send(.function(6))
@@ -353,14 +356,15 @@ struct VisitFormScreenTests {
         var lines = h.lines()
         // Then the elder line carries the keystroke counter on the right
         #expect(lines[0] == " 王秀英  女  82岁  团结村  责任人 李建国  上次探访 2026-10-20            按键 \(h.screen.keystrokes)")
-        // And header rows, the section heading and field rows with option codes line up
-        #expect(lines[2] == "  探访人员                 1       1李建国 2张红")
-        #expect(lines[5] == "一、健康方面")
-        #expect(lines[7] == "  2. 行动能力                      1行动自如 2需要辅助 3需要他人帮助 4卧床")
+        // And header rows, the section heading and field rows with option codes line up (the
+        // sheet has scrolled by one row: the focus keeps to a third of the way down)
+        #expect(lines[1] == "  探访人员                 1       1李建国 2张红")
+        #expect(lines[4] == "一、健康方面")
+        #expect(lines[6] == "  2. 行动能力                      1行动自如 2需要辅助 3需要他人帮助 4卧床")
         // And the focused field shows what is typed, its options wrapped under the options column
-        #expect(lines[9] == "▸ 4. 疾病情况              23      1无 2高血压 3糖尿病 4心脑血管疾病")
-        #expect(lines[10] == "                                   5慢性呼吸系统疾病 6骨关节疾病 7近期住院")
-        #expect(lines[11] == "                                   8其他")
+        #expect(lines[8] == "▸ 4. 疾病情况              23      1无 2高血压 3糖尿病 4心脑血管疾病")
+        #expect(lines[9] == "                                   5慢性呼吸系统疾病 6骨关节疾病 7近期住院")
+        #expect(lines[10] == "                                   8其他")
         #expect(lines[23] == " 必填。可多选：连续输入编号，如 135  F6 同上次")
 
         // Given 120×40 with no hazard: options fit on one line and skipped fields say so
@@ -391,6 +395,42 @@ struct VisitFormScreenTests {
         // And no line is wider than the screen
         for harness in [h, en] { #expect(harness.lines().allSatisfy { DisplayWidth.of($0) <= 80 }) }
         for harness in [wide, enWide] { #expect(harness.lines().allSatisfy { DisplayWidth.of($0) <= 120 }) }
+    }
+
+    @Test("moving field by field scrolls the sheet a row or two at a time, the focused field always whole")
+    func scrollsByRows() throws {
+        for (width, height) in [(80, 24), (120, 40), (80, 30)] {
+            var h = try fx.sheet(width: width, height: height)
+            let env = h.env
+            var previous: Int?
+            var seen: [String] = []
+            while let sheet = h.screen.sheet, !seen.contains(sheet.focus) {
+                seen.append(sheet.focus)
+                let lines = VisitFormScreen.layout(sheet, width: width, env: env)
+                let applicable = sheet.applicableCodes(env)
+                let slots = sheet.allSlots(env).filter { VisitEntry.headerFields.contains($0) || applicable.contains($0) }
+                let viewport = height - 2
+                let offset = VisitFormScreen.scrollOffset(lines: lines, slots: slots, focus: sheet.focus, viewportHeight: viewport)
+                // The focused field is on screen whole
+                let rows = lines.indices.filter { lines[$0].slot == sheet.focus }
+                #expect(rows.first! >= offset && rows.last! < offset + viewport, "\(sheet.focus) at \(width)×\(height)")
+                // And one move scrolled by at most scrollStep rows
+                if let previous {
+                    #expect(abs(offset - previous) <= VisitFormScreen.scrollStep, "\(sheet.focus) at \(width)×\(height)")
+                }
+                previous = offset
+                // Back and forth gives the same rows
+                if seen.count > 1 {
+                    h.send(.backTab)
+                    h.send(.tab)
+                    #expect(h.screen.sheet?.focus == sheet.focus)
+                }
+                h.send(.enter)
+            }
+            // Every field of a home visit was reached, down to the last
+            #expect(seen.last == env.form.fields.last?.code)
+            #expect(seen.count > 25)
+        }
     }
 
     @Test("the keymap has no conflicts and the bar shows the sheet's keys")
@@ -446,7 +486,7 @@ struct VisitFormScreenTests {
         // When Esc is pressed the search is cleared and the roster asked again, unfiltered
         p.send(.escape)
         #expect(p.screen.search.text.isEmpty)
-        #expect(p.requests.last == .roster(RosterQuery(search: "", limit: 10, today: fx.today)))
+        #expect(p.requests.last == .roster(RosterQuery(search: "", limit: 10, today: fx.today, detail: .listing)))
         // And a second Esc goes back
         p.send(.escape)
         #expect(p.commands.last == .back)

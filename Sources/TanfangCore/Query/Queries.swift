@@ -25,6 +25,15 @@ public enum RosterSort: String, Hashable, Sendable, Codable, CaseIterable {
     case name, village, age, risk, lastVisit, nextDue
 }
 
+/// How much of each elder a roster page carries.
+public enum RosterRowDetail: String, Hashable, Sendable, Codable {
+    /// Whole elders and summaries (exports, printing, the CLI).
+    case full
+    /// Only what a list line shows, read from a few columns: see `RosterRow`. The screens' pages
+    /// are reloaded on every keystroke, and decoding whole elders was most of that cost.
+    case listing
+}
+
 /// A roster (台账) request: filters, search text, sort and page.
 public struct RosterQuery: Hashable, Sendable, Codable {
     public var scope: AccessScope
@@ -43,11 +52,16 @@ public struct RosterQuery: Hashable, Sendable, Codable {
     public var limit: Int
     public var offset: Int
     public var today: LocalDate
+    public var detail: RosterRowDetail
+    /// Also count the matching rows that are overdue and due soon (`RosterPage.overdue`/`dueSoon`),
+    /// in the same read: the roster header shows them with every page.
+    public var countsDueStates: Bool
 
     public init(scope: AccessScope = .everything, villageID: UUID? = nil, category: Category? = nil,
                 advancedAgeOnly: Bool = false, risk: RiskLevel? = nil, due: DueState? = nil,
                 status: ElderStatus? = .active, search: String = "", sort: RosterSort = .nextDue,
-                descending: Bool = false, limit: Int = 200, offset: Int = 0, today: LocalDate) {
+                descending: Bool = false, limit: Int = 200, offset: Int = 0, today: LocalDate,
+                detail: RosterRowDetail = .full, countsDueStates: Bool = false) {
         self.scope = scope
         self.villageID = villageID
         self.category = category
@@ -61,10 +75,18 @@ public struct RosterQuery: Hashable, Sendable, Codable {
         self.limit = limit
         self.offset = offset
         self.today = today
+        self.detail = detail
+        self.countsDueStates = countsDueStates
     }
 }
 
 /// One roster line: the elder, what was derived at write time, and the village name.
+///
+/// A `.listing` row (`RosterQuery.detail`) holds in `elder` only its id, name, gender, ID number,
+/// birth date, phone, village, categories, responsible visitor and current status (a
+/// one-entry status history); supporters, contacts, sources and the rest are empty. Its `summary`
+/// holds the last visit, due dates and risk level and score (no reasons). Open the elder's
+/// file for the whole record.
 public struct RosterRow: Hashable, Sendable, Codable {
     public var elder: Elder
     public var summary: ElderSummary
@@ -81,10 +103,16 @@ public struct RosterRow: Hashable, Sendable, Codable {
 public struct RosterPage: Hashable, Sendable, Codable {
     public var rows: [RosterRow]
     public var total: Int
+    /// Of the `total` matching rows, how many are overdue and due soon; set when the query
+    /// `countsDueStates`.
+    public var overdue: Int?
+    public var dueSoon: Int?
 
-    public init(rows: [RosterRow], total: Int) {
+    public init(rows: [RosterRow], total: Int, overdue: Int? = nil, dueSoon: Int? = nil) {
         self.rows = rows
         self.total = total
+        self.overdue = overdue
+        self.dueSoon = dueSoon
     }
 }
 

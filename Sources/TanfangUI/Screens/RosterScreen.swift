@@ -4,8 +4,9 @@ import TanfangCore
 /// The ledger (台账): every elder in the user's area, with incremental search, filters and sorts.
 ///
 /// Each change of search text, filter or sort asks the ledger again (it does the matching and
-/// the paging); the counts in the header come from two more requests with the same filters and a
-/// due-state filter, so they cover everything that matches, not just the rows loaded.
+/// the paging) with one request, which also counts the overdue and due-soon rows for the header,
+/// so they cover everything that matches, not just the rows loaded. Rows are `.listing` rows:
+/// the elder file reads the whole record.
 public struct RosterScreen: Screen {
     enum Action: Hashable, Sendable {
         case open, newVisit, add, edit, importRoster, search, filter, sort, reverse, move, page, back
@@ -62,7 +63,6 @@ public struct RosterScreen: Screen {
     /// What a pending request was for; responses come back in request order.
     enum Pending: Hashable, Sendable {
         case rows(generation: Int, offset: Int)
-        case count(generation: Int, DueState)
         case other
     }
 
@@ -117,29 +117,20 @@ public struct RosterScreen: Screen {
     func query(env: AppEnvironment, offset: Int = 0, limit: Int = RosterScreen.pageSize) -> RosterQuery {
         RosterQuery(scope: env.scope, villageID: villageID, category: category, advancedAgeOnly: advancedAgeOnly,
                     risk: risk, due: due, status: status, search: search.text.trimmingCharacters(in: .whitespaces),
-                    sort: sort, descending: descending, limit: limit, offset: offset, today: env.today)
+                    sort: sort, descending: descending, limit: limit, offset: offset, today: env.today,
+                    detail: .listing)
     }
 
-    /// A fresh load: the first page plus the overdue and due-soon counts for the same filters.
+    /// A fresh load: the first page with the overdue and due-soon counts for the same filters.
     mutating func reload(env: AppEnvironment, keepingRows: Bool = false) -> [ScreenCommand] {
         generation += 1
         loading = true
         // On return from the file, ask for as many rows as were loaded so the selection stays.
         let limit = keepingRows ? max(Self.pageSize, rows.count) : Self.pageSize
-        var commands: [ScreenCommand] = [.request(.roster(query(env: env, limit: limit)))]
+        var first = query(env: env, limit: limit)
+        first.countsDueStates = true
         pending.append(.rows(generation: generation, offset: 0))
-        for state in [DueState.overdue, .dueSoon] {
-            if let due, due != state {
-                // Filtered to another due state: none of these can match, no need to ask.
-                if state == .overdue { overdueCount = 0 } else { dueSoonCount = 0 }
-                continue
-            }
-            var counting = query(env: env, limit: 0)
-            counting.due = state
-            commands.append(.request(.roster(counting)))
-            pending.append(.count(generation: generation, state))
-        }
-        return commands
+        return [.request(.roster(first))]
     }
 
     /// Asks for the next rows when the selection comes near the end of those loaded.
@@ -358,6 +349,8 @@ public struct RosterScreen: Screen {
                 total = page.total
                 if offset == 0 {
                     rows = page.rows
+                    overdueCount = page.overdue
+                    dueSoonCount = page.dueSoon
                     if let id = selectedID, let index = rows.firstIndex(where: { $0.elder.id == id }) {
                         table.select(index, rowCount: rows.count, visibleRows: Self.pageRows)
                     } else {
@@ -368,8 +361,6 @@ public struct RosterScreen: Screen {
                     table.clamp(rowCount: rows.count, visibleRows: Self.pageRows)
                 }
                 selectedID = selectedRow?.elder.id
-            case .count(let g, let state) where g == generation:
-                if state == .overdue { overdueCount = page.total } else { dueSoonCount = page.total }
             default:
                 break  // an answer to an older query
             }

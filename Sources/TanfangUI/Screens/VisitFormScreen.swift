@@ -97,7 +97,8 @@ public struct VisitFormScreen: Screen {
     }
 
     private func rosterRequest(_ env: AppEnvironment) -> ScreenCommand {
-        .request(.roster(RosterQuery(scope: env.scope, search: search.text, limit: Self.pickerLimit, today: env.today)))
+        .request(.roster(RosterQuery(scope: env.scope, search: search.text, limit: Self.pickerLimit, today: env.today,
+                                     detail: .listing)))
     }
 
     public mutating func receive(_ response: DataResponse, env: AppEnvironment) -> [ScreenCommand] {

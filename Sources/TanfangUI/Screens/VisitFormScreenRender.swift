@@ -112,7 +112,9 @@ extension VisitFormScreen {
         let viewport = Rect(x: area.x, y: area.y + 1, width: area.width, height: max(0, area.height - 2))
         guard !viewport.isEmpty else { return nil }
         let lines = Self.layout(sheet, width: area.width, env: env)
-        let offset = Self.scrollOffset(lines: lines, focus: sheet.focus, viewportHeight: viewport.height)
+        let applicable = sheet.applicableCodes(env)
+        let slots = sheet.allSlots(env).filter { VisitEntry.headerFields.contains($0) || applicable.contains($0) }
+        let offset = Self.scrollOffset(lines: lines, slots: slots, focus: sheet.focus, viewportHeight: viewport.height)
         var cursor: CursorPosition?
         for (i, line) in lines.enumerated().dropFirst(offset).prefix(viewport.height) {
             let y = viewport.y + i - offset
@@ -181,14 +183,43 @@ extension VisitFormScreen {
         var input: (x: Int, width: Int)?
     }
 
-    /// The first line shown: the top while the focus fits, then keeping the focused field a third
-    /// of the way down so what comes next is visible.
-    static func scrollOffset(lines: [Line], focus: String, viewportHeight: Int) -> Int {
-        guard lines.count > viewportHeight, let top = lines.firstIndex(where: { $0.slot == focus }) else { return 0 }
-        let bottom = (lines.lastIndex(where: { $0.slot == focus }) ?? top) + 1
-        if bottom + 1 <= viewportHeight { return 0 }
-        let offset = min(top - viewportHeight / 3, lines.count - viewportHeight)
-        return max(0, min(offset, top))
+    /// Rows the sheet may scroll for one move to the next or previous field.
+    static let scrollStep = 2
+
+    /// The first line shown when `focus` has the focus; `slots` are the fields the focus moves
+    /// through, in order (the applicable ones).
+    ///
+    /// Each field has a place a third of the way down (so that what comes next is visible), but
+    /// the offset follows it by at most `scrollStep` rows from one field to the next, walking the
+    /// fields from the top — so a move to the next field scrolls the terminal by a row or two
+    /// (curses shifts the rows, idlok) and only those rows are written, whatever the fields' heights.
+    /// It is a function of the focus alone: going back and forth gives the same rows. Keeping the
+    /// top in place while the focus fitted made the first move past the bottom jump by a dozen
+    /// rows, rewriting the whole form (1.7 KB for one key at 80×24).
+    static func scrollOffset(lines: [Line], slots: [String], focus: String, viewportHeight: Int) -> Int {
+        guard lines.count > viewportHeight, viewportHeight > 0 else { return 0 }
+        var spans: [String: (top: Int, bottom: Int)] = [:]
+        for (i, line) in lines.enumerated() {
+            guard let slot = line.slot else { continue }
+            if let span = spans[slot] { spans[slot] = (span.top, i + 1) } else { spans[slot] = (i, i + 1) }
+        }
+        guard let focused = spans[focus] else { return 0 }
+        let maxOffset = lines.count - viewportHeight
+        func place(_ span: (top: Int, bottom: Int), after previous: Int?) -> Int {
+            var offset = min(max(span.top - viewportHeight / 3, 0), maxOffset)
+            if let previous { offset = min(max(offset, previous - scrollStep), previous + scrollStep) }
+            // The field itself is always shown whole (from its top when taller than the viewport).
+            offset = max(offset, span.bottom - viewportHeight)
+            return max(0, min(offset, span.top))
+        }
+        var offset: Int?
+        for slot in slots {
+            guard let span = spans[slot] else { continue }
+            offset = place(span, after: offset)
+            if slot == focus { return offset! }
+        }
+        // A focus outside the walk (not applicable): its own place.
+        return place(focused, after: nil)
     }
 
     /// The whole sheet as lines `width` columns wide: header rows, then each section's heading
@@ -309,8 +340,11 @@ extension VisitFormScreen {
                 var spans: [Span] = []
                 var input: (x: Int, width: Int)?
                 if k == 0 {
+                    // A blank marker is plain: a bold blank costs two attribute changes on every row.
                     let marker = focused ? "▸" : (issueCodes.contains(row.slot) ? "!" : " ")
-                    spans.append(Span(x: 0, text: marker, style: Style(fg: issueCodes.contains(row.slot) ? .red : .default, bold: true), width: 1))
+                    let markerStyle = marker == " " ? Style()
+                        : Style(fg: issueCodes.contains(row.slot) ? .red : .default, bold: true)
+                    spans.append(Span(x: 0, text: marker, style: markerStyle, width: 1))
                     if focused {
                         input = (boxX, boxWidth)
                     } else {
@@ -319,21 +353,38 @@ extension VisitFormScreen {
                     }
                 }
                 if k < labelLines.count {
-                    var style = Style()
-                    if focused { style = Style(bold: true, reverse: true) } else if dim { style = Style(dim: true) }
-                    spans.append(Span(x: labelX, text: labelLines[k], style: style, width: labelWidth))
+                    // The focus shows as the ▸ marker and the input box with the cursor; the label
+                    // keeps its style, so a move rewrites no label (a reversed label cost ~90 bytes a key).
+                    spans.append(Span(x: labelX, text: labelLines[k], style: dim ? Style(dim: true) : Style(), width: labelWidth))
                 }
                 let optionIndex = k - optionsFirstLine
                 if optionIndex >= 0, optionIndex < optionLines.count {
+                    // Neighbouring items of one style form one span, spaces included: each change of
+                    // style costs an escape sequence on the terminal.
                     var x = wrapX
+                    var run: (x: Int, text: String, style: Style)?
+                    func flush() {
+                        guard let r = run else { return }
+                        let w = DisplayWidth.of(r.text)
+                        spans.append(Span(x: r.x, text: r.text, style: r.style, width: min(w, max(0, width - r.x - 1))))
+                        run = nil
+                    }
                     for item in optionLines[optionIndex] {
-                        var style = dim ? Style(dim: true) : Style()
+                        // Options keep their style when the field stops or starts to apply (the
+                        // dimmed label and 不适用 say so): answering 是否存在隐患 then rewrites two
+                        // cells per row, not every option.
+                        var style = Style()
                         if item.chosen && !dim { style = Style(bold: true, underline: true) }
                         if row.note != nil { style = Style(dim: true) }
-                        let w = DisplayWidth.of(item.text)
-                        spans.append(Span(x: x, text: item.text, style: style, width: min(w, max(0, width - x - 1))))
-                        x += w + 1
+                        if let r = run, r.style == style {
+                            run!.text = r.text + " " + item.text
+                        } else {
+                            flush()
+                            run = (x, item.text, style)
+                        }
+                        x += DisplayWidth.of(item.text) + 1
                     }
+                    flush()
                 }
                 lines.append(Line(slot: row.slot, spans: spans, input: input))
             }
