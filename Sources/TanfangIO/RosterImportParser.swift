@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TanfangCore
 
 /// Turns a roster sheet (台账) into normalized, validated rows and a list of problems.
@@ -109,12 +110,29 @@ public struct RosterImportParser: Sendable {
         seenIDs.reserveCapacity(dataRows.count)
         let slots = RosterField.allCases.map { columns[$0] }
         let headerOf = RosterField.allCases.map { f in columns[f].map { headers[$0] } ?? "" }
-        for (line, cells) in dataRows {
+        // Rows are checked on both cores (each on its own); then, in file order, the one check
+        // that spans rows (a repeated ID number) and the collection of rows and issues.
+        let parsed = Self.concurrentMap(dataRows) { line, cells -> ParsedRow? in
             let row = RowContext(line: line, cells: cells, slots: slots, headers: headerOf)
             // Rows with nothing in the recognised columns (e.g. only a pre-filled 序号) are blank.
-            guard row.values.contains(where: { $0 != nil }) else { continue }
-            var rowIssues: [ImportIssue] = []
-            let elder = parseRow(row, issues: &rowIssues, seenIDs: &seenIDs)
+            guard row.values.contains(where: { $0 != nil }) else { return nil }
+            var out = ParsedRow(row: row)
+            out.elder = parseRow(row, issues: &out.issues, idNumber: &out.idNumber)
+            return out
+        }
+        for case var p? in parsed {
+            let line = p.row.line
+            if let id = p.idNumber {
+                if let first = seenIDs[id.normalized] {
+                    p.issues.insert(p.row.issue(.idNumber, Masking.idNumber(id.text), "import.error.duplicateIdNumber",
+                                                [String(first)]),
+                                    at: id.issueIndex)
+                } else {
+                    seenIDs[id.normalized] = line
+                }
+            }
+            let elder = p.elder
+            let rowIssues = p.issues
             if rowIssues.isEmpty {
                 if let elder { rows.append(elder) }
                 continue
@@ -128,6 +146,30 @@ public struct RosterImportParser: Sendable {
         }
         return RosterImportResult(rows: rows, issues: issues, invalidLines: invalid,
                                   headerMapping: headerMapping, headerLine: headerLine)
+    }
+
+    /// One data row checked on its own: the elder (nil without a name), its issues, and its valid
+    /// ID number with where in `issues` a "repeated ID number" error belongs.
+    struct ParsedRow: Sendable {
+        let row: RowContext
+        var elder: ImportedElder?
+        var issues: [ImportIssue] = []
+        var idNumber: (normalized: String, text: String, issueIndex: Int)?
+
+        init(row: RowContext) { self.row = row }
+    }
+
+    /// `items.map(transform)` on both cores, in chunks; same order.
+    static func concurrentMap<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable (T) -> R) -> [R] {
+        let chunk = 2_048
+        let chunks = (items.count + chunk - 1) / chunk
+        guard chunks > 1 else { return items.map(transform) }
+        let results = Mutex([[R]](repeating: [], count: chunks))
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let part = items[c * chunk..<min((c + 1) * chunk, items.count)].map(transform)
+            results.withLock { $0[c] = part }
+        }
+        return results.withLock { $0.flatMap { $0 } }
     }
 
     /// The cell at `index`, "" past the end of a short row.
@@ -149,7 +191,7 @@ public struct RosterImportParser: Sendable {
 
     // MARK: - One row
 
-    struct RowContext {
+    struct RowContext: Sendable {
         let line: Int
         /// The trimmed cell of each field, in `RosterField.allCases` order (nil when the column is
         /// absent or the cell empty): trimmed once, read several times.
@@ -177,7 +219,10 @@ public struct RosterImportParser: Sendable {
         }
     }
 
-    func parseRow(_ row: RowContext, issues: inout [ImportIssue], seenIDs: inout [String: Int]) -> ImportedElder? {
+    /// Checks one row on its own. A valid ID number is handed back in `idNumber`, with the place in
+    /// `issues` where the caller puts the error when an earlier row has the same number.
+    func parseRow(_ row: RowContext, issues: inout [ImportIssue],
+                  idNumber: inout (normalized: String, text: String, issueIndex: Int)?) -> ImportedElder? {
         let name = row.raw(.name).flatMap(RosterValues.name)
         if name == nil { issues.append(row.issue(.name, "", "import.error.nameMissing")) }
 
@@ -194,11 +239,7 @@ public struct RosterImportParser: Sendable {
                 case .failure(let error):
                     issues.append(row.issue(.idNumber, masked, error.messageKey, error.args))
                 case .success(let info):
-                    if let first = seenIDs[info.normalized] {
-                        issues.append(row.issue(.idNumber, masked, "import.error.duplicateIdNumber", [String(first)]))
-                    } else {
-                        seenIDs[info.normalized] = row.line
-                    }
+                    idNumber = (info.normalized, text, issues.count)
                     if info.convertedFrom15 { issues.append(row.issue(.idNumber, masked, "import.note.idConverted")) }
                     idInfo = info
                 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import Synchronization
 import TanfangCore
 
@@ -64,28 +65,43 @@ extension Ledger {
     @discardableResult
     public func importRoster(_ rows: [RosterImportRow], source: String?, file: String, by user: UUID?,
                              today: LocalDate, dryRun: Bool = false) throws -> ImportOutcome {
+        try importRoster(rows, source: source, file: file, by: user, today: today, dryRun: dryRun,
+                         rebuildIndexesFrom: IndexRebuild.minimumRows)
+    }
+
+    /// `importRoster`, rebuilding a table's indexes after the load when at least
+    /// `rebuildIndexesFrom` new rows go into it (tests lower it).
+    func importRoster(_ rows: [RosterImportRow], source: String?, file: String, by user: UUID?,
+                      today: LocalDate, dryRun: Bool, rebuildIndexesFrom minimum: Int) throws -> ImportOutcome {
         struct DryRun: Error { let outcome: ImportOutcome }
-        let checked = try rows.map { row -> RosterImportRow in
-            var r = row
-            r.elder = try Ledger.checked(row.elder, today: today)
-            if let source, !source.isEmpty { r.elder.sources.insert(source) }
-            return r
-        }
+        let checked = try Ledger.checkedRows(rows, source: source, today: today)
+        // One ICU call for every character of the file instead of one per new character.
+        Pinyin.prefetch(checked.lazy.map(\.elder.name))
         // Index pages of a large ledger are touched at random (UUID keys): a bigger page cache for
         // the import's transaction saves most re-reads. Put back afterwards for the screens.
         let cacheSize = try read { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") } ?? -2000
         defer { _ = try? write { db in try db.execute(sql: "PRAGMA cache_size = \(cacheSize)") } }
         do {
             return try write { db in
-                try db.execute(sql: "PRAGMA cache_size = -65536")
+                try db.execute(sql: "PRAGMA cache_size = -262144")
                 let now = timestamp()
                 var outcome = ImportOutcome()
                 var state = try ImportState(db, rows: checked, today: today, ledger: self)
+                // New elders' rows are built on another thread while this one writes the rows before them.
                 let prepared = prepareNewElders(checked, state: state, by: user, today: today, now: now)
+                defer { prepared.cancel() }
+                // A load larger than the table: its indexes are built once afterwards (a sort each)
+                // rather than updated at random places row by row. The import's own lookups keep theirs.
+                let rebuilds = [
+                    try IndexRebuild.drop(db, table: "elder", adding: prepared.count, minimum: minimum,
+                                          keeping: ["elder_on_villageId", "elder_on_idNumber"]),
+                    try IndexRebuild.drop(db, table: "audit", adding: prepared.count, minimum: minimum, keeping: []),
+                ]
                 for (i, row) in checked.enumerated() {
-                    try importOne(db, row: row, prepared: prepared[i], state: &state, outcome: &outcome, by: user,
+                    try importOne(db, row: row, prepared: prepared.row(i), state: &state, outcome: &outcome, by: user,
                                   today: today, now: now)
                 }
+                for rebuild in rebuilds { try rebuild?.restore(db) }
                 let summary = ImportAuditSummary(file: file, source: source, rows: rows.count, added: outcome.added,
                                                  merged: outcome.merged, unchanged: outcome.unchanged,
                                                  conflicts: outcome.conflicts.count)
@@ -99,6 +115,29 @@ extension Ledger {
         }
     }
 
+    /// `Ledger.checked` of every row (and the source added), on both cores; the first row in file
+    /// order that fails throws, as a plain loop would.
+    static func checkedRows(_ rows: [RosterImportRow], source: String?, today: LocalDate) throws -> [RosterImportRow] {
+        let chunk = 4_096
+        let chunks = (rows.count + chunk - 1) / chunk
+        let results = Mutex([Result<[RosterImportRow], Error>?](repeating: nil, count: chunks))
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let result = Result {
+                try rows[c * chunk..<min((c + 1) * chunk, rows.count)].map { row -> RosterImportRow in
+                    var r = row
+                    r.elder = try Ledger.checked(row.elder, today: today)
+                    if let source, !source.isEmpty { r.elder.sources.insert(source) }
+                    return r
+                }
+            }
+            results.withLock { $0[c] = result }
+        }
+        var out: [RosterImportRow] = []
+        out.reserveCapacity(rows.count)
+        for result in results.withLock({ $0 }) { out += try result!.get() }
+        return out
+    }
+
     /// What the import reads once instead of once per row: places, the elders the file's ID
     /// numbers name, which of the rows' elder IDs are taken, and the active special periods.
     struct ImportState {
@@ -106,6 +145,9 @@ extension Ledger {
         /// The first elder (by `createdAt`, `id`) with each ID number, kept current as rows are written.
         var byIDNumber: [String: ElderRecord]
         var elders = RowWriter<ElderRecord>()
+        /// The fast insert of elder rows; nil until the first insert, and unused when the record's
+        /// columns are not the ones it binds.
+        private var elderInsert: ElderInsert??
         private var auditInsert: Statement?
         /// The columns of `AuditRecord`, bound by hand: its Codable encoding cost more than the insert.
         static let auditColumns = ["id", "at", "userId", "tableName", "recordId", "action", "before", "after",
@@ -128,10 +170,20 @@ extension Ledger {
                     byIDNumber[record.idNumber!] = record
                 }
             }
-            let ids = rows.map(\.elder.id.uuidString)
+            let ids = rows.map { DemoUUIDText.text($0.elder.id) }
             takenIDs = try Set(String.fetchAll(db, sql: "SELECT id FROM elder WHERE id IN (SELECT value FROM json_each(?))",
                                                arguments: [StoreCoding.json(strings: ids)]))
             periods = try ledger.activePeriods(db, today: today)
+        }
+
+        /// Inserts a new elder's row.
+        mutating func insert(_ db: Database, _ record: ElderRecord) throws {
+            if elderInsert == nil { elderInsert = .some(try ElderInsert(db, sample: record)) }
+            if let fast = elderInsert! {
+                try fast.insert(record, db: db)
+            } else {
+                try elders.insert(db, record)
+            }
         }
 
         /// An elder's audit row, as `Ledger.audit` writes it.
@@ -142,9 +194,10 @@ extension Ledger {
         }
 
         mutating func audit(_ db: Database, id: UUID, action: AuditAction, beforeJSON: String?, afterJSON: String,
-                            by user: UUID?, at now: String) throws {
-            var record = AuditRecord(id: UUID().uuidString, at: now, userId: user?.uuidString, tableName: "elder",
-                                     recordId: id.uuidString, action: action.rawValue,
+                            by user: UUID?, at now: String, auditID: String? = nil) throws {
+            var record = AuditRecord(id: auditID ?? DemoUUIDText.text(UUID()), at: now,
+                                     userId: DemoUUIDText.text(user), tableName: "elder",
+                                     recordId: DemoUUIDText.text(id), action: action.rawValue,
                                      before: beforeJSON, after: afterJSON)
             record.stamp(at: now, by: user, old: nil)
             if auditInsert == nil {
@@ -152,11 +205,14 @@ extension Ledger {
                 auditInsert = try db.makeStatement(
                     sql: "INSERT INTO audit (\(Self.auditColumns.joined(separator: ", "))) VALUES (\(marks))")
             }
-            auditInsert!.setUncheckedArguments([
-                record.id, record.at, record.userId, record.tableName, record.recordId, record.action, record.before,
-                record.after, record.createdAt, record.updatedAt, record.createdBy, record.updatedBy,
-            ])
-            try auditInsert!.execute()
+            // Bound through the C API: StatementArguments cost more than the insert itself.
+            let a = auditInsert!.sqliteStatement
+            SQLiteBind.text(a, 1, record.id); SQLiteBind.text(a, 2, record.at); SQLiteBind.text(a, 3, record.userId)
+            SQLiteBind.text(a, 4, record.tableName); SQLiteBind.text(a, 5, record.recordId)
+            SQLiteBind.text(a, 6, record.action); SQLiteBind.text(a, 7, record.before); SQLiteBind.text(a, 8, record.after)
+            SQLiteBind.text(a, 9, record.createdAt); SQLiteBind.text(a, 10, record.updatedAt)
+            SQLiteBind.text(a, 11, record.createdBy); SQLiteBind.text(a, 12, record.updatedBy)
+            try SQLiteBind.step(a, db: db)
         }
 
         /// Keeps `byIDNumber` pointing at the current row of an elder just written.
@@ -175,40 +231,85 @@ extension Ledger {
         let elder: Elder
         let record: ElderRecord
         let auditJSON: String
+        let auditID: String
     }
 
-    /// Builds, on both cores, the rows of the elders that will certainly be new: an ID number no
-    /// elder on the ledger or earlier row has, and an elder ID not taken. Building a row (JSON
-    /// columns, pinyin, summary, audit text) costs more than writing it and needs no database.
+    /// New elders' rows built on a background thread, chunk by chunk in file order, while the
+    /// database thread writes: with two cores, building and writing overlap.
+    /// (Unchecked: its state is behind a mutex, an atomic and semaphores, which are thread-safe.)
+    final class PreparedRows: @unchecked Sendable {
+        static let chunk = 1_000
+        private let results: Mutex<[[PreparedElder?]?]>
+        private let ready: [DispatchSemaphore]
+        /// How many rows will be built (the elders certainly new).
+        let count: Int
+        private let cancelled = Atomic<Bool>(false)
+        /// The chunk the reader has waited for (only the database thread reads it).
+        private let waited = Mutex(-1)
+
+        init(rows: Int, count: Int) {
+            self.count = count
+            let chunks = (rows + Self.chunk - 1) / Self.chunk
+            results = Mutex(Array(repeating: nil, count: chunks))
+            ready = (0..<chunks).map { _ in DispatchSemaphore(value: 0) }
+        }
+
+        /// Builds every chunk with `build`, in order, on one background thread.
+        func start(rows: Int, _ build: @escaping @Sendable (Range<Int>) -> [PreparedElder?]) {
+            Thread.detachNewThread { [self] in
+                for c in ready.indices {
+                    let range = c * Self.chunk..<min((c + 1) * Self.chunk, rows)
+                    let built = cancelled.load(ordering: .relaxed) ? Array(repeating: nil, count: range.count) : build(range)
+                    results.withLock { $0[c] = built }
+                    ready[c].signal()
+                }
+            }
+        }
+
+        /// Row `i`'s prepared elder (nil when it was not a candidate), waiting until its chunk is built.
+        func row(_ i: Int) -> PreparedElder? {
+            let c = i / Self.chunk
+            waited.withLock { w in
+                while w < c { w += 1; ready[w].wait() }
+            }
+            return results.withLock { $0[c]![i - c * Self.chunk] }
+        }
+
+        /// Stops building the chunks not started yet (the import failed or ended).
+        func cancel() { cancelled.store(true, ordering: .relaxed) }
+    }
+
+    /// Starts building the rows of the elders that will certainly be new: an ID number no elder
+    /// on the ledger or earlier row has, and an elder ID not taken. Building a row (JSON columns,
+    /// pinyin, summary, red-flag columns, audit text) needs no database.
     func prepareNewElders(_ rows: [RosterImportRow], state: ImportState, by user: UUID?, today: LocalDate,
-                          now: String) -> [PreparedElder?] {
+                          now: String) -> PreparedRows {
         var seenNumbers: Set<String> = []
         var idCounts: [UUID: Int] = [:]
+        idCounts.reserveCapacity(rows.count)
         for row in rows { idCounts[row.elder.id, default: 0] += 1 }
         let candidates = rows.map { row -> Bool in
             guard let number = row.elder.idNumber, state.byIDNumber[number] == nil,
                   seenNumbers.insert(number).inserted else { return false }
-            return idCounts[row.elder.id] == 1 && !state.takenIDs.contains(row.elder.id.uuidString)
+            return idCounts[row.elder.id] == 1 && !state.takenIDs.contains(DemoUUIDText.text(row.elder.id))
         }
         let derivation = rules.derivation
+        let flagRules = rules.redFlags
         let periods = state.periods
-        let chunk = 2_000
-        let chunks = (rows.count + chunk - 1) / chunk
-        let results = Mutex([[PreparedElder?]](repeating: [], count: chunks))
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            let range = c * chunk..<min((c + 1) * chunk, rows.count)
-            let built = range.map { i -> PreparedElder? in
+        let prepared = PreparedRows(rows: rows.count, count: candidates.count(where: { $0 }))
+        prepared.start(rows: rows.count) { range in
+            range.map { i -> PreparedElder? in
                 guard candidates[i] else { return nil }
                 let elder = Ledger.newElder(rows[i].elder, today: today)
                 let summary = derivation.summarize(elder: elder, visits: [], followUps: [],
                                                    periods: periods.filter { $0.covers(elder) }, today: today)
-                var record = ElderRecord(elder, summary: summary)
+                var record = ElderRecord(elder, summary: summary, flagRules: flagRules)
                 record.stamp(at: now, by: user, old: nil)
-                return PreparedElder(elder: elder, record: record, auditJSON: ElderJSON.encode(elder))
+                return PreparedElder(elder: elder, record: record, auditJSON: ElderJSON.encode(elder),
+                                     auditID: DemoUUIDText.text(UUID()))
             }
-            results.withLock { $0[c] = built }
         }
-        return results.withLock { $0.flatMap { $0 } }
+        return prepared
     }
 
     /// The elder a row adds: active from today unless the row says otherwise.
@@ -221,7 +322,7 @@ extension Ledger {
     private func importOne(_ db: Database, row: RosterImportRow, prepared: PreparedElder?, state: inout ImportState,
                            outcome: inout ImportOutcome, by user: UUID?, today: LocalDate, now: String) throws {
         let incoming = row.elder
-        guard let place = state.places[incoming.villageID.uuidString],
+        guard let place = state.places[DemoUUIDText.text(incoming.villageID)],
               place.level == PlaceLevel.village.rawValue else {
             throw LedgerError.notFound(table: "place", id: incoming.villageID)
         }
@@ -246,7 +347,7 @@ extension Ledger {
                                                         field: "name", stored: stored.name, incoming: incoming.name))
             }
             if incoming.villageID != stored.villageID {
-                let storedVillage = state.places[stored.villageID.uuidString]?.name ?? "?"
+                let storedVillage = state.places[DemoUUIDText.text(stored.villageID)]?.name ?? "?"
                 outcome.conflicts.append(ImportConflict(line: row.line, elderID: stored.id, name: stored.name,
                                                         field: "villageID", stored: storedVillage, incoming: place.name))
             }
@@ -264,7 +365,7 @@ extension Ledger {
                 outcome.unchanged += 1
                 return
             }
-            var record = ElderRecord(merged, summary: try old.summary())
+            var record = ElderRecord(merged, summary: try old.summary(), flagRules: rules.redFlags)
             record.stamp(at: now, by: user, old: old)
             try state.elders.update(db, record)
             // The summary reads only these of the fields a merge can change; when they stay and the
@@ -278,24 +379,24 @@ extension Ledger {
             outcome.merged += 1
             outcome.touched.append(stored.id)
         } else if let prepared, !state.takenIDs.contains(prepared.record.id) {
-            try state.elders.insert(db, prepared.record)
+            try state.insert(db, prepared.record)
             state.takenIDs.insert(prepared.record.id)
             state.written(prepared.record)
             try state.audit(db, id: prepared.elder.id, action: .insert, beforeJSON: nil, afterJSON: prepared.auditJSON,
-                            by: user, at: now)
+                            by: user, at: now, auditID: prepared.auditID)
             outcome.added += 1
             outcome.touched.append(prepared.elder.id)
         } else {
             var elder = Ledger.newElder(incoming, today: today)
-            if state.takenIDs.contains(elder.id.uuidString) { elder.id = UUID() }
+            if state.takenIDs.contains(DemoUUIDText.text(elder.id)) { elder.id = UUID() }
             // A new elder has no visits or follow-ups yet: the summary needs no query, and the
             // row is written once, summary included.
             let covering = state.periods.filter { $0.covers(elder) }
             let summary = rules.derivation.summarize(elder: elder, visits: [], followUps: [], periods: covering,
                                                      today: today)
-            var record = ElderRecord(elder, summary: summary)
+            var record = ElderRecord(elder, summary: summary, flagRules: rules.redFlags)
             record.stamp(at: now, by: user, old: nil)
-            try state.elders.insert(db, record)
+            try state.insert(db, record)
             state.takenIDs.insert(record.id)
             state.written(record)
             try state.audit(db, id: elder.id, action: .insert, before: nil, after: elder, by: user, at: now)
@@ -338,14 +439,11 @@ enum ElderJSON {
         o.key("birthDate"); o.optional(e.birthDate.map { StoreCoding.text($0) })
         o.key("categories"); o.array(e.categories.map(\.rawValue))
         o.key("disabilityDegree"); o.optional(e.disabilityDegree?.rawValue)
-        o.key("emergencyContacts"); o.list(e.emergencyContacts) { o, c in
-            o.open("{"); o.key("name"); o.string(c.name); o.key("phone"); o.string(c.phone)
-            o.key("relation"); o.string(c.relation); o.close("}")
-        }
+        o.key("emergencyContacts"); o.contacts(e.emergencyContacts)
         o.key("ethnicity"); o.optional(e.ethnicity)
         o.key("gender"); o.optional(e.gender?.rawValue)
-        o.key("gridID"); o.optional(e.gridID?.uuidString)
-        o.key("id"); o.string(e.id.uuidString)
+        o.key("gridID"); o.optional(DemoUUIDText.text(e.gridID))
+        o.key("id"); o.string(DemoUUIDText.text(e.id))
         o.key("idNumber"); o.optional(e.idNumber)
         o.key("livingArrangement"); o.optional(e.livingArrangement?.rawValue)
         o.key("name"); o.string(e.name)
@@ -356,18 +454,23 @@ enum ElderJSON {
             o.key("reason"); o.string(r.reason); o.close("}")
         }
         o.key("sources"); o.array(Array(e.sources))
-        o.key("statusHistory"); o.list(e.statusHistory) { o, s in
-            o.open("{"); o.key("date"); o.string(StoreCoding.text(s.date)); o.key("note"); o.optional(s.note)
-            o.key("status"); o.string(s.status.rawValue); o.close("}")
-        }
-        o.key("supporters"); o.list(e.supporters) { o, s in
-            o.open("{"); o.key("name"); o.string(s.name); o.key("phone"); o.optional(s.phone)
-            o.key("relation"); o.string(s.relation); o.key("residence"); o.optional(s.residence); o.close("}")
-        }
-        o.key("villageID"); o.string(e.villageID.uuidString)
-        o.key("visitorID"); o.optional(e.visitorID?.uuidString)
+        o.key("statusHistory"); o.statusHistory(e.statusHistory)
+        o.key("supporters"); o.supporters(e.supporters)
+        o.key("villageID"); o.string(DemoUUIDText.text(e.villageID))
+        o.key("visitorID"); o.optional(DemoUUIDText.text(e.visitorID))
         o.key("wishes"); o.optional(e.wishes)
         o.close("}")
+        return String(decoding: o.bytes, as: UTF8.self)
+    }
+
+    /// `StoreCoding.json(list)` of the elder's JSON columns, for `ElderRecord`.
+    static func supporters(_ list: [Supporter]) -> String { text { $0.supporters(list) } }
+    static func contacts(_ list: [Contact]) -> String { text { $0.contacts(list) } }
+    static func statusHistory(_ list: [StatusChange]) -> String { text { $0.statusHistory(list) } }
+
+    private static func text(_ body: (inout Writer) -> Void) -> String {
+        var o = Writer(capacity: 128)
+        body(&o)
         return String(decoding: o.bytes, as: UTF8.self)
     }
 
@@ -378,7 +481,28 @@ enum ElderJSON {
         private var hasMember: [Bool] = []
         private var pendingKey: String?
 
-        init() { bytes.reserveCapacity(512) }
+        init(capacity: Int = 512) { bytes.reserveCapacity(capacity) }
+
+        mutating func supporters(_ list: [Supporter]) {
+            self.list(list) { o, s in
+                o.open("{"); o.key("name"); o.string(s.name); o.key("phone"); o.optional(s.phone)
+                o.key("relation"); o.string(s.relation); o.key("residence"); o.optional(s.residence); o.close("}")
+            }
+        }
+
+        mutating func contacts(_ list: [Contact]) {
+            self.list(list) { o, c in
+                o.open("{"); o.key("name"); o.string(c.name); o.key("phone"); o.string(c.phone)
+                o.key("relation"); o.string(c.relation); o.close("}")
+            }
+        }
+
+        mutating func statusHistory(_ list: [StatusChange]) {
+            self.list(list) { o, s in
+                o.open("{"); o.key("date"); o.string(StoreCoding.text(s.date)); o.key("note"); o.optional(s.note)
+                o.key("status"); o.string(s.status.rawValue); o.close("}")
+            }
+        }
 
         mutating func open(_ bracket: Unicode.Scalar) {
             beginValue()
@@ -500,5 +624,125 @@ struct RowWriter<Record: EncodableRecord & TableRecord> {
         if let key { arguments.append(values[key] ?? .null) }
         statement.setUncheckedArguments(StatementArguments(arguments))
         try statement.execute()
+    }
+}
+
+/// A table's secondary indexes dropped for a bulk load and created again after it, in the same
+/// transaction, from their own `CREATE INDEX` text (so indexes added by later migrations are
+/// handled alike). Unique indexes stay: they check the rows as they go in.
+struct IndexRebuild {
+    /// Fewer new rows than this are inserted with the indexes in place.
+    static let minimumRows = 10_000
+
+    let sql: [String]
+
+    /// Drops the indexes of `table` but `keeping` when `adding` rows is at least `minimum` and more
+    /// than the table holds (its largest rowid, which costs no scan); nil when they stay.
+    static func drop(_ db: Database, table: String, adding: Int, minimum: Int, keeping: Set<String>) throws -> IndexRebuild? {
+        guard adding >= minimum, adding > 0 else { return nil }
+        let size = try Int.fetchOne(db, sql: "SELECT max(rowid) FROM \(table.quotedDatabaseIdentifier)") ?? 0
+        guard adding > size else { return nil }
+        let indexes = try Row.fetchAll(db, sql: """
+            SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY rowid
+            """, arguments: [table]).map { (name: $0["name"] as String, sql: $0["sql"] as String) }
+            .filter { !keeping.contains($0.name) && !$0.sql.uppercased().hasPrefix("CREATE UNIQUE") }
+        guard !indexes.isEmpty else { return nil }
+        for index in indexes { try db.execute(sql: "DROP INDEX \(index.name.quotedDatabaseIdentifier)") }
+        return IndexRebuild(sql: indexes.map(\.sql))
+    }
+
+    func restore(_ db: Database) throws {
+        for statement in sql { try db.execute(sql: statement) }
+    }
+}
+
+/// Values bound through SQLite's C API, for the statements an import runs once per row.
+enum SQLiteBind {
+    /// SQLITE_TRANSIENT: SQLite copies the text before `bind` returns.
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    static func text(_ statement: SQLiteStatement, _ index: Int32, _ text: String?) {
+        guard var text else {
+            sqlite3_bind_null(statement, index)
+            return
+        }
+        text.withUTF8 { bytes in
+            if let base = bytes.baseAddress, !bytes.isEmpty {
+                _ = base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                    sqlite3_bind_text(statement, index, $0, Int32(bytes.count), transient)
+                }
+            } else {
+                _ = sqlite3_bind_text(statement, index, "", 0, transient)
+            }
+        }
+    }
+
+    static func int(_ statement: SQLiteStatement, _ index: Int32, _ value: Int) {
+        sqlite3_bind_int64(statement, index, Int64(value))
+    }
+
+    /// As GRDB stores a Bool: the integer 1 or 0.
+    static func bool(_ statement: SQLiteStatement, _ index: Int32, _ value: Bool) {
+        sqlite3_bind_int64(statement, index, value ? 1 : 0)
+    }
+
+    /// Runs the statement once and resets it; an error is thrown as GRDB throws it.
+    static func step(_ statement: SQLiteStatement, db: Database) throws {
+        let code = sqlite3_step(statement)
+        sqlite3_reset(statement)
+        guard code == SQLITE_DONE else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code),
+                                message: db.sqliteConnection.map { String(cString: sqlite3_errmsg($0)) })
+        }
+    }
+}
+
+/// Inserts `ElderRecord`s with every column bound by hand: GRDB's insert encodes a record into a
+/// dictionary of 57 columns (hashing each name) and then into `StatementArguments`, several times
+/// what SQLite takes to store the row. It serves only when the record encodes exactly `columns`
+/// (checked on the first record), so a column added to `ElderRecord` later falls back to
+/// `RowWriter` until it is added here too.
+struct ElderInsert {
+    static let columns = [
+        "id", "name", "gender", "idNumber", "birthDate", "ethnicity", "phone", "address", "villageId", "gridId",
+        "categoryMask", "disabilityDegree", "livingArrangement", "supporters", "emergencyContacts", "visitorId",
+        "wishes", "remote", "riskOverrideLevel", "riskOverrideReason", "statusHistory", "status", "sources",
+        "lastVisitAt", "lastVisitMethod", "lastHomeVisit", "visitCount", "nextDue", "homeVisitDue", "dueDate",
+        "riskLevel", "riskScore", "riskReasons", "riskOverridden", "openFollowUps", "openHazards",
+        "earliestFollowUpDue", "identicalStreak", "lastVisitAllClear", "computedOn", "pinyinInitials", "pinyinFull",
+        "idTail", "phoneDigits", "flagFrom", "flagUntil", "idValidFrom", "dupKey", "statusFrom", "activeFrom",
+        "activeTo", "activeSpans", "activeSpanList", "createdAt", "updatedAt", "createdBy", "updatedBy",
+    ]
+
+    private let statement: Statement
+
+    /// Nil when `sample` does not encode exactly `columns`.
+    init?(_ db: Database, sample: ElderRecord) throws {
+        guard Set(try sample.databaseDictionary.keys) == Set(Self.columns) else { return nil }
+        let names = Self.columns.map(\.quotedDatabaseIdentifier).joined(separator: ", ")
+        let marks = Array(repeating: "?", count: Self.columns.count).joined(separator: ", ")
+        statement = try db.makeStatement(sql: "INSERT INTO elder (\(names)) VALUES (\(marks))")
+    }
+
+    func insert(_ r: ElderRecord, db: Database) throws {
+        let s = statement.sqliteStatement
+        typealias B = SQLiteBind
+        B.text(s, 1, r.id); B.text(s, 2, r.name); B.text(s, 3, r.gender); B.text(s, 4, r.idNumber)
+        B.text(s, 5, r.birthDate); B.text(s, 6, r.ethnicity); B.text(s, 7, r.phone); B.text(s, 8, r.address)
+        B.text(s, 9, r.villageId); B.text(s, 10, r.gridId); B.int(s, 11, r.categoryMask)
+        B.text(s, 12, r.disabilityDegree); B.text(s, 13, r.livingArrangement); B.text(s, 14, r.supporters)
+        B.text(s, 15, r.emergencyContacts); B.text(s, 16, r.visitorId); B.text(s, 17, r.wishes); B.bool(s, 18, r.remote)
+        B.text(s, 19, r.riskOverrideLevel); B.text(s, 20, r.riskOverrideReason); B.text(s, 21, r.statusHistory)
+        B.text(s, 22, r.status); B.text(s, 23, r.sources); B.text(s, 24, r.lastVisitAt); B.text(s, 25, r.lastVisitMethod)
+        B.text(s, 26, r.lastHomeVisit); B.int(s, 27, r.visitCount); B.text(s, 28, r.nextDue); B.text(s, 29, r.homeVisitDue)
+        B.text(s, 30, r.dueDate); B.text(s, 31, r.riskLevel); B.int(s, 32, r.riskScore); B.text(s, 33, r.riskReasons)
+        B.bool(s, 34, r.riskOverridden); B.int(s, 35, r.openFollowUps); B.int(s, 36, r.openHazards)
+        B.text(s, 37, r.earliestFollowUpDue); B.int(s, 38, r.identicalStreak); B.bool(s, 39, r.lastVisitAllClear)
+        B.text(s, 40, r.computedOn); B.text(s, 41, r.pinyinInitials); B.text(s, 42, r.pinyinFull); B.text(s, 43, r.idTail)
+        B.text(s, 44, r.phoneDigits); B.text(s, 45, r.flagFrom); B.text(s, 46, r.flagUntil); B.text(s, 47, r.idValidFrom)
+        B.text(s, 48, r.dupKey); B.text(s, 49, r.statusFrom); B.text(s, 50, r.activeFrom); B.text(s, 51, r.activeTo)
+        B.int(s, 52, r.activeSpans); B.text(s, 53, r.activeSpanList); B.text(s, 54, r.createdAt)
+        B.text(s, 55, r.updatedAt); B.text(s, 56, r.createdBy); B.text(s, 57, r.updatedBy)
+        try B.step(s, db: db)
     }
 }

@@ -67,7 +67,9 @@ struct ElderRecord: Hashable, Stamped {
 
     /// `flagRules` derive the red-flag columns; the standard ones unless the caller has the ledger's.
     init(_ e: Elder, summary s: ElderSummary, flagRules: RedFlagRules = .standard) {
-        id = e.id.uuidString
+        // Identifiers and JSON columns written by hand, as uuidString and JSONEncoder write them:
+        // those took most of building a row, which an import does for every elder (tests compare).
+        id = DemoUUIDText.text(e.id)
         name = e.name
         gender = e.gender?.rawValue
         idNumber = e.idNumber
@@ -75,19 +77,19 @@ struct ElderRecord: Hashable, Stamped {
         ethnicity = e.ethnicity
         phone = e.phone
         address = e.address
-        villageId = e.villageID.uuidString
-        gridId = e.gridID?.uuidString
+        villageId = DemoUUIDText.text(e.villageID)
+        gridId = DemoUUIDText.text(e.gridID)
         categoryMask = Category.mask(e.categories)
         disabilityDegree = e.disabilityDegree?.rawValue
         livingArrangement = e.livingArrangement?.rawValue
-        supporters = StoreCoding.json(e.supporters)
-        emergencyContacts = StoreCoding.json(e.emergencyContacts)
-        visitorId = e.visitorID?.uuidString
+        supporters = ElderJSON.supporters(e.supporters)
+        emergencyContacts = ElderJSON.contacts(e.emergencyContacts)
+        visitorId = DemoUUIDText.text(e.visitorID)
         wishes = e.wishes
         remote = e.remote
         riskOverrideLevel = e.riskOverride?.level.rawValue
         riskOverrideReason = e.riskOverride?.reason
-        statusHistory = StoreCoding.json(e.statusHistory)
+        statusHistory = ElderJSON.statusHistory(e.statusHistory)
         status = e.status.rawValue
         sources = StoreCoding.json(strings: e.sources.sorted())
         lastVisitAt = ""
@@ -101,8 +103,9 @@ struct ElderRecord: Hashable, Stamped {
         identicalStreak = 0
         lastVisitAllClear = false
         computedOn = ""
-        pinyinInitials = Pinyin.initials(e.name)
-        pinyinFull = Pinyin.full(e.name)
+        let syllables = Pinyin.syllables(e.name)  // what Pinyin.full and Pinyin.initials spell
+        pinyinInitials = String(syllables.compactMap(\.first))
+        pinyinFull = syllables.joined(separator: " ")
         idTail = e.idNumber.map { String($0.suffix(6)) }
         let digits = e.phone.map { String($0.filter { $0.isASCII && $0.isNumber }) }
         phoneDigits = (digits?.isEmpty ?? true) ? nil : digits

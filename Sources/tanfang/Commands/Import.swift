@@ -142,9 +142,10 @@ enum RosterVillages {
         let column = parsed.headerMapping.first { $0.field == .village }?.header ?? "--village"
         var rows: [RosterImportRow] = []
         var issues: [ImportIssue] = []
+        let flag = flag?.trimmingCharacters(in: .whitespacesAndNewlines)
         for r in parsed.rows {
-            let raw = r.villageName?.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard let name = (raw?.isEmpty == false ? raw : flag?.trimmingCharacters(in: .whitespacesAndNewlines)),
+            let raw = r.villageName.map(trimmed)
+            guard let name = (raw?.isEmpty == false ? raw : flag),
                   !name.isEmpty else {
                 issues.append(ImportIssue(line: r.line, column: column, value: "", messageKey: "data.error.villageMissing"))
                 continue
@@ -172,6 +173,18 @@ enum RosterVillages {
             }
         }
         return Resolved(rows: rows, issues: issues)
+    }
+
+    /// Trimmed of whitespace and newlines; Foundation's trimming (slow per row) runs only when an end
+    /// is not a character that is certainly no space (the parser's values are trimmed already).
+    static func trimmed(_ text: String) -> String {
+        func plain(_ s: Unicode.Scalar?) -> Bool {
+            guard let v = s?.value else { return false }
+            return (0x21...0x7E).contains(v) || (0x4E00...0x9FFF).contains(v)
+        }
+        let scalars = text.unicodeScalars
+        if plain(scalars.first), plain(scalars.last) { return text }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// "文件:行 列 值 — 原因"; a file-level problem has no line, column or value.
