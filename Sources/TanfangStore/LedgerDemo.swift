@@ -100,6 +100,8 @@ extension Ledger {
             try db.execute(sql: "PRAGMA journal_mode = OFF")
             try db.execute(sql: "PRAGMA synchronous = OFF")
             try db.execute(sql: "PRAGMA cache_size = -262144")
+            // The indexes built after the load sort millions of keys; the derive threads are done by then.
+            try db.execute(sql: "PRAGMA threads = 2")
             // Rows come from the generator, whose references hold by construction; checking
             // each visit's and follow-up's foreign keys would double the index lookups.
             try db.execute(sql: "PRAGMA foreign_keys = OFF")
@@ -330,7 +332,9 @@ struct DemoLoader {
         let conditions = rules.form.sections.flatMap(\.fields).compactMap { f in f.when.map { (f.code, $0) } }
         for visit in visits {
             let owner = elderIndex[visit.elderID].flatMap { elders[$0].visitorID }
-            for f in DemoLoader.followUps(for: visit, ownerID: owner, rules: rules, conditions: conditions) {
+            for var f in DemoLoader.followUps(for: visit, ownerID: owner, rules: rules, conditions: conditions) {
+                // Ascending with the visit's identifier, so that inserts append to the primary-key index.
+                f.id = DemoIDs.followUp(visit: visit.id, type: f.type)
                 followUpIndex[FollowUpKey(visit: visit.id, type: f.type)] = followUps.count
                 followUps.append(f)
             }

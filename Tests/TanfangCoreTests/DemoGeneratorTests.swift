@@ -326,6 +326,29 @@ private let demo = DemoGenerator(seed: 2026).generate(elders: 300, months: 12, t
         }
     }
 
+    @Test func visitAndFollowUpIdentifiersAscendInInsertionOrder() {
+        // Given a stream taken in batches of consecutive elders, as a demo build inserts it,
+        let stream = DemoGenerator(seed: 2026).stream(elders: 300, months: 12, today: today)
+        let batches = stride(from: 0, to: stream.elderCount, by: 64).map { stream.batch($0..<($0 + 64)) }
+        // then every visit of a batch sorts (as stored text) after every visit of the batches before,
+        for (a, b) in zip(batches, batches.dropFirst()) {
+            #expect(a.visits.map(\.id.uuidString).max()! < b.visits.map(\.id.uuidString).min()!)
+        }
+        // an elder's visits ascend in time order, and all are version-4 UUIDs with the RFC 4122 variant.
+        let visits = batches.flatMap(\.visits)
+        for (_, own) in Dictionary(grouping: visits, by: \.elderID) {
+            #expect(zip(own, own.dropFirst()).allSatisfy { $0.id.uuidString < $1.id.uuidString })
+        }
+        #expect(visits.allSatisfy { $0.id.uuid.6 >> 4 == 4 && $0.id.uuid.8 >> 6 == 2 })
+        // A follow-up's identifier follows its visit's, differs by type, and is a version-4 UUID too.
+        for v in visits.prefix(500) {
+            let ids = FollowUpType.allCases.map { DemoIDs.followUp(visit: v.id, type: $0) }
+            #expect(Set(ids).count == ids.count)
+            #expect(ids.allSatisfy { $0.uuidString.prefix(13) == v.id.uuidString.prefix(13) && $0.uuid.6 >> 4 == 4 && $0.uuid.8 >> 6 == 2 })
+            #expect(ids == FollowUpType.allCases.map { DemoIDs.followUp(visit: v.id, type: $0) })
+        }
+    }
+
     @Test func aStreamRepeatsWithItsSeed() {
         // Given the same stream made twice, then a batch is the same, identifiers included.
         let a = DemoGenerator(seed: 5).stream(elders: 500, months: 6, today: today).batch(200..<260)

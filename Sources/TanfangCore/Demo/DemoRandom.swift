@@ -48,3 +48,46 @@ struct DemoRandom {
                            byte(b, 4), byte(b, 5), byte(b, 6), byte(b, 7)))
     }
 }
+
+/// Demo visit and follow-up identifiers that ascend in the order a demo build inserts them.
+///
+/// A build inserts visits batch by batch of consecutive elders; with random identifiers each
+/// insert landed on a random leaf of a primary-key index of millions of entries. Here the first
+/// 48 bits are a per-seed base plus (elder index, visit ordinal), so a batch only touches the end
+/// of the index; the rest stays random, with the version-4 and variant bits of any UUID.
+/// The identifier still depends only on the seed and the elder, never on batch boundaries.
+public enum DemoIDs {
+    /// Ordinals take 12 bits; an elder has a few hundred visits at most even over 120 months.
+    static let ordinalBits = 12
+
+    /// Below 2^47, so that base + (index << 14) stays within 48 bits for 2^31 elders.
+    static func base(seed: UInt64) -> UInt64 { DemoRandom.mix(seed ^ 0x7669_7369_745F_6964) >> 17 }
+
+    /// `tail`'s random bytes under the ordered prefix of visit `ordinal` of elder `index`.
+    static func visit(base: UInt64, index: Int, ordinal: Int, tail: UUID) -> UUID {
+        guard ordinal < 1 << ordinalBits else { return tail }
+        let prefix = base &+ (UInt64(index) << (ordinalBits + 2)) &+ (UInt64(ordinal) << 2)
+        var u = tail.uuid
+        withUnsafeMutableBytes(of: &u) { raw in
+            for i in 0..<6 { raw[i] = UInt8(truncatingIfNeeded: prefix >> (40 - 8 * UInt64(i))) }
+        }
+        return UUID(uuid: u)
+    }
+
+    /// The follow-up of `type` opened by visit `visitID`: the visit's prefix (so follow-ups are
+    /// inserted in the same ascending order) and a tail mixed from the visit's tail and the type.
+    public static func followUp(visit visitID: UUID, type: FollowUpType) -> UUID {
+        var u = visitID.uuid
+        withUnsafeMutableBytes(of: &u) { raw in
+            var word: UInt64 = 0
+            for i in 8..<16 { word = word << 8 | UInt64(raw[i]) }
+            let kind = UInt64(FollowUpType.allCases.firstIndex(of: type)! + 1)
+            let h1 = DemoRandom.mix(word ^ DemoRandom.mix(kind)), h2 = DemoRandom.mix(h1)
+            raw[6] = UInt8(truncatingIfNeeded: h1) & 0x0F | 0x40
+            raw[7] = UInt8(truncatingIfNeeded: h1 >> 8)
+            raw[8] = UInt8(truncatingIfNeeded: h2) & 0x3F | 0x80
+            for i in 9..<16 { raw[i] = UInt8(truncatingIfNeeded: h2 >> (8 * UInt64(i - 8))) }
+        }
+        return UUID(uuid: u)
+    }
+}

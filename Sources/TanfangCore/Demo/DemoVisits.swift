@@ -207,7 +207,8 @@ extension DemoBuilder {
                                 recentHospital: recentHospital, next: next, &sheet, &rng)
                 if let from = copyFrom, k == from { base = built.answers }
             }
-            let visit = Visit(id: rng.uuid(), elderID: e.id, at: at, visitorIDs: visitorIDs, method: method,
+            let id = DemoIDs.visit(base: DemoIDs.base(seed: seed), index: index, ordinal: k, tail: rng.uuid())
+            let visit = Visit(id: id, elderID: e.id, at: at, visitorIDs: visitorIDs, method: method,
                               seenInPerson: method == .home, answers: built.answers, copiedSections: copied)
             visits.append(visit)
             if slot.leaveOpen || e.plan == .deceasedVisit { continue }
