@@ -126,26 +126,39 @@ extension Ledger {
 
         // Every open follow-up of a deceased elder (they all count in deceasedStillActive), in
         // table order. Only what the engine reads of a follow-up: type, elder, times and status.
+        // Found on the partial index of open follow-ups (elderId and status are in it): the
+        // status index would rescan every open follow-up per batch of elders, and the elderId
+        // index would read every follow-up of the deceased, closed ones included.
         var open: [(Int64, FollowUp)] = []
-        for start in stride(from: 0, to: deceased.count, by: 500) {
-            let ids = Array(deceased[start..<min(start + 500, deceased.count)])
-            let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
-            let statement = try db.makeStatement(sql: """
-                SELECT rowid, id, elderId, type, openedAt, due, status FROM followUp
-                WHERE status IN ('open', 'inProgress') AND elderId IN (\(marks))
+        if !deceased.isEmpty {
+            let deceasedIDs = Set(deceased)
+            var rowids: [Int64] = []
+            let scan = try db.makeStatement(sql: """
+                SELECT rowid, elderId FROM followUp INDEXED BY followUp_open WHERE status IN ('open', 'inProgress')
                 """)
-            statement.arguments = StatementArguments(ids)
+            let o = RawColumns(scan)
+            let found = try Row.fetchCursor(scan)
+            while try found.next() != nil {
+                if deceasedIDs.contains(o.string(1)!) { rowids.append(Int64(o.int(0))) }
+            }
+            rowids.sort()
+            let statement = try db.cachedStatement(sql: """
+                SELECT rowid, id, elderId, type, openedAt, due, status FROM followUp WHERE rowid = ?
+                """)
             let f = RawColumns(statement)
-            let rows = try Row.fetchCursor(statement)
-            while try rows.next() != nil {
-                open.append((Int64(f.int(0)), FollowUp(
-                    id: try f.uuid(1, "followUp.id"), elderID: try f.uuid(2, "followUp.elderId"),
-                    type: try StoreCoding.enumValue(FollowUpType.self, f.string(3)!, column: "followUp.type"),
-                    openedAt: try f.dateTime(4, "followUp.openedAt")!, due: try f.dateTime(5, "followUp.due")!,
-                    status: try StoreCoding.enumValue(FollowUpStatus.self, f.string(6)!, column: "followUp.status"))))
+            for rowid in rowids {
+                statement.arguments = [rowid]
+                let rows = try Row.fetchCursor(statement)
+                while try rows.next() != nil {
+                    open.append((Int64(f.int(0)), FollowUp(
+                        id: try f.uuid(1, "followUp.id"), elderID: try f.uuid(2, "followUp.elderId"),
+                        type: try StoreCoding.enumValue(FollowUpType.self, f.string(3)!, column: "followUp.type"),
+                        openedAt: try f.dateTime(4, "followUp.openedAt")!, due: try f.dateTime(5, "followUp.due")!,
+                        status: try StoreCoding.enumValue(FollowUpStatus.self, f.string(6)!,
+                                                          column: "followUp.status"))))
+                }
             }
         }
-        open.sort { $0.0 < $1.0 }
         return (elders, summaries, validIDs, open.map(\.1))
     }
 

@@ -55,7 +55,7 @@ public struct RosterScreen: Screen {
 
     /// Rows asked for at a time: a tall screen's worth and a margin. Every keystroke of a search
     /// reloads them, so more would only cost decoding; scrolling asks for the next ones.
-    static let pageSize = 48
+    public static let pageSize = 48
     /// Rows a page key moves: `handle` does not know the terminal height (render still keeps
     /// the selection in view at any height).
     static let pageRows = 15
