@@ -62,6 +62,7 @@ extension Ledger {
     public func autoBackup(ledgerPath: String, keep: Int, now: Date = Date()) throws -> String? {
         let dir = Ledger.backupDirectory(ledgerPath: ledgerPath)
         let day = String(Ledger.stamp(now).prefix(8))
+        Ledger.removeStalePartials(in: dir, now: Date())
         var created: String?
         if !Ledger.rotatingBackups(in: dir).contains(where: { $0.hasPrefix("tanfang-\(day)-") }) {
             let path = Ledger.defaultBackupPath(ledgerPath: ledgerPath, at: now)
@@ -73,6 +74,20 @@ extension Ledger {
             try? FileManager.default.removeItem(atPath: dir + "/" + old)
         }
         return created
+    }
+
+    /// A backup cut short (the process killed, the terminal closed over SSH) leaves its
+    /// `.partial` file, as large as the ledger, under a name no later backup reuses. Removed
+    /// once untouched for an hour, so that a backup still being written by another process stays.
+    static func removeStalePartials(in dir: String, now: Date) {
+        let fm = FileManager.default
+        for name in (try? fm.contentsOfDirectory(atPath: dir)) ?? []
+        where name.hasPrefix("tanfang-") && name.contains(".sqlite.partial") {
+            let path = dir + "/" + name
+            guard let modified = (try? fm.attributesOfItem(atPath: path))?[.modificationDate] as? Date,
+                  now.timeIntervalSince(modified) > 3_600 else { continue }
+            try? fm.removeItem(atPath: path)
+        }
     }
 
     /// The rotating backup files in `dir`, oldest first (their names sort by time).

@@ -181,6 +181,27 @@ struct DataTransferTests {
         #expect(Ledger.backupKeepCount(environment: ["TANFANG_BACKUPS": "zero"]) == 7)
     }
 
+    @Test("A backup cut short leaves a partial file that a later start removes once it is an hour old")
+    func stalePartialBackupsAreRemoved() throws {
+        let f = try FileLedger()
+        let dir = f.dir.appendingPathComponent("backups").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let stale = dir + "/tanfang-20261120-0800.sqlite.partial"
+        let writing = dir + "/tanfang-20261123-0759.sqlite.partial"
+        for path in [stale, stale + "-journal", writing] {
+            #expect(FileManager.default.createFile(atPath: path, contents: Data("x".utf8)))
+        }
+        for path in [stale, stale + "-journal"] {
+            try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-7_200)], ofItemAtPath: path)
+        }
+        try f.ledger.autoBackup(ledgerPath: f.path, keep: 3)
+        #expect(!FileManager.default.fileExists(atPath: stale))
+        #expect(!FileManager.default.fileExists(atPath: stale + "-journal"))
+        // Another process may still be writing a recent one.
+        #expect(FileManager.default.fileExists(atPath: writing))
+        #expect(Ledger.rotatingBackups(in: dir).count == 1)
+    }
+
     @Test("Merging a village ledger copies missing rows with their audit trail, twice changes nothing")
     func mergeIsIdempotentAndReportsConflicts() throws {
         // Given a township ledger and a village ledger started as a copy of it (same places)
