@@ -286,23 +286,8 @@ struct DemoLoader {
         }
     }
 
-    /// SQLITE_TRANSIENT: SQLite copies the text before `bind` returns.
-    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-
     private static func bind(_ statement: SQLiteStatement, _ index: Int32, _ text: String?) {
-        guard var text else {
-            sqlite3_bind_null(statement, index)
-            return
-        }
-        text.withUTF8 { bytes in
-            if let base = bytes.baseAddress, !bytes.isEmpty {
-                _ = base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
-                    sqlite3_bind_text(statement, index, $0, Int32(bytes.count), transient)
-                }
-            } else {
-                _ = sqlite3_bind_text(statement, index, "", 0, transient)
-            }
-        }
+        SQLiteBind.text(statement, index, text)
     }
 
     private func step(_ statement: SQLiteStatement) throws {
