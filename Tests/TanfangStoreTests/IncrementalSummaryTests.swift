@@ -35,7 +35,7 @@ struct IncrementalSummaryTests {
         let ledger = try Ledger.inMemory(rules: Fixture.rules)
         try ledger.importDemo(data, today: Self.today)
         let fixture = try Fixture()
-        var rng = SplitMix(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var saved: [Visit] = []
         var incremental = 0
         var kinds: Set<String> = []

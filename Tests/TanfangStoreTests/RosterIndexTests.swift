@@ -49,7 +49,7 @@ struct RosterIndexTests {
         let places = try ledger.places()
         let villages = places.filter { $0.level == .village }
         let visitors = try ledger.visitors()
-        var rng = SplitMix(seed: 42)
+        var rng = SplitMix64(seed: 42)
         var queries: [RosterQuery] = []
         // Every sort both ways, over every status and over active elders only
         for sort in RosterSort.allCases {
@@ -203,16 +203,3 @@ struct RosterIndexTests {
     }
 }
 
-/// A small seeded generator, so the random queries are the same on every run.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func next(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-}

@@ -12,7 +12,7 @@ struct RosterRefreshTests {
     static let today = RosterIndexTests.today
 
     /// Queries of every sort both ways, searches and filters.
-    static func queries(_ data: DemoData, _ rng: inout SplitMix) -> [RosterQuery] {
+    static func queries(_ data: DemoData, _ rng: inout SplitMix64) -> [RosterQuery] {
         var queries: [RosterQuery] = []
         for sort in RosterSort.allCases {
             for descending in [false, true] {
@@ -38,7 +38,7 @@ struct RosterRefreshTests {
     func refreshedIndexEqualsAFreshBuild(seed: UInt64) throws {
         // Given a demo ledger whose roster index is built, with every sort order cached
         let (ledger, data) = try RosterIndexTests.demo(elders: 120)
-        var rng = SplitMix(seed: seed)
+        var rng = SplitMix64(seed: seed)
         for q in Self.queries(data, &rng) { _ = try ledger.roster(q) }
         let fixture = try Fixture()
         var renamed = 0

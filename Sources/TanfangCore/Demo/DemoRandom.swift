@@ -1,19 +1,32 @@
 import Foundation
 
-/// SplitMix64: a tiny, fast generator whose whole state is one word, so the demo ledger is the
-/// same on every machine and every run for a given seed (the system generator is not seedable).
-struct DemoRandom {
+/// SplitMix64: a tiny, fast generator whose whole state is one word, so that what it drives (the
+/// demo ledger, the benchmark's and the tests' random inputs) is the same on every machine and run
+/// for a given seed (the system generator is not seedable).
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+
+    /// Uniform in `0..<n` (n > 0); the tiny modulo bias does not matter for test data.
+    public mutating func next(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+}
+
+/// The demo generator's draws over SplitMix64.
+struct DemoRandom {
+    private var source: SplitMix64
+
+    init(seed: UInt64) { source = SplitMix64(seed: seed) }
+
+    mutating func next() -> UInt64 { source.next() }
 
     /// Uniform in `0..<n` (n > 0); the tiny modulo bias does not matter for demo data.
     mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
