@@ -100,6 +100,9 @@ public final class Ledger: Sendable {
         }
     }
 
+    /// The file ledger's connection pool (nil in memory), for switching its journal (LedgerBulkLoad.swift).
+    var filePool: DatabasePool? { writer as? DatabasePool }
+
     /// The current wall-clock timestamp for stamps and audit rows.
     func timestamp() -> String { StoreCoding.timestamp(clock()) }
 

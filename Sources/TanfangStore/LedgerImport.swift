@@ -62,17 +62,22 @@ extension Ledger {
     /// fields filled; a differing value is reported in `conflicts` and the stored value kept. So
     /// importing the same rows twice changes nothing. One audit row (table `import`) records the
     /// file, source and counts, besides each elder's own insert/update row.
+    ///
+    /// With `bulkLoad` (a process that holds the ledger alone, as `tanfang import roster` does), a
+    /// large import is written through a rollback journal instead of the WAL (`enterBulkJournal`).
     @discardableResult
     public func importRoster(_ rows: [RosterImportRow], source: String?, file: String, by user: UUID?,
-                             today: LocalDate, dryRun: Bool = false) throws -> ImportOutcome {
+                             today: LocalDate, dryRun: Bool = false, bulkLoad: Bool = false) throws -> ImportOutcome {
         try importRoster(rows, source: source, file: file, by: user, today: today, dryRun: dryRun,
-                         rebuildIndexesFrom: IndexRebuild.minimumRows)
+                         rebuildIndexesFrom: IndexRebuild.minimumRows, bulkLoad: bulkLoad)
     }
 
     /// `importRoster`, rebuilding a table's indexes after the load when at least
-    /// `rebuildIndexesFrom` new rows go into it (tests lower it).
+    /// `rebuildIndexesFrom` new rows go into it (tests lower it); the bulk journal is used from
+    /// that many rows too.
     func importRoster(_ rows: [RosterImportRow], source: String?, file: String, by user: UUID?,
-                      today: LocalDate, dryRun: Bool, rebuildIndexesFrom minimum: Int) throws -> ImportOutcome {
+                      today: LocalDate, dryRun: Bool, rebuildIndexesFrom minimum: Int,
+                      bulkLoad: Bool = false) throws -> ImportOutcome {
         struct DryRun: Error { let outcome: ImportOutcome }
         let checked = try Ledger.checkedRows(rows, source: source, today: today)
         // One ICU call for every character of the file instead of one per new character.
@@ -81,9 +86,13 @@ extension Ledger {
         // the import's transaction saves most re-reads. Put back afterwards for the screens.
         let cacheSize = try read { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") } ?? -2000
         defer { _ = try? write { db in try db.execute(sql: "PRAGMA cache_size = \(cacheSize)") } }
+        let bulk = bulkLoad && !dryRun && checked.count >= minimum && enterBulkJournal()
+        defer { if bulk { leaveBulkJournal() } }
         do {
             return try write { db in
-                try db.execute(sql: "PRAGMA cache_size = -262144")
+                // Through the rollback journal, dirty pages beyond the cache go to the file once
+                // (new pages need no journal), so a smaller cache costs no extra writes.
+                try db.execute(sql: "PRAGMA cache_size = \(bulk ? -65536 : -262144)")
                 let now = timestamp()
                 var outcome = ImportOutcome()
                 var state = try ImportState(db, rows: checked, today: today, ledger: self)
@@ -97,11 +106,17 @@ extension Ledger {
                                           keeping: ["elder_on_villageId", "elder_on_idNumber"]),
                     try IndexRebuild.drop(db, table: "audit", adding: prepared.count, minimum: minimum, keeping: []),
                 ]
+                if rebuilds[0] != nil { state.rosterBumps = try RosterInsertBumps.suspend(db) }
                 for (i, row) in checked.enumerated() {
                     try importOne(db, row: row, prepared: prepared.row(i), state: &state, outcome: &outcome, by: user,
                                   today: today, now: now)
                 }
+                try state.rosterBumps?.restore(db)
+                // The rows are built by now: the indexes' sorts may use the second core.
+                try db.execute(sql: "PRAGMA threads = 2")
+                defer { try? db.execute(sql: "PRAGMA threads = 0") }
                 for rebuild in rebuilds { try rebuild?.restore(db) }
+                if rebuilds.contains(where: { $0 != nil }) { try Ledger.afterBulkLoad(db) }
                 let summary = ImportAuditSummary(file: file, source: source, rows: rows.count, added: outcome.added,
                                                  merged: outcome.merged, unchanged: outcome.unchanged,
                                                  conflicts: outcome.conflicts.count)
@@ -154,6 +169,8 @@ extension Ledger {
                                    "createdAt", "updatedAt", "createdBy", "updatedBy"]
         /// Elder IDs in use, among those the rows carry (and those inserted since).
         var takenIDs: Set<String>
+        /// Set during a bulk load: the roster version bumped once per run of inserts.
+        var rosterBumps: RosterInsertBumps?
         let periods: [SpecialPeriod]
 
         init(_ db: Database, rows: [RosterImportRow], today: LocalDate, ledger: Ledger) throws {
@@ -184,6 +201,7 @@ extension Ledger {
             } else {
                 try elders.insert(db, record)
             }
+            rosterBumps?.inserted()
         }
 
         /// An elder's audit row, as `Ledger.audit` writes it.
@@ -367,6 +385,8 @@ extension Ledger {
             }
             var record = ElderRecord(merged, summary: try old.summary(), flagRules: rules.redFlags)
             record.stamp(at: now, by: user, old: old)
+            // The update's trigger logs the elder under the version the inserts before it reached.
+            try state.rosterBumps?.flush(db)
             try state.elders.update(db, record)
             // The summary reads only these of the fields a merge can change; when they stay and the
             // summary is today's, recomputing it (which loads the whole visit history) gives it again.
@@ -653,6 +673,44 @@ struct IndexRebuild {
 
     func restore(_ db: Database) throws {
         for statement in sql { try db.execute(sql: statement) }
+    }
+}
+
+/// What trigger `elder_roster_insert` (migration v3-roster-log) does for each new elder, done once
+/// for a run of inserts during a bulk load: the version goes up by the number of elders added and
+/// `resetAt` follows it, exactly as row by row (flushed before any other write that reads the
+/// version, so merges log the versions they would have). Only when the trigger is the one that
+/// migration made: a changed trigger keeps running row by row.
+struct RosterInsertBumps {
+    static let trigger = "elder_roster_insert"
+    static let expectedSQL = "CREATE TRIGGER elder_roster_insert AFTER INSERT ON elder BEGIN "
+        + "UPDATE rosterVersion SET version = version + 1, resetAt = version + 1; END"
+    private let sql: String
+    private var pending = 0
+
+    /// Drops the trigger for the load; nil (trigger kept) when it is not the known one.
+    static func suspend(_ db: Database) throws -> RosterInsertBumps? {
+        guard let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+                                            arguments: [trigger]),
+              sql == expectedSQL else { return nil }
+        try db.execute(sql: "DROP TRIGGER \(trigger)")
+        return RosterInsertBumps(sql: sql)
+    }
+
+    mutating func inserted() { pending += 1 }
+
+    /// Applies the bumps of the inserts so far.
+    mutating func flush(_ db: Database) throws {
+        guard pending > 0 else { return }
+        try db.execute(sql: "UPDATE rosterVersion SET version = version + ?, resetAt = version + ?",
+                       arguments: [pending, pending])
+        pending = 0
+    }
+
+    /// Flushes and creates the trigger again.
+    mutating func restore(_ db: Database) throws {
+        try flush(db)
+        try db.execute(sql: sql)
     }
 }
 

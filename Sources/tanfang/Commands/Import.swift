@@ -91,8 +91,9 @@ struct Import: ParsableCommand {
 
             let refused = job.refused(skipInvalid: skipInvalid)
             let writeStart = DispatchTime.now().uptimeNanoseconds
+            // This process holds the ledger alone: a large file may go in through the bulk journal.
             let outcome = try job.run(skipInvalid: skipInvalid, dryRun: dryRun, source: source, ledger: ledger, by: nil,
-                                      today: ctx.today)
+                                      today: ctx.today, bulkLoad: true)
             // For measuring imports (docs/PERFORMANCE.md), not a user feature.
             if ProcessInfo.processInfo.environment["TANFANG_IMPORT_TIMING"] != nil {
                 let write = Double(DispatchTime.now().uptimeNanoseconds - writeStart) / 1e9

@@ -50,12 +50,13 @@ struct RosterImportJob {
         return job
     }
 
-    /// Runs the import (or its dry run) unless refused; nil when refused.
+    /// Runs the import (or its dry run) unless refused; nil when refused. `bulkLoad`: the caller
+    /// holds the ledger alone (the CLI command), see `Ledger.importRoster`.
     func run(skipInvalid: Bool, dryRun: Bool, source: String?, ledger: Ledger, by user: UUID?,
-             today: LocalDate) throws -> ImportOutcome? {
+             today: LocalDate, bulkLoad: Bool = false) throws -> ImportOutcome? {
         guard !refused(skipInvalid: skipInvalid) else { return nil }
         return try ledger.importRoster(resolved.rows, source: source ?? name, file: name, by: user, today: today,
-                                       dryRun: dryRun)
+                                       dryRun: dryRun, bulkLoad: bulkLoad)
     }
 
     /// The sentence for one conflict.
