@@ -211,9 +211,11 @@ extension Ledger {
                 LEFT JOIN visitor v ON v.id = f.ownerId
                 \(filter.whereClause)
                 ORDER BY \(order)
+                \(q.limit == nil ? "" : "LIMIT ? OFFSET ?")
                 """)
             var arguments = filter.arguments
             arguments += [now.description]
+            if let limit = q.limit { arguments += [limit, q.offset] }
             statement.arguments = arguments
             let c = RawColumns(statement)
             // Types and statuses are a handful of codes: decode each text once.
@@ -252,6 +254,31 @@ extension Ledger {
         }
     }
 
+    /// A window of the follow-up queue; the first window also counts the whole queue (rows and
+    /// overdue), so a screen shows 41,000 open follow-ups without reading them.
+    public func followUpPage(_ q: FollowUpQuery, now: LocalDateTime) throws -> FollowUpPage {
+        let rows = try followUps(q, now: now)
+        guard q.offset == 0 else { return FollowUpPage(query: q, rows: rows, total: nil, overdue: nil) }
+        if let limit = q.limit, rows.count < limit {
+            return FollowUpPage(query: q, rows: rows, total: rows.count,
+                                overdue: rows.count(where: { $0.followUp.isOverdue(now: now) }))
+        }
+        return try read { db in
+            let (filter, _) = try followUpFilter(db, q, now: now)
+            var arguments: StatementArguments = [now.description]
+            arguments += filter.arguments
+            let row = try Row.fetchOne(db, sql: """
+                SELECT count(*), total(f.status IN ('open', 'inProgress') AND f.due < ?)
+                FROM followUp f
+                CROSS JOIN elder e INDEXED BY elder_name ON e.id = f.elderId
+                CROSS JOIN place p ON p.id = e.villageId
+                LEFT JOIN visitor v ON v.id = f.ownerId
+                \(filter.whereClause)
+                """, arguments: arguments)!
+            return FollowUpPage(query: q, rows: rows, total: row[0], overdue: Int(row[1] as Double))
+        }
+    }
+
     /// The queue's filter and order (the `?` of the order comes after the filter's).
     private func followUpFilter(_ db: Database, _ q: FollowUpQuery, now: LocalDateTime) throws -> (SQLFilter, String) {
         var filter = SQLFilter()
@@ -261,9 +288,30 @@ extension Ledger {
         if let village = q.villageID { filter.add("e.villageId = ?", village.uuidString) }
         if let elder = q.elderID { filter.add("f.elderId = ?", elder.uuidString) }
         if !q.includeClosed { filter.add("f.status IN ('open', 'inProgress')") }
+        Self.followUpSearch(q.search, into: &filter)
         return (filter, """
-            f.status IN ('open', 'inProgress') DESC, f.due < ? DESC, f.due ASC, f.closingAt DESC, e.name
+            f.status IN ('open', 'inProgress') DESC, f.due < ? DESC, f.due ASC, f.closingAt DESC, e.name, f.id
             """)
+    }
+
+    /// The `/` search of the queue in SQL (it was a filter over every loaded row in the screen):
+    /// a part of the name, village, detail or owner; ASCII letters also match the name's pinyin,
+    /// initials or whole syllables run together. The names and pinyin come from `elder_roster`,
+    /// a covering index, once per search rather than per follow-up. SQLite's lower() folds ASCII
+    /// only, which is all that has case in these columns (names and villages are Chinese).
+    static func followUpSearch(_ text: String, into filter: inout SQLFilter) {
+        let needle = text.trimmingCharacters(in: .whitespaces).lowercased()
+        guard !needle.isEmpty else { return }
+        var names = ["instr(lower(name), ?) > 0"]
+        if needle.allSatisfy({ $0.isASCII && $0.isLetter }) {
+            names += ["instr(pinyinInitials, ?) > 0", "instr(replace(pinyinFull, ' ', ''), ?) > 0"]
+        }
+        let clause = """
+            f.elderId IN (SELECT id FROM elder INDEXED BY elder_roster WHERE \(names.joined(separator: " OR ")))
+            OR instr(lower(p.name), ?) > 0 OR instr(lower(f.detail), ?) > 0 OR instr(lower(ifnull(v.name, '')), ?) > 0
+            """
+        filter.clauses.append(clause)
+        filter.arguments += StatementArguments(Array(repeating: needle, count: names.count + 3))
     }
 
     /// The follow-up queue decoded through `FollowUpRecord`: the reference for `followUps`.
