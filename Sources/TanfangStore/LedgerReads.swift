@@ -201,20 +201,26 @@ extension Ledger {
     /// SQLite would otherwise swap for the places under a village scope). `followUpsReference` is the plain query tests compare with.
     public func followUps(_ q: FollowUpQuery, now: LocalDateTime) throws -> [FollowUpRow] {
         try read { db in
-            let (filter, order) = try followUpFilter(db, q, now: now)
+            let (filter, order, _) = try followUpFilter(db, q, now: now)
+            // Open ones only (the queue as it opens): every row is open and an earlier due is
+            // overdue first, so the order is the due date's, which the partial index gives without
+            // sorting the county's open follow-ups; a window then reads only its rows.
+            let openOnly = !q.includeClosed && q.elderID == nil
+            // A scope of no villages has no rows (and SQLite finds no plan for "0" on a forced index).
+            if filter.clauses.contains("0") { return [] }
             let statement = try db.makeStatement(sql: """
                 SELECT f.id, f.elderId, f.visitId, f.type, f.ownerId, f.openedAt, f.due, f.status, f.detail,
                        f.closingAction, f.closingAt, f.closingBy, e.name, p.name, v.name
-                FROM followUp f
+                FROM followUp f \(openOnly ? "INDEXED BY followUp_open" : "")
                 CROSS JOIN elder e INDEXED BY elder_name ON e.id = f.elderId
                 CROSS JOIN place p ON p.id = e.villageId
                 LEFT JOIN visitor v ON v.id = f.ownerId
                 \(filter.whereClause)
-                ORDER BY \(order)
+                ORDER BY \(openOnly ? "f.due, f.closingAt DESC, e.name, f.id" : order)
                 \(q.limit == nil ? "" : "LIMIT ? OFFSET ?")
                 """)
             var arguments = filter.arguments
-            arguments += [now.description]
+            if !openOnly { arguments += [now.description] }
             if let limit = q.limit { arguments += [limit, q.offset] }
             statement.arguments = arguments
             let c = RawColumns(statement)
@@ -264,34 +270,41 @@ extension Ledger {
                                 overdue: rows.count(where: { $0.followUp.isOverdue(now: now) }))
         }
         return try read { db in
-            let (filter, _) = try followUpFilter(db, q, now: now)
+            let (filter, _, joins) = try followUpFilter(db, q, now: now)
             var arguments: StatementArguments = [now.description]
             arguments += filter.arguments
+            // Only the joins the filter needs: the county's open queue is counted on the partial
+            // index alone (every follow-up has an elder and a village, so inner joins add nothing).
+            let openOnly = !q.includeClosed && q.elderID == nil
+            if filter.clauses.contains("0") { return FollowUpPage(query: q, rows: rows, total: 0, overdue: 0) }
             let row = try Row.fetchOne(db, sql: """
                 SELECT count(*), total(f.status IN ('open', 'inProgress') AND f.due < ?)
-                FROM followUp f
-                CROSS JOIN elder e INDEXED BY elder_name ON e.id = f.elderId
-                CROSS JOIN place p ON p.id = e.villageId
-                LEFT JOIN visitor v ON v.id = f.ownerId
+                FROM followUp f \(openOnly ? "INDEXED BY followUp_open" : "")
+                \(joins.elder ? "CROSS JOIN elder e INDEXED BY elder_name ON e.id = f.elderId" : "")
+                \(joins.placeAndOwner ? "CROSS JOIN place p ON p.id = e.villageId LEFT JOIN visitor v ON v.id = f.ownerId" : "")
                 \(filter.whereClause)
                 """, arguments: arguments)!
             return FollowUpPage(query: q, rows: rows, total: row[0], overdue: Int(row[1] as Double))
         }
     }
 
-    /// The queue's filter and order (the `?` of the order comes after the filter's).
-    private func followUpFilter(_ db: Database, _ q: FollowUpQuery, now: LocalDateTime) throws -> (SQLFilter, String) {
+    /// The queue's filter and order (the `?` of the order comes after the filter's), and which
+    /// joins the filter refers to.
+    private func followUpFilter(_ db: Database, _ q: FollowUpQuery, now: LocalDateTime) throws
+        -> (SQLFilter, String, joins: (elder: Bool, placeAndOwner: Bool)) {
         var filter = SQLFilter()
-        filter.scope(try Ledger.simplified(q.scope, db), elder: "e")
+        let scope = try Ledger.simplified(q.scope, db)
+        filter.scope(scope, elder: "e")
         if let owner = q.ownerID { filter.add("f.ownerId = ?", owner.uuidString) }
         if let type = q.type { filter.add("f.type = ?", type.rawValue) }
         if let village = q.villageID { filter.add("e.villageId = ?", village.uuidString) }
         if let elder = q.elderID { filter.add("f.elderId = ?", elder.uuidString) }
         if !q.includeClosed { filter.add("f.status IN ('open', 'inProgress')") }
-        Self.followUpSearch(q.search, into: &filter)
+        let searching = Self.followUpSearch(q.search, into: &filter)
+        let elder = scope.villageIDs != nil || scope.visitorID != nil || q.villageID != nil || searching
         return (filter, """
             f.status IN ('open', 'inProgress') DESC, f.due < ? DESC, f.due ASC, f.closingAt DESC, e.name, f.id
-            """)
+            """, (elder, searching))
     }
 
     /// The `/` search of the queue in SQL (it was a filter over every loaded row in the screen):
@@ -299,9 +312,10 @@ extension Ledger {
     /// initials or whole syllables run together. The names and pinyin come from `elder_roster`,
     /// a covering index, once per search rather than per follow-up. SQLite's lower() folds ASCII
     /// only, which is all that has case in these columns (names and villages are Chinese).
-    static func followUpSearch(_ text: String, into filter: inout SQLFilter) {
+    @discardableResult
+    static func followUpSearch(_ text: String, into filter: inout SQLFilter) -> Bool {
         let needle = text.trimmingCharacters(in: .whitespaces).lowercased()
-        guard !needle.isEmpty else { return }
+        guard !needle.isEmpty else { return false }
         var names = ["instr(lower(name), ?) > 0"]
         if needle.allSatisfy({ $0.isASCII && $0.isLetter }) {
             names += ["instr(pinyinInitials, ?) > 0", "instr(replace(pinyinFull, ' ', ''), ?) > 0"]
@@ -312,12 +326,13 @@ extension Ledger {
             """
         filter.clauses.append(clause)
         filter.arguments += StatementArguments(Array(repeating: needle, count: names.count + 3))
+        return true
     }
 
     /// The follow-up queue decoded through `FollowUpRecord`: the reference for `followUps`.
     func followUpsReference(_ q: FollowUpQuery, now: LocalDateTime) throws -> [FollowUpRow] {
         try read { db in
-            let (filter, order) = try followUpFilter(db, q, now: now)
+            let (filter, order, _) = try followUpFilter(db, q, now: now)
             let sql = """
                 SELECT f.*, e.name AS elderName, p.name AS villageName, v.name AS ownerName
                 FROM followUp f
