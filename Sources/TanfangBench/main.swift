@@ -61,7 +61,7 @@ struct Options {
     var printSQL = false
 
     static let steps = ["open", "page", "search", "filter", "sort", "elderFile", "elderFile60", "saveVisit",
-                        "followUps", "redFlags", "monthly", "screen", "render"]
+                        "followUps", "followUpPage", "followUpSearch", "redFlags", "monthly", "screen", "render"]
 
     static func parse(_ args: [String]) -> Options {
         var o = Options()
@@ -367,6 +367,16 @@ if !skip("saveVisit", o) {
 var followUpCount = 0
 try measure("followUps", "followUps(_:now:) open queue", o, sqlite: q.followUps, file: path) {
     followUpCount = try ledger.followUps(FollowUpQuery(), now: now).count
+}
+// What the follow-up screen asks: the first window with the queue's counts, and one search keystroke.
+try measure("followUpPage", "followUpPage: first \(FollowUpsScreen.pageSize) rows + counts", o) {
+    _ = try ledger.followUpPage(FollowUpQuery(limit: FollowUpsScreen.pageSize), now: now)
+}
+var searchIndex = 0
+try measure("followUpSearch", "followUpPage with a search (王, w, wxy, 隐患)", o) {
+    let text = ["王", "w", "wxy", "隐患"][searchIndex % 4]
+    searchIndex += 1
+    _ = try ledger.followUpPage(FollowUpQuery(search: text, limit: FollowUpsScreen.pageSize), now: now)
 }
 var flagCount = 0
 try measure("redFlags", "redFlags(today:now:)", o, sqlite: q.redFlags, file: path) {

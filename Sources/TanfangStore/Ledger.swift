@@ -22,12 +22,21 @@ public final class Ledger: Sendable {
     let rosterCache = RosterCache()
     let summaryCounts = SummaryCounts()
 
-    init(writer: any DatabaseWriter, rules: RuleBook, clock: @escaping @Sendable () -> Date) throws {
+    init(writer: any DatabaseWriter, rules: RuleBook, clock: @escaping @Sendable () -> Date,
+         onUpgrade: (([String]) -> Void)? = nil) throws {
         self.writer = writer
         self.rules = rules
         self.clock = clock
         do {
-            try LedgerMigrations.migrator.migrate(writer)
+            let migrator = LedgerMigrations.migrator
+            // A ledger written by an older version is upgraded in place; at county scale that builds
+            // indexes over gigabytes (about a minute), so the caller may say so first.
+            if let onUpgrade {
+                let applied = try writer.read { db in try migrator.appliedIdentifiers(db) }
+                let pending = migrator.migrations.filter { !applied.contains($0) }
+                if !applied.isEmpty && !pending.isEmpty { onUpgrade(pending) }
+            }
+            try migrator.migrate(writer)
             try FlagMigration.ensureBasis(writer, rules: rules.redFlags)
         } catch {
             throw LedgerError.wrap(error)
@@ -39,8 +48,10 @@ public final class Ledger: Sendable {
     /// A new file is created with permissions 0600 before SQLite opens it, since it holds ID
     /// numbers and phones. Writers wait up to `busyTimeout` seconds for another process's write
     /// to finish, then fail with `LedgerError.busy`.
+    /// `onUpgrade` is called with the pending migrations before an existing ledger is upgraded.
     public convenience init(path: String, rules: RuleBook, busyTimeout: TimeInterval = 5,
-                            clock: @escaping @Sendable () -> Date = { Date() }) throws {
+                            clock: @escaping @Sendable () -> Date = { Date() },
+                            onUpgrade: (([String]) -> Void)? = nil) throws {
         try Ledger.createPrivateFileIfMissing(path)
         let pool: DatabasePool
         do {
@@ -50,7 +61,7 @@ public final class Ledger: Sendable {
         } catch {
             throw LedgerError.wrap(error)
         }
-        try self.init(writer: pool, rules: rules, clock: clock)
+        try self.init(writer: pool, rules: rules, clock: clock, onUpgrade: onUpgrade)
     }
 
     /// An in-memory ledger with the same configuration, for tests and previews.

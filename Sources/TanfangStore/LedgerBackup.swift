@@ -29,10 +29,25 @@ extension Ledger {
         return String(format: "%04d%02d%02d-%02d%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0)
     }
 
+    /// How a backup shares the machine with the screens.
+    public struct BackupPace: Sendable, Equatable {
+        /// Pages copied per step (-1: the whole file in one step).
+        public var pagesPerStep: CInt
+        /// The pause after each step, as a multiple of the time the step took.
+        public var restRatio: Double
+
+        /// As fast as the disk allows: the `backup` command, where the user waits for it.
+        public static let full = BackupPace(pagesPerStep: -1, restRatio: 0)
+        /// The daily backup beside the screens: 2 MiB steps, each followed by a pause as long as
+        /// the step, so the copy (7 GB of a county ledger) takes at most half the disk and a core
+        /// while a supervisor reads the red-flag list on the same two cores.
+        public static let background = BackupPace(pagesPerStep: 512, restRatio: 1)
+    }
+
     /// Copies the ledger to `path` with SQLite's online backup, from one read snapshot: safe while
     /// other connections (the screens) read and write. The file is written beside `path` and moved
     /// into place when complete, readable only by its owner. An existing `path` is refused.
-    public func backup(to path: String) throws {
+    public func backup(to path: String, pace: BackupPace = .full) throws {
         if FileManager.default.fileExists(atPath: path) {
             throw LedgerError.cannotOpen(path: path, detail: "file exists")
         }
@@ -44,7 +59,17 @@ extension Ledger {
         do {
             try read { db in
                 let dest = try DatabaseQueue(path: partial)
-                try dest.writeWithoutTransaction { destDb in try db.backup(to: destDb) }
+                try dest.writeWithoutTransaction { destDb in
+                    guard pace.restRatio > 0 else { return try db.backup(to: destDb, pagesPerStep: pace.pagesPerStep) }
+                    // The read transaction stays open across steps, so every step copies the same snapshot.
+                    var stepStart = DispatchTime.now().uptimeNanoseconds
+                    try db.backup(to: destDb, pagesPerStep: pace.pagesPerStep) { progress in
+                        guard !progress.isCompleted else { return }
+                        let took = Double(DispatchTime.now().uptimeNanoseconds - stepStart)
+                        usleep(useconds_t(min(took * pace.restRatio / 1_000, 200_000)))
+                        stepStart = DispatchTime.now().uptimeNanoseconds
+                    }
+                }
                 try dest.close()
             }
             try Ledger.checkpointToSingleFile(partial)
@@ -66,7 +91,7 @@ extension Ledger {
         var created: String?
         if !Ledger.rotatingBackups(in: dir).contains(where: { $0.hasPrefix("tanfang-\(day)-") }) {
             let path = Ledger.defaultBackupPath(ledgerPath: ledgerPath, at: now)
-            try backup(to: path)
+            try backup(to: path, pace: .background)
             created = path
         }
         let all = Ledger.rotatingBackups(in: dir)

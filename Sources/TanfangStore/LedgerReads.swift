@@ -195,81 +195,176 @@ extension Ledger {
     }
 
     /// The follow-up queue (待办): open ones first, overdue before due, earliest due first;
-    /// closed ones (when asked for) after, most recently closed first.
+    /// closed ones (when asked for) after, most recently closed first. `q.offset` and `q.limit`
+    /// give a window of it.
     /// Reads the named columns by index (no GRDB row dictionaries); names and villages come from
     /// the covering index `elder_name` (CROSS JOIN keeps follow-ups as the outer loop, which
     /// SQLite would otherwise swap for the places under a village scope). `followUpsReference` is the plain query tests compare with.
     public func followUps(_ q: FollowUpQuery, now: LocalDateTime) throws -> [FollowUpRow] {
+        try read { db in try followUpScan(db, q, now: now, countingAll: false).rows }
+    }
+
+    /// A window of the follow-up queue; the first window also counts the whole queue (rows and
+    /// overdue), so a screen shows 41,000 open follow-ups without reading them.
+    public func followUpPage(_ q: FollowUpQuery, now: LocalDateTime) throws -> FollowUpPage {
         try read { db in
-            let (filter, order) = try followUpFilter(db, q, now: now)
-            let statement = try db.makeStatement(sql: """
-                SELECT f.id, f.elderId, f.visitId, f.type, f.ownerId, f.openedAt, f.due, f.status, f.detail,
-                       f.closingAction, f.closingAt, f.closingBy, e.name, p.name, v.name
-                FROM followUp f
-                CROSS JOIN elder e INDEXED BY elder_name ON e.id = f.elderId
-                CROSS JOIN place p ON p.id = e.villageId
-                LEFT JOIN visitor v ON v.id = f.ownerId
-                \(filter.whereClause)
-                ORDER BY \(order)
-                """)
-            var arguments = filter.arguments
-            arguments += [now.description]
-            statement.arguments = arguments
-            let c = RawColumns(statement)
-            // Types and statuses are a handful of codes: decode each text once.
-            var types: [String: FollowUpType] = [:], statuses: [String: FollowUpStatus] = [:]
-            var rows: [FollowUpRow] = []
-            let cursor = try Row.fetchCursor(statement)
-            while try cursor.next() != nil {
-                let typeText = c.string(3)!, statusText = c.string(7)!
-                let type: FollowUpType, status: FollowUpStatus
-                if let t = types[typeText] {
-                    type = t
-                } else {
-                    type = try StoreCoding.enumValue(FollowUpType.self, typeText, column: "followUp.type")
-                    types[typeText] = type
-                }
-                if let t = statuses[statusText] {
-                    status = t
-                } else {
-                    status = try StoreCoding.enumValue(FollowUpStatus.self, statusText, column: "followUp.status")
-                    statuses[statusText] = status
-                }
-                var closing: ClosingRecord?
-                if let action = c.string(9), let by = c.string(11), !c.isNull(10) {
-                    closing = ClosingRecord(action: action, at: try c.dateTime(10, "followUp.closingAt")!, by: by)
-                }
-                let followUp = FollowUp(
-                    id: try c.uuid(0, "followUp.id"), elderID: try c.uuid(1, "followUp.elderId"),
-                    visitID: try c.isNull(2) ? nil : c.uuid(2, "followUp.visitId"), type: type,
-                    ownerID: try c.isNull(4) ? nil : c.uuid(4, "followUp.ownerId"),
-                    openedAt: try c.dateTime(5, "followUp.openedAt")!, due: try c.dateTime(6, "followUp.due")!,
-                    status: status, detail: c.string(8)!, closing: closing)
-                rows.append(FollowUpRow(followUp: followUp, elderName: c.string(12)!, villageName: c.string(13)!,
-                                        ownerName: c.string(14)))
+            guard q.offset == 0, let limit = q.limit else {
+                let rows = try followUpScan(db, q, now: now, countingAll: false).rows
+                return FollowUpPage(query: q, rows: rows, total: q.offset == 0 ? rows.count : nil,
+                                    overdue: q.offset == 0 ? rows.count(where: { $0.followUp.isOverdue(now: now) }) : nil)
             }
-            return rows
+            let (filter, _, joins) = try followUpFilter(db, q, now: now)
+            if filter.clauses.contains("0") { return FollowUpPage(query: q, rows: [], total: 0, overdue: 0) }
+            // A search (or a filter on names) has to test every row anyway: one pass decodes the
+            // window and counts the rest, rather than a second query repeating the test.
+            if joins.placeAndOwner {
+                let scan = try followUpScan(db, q, now: now, countingAll: true)
+                return FollowUpPage(query: q, rows: scan.rows, total: scan.total, overdue: scan.overdue)
+            }
+            let rows = try followUpScan(db, q, now: now, countingAll: false).rows
+            if rows.count < limit {
+                return FollowUpPage(query: q, rows: rows, total: rows.count,
+                                    overdue: rows.count(where: { $0.followUp.isOverdue(now: now) }))
+            }
+            // Only the joins the filter needs: the county's open queue is counted on the partial
+            // index alone (every follow-up has an elder and a village, so inner joins add nothing).
+            var arguments: StatementArguments = [now.description]
+            arguments += filter.arguments
+            let row = try Row.fetchOne(db, sql: """
+                SELECT count(*), total(f.status IN ('open', 'inProgress') AND f.due < ?)
+                FROM followUp f \(Self.openOnly(q) ? "INDEXED BY followUp_open" : "")
+                \(joins.elder ? "CROSS JOIN elder e INDEXED BY elder_name ON e.id = f.elderId" : "")
+                \(filter.whereClause)
+                """, arguments: arguments)!
+            return FollowUpPage(query: q, rows: rows, total: row[0], overdue: Int(row[1] as Double))
         }
     }
 
-    /// The queue's filter and order (the `?` of the order comes after the filter's).
-    private func followUpFilter(_ db: Database, _ q: FollowUpQuery, now: LocalDateTime) throws -> (SQLFilter, String) {
+    /// Open ones only (the queue as it opens): every row is open and an earlier due is overdue
+    /// first, so the order is the due date's, which the partial index gives without sorting the
+    /// county's open follow-ups; a window then reads only its rows. (One elder's queue is read on
+    /// its own index.)
+    static func openOnly(_ q: FollowUpQuery) -> Bool { !q.includeClosed && q.elderID == nil }
+
+    /// The queue's rows in `q`'s window; with `countingAll`, the scan goes on past the window
+    /// (without decoding) to count every row and the overdue ones.
+    private func followUpScan(_ db: Database, _ q: FollowUpQuery, now: LocalDateTime, countingAll: Bool) throws
+        -> (rows: [FollowUpRow], total: Int, overdue: Int) {
+        let (filter, order, _) = try followUpFilter(db, q, now: now)
+        // A scope of no villages has no rows (and SQLite finds no plan for "0" on a forced index).
+        if filter.clauses.contains("0") { return ([], 0, 0) }
+        let openOnly = Self.openOnly(q)
+        let limited = q.limit != nil && !countingAll
+        let statement = try db.makeStatement(sql: """
+            SELECT f.id, f.elderId, f.visitId, f.type, f.ownerId, f.openedAt, f.due, f.status, f.detail,
+                   f.closingAction, f.closingAt, f.closingBy, e.name, p.name, v.name
+            FROM followUp f \(openOnly ? "INDEXED BY followUp_open" : "")
+            CROSS JOIN elder e INDEXED BY elder_name ON e.id = f.elderId
+            CROSS JOIN place p ON p.id = e.villageId
+            LEFT JOIN visitor v ON v.id = f.ownerId
+            \(filter.whereClause)
+            ORDER BY \(openOnly ? "f.due, f.closingAt DESC, e.name, f.id" : order)
+            \(limited ? "LIMIT ? OFFSET ?" : "")
+            """)
+        var arguments = filter.arguments
+        if !openOnly { arguments += [now.description] }
+        if limited, let limit = q.limit { arguments += [limit, q.offset] }
+        statement.arguments = arguments
+        let c = RawColumns(statement)
+        let window = countingAll ? q.offset..<(q.offset + (q.limit ?? Int.max - q.offset)) : 0..<Int.max
+        let nowText = now.description
+        // Types and statuses are a handful of codes: decode each text once.
+        var types: [String: FollowUpType] = [:], statuses: [String: FollowUpStatus] = [:]
+        var rows: [FollowUpRow] = []
+        var index = 0, overdue = 0
+        let cursor = try Row.fetchCursor(statement)
+        while try cursor.next() != nil {
+            defer { index += 1 }
+            let statusText = c.string(7)!
+            if countingAll {
+                // FollowUp.isOverdue on the stored text: the due date-time sorts as text.
+                if (statusText == "open" || statusText == "inProgress") && c.string(6)! < nowText { overdue += 1 }
+                guard window.contains(index) else { continue }
+            }
+            let typeText = c.string(3)!
+            let type: FollowUpType, status: FollowUpStatus
+            if let t = types[typeText] {
+                type = t
+            } else {
+                type = try StoreCoding.enumValue(FollowUpType.self, typeText, column: "followUp.type")
+                types[typeText] = type
+            }
+            if let t = statuses[statusText] {
+                status = t
+            } else {
+                status = try StoreCoding.enumValue(FollowUpStatus.self, statusText, column: "followUp.status")
+                statuses[statusText] = status
+            }
+            var closing: ClosingRecord?
+            if let action = c.string(9), let by = c.string(11), !c.isNull(10) {
+                closing = ClosingRecord(action: action, at: try c.dateTime(10, "followUp.closingAt")!, by: by)
+            }
+            let followUp = FollowUp(
+                id: try c.uuid(0, "followUp.id"), elderID: try c.uuid(1, "followUp.elderId"),
+                visitID: try c.isNull(2) ? nil : c.uuid(2, "followUp.visitId"), type: type,
+                ownerID: try c.isNull(4) ? nil : c.uuid(4, "followUp.ownerId"),
+                openedAt: try c.dateTime(5, "followUp.openedAt")!, due: try c.dateTime(6, "followUp.due")!,
+                status: status, detail: c.string(8)!, closing: closing)
+            rows.append(FollowUpRow(followUp: followUp, elderName: c.string(12)!, villageName: c.string(13)!,
+                                    ownerName: c.string(14)))
+        }
+        return (rows, index, overdue)
+    }
+
+    /// The queue's filter and order (the `?` of the order comes after the filter's), and which
+    /// joins the filter refers to.
+    private func followUpFilter(_ db: Database, _ q: FollowUpQuery, now: LocalDateTime) throws
+        -> (SQLFilter, String, joins: (elder: Bool, placeAndOwner: Bool)) {
         var filter = SQLFilter()
-        filter.scope(try Ledger.simplified(q.scope, db), elder: "e")
+        let scope = try Ledger.simplified(q.scope, db)
+        filter.scope(scope, elder: "e")
         if let owner = q.ownerID { filter.add("f.ownerId = ?", owner.uuidString) }
         if let type = q.type { filter.add("f.type = ?", type.rawValue) }
         if let village = q.villageID { filter.add("e.villageId = ?", village.uuidString) }
         if let elder = q.elderID { filter.add("f.elderId = ?", elder.uuidString) }
         if !q.includeClosed { filter.add("f.status IN ('open', 'inProgress')") }
+        let searching = Self.followUpSearch(q.search, into: &filter)
+        let elder = scope.villageIDs != nil || scope.visitorID != nil || q.villageID != nil || searching
         return (filter, """
-            f.status IN ('open', 'inProgress') DESC, f.due < ? DESC, f.due ASC, f.closingAt DESC, e.name
-            """)
+            f.status IN ('open', 'inProgress') DESC, f.due < ? DESC, f.due ASC, f.closingAt DESC, e.name, f.id
+            """, (elder, searching))
+    }
+
+    /// The `/` search of the queue in SQL (it was a filter over every loaded row in the screen):
+    /// a part of the name, village, detail or owner; ASCII letters also match the name's pinyin,
+    /// initials or whole syllables run together. The names and pinyin come from `elder_roster`,
+    /// a covering index, once per search rather than per follow-up. SQLite's lower() folds ASCII
+    /// only, which is all that has case in these columns (names and villages are Chinese).
+    @discardableResult
+    static func followUpSearch(_ text: String, into filter: inout SQLFilter) -> Bool {
+        let needle = text.trimmingCharacters(in: .whitespaces).lowercased()
+        guard !needle.isEmpty else { return false }
+        var names = ["instr(lower(name), ?) > 0"]
+        if needle.allSatisfy({ $0.isASCII && $0.isLetter }) {
+            names += ["instr(pinyinInitials, ?) > 0", "instr(replace(pinyinFull, ' ', ''), ?) > 0"]
+        }
+        // Villages and visitors are few: their matches are found once, then tested per row as set
+        // membership on columns at hand rather than by joining each follow-up's place and owner.
+        let clause = """
+            f.elderId IN (SELECT id FROM elder INDEXED BY elder_roster WHERE \(names.joined(separator: " OR ")))
+            OR e.villageId IN (SELECT id FROM place WHERE instr(lower(name), ?) > 0)
+            OR instr(lower(f.detail), ?) > 0
+            OR f.ownerId IN (SELECT id FROM visitor WHERE instr(lower(name), ?) > 0)
+            """
+        filter.clauses.append(clause)
+        filter.arguments += StatementArguments(Array(repeating: needle, count: names.count + 3))
+        return true
     }
 
     /// The follow-up queue decoded through `FollowUpRecord`: the reference for `followUps`.
     func followUpsReference(_ q: FollowUpQuery, now: LocalDateTime) throws -> [FollowUpRow] {
         try read { db in
-            let (filter, order) = try followUpFilter(db, q, now: now)
+            let (filter, order, _) = try followUpFilter(db, q, now: now)
             let sql = """
                 SELECT f.*, e.name AS elderName, p.name AS villageName, v.name AS ownerName
                 FROM followUp f

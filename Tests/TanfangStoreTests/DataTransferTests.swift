@@ -123,11 +123,12 @@ struct DataTransferTests {
             }
             done.signal()
         }
-        // When backups are taken during those writes
+        // When backups are taken during those writes (one paced as the daily backup is, in steps
+        // of two pages with pauses, so writes land between its steps)
         var backups: [String] = []
         for i in 0..<3 {
             let dest = f.dir.appendingPathComponent("backups/b\(i).sqlite").path
-            try f.ledger.backup(to: dest)
+            try f.ledger.backup(to: dest, pace: i == 1 ? Ledger.BackupPace(pagesPerStep: 2, restRatio: 1) : .full)
             backups.append(dest)
         }
         done.wait()

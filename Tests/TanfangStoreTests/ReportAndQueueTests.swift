@@ -94,7 +94,9 @@ struct ReportAndQueueTests {
         let path = dir.appendingPathComponent("ledger.sqlite").path
         // Given a ledger without the v3 indexes
         let data = DemoGenerator(seed: 8).generate(elders: 60, months: 3, today: Self.today)
-        let old = try Ledger(path: path, rules: Fixture.rules)
+        var told: [[String]] = []
+        let old = try Ledger(path: path, rules: Fixture.rules, onUpgrade: { told.append($0) })
+        #expect(told.isEmpty)  // a new file is created, not upgraded
         try old.importDemo(data, today: Self.today)
         try old.write { db in
             try db.execute(sql: """
@@ -102,8 +104,11 @@ struct ReportAndQueueTests {
                 DELETE FROM grdb_migrations WHERE identifier = 'v3-tally';
                 """)
         }
-        // When it is opened again
-        let upgraded = try Ledger(path: path, rules: Fixture.rules)
+        // When it is opened again / Then the caller is told before the upgrade runs
+        let upgraded = try Ledger(path: path, rules: Fixture.rules, onUpgrade: { told.append($0) })
+        #expect(told == [["v3-tally"]])
+        _ = try Ledger(path: path, rules: Fixture.rules, onUpgrade: { told.append($0) })
+        #expect(told.count == 1)  // and not again
         // Then the indexes are back and the report and queue read through them as the reference does
         let names = try upgraded.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name")

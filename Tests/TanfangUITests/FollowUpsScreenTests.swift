@@ -23,11 +23,30 @@ import TanfangCore
         FollowUpRow(followUp: hazard, elderName: "王秀英", villageName: "红旗村", ownerName: "李四"),
     ]
 
+    /// The ledger's answer over `rows`, as a fake: one elder's only, the search, open ones first
+    /// and earliest due first, then the window. (It ignores the other filters: the rows given are
+    /// what the ledger found.)
+    static func page(_ rows: [FollowUpRow], _ q: FollowUpQuery) -> FollowUpPage {
+        let all = rows.filter { row in
+            (q.elderID.map { row.followUp.elderID == $0 } ?? true)
+                && (q.search.isEmpty || ScreenSearch.matches(q.search, names: [row.elderName],
+                                                             texts: [row.villageName, row.followUp.detail, row.ownerName ?? ""]))
+        }.sorted { a, b in
+            let ao = a.followUp.status.isOpen, bo = b.followUp.status.isOpen
+            if ao != bo { return ao }
+            if a.followUp.due != b.followUp.due { return a.followUp.due < b.followUp.due }
+            return a.elderName < b.elderName
+        }
+        let window = Array(all.dropFirst(q.offset).prefix(q.limit ?? all.count))
+        return FollowUpPage(query: q, rows: window, total: q.offset == 0 ? all.count : nil,
+                            overdue: q.offset == 0 ? all.count(where: { $0.followUp.isOverdue(now: Fx.now) }) : nil)
+    }
+
     static func harness(_ user: User? = Fx.clerk, elderID: UUID? = nil, language: Language = .zhHans,
                         width: Int = 80, height: Int = 24) -> ScreenHarness<FollowUpsScreen> {
         var h = ScreenHarness(FollowUpsScreen(elderID: elderID), env: Fx.env(user, language: language),
                               width: width, height: height) { request in
-            if case .followUps = request { return .followUps(rows) }
+            if case .followUps(let q) = request { return .followUps(page(rows, q)) }
             return nil
         }
         h.start()
@@ -41,9 +60,9 @@ import TanfangCore
     @Test func gridWorkerStartsWithMine() {
         // Given a grid worker / When the queue starts / Then it asks for their own follow-ups.
         let h = Self.harness(Fx.gridWorker)
-        #expect(Self.queries(h) == [FollowUpQuery(scope: .everything, ownerID: Fx.liSi.id)])
+        #expect(Self.queries(h) == [FollowUpQuery(scope: .everything, ownerID: Fx.liSi.id, limit: FollowUpsScreen.pageSize)])
         // Given a clerk / Then everyone's.
-        #expect(Self.queries(Self.harness()) == [FollowUpQuery(scope: .everything)])
+        #expect(Self.queries(Self.harness()) == [FollowUpQuery(scope: .everything, limit: FollowUpsScreen.pageSize)])
     }
 
     @Test func rowsSortedByDueWithLatenessAt80() {
@@ -139,7 +158,7 @@ import TanfangCore
         var closed = Self.hazard
         closed.status = .done
         h.deliver(.followUpSaved(closed))
-        #expect(h.commands.suffix(2) == [.request(.followUps(FollowUpQuery(scope: .everything))),
+        #expect(h.commands.suffix(2) == [.request(.followUps(FollowUpQuery(scope: .everything, limit: FollowUpsScreen.pageSize))),
                                          .status(key: "followUps.savedDone", args: [], tone: .success)])
         #expect(!h.screen.capturesText)
     }
@@ -243,7 +262,7 @@ import TanfangCore
         var h = ScreenHarness(FollowUpsScreen(elderID: wang), env: Fx.env(user, language: language),
                               width: width, height: height) { request in
             switch request {
-            case .followUps: .followUps(rows)
+            case .followUps(let q): .followUps(page(rows, q))
             case .elderFile(let id) where id == wang: .elderFile(ElderFileScreenTests.file())
             default: nil
             }
@@ -379,7 +398,9 @@ import TanfangCore
     @Test func emptyElderQueueHintsAtAdding() {
         // Given an elder with nothing open / When the queue shows / Then it says how to add one.
         var h = ScreenHarness(FollowUpsScreen(elderID: Self.ma), env: Fx.env()) { request in
-            if case .followUps = request { return .followUps(Self.rows.filter { $0.followUp.status != .inProgress }) }
+            if case .followUps(let q) = request {
+                return .followUps(Self.page(Self.rows.filter { $0.followUp.status != .inProgress }, q))
+            }
             return nil
         }
         h.start()
@@ -448,6 +469,62 @@ import TanfangCore
         // Esc in the field clears it.
         h.send(.escape)
         #expect(h.screen.shown.count == 4)
+    }
+
+    // MARK: - Windows of a county queue
+
+    /// 150 open follow-ups, due one hour apart, the first 40 overdue.
+    static let many: [FollowUpRow] = (0..<150).map { i in
+        let hours = 15 + (i - 40) + 48  // from two days before today; now is 15:00
+        let due = LocalDateTime(date: Fx.today.adding(days: hours / 24 - 2), hour: hours % 24, minute: 0)!
+        let f = FollowUp(id: Fx.id(1000 + i), elderID: Fx.id(2000 + i), type: .revisit,
+                         openedAt: Fx.at("2026-11-01 09:00"), due: due, detail: "回访\(i)")
+        return FollowUpRow(followUp: f, elderName: "老人\(i)", villageName: "红旗村", ownerName: nil)
+    }
+
+    @Test func readsTheQueueInWindows() {
+        // Given a queue longer than a window
+        var h = ScreenHarness(FollowUpsScreen(elderID: nil), env: Fx.env()) { request in
+            if case .followUps(let q) = request { return .followUps(Self.page(Self.many, q)) }
+            return nil
+        }
+        h.start()
+        // Then it asked for one window, and the counts are the whole queue's
+        #expect(Self.queries(h).map(\.offset) == [0])
+        #expect(h.screen.rows.count == FollowUpsScreen.pageSize)
+        let overdue = Self.many.count(where: { $0.followUp.isOverdue(now: Fx.now) })
+        #expect(h.lines()[0].hasSuffix("共150项，逾期\(overdue)项"))
+        // When the selection comes near the end of the window / Then the next window is read once
+        for _ in 0..<(FollowUpsScreen.pageSize - FollowUpsScreen.pageRows) { h.send(.down) }
+        #expect(Self.queries(h).map(\.offset) == [0, FollowUpsScreen.pageSize])
+        #expect(h.screen.rows.map(\.followUp.id) == Array(Self.many.prefix(2 * FollowUpsScreen.pageSize)).map(\.followUp.id))
+        // When End is pressed until nothing more comes / Then the last row of the queue is selected
+        for _ in 0..<5 { h.send(.end) }
+        #expect(h.screen.rows.count == 150 && h.screen.table.selected == 149)
+        #expect(Self.queries(h).count == 3)
+        // When a search is typed / Then the first window of the search is read, counted and shown
+        h.send(.char("/"))
+        h.type("老人14")
+        #expect(Self.queries(h).last == FollowUpQuery(search: "老人14", limit: FollowUpsScreen.pageSize))
+        #expect(h.screen.rows.map(\.elderName) == ["老人14"] + (140..<150).map { "老人\($0)" })
+        #expect(h.lines()[0].hasSuffix("共11项，逾期1项"))
+    }
+
+    @Test func answersToOldQuestionsAreDropped() {
+        // Given a queue whose answers arrive later (nothing answered yet)
+        var h = ScreenHarness(FollowUpsScreen(elderID: nil), env: Fx.env())
+        h.start()
+        h.send(.char("/"))
+        h.type("王")
+        h.type("秀")
+        let asked = Self.queries(h)
+        #expect(asked.map(\.search) == ["", "王", "王秀"])
+        // When the answer to "王" arrives after "王秀" was typed / Then it is not shown
+        h.deliver(.followUps(Self.page(Self.rows, asked[1])))
+        #expect(!h.screen.loaded)
+        // When the answer to "王秀" arrives / Then it is
+        h.deliver(.followUps(Self.page(Self.rows, asked[2])))
+        #expect(h.screen.loaded && h.screen.rows.map(\.elderName) == ["王秀英", "王秀英"])
     }
 
     @Test func newKeymapsHaveNoConflicts() {

@@ -149,15 +149,49 @@ public struct FollowUpQuery: Hashable, Sendable, Codable {
     public var includeClosed: Bool
     /// One elder's follow-ups only (the elder file's queue).
     public var elderID: UUID?
+    /// The screen's `/` search: a part of the elder's name (or its pinyin, initials or full, when
+    /// the text is ASCII letters), the village, the detail or the owner; empty for all.
+    public var search: String
+    /// A window of the ordered queue: skip `offset` rows, return at most `limit` (nil: all).
+    public var offset: Int
+    public var limit: Int?
 
     public init(scope: AccessScope = .everything, ownerID: UUID? = nil, type: FollowUpType? = nil,
-                villageID: UUID? = nil, includeClosed: Bool = false, elderID: UUID? = nil) {
+                villageID: UUID? = nil, includeClosed: Bool = false, elderID: UUID? = nil,
+                search: String = "", offset: Int = 0, limit: Int? = nil) {
         self.scope = scope
         self.ownerID = ownerID
         self.type = type
         self.villageID = villageID
         self.includeClosed = includeClosed
         self.elderID = elderID
+        self.search = search
+        self.offset = offset
+        self.limit = limit
+    }
+
+    /// The same queue from another row.
+    public func from(_ offset: Int) -> FollowUpQuery {
+        var q = self
+        q.offset = offset
+        return q
+    }
+}
+
+/// A window of the follow-up queue and, for the first window, how many rows the whole queue has.
+public struct FollowUpPage: Hashable, Sendable, Codable {
+    /// The question answered (a screen drops answers to questions it no longer asks).
+    public var query: FollowUpQuery
+    public var rows: [FollowUpRow]
+    /// Rows in the whole queue and how many of them are overdue; nil when only a later window was read.
+    public var total: Int?
+    public var overdue: Int?
+
+    public init(query: FollowUpQuery, rows: [FollowUpRow], total: Int?, overdue: Int?) {
+        self.query = query
+        self.rows = rows
+        self.total = total
+        self.overdue = overdue
     }
 }
 

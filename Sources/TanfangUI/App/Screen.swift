@@ -94,7 +94,7 @@ public enum DataResponse: Hashable, Sendable {
     case visitSaved(Visit, followUps: [FollowUp])
     /// The ledger refused the visit; nothing was written.
     case visitInvalid([FieldIssue])
-    case followUps([FollowUpRow])
+    case followUps(FollowUpPage)
     case followUpSaved(FollowUp)
     /// Red flags with the names of the elders they concern.
     case redFlags([RedFlag], elderNames: [UUID: String])

@@ -57,6 +57,9 @@ public struct FollowUpsScreen: Screen {
 
     /// Rows moved by PageUp/PageDown.
     static let pageRows = 10
+    /// Rows asked for at a time: the county queue has tens of thousands of open follow-ups, so the
+    /// screen reads a window and the counts, and the next window when the selection nears its end.
+    public static let pageSize = 60
     static let wideWidth = 110
 
     /// The closing form: what was done, when, by whom; or a cancellation's reason alone.
@@ -96,7 +99,12 @@ public struct FollowUpsScreen: Screen {
     var type: FollowUpType?
     var villageID: UUID?
     var includeClosed = false
+    /// The first rows of the queue as ordered by the ledger (a prefix: more are read on scrolling).
     var rows: [FollowUpRow] = []
+    /// Rows in the whole queue (with the search) and how many are overdue.
+    var total = 0
+    var overdueCount = 0
+    var loadingMore = false
     var loaded = false
     var error: String?
     var table = TableState()
@@ -134,7 +142,22 @@ public struct FollowUpsScreen: Screen {
     func query(env: AppEnvironment) -> FollowUpQuery {
         // One elder's queue reads only their follow-ups, not the county's.
         FollowUpQuery(scope: env.scope, ownerID: (mine ?? false) ? env.user?.visitorID : nil, type: type,
-                      villageID: villageID, includeClosed: includeClosed, elderID: elderID)
+                      villageID: villageID, includeClosed: includeClosed, elderID: elderID,
+                      search: search.text.trimmingCharacters(in: .whitespaces), limit: Self.pageSize)
+    }
+
+    /// The first window again (filters or search changed, or a follow-up was saved).
+    mutating func reload(env: AppEnvironment) -> [ScreenCommand] {
+        loadingMore = false
+        return [.request(.followUps(query(env: env)))]
+    }
+
+    /// Asks for the next window when the selection comes near the end of the rows read.
+    mutating func loadMoreIfNeeded(env: AppEnvironment) -> [ScreenCommand] {
+        guard loaded, !loadingMore, rows.count < total, let selected = table.selected,
+              selected >= rows.count - Self.pageRows else { return [] }
+        loadingMore = true
+        return [.request(.followUps(query(env: env).from(rows.count)))]
     }
 
     public mutating func start(env: AppEnvironment) -> [ScreenCommand] {
@@ -142,31 +165,13 @@ public struct FollowUpsScreen: Screen {
             // A grid worker's queue is their own; one elder's queue shows everyone's.
             mine = elderID == nil && env.user?.role == .gridWorker && env.user?.visitorID != nil
         }
-        return [.request(.followUps(query(env: env)))]
-    }
-
-    /// The rows shown: this elder's only when one is given; open ones first, earliest due first.
-    static func sorted(_ rows: [FollowUpRow], elderID: UUID?) -> [FollowUpRow] {
-        rows.filter { row in elderID.map { row.followUp.elderID == $0 } ?? true }
-            .sorted { a, b in
-                let ao = a.followUp.status.isOpen, bo = b.followUp.status.isOpen
-                if ao != bo { return ao }
-                if a.followUp.due != b.followUp.due { return a.followUp.due < b.followUp.due }
-                return a.elderName < b.elderName
-            }
+        return reload(env: env)
     }
 
     func row(_ id: UUID) -> FollowUpRow? { rows.first { $0.followUp.id == id } }
 
-    /// The rows the search lets through (all of them when it is empty).
-    var shown: [FollowUpRow] {
-        let query = search.text.trimmingCharacters(in: .whitespaces)
-        guard !query.isEmpty else { return rows }
-        return rows.filter { row in
-            ScreenSearch.matches(query, names: [row.elderName],
-                                 texts: [row.villageName, row.followUp.detail, row.ownerName ?? ""])
-        }
-    }
+    /// The rows the search lets through: the ledger searches, so these are the rows read.
+    var shown: [FollowUpRow] { rows }
 
     // MARK: - Keys
 
@@ -190,8 +195,7 @@ public struct FollowUpsScreen: Screen {
                                                     search: &search, searching: &searching)
         guard changed else { return commands }
         table = TableState()
-        table.clamp(rowCount: shown.count, visibleRows: Self.pageRows)
-        return commands
+        return commands + reload(env: env)
     }
 
     mutating func handleList(_ key: Key, env: AppEnvironment) -> [ScreenCommand] {
@@ -229,25 +233,30 @@ public struct FollowUpsScreen: Screen {
             }
         case .closed:
             includeClosed.toggle()
-        case .up: table.move(by: -1, rowCount: rows.count, visibleRows: visible); return []
-        case .down: table.move(by: 1, rowCount: rows.count, visibleRows: visible); return []
-        case .pageUp: table.move(by: -Self.pageRows, rowCount: rows.count, visibleRows: visible); return []
-        case .pageDown: table.move(by: Self.pageRows, rowCount: rows.count, visibleRows: visible); return []
+        case .up: table.move(by: -1, rowCount: rows.count, visibleRows: visible); return loadMoreIfNeeded(env: env)
+        case .down: table.move(by: 1, rowCount: rows.count, visibleRows: visible); return loadMoreIfNeeded(env: env)
+        case .pageUp:
+            table.move(by: -Self.pageRows, rowCount: rows.count, visibleRows: visible)
+            return loadMoreIfNeeded(env: env)
+        case .pageDown:
+            table.move(by: Self.pageRows, rowCount: rows.count, visibleRows: visible)
+            return loadMoreIfNeeded(env: env)
         case .home: table.select(0, rowCount: rows.count, visibleRows: visible); return []
-        case .end: table.select(rows.count - 1, rowCount: rows.count, visibleRows: visible); return []
+        case .end:
+            table.select(rows.count - 1, rowCount: rows.count, visibleRows: visible)
+            return loadMoreIfNeeded(env: env)
         case .back:
             // Esc clears the search before it leaves the screen.
             guard search.isEmpty else {
                 search.setText("")
                 table = TableState()
-                table.clamp(rowCount: shown.count, visibleRows: visible)
-                return []
+                return reload(env: env)
             }
             return [.back]
         }
         // A filter changed: reload from the first row.
         table = TableState()
-        return [.request(.followUps(query(env: env)))]
+        return reload(env: env)
     }
 
     mutating func handleDetail(_ key: Key, id: UUID, env: AppEnvironment) -> [ScreenCommand] {
@@ -394,18 +403,29 @@ public struct FollowUpsScreen: Screen {
 
     public mutating func receive(_ response: DataResponse, env: AppEnvironment) -> [ScreenCommand] {
         switch response {
-        case .followUps(let list):
-            loaded = true
-            error = nil
-            rows = Self.sorted(list, elderID: elderID)
-            table.clamp(rowCount: shown.count, visibleRows: Self.pageRows)
+        case .followUps(let page):
+            // An answer to a question no longer asked (a search typed on, a filter changed) is dropped.
+            guard page.query.from(0) == query(env: env) else { return [] }
+            if page.query.offset == 0 {
+                loaded = true
+                error = nil
+                loadingMore = false
+                rows = page.rows
+                total = page.total ?? page.rows.count
+                overdueCount = page.overdue ?? page.rows.count(where: { $0.followUp.isOverdue(now: env.now) })
+            } else if page.query.offset == rows.count, loadingMore {
+                loadingMore = false
+                rows += page.rows
+            } else {
+                return []
+            }
+            table.clamp(rowCount: rows.count, visibleRows: Self.pageRows)
             if case .detail(let id) = mode, row(id) == nil { mode = .list }
-            return []
+            return loadMoreIfNeeded(env: env)
         case .followUpSaved(let followUp) where isAdding:
             mode = .list
-            return [.request(.followUps(query(env: env))),
-                    .status(key: "followUps.add.saved", args: [env.strings["followup.type.\(followUp.type.rawValue)"]],
-                            tone: .success)]
+            let type = env.strings["followup.type.\(followUp.type.rawValue)"]
+            return reload(env: env) + [.status(key: "followUps.add.saved", args: [type], tone: .success)]
         case .elderFile(let file):
             receiveElderFile(file, env: env)
             return []
@@ -417,8 +437,9 @@ public struct FollowUpsScreen: Screen {
             case .open: "status.saved"
             }
             mode = followUp.status.isOpen ? .detail(followUp.id) : .list
-            return [.request(.followUps(query(env: env))), .status(key: key, args: [], tone: .success)]
+            return reload(env: env) + [.status(key: key, args: [], tone: .success)]
         case .failed(let message):
+            loadingMore = false
             if case .form(var form) = mode {
                 form.saving = false
                 form.error = FormMessage("status.error", [message])
@@ -483,8 +504,8 @@ public struct FollowUpsScreen: Screen {
             s.format("followUps.filter.closed", s[includeClosed ? "files.yes" : "files.no"]),
         ]
         let rows = shown
-        let overdue = rows.filter { $0.followUp.isOverdue(now: env.now) }.count
-        let counts = s.format("followUps.count", String(rows.count), String(overdue))
+        let overdue = overdueCount
+        let counts = s.format("followUps.count", String(total), String(overdue))
         let countsWidth = counts.displayWidth
         grid.put(counts, x: area.maxX - countsWidth, y: area.y, style: overdue > 0 ? Style(fg: .red, bold: true) : .plain)
         grid.put(filters.joined(separator: "  "), x: area.x, y: area.y, style: Style(dim: true),

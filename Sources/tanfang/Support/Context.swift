@@ -25,7 +25,9 @@ struct Context {
         }
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-        return try Ledger(path: path, rules: rules)
+        return try Ledger(path: path, rules: rules, onUpgrade: { _ in
+            FileHandle.standardError.write(Data((strings.format("cli.upgrading", path) + "\n").utf8))
+        })
     }
 }
 

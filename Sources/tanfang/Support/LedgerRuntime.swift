@@ -59,7 +59,7 @@ final class LedgerRuntime {
             let followUps = try ledger.saveVisit(visit, by: user?.id, today: today)
             return .visitSaved(visit, followUps: followUps)
         case .followUps(let query):
-            return .followUps(try ledger.followUps(query, now: now()))
+            return .followUps(try ledger.followUpPage(query, now: now()))
         case .saveFollowUp(let followUp):
             try ledger.updateFollowUp(followUp, by: user?.id, today: today)
             return .followUpSaved(followUp)
