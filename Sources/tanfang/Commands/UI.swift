@@ -20,9 +20,12 @@ struct UI: ParsableCommand {
     var noColor = false
 
     func run() throws {
+        FrameTrace.mark("ui.run")
         let ctx = try Context(language: options.language)
+        FrameTrace.mark("context")
         let path = options.databasePath()
         let ledger = try ctx.openLedger(path: path, create: true)
+        FrameTrace.mark("ledger open")
         // Age and due states change with the date: refresh what was derived on an earlier day.
         if let computed = try ledger.summariesComputedOn(), computed < ctx.today {
             try ledger.refreshSummaries(today: ctx.today)
@@ -34,6 +37,7 @@ struct UI: ParsableCommand {
         let backup = BackgroundBackup(ledger: ledger, path: path)
         let env = AppEnvironment(strings: ctx.strings, form: ctx.rules.form, today: ctx.today, now: ctx.now,
                                  places: try ledger.places(), visitors: try ledger.visitors())
+        FrameTrace.mark("places and visitors")
         let runtime = LedgerRuntime(ledger: ledger, strings: ctx.strings, now: { WallClock.now() })
         let app = AppModel(env: env, first: .login, makeScreen: { ScreenFactory.make($0, env: $1) })
         let result = try TerminalRunner.run(app, colorMode: noColor ? .monochrome : .auto) { request in
@@ -55,10 +59,16 @@ struct UI: ParsableCommand {
 /// leaves no backup that looks complete).
 final class BackgroundBackup: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
+    /// Signalled by `finish()`; until then the thread waits `startDelay` first.
+    private let go = DispatchSemaphore(value: 0)
     private var error: (any Error)?
+    /// The day's check (a directory listing, a regex, ICU's date formats) waits this long, so the
+    /// first frames get both cores; it is a background chore, and the copy itself runs once a day.
+    static let startDelay: DispatchTimeInterval = .milliseconds(300)
 
     init(ledger: Ledger, path: String) {
         let thread = Thread { [self] in
+            _ = go.wait(timeout: .now() + Self.startDelay)
             do {
                 _ = try ledger.autoBackup(ledgerPath: path, keep: Ledger.backupKeepCount())
             } catch {
@@ -73,7 +83,9 @@ final class BackgroundBackup: @unchecked Sendable {
     /// Waits for the backup, calling `onWait` first when it is still running; returns why it
     /// failed, or nil.
     func finish(onWait: () -> Void) -> (any Error)? {
-        if done.wait(timeout: .now()) == .timedOut {
+        go.signal()
+        // A day's check takes milliseconds: only a copy in progress is worth a message.
+        if done.wait(timeout: .now() + .milliseconds(200)) == .timedOut {
             onWait()
             done.wait()
         }
