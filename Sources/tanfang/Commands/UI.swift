@@ -21,6 +21,7 @@ struct UI: ParsableCommand {
 
     func run() throws {
         FrameTrace.mark("ui.run")
+        Self.useOneMallocArena()
         let ctx = try Context(language: options.language)
         FrameTrace.mark("context")
         let path = options.databasePath()
@@ -51,6 +52,17 @@ struct UI: ParsableCommand {
         if case .interrupted(let signal) = result.outcome {
             Glibc.exit(128 + signal)
         }
+    }
+}
+
+extension UI {
+    /// The screens' effects run on a worker thread, and glibc gives each thread a malloc arena of
+    /// its own: the county-wide lists built there (red flags, the follow-up queue) kept several
+    /// MiB resident after they were freed. One arena for the process (a handful of threads).
+    static func useOneMallocArena() {
+        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+        guard let symbol = dlsym(nil, "mallopt") else { return }
+        _ = unsafeBitCast(symbol, to: Mallopt.self)(-8, 1)  // M_ARENA_MAX (malloc.h), 1
     }
 }
 
