@@ -71,16 +71,10 @@ extension UI {
 /// leaves no backup that looks complete).
 final class BackgroundBackup: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
-    /// Signalled by `finish()`; until then the thread waits `startDelay` first.
-    private let go = DispatchSemaphore(value: 0)
     private var error: (any Error)?
-    /// The day's check (a directory listing, a regex, ICU's date formats) waits this long, so the
-    /// first frames get both cores; it is a background chore, and the copy itself runs once a day.
-    static let startDelay: DispatchTimeInterval = .milliseconds(300)
 
     init(ledger: Ledger, path: String) {
         let thread = Thread { [self] in
-            _ = go.wait(timeout: .now() + Self.startDelay)
             do {
                 _ = try ledger.autoBackup(ledgerPath: path, keep: Ledger.backupKeepCount())
             } catch {
@@ -95,9 +89,7 @@ final class BackgroundBackup: @unchecked Sendable {
     /// Waits for the backup, calling `onWait` first when it is still running; returns why it
     /// failed, or nil.
     func finish(onWait: () -> Void) -> (any Error)? {
-        go.signal()
-        // A day's check takes milliseconds: only a copy in progress is worth a message.
-        if done.wait(timeout: .now() + .milliseconds(200)) == .timedOut {
+        if done.wait(timeout: .now()) == .timedOut {
             onWait()
             done.wait()
         }
