@@ -159,6 +159,17 @@ public final class NcursesBackend: TerminalBackend {
     /// C library measures differently (an emoji sequence, say) becomes its first character or
     /// "?", padded with spaces to the grid's width, so nothing after it shifts.
     static func appendTerminalText(_ text: String, to buffer: inout [wchar_t]) {
+        // ASCII and the common CJK blocks measure the same in glibc and in the grid (TECH-NOTES
+        // §4): copy them as they are, without asking wcwidth character by character.
+        let start = buffer.count
+        var simple = true
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            guard (v >= 0x20 && v < 0x7F) || DisplayWidth.commonWidth(v) != nil else { simple = false; break }
+            buffer.append(wchar_t(bitPattern: v))
+        }
+        if simple { return }
+        buffer.removeSubrange(start...)
         for character in text {
             let expected = character.displayWidth
             var measured = 0

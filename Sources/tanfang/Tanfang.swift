@@ -16,4 +16,31 @@ struct Tanfang: ParsableCommand {
         ],
         defaultSubcommand: UI.self
     )
+
+    /// The workstation is the default command, started many times a day: when the arguments are
+    /// only its own options, it is parsed alone, without building every subcommand's argument
+    /// tree (~9 ms of each start). Anything else (a subcommand, help, an error to report) goes
+    /// through the full parser as before.
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if UI.parsesDirectly(arguments), let command = try? UI.parse(arguments) {
+            do {
+                try command.run()
+            } catch {
+                exit(withError: error)
+            }
+            return
+        }
+        main(nil)
+    }
+}
+
+extension UI {
+    /// Whether `arguments` can only mean the workstation: no subcommand name and no request for
+    /// help or the version (those read the whole command tree).
+    static func parsesDirectly(_ arguments: [String]) -> Bool {
+        guard let first = arguments.first else { return true }
+        return first.hasPrefix("--")
+            && !arguments.contains { ["-h", "--help", "--version", "--experimental-dump-help"].contains($0) }
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TanfangCore
 
@@ -40,5 +41,20 @@ import Testing
         #expect(LocalDate("2026-02-30") == nil)
         #expect(LocalDateTime("2026-11-23 23:30")?.date == LocalDate(year: 2026, month: 11, day: 23))
         #expect(LocalDateTime("2026-11-23 24:00") == nil)
+    }
+
+    @Test("Dates print as String(format:) printed them (the formatter was replaced for speed)")
+    func textMatchesFormat() throws {
+        for n in stride(from: LocalDate(year: 1, month: 1, day: 1)!.dayNumber, through: LocalDate(year: 9999, month: 12, day: 31)!.dayNumber, by: 97) {
+            let d = LocalDate(dayNumber: n)
+            #expect(d.description == String(format: "%04d-%02d-%02d", d.year, d.month, d.day))
+            #expect(d.compact == String(format: "%04d%02d%02d", d.year, d.month, d.day))
+            #expect(YearMonth(year: d.year, month: d.month)!.description == String(format: "%04d-%02d", d.year, d.month))
+        }
+        let t = try #require(LocalDateTime("2026-01-05 07:09"))
+        #expect(t.description == "2026-01-05 07:09")
+        for value in [-12, -1, 0, 7, 42, 123, 12345] {
+            #expect(LocalDate.zeroPadded(value, 4) == String(format: "%04d", value))
+        }
     }
 }

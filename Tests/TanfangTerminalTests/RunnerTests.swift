@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TanfangUI
 @testable import TanfangTerminal
@@ -30,6 +31,24 @@ struct Counter: Program {
     func render(into grid: inout Grid) -> CursorPosition? {
         grid.put("计数 \(count) 已存 \(saved.map(String.init) ?? "-")", x: 0, y: 0)
         return CursorPosition(x: 0, y: 1)
+    }
+}
+
+/// Counts ticks; says whether it wants them.
+struct TickCounter: Program {
+    typealias Effect = Int
+    typealias EffectResult = Int
+    var ticks = 0
+    var wantsTicks: Bool
+    var wantsQuit = false
+    mutating func update(_ event: ProgramEvent) -> [Int] {
+        if event == .tick { ticks += 1 }
+        return []
+    }
+    mutating func receive(_ result: Int) -> [Int] { [] }
+    func render(into grid: inout Grid) -> CursorPosition? {
+        grid.put("\(ticks)", x: 0, y: 0)
+        return nil
     }
 }
 
@@ -95,5 +114,43 @@ struct RunnerTests {
         #expect(NcursesBackend.functionKey(0o541) == .backTab)
         #expect(NcursesBackend.functionKey(0o522) == .pageDown)
         #expect(NcursesBackend.functionKey(0o512) == .delete)
+    }
+
+    @Test("An effect answered quickly draws one frame for its key, not a pending frame before it")
+    func quickEffectOneFrame() {
+        let backend = RecordingBackend(width: 20, height: 3, keys: [.function(2)])
+        let (program, _) = TerminalRunner.run(Counter(), on: backend, stopWhenIdle: true) { effect in
+            if case .save(let n) = effect { return .saved(n) }
+            return nil
+        }
+        #expect(program.saved == 0)
+        // The first frame (size), then the key's frame with the result in it
+        #expect(backend.frames.count == 2)
+        #expect(backend.frames.last?.grid.lines().first == "计数 0 已存 0")
+    }
+
+    @Test("A slow effect shows the frame from before it first, then the answer")
+    func slowEffectPendingFrame() {
+        let backend = RecordingBackend(width: 20, height: 3, keys: [.char("a"), .function(2)])
+        let (program, _) = TerminalRunner.run(Counter(), on: backend, pendingFrameDelay: .milliseconds(5),
+                                              stopWhenIdle: true) { effect in
+            Thread.sleep(forTimeInterval: 0.1)
+            if case .save(let n) = effect { return .saved(n) }
+            return nil
+        }
+        #expect(program.saved == 1)
+        let firstLines = backend.frames.map { $0.grid.lines().first ?? "" }
+        #expect(firstLines == ["计数 0 已存 -", "计数 1 已存 -", "计数 1 已存 -", "计数 1 已存 1"])
+    }
+
+    @Test("Ticks go only to a program that wants them")
+    func ticksOnlyWhenWanted() {
+        for wants in [true, false] {
+            let backend = RecordingBackend(width: 20, height: 3, keys: [.char("a"), .char("b")])
+            let (program, _) = TerminalRunner.run(TickCounter(wantsTicks: wants), on: backend, tickInterval: .zero,
+                                                  stopWhenIdle: true) { _ in nil }
+            #expect((program.ticks > 0) == wants)
+            #expect(backend.frames.count == (wants ? 3 + program.ticks : 3))
+        }
     }
 }

@@ -51,4 +51,30 @@ struct DisplayWidthTests {
             #expect(a.upperBound < b.lowerBound, "\(a) overlaps or precedes \(b)")
         }
     }
+
+    @Test("The common-block fast paths give what the per-character rule gives")
+    func fastPathsAgree() {
+        // Every scalar up to the supplementary ideographs: alone, as a string, and after a letter.
+        for value in UInt32(0)...0x2FFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let character = Character(scalar)
+            let slow = Self.perCharacter(String(character))
+            #expect(DisplayWidth.of(String(character)) == slow, "U+\(String(value, radix: 16))")
+            if let common = DisplayWidth.commonWidth(value) {
+                #expect(common == DisplayWidth.of(character), "U+\(String(value, radix: 16))")
+            }
+            if value % 7 == 0 {
+                let text = "王a" + String(character) + "…"
+                #expect(DisplayWidth.of(text) == Self.perCharacter(text), "U+\(String(value, radix: 16))")
+            }
+        }
+        for text in ["王秀英", "e\u{301}王", "👍🏽王", "🇨🇳", "a\u{FE0F}", "─┼↑…", "\r\n王", "한국어", "ｱｲｳ"] {
+            #expect(DisplayWidth.of(text) == Self.perCharacter(text), "\(text)")
+        }
+    }
+
+    /// The width as the sum over grapheme clusters, the rule the fast path must keep.
+    static func perCharacter(_ text: String) -> Int {
+        text.reduce(0) { $0 + DisplayWidth.of($1) }
+    }
 }

@@ -169,4 +169,33 @@ struct GridDiffTests {
         // Then the result is the new grid exactly
         #expect(screen == new)
     }
+
+    @Test("put lays out common text as the general path does (the fast path keeps the cells)")
+    func layoutFastPath() {
+        let samples = ["王秀英 女 82岁", "艾力·阿吾提", "2026-11-23 → 逾期", "1无 2高血压 3糖尿病", "（一）健康，方面：",
+                       "abc\tdef", "e\u{301}王", "👍🏽好", "─┼─", "ｱｲｳ", "\u{1B}[31m", ""]
+        for text in samples {
+            for room in [1, 2, 3, 5, 8, 40] {
+                for overflow in [Overflow.ellipsis, .clip] {
+                    var general: [(Character, Int)] = []
+                    for character in text {
+                        let shown = Grid.sanitized(character)
+                        if shown.displayWidth > 0 { general.append((shown, shown.displayWidth)) }
+                    }
+                    let fast = Grid.layout(text, room: room, overflow: overflow)
+                    let total = general.reduce(0) { $0 + $1.1 }
+                    if total <= room {
+                        #expect(fast.map(\.0) == general.map(\.0) && fast.map(\.1) == general.map(\.1), "\(text)")
+                    } else {
+                        #expect(fast.reduce(0) { $0 + $1.1 } == room, "\(text) in \(room)")
+                    }
+                    var grid = Grid(width: 50, height: 1)
+                    grid.put(text, x: 0, y: 0, maxWidth: room, overflow: overflow)
+                    for x in 0..<50 where !grid[x: x, y: 0].isContinuation {
+                        #expect(Int(grid[x: x, y: 0].width) == max(1, grid[x: x, y: 0].grapheme.displayWidth))
+                    }
+                }
+            }
+        }
+    }
 }

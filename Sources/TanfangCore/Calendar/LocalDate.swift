@@ -93,11 +93,22 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
     }
 
     public var description: String {
-        String(format: "%04d-%02d-%02d", year, month, day)
+        LocalDate.zeroPadded(year, 4) + "-" + LocalDate.zeroPadded(month, 2) + "-" + LocalDate.zeroPadded(day, 2)
     }
 
     /// The date as written on forms: `20261123`.
-    public var compact: String { String(format: "%04d%02d%02d", year, month, day) }
+    public var compact: String {
+        LocalDate.zeroPadded(year, 4) + LocalDate.zeroPadded(month, 2) + LocalDate.zeroPadded(day, 2)
+    }
+
+    /// What `%0Nd` prints, without Foundation's formatter, which took microseconds per date (a
+    /// roster frame shows dozens of dates, and the ledger encodes them on every write).
+    static func zeroPadded(_ value: Int, _ width: Int) -> String {
+        guard value >= 0 else { return String(format: "%0\(width)d", value) }
+        let digits = String(value)
+        let count = digits.utf8.count
+        return count >= width ? digits : String(repeating: "0", count: width - count) + digits
+    }
 
     public static func < (a: LocalDate, b: LocalDate) -> Bool {
         (a.year, a.month, a.day) < (b.year, b.month, b.day)
@@ -149,7 +160,7 @@ public struct YearMonth: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     public func contains(_ date: LocalDate) -> Bool { date.year == year && date.month == month }
 
-    public var description: String { String(format: "%04d-%02d", year, month) }
+    public var description: String { LocalDate.zeroPadded(year, 4) + "-" + LocalDate.zeroPadded(month, 2) }
 
     public static func < (a: YearMonth, b: YearMonth) -> Bool { (a.year, a.month) < (b.year, b.month) }
 
@@ -192,7 +203,9 @@ public struct LocalDateTime: Hashable, Comparable, Sendable, Codable, CustomStri
         self.init(date: date, hour: h, minute: m)
     }
 
-    public var description: String { date.description + String(format: " %02d:%02d", hour, minute) }
+    public var description: String {
+        date.description + " " + LocalDate.zeroPadded(hour, 2) + ":" + LocalDate.zeroPadded(minute, 2)
+    }
 
     public static func < (a: LocalDateTime, b: LocalDateTime) -> Bool {
         (a.date, a.hour, a.minute) < (b.date, b.hour, b.minute)

@@ -37,4 +37,19 @@ struct UserRecord: Codable, Hashable, Stamped {
 
 extension UserRecord: FetchableRecord, PersistableRecord {
     static let databaseTableName = "user"
+
+    /// Column by column rather than through `Decodable`, which cost several microseconds a row:
+    /// the start reads every row of this table before the first frame.
+    init(row: Row) throws {
+        id = try row.decode(String.self, forColumn: "id")
+        name = try row.decode(String.self, forColumn: "name")
+        role = try row.decode(String.self, forColumn: "role")
+        areaId = try row.decode(String.self, forColumn: "areaId")
+        visitorId = try row.decode(forColumn: "visitorId")
+        pinHash = try row.decode(String.self, forColumn: "pinHash")
+        createdAt = try row.decode(String.self, forColumn: "createdAt")
+        updatedAt = try row.decode(String.self, forColumn: "updatedAt")
+        createdBy = try row.decode(forColumn: "createdBy")
+        updatedBy = try row.decode(forColumn: "updatedBy")
+    }
 }

@@ -26,6 +26,9 @@ public struct AppModel: Program {
         self.stack = [makeScreen(first, env)]
     }
 
+    /// Ticks change nothing here (status messages stay until the next key).
+    public var wantsTicks: Bool { false }
+
     /// The screen on top.
     public var top: any Screen { stack[stack.count - 1] }
 

@@ -70,6 +70,15 @@ public protocol Program {
 
     /// Whether the runner should stop after this step.
     var wantsQuit: Bool { get }
+
+    /// Whether the runner sends `.tick` about once a second (true unless the program says
+    /// otherwise). A program that ignores ticks returns false, so an idle screen is not
+    /// rendered again every second (and a key arriving then is not kept waiting for it).
+    var wantsTicks: Bool { get }
+}
+
+extension Program {
+    public var wantsTicks: Bool { true }
 }
 
 extension Program where EffectResult == Never {

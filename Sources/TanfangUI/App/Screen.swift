@@ -12,9 +12,16 @@ public struct AppEnvironment: Sendable {
     public var today: LocalDate
     public var now: LocalDateTime
     public var user: User?
-    public var scope: AccessScope
-    public var places: [Place]
-    public var visitors: [Visitor]
+    public var scope: AccessScope { didSet { reindexVillages() } }
+    public var places: [Place] { didSet { reindexPlaces() } }
+    public var visitors: [Visitor] { didSet { visitorIndex = Self.index(visitors) } }
+
+    // Lookups kept beside the lists: a county has thousands of places and visitors, and screens
+    // ask for names and the villages in scope on every frame.
+    private var placeIndex: [UUID: Int] = [:]
+    private var visitorIndex: [UUID: Int] = [:]
+    /// The villages this user may see, in code order.
+    public private(set) var villagesInScope: [Place] = []
 
     public init(strings: Strings, form: FormDefinition, today: LocalDate, now: LocalDateTime,
                 user: User? = nil, scope: AccessScope = .everything, places: [Place] = [], visitors: [Visitor] = []) {
@@ -27,19 +34,33 @@ public struct AppEnvironment: Sendable {
         self.scope = scope
         self.places = places
         self.visitors = visitors
+        reindexPlaces()
+        visitorIndex = Self.index(visitors)
     }
 
     public var language: Language { strings.language }
 
-    public func place(_ id: UUID?) -> Place? { id.flatMap { id in places.first { $0.id == id } } }
+    public func place(_ id: UUID?) -> Place? { id.flatMap { placeIndex[$0] }.map { places[$0] } }
     public func placeName(_ id: UUID?) -> String { place(id)?.name ?? "" }
     public func visitorName(_ id: UUID?) -> String {
-        id.flatMap { id in visitors.first { $0.id == id }?.name } ?? ""
+        id.flatMap { visitorIndex[$0] }.map { visitors[$0].name } ?? ""
     }
 
-    /// The villages this user may see, in code order.
-    public var villagesInScope: [Place] {
-        places.filter { $0.level == .village && (scope.villageIDs?.contains($0.id) ?? true) }
+    /// Positions by id; the first of equal ids wins, as a search from the front found it.
+    private static func index<T: Identifiable>(_ items: [T]) -> [UUID: Int] where T.ID == UUID {
+        var index: [UUID: Int] = [:]
+        index.reserveCapacity(items.count)
+        for (i, item) in items.enumerated() where index[item.id] == nil { index[item.id] = i }
+        return index
+    }
+
+    private mutating func reindexPlaces() {
+        placeIndex = Self.index(places)
+        reindexVillages()
+    }
+
+    private mutating func reindexVillages() {
+        villagesInScope = places.filter { $0.level == .village && (scope.villageIDs?.contains($0.id) ?? true) }
             .sorted { $0.code < $1.code }
     }
 

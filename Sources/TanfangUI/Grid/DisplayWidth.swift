@@ -17,6 +17,7 @@ public enum DisplayWidth {
         if v < 0x7F { return v >= 0x20 ? 1 : 0 }  // ASCII fast path
         if v < 0xA0 { return 0 }                  // DEL and C1 controls
         if v < 0x300 { return 1 }  // Latin-1 and Latin Extended: no wide characters, no marks
+        if let w = commonWidth(v) { return w }
         if (0x1160...0x11FF).contains(v) { return 0 }  // Hangul medial vowels and final consonants
         switch scalar.properties.generalCategory {
         case .nonspacingMark, .enclosingMark, .format: return 0
@@ -47,10 +48,36 @@ public enum DisplayWidth {
         return width
     }
 
+    /// The width of scalars in the blocks screens are made of (CJK ideographs, CJK and
+    /// fullwidth punctuation, general punctuation, arrows, box drawing), known without a lookup of
+    /// Unicode properties; nil elsewhere. None of these is a mark, a format character or an emoji.
+    @inline(__always)
+    public static func commonWidth(_ v: UInt32) -> Int? {
+        switch v {
+        case 0x4E00...0x9FFF, 0x3400...0x4DBF, 0x3000...0x3029, 0xFF01...0xFF60: return 2
+        case 0x2010...0x2027, 0x2190...0x21FF, 0x2500...0x257F: return 1
+        default: return nil
+        }
+    }
+
     /// Columns taken by a string: the sum over its grapheme clusters.
     public static func of<S: StringProtocol>(_ text: S) -> Int {
+        // Text made only of ASCII, Latin and the common blocks has one scalar per cluster that
+        // matters (a mark after a base adds 0 either way): sum the scalars without breaking the
+        // text into clusters, which costs a property lookup per character.
         var total = 0
-        for character in text { total += of(character) }
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            if v < 0x300 {
+                total += v >= 0x20 && v < 0x7F ? 1 : (v >= 0xA0 ? 1 : 0)
+            } else if let w = commonWidth(v) {
+                total += w
+            } else {
+                total = 0
+                for character in text { total += of(character) }
+                return total
+            }
+        }
         return total
     }
 

@@ -65,6 +65,13 @@ public struct Cell: Hashable, Sendable {
         self.width = grapheme.displayWidth >= 2 ? 2 : 1
     }
 
+    /// A cell for `grapheme` whose width (1 or 2) the caller has measured already.
+    init(_ grapheme: Character, width: Int, style: Style) {
+        self.grapheme = grapheme
+        self.style = style
+        self.width = width >= 2 ? 2 : 1
+    }
+
     init(continuationOf style: Style) {
         self.grapheme = " "
         self.style = style
@@ -230,13 +237,29 @@ public struct Grid: Hashable, Sendable {
     /// Graphemes of `text` with their widths, cut to fit `room` columns (see ``put``).
     static func layout(_ text: String, room: Int, overflow: Overflow) -> [(Character, Int)] {
         var items: [(Character, Int)] = []
+        items.reserveCapacity(text.utf8.count)
         var total = 0
-        for character in text {
-            let shown = sanitized(character)
-            let w = shown.displayWidth
-            guard w > 0 else { continue }
-            items.append((shown, w))
+        // Printable ASCII and the common blocks are one scalar per cluster: take them without
+        // breaking the text into clusters (a property lookup per character); anything else
+        // (marks, emoji, controls) goes the general way.
+        var simple = true
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            let w = v >= 0x20 && v < 0x7F ? 1 : DisplayWidth.commonWidth(v)
+            guard let w else { simple = false; break }
+            items.append((Character(scalar), w))
             total += w
+        }
+        if !simple {
+            items.removeAll(keepingCapacity: true)
+            total = 0
+            for character in text {
+                let shown = sanitized(character)
+                let w = shown.displayWidth
+                guard w > 0 else { continue }
+                items.append((shown, w))
+                total += w
+            }
         }
         guard total > room else { return items }
         // Too wide: keep a prefix, leaving one column for the ellipsis if wanted.
@@ -307,7 +330,7 @@ public struct Grid: Hashable, Sendable {
             cells[index] = Cell(" ", style: style)  // no room for the right half
             return
         }
-        cells[index] = Cell(character, style: style)
+        cells[index] = Cell(character, width: w, style: style)
         if wide { cells[index + 1] = Cell(continuationOf: style) }
     }
 

@@ -502,21 +502,26 @@ public struct RosterScreen: Screen {
             y += 1
         }
         let tableArea = Rect(x: inner.x, y: y, width: inner.width, height: area.maxY - y)
+        // Only the rows on screen are turned into text (a page holds 48 or more, a frame shows
+        // 18 at 80×24): the table is given that window and a selection relative to it.
+        let visible = max(0, tableArea.height - 1)
+        let top = self.table.effectiveOffset(rowCount: rows.count, visibleRows: visible)
+        let shown = rows.indices.clamped(to: top..<min(rows.count, top + visible))
         var styles: [Int: Style] = [:]
-        for (i, row) in rows.enumerated() {
-            switch row.summary.dueState(today: env.today) {
-            case .overdue: styles[i] = Style(fg: .red)
-            case .dueSoon: styles[i] = Style(fg: .yellow)
-            case .inactive: styles[i] = Style(dim: true)
+        for i in shown {
+            switch rows[i].summary.dueState(today: env.today) {
+            case .overdue: styles[i - top] = Style(fg: .red)
+            case .dueSoon: styles[i - top] = Style(fg: .yellow)
+            case .inactive: styles[i - top] = Style(dim: true)
             case .ok: break
             }
         }
         let empty: String
         if total == nil { empty = s["status.loading"] } else { empty = s["status.noResults"] }
         let table = Table(columns: columns(env: env, width: tableArea.width),
-                          rows: rows.map { cells($0, env: env, width: tableArea.width) },
+                          rows: shown.map { cells(rows[$0], env: env, width: tableArea.width) },
                           rowStyles: styles, emptyMessage: empty)
-        table.render(into: &grid, area: tableArea, state: self.table)
+        table.render(into: &grid, area: tableArea, state: TableState(selected: self.table.selected.map { $0 - top }))
         return cursor
     }
 

@@ -112,9 +112,10 @@ extension VisitFormScreen {
         let viewport = Rect(x: area.x, y: area.y + 1, width: area.width, height: max(0, area.height - 2))
         guard !viewport.isEmpty else { return nil }
         let lines = Self.layout(sheet, width: area.width, env: env)
-        let applicable = sheet.applicableCodes(env)
-        let slots = sheet.allSlots(env).filter { VisitEntry.headerFields.contains($0) || applicable.contains($0) }
-        let offset = Self.scrollOffset(lines: lines, slots: slots, focus: sheet.focus, viewportHeight: viewport.height)
+        // Planned over every field, applicable or not (skipped ones are still drawn): an answer
+        // that changes what applies then never moves the rows already planned.
+        let offset = Self.scrollOffset(lines: lines, slots: sheet.allSlots(env), focus: sheet.focus,
+                                       viewportHeight: viewport.height)
         var cursor: CursorPosition?
         for (i, line) in lines.enumerated().dropFirst(offset).prefix(viewport.height) {
             let y = viewport.y + i - offset
@@ -183,19 +184,22 @@ extension VisitFormScreen {
         var input: (x: Int, width: Int)?
     }
 
-    /// Rows the sheet may scroll for one move to the next or previous field.
+    /// Rows the sheet may scroll for one move to the next or previous field, at most (the tests
+    /// hold the forms to it; the plan below uses one where it can).
     static let scrollStep = 2
 
-    /// The first line shown when `focus` has the focus; `slots` are the fields the focus moves
-    /// through, in order (the applicable ones).
+    /// The first line shown when `focus` has the focus; `slots` are the fields in order (the
+    /// screen passes all of them, so a move that skips fields scrolls past their rows too).
     ///
-    /// Each field has a place a third of the way down (so that what comes next is visible), but
-    /// the offset follows it by at most `scrollStep` rows from one field to the next, walking the
-    /// fields from the top — so a move to the next field scrolls the terminal by a row or two
-    /// (curses shifts the rows, idlok) and only those rows are written, whatever the fields' heights.
-    /// It is a function of the focus alone: going back and forth gives the same rows. Keeping the
-    /// top in place while the focus fitted made the first move past the bottom jump by a dozen
-    /// rows, rewriting the whole form (1.7 KB for one key at 80×24).
+    /// Each field has a place a third of the way down (so that what comes next is visible), and
+    /// must be shown whole (from its top when taller than the viewport). From one field to the
+    /// next the sheet scrolls by one row, so a move writes the marker, the cursor and at most one
+    /// new row of options (~100 bytes of Chinese text): the offsets are planned over the whole
+    /// walk, from the last field back, so a tall field further down is made room for a row at a
+    /// time in the moves before it. Only when one row per move cannot keep every field whole
+    /// does the plan allow two rows (or more, for forms no smaller step can walk), and a move
+    /// still takes one when the plan leaves room. It is a function of the focus and the walk:
+    /// going back and forth gives the same rows.
     static func scrollOffset(lines: [Line], slots: [String], focus: String, viewportHeight: Int) -> Int {
         guard lines.count > viewportHeight, viewportHeight > 0 else { return 0 }
         var spans: [String: (top: Int, bottom: Int)] = [:]
@@ -205,21 +209,53 @@ extension VisitFormScreen {
         }
         guard let focused = spans[focus] else { return 0 }
         let maxOffset = lines.count - viewportHeight
-        func place(_ span: (top: Int, bottom: Int), after previous: Int?) -> Int {
-            var offset = min(max(span.top - viewportHeight / 3, 0), maxOffset)
-            if let previous { offset = min(max(offset, previous - scrollStep), previous + scrollStep) }
-            // The field itself is always shown whole (from its top when taller than the viewport).
-            offset = max(offset, span.bottom - viewportHeight)
-            return max(0, min(offset, span.top))
+        // Where each field may start the viewport: shown whole, from its top when too tall.
+        func allowed(_ span: (top: Int, bottom: Int)) -> ClosedRange<Int> {
+            let high = min(span.top, maxOffset)
+            let low = min(max(0, span.bottom - viewportHeight), high)
+            return low...high
         }
-        var offset: Int?
-        for slot in slots {
-            guard let span = spans[slot] else { continue }
-            offset = place(span, after: offset)
-            if slot == focus { return offset! }
+        func ideal(_ span: (top: Int, bottom: Int)) -> Int { min(max(span.top - viewportHeight / 3, 0), maxOffset) }
+        func clamp(_ value: Int, _ range: ClosedRange<Int>) -> Int { min(max(value, range.lowerBound), range.upperBound) }
+        func widened(_ range: ClosedRange<Int>, by step: Int) -> ClosedRange<Int> {
+            (range.lowerBound - step)...(range.upperBound + step)
         }
-        // A focus outside the walk (not applicable): its own place.
-        return place(focused, after: nil)
+        let walk = slots.compactMap { slot in spans[slot].map { (slot: slot, span: $0) } }
+        guard let position = walk.firstIndex(where: { $0.slot == focus }) else {
+            // A focus outside the walk (not applicable): its own place.
+            return clamp(ideal(focused), allowed(focused))
+        }
+        // Backward: the offsets from which the rest of the walk can be followed scrolling at most
+        // `step` rows a move, for the smallest step that reaches every field (one row if it can).
+        func plan(step: Int) -> [ClosedRange<Int>]? {
+            var reachable = Array(repeating: 0...0, count: walk.count)
+            reachable[walk.count - 1] = allowed(walk[walk.count - 1].span)
+            for i in stride(from: walk.count - 2, through: 0, by: -1) {
+                let own = allowed(walk[i].span)
+                let room = widened(reachable[i + 1], by: step)
+                guard own.overlaps(room) else { return nil }
+                reachable[i] = own.clamped(to: room)
+            }
+            return reachable
+        }
+        var step = 1
+        var reachable = plan(step: 1)
+        while reachable == nil, step < viewportHeight {
+            step += 1
+            reachable = plan(step: step)
+        }
+        guard let reachable else { return clamp(ideal(focused), allowed(focused)) }
+        // Forward: as near each field's place as the plan allows, a row a move when it can.
+        var offset = clamp(ideal(walk[0].span), reachable[0])
+        if position == 0 { return offset }
+        for i in 1...position {
+            let previous = offset
+            offset = (1...step).lazy.compactMap { rows -> Int? in
+                let room = widened(previous...previous, by: rows)
+                return reachable[i].overlaps(room) ? clamp(ideal(walk[i].span), reachable[i].clamped(to: room)) : nil
+            }.first ?? clamp(ideal(walk[i].span), reachable[i])
+        }
+        return offset
     }
 
     /// The whole sheet as lines `width` columns wide: header rows, then each section's heading
@@ -347,9 +383,16 @@ extension VisitFormScreen {
                     spans.append(Span(x: 0, text: marker, style: markerStyle, width: 1))
                     if focused {
                         input = (boxX, boxWidth)
+                    } else if row.applicable {
+                        // A short box keeps its underline when the focus leaves it (a blank on
+                        // the paper form), so a move changes the marker and the cursor, not two
+                        // boxes; a text field's box (the rest of the line) would cost more to
+                        // scroll into view than it saves.
+                        let pad = row.boxWidth == nil ? 0 : max(0, boxWidth - DisplayWidth.of(row.value))
+                        spans.append(Span(x: boxX, text: row.value + String(repeating: " ", count: pad),
+                                          style: Style(underline: true), width: boxWidth))
                     } else {
-                        let value = row.applicable ? row.value : s["visit.notApplicable"]
-                        spans.append(Span(x: boxX, text: value, style: dim ? Style(dim: true) : Style(underline: true), width: boxWidth))
+                        spans.append(Span(x: boxX, text: s["visit.notApplicable"], style: Style(dim: true), width: boxWidth))
                     }
                 }
                 if k < labelLines.count {

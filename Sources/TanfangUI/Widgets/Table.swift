@@ -198,6 +198,11 @@ public struct Table: Hashable, Sendable {
                 style.bold = style.bold || selectedStyle.bold
                 if selectedStyle.fg != .default { style.fg = selectedStyle.fg }
                 if selectedStyle.bg != .default { style.bg = selectedStyle.bg }
+            }
+            if style != .plain {
+                // The whole row, gaps included, takes the row's style: the selection bar, and a
+                // coloured row goes to the terminal as one run instead of switching the colour
+                // off and on around every gap.
                 grid.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: style)
             }
             drawRow(rows[index], widths: widths, into: &grid, x: area.x, y: y, width: area.width, style: style)

@@ -20,9 +20,13 @@ struct UI: ParsableCommand {
     var noColor = false
 
     func run() throws {
+        FrameTrace.mark("ui.run")
+        Self.useOneMallocArena()
         let ctx = try Context(language: options.language)
+        FrameTrace.mark("context")
         let path = options.databasePath()
         let ledger = try ctx.openLedger(path: path, create: true)
+        FrameTrace.mark("ledger open")
         // Age and due states change with the date: refresh what was derived on an earlier day.
         if let computed = try ledger.summariesComputedOn(), computed < ctx.today {
             try ledger.refreshSummaries(today: ctx.today)
@@ -34,6 +38,7 @@ struct UI: ParsableCommand {
         let backup = BackgroundBackup(ledger: ledger, path: path)
         let env = AppEnvironment(strings: ctx.strings, form: ctx.rules.form, today: ctx.today, now: ctx.now,
                                  places: try ledger.places(), visitors: try ledger.visitors())
+        FrameTrace.mark("places and visitors")
         let runtime = LedgerRuntime(ledger: ledger, strings: ctx.strings, now: { WallClock.now() })
         let app = AppModel(env: env, first: .login, makeScreen: { ScreenFactory.make($0, env: $1) })
         let result = try TerminalRunner.run(app, colorMode: noColor ? .monochrome : .auto) { request in
@@ -47,6 +52,17 @@ struct UI: ParsableCommand {
         if case .interrupted(let signal) = result.outcome {
             Glibc.exit(128 + signal)
         }
+    }
+}
+
+extension UI {
+    /// The screens' effects run on a worker thread, and glibc gives each thread a malloc arena of
+    /// its own: the county-wide lists built there (red flags, the follow-up queue) kept several
+    /// MiB resident after they were freed. One arena for the process (a handful of threads).
+    static func useOneMallocArena() {
+        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+        guard let symbol = dlsym(nil, "mallopt") else { return }
+        _ = unsafeBitCast(symbol, to: Mallopt.self)(-8, 1)  // M_ARENA_MAX (malloc.h), 1
     }
 }
 

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import TanfangCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Options every ledger command shares.
 struct LedgerOptions: ParsableArguments {
@@ -43,7 +46,20 @@ enum WallClock {
 
     static func today() -> LocalDate { now().date }
 
-    private static func currentTime() -> DateComponents {
+    /// The local date and time from the C library (TZ, else /etc/localtime, as TimeZone.current
+    /// reads them): Foundation's Calendar and TimeZone loaded ICU's time-zone data at every start.
+    static func currentTime() -> DateComponents {
+        var seconds = time(nil)
+        var local = tm()
+        guard localtime_r(&seconds, &local) != nil else {
+            return Calendar(identifier: .gregorian).dateComponents(in: TimeZone.current, from: Date())
+        }
+        return DateComponents(year: Int(local.tm_year) + 1900, month: Int(local.tm_mon) + 1, day: Int(local.tm_mday),
+                              hour: Int(local.tm_hour), minute: Int(local.tm_min))
+    }
+
+    /// The same moment through Foundation, for the test that the two agree.
+    static func foundationTime() -> DateComponents {
         Calendar(identifier: .gregorian).dateComponents(in: TimeZone.current, from: Date())
     }
 }
