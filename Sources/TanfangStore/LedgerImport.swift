@@ -102,6 +102,7 @@ extension Ledger {
                                   today: today, now: now)
                 }
                 for rebuild in rebuilds { try rebuild?.restore(db) }
+                try MonthTally.rebuildIfStale(db)
                 let summary = ImportAuditSummary(file: file, source: source, rows: rows.count, added: outcome.added,
                                                  merged: outcome.merged, unchanged: outcome.unchanged,
                                                  conflicts: outcome.conflicts.count)

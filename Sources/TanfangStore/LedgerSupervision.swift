@@ -80,8 +80,9 @@ extension Ledger {
             """)
         statement.arguments = [todayText]
         var elders: [Elder] = []
+        elders.reserveCapacity(1 << 13)
         var summaries: [UUID: ElderSummary] = [:]
-        summaries.reserveCapacity(1 << 12)
+        summaries.reserveCapacity(1 << 13)
         var validIDs = Set<UUID>()
         var deceased: [String] = []
         let rows = try Row.fetchCursor(statement)
@@ -175,14 +176,21 @@ extension Ledger {
             FROM redFlag WHERE kind = 'emergencyNotClosed' OR (kind = 'followUpOverdue' AND since < ?)
             """)
         statement.arguments = [StoreCoding.text(now)]
+        // Sorted on two integer keys: kind rank and severity (worst first), then elder and
+        // follow-up order (rowids, below 2^32); unique, so any sort gives the one order.
         struct Entry {
-            var flag: RedFlag
-            var rank: Int
-            var elderOrder: Int
-            var followUpOrder: Int
+            var first: UInt64
+            var second: UInt64
+            var flag: Int
         }
         var entries: [Entry] = []
-        var typeKeys: [String: String] = [:]
+        var flags: [RedFlag] = []
+        // Few types: a short list compared in turn beats hashing each row's text.
+        var typeKeys: [(String, String)] = []
+        // Each elder's name is kept once; elders already seen are marked by rowid, not hashed.
+        var seen = [Bool](repeating: false, count: (try Int.fetchOne(db, sql: "SELECT max(rowid) FROM elder") ?? 0) + 1)
+        let overdueKey = RedFlagKind.followUpOverdue.reasonKey, emergencyKey = RedFlagKind.emergencyNotClosed.reasonKey
+        let nowDay = now.date.dayNumber
         let s = RawColumns(statement)
         let rows = try Row.fetchCursor(statement)
         while try rows.next() != nil {
@@ -199,35 +207,42 @@ extension Ledger {
                 guard minutes > emergencyMinutes else { continue }
                 let hours = minutes / 60
                 flag = RedFlag(kind: .emergencyNotClosed, elderID: elderID, villageID: village,
-                               reasonKey: RedFlagKind.emergencyNotClosed.reasonKey,
-                               reasonArgs: [since.description, String(hours)], severity: hours)
+                               reasonKey: emergencyKey, reasonArgs: [StoreCoding.text(since), String(hours)],
+                               severity: hours)
             } else {
                 guard since < now else { continue }
                 let typeText = s.string(7)!
                 let typeKey: String
-                if let known = typeKeys[typeText] {
-                    typeKey = known
+                if let known = typeKeys.first(where: { $0.0 == typeText }) {
+                    typeKey = known.1
                 } else {
                     let type = try StoreCoding.enumValue(FollowUpType.self, typeText, column: "redFlag.type")
                     typeKey = "followup.type.\(type.rawValue)"
-                    typeKeys[typeText] = typeKey
+                    typeKeys.append((typeText, typeKey))
                 }
-                let late = since.date.days(to: now.date)
-                flag = RedFlag(kind: .followUpOverdue, elderID: elderID, villageID: village,
-                               reasonKey: RedFlagKind.followUpOverdue.reasonKey,
-                               reasonArgs: [typeKey, String(late), since.date.description], severity: late)
+                let late = nowDay - since.date.dayNumber
+                flag = RedFlag(kind: .followUpOverdue, elderID: elderID, villageID: village, reasonKey: overdueKey,
+                               reasonArgs: [typeKey, String(late), StoreCoding.text(since.date)], severity: late)
             }
-            if names[elderID] == nil { names[elderID] = s.string(4)! }
-            entries.append(Entry(flag: flag, rank: flag.kind == .followUpOverdue ? 0 : 1,
-                                 elderOrder: s.int(5), followUpOrder: s.int(6)))
+            let elderOrder = s.int(5)
+            if elderOrder >= 0, elderOrder < seen.count {
+                if !seen[elderOrder] {
+                    seen[elderOrder] = true
+                    names[elderID] = s.string(4)!
+                }
+            } else if names[elderID] == nil {
+                names[elderID] = s.string(4)!
+            }
+            // Severity is positive here (late days, or hours over the limit) and below 2^31.
+            let rank: UInt64 = flag.kind == .followUpOverdue ? 0 : 1
+            entries.append(Entry(first: rank << 32 | UInt64(truncatingIfNeeded: Int(Int32.max) - flag.severity),
+                                 second: UInt64(truncatingIfNeeded: elderOrder) << 32
+                                     | UInt64(truncatingIfNeeded: s.int(6)),
+                                 flag: flags.count))
+            flags.append(flag)
         }
-        entries.sort { a, b in
-            if a.rank != b.rank { return a.rank < b.rank }
-            if a.flag.severity != b.flag.severity { return a.flag.severity > b.flag.severity }
-            if a.elderOrder != b.elderOrder { return a.elderOrder < b.elderOrder }
-            return a.followUpOrder < b.followUpOrder
-        }
-        return entries.map(\.flag)
+        entries.sort { a, b in a.first != b.first ? a.first < b.first : a.second < b.second }
+        return entries.map { flags[$0.flag] }
     }
 
     /// Flags evaluated over the whole ledger, kept when their elder or village is in scope.
@@ -287,14 +302,22 @@ extension Ledger {
 
         // Closed (done or cancelled) and opened or closed in the month. closedAt: the closing time
         // when the closing record is whole (as `FollowUpRecord.followUp()` reads it), else NULL.
+        // Two ranges of the covering partial indexes (v4-supervision): opened in the month, then
+        // closed in the month and opened in another.
+        let closedAt = "CASE WHEN f.closingAction IS NOT NULL AND f.closingBy IS NOT NULL THEN f.closingAt END"
         let closed = try db.makeStatement(sql: """
-            SELECT f.openedAt, f.due,
-                   CASE WHEN f.closingAction IS NOT NULL AND f.closingBy IS NOT NULL THEN f.closingAt END
-            FROM followUp f
-            WHERE f.status NOT IN ('open', 'inProgress')
-              AND ((f.openedAt >= ?1 AND f.openedAt < ?2) OR (f.closingAt >= ?1 AND f.closingAt < ?2)) \(scoped)
+            SELECT f.openedAt, f.due, \(closedAt)
+            FROM followUp f INDEXED BY followUp_closed_opened
+            WHERE f.status NOT IN ('open', 'inProgress') AND f.openedAt >= ?1 AND f.openedAt < ?2 \(scoped)
+            UNION ALL
+            SELECT f.openedAt, f.due, \(closedAt)
+            FROM followUp f INDEXED BY followUp_closed_closing
+            WHERE f.status NOT IN ('open', 'inProgress') AND f.closingAt >= ?1 AND f.closingAt < ?2
+              AND NOT (f.openedAt >= ?1 AND f.openedAt < ?2) \(scoped)
             """)
+        // The scope's `?` come after ?1 and ?2 in each half.
         var closedArguments: StatementArguments = [first, next]
+        closedArguments += filter.arguments
         closedArguments += filter.arguments
         closed.arguments = closedArguments
         let c = RawColumns(closed)
@@ -337,6 +360,12 @@ extension Ledger {
     /// month's visits (through `visit_on_date_elderId_method`). The reference's orders (villages by
     /// first appearance, not-visited elders) are table order, restored from the rowids.
     func monthCounts(_ db: Database, month: YearMonth, scope: AccessScope, details: Bool) throws -> MonthCounts {
+        if let counts = try tallyCounts(db, month: month, scope: scope, details: details) { return counts }
+        return try monthCountsFromFacts(db, month: month, scope: scope, details: details)
+    }
+
+    /// `monthCounts` counted from the elders and visits, without the tally.
+    func monthCountsFromFacts(_ db: Database, month: YearMonth, scope: AccessScope, details: Bool) throws -> MonthCounts {
         let first = month.firstDay, last = month.lastDay
         let firstDay = first.dayNumber
         let firstText = StoreCoding.text(first), lastText = StoreCoding.text(last)
