@@ -66,33 +66,46 @@ extension Ledger {
     private func flaggableElders(_ db: Database, today: LocalDate) throws
         -> ([Elder], [UUID: ElderSummary], Set<UUID>, [FollowUp]) {
         let todayText = StoreCoding.text(today)
-        let statement = try db.makeStatement(sql: """
-            SELECT id, name, idNumber, birthDate, villageId, visitorId, categoryMask, disabilityDegree,
-                   status, statusFrom, idValidFrom, nextDue, homeVisitDue, lastHomeVisit, lastVisitAt,
-                   lastVisitMethod, riskLevel, identicalStreak, lastVisitAllClear, visitCount, openFollowUps,
-                   CASE WHEN statusFrom > ?1 THEN statusHistory END
-            FROM elder WHERE rowid IN (
-              SELECT rowid FROM elder WHERE flagFrom <= ?1
-              UNION SELECT rowid FROM elder WHERE flagUntil > ?1
+        let columns = """
+            id, name, idNumber, birthDate, villageId, visitorId, categoryMask, disabilityDegree,
+            status, statusFrom, idValidFrom, nextDue, homeVisitDue, lastHomeVisit, lastVisitAt,
+            lastVisitMethod, riskLevel, identicalStreak, lastVisitAllClear, visitCount, openFollowUps,
+            statusFrom > ?1, rowid
+            """
+        // Most of these elders are watched from a day (flagFrom): they are read from the covering
+        // index `elder_flagged` (v4-supervision), short entries side by side, instead of as many
+        // wide rows scattered over the table. The few others (a status change ahead, duplicates)
+        // come from the table. The status history is read only when it changes after today.
+        let watched = try db.makeStatement(sql: """
+            SELECT \(columns) FROM elder INDEXED BY elder_flagged WHERE flagFrom <= ?1
+            """)
+        watched.arguments = [todayText]
+        let others = try db.makeStatement(sql: """
+            SELECT \(columns) FROM elder WHERE rowid IN (
+              SELECT rowid FROM elder WHERE flagUntil > ?1
               UNION SELECT rowid FROM elder WHERE dupKey IN
                 (SELECT dupKey FROM elder WHERE dupKey IS NOT NULL GROUP BY dupKey HAVING count(*) > 1))
-            ORDER BY rowid
+              AND (flagFrom IS NULL OR flagFrom > ?1)
             """)
-        statement.arguments = [todayText]
-        var elders: [Elder] = []
-        elders.reserveCapacity(1 << 13)
+        others.arguments = [todayText]
+        let historyStatement = try db.cachedStatement(sql: "SELECT statusHistory FROM elder WHERE rowid = ?")
+        var ordered: [(rowid: Int, elder: Elder)] = []
+        ordered.reserveCapacity(1 << 13)
         var summaries: [UUID: ElderSummary] = [:]
         summaries.reserveCapacity(1 << 13)
         var validIDs = Set<UUID>()
         var deceased: [String] = []
+        for statement in [watched, others] {
         let rows = try Row.fetchCursor(statement)
         let s = RawColumns(statement)
         while try rows.next() != nil {
             let idText = s.string(0)!
             let id = try s.uuid(0, "elder.id")
+            let rowid = s.int(22)
             let status = try StoreCoding.enumValue(ElderStatus.self, s.string(8)!, column: "elder.status")
             let history: [StatusChange]
-            if let json = s.string(21) {
+            if s.int(21) != 0,
+               let json = try String.fetchOne(historyStatement, arguments: [rowid]) {
                 history = try ElderRecord.statusHistory(json)
             } else if let from = try s.date(9, "elder.statusFrom") {
                 // The last change is on or before today: it alone decides the status on today.
@@ -109,7 +122,7 @@ extension Ledger {
                 },
                 visitorID: try s.isNull(5) ? nil : s.uuid(5, "elder.visitorId"),
                 statusHistory: history)
-            elders.append(elder)
+            ordered.append((rowid, elder))
             if let valid = s.string(10), valid <= todayText { validIDs.insert(id) }
             summaries[id] = ElderSummary(
                 elderID: id, lastVisit: try s.dateTime(14, "elder.lastVisitAt"),
@@ -124,6 +137,10 @@ extension Ledger {
                 openFollowUps: s.int(20), identicalStreak: s.int(17), lastVisitAllClear: s.int(18) != 0,
                 computedOn: today)
         }
+        }
+        // The reference's input order: table order.
+        ordered.sort { $0.rowid < $1.rowid }
+        let elders = ordered.map(\.elder)
 
         // Every open follow-up of a deceased elder (they all count in deceasedStillActive), in
         // table order. Only what the engine reads of a follow-up: type, elder, times and status.
