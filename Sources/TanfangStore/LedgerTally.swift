@@ -61,13 +61,6 @@ enum MonthTally {
             CREATE INDEX followUp_closed_closing ON followUp(closingAt, openedAt, due, closingAction, closingBy, elderId,
               status) WHERE \(closed);
             """)
-        // What the red-flag list reads of the elders watched from a day (`Ledger.flaggableElders`).
-        try db.execute(sql: """
-            CREATE INDEX elder_flagged ON elder(flagFrom, id, name, idNumber, birthDate, villageId, visitorId,
-              categoryMask, disabilityDegree, status, statusFrom, idValidFrom, nextDue, homeVisitDue, lastHomeVisit,
-              lastVisitAt, lastVisitMethod, riskLevel, identicalStreak, lastVisitAllClear, visitCount, openFollowUps)
-              WHERE flagFrom IS NOT NULL;
-            """)
         try rebuild(db)
     }
 
