@@ -386,17 +386,43 @@ enum MonthTally {
             """)
         let monthTexts = months.map(text)
         let cutoffs = months.map(cutoff)
-        let lastBits = months.map { UInt32(1) << UInt32($0.dayCount - 1) }
+        // The same count as `part`, without building a part per elder and month (6 million at
+        // 100,000 elders × 60 months): days as day numbers, straight into the tally.
+        let firstDays = months.map(\.firstDay.dayNumber)
+        let dayCounts = months.map(\.dayCount)
+        let categoryBits = Category.allCases.map(\.bit)
+        let advancedSlot = categorySlot(Category.allCases.count)
+        let methodSlots = (0..<methodCount).map(methodSlot)
         for (i, e) in elders.enumerated() {
+            let spans = e.spans.map { (from: $0.from.dayNumber, to: $0.to?.dayNumber ?? Int.max) }
             for mi in 0..<monthCount {
-                let at = (i * monthCount + mi) * methodCount
-                let mv = (0..<methodCount).map { Int(methodVisits[at + $0]) }
-                let p = part(mask: e.mask, advanced: e.birthDate.map { $0 <= cutoffs[mi] } ?? false,
-                             active: activeBits(e.spans, months[mi]), lastBit: lastBits[mi],
-                             visitedDays: visitedDays[i * monthCount + mi], methodVisits: mv)
                 let t = (mi * villages.count + villageOf[i]) * width
-                for c in 0..<width where p.counts[c] != 0 { tally[t + c] += p.counts[c] }
-                if p.missed { try insertMissed.execute(arguments: [monthTexts[mi], e.rowid, e.id, e.village]) }
+                let at = (i * monthCount + mi) * methodCount
+                for m in 0..<methodCount where methodVisits[at + m] != 0 {
+                    tally[t + methodSlots[m]] += Int(methodVisits[at + m])
+                    tally[t + methodSlots[m] + 1] += 1
+                }
+                let first = firstDays[mi], count = dayCounts[mi], last = first + count - 1
+                var active: UInt32 = 0
+                for span in spans where span.from <= last && span.to >= first {
+                    let lo = max(span.from - first, 0), hi = min(span.to, last) - first
+                    active |= UInt32(truncatingIfNeeded: ((UInt64(1) << UInt64(hi - lo + 1)) - 1) << UInt64(lo))
+                }
+                guard active != 0 else { continue }
+                let visited = visitedDays[i * monthCount + mi] & active != 0
+                guard visited || active & (1 << UInt32(count - 1)) != 0 else { continue }
+                let hit = visited ? 1 : 0
+                tally[t] += 1
+                tally[t + 1] += hit
+                for (c, bit) in categoryBits.enumerated() where e.mask & bit != 0 {
+                    tally[t + categorySlot(c)] += 1
+                    tally[t + categorySlot(c) + 1] += hit
+                }
+                if let birth = e.birthDate, birth <= cutoffs[mi] {
+                    tally[t + advancedSlot] += 1
+                    tally[t + advancedSlot + 1] += hit
+                }
+                if !visited { try insertMissed.execute(arguments: [monthTexts[mi], e.rowid, e.id, e.village]) }
             }
         }
         let insert = try db.makeStatement(sql: """
