@@ -35,10 +35,4 @@ extension Ledger {
             try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
         }
     }
-
-    /// Runs in the transaction of a bulk load, after its rows are in and its indexes rebuilt:
-    /// the demo build (`buildDemo`) and a large roster import (`importRoster`, once indexes were
-    /// dropped for it). The place for set-based rebuilds of tables that triggers keep row by row
-    /// elsewhere (one statement over the loaded rows instead of one trigger run per row).
-    static func afterBulkLoad(_ db: Database) throws {}
 }

@@ -37,6 +37,7 @@ extension Ledger {
             try loader.insertStructure(places: data.places, visitors: data.visitors, users: data.users,
                                        periods: data.specialPeriods, stamp: rows.stamp)
             try loader.insert(rows)
+            try MonthTally.rebuild(db)
         }
     }
 
@@ -128,7 +129,7 @@ extension Ledger {
                     progress?(counts)
                 }
                 for index in deferred { try db.execute(sql: index.sql) }
-                try Ledger.afterBulkLoad(db)
+                try MonthTally.rebuild(db)
                 clock.lap(\.indexing)
                 clock.report()
                 return .commit

@@ -122,7 +122,7 @@ extension Ledger {
                 try db.execute(sql: "PRAGMA threads = 2")
                 defer { try? db.execute(sql: "PRAGMA threads = 0") }
                 for rebuild in rebuilds { try rebuild?.restore(db) }
-                if rebuilds.contains(where: { $0 != nil }) { try Ledger.afterBulkLoad(db) }
+                try MonthTally.rebuildIfStale(db)
                 let summary = ImportAuditSummary(file: file, source: source, rows: rows.count, added: outcome.added,
                                                  merged: outcome.merged, unchanged: outcome.unchanged,
                                                  conflicts: outcome.conflicts.count)

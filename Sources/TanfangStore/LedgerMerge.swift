@@ -113,6 +113,7 @@ extension Ledger {
                 guard var record = try ElderRecord.fetchOne(db, key: id) else { continue }
                 try refreshSummary(db, record: &record, elder: try record.elder(), today: today)
             }
+            try MonthTally.rebuildIfStale(db)
             outcome.touchedElders = touched.count
             if outcome.insertedTotal > 0 {
                 struct MergeAudit: Codable {

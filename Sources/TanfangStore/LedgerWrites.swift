@@ -102,6 +102,7 @@ extension Ledger {
                 elder.statusHistory = [StatusChange(date: today, status: .active)]
             }
             try checkVillage(db, elder.villageID)
+            let tally = try MonthTally.begin(db, elderIDs: [elder.id.uuidString], months: nil)
             let placeholder = try old?.summary() ?? ElderSummary(
                 elderID: elder.id, risk: RiskAssessment(level: .low, score: 0, reasons: []), computedOn: today)
             var record = ElderRecord(elder, summary: placeholder)
@@ -109,6 +110,7 @@ extension Ledger {
             try record.save(db)
             // The visits did not change: the stored summary's reading of them still holds.
             try refreshSummary(db, record: &record, elder: elder, today: today, history: try storedHistory(db, record))
+            try MonthTally.finish(db, tally, elderIDs: [elder.id.uuidString])
             try audit(db, table: "elder", id: elder.id, action: old == nil ? .insert : .update,
                       before: oldElder, after: elder, by: user, at: now)
             return elder
@@ -169,11 +171,13 @@ extension Ledger {
             after.statusHistory.append(StatusChange(date: date, status: status,
                                                     note: (trimmed?.isEmpty ?? true) ? nil : trimmed))
             let summary = try record.summary()
+            let tally = try MonthTally.begin(db, elderIDs: [elderID.uuidString], months: nil)
             var updated = ElderRecord(after, summary: summary)
             updated.stamp(at: now, by: user, old: record)
             record = updated
             try record.update(db)
             try refreshSummary(db, record: &record, elder: after, today: today, history: try storedHistory(db, record))
+            try MonthTally.finish(db, tally, elderIDs: [elderID.uuidString])
             try audit(db, table: "elder", id: elderID, action: .statusChange, before: before, after: after,
                       by: user, at: now)
             return after
@@ -208,6 +212,9 @@ extension Ledger {
             if let old, old.elderId != visit.elderID.uuidString {
                 throw LedgerError.invalidField(field: "elderID", messageKey: "store.error.visitMovedElder", args: [])
             }
+            // The tally's months: the visit's, and the one it was in before an edit.
+            let months = [visit.date.yearMonth] + [old.flatMap { LocalDate($0.date)?.yearMonth }].compactMap { $0 }
+            let tally = try MonthTally.begin(db, elderIDs: [visit.elderID.uuidString], months: months)
             // A new visit after the latest one (the common case) extends the stored summary
             // instead of reading the whole history; edits and back-dated visits recompute it.
             let history = old == nil ? try storedHistory(db, elderRecord)
@@ -230,6 +237,7 @@ extension Ledger {
                 }
             }
             try refreshSummary(db, record: &elderRecord, elder: elder, today: today, history: history)
+            try MonthTally.finish(db, tally, elderIDs: [visit.elderID.uuidString])
             return created
         }
     }

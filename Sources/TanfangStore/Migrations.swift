@@ -24,6 +24,9 @@ enum LedgerMigrations {
         migrator.registerMigration("v3-redflags") { db in
             try RedFlagTable.migrate(db)
         }
+        migrator.registerMigration("v4-supervision") { db in
+            try MonthTally.migrate(db)
+        }
         return migrator
     }
 

@@ -90,11 +90,13 @@ public struct RedFlagEngine: Sendable {
                          villageRates: [VillageRate], today: LocalDate, now: LocalDateTime,
                          validIDs: Set<UUID> = []) -> [RedFlag] {
         var flags: [RedFlag] = []
-        var eldersByID: [UUID: Elder] = [:]
-        for e in elders { eldersByID[e.id] = e }
         var followUpsByElder: [UUID: [FollowUp]] = [:]
-        for f in openFollowUps where f.status.isOpen && eldersByID[f.elderID] != nil {
-            followUpsByElder[f.elderID, default: []].append(f)
+        if !openFollowUps.isEmpty {
+            var known = Set<UUID>()
+            for e in elders { known.insert(e.id) }
+            for f in openFollowUps where f.status.isOpen && known.contains(f.elderID) {
+                followUpsByElder[f.elderID, default: []].append(f)
+            }
         }
 
         for elder in elders {
@@ -121,14 +123,20 @@ public struct RedFlagEngine: Sendable {
                 severity: rate.denominator - rate.visited))
         }
 
-        // Kind order, then worst first; ties keep input order (the sort is stable on the index).
-        return flags.enumerated().sorted { a, b in
-            let (x, y) = (a.element, b.element)
-            if x.kind != y.kind { return x.kind.order < y.kind.order }
-            if x.severity != y.severity { return x.severity > y.severity }
-            return a.offset < b.offset
-        }.map(\.element)
+        // Kind order, then worst first; ties keep input order. Sorted on integer keys: comparing
+        // the flags themselves looked the kind order up on every comparison.
+        var keys = flags.indices.map { i in (kind: Self.kindOrder[flags[i].kind]!, severity: flags[i].severity, index: i) }
+        keys.sort { a, b in
+            if a.kind != b.kind { return a.kind < b.kind }
+            if a.severity != b.severity { return a.severity > b.severity }
+            return a.index < b.index
+        }
+        return keys.map { flags[$0.index] }
     }
+
+    static let kindOrder = Dictionary(uniqueKeysWithValues: RedFlagKind.allCases.enumerated().map { ($1, $0) })
+    /// `RedFlagKind.reasonKey`, built once rather than for every flag.
+    static let reasonKeys = Dictionary(uniqueKeysWithValues: RedFlagKind.allCases.map { ($0, $0.reasonKey) })
 
     // MARK: - What to derive at write time
 
@@ -195,18 +203,18 @@ public struct RedFlagEngine: Sendable {
     // MARK: - Per-elder checks
 
     private func flag(_ kind: RedFlagKind, _ elder: Elder, _ args: [String], severity: Int) -> RedFlag {
-        RedFlag(kind: kind, elderID: elder.id, villageID: elder.villageID, reasonKey: kind.reasonKey,
+        RedFlag(kind: kind, elderID: elder.id, villageID: elder.villageID, reasonKey: Self.reasonKeys[kind]!,
                 reasonArgs: args, severity: severity)
     }
 
     private func visitFlags(_ elder: Elder, _ s: ElderSummary, today: LocalDate, into flags: inout [RedFlag]) {
         if s.dueState(today: today) == .overdue, let due = [s.nextDue, s.homeVisitDue].compactMap({ $0 }).min() {
             let late = due.days(to: today)
-            flags.append(flag(.overdueVisit, elder, [due.description, String(late)], severity: late))
+            flags.append(flag(.overdueVisit, elder, [Self.text(due), String(late)], severity: late))
         }
 
         let homeGap = s.lastHomeVisit.map { $0.days(to: today) }
-        let lastHome = s.lastHomeVisit?.description ?? Self.none
+        let lastHome = s.lastHomeVisit.map(Self.text) ?? Self.none
         if s.risk.level == .high, homeGap.map({ $0 > rules.highRiskNoHomeVisitDays }) ?? true {
             flags.append(flag(.highRiskNoHomeVisit, elder, [lastHome, homeGap.map(String.init) ?? Self.none],
                               severity: homeGap ?? Self.neverSeverity))
@@ -214,7 +222,7 @@ public struct RedFlagEngine: Sendable {
 
         if elder.categories.contains(.disabled), let method = s.lastVisitMethod, !method.isInPerson,
            let lastVisit = s.lastVisit, homeGap.map({ $0 > rules.remoteOnlyDays }) ?? true {
-            flags.append(flag(.disabledRemoteOnly, elder, [lastHome, lastVisit.date.description],
+            flags.append(flag(.disabledRemoteOnly, elder, [lastHome, Self.text(lastVisit.date)],
                               severity: homeGap ?? Self.neverSeverity))
         }
 
@@ -225,7 +233,7 @@ public struct RedFlagEngine: Sendable {
         let disabled = elder.categories.contains(.disabled) || elder.categories.contains(.severelyDisabled)
             || elder.disabilityDegree != nil
         if s.lastVisitAllClear, disabled, s.visitCount > 0 {
-            flags.append(flag(.implausibleNoProblems, elder, [s.lastVisit?.date.description ?? Self.none],
+            flags.append(flag(.implausibleNoProblems, elder, [s.lastVisit.map { Self.text($0.date) } ?? Self.none],
                               severity: 1))
         }
     }
@@ -236,13 +244,13 @@ public struct RedFlagEngine: Sendable {
                 let minutes = MonthlyStatistics.minutes(from: f.openedAt, to: now)
                 let hours = minutes / 60
                 if minutes > rules.emergencyHours * 60 {
-                    flags.append(flag(.emergencyNotClosed, elder, [f.openedAt.description, String(hours)],
+                    flags.append(flag(.emergencyNotClosed, elder, [Self.text(f.openedAt.date) + " " + Self.pad2(f.openedAt.hour) + ":" + Self.pad2(f.openedAt.minute), String(hours)],
                                       severity: hours))
                 }
             } else if f.isOverdue(now: now) {
                 let late = f.due.date.days(to: now.date)
                 flags.append(flag(.followUpOverdue, elder,
-                                  ["followup.type.\(f.type.rawValue)", String(late), f.due.date.description],
+                                  ["followup.type.\(f.type.rawValue)", String(late), Self.text(f.due.date)],
                                   severity: late))
             }
         }
@@ -253,8 +261,8 @@ public struct RedFlagEngine: Sendable {
         let visitAfter = s?.lastVisit.map { $0.date > death } ?? false
         let openCount = max(open.count, s?.openFollowUps ?? 0)
         guard visitAfter || openCount > 0 else { return }
-        let lastVisit = visitAfter ? s!.lastVisit!.date.description : Self.none
-        flags.append(flag(.deceasedStillActive, elder, [death.description, lastVisit, String(openCount)],
+        let lastVisit = visitAfter ? Self.text(s!.lastVisit!.date) : Self.none
+        flags.append(flag(.deceasedStillActive, elder, [Self.text(death), lastVisit, String(openCount)],
                           severity: openCount + (visitAfter ? 1 : 0)))
     }
 
@@ -280,7 +288,7 @@ public struct RedFlagEngine: Sendable {
             } else if let birth = e.birthDate {
                 let name = e.name.trimmingCharacters(in: .whitespacesAndNewlines)
                 guard !name.isEmpty else { continue }
-                byNameBirth[name + "|" + birth.description, default: []].append(i)
+                byNameBirth[name + "|" + Self.text(birth), default: []].append(i)
             }
         }
         var group: [Int: [Int]] = [:]
@@ -294,6 +302,16 @@ public struct RedFlagEngine: Sendable {
                               severity: others.count))
         }
     }
+
+    /// `LocalDate.description` (`YYYY-MM-DD`) without `String(format:)`, which is slow on Linux
+    /// and ran for most flags of a county's list.
+    static func text(_ d: LocalDate) -> String {
+        guard (0...9999).contains(d.year) else { return d.description }
+        return String(d.year / 1000) + String(d.year / 100 % 10) + String(d.year / 10 % 10) + String(d.year % 10)
+            + "-" + pad2(d.month) + "-" + pad2(d.day)
+    }
+
+    static func pad2(_ n: Int) -> String { n < 10 && n >= 0 ? "0" + String(n) : String(n) }
 
     /// A rate as a percentage with one decimal, e.g. `87.5%`.
     static func percent(_ rate: Double) -> String {

@@ -1,0 +1,166 @@
+import Foundation
+import Testing
+import GRDB
+import TanfangCore
+@testable import TanfangStore
+
+/// The monthly tally (migration v4-supervision) is kept by the write paths: after any of them it
+/// holds what counting again from the facts gives, it is not left stale, and the report read
+/// from it equals the reference (`MonthlyStatistics.compute` over every elder).
+@Suite("Monthly tally kept at write time")
+struct MonthTallyTests {
+    static let today = SupervisionEquivalenceTests.today
+
+    static func elder(_ ledger: Ledger, _ id: UUID) throws -> Elder? {
+        try ledger.read { db in try ElderRecord.fetchOne(db, key: id.uuidString)?.elder() }
+    }
+
+    /// The tally's non-zero rows and the not-visited rows, in key order.
+    static func snapshot(_ ledger: Ledger) throws -> [[String]] {
+        try ledger.read { db in
+            let sums = MonthTally.columns.joined(separator: " + ")
+            let tally = try Row.fetchAll(db, sql: """
+                SELECT * FROM monthTally WHERE \(sums) != 0 ORDER BY month, villageId
+                """).map { row in Array(row.databaseValues.map(\.description)) }
+            let missed = try Row.fetchAll(db, sql: "SELECT * FROM monthMissed ORDER BY month, elderOrder")
+                .map { row in Array(row.databaseValues.map(\.description)) }
+            return tally + [["--"]] + missed
+        }
+    }
+
+    /// The tally is whole (not stale), equals a rebuild from the facts, and every covered month's
+    /// report equals the reference in every scope.
+    static func expectKept(_ ledger: Ledger, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let state = try ledger.read { db in try MonthTally.state(db) }
+        #expect(!state.stale, "tally left stale", sourceLocation: sourceLocation)
+        let kept = try snapshot(ledger)
+        try ledger.write { db in try MonthTally.rebuild(db) }
+        let rebuilt = try snapshot(ledger)
+        #expect(kept == rebuilt, "tally differs from a rebuild", sourceLocation: sourceLocation)
+        let scopes = try SupervisionEquivalenceTests.scopes(ledger)
+        for month in state.months.suffix(4) + [state.months.first].compactMap({ $0 }) {
+            for scope in scopes {
+                let fast = try ledger.monthlyReport(month: month, scope: scope)
+                let reference = try ledger.monthlyReportReference(month: month, scope: scope)
+                #expect(fast == reference, "report \(month)", sourceLocation: sourceLocation)
+            }
+        }
+    }
+
+    @Test(arguments: [(UInt64(4), 200, 5), (19, 300, 13)])
+    func aDemoLoadFillsTheTally(seed: UInt64, elders: Int, months: Int) throws {
+        let (ledger, _) = try SupervisionEquivalenceTests.demoLedger(seed: seed, elders: elders, months: months)
+        let state = try ledger.read { db in try MonthTally.state(db) }
+        #expect(state.to == Self.today.yearMonth)
+        #expect(state.months.count >= months)
+        try Self.expectKept(ledger)
+    }
+
+    @Test(arguments: [UInt64(8), 23])
+    func randomWritesKeepTheTally(seed: UInt64) throws {
+        // Given a demo ledger
+        let (ledger, data) = try SupervisionEquivalenceTests.demoLedger(seed: seed, elders: 160, months: 6)
+        let today = Self.today
+        var random = SplitMix64(seed: seed)
+        func pick<T>(_ items: [T]) -> T { items[Int(random.next() % UInt64(items.count))] }
+        let villages = Array(Set(data.elders.map(\.villageID)))
+        // When clerks save late visits in past months, edit visits into other months and methods,
+        // change statuses, move elders between villages, change categories and birth dates, and
+        // add elders
+        var written = 0
+        func attempt(_ body: () throws -> Void) { if (try? body()) != nil { written += 1 } }
+        for step in 0..<40 {
+            switch step % 5 {
+            case 0:
+                let elder = pick(data.elders)
+                var visit = pick(data.visits)
+                visit.id = UUID()
+                visit.elderID = elder.id
+                let back = Int(random.next() % 150)
+                visit.at = LocalDateTime(date: today.adding(days: -back), hour: 9, minute: 30)!
+                visit.method = pick(VisitMethod.allCases)
+                attempt { _ = try ledger.saveVisit(visit, by: nil, today: today) }
+            case 1:
+                var visit = pick(data.visits)
+                let back = Int(random.next() % 120)
+                visit.at = LocalDateTime(date: today.adding(days: -back), hour: 23, minute: 30)!
+                visit.method = pick(VisitMethod.allCases)
+                attempt { _ = try ledger.saveVisit(visit, by: nil, today: today) }
+            case 2:
+                let elder = pick(data.elders)
+                let last = try Self.elder(ledger, elder.id)?.statusHistory.last?.date ?? today
+                let day = min(today, max(last, today.adding(days: -Int(random.next() % 90))))
+                attempt {
+                    _ = try ledger.changeStatus(elderID: elder.id, to: pick([.hospitalized, .active, .movedAway, .active]),
+                                                on: day, note: nil, by: nil, today: today)
+                }
+            case 3:
+                guard var elder = try Self.elder(ledger, pick(data.elders).id) else { continue }
+                elder.villageID = pick(villages)
+                elder.categories = Set(Category.allCases.filter { _ in random.next() % 3 == 0 })
+                if random.next() % 2 == 0 { elder.birthDate = LocalDate(year: 1946, month: 10, day: 31) }
+                attempt { _ = try ledger.saveElder(elder, by: nil, today: today) }
+            default:
+                var elder = pick(data.elders)
+                elder.id = UUID()
+                elder.name = "新增\(step)"
+                elder.idNumber = nil
+                elder.statusHistory = [StatusChange(date: today.adding(days: -Int(random.next() % 200)), status: .active)]
+                attempt { _ = try ledger.saveElder(elder, by: nil, today: today) }
+            }
+        }
+        #expect(written >= 20)
+        // Then the tally equals one counted again from the facts, and the reports the reference
+        try Self.expectKept(ledger)
+    }
+
+    @Test func aWriteTheTallyDoesNotFollowMakesReportsCountFromTheFacts() throws {
+        // Given a demo ledger with its tally
+        let (ledger, data) = try SupervisionEquivalenceTests.demoLedger(seed: 31, elders: 120, months: 4)
+        let month = Self.today.yearMonth.adding(months: -1)
+        // When a visit is removed behind the ledger's back (as a bulk path might)
+        let visit = try #require(data.visits.last { month.contains($0.date) })
+        try ledger.write { db in
+            try db.execute(sql: "DELETE FROM followUp WHERE visitId = ?", arguments: [visit.id.uuidString])
+            try db.execute(sql: "DELETE FROM visit WHERE id = ?", arguments: [visit.id.uuidString])
+        }
+        // Then the tally is stale and not read: the report still equals the reference
+        #expect(try ledger.read { db in try MonthTally.state(db) }.stale)
+        #expect(try ledger.monthlyReport(month: month) == ledger.monthlyReportReference(month: month))
+        // And a rebuild makes it whole again
+        try ledger.write { db in try MonthTally.rebuildIfStale(db) }
+        try Self.expectKept(ledger)
+    }
+
+    @Test func theMigrationBackfillsAnExistingLedger() throws {
+        // Given a ledger file at schema v3 holding visits
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tally-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+                let (source, _) = try SupervisionEquivalenceTests.demoLedger(seed: 13, elders: 100, months: 3)
+        let expected = try Self.snapshot(source)
+        let copy = dir.appendingPathComponent("copy.sqlite").path
+        let old = try DatabaseQueue(path: copy)
+        try LedgerMigrations.migrator.migrate(old, upTo: "v3-redflags")
+        try source.read { db in
+            for table in ["place", "visitor", "elder", "visit", "followUp"] {
+                let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY rowid")
+                try old.write { o in
+                    try o.execute(sql: "PRAGMA foreign_keys = OFF")
+                    for row in rows {
+                        let names = row.columnNames.map { "\"\($0)\"" }.joined(separator: ", ")
+                        let marks = Array(repeating: "?", count: row.count).joined(separator: ", ")
+                        try o.execute(sql: "INSERT INTO \(table) (\(names)) VALUES (\(marks))",
+                                      arguments: StatementArguments(row.databaseValues))
+                    }
+                }
+            }
+        }
+        try old.close()
+        // When it is opened (migration v4-supervision runs)
+        let upgraded = try Ledger(path: copy, rules: Fixture.rules)
+        // Then its tally is the one the demo load filled
+        #expect(try Self.snapshot(upgraded) == expected)
+        try Self.expectKept(upgraded)
+    }
+}
