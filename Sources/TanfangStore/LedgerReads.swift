@@ -201,7 +201,7 @@ extension Ledger {
     /// the covering index `elder_name` (CROSS JOIN keeps follow-ups as the outer loop, which
     /// SQLite would otherwise swap for the places under a village scope). `followUpsReference` is the plain query tests compare with.
     public func followUps(_ q: FollowUpQuery, now: LocalDateTime) throws -> [FollowUpRow] {
-        try read { db in try followUpScan(db, q, now: now, countingAll: false).rows }
+        try read { db in try followUpRows(db, q, now: now, rowids: nil) }
     }
 
     /// A window of the follow-up queue; the first window also counts the whole queue (rows and
@@ -209,19 +209,21 @@ extension Ledger {
     public func followUpPage(_ q: FollowUpQuery, now: LocalDateTime) throws -> FollowUpPage {
         try read { db in
             guard q.offset == 0, let limit = q.limit else {
-                let rows = try followUpScan(db, q, now: now, countingAll: false).rows
+                let rows = try followUpRows(db, q, now: now, rowids: nil)
                 return FollowUpPage(query: q, rows: rows, total: q.offset == 0 ? rows.count : nil,
                                     overdue: q.offset == 0 ? rows.count(where: { $0.followUp.isOverdue(now: now) }) : nil)
             }
             let (filter, _, joins) = try followUpFilter(db, q, now: now)
             if filter.clauses.contains("0") { return FollowUpPage(query: q, rows: [], total: 0, overdue: 0) }
-            // A search (or a filter on names) has to test every row anyway: one pass decodes the
-            // window and counts the rest, rather than a second query repeating the test.
-            if joins.placeAndOwner {
-                let scan = try followUpScan(db, q, now: now, countingAll: true)
-                return FollowUpPage(query: q, rows: scan.rows, total: scan.total, overdue: scan.overdue)
+            // A search has to test every row anyway: one pass over the index counts every row and
+            // keeps the window's rowids (the elders' names are matched once, not once per query),
+            // then only the window's rows are read.
+            if joins.searching {
+                let pass = try followUpWindow(db, q, now: now)
+                let rows = try followUpRows(db, q, now: now, rowids: pass.rowids)
+                return FollowUpPage(query: q, rows: rows, total: pass.total, overdue: pass.overdue)
             }
-            let rows = try followUpScan(db, q, now: now, countingAll: false).rows
+            let rows = try followUpRows(db, q, now: now, rowids: nil)
             if rows.count < limit {
                 return FollowUpPage(query: q, rows: rows, total: rows.count,
                                     overdue: rows.count(where: { $0.followUp.isOverdue(now: now) }))
@@ -232,7 +234,7 @@ extension Ledger {
             arguments += filter.arguments
             let row = try Row.fetchOne(db, sql: """
                 SELECT count(*), total(f.status IN ('open', 'inProgress') AND f.due < ?)
-                FROM followUp f \(Self.openOnly(q) ? "INDEXED BY followUp_open" : "")
+                FROM followUp f \(Self.openOnly(q) ? "INDEXED BY followUp_open_queue" : "")
                 \(joins.elder ? "CROSS JOIN elder e INDEXED BY elder_name ON e.id = f.elderId" : "")
                 \(filter.whereClause)
                 """, arguments: arguments)!
@@ -246,46 +248,85 @@ extension Ledger {
     /// its own index.)
     static func openOnly(_ q: FollowUpQuery) -> Bool { !q.includeClosed && q.elderID == nil }
 
-    /// The queue's rows in `q`'s window; with `countingAll`, the scan goes on past the window
-    /// (without decoding) to count every row and the overdue ones.
-    private func followUpScan(_ db: Database, _ q: FollowUpQuery, now: LocalDateTime, countingAll: Bool) throws
-        -> (rows: [FollowUpRow], total: Int, overdue: Int) {
+    /// The queue's order: open-only queues by due date (see `openOnly`); `?` is now.
+    private static func followUpOrder(_ q: FollowUpQuery, _ order: String) -> String {
+        openOnly(q) ? "f.due, f.closingAt DESC, e.name, f.id" : order
+    }
+
+    /// Every row of the queue in order on the index alone (`followUp_open_queue` holds every column
+    /// the filter and the search test): how many, how many overdue, and the rowids of `q`'s window.
+    private func followUpWindow(_ db: Database, _ q: FollowUpQuery, now: LocalDateTime) throws
+        -> (rowids: [Int64], total: Int, overdue: Int) {
         let (filter, order, _) = try followUpFilter(db, q, now: now)
-        // A scope of no villages has no rows (and SQLite finds no plan for "0" on a forced index).
         if filter.clauses.contains("0") { return ([], 0, 0) }
         let openOnly = Self.openOnly(q)
-        let limited = q.limit != nil && !countingAll
         let statement = try db.makeStatement(sql: """
-            SELECT f.id, f.elderId, f.visitId, f.type, f.ownerId, f.openedAt, f.due, f.status, f.detail,
-                   f.closingAction, f.closingAt, f.closingBy, e.name, p.name, v.name
-            FROM followUp f \(openOnly ? "INDEXED BY followUp_open" : "")
+            SELECT f.rowid, f.status IN ('open', 'inProgress') AND f.due < ?
+            FROM followUp f \(openOnly ? "INDEXED BY followUp_open_queue" : "")
             CROSS JOIN elder e INDEXED BY elder_name ON e.id = f.elderId
-            CROSS JOIN place p ON p.id = e.villageId
-            LEFT JOIN visitor v ON v.id = f.ownerId
             \(filter.whereClause)
-            ORDER BY \(openOnly ? "f.due, f.closingAt DESC, e.name, f.id" : order)
-            \(limited ? "LIMIT ? OFFSET ?" : "")
+            ORDER BY \(Self.followUpOrder(q, order))
             """)
-        var arguments = filter.arguments
+        var arguments: StatementArguments = [now.description]
+        arguments += filter.arguments
         if !openOnly { arguments += [now.description] }
-        if limited, let limit = q.limit { arguments += [limit, q.offset] }
         statement.arguments = arguments
+        let window = q.offset..<(q.offset + (q.limit ?? Int.max - q.offset))
         let c = RawColumns(statement)
-        let window = countingAll ? q.offset..<(q.offset + (q.limit ?? Int.max - q.offset)) : 0..<Int.max
-        let nowText = now.description
+        var rowids: [Int64] = [], total = 0, overdue = 0
+        let cursor = try Row.fetchCursor(statement)
+        while try cursor.next() != nil {
+            if window.contains(total) { rowids.append(Int64(c.int(0))) }
+            if c.int(1) != 0 { overdue += 1 }
+            total += 1
+        }
+        return (rowids, total, overdue)
+    }
+
+    /// The queue's rows in `q`'s window, or the rows with `rowids` in that order.
+    private func followUpRows(_ db: Database, _ q: FollowUpQuery, now: LocalDateTime, rowids: [Int64]?) throws
+        -> [FollowUpRow] {
+        let (filter, order, _) = try followUpFilter(db, q, now: now)
+        // A scope of no villages has no rows (and SQLite finds no plan for "0" on a forced index).
+        if filter.clauses.contains("0") { return [] }
+        if let rowids, rowids.isEmpty { return [] }
+        let openOnly = Self.openOnly(q)
+        let statement: Statement
+        if let rowids {
+            statement = try db.makeStatement(sql: """
+                SELECT f.id, f.elderId, f.visitId, f.type, f.ownerId, f.openedAt, f.due, f.status, f.detail,
+                       f.closingAction, f.closingAt, f.closingBy, e.name, p.name, v.name, f.rowid
+                FROM followUp f
+                CROSS JOIN elder e INDEXED BY elder_name ON e.id = f.elderId
+                CROSS JOIN place p ON p.id = e.villageId
+                LEFT JOIN visitor v ON v.id = f.ownerId
+                WHERE f.rowid IN (\(rowids.map(String.init).joined(separator: ",")))
+                """)
+        } else {
+            statement = try db.makeStatement(sql: """
+                SELECT f.id, f.elderId, f.visitId, f.type, f.ownerId, f.openedAt, f.due, f.status, f.detail,
+                       f.closingAction, f.closingAt, f.closingBy, e.name, p.name, v.name, f.rowid
+                FROM followUp f \(openOnly ? "INDEXED BY followUp_open_queue" : "")
+                CROSS JOIN elder e INDEXED BY elder_name ON e.id = f.elderId
+                CROSS JOIN place p ON p.id = e.villageId
+                LEFT JOIN visitor v ON v.id = f.ownerId
+                \(filter.whereClause)
+                ORDER BY \(Self.followUpOrder(q, order))
+                \(q.limit == nil ? "" : "LIMIT ? OFFSET ?")
+                """)
+            var arguments = filter.arguments
+            if !openOnly { arguments += [now.description] }
+            if let limit = q.limit { arguments += [limit, q.offset] }
+            statement.arguments = arguments
+        }
+        let c = RawColumns(statement)
         // Types and statuses are a handful of codes: decode each text once.
         var types: [String: FollowUpType] = [:], statuses: [String: FollowUpStatus] = [:]
         var rows: [FollowUpRow] = []
-        var index = 0, overdue = 0
+        var rowidsRead: [Int64] = []
         let cursor = try Row.fetchCursor(statement)
         while try cursor.next() != nil {
-            defer { index += 1 }
             let statusText = c.string(7)!
-            if countingAll {
-                // FollowUp.isOverdue on the stored text: the due date-time sorts as text.
-                if (statusText == "open" || statusText == "inProgress") && c.string(6)! < nowText { overdue += 1 }
-                guard window.contains(index) else { continue }
-            }
             let typeText = c.string(3)!
             let type: FollowUpType, status: FollowUpStatus
             if let t = types[typeText] {
@@ -312,14 +353,20 @@ extension Ledger {
                 status: status, detail: c.string(8)!, closing: closing)
             rows.append(FollowUpRow(followUp: followUp, elderName: c.string(12)!, villageName: c.string(13)!,
                                     ownerName: c.string(14)))
+            rowidsRead.append(Int64(c.int(15)))
         }
-        return (rows, index, overdue)
+        guard let rowids else { return rows }
+        // Back into the queue's order, which the first pass found.
+        var rank: [Int64: Int] = [:]
+        for (i, rowid) in rowids.enumerated() { rank[rowid] = i }
+        let ranked: [(Int, FollowUpRow)] = zip(rowidsRead, rows).map { (rank[$0.0] ?? Int.max, $0.1) }
+        return ranked.sorted { $0.0 < $1.0 }.map(\.1)
     }
 
     /// The queue's filter and order (the `?` of the order comes after the filter's), and which
     /// joins the filter refers to.
     private func followUpFilter(_ db: Database, _ q: FollowUpQuery, now: LocalDateTime) throws
-        -> (SQLFilter, String, joins: (elder: Bool, placeAndOwner: Bool)) {
+        -> (SQLFilter, String, joins: (elder: Bool, searching: Bool)) {
         var filter = SQLFilter()
         let scope = try Ledger.simplified(q.scope, db)
         filter.scope(scope, elder: "e")

@@ -72,4 +72,36 @@ struct FollowUpPageTests {
         // (The searches found something: the test is not vacuous.)
         #expect(matched > 0)
     }
+
+    @Test("Migration v4-followup-search upgrades a ledger written before it")
+    func upgrades() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tanfang-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("ledger.sqlite").path
+        // Given a ledger without the queue's index
+        let data = DemoGenerator(seed: 8).generate(elders: 60, months: 3, today: Self.today)
+        try Ledger(path: path, rules: Fixture.rules).importDemo(data, today: Self.today)
+        try Ledger(path: path, rules: Fixture.rules).write { db in
+            try db.execute(sql: """
+                DROP INDEX followUp_open_queue;
+                DELETE FROM grdb_migrations WHERE identifier = 'v4-followup-search';
+                """)
+        }
+        // When it is opened again / Then the index is back and the queue reads through it
+        var told: [[String]] = []
+        let upgraded = try Ledger(path: path, rules: Fixture.rules, onUpgrade: { told.append($0) })
+        #expect(told == [["v4-followup-search"]])
+        let indexes = try upgraded.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index'")
+        }
+        #expect(indexes.contains("followUp_open_queue"))
+        let now = LocalDateTime(date: Self.today, hour: 12, minute: 0)!
+        let all = try upgraded.followUpsReference(FollowUpQuery(), now: now)
+        #expect(!all.isEmpty)
+        #expect(try upgraded.followUpPage(FollowUpQuery(limit: 5), now: now).rows == Array(all.prefix(5)))
+        let name = try #require(all.last?.elderName)
+        #expect(try upgraded.followUpPage(FollowUpQuery(search: name, limit: 5), now: now).rows
+                == Array(all.filter { Self.matches(name, $0) }.prefix(5)))
+    }
 }
