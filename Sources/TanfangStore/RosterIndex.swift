@@ -416,7 +416,12 @@ struct RosterIndex {
         key.offset = 0
         key.detail = .full
         key.countsDueStates = false
-        if lastMatch?.key != key {
+        if let last = lastMatch, last.key != key, let narrower = Search.narrowing(from: last.key, to: key) {
+            // A keystroke that extends the search: only the last match's entries can still match.
+            var flags = last.flags
+            let total = narrower.filter(&flags, in: self)
+            lastMatch = (key, flags, total)
+        } else if lastMatch?.key != key {
             lastMatch = nil
             guard let base = baseMatch(key) else { return nil }
             lastMatch = (key, base.flags, base.count)
@@ -603,6 +608,27 @@ struct Search {
             tailIsIDNumber = tail.count > 6
             tailIsDigits = tail.allSatisfy(\.isNumber)
         }
+    }
+
+    /// The search of `new` when its matches are a subset of `old`'s, which differs only in a search
+    /// that `new` contains (typing on): a part of the name or of its pinyin that contains the old
+    /// part is found only where the old one was. ID and phone tails match at the end, so a search
+    /// read as a tail (digits, X) on either side is not narrowed.
+    static func narrowing(from old: RosterQuery, to new: RosterQuery) -> Search? {
+        var same = old
+        same.search = new.search
+        guard same == new, let before = Search(old.search), let after = Search(new.search),
+              !before.isEmpty, !after.isEmpty, before.tail == nil, after.tail == nil,
+              bytes(after.name, contain: before.name) else { return nil }
+        return after
+    }
+
+    static func bytes(_ hay: [UInt8], contain needle: [UInt8]) -> Bool {
+        guard needle.count <= hay.count else { return false }
+        for start in 0...(hay.count - needle.count) where hay[start..<(start + needle.count)].elementsEqual(needle) {
+            return true
+        }
+        return false
     }
 
     /// Clears the flags of entries that do not match; returns how many still do.

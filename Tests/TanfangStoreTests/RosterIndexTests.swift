@@ -130,6 +130,32 @@ struct RosterIndexTests {
         #expect(nonEmpty > queries.count / 2)
     }
 
+    @Test("Typing a search key by key (each narrowing the last match) answers what SQL answers")
+    func typedSearches() throws {
+        let (ledger, data) = try Self.demo()
+        let name = try #require(data.elders.first { $0.idNumber != nil })
+        let id = try #require(name.idNumber)
+        // Sequences as typed: each text extends the one before, then a deletion, then a new word
+        let sequences: [[String]] = [
+            ["w", "wx", "wxy", "wx", "w", ""],
+            [String(name.name.prefix(1)), String(name.name.prefix(2)), name.name, name.name + "1"],
+            Array(Pinyin.initials(name.name)).indices.map { String(Array(Pinyin.initials(name.name)).prefix($0 + 1)) },
+            ["1", "12", "123", "1234"],
+            (1...8).map { String(id.suffix($0)) },
+            ["z", "zh", "zha", "zhan", "zhang"],
+            ["X", "x", "xi", "王", "王x", "王xy"],
+        ]
+        for status in [ElderStatus.active, nil] {
+            for sequence in sequences {
+                for text in sequence {
+                    let q = RosterQuery(status: status, search: text, limit: 48, today: Self.today,
+                                        detail: .listing, countsDueStates: true)
+                    #expect(try ledger.roster(q) == ledger.rosterSQL(q), "\(sequence) at \(text)")
+                }
+            }
+        }
+    }
+
     @Test("Writes in this ledger show in the next roster call")
     func invalidatedByWrites() throws {
         let f = try Fixture()
