@@ -434,7 +434,7 @@ import TanfangCore
         // Then only 王秀英's rows are listed, under the search line.
         var lines = h.lines()
         #expect(lines[1].hasPrefix("搜索：wxy"))
-        #expect(h.screen.shown.map(\.elderName) == ["王秀英", "王秀英"])
+        #expect(h.screen.rows.map(\.elderName) == ["王秀英", "王秀英"])
         #expect(lines[3].contains("更换老化电线"))
         #expect(!lines.joined().contains("阿依"))
         // When Enter leaves the field and a village name is searched instead / Then the filter follows.
@@ -443,7 +443,7 @@ import TanfangCore
         h.send(.char("/"))
         h.send(.backspace, .backspace, .backspace)
         h.type("阿克苏")
-        #expect(h.screen.shown.map(\.elderName) == ["阿依古丽"])
+        #expect(h.screen.rows.map(\.elderName) == ["阿依古丽"])
         // When Enter leaves the field and Enter again / Then the shown row opens, not the list's first.
         h.send(.enter, .enter)
         #expect(h.screen.mode == .detail(Self.emergency.id))
@@ -451,10 +451,10 @@ import TanfangCore
         h.send(.char("/"))
         // When Enter then Esc / Then the search clears first and the screen stays.
         h.send(.enter)
-        #expect(h.screen.shown.count == 1)
+        #expect(h.screen.rows.count == 1)
         h.send(.escape)
         lines = h.lines()
-        #expect(h.screen.shown.count == 4)
+        #expect(h.screen.rows.count == 4)
         #expect(!lines[1].hasPrefix("搜索"))
         #expect(h.commands.last != .back)
         h.send(.escape)
@@ -468,7 +468,7 @@ import TanfangCore
         #expect(h.lines()[3] == "没有符合搜索的跟进事项")
         // Esc in the field clears it.
         h.send(.escape)
-        #expect(h.screen.shown.count == 4)
+        #expect(h.screen.rows.count == 4)
     }
 
     // MARK: - Windows of a county queue

@@ -170,9 +170,6 @@ public struct FollowUpsScreen: Screen {
 
     func row(_ id: UUID) -> FollowUpRow? { rows.first { $0.followUp.id == id } }
 
-    /// The rows the search lets through: the ledger searches, so these are the rows read.
-    var shown: [FollowUpRow] { rows }
-
     // MARK: - Keys
 
     public mutating func handle(_ key: Key, env: AppEnvironment) -> [ScreenCommand] {
@@ -201,7 +198,6 @@ public struct FollowUpsScreen: Screen {
     mutating func handleList(_ key: Key, env: AppEnvironment) -> [ScreenCommand] {
         guard let action = Self.listKeymap.action(for: key) else { return [] }
         let visible = Self.pageRows
-        let rows = shown
         switch action {
         case .open:
             guard let index = table.selected, index < rows.count else { return [] }
@@ -503,7 +499,6 @@ public struct FollowUpsScreen: Screen {
             s.format("followUps.filter.village", villageID.map { env.placeName($0) } ?? all),
             s.format("followUps.filter.closed", s[includeClosed ? "files.yes" : "files.no"]),
         ]
-        let rows = shown
         let overdue = overdueCount
         let counts = s.format("followUps.count", String(total), String(overdue))
         let countsWidth = counts.displayWidth
