@@ -34,60 +34,161 @@ extension Ledger {
 
     func fastRedFlagList(today: LocalDate, now: LocalDateTime, scope: AccessScope) throws
         -> (flags: [RedFlag], elderNames: [UUID: String]) {
-        let (elders, summaries, validIDs, open, followUpFlags, names, rates) = try read { db in
-            let (elders, summaries, validIDs, open) = try flaggableElders(db, today: today)
+        let (live, stored, followUpFlags, names, rates) = try read { db in
+            let live = try liveElders(db, today: today)
             var names: [UUID: String] = [:]
+            let stored = try storedElderFlags(db, today: today, scope: scope, names: &names)
             let followUpFlags = try self.followUpFlags(db, now: now, scope: scope, names: &names)
             // The target is judged on the last complete month: the current one is still under way.
             let rates = try villageRates(db, month: today.yearMonth.adding(months: -1))
-            return (elders, summaries, validIDs, open, followUpFlags, names, rates)
+            return (live, stored, followUpFlags, names, rates)
         }
-        // Follow-up flags are not asked of the engine: it gets only the deceased elders' open
-        // follow-ups (deceasedStillActive counts them).
-        let elderFlags = Ledger.cut(RedFlagEngine(rules: rules.redFlags).evaluate(
-            elders: elders, summaries: summaries, openFollowUps: open, villageRates: rates,
-            today: today, now: now, validIDs: validIDs), to: scope, elders: elders)
+        // The engine evaluates the live elders in full. Follow-up flags are not asked of it: it
+        // gets only the deceased elders' open follow-ups (deceasedStillActive counts them).
+        let engineFlags = Ledger.cut(RedFlagEngine(rules: rules.redFlags).evaluate(
+            elders: live.elders, summaries: live.summaries, openFollowUps: live.open, villageRates: rates,
+            today: today, now: now, validIDs: live.validIDs), to: scope, elders: live.elders)
         var elderNames = names
-        let flagged = Set(elderFlags.compactMap(\.elderID))
-        for e in elders where flagged.contains(e.id) { elderNames[e.id] = e.name }
-        // Kind order: the follow-up kinds come right after overdueVisit.
-        let split = elderFlags.firstIndex { $0.kind != .overdueVisit } ?? elderFlags.count
+        var byKind = [[RedFlag]](repeating: [], count: RedFlagKind.allCases.count)
+        // Visit and risk flags of elders whose stored state holds today come from `elderFlag`;
+        // the engine's count only for the others (a status change or ID birth date ahead).
+        var unsettled = [[(flag: RedFlag, order: Int)]](repeating: [], count: RedFlagKind.allCases.count)
+        for flag in engineFlags {
+            let k = RedFlagEngine.kindOrder[flag.kind]!
+            if let id = flag.elderID, ElderFlagTable.kinds.contains(flag.kind) {
+                guard let order = live.unsettled[id] else { continue }
+                unsettled[k].append((flag, order))
+            } else {
+                byKind[k].append(flag)
+            }
+            if let id = flag.elderID, elderNames[id] == nil { elderNames[id] = live.names[id] }
+        }
+        for kind in ElderFlagTable.kinds {
+            let k = RedFlagEngine.kindOrder[kind]!
+            let rows = stored[kind] ?? []
+            guard !unsettled[k].isEmpty else {
+                byKind[k] = rows.map(\.flag)
+                continue
+            }
+            // Worst first, then table order: the engine's order.
+            byKind[k] = (rows + unsettled[k]).sorted { a, b in
+                a.flag.severity != b.flag.severity ? a.flag.severity > b.flag.severity : a.order < b.order
+            }.map(\.flag)
+        }
+        for flag in followUpFlags { byKind[RedFlagEngine.kindOrder[flag.kind]!].append(flag) }
         var flags: [RedFlag] = []
-        flags.reserveCapacity(elderFlags.count + followUpFlags.count)
-        flags += elderFlags[..<split]
-        flags += followUpFlags
-        flags += elderFlags[split...]
+        flags.reserveCapacity(byKind.reduce(0) { $0 + $1.count })
+        for list in byKind { flags += list }
         return (flags, elderNames)
     }
 
-    /// The elders that can have a visit, risk, ID, duplicate or deceased flag today, in table
-    /// order (the reference's input order), with their summaries, those whose ID number is
-    /// known valid today, and every open follow-up of the deceased among them, in table order.
-    private func flaggableElders(_ db: Database, today: LocalDate) throws
-        -> ([Elder], [UUID: ElderSummary], Set<UUID>, [FollowUp]) {
+    /// The stored visit and risk flags (`elderFlag`) raised on `today` of elders in `scope` whose
+    /// stored state holds today, by kind, each kind worst first then in table order, with the
+    /// elders' table order. Fills `names` with the elders' names.
+    private func storedElderFlags(_ db: Database, today: LocalDate, scope: AccessScope, names: inout [UUID: String])
+        throws -> [RedFlagKind: [(flag: RedFlag, order: Int)]] {
+        let todayText = StoreCoding.text(today)
+        let day = today.dayNumber
+        let r = rules.redFlags
+        let statement = try db.makeStatement(sql: """
+            SELECT rank, anchor, elderOrder, elderId, villageId, visitorId, elderName, detail
+            FROM elderFlag WHERE kind = ?1 AND anchor < ?2 AND rank <= ?3 AND (until IS NULL OR until <= ?4)
+            """)
+        let none = RedFlagEngine.none
+        var out: [RedFlagKind: [(flag: RedFlag, order: Int)]] = [:]
+        for kind in ElderFlagTable.kinds {
+            // anchor < bound selects the raised ones: '' (never) sorts before every date, and
+            // '~' after every date.
+            let bound: String, maxRank: Int
+            switch kind {
+            case .overdueVisit: bound = todayText; maxRank = 0
+            case .highRiskNoHomeVisit: bound = StoreCoding.text(today.adding(days: -r.highRiskNoHomeVisitDays)); maxRank = 0
+            case .disabledRemoteOnly: bound = StoreCoding.text(today.adding(days: -r.remoteOnlyDays)); maxRank = 0
+            case .copiedAnswers: bound = "~"; maxRank = -r.copiedStreak
+            default: bound = "~"; maxRank = 0
+            }
+            statement.arguments = [kind.rawValue, bound, maxRank, todayText]
+            let reasonKey = RedFlagEngine.reasonKeys[kind]!
+            let s = RawColumns(statement)
+            var list: [(flag: RedFlag, order: Int)] = []
+            let rows = try Row.fetchCursor(statement)
+            while try rows.next() != nil {
+                let village = try s.uuid(4, "elderFlag.villageId")
+                if let villages = scope.villageIDs, !villages.contains(village) { continue }
+                if let visitor = scope.visitorID {
+                    guard !s.isNull(5), try s.uuid(5, "elderFlag.visitorId") == visitor else { continue }
+                }
+                let elderID = try s.uuid(3, "elderFlag.elderId")
+                let anchorText = s.string(1)!
+                let anchor = anchorText.isEmpty ? nil : try s.date(1, "elderFlag.anchor")
+                let detail = s.string(7)
+                let args: [String], severity: Int
+                switch kind {
+                case .overdueVisit:
+                    let late = day - anchor!.dayNumber
+                    args = [anchorText, String(late)]; severity = late
+                case .highRiskNoHomeVisit:
+                    let gap = anchor.map { day - $0.dayNumber }
+                    args = [anchor == nil ? none : anchorText, gap.map(String.init) ?? none]
+                    severity = gap ?? RedFlagEngine.neverSeverity
+                case .disabledRemoteOnly:
+                    let gap = anchor.map { day - $0.dayNumber }
+                    args = [anchor == nil ? none : anchorText, detail ?? none]
+                    severity = gap ?? RedFlagEngine.neverSeverity
+                case .copiedAnswers:
+                    let streak = -s.int(0)
+                    args = [String(streak)]; severity = streak
+                default:
+                    args = [detail ?? none]; severity = 1
+                }
+                if names[elderID] == nil { names[elderID] = s.string(6)! }
+                list.append((RedFlag(kind: kind, elderID: elderID, villageID: village, reasonKey: reasonKey,
+                                     reasonArgs: args, severity: severity), s.int(2)))
+            }
+            out[kind] = list
+        }
+        return out
+    }
+
+    /// The elders the list evaluates in full (`RedFlagEngine`), with what the engine reads of them.
+    struct LiveElders {
+        /// In table order (the reference's input order).
+        var elders: [Elder]
+        var summaries: [UUID: ElderSummary]
+        /// Those whose ID number is known valid today.
+        var validIDs: Set<UUID>
+        /// Every open follow-up of the deceased among them, in table order.
+        var open: [FollowUp]
+        /// Those whose stored state may not hold today (flagUntil after today), with their table order:
+        /// their visit and risk flags are the engine's, not `elderFlag`'s.
+        var unsettled: [UUID: Int]
+        var names: [UUID: String]
+    }
+
+    /// The elders that can have an ID, duplicate or deceased flag today, and those with a status
+    /// change or ID birth date ahead (whose every flag the engine decides). Visit and risk flags
+    /// of the others are read from `elderFlag`.
+    private func liveElders(_ db: Database, today: LocalDate) throws -> LiveElders {
         let todayText = StoreCoding.text(today)
         let columns = """
             id, name, idNumber, birthDate, villageId, visitorId, categoryMask, disabilityDegree,
             status, statusFrom, idValidFrom, nextDue, homeVisitDue, lastHomeVisit, lastVisitAt,
             lastVisitMethod, riskLevel, identicalStreak, lastVisitAllClear, visitCount, openFollowUps,
-            statusFrom > ?1, rowid
+            statusFrom > ?1, rowid, flagUntil > ?1
             """
-        // Most of these elders are watched from a day (flagFrom); the few others have a status
-        // change ahead or a duplicate. The status history is read only when it changes after today.
-        // (A covering index for the first query saved no time measurable on a busy machine and cost
-        // every saved visit an index move: p95 of the save 2.3 to 6.5 ms at 100k.)
-        let watched = try db.makeStatement(sql: """
-            SELECT \(columns) FROM elder INDEXED BY elder_on_flagFrom WHERE flagFrom <= ?1
-            """)
-        watched.arguments = [todayText]
-        let others = try db.makeStatement(sql: """
+        // Each part on its own index; the status history is read only when it changes after today.
+        let live = try db.makeStatement(sql: """
             SELECT \(columns) FROM elder WHERE rowid IN (
-              SELECT rowid FROM elder WHERE flagUntil > ?1
+              SELECT rowid FROM elder INDEXED BY elder_on_idValidFrom WHERE idValidFrom IS NULL
+              UNION SELECT rowid FROM elder INDEXED BY elder_on_idValidFrom WHERE idValidFrom > ?1
+              UNION SELECT rowid FROM elder INDEXED BY elder_deceased_active WHERE \(ElderFlagTable.deceasedActive)
+              UNION SELECT rowid FROM elder INDEXED BY elder_on_flagUntil WHERE flagUntil > ?1
               UNION SELECT rowid FROM elder WHERE dupKey IN
                 (SELECT dupKey FROM elder WHERE dupKey IS NOT NULL GROUP BY dupKey HAVING count(*) > 1))
-              AND (flagFrom IS NULL OR flagFrom > ?1)
             """)
-        others.arguments = [todayText]
+        live.arguments = [todayText]
+        var unsettled: [UUID: Int] = [:]
+        var names: [UUID: String] = [:]
         let historyStatement = try db.cachedStatement(sql: "SELECT statusHistory FROM elder WHERE rowid = ?")
         var ordered: [(rowid: Int, elder: Elder)] = []
         ordered.reserveCapacity(1 << 13)
@@ -95,9 +196,9 @@ extension Ledger {
         summaries.reserveCapacity(1 << 13)
         var validIDs = Set<UUID>()
         var deceased: [String] = []
-        for statement in [watched, others] {
-        let rows = try Row.fetchCursor(statement)
-        let s = RawColumns(statement)
+        do {
+        let rows = try Row.fetchCursor(live)
+        let s = RawColumns(live)
         while try rows.next() != nil {
             let idText = s.string(0)!
             let id = try s.uuid(0, "elder.id")
@@ -123,6 +224,8 @@ extension Ledger {
                 visitorID: try s.isNull(5) ? nil : s.uuid(5, "elder.visitorId"),
                 statusHistory: history)
             ordered.append((rowid, elder))
+            names[id] = elder.name
+            if s.int(23) != 0 { unsettled[id] = rowid }
             if let valid = s.string(10), valid <= todayText { validIDs.insert(id) }
             summaries[id] = ElderSummary(
                 elderID: id, lastVisit: try s.dateTime(14, "elder.lastVisitAt"),
@@ -177,7 +280,8 @@ extension Ledger {
                 }
             }
         }
-        return (elders, summaries, validIDs, open.map(\.1))
+        return LiveElders(elders: elders, summaries: summaries, validIDs: validIDs, open: open.map(\.1),
+                          unsettled: unsettled, names: names)
     }
 
     /// followUpOverdue and emergencyNotClosed, as `RedFlagEngine` words them, from the `redFlag`

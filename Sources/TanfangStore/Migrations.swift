@@ -30,6 +30,9 @@ enum LedgerMigrations {
         migrator.registerMigration("v4-followup-search") { db in
             try createV4FollowUpSearch(db)
         }
+        migrator.registerMigration("v5-elder-flags") { db in
+            try ElderFlagTable.migrate(db)
+        }
         return migrator
     }
 

@@ -134,9 +134,10 @@ public struct RedFlagEngine: Sendable {
         return keys.map { flags[$0.index] }
     }
 
-    static let kindOrder = Dictionary(uniqueKeysWithValues: RedFlagKind.allCases.enumerated().map { ($1, $0) })
+    /// Each kind's place in `RedFlagKind.allCases` (the list's order).
+    public static let kindOrder = Dictionary(uniqueKeysWithValues: RedFlagKind.allCases.enumerated().map { ($1, $0) })
     /// `RedFlagKind.reasonKey`, built once rather than for every flag.
-    static let reasonKeys = Dictionary(uniqueKeysWithValues: RedFlagKind.allCases.map { ($0, $0.reasonKey) })
+    public static let reasonKeys = Dictionary(uniqueKeysWithValues: RedFlagKind.allCases.map { ($0, $0.reasonKey) })
 
     // MARK: - What to derive at write time
 
