@@ -34,120 +34,119 @@ extension Ledger {
 
     func fastRedFlagList(today: LocalDate, now: LocalDateTime, scope: AccessScope) throws
         -> (flags: [RedFlag], elderNames: [UUID: String]) {
-        let (live, stored, followUpFlags, names, rates) = try read { db in
+        try read { db in
             let live = try liveElders(db, today: today)
-            var names: [UUID: String] = [:]
-            let stored = try storedElderFlags(db, today: today, scope: scope, names: &names)
-            let followUpFlags = try self.followUpFlags(db, now: now, scope: scope, names: &names)
             // The target is judged on the last complete month: the current one is still under way.
             let rates = try villageRates(db, month: today.yearMonth.adding(months: -1))
-            return (live, stored, followUpFlags, names, rates)
-        }
-        // The engine evaluates the live elders in full. Follow-up flags are not asked of it: it
-        // gets only the deceased elders' open follow-ups (deceasedStillActive counts them).
-        let engineFlags = Ledger.cut(RedFlagEngine(rules: rules.redFlags).evaluate(
-            elders: live.elders, summaries: live.summaries, openFollowUps: live.open, villageRates: rates,
-            today: today, now: now, validIDs: live.validIDs), to: scope, elders: live.elders)
-        var elderNames = names
-        var byKind = [[RedFlag]](repeating: [], count: RedFlagKind.allCases.count)
-        // Visit and risk flags of elders whose stored state holds today come from `elderFlag`;
-        // the engine's count only for the others (a status change or ID birth date ahead).
-        var unsettled = [[(flag: RedFlag, order: Int)]](repeating: [], count: RedFlagKind.allCases.count)
-        for flag in engineFlags {
-            let k = RedFlagEngine.kindOrder[flag.kind]!
-            if let id = flag.elderID, ElderFlagTable.kinds.contains(flag.kind) {
-                guard let order = live.unsettled[id] else { continue }
-                unsettled[k].append((flag, order))
-            } else {
-                byKind[k].append(flag)
+            // The engine evaluates the live elders in full. Follow-up flags are not asked of it: it
+            // gets only the deceased elders' open follow-ups (deceasedStillActive counts them).
+            let engineFlags = Ledger.cut(RedFlagEngine(rules: rules.redFlags).evaluate(
+                elders: live.elders, summaries: live.summaries, openFollowUps: live.open, villageRates: rates,
+                today: today, now: now, validIDs: live.validIDs), to: scope, elders: live.elders)
+            var names: [UUID: String] = [:]
+            // Visit and risk flags of elders whose stored state holds today come from `elderFlag`;
+            // the engine's count only for the others (a status change or ID birth date ahead).
+            var unsettled = [[(flag: RedFlag, order: Int)]](repeating: [], count: RedFlagKind.allCases.count)
+            var others = [[RedFlag]](repeating: [], count: RedFlagKind.allCases.count)
+            for flag in engineFlags {
+                let k = RedFlagEngine.kindOrder[flag.kind]!
+                if let id = flag.elderID, ElderFlagTable.kinds.contains(flag.kind) {
+                    guard let order = live.unsettled[id] else { continue }
+                    unsettled[k].append((flag, order))
+                } else {
+                    others[k].append(flag)
+                }
+                if let id = flag.elderID, names[id] == nil { names[id] = live.names[id] }
             }
-            if let id = flag.elderID, elderNames[id] == nil { elderNames[id] = live.names[id] }
-        }
-        for kind in ElderFlagTable.kinds {
-            let k = RedFlagEngine.kindOrder[kind]!
-            let rows = stored[kind] ?? []
-            guard !unsettled[k].isEmpty else {
-                byKind[k] = rows.map(\.flag)
-                continue
+            // Each kind appended in turn, in the list's order, so no flag is copied twice.
+            var flags: [RedFlag] = []
+            flags.reserveCapacity(1 << 16)
+            for (k, kind) in RedFlagKind.allCases.enumerated() {
+                switch kind {
+                case _ where ElderFlagTable.kinds.contains(kind):
+                    try storedElderFlags(db, kind: kind, today: today, scope: scope, unsettled: unsettled[k],
+                                         names: &names, into: &flags)
+                case .followUpOverdue:
+                    // Both follow-up kinds, which come next to each other in the list's order.
+                    try followUpFlags(db, now: now, scope: scope, names: &names, into: &flags)
+                case .emergencyNotClosed:
+                    break
+                default:
+                    flags += others[k]
+                }
             }
-            // Worst first, then table order: the engine's order.
-            byKind[k] = (rows + unsettled[k]).sorted { a, b in
-                a.flag.severity != b.flag.severity ? a.flag.severity > b.flag.severity : a.order < b.order
-            }.map(\.flag)
+            return (flags, names)
         }
-        for flag in followUpFlags { byKind[RedFlagEngine.kindOrder[flag.kind]!].append(flag) }
-        var flags: [RedFlag] = []
-        flags.reserveCapacity(byKind.reduce(0) { $0 + $1.count })
-        for list in byKind { flags += list }
-        return (flags, elderNames)
     }
 
-    /// The stored visit and risk flags (`elderFlag`) raised on `today` of elders in `scope` whose
-    /// stored state holds today, by kind, each kind worst first then in table order, with the
-    /// elders' table order. Fills `names` with the elders' names.
-    private func storedElderFlags(_ db: Database, today: LocalDate, scope: AccessScope, names: inout [UUID: String])
-        throws -> [RedFlagKind: [(flag: RedFlag, order: Int)]] {
+    /// The stored flags of one visit or risk `kind` (`elderFlag`) raised on `today` of elders in
+    /// `scope` whose stored state holds today, merged with the engine's `unsettled` ones: worst
+    /// first, then in table order. Fills `names` with the elders' names.
+    private func storedElderFlags(_ db: Database, kind: RedFlagKind, today: LocalDate, scope: AccessScope,
+                                  unsettled: [(flag: RedFlag, order: Int)], names: inout [UUID: String],
+                                  into flags: inout [RedFlag]) throws {
         let todayText = StoreCoding.text(today)
         let day = today.dayNumber
         let r = rules.redFlags
-        let statement = try db.makeStatement(sql: """
+        let statement = try db.cachedStatement(sql: """
             SELECT rank, anchor, elderOrder, elderId, villageId, visitorId, elderName, detail
             FROM elderFlag WHERE kind = ?1 AND anchor < ?2 AND rank <= ?3 AND (until IS NULL OR until <= ?4)
             """)
         let none = RedFlagEngine.none
-        var out: [RedFlagKind: [(flag: RedFlag, order: Int)]] = [:]
-        for kind in ElderFlagTable.kinds {
-            // anchor < bound selects the raised ones: '' (never) sorts before every date, and
-            // '~' after every date.
-            let bound: String, maxRank: Int
-            switch kind {
-            case .overdueVisit: bound = todayText; maxRank = 0
-            case .highRiskNoHomeVisit: bound = StoreCoding.text(today.adding(days: -r.highRiskNoHomeVisitDays)); maxRank = 0
-            case .disabledRemoteOnly: bound = StoreCoding.text(today.adding(days: -r.remoteOnlyDays)); maxRank = 0
-            case .copiedAnswers: bound = "~"; maxRank = -r.copiedStreak
-            default: bound = "~"; maxRank = 0
-            }
-            statement.arguments = [kind.rawValue, bound, maxRank, todayText]
-            let reasonKey = RedFlagEngine.reasonKeys[kind]!
-            let s = RawColumns(statement)
-            var list: [(flag: RedFlag, order: Int)] = []
-            let rows = try Row.fetchCursor(statement)
-            while try rows.next() != nil {
-                let village = try s.uuid(4, "elderFlag.villageId")
-                if let villages = scope.villageIDs, !villages.contains(village) { continue }
-                if let visitor = scope.visitorID {
-                    guard !s.isNull(5), try s.uuid(5, "elderFlag.visitorId") == visitor else { continue }
-                }
-                let elderID = try s.uuid(3, "elderFlag.elderId")
-                let anchorText = s.string(1)!
-                let anchor = anchorText.isEmpty ? nil : try s.date(1, "elderFlag.anchor")
-                let detail = s.string(7)
-                let args: [String], severity: Int
-                switch kind {
-                case .overdueVisit:
-                    let late = day - anchor!.dayNumber
-                    args = [anchorText, String(late)]; severity = late
-                case .highRiskNoHomeVisit:
-                    let gap = anchor.map { day - $0.dayNumber }
-                    args = [anchor == nil ? none : anchorText, gap.map(String.init) ?? none]
-                    severity = gap ?? RedFlagEngine.neverSeverity
-                case .disabledRemoteOnly:
-                    let gap = anchor.map { day - $0.dayNumber }
-                    args = [anchor == nil ? none : anchorText, detail ?? none]
-                    severity = gap ?? RedFlagEngine.neverSeverity
-                case .copiedAnswers:
-                    let streak = -s.int(0)
-                    args = [String(streak)]; severity = streak
-                default:
-                    args = [detail ?? none]; severity = 1
-                }
-                if names[elderID] == nil { names[elderID] = s.string(6)! }
-                list.append((RedFlag(kind: kind, elderID: elderID, villageID: village, reasonKey: reasonKey,
-                                     reasonArgs: args, severity: severity), s.int(2)))
-            }
-            out[kind] = list
+        // anchor < bound selects the raised ones: '' (never) sorts before every date, and '~'
+        // after every date.
+        let bound: String, maxRank: Int
+        switch kind {
+        case .overdueVisit: bound = todayText; maxRank = 0
+        case .highRiskNoHomeVisit: bound = StoreCoding.text(today.adding(days: -r.highRiskNoHomeVisitDays)); maxRank = 0
+        case .disabledRemoteOnly: bound = StoreCoding.text(today.adding(days: -r.remoteOnlyDays)); maxRank = 0
+        case .copiedAnswers: bound = "~"; maxRank = -r.copiedStreak
+        default: bound = "~"; maxRank = 0
         }
-        return out
+        statement.arguments = [kind.rawValue, bound, maxRank, todayText]
+        let reasonKey = RedFlagEngine.reasonKeys[kind]!
+        let s = RawColumns(statement)
+        var merged: [(flag: RedFlag, order: Int)] = []
+        let rows = try Row.fetchCursor(statement)
+        while try rows.next() != nil {
+            let village = try s.uuid(4, "elderFlag.villageId")
+            if let villages = scope.villageIDs, !villages.contains(village) { continue }
+            if let visitor = scope.visitorID {
+                guard !s.isNull(5), try s.uuid(5, "elderFlag.visitorId") == visitor else { continue }
+            }
+            let elderID = try s.uuid(3, "elderFlag.elderId")
+            let anchorText = s.string(1)!
+            let anchor = anchorText.isEmpty ? nil : try s.date(1, "elderFlag.anchor")
+            let detail = s.string(7)
+            let args: [String], severity: Int
+            switch kind {
+            case .overdueVisit:
+                let late = day - anchor!.dayNumber
+                args = [anchorText, String(late)]; severity = late
+            case .highRiskNoHomeVisit:
+                let gap = anchor.map { day - $0.dayNumber }
+                args = [anchor == nil ? none : anchorText, gap.map(String.init) ?? none]
+                severity = gap ?? RedFlagEngine.neverSeverity
+            case .disabledRemoteOnly:
+                let gap = anchor.map { day - $0.dayNumber }
+                args = [anchor == nil ? none : anchorText, detail ?? none]
+                severity = gap ?? RedFlagEngine.neverSeverity
+            case .copiedAnswers:
+                let streak = -s.int(0)
+                args = [String(streak)]; severity = streak
+            default:
+                args = [detail ?? none]; severity = 1
+            }
+            if names[elderID] == nil { names[elderID] = s.string(6)! }
+            let flag = RedFlag(kind: kind, elderID: elderID, villageID: village, reasonKey: reasonKey,
+                               reasonArgs: args, severity: severity)
+            if unsettled.isEmpty { flags.append(flag) } else { merged.append((flag, s.int(2))) }
+        }
+        guard !unsettled.isEmpty else { return }
+        // Worst first, then table order: the engine's order.
+        merged += unsettled
+        merged.sort { a, b in a.flag.severity != b.flag.severity ? a.flag.severity > b.flag.severity : a.order < b.order }
+        for m in merged { flags.append(m.flag) }
     }
 
     /// The elders the list evaluates in full (`RedFlagEngine`), with what the engine reads of them.
@@ -195,12 +194,11 @@ extension Ledger {
         var summaries: [UUID: ElderSummary] = [:]
         summaries.reserveCapacity(1 << 13)
         var validIDs = Set<UUID>()
-        var deceased: [String] = []
+        var deceased = Set<UUIDKey>()
         do {
         let rows = try Row.fetchCursor(live)
         let s = RawColumns(live)
         while try rows.next() != nil {
-            let idText = s.string(0)!
             let id = try s.uuid(0, "elder.id")
             let rowid = s.int(22)
             let status = try StoreCoding.enumValue(ElderStatus.self, s.string(8)!, column: "elder.status")
@@ -214,7 +212,7 @@ extension Ledger {
             } else {
                 history = []
             }
-            if status == .deceased { deceased.append(idText) }
+            if status == .deceased { deceased.insert(try s.key(0, "elder.id")) }
             let elder = Elder(
                 id: id, name: s.string(1)!, idNumber: s.string(2), birthDate: try s.date(3, "elder.birthDate"),
                 villageID: try s.uuid(4, "elder.villageId"), categories: Category.from(mask: s.int(6)),
@@ -252,7 +250,6 @@ extension Ledger {
         // index would read every follow-up of the deceased, closed ones included.
         var open: [(Int64, FollowUp)] = []
         if !deceased.isEmpty {
-            let deceasedIDs = Set(deceased)
             var rowids: [Int64] = []
             let scan = try db.makeStatement(sql: """
                 SELECT rowid, elderId FROM followUp INDEXED BY followUp_open WHERE status IN ('open', 'inProgress')
@@ -260,24 +257,24 @@ extension Ledger {
             let o = RawColumns(scan)
             let found = try Row.fetchCursor(scan)
             while try found.next() != nil {
-                if deceasedIDs.contains(o.string(1)!) { rowids.append(Int64(o.int(0))) }
+                if deceased.contains(try o.key(1, "followUp.elderId")) { rowids.append(Int64(o.int(0))) }
             }
             rowids.sort()
-            let statement = try db.cachedStatement(sql: """
-                SELECT rowid, id, elderId, type, openedAt, due, status FROM followUp WHERE rowid = ?
+            // One statement for them all (a JSON array of rowids) rather than one run per rowid.
+            let statement = try db.makeStatement(sql: """
+                SELECT rowid, id, elderId, type, openedAt, due, status FROM followUp
+                WHERE rowid IN (SELECT value FROM json_each(?)) ORDER BY rowid
                 """)
+            statement.arguments = ["[" + rowids.map(String.init).joined(separator: ",") + "]"]
             let f = RawColumns(statement)
-            for rowid in rowids {
-                statement.arguments = [rowid]
-                let rows = try Row.fetchCursor(statement)
-                while try rows.next() != nil {
-                    open.append((Int64(f.int(0)), FollowUp(
-                        id: try f.uuid(1, "followUp.id"), elderID: try f.uuid(2, "followUp.elderId"),
-                        type: try StoreCoding.enumValue(FollowUpType.self, f.string(3)!, column: "followUp.type"),
-                        openedAt: try f.dateTime(4, "followUp.openedAt")!, due: try f.dateTime(5, "followUp.due")!,
-                        status: try StoreCoding.enumValue(FollowUpStatus.self, f.string(6)!,
-                                                          column: "followUp.status"))))
-                }
+            let rows = try Row.fetchCursor(statement)
+            while try rows.next() != nil {
+                open.append((Int64(f.int(0)), FollowUp(
+                    id: try f.uuid(1, "followUp.id"), elderID: try f.uuid(2, "followUp.elderId"),
+                    type: try StoreCoding.enumValue(FollowUpType.self, f.string(3)!, column: "followUp.type"),
+                    openedAt: try f.dateTime(4, "followUp.openedAt")!, due: try f.dateTime(5, "followUp.due")!,
+                    status: try StoreCoding.enumValue(FollowUpStatus.self, f.string(6)!,
+                                                      column: "followUp.status"))))
             }
         }
         return LiveElders(elders: elders, summaries: summaries, validIDs: validIDs, open: open.map(\.1),
@@ -289,7 +286,7 @@ extension Ledger {
     /// first, then the engine's input order (elders in table order, their follow-ups in table
     /// order). Fills `names` with the elders' names.
     private func followUpFlags(_ db: Database, now: LocalDateTime, scope: AccessScope,
-                               names: inout [UUID: String]) throws -> [RedFlag] {
+                               names: inout [UUID: String], into flags: inout [RedFlag]) throws {
         let emergencyMinutes = rules.redFlags.emergencyHours * 60
         // Emergencies are few: each is checked in full below. An overdue one is due before now.
         let statement = try db.makeStatement(sql: """
@@ -298,19 +295,24 @@ extension Ledger {
             """)
         statement.arguments = [StoreCoding.text(now)]
         // Sorted on two integer keys: kind rank and severity (worst first), then elder and
-        // follow-up order (rowids, below 2^32); unique, so any sort gives the one order.
+        // follow-up order (rowids, below 2^32); unique, so any sort gives the one order. The
+        // entries hold no references, so sorting them moves no counts; the flags are built after.
         struct Entry {
             var first: UInt64
             var second: UInt64
-            var flag: Int
+            var elderID: UUID
+            var villageID: UUID
+            var since: LocalDateTime
+            /// The follow-up type's index in `typeKeys`; -1 for an emergency.
+            var type: Int
         }
         var entries: [Entry] = []
-        var flags: [RedFlag] = []
+        entries.reserveCapacity(1 << 15)
+        names.reserveCapacity(names.count + (1 << 15))
         // Few types: a short list compared in turn beats hashing each row's text.
         var typeKeys: [(String, String)] = []
         // Each elder's name is kept once; elders already seen are marked by rowid, not hashed.
         var seen = [Bool](repeating: false, count: (try Int.fetchOne(db, sql: "SELECT max(rowid) FROM elder") ?? 0) + 1)
-        let overdueKey = RedFlagKind.followUpOverdue.reasonKey, emergencyKey = RedFlagKind.emergencyNotClosed.reasonKey
         let nowDay = now.date.dayNumber
         let s = RawColumns(statement)
         let rows = try Row.fetchCursor(statement)
@@ -321,29 +323,23 @@ extension Ledger {
                 guard !s.isNull(3), try s.uuid(3, "redFlag.visitorId") == visitor else { continue }
             }
             let since = try s.dateTime(8, "redFlag.since")!
-            let flag: RedFlag
             let elderID = try s.uuid(1, "redFlag.elderId")
+            let rank: UInt64, severity: Int, type: Int
             if s.string(0) == RedFlagKind.emergencyNotClosed.rawValue {
                 let minutes = MonthlyStatistics.minutes(from: since, to: now)
                 guard minutes > emergencyMinutes else { continue }
-                let hours = minutes / 60
-                flag = RedFlag(kind: .emergencyNotClosed, elderID: elderID, villageID: village,
-                               reasonKey: emergencyKey, reasonArgs: [StoreCoding.text(since), String(hours)],
-                               severity: hours)
+                rank = 1; severity = minutes / 60; type = -1
             } else {
                 guard since < now else { continue }
                 let typeText = s.string(7)!
-                let typeKey: String
-                if let known = typeKeys.first(where: { $0.0 == typeText }) {
-                    typeKey = known.1
+                if let known = typeKeys.firstIndex(where: { $0.0 == typeText }) {
+                    type = known
                 } else {
-                    let type = try StoreCoding.enumValue(FollowUpType.self, typeText, column: "redFlag.type")
-                    typeKey = "followup.type.\(type.rawValue)"
-                    typeKeys.append((typeText, typeKey))
+                    let value = try StoreCoding.enumValue(FollowUpType.self, typeText, column: "redFlag.type")
+                    type = typeKeys.count
+                    typeKeys.append((typeText, "followup.type.\(value.rawValue)"))
                 }
-                let late = nowDay - since.date.dayNumber
-                flag = RedFlag(kind: .followUpOverdue, elderID: elderID, villageID: village, reasonKey: overdueKey,
-                               reasonArgs: [typeKey, String(late), StoreCoding.text(since.date)], severity: late)
+                rank = 0; severity = nowDay - since.date.dayNumber
             }
             let elderOrder = s.int(5)
             if elderOrder >= 0, elderOrder < seen.count {
@@ -355,15 +351,26 @@ extension Ledger {
                 names[elderID] = s.string(4)!
             }
             // Severity is positive here (late days, or hours over the limit) and below 2^31.
-            let rank: UInt64 = flag.kind == .followUpOverdue ? 0 : 1
-            entries.append(Entry(first: rank << 32 | UInt64(truncatingIfNeeded: Int(Int32.max) - flag.severity),
+            entries.append(Entry(first: rank << 32 | UInt64(truncatingIfNeeded: Int(Int32.max) - severity),
                                  second: UInt64(truncatingIfNeeded: elderOrder) << 32
                                      | UInt64(truncatingIfNeeded: s.int(6)),
-                                 flag: flags.count))
-            flags.append(flag)
+                                 elderID: elderID, villageID: village, since: since, type: type))
         }
         entries.sort { a, b in a.first != b.first ? a.first < b.first : a.second < b.second }
-        return entries.map { flags[$0.flag] }
+        let overdueKey = RedFlagKind.followUpOverdue.reasonKey, emergencyKey = RedFlagKind.emergencyNotClosed.reasonKey
+        for e in entries {
+            let severity = Int(Int32.max) - Int(e.first & 0xFFFF_FFFF)
+            if e.type < 0 {
+                flags.append(RedFlag(kind: .emergencyNotClosed, elderID: e.elderID, villageID: e.villageID,
+                                     reasonKey: emergencyKey, reasonArgs: [StoreCoding.text(e.since), String(severity)],
+                                     severity: severity))
+            } else {
+                flags.append(RedFlag(kind: .followUpOverdue, elderID: e.elderID, villageID: e.villageID,
+                                     reasonKey: overdueKey,
+                                     reasonArgs: [typeKeys[e.type].1, String(severity), StoreCoding.text(e.since.date)],
+                                     severity: severity))
+            }
+        }
     }
 
     /// Flags evaluated over the whole ledger, kept when their elder or village is in scope.
@@ -461,7 +468,8 @@ extension Ledger {
                              medianHoursToClose: MonthlyStatistics.median(hours))
     }
 
-    /// The month's village visit rates over the whole ledger (for the red-flag list).
+    /// The month's village visit rates over the whole ledger (for the red-flag list), in the
+    /// reference's order; from the tally only villages with elders counted (no rate, no flag).
     func villageRates(_ db: Database, month: YearMonth) throws -> [VillageRate] {
         try monthCounts(db, month: month, scope: .everything, details: false).villages
     }

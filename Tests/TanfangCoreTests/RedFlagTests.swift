@@ -291,4 +291,16 @@ import Testing
         try bad.write(to: dir.appendingPathComponent(RedFlagRules.file), atomically: true, encoding: .utf8)
         #expect(throws: ResourceError.self) { try RedFlagRules.load(resources: dir) }
     }
+
+    @Test func villageRatesReadAsPrintfWouldRoundThem() {
+        // Every visited/denominator fraction up to 400 elders, ties (23/80 = 28.75%) included
+        for denominator in 1...400 {
+            for visited in 0...denominator {
+                let rate = Double(visited) / Double(denominator)
+                #expect(RedFlagEngine.percent(rate) == String(format: "%.1f%%", rate * 100), "\(visited)/\(denominator)")
+            }
+        }
+        #expect(RedFlagEngine.percent(23.0 / 80) == "28.7%")
+        #expect(RedFlagEngine.percent(1) == "100.0%")
+    }
 }

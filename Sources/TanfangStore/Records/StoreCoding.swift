@@ -140,6 +140,18 @@ enum StoreCoding {
     /// `YYYY-MM-DD`, the same text as `LocalDate.description` without `String(format:)`,
     /// which is slow on Linux and runs for every stored date.
     static func text(_ d: LocalDate) -> String {
+        // Written digit by digit into the string's own storage: this runs for most flags of a
+        // county's red-flag list, and a 10-byte string needs no allocation.
+        if (0...9999).contains(d.year), (1...12).contains(d.month), (1...31).contains(d.day) {
+            return String(unsafeUninitializedCapacity: 10) { b in
+                let zero = UInt8(ascii: "0"), dash = UInt8(ascii: "-")
+                b[0] = zero + UInt8(d.year / 1000); b[1] = zero + UInt8(d.year / 100 % 10)
+                b[2] = zero + UInt8(d.year / 10 % 10); b[3] = zero + UInt8(d.year % 10)
+                b[4] = dash; b[5] = zero + UInt8(d.month / 10); b[6] = zero + UInt8(d.month % 10)
+                b[7] = dash; b[8] = zero + UInt8(d.day / 10); b[9] = zero + UInt8(d.day % 10)
+                return 10
+            }
+        }
         var out = ""
         out.reserveCapacity(10)
         appendPadded(d.year, width: 4, to: &out)
