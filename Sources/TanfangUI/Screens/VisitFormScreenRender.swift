@@ -127,7 +127,7 @@ extension VisitFormScreen {
                 if sheet.replaceOnType { style.reverse = true }
                 let drawn = TextField.render(sheet.input, into: &grid,
                                              area: Rect(x: viewport.x + box.x, y: y, width: box.width, height: 1),
-                                             style: style, focused: phase == .sheet)
+                                             style: style, focused: phase == .sheet, fitted: box.fitted)
                 if phase == .sheet { cursor = drawn }
             }
         }
@@ -177,11 +177,12 @@ extension VisitFormScreen {
         var width: Int
     }
 
-    /// One row of the sheet; `input` is where the focused field's input line goes.
+    /// One row of the sheet; `input` is where the focused field's input line goes (`fitted`
+    /// for a text field, whose box is drawn only as wide as what is typed).
     struct Line {
         var slot: String?
         var spans: [Span]
-        var input: (x: Int, width: Int)?
+        var input: (x: Int, width: Int, fitted: Bool)?
     }
 
     /// Rows the sheet may scroll for one move to the next or previous field, at most (the tests
@@ -374,7 +375,7 @@ extension VisitFormScreen {
             let height = max(labelLines.count, optionLines.count + optionsFirstLine, 1)
             for k in 0..<height {
                 var spans: [Span] = []
-                var input: (x: Int, width: Int)?
+                var input: (x: Int, width: Int, fitted: Bool)?
                 if k == 0 {
                     // A blank marker is plain: a bold blank costs two attribute changes on every row.
                     let marker = focused ? "▸" : (issueCodes.contains(row.slot) ? "!" : " ")
@@ -382,7 +383,10 @@ extension VisitFormScreen {
                         : Style(fg: issueCodes.contains(row.slot) ? .red : .default, bold: true)
                     spans.append(Span(x: 0, text: marker, style: markerStyle, width: 1))
                     if focused {
-                        input = (boxX, boxWidth)
+                        // A text field's box (the rest of the line) is only as wide as its text:
+                        // blanks underlined to the end cost ~50-90 bytes a move onto the field, and
+                        // left the row so changed that ncurses drew it again instead of scrolling it.
+                        input = (boxX, boxWidth, row.boxWidth == nil)
                     } else if row.applicable {
                         // A short box keeps its underline when the focus leaves it (a blank on
                         // the paper form), so a move changes the marker and the cursor, not two
