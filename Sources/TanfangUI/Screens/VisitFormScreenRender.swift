@@ -95,7 +95,7 @@ extension VisitFormScreen {
         // Top line: who, and the keystroke counter on the right.
         let counter = s.format("visit.keystrokes", String(keystrokes))
         let counterWidth = DisplayWidth.of(counter)
-        grid.put(counter, x: area.maxX - counterWidth - 1, y: area.y, style: Style(dim: true), maxWidth: counterWidth)
+        grid.put(counter, x: area.maxX - counterWidth - 1, y: area.y, maxWidth: counterWidth)
         grid.put(Self.elderLine(sheet, env: env), x: area.x + 1, y: area.y, style: Style(bold: true),
                  maxWidth: max(0, area.width - counterWidth - 3))
 
@@ -377,10 +377,10 @@ extension VisitFormScreen {
                 var spans: [Span] = []
                 var input: (x: Int, width: Int, fitted: Bool)?
                 if k == 0 {
-                    // A blank marker is plain: a bold blank costs two attribute changes on every row.
+                    // The focus marker is plain like the blank it replaces and the label after it
+                    // (bold cost two attribute changes a move, ~15 bytes); an issue's "!" is red.
                     let marker = focused ? "▸" : (issueCodes.contains(row.slot) ? "!" : " ")
-                    let markerStyle = marker == " " ? Style()
-                        : Style(fg: issueCodes.contains(row.slot) ? .red : .default, bold: true)
+                    let markerStyle = marker == "!" ? Style(fg: .red, bold: true) : Style()
                     spans.append(Span(x: 0, text: marker, style: markerStyle, width: 1))
                     if focused {
                         // A text field's box (the rest of the line) is only as wide as its text:
@@ -402,7 +402,9 @@ extension VisitFormScreen {
                 if k < labelLines.count {
                     // The focus shows as the ▸ marker and the input box with the cursor; the label
                     // keeps its style, so a move rewrites no label (a reversed label cost ~90 bytes a key).
-                    spans.append(Span(x: labelX, text: labelLines[k], style: dim ? Style(dim: true) : Style(), width: labelWidth))
+                    // Nor when the field stops or starts to apply: 不适用 in its box says so, and a
+                    // dimmed label cost its whole text again each time an answer changed what applies.
+                    spans.append(Span(x: labelX, text: labelLines[k], style: Style(), width: labelWidth))
                 }
                 let optionIndex = k - optionsFirstLine
                 if optionIndex >= 0, optionIndex < optionLines.count {
@@ -417,11 +419,12 @@ extension VisitFormScreen {
                         run = nil
                     }
                     for item in optionLines[optionIndex] {
-                        // Options keep their style when the field stops or starts to apply (the
-                        // dimmed label and 不适用 say so): answering 是否存在隐患 then rewrites two
-                        // cells per row, not every option.
+                        // Options keep their style when the field stops or starts to apply (不适用
+                        // says so): answering 是否存在隐患 then rewrites the box, not every option.
+                        // A chosen option is underlined like the box that holds its code (bold as
+                        // well cost two more bytes an option).
                         var style = Style()
-                        if item.chosen && !dim { style = Style(bold: true, underline: true) }
+                        if item.chosen && !dim { style = Style(underline: true) }
                         if row.note != nil { style = Style(dim: true) }
                         if let r = run, r.style == style {
                             run!.text = r.text + " " + item.text
