@@ -365,7 +365,9 @@ struct VisitFormScreenTests {
         #expect(lines[8] == "▸ 4. 疾病情况              23      1无 2高血压 3糖尿病 4心脑血管疾病")
         #expect(lines[9] == "                                   5慢性呼吸系统疾病 6骨关节疾病 7近期住院")
         #expect(lines[10] == "                                   8其他")
-        #expect(lines[23] == " 必填。可多选：连续输入编号，如 135  F6 同上次")
+        // And the bottom line says how to fill it, the tags at the right end
+        #expect(lines[23] == " 可多选：连续输入编号，如 135" + String(repeating: " ", count: 35) + "必填  F6 同上次")
+        #expect(DisplayWidth.of(lines[23]) == 79)
 
         // Given 120×40 with no hazard: options fit on one line and skipped fields say so
         var wide = try fx.sheet(width: 120, height: 40)
@@ -387,6 +389,10 @@ struct VisitFormScreenTests {
         #expect(lines.contains("  1. Difficulties with              1=None 2=Clothing 3=Food 4=Housing"))
         #expect(lines.contains("     clothing, food,                5=Transport 6=Medical care"))
         #expect(lines.contains("     housing, transport,"))
+        // And the hint of a multiple choice fits beside its tags
+        en.advance(to: "health.illness")
+        #expect(en.lines()[23].hasPrefix(" Several allowed: type the numbers, e.g. 135 "))
+        #expect(en.lines()[23].hasSuffix(" Required  F6 same as last"))
         // And at 120×40 in English
         var enWide = try fx.sheet(.en, width: 120, height: 40)
         enWide.advance(to: "health.mobility")

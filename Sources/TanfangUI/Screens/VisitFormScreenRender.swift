@@ -105,8 +105,19 @@ extension VisitFormScreen {
             grid.put(s["visit.confirmLeave"], x: area.x + 1, y: bottom, style: Style(fg: .yellow, bold: true),
                      maxWidth: area.width - 2)
         } else {
-            grid.put(Self.hint(for: sheet.focus, sheet: sheet, env: env), x: area.x + 1, y: bottom,
-                     style: Style(dim: true), maxWidth: area.width - 2)
+            // The tags (必填, F6 同上次) keep to the right end: a move to a field of another kind then
+            // rewrites the text that changed, not the tags shifted after it. The blank before the
+            // text is dim too: the terminal library reaches the text by rewriting that cell, and a
+            // plain one cost two attribute changes.
+            let hint = Self.hint(for: sheet.focus, sheet: sheet, env: env)
+            let tagsWidth = DisplayWidth.of(hint.tags)
+            let tagsX = max(area.x + 1, area.maxX - 1 - tagsWidth)
+            var textWidth = area.width - 1
+            if !hint.tags.isEmpty {
+                grid.put(hint.tags, x: tagsX, y: bottom, style: Style(dim: true), maxWidth: area.maxX - 1 - tagsX)
+                textWidth = tagsX - 2 - area.x
+            }
+            grid.put(" " + hint.text, x: area.x, y: bottom, style: Style(dim: true), maxWidth: max(0, textWidth))
         }
 
         let viewport = Rect(x: area.x, y: area.y + 1, width: area.width, height: max(0, area.height - 2))
@@ -149,23 +160,25 @@ extension VisitFormScreen {
         return parts.joined(separator: "  ")
     }
 
-    /// How to fill the focused field, on the bottom line.
-    static func hint(for slot: String, sheet: VisitSheet, env: AppEnvironment) -> String {
+    /// How to fill the focused field, on the bottom line, and its tags for the right end:
+    /// whether it is required and whether F6 copies its section.
+    static func hint(for slot: String, sheet: VisitSheet, env: AppEnvironment) -> (text: String, tags: String) {
         let s = env.strings
         if VisitEntry.headerFields.contains(slot) {
-            return s["visit.hint.\(headerName(slot))"]
+            return (s["visit.hint.\(headerName(slot))"], "")
         }
-        guard let field = env.form.field(slot) else { return "" }
+        guard let field = env.form.field(slot) else { return ("", "") }
         let kind: String
         switch field.kind {
         case .text: kind = s.format("visit.hint.text", String(field.maxLength ?? 0))
         default: kind = s["visit.hint.\(field.kind.rawValue)"]
         }
-        var hint = (field.required ? s["visit.hint.required"] : "") + kind
+        var tags: [String] = []
+        if field.required { tags.append(s["visit.hint.required"]) }
         if let section = env.form.section(of: slot), section.copyable, !sheet.file.visits.isEmpty {
-            hint += s["visit.hint.copy"]
+            tags.append(s["visit.hint.copy"])
         }
-        return hint
+        return (kind, tags.joined(separator: "  "))
     }
 
     // MARK: - Layout
