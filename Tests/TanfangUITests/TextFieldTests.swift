@@ -94,6 +94,26 @@ struct TextFieldTests {
         #expect(!grid[x: 12, y: 0].style.underline)
     }
 
+    @Test("A fitted field styles its text and the cursor's cell only, and leaves the rest of the row")
+    func fitted() {
+        // Given a row with text to the right of a 10-column field
+        var grid = Grid(width: 20, height: 1)
+        grid.put("x", x: 15, y: 0)
+        // When a fitted field holding 王a is drawn
+        let cursor = TextField.render(TextFieldState("王a"), into: &grid, area: Rect(x: 2, y: 0, width: 10, height: 1),
+                                      style: Style(reverse: true), fitted: true)
+        // Then the text and the cell after it have the style, the cursor waits on that cell
+        #expect(cursor == CursorPosition(x: 5, y: 0))
+        #expect((2...5).allSatisfy { grid[x: $0, y: 0].style == Style(reverse: true) })
+        // And the rest of the field's room is left as it was
+        #expect((6..<20).allSatisfy { grid[x: $0, y: 0].style == .plain })
+        #expect(grid.lines() == ["  王a          x"])
+        // And a fitted field whose text fills it has no cell to spare
+        var full = Grid(width: 6, height: 1)
+        _ = TextField.render(TextFieldState("王秀英a"), into: &full, area: Rect(x: 0, y: 0, width: 6, height: 1), fitted: true)
+        #expect(full.lines() == ["秀英a"])
+    }
+
     @Test("Text longer than the field scrolls so the cursor stays visible")
     func horizontalScroll() {
         // Given text 9 columns wide in a 6-column field, cursor at the end

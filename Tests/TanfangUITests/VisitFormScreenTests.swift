@@ -363,9 +363,18 @@ struct VisitFormScreenTests {
         #expect(lines[6] == "  2. 行动能力                      1行动自如 2需要辅助 3需要他人帮助 4卧床")
         // And the focused field shows what is typed, its options wrapped under the options column
         #expect(lines[8] == "▸ 4. 疾病情况              23      1无 2高血压 3糖尿病 4心脑血管疾病")
+        // And the options typed are underlined like the box; the marker and the counter are plain
+        let grid = h.frame().grid
+        let chosen = try #require((0..<80).first { grid[x: $0, y: 8].grapheme == "2" && grid[x: $0 + 1, y: 8].grapheme == "高" })
+        #expect(grid[x: chosen, y: 8].style == Style(underline: true))
+        #expect(grid[x: chosen - 2, y: 8].style == .plain)  // 1无 is not chosen
+        #expect(grid[x: 0, y: 8].style == .plain)
+        #expect(grid[x: 78, y: 0].style == .plain)
         #expect(lines[9] == "                                   5慢性呼吸系统疾病 6骨关节疾病 7近期住院")
         #expect(lines[10] == "                                   8其他")
-        #expect(lines[23] == " 必填。可多选：连续输入编号，如 135  F6 同上次")
+        // And the bottom line says how to fill it, the tags at the right end
+        #expect(lines[23] == " 可多选：连续输入编号，如 135" + String(repeating: " ", count: 35) + "必填  F6 同上次")
+        #expect(DisplayWidth.of(lines[23]) == 79)
 
         // Given 120×40 with no hazard: options fit on one line and skipped fields say so
         var wide = try fx.sheet(width: 120, height: 40)
@@ -387,6 +396,10 @@ struct VisitFormScreenTests {
         #expect(lines.contains("  1. Difficulties with              1=None 2=Clothing 3=Food 4=Housing"))
         #expect(lines.contains("     clothing, food,                5=Transport 6=Medical care"))
         #expect(lines.contains("     housing, transport,"))
+        // And the hint of a multiple choice fits beside its tags
+        en.advance(to: "health.illness")
+        #expect(en.lines()[23].hasPrefix(" Several allowed: type the numbers, e.g. 135 "))
+        #expect(en.lines()[23].hasSuffix(" Required  F6 same as last"))
         // And at 120×40 in English
         var enWide = try fx.sheet(.en, width: 120, height: 40)
         enWide.advance(to: "health.mobility")
@@ -395,6 +408,72 @@ struct VisitFormScreenTests {
         // And no line is wider than the screen
         for harness in [h, en] { #expect(harness.lines().allSatisfy { DisplayWidth.of($0) <= 80 }) }
         for harness in [wide, enWide] { #expect(harness.lines().allSatisfy { DisplayWidth.of($0) <= 120 }) }
+    }
+
+    @Test("a move rewrites only what it changes: a text field's box is as wide as its text, labels keep their style, the hint's tags stay put")
+    func movesRewriteLittle() throws {
+        // Given the focus on the health note, an empty text field
+        var h = try fx.sheet()
+        h.advance(to: "health.note")
+        var (grid, cursor) = h.frame()
+        var at = try #require(cursor)
+        let rightEnd = grid.width - 1
+        // Then its box is the cell where the cursor waits, underlined; the rest of the row is blank
+        #expect(grid[x: at.x, y: at.y].style == Style(underline: true))
+        #expect(((at.x + 1)..<grid.width).allSatisfy { grid[x: $0, y: at.y] == .blank })
+        // And the focus marker is plain, like the label
+        #expect(grid[x: 0, y: at.y] == Cell("▸"))
+        // And the tags at the right end of the hint are those of the illness field before it
+        let tags = "F6 同上次"
+        let tagsX = rightEnd - DisplayWidth.of(tags)
+        h.send(.backTab)
+        let illness = h.frame().grid
+        h.send(.enter)
+        #expect(h.focus == "health.note")
+        grid = h.frame().grid
+        #expect(illness.lines()[23].hasSuffix("必填  " + tags) && grid.lines()[23].hasSuffix(" " + tags))
+        #expect((tagsX..<rightEnd).allSatisfy { illness[x: $0, y: 23] == grid[x: $0, y: 23] })
+
+        // When a note is typed, the box grows with the text
+        h.type("腿脚不便")
+        (grid, cursor) = h.frame()
+        at = try #require(cursor)
+        let typed = grid
+        #expect(at.x - 8 >= 0 && grid[x: at.x, y: at.y].style == Style(underline: true))
+        #expect((at.x - 8..<at.x).allSatisfy { grid[x: $0, y: at.y].style == Style(underline: true) })
+        #expect(((at.x + 1)..<grid.width).allSatisfy { grid[x: $0, y: at.y] == .blank })
+        // When the focus moves on, the note's row keeps its cells but for the marker and the
+        // cursor's cell (so the terminal can scroll the row instead of drawing it again)
+        h.send(.enter)
+        grid = h.frame().grid
+        let before = try #require(typed.lines().firstIndex { $0.contains("6. 健康情况说明") })
+        let after = try #require(grid.lines().firstIndex { $0.contains("6. 健康情况说明") })
+        let changed = (0..<grid.width).filter { typed[x: $0, y: before] != grid[x: $0, y: after] }
+        #expect(changed == [0, at.x], "\(changed)")
+        // When the focus comes back, the note shows selected (typing replaces it): its text
+        // reversed, and still no box past it
+        h.send(.backTab)
+        (grid, cursor) = h.frame()
+        at = try #require(cursor)
+        #expect((at.x - 8..<at.x).allSatisfy { grid[x: $0, y: at.y].style == Style(reverse: true, underline: true) })
+        #expect(((at.x + 1)..<grid.width).allSatisfy { grid[x: $0, y: at.y] == .blank })
+
+        // Given the hazard question: the fields that apply only to a hazard say 不适用, dimmed
+        h.advance(to: "safety.hasHazard")
+        let question = h.frame().grid
+        let row = { (grid: Grid, label: String) in try #require(grid.lines().firstIndex { $0.contains(label) }) }
+        let detailBefore = try row(question, "4. 隐患情况描述")
+        #expect(question.lines()[detailBefore].hasSuffix("不适用"))
+        let naX = try #require((0..<question.width).first { question[x: $0, y: detailBefore].grapheme == "不" })
+        #expect(question[x: naX, y: detailBefore].style == Style(dim: true))
+        // When a hazard is answered, the detail's row changes only in its box: the label keeps its style
+        h.fill("1")
+        #expect(h.focus == "safety.hazards")
+        grid = h.frame().grid
+        let detailAfter = try row(grid, "4. 隐患情况描述")
+        let detailChanged = (0..<grid.width).filter { question[x: $0, y: detailBefore] != grid[x: $0, y: detailAfter] }
+        #expect(detailChanged.allSatisfy { $0 >= naX }, "\(detailChanged)")
+        #expect(!detailChanged.isEmpty)
     }
 
     @Test("moving field by field scrolls the sheet a row (rarely two) at a time, the focused field always whole")

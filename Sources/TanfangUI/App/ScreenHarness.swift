@@ -55,12 +55,16 @@ public struct ScreenHarness<S: Screen> {
         }
     }
 
-    /// The screen rendered into a `width` × `height` grid (the whole grid is the screen's area).
-    public func lines() -> [String] {
+    /// The screen rendered into a `width` × `height` grid (the whole grid is the screen's area),
+    /// with the cursor it asks for; tests of styles and of what a key changes read it.
+    public func frame() -> (grid: Grid, cursor: CursorPosition?) {
         var grid = Grid(width: width, height: height)
-        _ = screen.render(into: &grid, area: Rect(x: 0, y: 0, width: width, height: height), env: env)
-        return grid.lines()
+        let cursor = screen.render(into: &grid, area: Rect(x: 0, y: 0, width: width, height: height), env: env)
+        return (grid, cursor)
     }
+
+    /// The screen's rows as text (see ``frame()``).
+    public func lines() -> [String] { frame().grid.lines() }
 
     public func screenText() -> String { lines().joined(separator: "\n") }
 }

@@ -95,7 +95,7 @@ extension VisitFormScreen {
         // Top line: who, and the keystroke counter on the right.
         let counter = s.format("visit.keystrokes", String(keystrokes))
         let counterWidth = DisplayWidth.of(counter)
-        grid.put(counter, x: area.maxX - counterWidth - 1, y: area.y, style: Style(dim: true), maxWidth: counterWidth)
+        grid.put(counter, x: area.maxX - counterWidth - 1, y: area.y, maxWidth: counterWidth)
         grid.put(Self.elderLine(sheet, env: env), x: area.x + 1, y: area.y, style: Style(bold: true),
                  maxWidth: max(0, area.width - counterWidth - 3))
 
@@ -105,8 +105,19 @@ extension VisitFormScreen {
             grid.put(s["visit.confirmLeave"], x: area.x + 1, y: bottom, style: Style(fg: .yellow, bold: true),
                      maxWidth: area.width - 2)
         } else {
-            grid.put(Self.hint(for: sheet.focus, sheet: sheet, env: env), x: area.x + 1, y: bottom,
-                     style: Style(dim: true), maxWidth: area.width - 2)
+            // The tags (必填, F6 同上次) keep to the right end: a move to a field of another kind then
+            // rewrites the text that changed, not the tags shifted after it. The blank before the
+            // text is dim too: the terminal library reaches the text by rewriting that cell, and a
+            // plain one cost two attribute changes.
+            let hint = Self.hint(for: sheet.focus, sheet: sheet, env: env)
+            let tagsWidth = DisplayWidth.of(hint.tags)
+            let tagsX = max(area.x + 1, area.maxX - 1 - tagsWidth)
+            var textWidth = area.width - 1
+            if !hint.tags.isEmpty {
+                grid.put(hint.tags, x: tagsX, y: bottom, style: Style(dim: true), maxWidth: area.maxX - 1 - tagsX)
+                textWidth = tagsX - 2 - area.x
+            }
+            grid.put(" " + hint.text, x: area.x, y: bottom, style: Style(dim: true), maxWidth: max(0, textWidth))
         }
 
         let viewport = Rect(x: area.x, y: area.y + 1, width: area.width, height: max(0, area.height - 2))
@@ -127,7 +138,7 @@ extension VisitFormScreen {
                 if sheet.replaceOnType { style.reverse = true }
                 let drawn = TextField.render(sheet.input, into: &grid,
                                              area: Rect(x: viewport.x + box.x, y: y, width: box.width, height: 1),
-                                             style: style, focused: phase == .sheet)
+                                             style: style, focused: phase == .sheet, fitted: box.fitted)
                 if phase == .sheet { cursor = drawn }
             }
         }
@@ -149,23 +160,25 @@ extension VisitFormScreen {
         return parts.joined(separator: "  ")
     }
 
-    /// How to fill the focused field, on the bottom line.
-    static func hint(for slot: String, sheet: VisitSheet, env: AppEnvironment) -> String {
+    /// How to fill the focused field, on the bottom line, and its tags for the right end:
+    /// whether it is required and whether F6 copies its section.
+    static func hint(for slot: String, sheet: VisitSheet, env: AppEnvironment) -> (text: String, tags: String) {
         let s = env.strings
         if VisitEntry.headerFields.contains(slot) {
-            return s["visit.hint.\(headerName(slot))"]
+            return (s["visit.hint.\(headerName(slot))"], "")
         }
-        guard let field = env.form.field(slot) else { return "" }
+        guard let field = env.form.field(slot) else { return ("", "") }
         let kind: String
         switch field.kind {
         case .text: kind = s.format("visit.hint.text", String(field.maxLength ?? 0))
         default: kind = s["visit.hint.\(field.kind.rawValue)"]
         }
-        var hint = (field.required ? s["visit.hint.required"] : "") + kind
+        var tags: [String] = []
+        if field.required { tags.append(s["visit.hint.required"]) }
         if let section = env.form.section(of: slot), section.copyable, !sheet.file.visits.isEmpty {
-            hint += s["visit.hint.copy"]
+            tags.append(s["visit.hint.copy"])
         }
-        return hint
+        return (kind, tags.joined(separator: "  "))
     }
 
     // MARK: - Layout
@@ -177,11 +190,12 @@ extension VisitFormScreen {
         var width: Int
     }
 
-    /// One row of the sheet; `input` is where the focused field's input line goes.
+    /// One row of the sheet; `input` is where the focused field's input line goes (`fitted`
+    /// for a text field, whose box is drawn only as wide as what is typed).
     struct Line {
         var slot: String?
         var spans: [Span]
-        var input: (x: Int, width: Int)?
+        var input: (x: Int, width: Int, fitted: Bool)?
     }
 
     /// Rows the sheet may scroll for one move to the next or previous field, at most (the tests
@@ -374,15 +388,18 @@ extension VisitFormScreen {
             let height = max(labelLines.count, optionLines.count + optionsFirstLine, 1)
             for k in 0..<height {
                 var spans: [Span] = []
-                var input: (x: Int, width: Int)?
+                var input: (x: Int, width: Int, fitted: Bool)?
                 if k == 0 {
-                    // A blank marker is plain: a bold blank costs two attribute changes on every row.
+                    // The focus marker is plain like the blank it replaces and the label after it
+                    // (bold cost two attribute changes a move, ~15 bytes); an issue's "!" is red.
                     let marker = focused ? "▸" : (issueCodes.contains(row.slot) ? "!" : " ")
-                    let markerStyle = marker == " " ? Style()
-                        : Style(fg: issueCodes.contains(row.slot) ? .red : .default, bold: true)
+                    let markerStyle = marker == "!" ? Style(fg: .red, bold: true) : Style()
                     spans.append(Span(x: 0, text: marker, style: markerStyle, width: 1))
                     if focused {
-                        input = (boxX, boxWidth)
+                        // A text field's box (the rest of the line) is only as wide as its text:
+                        // blanks underlined to the end cost ~50-90 bytes a move onto the field, and
+                        // left the row so changed that ncurses drew it again instead of scrolling it.
+                        input = (boxX, boxWidth, row.boxWidth == nil)
                     } else if row.applicable {
                         // A short box keeps its underline when the focus leaves it (a blank on
                         // the paper form), so a move changes the marker and the cursor, not two
@@ -398,7 +415,9 @@ extension VisitFormScreen {
                 if k < labelLines.count {
                     // The focus shows as the ▸ marker and the input box with the cursor; the label
                     // keeps its style, so a move rewrites no label (a reversed label cost ~90 bytes a key).
-                    spans.append(Span(x: labelX, text: labelLines[k], style: dim ? Style(dim: true) : Style(), width: labelWidth))
+                    // Nor when the field stops or starts to apply: 不适用 in its box says so, and a
+                    // dimmed label cost its whole text again each time an answer changed what applies.
+                    spans.append(Span(x: labelX, text: labelLines[k], style: Style(), width: labelWidth))
                 }
                 let optionIndex = k - optionsFirstLine
                 if optionIndex >= 0, optionIndex < optionLines.count {
@@ -413,11 +432,12 @@ extension VisitFormScreen {
                         run = nil
                     }
                     for item in optionLines[optionIndex] {
-                        // Options keep their style when the field stops or starts to apply (the
-                        // dimmed label and 不适用 say so): answering 是否存在隐患 then rewrites two
-                        // cells per row, not every option.
+                        // Options keep their style when the field stops or starts to apply (不适用
+                        // says so): answering 是否存在隐患 then rewrites the box, not every option.
+                        // A chosen option is underlined like the box that holds its code (bold as
+                        // well cost two more bytes an option).
                         var style = Style()
-                        if item.chosen && !dim { style = Style(bold: true, underline: true) }
+                        if item.chosen && !dim { style = Style(underline: true) }
                         if row.note != nil { style = Style(dim: true) }
                         if let r = run, r.style == style {
                             run!.text = r.text + " " + item.text

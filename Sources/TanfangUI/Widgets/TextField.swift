@@ -125,21 +125,26 @@ public enum TextField {
     /// (nil when not `focused`). An empty, unfocused field shows `placeholder` dimmed.
     ///
     /// The field is filled with `style` first so its extent is visible (underlined by default,
-    /// which also shows on monochrome terminals).
+    /// which also shows on monochrome terminals). A `fitted` field gives `style` only to the
+    /// visible text and the cell after it, where the cursor waits, and leaves the rest of the row
+    /// as it is: a long field's blank extent costs a byte a cell each time it is drawn.
     @discardableResult
     public static func render(_ state: TextFieldState, into grid: inout Grid, area: Rect,
                               style: Style = Style(underline: true), placeholder: String? = nil,
-                              focused: Bool = true) -> CursorPosition? {
+                              focused: Bool = true, fitted: Bool = false) -> CursorPosition? {
         guard !area.isEmpty else { return nil }
         let row = area.row(0)
-        grid.fill(row, style: style)
+        if !fitted { grid.fill(row, style: style) }
         if state.isEmpty, let placeholder, !focused {
             grid.put(placeholder, x: row.x, y: row.y, style: style.dimmed, maxWidth: row.width)
             return nil
         }
         let start = state.visibleStart(width: row.width)
         let visible = String(state.text.dropFirst(start))
-        grid.put(visible, x: row.x, y: row.y, style: style, maxWidth: row.width, overflow: .clip)
+        let used = grid.put(visible, x: row.x, y: row.y, style: style, maxWidth: row.width, overflow: .clip)
+        if fitted, used < row.width {
+            grid.put(" ", x: row.x + used, y: row.y, style: style)
+        }
         guard focused else { return nil }
         let column = DisplayWidth.of(state.text.dropFirst(start).prefix(state.cursor - start))
         return CursorPosition(x: row.x + min(column, row.width - 1), y: row.y)
