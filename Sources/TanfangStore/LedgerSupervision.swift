@@ -38,10 +38,10 @@ extension Ledger {
             let live = try liveElders(db, today: today)
             // The target is judged on the last complete month: the current one is still under way.
             let rates = try villageRates(db, month: today.yearMonth.adding(months: -1))
-            // The engine evaluates the live elders in full. Follow-up flags are not asked of it: it
-            // gets only the deceased elders' open follow-ups (deceasedStillActive counts them).
+            // The engine evaluates the live elders in full. Follow-up flags are not asked of it (it
+            // gets no follow-ups), nor deceasedStillActive, which `elderFlag` keeps for every elder.
             let engineFlags = Ledger.cut(RedFlagEngine(rules: rules.redFlags).evaluate(
-                elders: live.elders, summaries: live.summaries, openFollowUps: live.open, villageRates: rates,
+                elders: live.elders, summaries: live.summaries, openFollowUps: [], villageRates: rates,
                 today: today, now: now, validIDs: live.validIDs), to: scope, elders: live.elders)
             var names: [UUID: String] = [:]
             // Visit and risk flags of elders whose stored state holds today come from `elderFlag`;
@@ -51,7 +51,8 @@ extension Ledger {
             for flag in engineFlags {
                 let k = RedFlagEngine.kindOrder[flag.kind]!
                 if let id = flag.elderID, ElderFlagTable.kinds.contains(flag.kind) {
-                    guard let order = live.unsettled[id] else { continue }
+                    // deceasedStillActive does not depend on the day: always the stored one.
+                    guard flag.kind != .deceasedStillActive, let order = live.unsettled[id] else { continue }
                     unsettled[k].append((flag, order))
                 } else {
                     others[k].append(flag)
@@ -134,6 +135,12 @@ extension Ledger {
             case .copiedAnswers:
                 let streak = -s.int(0)
                 args = [String(streak)]; severity = streak
+            case .deceasedStillActive:
+                // detail: the death's date, then the last visit's when it came after.
+                severity = -s.int(0)
+                let text = detail ?? ""
+                let death = String(text.prefix(10)), after = String(text.dropFirst(10))
+                args = [death, after.isEmpty ? none : after, String(severity - (after.isEmpty ? 0 : 1))]
             default:
                 args = [detail ?? none]; severity = 1
             }
@@ -156,17 +163,15 @@ extension Ledger {
         var summaries: [UUID: ElderSummary]
         /// Those whose ID number is known valid today.
         var validIDs: Set<UUID>
-        /// Every open follow-up of the deceased among them, in table order.
-        var open: [FollowUp]
         /// Those whose stored state may not hold today (flagUntil after today), with their table order:
         /// their visit and risk flags are the engine's, not `elderFlag`'s.
         var unsettled: [UUID: Int]
         var names: [UUID: String]
     }
 
-    /// The elders that can have an ID, duplicate or deceased flag today, and those with a status
-    /// change or ID birth date ahead (whose every flag the engine decides). Visit and risk flags
-    /// of the others are read from `elderFlag`.
+    /// The elders that can have an ID or duplicate flag today, and those with a status change or
+    /// ID birth date ahead (whose visit and risk flags the engine decides). Visit, risk and
+    /// deceased flags of the others are read from `elderFlag`.
     private func liveElders(_ db: Database, today: LocalDate) throws -> LiveElders {
         let todayText = StoreCoding.text(today)
         let columns = """
@@ -180,7 +185,6 @@ extension Ledger {
             SELECT \(columns) FROM elder WHERE rowid IN (
               SELECT rowid FROM elder INDEXED BY elder_on_idValidFrom WHERE idValidFrom IS NULL
               UNION SELECT rowid FROM elder INDEXED BY elder_on_idValidFrom WHERE idValidFrom > ?1
-              UNION SELECT rowid FROM elder INDEXED BY elder_deceased_active WHERE \(ElderFlagTable.deceasedActive)
               UNION SELECT rowid FROM elder INDEXED BY elder_on_flagUntil WHERE flagUntil > ?1
               UNION SELECT rowid FROM elder WHERE dupKey IN
                 (SELECT dupKey FROM elder WHERE dupKey IS NOT NULL GROUP BY dupKey HAVING count(*) > 1))
@@ -194,7 +198,6 @@ extension Ledger {
         var summaries: [UUID: ElderSummary] = [:]
         summaries.reserveCapacity(1 << 13)
         var validIDs = Set<UUID>()
-        var deceased = Set<UUIDKey>()
         do {
         let rows = try Row.fetchCursor(live)
         let s = RawColumns(live)
@@ -212,7 +215,6 @@ extension Ledger {
             } else {
                 history = []
             }
-            if status == .deceased { deceased.insert(try s.key(0, "elder.id")) }
             let elder = Elder(
                 id: id, name: s.string(1)!, idNumber: s.string(2), birthDate: try s.date(3, "elder.birthDate"),
                 villageID: try s.uuid(4, "elder.villageId"), categories: Category.from(mask: s.int(6)),
@@ -243,42 +245,7 @@ extension Ledger {
         ordered.sort { $0.rowid < $1.rowid }
         let elders = ordered.map(\.elder)
 
-        // Every open follow-up of a deceased elder (they all count in deceasedStillActive), in
-        // table order. Only what the engine reads of a follow-up: type, elder, times and status.
-        // Found on the partial index of open follow-ups (elderId and status are in it): the
-        // status index would rescan every open follow-up per batch of elders, and the elderId
-        // index would read every follow-up of the deceased, closed ones included.
-        var open: [(Int64, FollowUp)] = []
-        if !deceased.isEmpty {
-            var rowids: [Int64] = []
-            let scan = try db.makeStatement(sql: """
-                SELECT rowid, elderId FROM followUp INDEXED BY followUp_open WHERE status IN ('open', 'inProgress')
-                """)
-            let o = RawColumns(scan)
-            let found = try Row.fetchCursor(scan)
-            while try found.next() != nil {
-                if deceased.contains(try o.key(1, "followUp.elderId")) { rowids.append(Int64(o.int(0))) }
-            }
-            rowids.sort()
-            // One statement for them all (a JSON array of rowids) rather than one run per rowid.
-            let statement = try db.makeStatement(sql: """
-                SELECT rowid, id, elderId, type, openedAt, due, status FROM followUp
-                WHERE rowid IN (SELECT value FROM json_each(?)) ORDER BY rowid
-                """)
-            statement.arguments = ["[" + rowids.map(String.init).joined(separator: ",") + "]"]
-            let f = RawColumns(statement)
-            let rows = try Row.fetchCursor(statement)
-            while try rows.next() != nil {
-                open.append((Int64(f.int(0)), FollowUp(
-                    id: try f.uuid(1, "followUp.id"), elderID: try f.uuid(2, "followUp.elderId"),
-                    type: try StoreCoding.enumValue(FollowUpType.self, f.string(3)!, column: "followUp.type"),
-                    openedAt: try f.dateTime(4, "followUp.openedAt")!, due: try f.dateTime(5, "followUp.due")!,
-                    status: try StoreCoding.enumValue(FollowUpStatus.self, f.string(6)!,
-                                                      column: "followUp.status"))))
-            }
-        }
-        return LiveElders(elders: elders, summaries: summaries, validIDs: validIDs, open: open.map(\.1),
-                          unsettled: unsettled, names: names)
+        return LiveElders(elders: elders, summaries: summaries, validIDs: validIDs, unsettled: unsettled, names: names)
     }
 
     /// followUpOverdue and emergencyNotClosed, as `RedFlagEngine` words them, from the `redFlag`

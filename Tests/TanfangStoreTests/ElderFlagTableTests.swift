@@ -83,7 +83,7 @@ struct ElderFlagTableTests {
         try queue.write { db in
             try db.execute(sql: """
                 DROP TRIGGER elderFlag_elder_insert; DROP TRIGGER elderFlag_elder_update; DROP TRIGGER elderFlag_elder_delete;
-                DROP TABLE elderFlag; DROP INDEX elder_on_idValidFrom; DROP INDEX elder_deceased_active;
+                DROP TABLE elderFlag; DROP INDEX elder_on_idValidFrom;
                 DELETE FROM grdb_migrations WHERE identifier = 'v5-elder-flags';
                 """)
         }

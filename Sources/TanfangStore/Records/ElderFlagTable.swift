@@ -4,12 +4,12 @@ import TanfangCore
 
 // MARK: - Migration v5-elder-flags
 
-/// The `elderFlag` table: for each active elder, one short row per visit or risk flag the elder
-/// can raise (overdueVisit, highRiskNoHomeVisit, disabledRemoteOnly, copiedAnswers,
-/// implausibleNoProblems), with what the flag shows and `anchor`, the date its severity counts
-/// from. Whether the flag is raised on a day is then a comparison of `anchor` with that day and
-/// the rules' thresholds, so the list reads a range of a narrow table instead of decoding every
-/// elder the flags may concern (most of a county's elder flags are these kinds).
+/// The `elderFlag` table: one short row per flag an elder's stored state can raise, of the kinds
+/// most of a county's elder flags are (overdueVisit, highRiskNoHomeVisit, disabledRemoteOnly,
+/// copiedAnswers, implausibleNoProblems for active elders; deceasedStillActive), with what the
+/// flag shows and `anchor`, the date its severity counts from. Whether the flag is raised on a day
+/// is then a comparison of `anchor` with that day and the rules' thresholds, so the list reads a
+/// range of a narrow table instead of decoding every elder the flags may concern.
 ///
 /// The rows are clustered by (kind, rank, anchor, elderOrder): within a kind, the flags raised on
 /// a day are a prefix of the rows in severity order (worst first), ties in table order.
@@ -19,21 +19,25 @@ import TanfangCore
 /// - copiedAnswers: rank = −identicalStreak (one row while the streak is above 0); raised when the
 ///   streak reaches the rule's count.
 /// - implausibleNoProblems: always raised.
-/// `detail` is the last visit's date where the reason shows it; `until` copies `elder.flagUntil`:
-/// before that day the elder's status or ID validity may differ from what is stored, and the list
-/// evaluates the elder in full instead (see `Ledger.fastRedFlagList`).
+/// - deceasedStillActive: rank = −severity (open follow-ups, plus one for a visit after death);
+///   always raised, whatever the day.
+/// `detail` is what else the reason shows (the last visit's date; for the deceased the death's
+/// date and a later visit's); `until` copies `elder.flagUntil`: before that day the elder's status
+/// or ID validity may differ from what is stored, and the list evaluates the elder in full instead
+/// (see `Ledger.fastRedFlagList`).
 ///
 /// Nothing here depends on the red-flag rules, so a changed `rules/redflags.json` needs no refill.
-/// Triggers keep the rows on every insert, update and delete of an elder, whichever path writes.
+/// Triggers keep the rows on every insert, update and delete of an elder, whichever path writes;
+/// an elder's open follow-ups are counted in its summary, which every follow-up write recomputes.
 enum ElderFlagTable {
     static let kinds: [RedFlagKind] = [.overdueVisit, .highRiskNoHomeVisit, .disabledRemoteOnly, .copiedAnswers,
-                                       .implausibleNoProblems]
+                                       .implausibleNoProblems, .deceasedStillActive]
     static let columns = "kind, rank, anchor, elderOrder, elderId, villageId, visitorId, elderName, until, detail"
     /// The elder columns the rows are made from.
     static let elderColumns = [
         "id", "status", "villageId", "visitorId", "name", "nextDue", "homeVisitDue", "riskLevel", "lastHomeVisit",
         "categoryMask", "disabilityDegree", "lastVisitMethod", "lastVisitAt", "identicalStreak", "lastVisitAllClear",
-        "visitCount", "flagUntil",
+        "visitCount", "flagUntil", "statusFrom", "openFollowUps",
     ]
 
     /// The rows of elder `e` (NEW in a trigger, or an alias over `from`).
@@ -41,13 +45,14 @@ enum ElderFlagTable {
         let disabled = Category.disabled.bit
         let anyDisabled = Category.disabled.bit | Category.severelyDisabled.bit
         func row(_ kind: RedFlagKind, rank: String = "0", anchor: String = "''", detail: String = "NULL",
-                 when condition: String) -> String {
+                 until: String = "\(e).flagUntil", status: String = "active", when condition: String) -> String {
             """
             SELECT '\(kind.rawValue)', \(rank), \(anchor), \(e).rowid, \(e).id, \(e).villageId, \(e).visitorId,
-              \(e).name, \(e).flagUntil, \(detail) \(from) WHERE \(e).status = 'active' AND \(condition)
+              \(e).name, \(until), \(detail) \(from) WHERE \(e).status = '\(status)' AND \(condition)
             """
         }
         let lastVisitDay = "substr(\(e).lastVisitAt, 1, 10)"
+        let visitAfterDeath = "coalesce(\(lastVisitDay) > \(e).statusFrom, 0)"
         return [
             row(.overdueVisit,
                 anchor: "min(coalesce(\(e).nextDue, '9999-12-31'), coalesce(\(e).homeVisitDue, '9999-12-31'))",
@@ -60,6 +65,12 @@ enum ElderFlagTable {
             row(.implausibleNoProblems, detail: lastVisitDay,
                 when: "\(e).lastVisitAllClear AND \(e).visitCount > 0 "
                     + "AND ((\(e).categoryMask & \(anyDisabled)) <> 0 OR \(e).disabilityDegree IS NOT NULL)"),
+            // The death is the last status change; detail: its date, then the last visit's date
+            // when that came after it. Severity: open follow-ups, plus one for a visit after death.
+            row(.deceasedStillActive, rank: "-(\(e).openFollowUps + \(visitAfterDeath))",
+                detail: "\(e).statusFrom || CASE WHEN \(visitAfterDeath) THEN \(lastVisitDay) ELSE '' END",
+                until: "NULL", status: ElderStatus.deceased.rawValue,
+                when: "\(e).statusFrom IS NOT NULL AND (\(e).openFollowUps > 0 OR \(visitAfterDeath))"),
         ].joined(separator: "\nUNION ALL\n")
     }
 
@@ -92,16 +103,10 @@ enum ElderFlagTable {
             END;
             """)
         // The elders the list evaluates in full, besides those with a status change or ID birth
-        // date ahead (flagUntil): no valid ID number, or deceased with open follow-ups or a later visit.
-        try db.execute(sql: """
-            CREATE INDEX elder_on_idValidFrom ON elder(idValidFrom);
-            CREATE INDEX elder_deceased_active ON elder(statusFrom) WHERE \(deceasedActive);
-            """)
+        // date ahead (flagUntil) and duplicates: those without a valid ID number.
+        try db.execute(sql: "CREATE INDEX elder_on_idValidFrom ON elder(idValidFrom)")
         try refill(db)
     }
-
-    /// What `elder_deceased_active` holds: a superset of the deceased who can raise deceasedStillActive.
-    static let deceasedActive = "status = 'deceased' AND (openFollowUps > 0 OR lastVisitAt > statusFrom)"
 
     /// Fills the table from scratch in one set-based statement: the backfill of an existing ledger.
     static func refill(_ db: Database) throws {

@@ -85,9 +85,12 @@ public struct RedFlagsScreen: Screen {
         let flagNames = flags.map { flag in flag.elderID.flatMap { names[$0] } ?? "" }
         return kinds.indices.compactMap { k in
             guard !buckets[k].isEmpty else { return nil }
+            // Names compared by their UTF-8 bytes (code point order): String's `<` normalizes
+            // non-ASCII text on every comparison, and a county's list compares names ~10^5 times.
             let order = buckets[k].sorted { a, b in
                 if flags[a].severity != flags[b].severity { return flags[a].severity > flags[b].severity }
-                if flagNames[a] != flagNames[b] { return flagNames[a] < flagNames[b] }
+                let x = flagNames[a].utf8, y = flagNames[b].utf8
+                if !x.elementsEqual(y) { return x.lexicographicallyPrecedes(y) }
                 return a < b
             }
             return Group(kind: kinds[k], flags: order.map { flags[$0] })
