@@ -61,7 +61,7 @@ struct Options {
     var printSQL = false
 
     static let steps = ["open", "page", "search", "filter", "sort", "elderFile", "elderFile60", "saveVisit",
-                        "followUps", "followUpPage", "followUpSearch", "redFlags", "monthly", "screen", "render"]
+                        "followUps", "followUpPage", "followUpSearch", "redFlags", "redFlagsScreen", "monthly", "screen", "render"]
 
     static func parse(_ args: [String]) -> Options {
         var o = Options()
@@ -420,6 +420,16 @@ if !skip("render", o) {
         _ = ready.render(into: &grid, area: area, env: env)
     }
 }
+// The red-flag screen as F4 opens it, past the request: the list with names, then the screen
+// receiving it (grouping) and its first frame at 80×24.
+try measure("redFlagsScreen", "red-flag screen: list + receive + render 80×24", o) {
+    let list = try ledger.redFlagList(today: today, now: now)
+    var screen = RedFlagsScreen()
+    _ = screen.start(env: env)
+    _ = screen.receive(.redFlags(list.flags, elderNames: list.elderNames), env: env)
+    var grid = Grid(width: 80, height: 24)
+    _ = screen.render(into: &grid, area: Rect(x: 0, y: 0, width: 80, height: 24), env: env)
+}
 
 // MARK: - Report
 
@@ -467,6 +477,7 @@ result("ledger.screen", "ledger: roster screen start + query + render", "screen"
 result("ledger.saveVisit", "ledger: save a visit", "saveVisit")
 result("ledger.followUps", "ledger: follow-up queue (open)", "followUps")
 result("ledger.redFlags", "ledger: red-flag list", "redFlags")
+result("ledger.redFlagsScreen", "ledger: red-flag screen (list, receive, render)", "redFlagsScreen")
 result("ledger.monthly", "ledger: monthly report", "monthly")
 results.append(ResultRow(key: "ledger.fileSize", what: "ledger file size", unit: "MiB",
                          stats: Stats(samples: [Double(size) / 1_048_576])))

@@ -74,24 +74,18 @@ public struct RedFlagsScreen: Screen {
         [.request(.redFlags)]
     }
 
-    /// Flags grouped by kind in `RedFlagKind` order; within a kind, higher severity first.
-    /// Ties keep the order they came in. One pass over the flags, and each name looked up once
-    /// (a county's list has ~40,000 flags).
-    static func grouped(_ flags: [RedFlag], names: [UUID: String]) -> [Group] {
+    /// Flags grouped by kind in `RedFlagKind` order; within a kind, higher severity first, ties
+    /// in the order they came in (the ledger's: a village's elders together, as they were entered;
+    /// names in code-point order read as random to a Chinese reader, and comparing them cost most
+    /// of a county's list, ~40,000 flags). One pass over the flags; the list arrives mostly sorted.
+    static func grouped(_ flags: [RedFlag]) -> [Group] {
         let kinds = RedFlagKind.allCases
-        let kindIndex = Dictionary(uniqueKeysWithValues: kinds.enumerated().map { ($1, $0) })
         var buckets = Array(repeating: [Int](), count: kinds.count)
-        for (i, flag) in flags.enumerated() { buckets[kindIndex[flag.kind]!].append(i) }
-        let flagNames = flags.map { flag in flag.elderID.flatMap { names[$0] } ?? "" }
+        for (i, flag) in flags.enumerated() { buckets[RedFlagEngine.kindOrder[flag.kind]!].append(i) }
         return kinds.indices.compactMap { k in
             guard !buckets[k].isEmpty else { return nil }
-            // Names compared by their UTF-8 bytes (code point order): String's `<` normalizes
-            // non-ASCII text on every comparison, and a county's list compares names ~10^5 times.
             let order = buckets[k].sorted { a, b in
-                if flags[a].severity != flags[b].severity { return flags[a].severity > flags[b].severity }
-                let x = flagNames[a].utf8, y = flagNames[b].utf8
-                if !x.elementsEqual(y) { return x.lexicographicallyPrecedes(y) }
-                return a < b
+                flags[a].severity != flags[b].severity ? flags[a].severity > flags[b].severity : a < b
             }
             return Group(kind: kinds[k], flags: order.map { flags[$0] })
         }
@@ -112,7 +106,7 @@ public struct RedFlagsScreen: Screen {
             ScreenSearch.matches(query, names: [flag.elderID.flatMap { elderNames[$0] } ?? ""],
                                  texts: [env.placeName(flag.villageID), flag.reason(env.strings)])
         }
-        groups = Self.grouped(matching, names: elderNames)
+        groups = Self.grouped(matching)
         let kept = previous.flatMap { kind in groups.firstIndex { $0.kind == kind } }
         if kept == nil { rowIndex = 0 }
         kindIndex = kept ?? 0
