@@ -109,6 +109,7 @@ extension Ledger {
                     try IndexRebuild.drop(db, table: "audit", adding: prepared.count, minimum: minimum, keeping: []),
                 ]
                 if rebuilds[0] != nil { state.rosterBumps = try RosterInsertBumps.suspend(db) }
+                let elderFlags = rebuilds[0] != nil ? try ElderFlagTable.suspendInserts(db) : nil
                 for (i, row) in checked.enumerated() {
                     try importOne(db, row: row, prepared: prepared.row(i), state: &state, outcome: &outcome, by: user,
                                   today: today, now: now)
@@ -118,6 +119,7 @@ extension Ledger {
                 prepared.releaseRows()
                 state.releaseLookups()
                 try state.rosterBumps?.restore(db)
+                if let elderFlags { try ElderFlagTable.resume(db, elderFlags) }
                 // The rows are built by now: the indexes' sorts may use the second core.
                 try db.execute(sql: "PRAGMA threads = 2")
                 defer { try? db.execute(sql: "PRAGMA threads = 0") }

@@ -97,6 +97,11 @@ struct ImportEquivalenceTests {
         let b = try rebuilt.read { try Row.fetchAll($0, sql: schema) }
         #expect(a == b && a.count > 20)
         #expect(try rebuilt.read { try String.fetchAll($0, sql: "PRAGMA integrity_check") } == ["ok"])
+        // And the elder flags, filled in one pass after the load, are what the trigger writes row by row
+        let flags = "SELECT * FROM elderFlag ORDER BY elderId, kind"
+        let rowByRow = try indexed.read { try Row.fetchAll($0, sql: flags) }
+        #expect(rowByRow.count > rows.count / 2)
+        #expect(try rebuilt.read { try Row.fetchAll($0, sql: flags) } == rowByRow)
         // And reading through the indexes finds every elder (by ID number and by roster order)
         let number = try #require(try Ledger.checked(rows[0].elder, today: Self.today).idNumber)
         #expect(try rebuilt.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM elder INDEXED BY elder_on_idNumber WHERE idNumber = ?",

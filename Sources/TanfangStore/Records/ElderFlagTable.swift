@@ -41,14 +41,14 @@ enum ElderFlagTable {
     ]
 
     /// The rows of elder `e` (NEW in a trigger, or an alias over `from`).
-    static func rows(_ e: String, from: String = "") -> String {
+    static func rows(_ e: String, from: String = "", also: String = "1") -> String {
         let disabled = Category.disabled.bit
         let anyDisabled = Category.disabled.bit | Category.severelyDisabled.bit
         func row(_ kind: RedFlagKind, rank: String = "0", anchor: String = "''", detail: String = "NULL",
                  until: String = "\(e).flagUntil", status: String = "active", when condition: String) -> String {
             """
             SELECT '\(kind.rawValue)', \(rank), \(anchor), \(e).rowid, \(e).id, \(e).villageId, \(e).visitorId,
-              \(e).name, \(until), \(detail) \(from) WHERE \(e).status = '\(status)' AND \(condition)
+              \(e).name, \(until), \(detail) \(from) WHERE \(e).status = '\(status)' AND \(condition) AND \(also)
             """
         }
         let lastVisitDay = "substr(\(e).lastVisitAt, 1, 10)"
@@ -114,5 +114,26 @@ enum ElderFlagTable {
             DELETE FROM elderFlag;
             INSERT INTO elderFlag (\(columns)) \(rows("e", from: "FROM elder e"));
             """)
+    }
+
+    static let insertTrigger = "elderFlag_elder_insert"
+
+    /// For a bulk load of new elders: drops the insert trigger and returns what `resume` needs to
+    /// fill the new elders' rows in one statement afterwards and create the trigger again (one
+    /// set-based pass instead of a trigger run per row); nil when there is no such trigger.
+    static func suspendInserts(_ db: Database) throws -> (sql: String, lastRowid: Int64)? {
+        guard let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+                                            arguments: [insertTrigger]) else { return nil }
+        let last = try Int64.fetchOne(db, sql: "SELECT max(rowid) FROM elder") ?? 0
+        try db.execute(sql: "DROP TRIGGER \(insertTrigger)")
+        return (sql, last)
+    }
+
+    static func resume(_ db: Database, _ suspended: (sql: String, lastRowid: Int64)) throws {
+        // An elder added by the load and then updated by it already has rows (the update trigger).
+        try db.execute(sql: "DELETE FROM elderFlag WHERE elderOrder > ?", arguments: [suspended.lastRowid])
+        try db.execute(sql: "INSERT INTO elderFlag (\(columns)) \(rows("e", from: "FROM elder e", also: "e.rowid > ?1"))",
+                       arguments: [suspended.lastRowid])
+        try db.execute(sql: suspended.sql)
     }
 }
