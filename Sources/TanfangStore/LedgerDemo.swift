@@ -115,6 +115,8 @@ extension Ledger {
                 let loader = try DemoLoader(db)
                 try loader.insertStructure(places: stream.places, visitors: stream.visitors, users: stream.users,
                                            periods: stream.specialPeriods, stamp: stamp)
+                // The elders' flag rows are filled in one pass after the load, not a trigger run per elder.
+                let elderFlags = try ElderFlagTable.suspendInserts(db)
                 var clock = DemoClock()
                 for b in 0..<batchCount {
                     let rows = try pipeline.next(b).get()
@@ -128,6 +130,7 @@ extension Ledger {
                     clock.lap(\.inserting)
                     progress?(counts)
                 }
+                if let elderFlags { try ElderFlagTable.resume(db, elderFlags) }
                 for index in deferred { try db.execute(sql: index.sql) }
                 try MonthTally.rebuild(db)
                 clock.lap(\.indexing)
