@@ -165,8 +165,13 @@ extension Ledger {
     /// numbers name, which of the rows' elder IDs are taken, and the active special periods.
     struct ImportState {
         var places: [String: PlaceRecord]
-        /// The first elder (by `createdAt`, `id`) with each ID number, kept current as rows are written.
+        /// The first elder (by `createdAt`, `id`) with each ID number on the ledger, kept current
+        /// as rows merge into them.
         var byIDNumber: [String: ElderRecord]
+        /// The elders this import added, by ID number: only their ids (a later row with the same
+        /// number reads the row back), since copying every new record into a lookup cost ~15% of a
+        /// 100,000-row load.
+        var addedByIDNumber: [String: String] = [:]
         var elders = RowWriter<ElderRecord>()
         /// The fast insert of elder rows; nil until the first insert, and unused when the record's
         /// columns are not the ones it binds.
@@ -198,6 +203,9 @@ extension Ledger {
             let ids = rows.map { DemoUUIDText.text($0.elder.id) }
             takenIDs = try Set(String.fetchAll(db, sql: "SELECT id FROM elder WHERE id IN (SELECT value FROM json_each(?))",
                                                arguments: [StoreCoding.json(strings: ids)]))
+            // Every added elder's id goes in: grown once rather than rehashed as it fills.
+            takenIDs.reserveCapacity(takenIDs.count + rows.count)
+            addedByIDNumber.reserveCapacity(rows.count)
             periods = try ledger.activePeriods(db, today: today)
         }
 
@@ -249,6 +257,9 @@ extension Ledger {
             let ids = ReleaseBox(Set<String>())
             swap(&ids.value, &takenIDs)
             ids.releaseInBackground()
+            let added = ReleaseBox([String: String]())
+            swap(&added.value, &addedByIDNumber)
+            added.releaseInBackground()
         }
 
         /// Keeps `byIDNumber` pointing at the current row of an elder just written.
@@ -256,8 +267,8 @@ extension Ledger {
             guard let number = record.idNumber else { return }
             if let first = byIDNumber[number] {
                 if first.id == record.id { byIDNumber[number] = record }
-            } else {
-                byIDNumber[number] = record
+            } else if addedByIDNumber[number] == nil {
+                addedByIDNumber[number] = record.id
             }
         }
     }
@@ -453,7 +464,8 @@ extension Ledger {
     /// The elder a row describes: same ID number, else (no ID number) same name, village and birth date.
     private func matching(_ db: Database, _ e: Elder, state: ImportState) throws -> ElderRecord? {
         if let id = e.idNumber {
-            return state.byIDNumber[id]
+            if let record = state.byIDNumber[id] { return record }
+            return try state.addedByIDNumber[id].flatMap { try ElderRecord.fetchOne(db, key: $0) }
         }
         return try ElderRecord.filter(Column("name") == e.name && Column("villageId") == e.villageID.uuidString
                                       && Column("birthDate") == StoreCoding.text(e.birthDate))
