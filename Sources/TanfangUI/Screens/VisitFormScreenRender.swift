@@ -134,11 +134,14 @@ extension VisitFormScreen {
                 grid.put(span.text, x: viewport.x + span.x, y: y, style: span.style, maxWidth: span.width)
             }
             if let box = line.input {
-                var style = Style(underline: true)
-                if sheet.replaceOnType { style.reverse = true }
+                // A shown value that typing replaces is reversed, its text only: the blanks after
+                // it keep the underline they have when the focus is elsewhere, so a move onto or
+                // off a filled box rewrites its text, not the whole box (~5 bytes each way).
+                let style = Style(underline: true)
+                let textStyle = sheet.replaceOnType ? Style(reverse: true, underline: true) : nil
                 let drawn = TextField.render(sheet.input, into: &grid,
                                              area: Rect(x: viewport.x + box.x, y: y, width: box.width, height: 1),
-                                             style: style, focused: phase == .sheet, fitted: box.fitted)
+                                             style: style, textStyle: textStyle, focused: phase == .sheet, fitted: box.fitted)
                 if phase == .sheet { cursor = drawn }
             }
         }
