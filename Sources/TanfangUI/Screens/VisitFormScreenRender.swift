@@ -167,13 +167,21 @@ extension VisitFormScreen {
     /// whether it is required and whether F6 copies its section.
     static func hint(for slot: String, sheet: VisitSheet, env: AppEnvironment) -> (text: String, tags: String) {
         let s = env.strings
-        if VisitEntry.headerFields.contains(slot) {
-            return (s["visit.hint.\(headerName(slot))"], "")
+        // The hints share their starts (输入选项编号 / …，可多选 / 输入文字): the terminal library
+        // rewrites only the cells that differ, so a move between kinds rewrites the tail of the
+        // hint, not all of it. Yes/no fields, the method and seen-in-person are single choices
+        // with their options on their rows: they say what a single choice says, and a move
+        // between them rewrites nothing here.
+        switch slot {
+        case VisitEntry.atField, VisitEntry.visitorsField: return (s["visit.hint.\(headerName(slot))"], "")
+        case VisitEntry.methodField, VisitEntry.seenField: return (s["visit.hint.single"], "")
+        default: break
         }
         guard let field = env.form.field(slot) else { return ("", "") }
         let kind: String
         switch field.kind {
         case .text: kind = s.format("visit.hint.text", String(field.maxLength ?? 0))
+        case .yesNo: kind = s["visit.hint.single"]
         default: kind = s["visit.hint.\(field.kind.rawValue)"]
         }
         var tags: [String] = []
