@@ -490,9 +490,10 @@ struct VisitFormScreenTests {
         #expect(method[x: at.x - 1, y: at.y].grapheme == "1")
         #expect(method[x: at.x - 1, y: at.y].style == Style(reverse: true, underline: true))
         #expect((at.x..<at.x + 5).allSatisfy { method[x: $0, y: at.y].style == Style(underline: true) })
-        // And the hint is the single choice's
+        // And the hint is the single choice's, on a plain line
         let single = method.lines()[23]
         #expect(single == " 输入选项编号")
+        #expect((0..<method.width).allSatisfy { method[x: $0, y: 23].style == .plain })
 
         // When the focus moves on, the method's row changes in the marker and the value's cell only
         h.send(.enter)

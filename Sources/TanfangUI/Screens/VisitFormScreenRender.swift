@@ -106,18 +106,18 @@ extension VisitFormScreen {
                      maxWidth: area.width - 2)
         } else {
             // The tags (必填, F6 同上次) keep to the right end: a move to a field of another kind then
-            // rewrites the text that changed, not the tags shifted after it. The blank before the
-            // text is dim too: the terminal library reaches the text by rewriting that cell, and a
-            // plain one cost two attribute changes.
+            // rewrites the text that changed, not the tags shifted after it. The line is plain, as
+            // the rows above it: a dim hint cost two attribute changes (~15 bytes) each time a move
+            // changed it, and those moves are the ones that also scroll a row in.
             let hint = Self.hint(for: sheet.focus, sheet: sheet, env: env)
             let tagsWidth = DisplayWidth.of(hint.tags)
             let tagsX = max(area.x + 1, area.maxX - 1 - tagsWidth)
             var textWidth = area.width - 1
             if !hint.tags.isEmpty {
-                grid.put(hint.tags, x: tagsX, y: bottom, style: Style(dim: true), maxWidth: area.maxX - 1 - tagsX)
+                grid.put(hint.tags, x: tagsX, y: bottom, maxWidth: area.maxX - 1 - tagsX)
                 textWidth = tagsX - 2 - area.x
             }
-            grid.put(" " + hint.text, x: area.x, y: bottom, style: Style(dim: true), maxWidth: max(0, textWidth))
+            grid.put(" " + hint.text, x: area.x, y: bottom, maxWidth: max(0, textWidth))
         }
 
         let viewport = Rect(x: area.x, y: area.y + 1, width: area.width, height: max(0, area.height - 2))
