@@ -373,7 +373,7 @@ struct VisitFormScreenTests {
         #expect(lines[9] == "                                   5慢性呼吸系统疾病 6骨关节疾病 7近期住院")
         #expect(lines[10] == "                                   8其他")
         // And the bottom line says how to fill it, the tags at the right end
-        #expect(lines[23] == " 可多选：连续输入编号，如 135" + String(repeating: " ", count: 35) + "必填  F6 同上次")
+        #expect(lines[23] == " 输入选项编号，可多选，如 135" + String(repeating: " ", count: 35) + "必填  F6 同上次")
         #expect(DisplayWidth.of(lines[23]) == 79)
 
         // Given 120×40 with no hazard: options fit on one line and skipped fields say so
@@ -398,7 +398,7 @@ struct VisitFormScreenTests {
         #expect(lines.contains("     housing, transport,"))
         // And the hint of a multiple choice fits beside its tags
         en.advance(to: "health.illness")
-        #expect(en.lines()[23].hasPrefix(" Several allowed: type the numbers, e.g. 135 "))
+        #expect(en.lines()[23].hasPrefix(" Type the option numbers, several allowed, e.g. 135 "))
         #expect(en.lines()[23].hasSuffix(" Required  F6 same as last"))
         // And at 120×40 in English
         var enWide = try fx.sheet(.en, width: 120, height: 40)
@@ -474,6 +474,47 @@ struct VisitFormScreenTests {
         let detailChanged = (0..<grid.width).filter { question[x: $0, y: detailBefore] != grid[x: $0, y: detailAfter] }
         #expect(detailChanged.allSatisfy { $0 >= naX }, "\(detailChanged)")
         #expect(!detailChanged.isEmpty)
+    }
+
+    @Test("hints share their starts and the yes/no, method and seen fields say what a single choice says; a shown value is reversed over its text only")
+    func hintsAndShownValues() throws {
+        // Given the method, which shows its default (1) selected
+        var h = try fx.sheet()
+        h.advance(to: "visit.method")
+        let (method, cursor) = h.frame()
+        let at = try #require(cursor)
+        let row = { (grid: Grid, label: String) in try #require(grid.lines().firstIndex { $0.contains(label) }) }
+        let methodRow = try row(method, "探访方式")
+        #expect(at.y == methodRow)
+        // Then only the value is reversed: the blanks after it keep the underline of the box
+        #expect(method[x: at.x - 1, y: at.y].grapheme == "1")
+        #expect(method[x: at.x - 1, y: at.y].style == Style(reverse: true, underline: true))
+        #expect((at.x..<at.x + 5).allSatisfy { method[x: $0, y: at.y].style == Style(underline: true) })
+        // And the hint is the single choice's, on a plain line
+        let single = method.lines()[23]
+        #expect(single == " 输入选项编号")
+        #expect((0..<method.width).allSatisfy { method[x: $0, y: 23].style == .plain })
+
+        // When the focus moves on, the method's row changes in the marker and the value's cell only
+        h.send(.enter)
+        #expect(h.focus == "visit.seenInPerson")
+        let seen = h.frame().grid
+        let changed = (0..<seen.width).filter { method[x: $0, y: methodRow] != seen[x: $0, y: methodRow] }
+        #expect(changed == [0, at.x - 1], "\(changed)")
+        // And seen in person keeps the hint as it was
+        #expect(seen.lines()[23] == single)
+
+        // Given a multiple choice: its hint starts like the single choice's, so a move between
+        // them rewrites the tail only
+        h.advance(to: "health.illness")
+        #expect(h.lines()[23].hasPrefix(single + "，可多选，如 135"))
+        // And a text field's hint starts with the same verb
+        h.advance(to: "health.note")
+        #expect(h.lines()[23].hasPrefix(" 输入文字，最多"))
+        // And a yes/no field says what a single choice says (its options are on its row)
+        h.advance(to: "safety.hasHazard")
+        #expect(h.lines()[23].hasPrefix(single + " "))
+        #expect(h.lines().contains { $0.hasPrefix("▸ 2. 是否存在安全隐患") && $0.hasSuffix("1是 2否") })
     }
 
     @Test("moving field by field scrolls the sheet a row (rarely two) at a time, the focused field always whole")

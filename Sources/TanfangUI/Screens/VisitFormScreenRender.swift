@@ -106,18 +106,18 @@ extension VisitFormScreen {
                      maxWidth: area.width - 2)
         } else {
             // The tags (必填, F6 同上次) keep to the right end: a move to a field of another kind then
-            // rewrites the text that changed, not the tags shifted after it. The blank before the
-            // text is dim too: the terminal library reaches the text by rewriting that cell, and a
-            // plain one cost two attribute changes.
+            // rewrites the text that changed, not the tags shifted after it. The line is plain, as
+            // the rows above it: a dim hint cost two attribute changes (~15 bytes) each time a move
+            // changed it, and those moves are the ones that also scroll a row in.
             let hint = Self.hint(for: sheet.focus, sheet: sheet, env: env)
             let tagsWidth = DisplayWidth.of(hint.tags)
             let tagsX = max(area.x + 1, area.maxX - 1 - tagsWidth)
             var textWidth = area.width - 1
             if !hint.tags.isEmpty {
-                grid.put(hint.tags, x: tagsX, y: bottom, style: Style(dim: true), maxWidth: area.maxX - 1 - tagsX)
+                grid.put(hint.tags, x: tagsX, y: bottom, maxWidth: area.maxX - 1 - tagsX)
                 textWidth = tagsX - 2 - area.x
             }
-            grid.put(" " + hint.text, x: area.x, y: bottom, style: Style(dim: true), maxWidth: max(0, textWidth))
+            grid.put(" " + hint.text, x: area.x, y: bottom, maxWidth: max(0, textWidth))
         }
 
         let viewport = Rect(x: area.x, y: area.y + 1, width: area.width, height: max(0, area.height - 2))
@@ -134,11 +134,14 @@ extension VisitFormScreen {
                 grid.put(span.text, x: viewport.x + span.x, y: y, style: span.style, maxWidth: span.width)
             }
             if let box = line.input {
-                var style = Style(underline: true)
-                if sheet.replaceOnType { style.reverse = true }
+                // A shown value that typing replaces is reversed, its text only: the blanks after
+                // it keep the underline they have when the focus is elsewhere, so a move onto or
+                // off a filled box rewrites its text, not the whole box (~5 bytes each way).
+                let style = Style(underline: true)
+                let textStyle = sheet.replaceOnType ? Style(reverse: true, underline: true) : nil
                 let drawn = TextField.render(sheet.input, into: &grid,
                                              area: Rect(x: viewport.x + box.x, y: y, width: box.width, height: 1),
-                                             style: style, focused: phase == .sheet, fitted: box.fitted)
+                                             style: style, textStyle: textStyle, focused: phase == .sheet, fitted: box.fitted)
                 if phase == .sheet { cursor = drawn }
             }
         }
@@ -164,13 +167,21 @@ extension VisitFormScreen {
     /// whether it is required and whether F6 copies its section.
     static func hint(for slot: String, sheet: VisitSheet, env: AppEnvironment) -> (text: String, tags: String) {
         let s = env.strings
-        if VisitEntry.headerFields.contains(slot) {
-            return (s["visit.hint.\(headerName(slot))"], "")
+        // The hints share their starts (输入选项编号 / …，可多选 / 输入文字): the terminal library
+        // rewrites only the cells that differ, so a move between kinds rewrites the tail of the
+        // hint, not all of it. Yes/no fields, the method and seen-in-person are single choices
+        // with their options on their rows: they say what a single choice says, and a move
+        // between them rewrites nothing here.
+        switch slot {
+        case VisitEntry.atField, VisitEntry.visitorsField: return (s["visit.hint.\(headerName(slot))"], "")
+        case VisitEntry.methodField, VisitEntry.seenField: return (s["visit.hint.single"], "")
+        default: break
         }
         guard let field = env.form.field(slot) else { return ("", "") }
         let kind: String
         switch field.kind {
         case .text: kind = s.format("visit.hint.text", String(field.maxLength ?? 0))
+        case .yesNo: kind = s["visit.hint.single"]
         default: kind = s["visit.hint.\(field.kind.rawValue)"]
         }
         var tags: [String] = []

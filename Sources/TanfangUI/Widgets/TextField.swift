@@ -128,9 +128,11 @@ public enum TextField {
     /// which also shows on monochrome terminals). A `fitted` field gives `style` only to the
     /// visible text and the cell after it, where the cursor waits, and leaves the rest of the row
     /// as it is: a long field's blank extent costs a byte a cell each time it is drawn.
+    /// `textStyle`, when given, styles the text alone (a selected value) over the field's `style`.
     @discardableResult
     public static func render(_ state: TextFieldState, into grid: inout Grid, area: Rect,
-                              style: Style = Style(underline: true), placeholder: String? = nil,
+                              style: Style = Style(underline: true), textStyle: Style? = nil,
+                              placeholder: String? = nil,
                               focused: Bool = true, fitted: Bool = false) -> CursorPosition? {
         guard !area.isEmpty else { return nil }
         let row = area.row(0)
@@ -141,9 +143,9 @@ public enum TextField {
         }
         let start = state.visibleStart(width: row.width)
         let visible = String(state.text.dropFirst(start))
-        let used = grid.put(visible, x: row.x, y: row.y, style: style, maxWidth: row.width, overflow: .clip)
+        let used = grid.put(visible, x: row.x, y: row.y, style: textStyle ?? style, maxWidth: row.width, overflow: .clip)
         if fitted, used < row.width {
-            grid.put(" ", x: row.x + used, y: row.y, style: style)
+            grid.put(" ", x: row.x + used, y: row.y, style: textStyle ?? style)
         }
         guard focused else { return nil }
         let column = DisplayWidth.of(state.text.dropFirst(start).prefix(state.cursor - start))
