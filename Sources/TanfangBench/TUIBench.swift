@@ -3,7 +3,7 @@
 //
 //   TanfangBench tui --bin PATH --db LEDGER --today YYYY-MM-DD [--size 80x24] [--runs 10]
 //                    [--slow-runs 5] [--starts 5] [--results FILE] [--trace]
-//                    [--only start,search,filterSort,elderFile,screens,form]
+//                    [--only start,search,filterSort,elderFile,screens,form] [--app-trace FILE]
 //
 // --only runs just those parts (each measured as in the whole run); the first start of the day
 // (the daily backup) always runs first, so that no part is timed beside the backup.
@@ -30,6 +30,8 @@ struct TUIOptions {
     var trace = false
     /// A later day: one last start with TANFANG_TODAY set to it times the start-of-day refresh.
     var nextDay: String?
+    /// TANFANG_TRACE for the app: its per-frame phase timings go to this file.
+    var appTrace: String?
     /// The parts to run (nil: all).
     var only: Set<String>?
     static let parts: Set<String> = ["start", "search", "filterSort", "elderFile", "screens", "form"]
@@ -60,6 +62,7 @@ struct TUIOptions {
             case "--results": o.results = value()
             case "--trace": o.trace = true
             case "--next-day": o.nextDay = value()
+            case "--app-trace": o.appTrace = value()
             case "--only":
                 let parts = Set(value().split(separator: ",").map(String.init))
                 guard parts.isSubset(of: TUIOptions.parts) else {
@@ -104,6 +107,7 @@ final class TUIBench {
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
         ]
         if !today.isEmpty { env["TANFANG_TODAY"] = today }
+        if let path = o.appTrace { env["TANFANG_TRACE"] = path }
         return env
     }
 
