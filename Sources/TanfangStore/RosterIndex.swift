@@ -17,6 +17,13 @@ final class RosterCache: @unchecked Sendable {
     /// How many times the index was built and refreshed (tests check which path was taken).
     private(set) var builds = 0
     private(set) var refreshes = 0
+    /// Whether a warm-up can read while a query does (a pool's readers): only then does a query
+    /// wait for the warm-up's index.
+    private let concurrentReads: Bool
+
+    init(concurrentReads: Bool) {
+        self.concurrentReads = concurrentReads
+    }
 
     /// The page for `q` from the index, or nil when the SQL query should answer (the index cannot
     /// answer it exactly, or it is not built yet and the query is one SQL answers quickly through
@@ -39,7 +46,7 @@ final class RosterCache: @unchecked Sendable {
                 return nil
             }
             let deadline = Date(timeIntervalSinceNow: 10)
-            while warming, (index?.version ?? Int64.min) < version, lock.wait(until: deadline) {}
+            while concurrentReads, warming, (index?.version ?? Int64.min) < version, lock.wait(until: deadline) {}
             if index?.version != version, try !refresh(db, to: version) {
                 index = nil
                 index = try RosterIndex.build(db, version: version)
@@ -65,15 +72,16 @@ final class RosterCache: @unchecked Sendable {
         let version = try RosterCache.version(db)
         if try locked({ try index?.version == version || refresh(db, to: version) }) { return }
         guard let built = try RosterIndex.build(db, version: version) else { return }
-        // The version only grows: never replace a newer index with this one.
-        locked {
+        let claimed = locked { () -> RosterIndex? in
             builds += 1
+            // The version only grows: never replace a newer index with this one.
             if (index?.version ?? Int64.min) < built.version { index = built }
             // Waiting queries go on; the sort orders follow.
             warming = false
+            return claimOrdering()
         }
         lock.broadcast()
-        prepareOrders()
+        if let claimed { finishOrdering(claimed) }
     }
 
     /// Called once a warm-up's read is over, whether or not `warm(_:)` could run.
@@ -85,17 +93,27 @@ final class RosterCache: @unchecked Sendable {
     /// Sorts the index for every sort order it lacks, on a copy without holding the lock, and
     /// gives it the orders if it has not changed meanwhile. A sort change then answers at once.
     func prepareOrders() {
-        guard var copy = locked({ () -> RosterIndex? in
-            guard !ordering, let index, !index.hasEveryOrder else { return nil }
-            ordering = true
-            return index
-        }) else { return }
+        if let claimed = locked({ claimOrdering() }) { finishOrdering(claimed) }
+    }
+
+    /// Under the lock: the index to prepare orders for, the work marked as taken; nil when there
+    /// is none to do or another thread does it.
+    private func claimOrdering() -> RosterIndex? {
+        guard !ordering, let index, !index.hasEveryOrder else { return nil }
+        ordering = true
+        return index
+    }
+
+    /// Prepares the orders of `claimed` (a copy) without the lock, then gives them to the index.
+    private func finishOrdering(_ claimed: RosterIndex) {
+        var copy = claimed
         copy.prepareOrders()
         locked {
             ordering = false
             guard index?.version == copy.version else { return }
             for (key, order) in copy.orders where index!.orders[key] == nil { index!.orders[key] = order }
         }
+        lock.broadcast()
     }
 
     /// `prepareOrders()` on another thread (under the lock: after a rebuild or a refresh that
@@ -103,6 +121,14 @@ final class RosterCache: @unchecked Sendable {
     private func prepareOrdersLater() {
         guard !ordering, index?.hasEveryOrder == false else { return }
         DispatchQueue.global(qos: .utility).async { [self] in prepareOrders() }
+    }
+
+    /// For tests: waits (up to 10 s) until no warm-up and no preparation of orders is running.
+    func waitUntilIdle() {
+        lock.lock()
+        defer { lock.unlock() }
+        let deadline = Date(timeIntervalSinceNow: 10)
+        while warming || ordering, lock.wait(until: deadline) {}
     }
 
     /// Applies the logged changes to the index (under the lock); false when there is no index or
@@ -577,14 +603,19 @@ struct RosterIndex {
         case .village:
             order = RosterIndex.countingOrder(village.map { villageRank[Int($0)] }, descending: descending)
         default:
-            var keys: [SortKey] = []
-            keys.reserveCapacity(count)
-            for i in 0..<count { keys.append(sortKey(i, sort, descending: descending)) }
-            keys.sort()
-            order = keys.map(\.tie)
+            order = sortedByKeys(sort, descending: descending)
         }
         orders[key] = order
         return order
+    }
+
+    /// Entry indexes sorted by `sortKey` (what every order must equal).
+    func sortedByKeys(_ sort: RosterSort, descending: Bool) -> [Int32] {
+        var keys: [SortKey] = []
+        keys.reserveCapacity(count)
+        for i in 0..<count { keys.append(sortKey(i, sort, descending: descending)) }
+        keys.sort()
+        return keys.map(\.tie)
     }
 
     /// Whether every sort's order is cached both ways.
