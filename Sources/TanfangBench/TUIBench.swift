@@ -3,6 +3,10 @@
 //
 //   TanfangBench tui --bin PATH --db LEDGER --today YYYY-MM-DD [--size 80x24] [--runs 10]
 //                    [--slow-runs 5] [--starts 5] [--results FILE] [--trace]
+//                    [--only start,search,filterSort,elderFile,screens,form] [--app-trace FILE]
+//
+// --only runs just those parts (each measured as in the whole run); the first start of the day
+// (the daily backup) always runs first, so that no part is timed beside the backup.
 //
 // The ledger file is used as given (the caller passes a copy: the app writes summaries, drafts,
 // a visit and a daily backup next to it).
@@ -26,6 +30,13 @@ struct TUIOptions {
     var trace = false
     /// A later day: one last start with TANFANG_TODAY set to it times the start-of-day refresh.
     var nextDay: String?
+    /// TANFANG_TRACE for the app: its per-frame phase timings go to this file.
+    var appTrace: String?
+    /// The parts to run (nil: all).
+    var only: Set<String>?
+    static let parts: Set<String> = ["start", "search", "filterSort", "elderFile", "screens", "form"]
+
+    func runs(_ part: String) -> Bool { only?.contains(part) ?? true }
 
     static func parse(_ args: [String]) -> TUIOptions {
         var o = TUIOptions()
@@ -51,6 +62,13 @@ struct TUIOptions {
             case "--results": o.results = value()
             case "--trace": o.trace = true
             case "--next-day": o.nextDay = value()
+            case "--app-trace": o.appTrace = value()
+            case "--only":
+                let parts = Set(value().split(separator: ",").map(String.init))
+                guard parts.isSubset(of: TUIOptions.parts) else {
+                    fail("--only takes a comma list of \(TUIOptions.parts.sorted().joined(separator: ","))")
+                }
+                o.only = parts
             default: fail("tui: unknown argument \(args[i])")
             }
             i += 1
@@ -89,6 +107,7 @@ final class TUIBench {
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
         ]
         if !today.isEmpty { env["TANFANG_TODAY"] = today }
+        if let path = o.appTrace { env["TANFANG_TRACE"] = path }
         return env
     }
 
@@ -157,7 +176,7 @@ final class TUIBench {
 
         // 2. Timed starts: process start → login frame, plus PIN Enter → first roster frame.
         var rss: [Double] = []
-        for _ in 0..<o.starts {
+        for _ in 0..<(o.runs("start") ? o.starts : 0) {
             let (s, first) = try launch()
             let roster = try logIn(s, user: "李红梅", pin: "1111")
             add("tui.start.login", "start → login frame", ms: first.ms, bytes: first.bytes)
@@ -172,7 +191,7 @@ final class TUIBench {
         _ = try logIn(s, user: "李红梅", pin: "1111")
         let total = o.warmup + o.runs
         let slowTotal = o.warmup + o.slowRuns
-        for i in 0..<total {
+        for i in 0..<(o.runs("search") ? total : 0) {
             let rec = i >= o.warmup
             for (n, ch) in ["w", "x", "y"].enumerated() {
                 let r = try press(s, Keys.text(ch), "tui.search", "roster search keystroke (name, initials, ID tail)",
@@ -187,33 +206,35 @@ final class TUIBench {
             }
             try press(s, Keys.escape, nil, "clear")
         }
-        for i in 0..<total {
-            try press(s, Keys.text("s"), "tui.filterSort", "roster filter or sort change (all below)", record: i >= o.warmup)
+        if o.runs("filterSort") {
+            for i in 0..<total {
+                try press(s, Keys.text("s"), "tui.filterSort", "roster filter or sort change (all below)", record: i >= o.warmup)
+            }
+            try press(s, Keys.text("f"), nil, "open filter bar")
+            try press(s, Keys.tab, nil, "filter: category")
+            for i in 0..<total {
+                try press(s, Keys.down, "tui.filterSort", "roster filter or sort change (all below)", record: i >= o.warmup)
+            }
+            try press(s, Keys.text("0"), nil, "filter: all")
+            try press(s, Keys.enter, nil, "close filter bar")
         }
-        try press(s, Keys.text("f"), nil, "open filter bar")
-        try press(s, Keys.tab, nil, "filter: category")
-        for i in 0..<total {
-            try press(s, Keys.down, "tui.filterSort", "roster filter or sort change (all below)", record: i >= o.warmup)
-        }
-        try press(s, Keys.text("0"), nil, "filter: all")
-        try press(s, Keys.enter, nil, "close filter bar")
-        for i in 0..<total {
+        for i in 0..<(o.runs("elderFile") ? total : 0) {
             let rec = i >= o.warmup
             try press(s, Keys.enter, "tui.elderFile", "open an elder file", record: rec)
             try press(s, Keys.escape, "tui.elderFile.back", "Esc back to the roster", record: rec)
             try press(s, Keys.down, "tui.roster.move", "↓ in the roster", record: rec)
         }
-        for i in 0..<slowTotal {
+        for i in 0..<(o.runs("screens") ? slowTotal : 0) {
             let rec = i >= o.warmup
             try press(s, Keys.f(4), "tui.redFlags", "F4 red-flag screen", record: rec)
             try press(s, Keys.f(2), "tui.roster.back", "F2 back to the roster", record: rec)
         }
-        for i in 0..<slowTotal {
+        for i in 0..<(o.runs("screens") ? slowTotal : 0) {
             let rec = i >= o.warmup
             try press(s, Keys.f(5), "tui.monthly", "F5 monthly screen", record: rec)
             try press(s, Keys.f(2), "tui.roster.back", "F2 back to the roster", record: rec)
         }
-        for i in 0..<slowTotal {
+        for i in 0..<(o.runs("screens") ? slowTotal : 0) {
             let rec = i >= o.warmup
             try press(s, Keys.f(3), "tui.followUps", "F3 follow-up queue", record: rec)
             try press(s, Keys.f(2), "tui.roster.back", "F2 back to the roster", record: rec)
@@ -223,15 +244,7 @@ final class TUIBench {
         _ = s.quit(Keys.ctrl("q"))
 
         // 4. A clerk types a visit sheet: bytes written per keystroke while moving through the form.
-        let (c, _) = try launch()
-        _ = try logIn(c, user: "王丽娟", pin: "2222")
-        try press(c, Keys.enter, nil, "open the first elder", expect: nil)
-        try press(c, Keys.text("n"), nil, "new visit")
-        try fillVisit(c)
-        let save = try press(c, Keys.ctrl("s"), "tui.saveVisit", "Ctrl-S save a visit (frame with its follow-ups)")
-        if !save.text.contains("已保存") { notes.append("Ctrl-S: the frame did not say 已保存 (saved); the sheet may have been refused") }
-        if let m = c.peakRSSMiB() { rss.append(m) }
-        _ = c.quit(Keys.ctrl("q"))
+        if o.runs("form") { try clerk(&rss) }
         if let m = rss.max() { add("tui.rss", "peak RSS of tanfang (VmHWM, supervisor and clerk sessions)", ms: m, bytes: 0) }
 
         report(unsolicited: unsolicited)
@@ -254,6 +267,19 @@ final class TUIBench {
             ResultsFile.append([ResultRow(key: "tui.newDay#\(size)", what: what, unit: "ms", stats: Stats(samples: [ms]))],
                                to: o.results)
         }
+    }
+
+    /// Part 4: the clerk's session, timing the visit sheet's keys and the save.
+    func clerk(_ rss: inout [Double]) throws {
+        let (c, _) = try launch()
+        _ = try logIn(c, user: "王丽娟", pin: "2222")
+        try press(c, Keys.enter, nil, "open the first elder", expect: nil)
+        try press(c, Keys.text("n"), nil, "new visit")
+        try fillVisit(c)
+        let save = try press(c, Keys.ctrl("s"), "tui.saveVisit", "Ctrl-S save a visit (frame with its follow-ups)")
+        if !save.text.contains("已保存") { notes.append("Ctrl-S: the frame did not say 已保存 (saved); the sheet may have been refused") }
+        if let m = c.peakRSSMiB() { rss.append(m) }
+        _ = c.quit(Keys.ctrl("q"))
     }
 
     /// The paper sheet of scripts/e2e, with Tab and ↓ for some of the Enters (all three move on).

@@ -19,12 +19,14 @@ public final class Ledger: Sendable {
     /// Wall-clock time for `createdAt`/`updatedAt` and audit rows (never for rules).
     private let clock: @Sendable () -> Date
     /// The roster's in-memory index, rebuilt when the elders change.
-    let rosterCache = RosterCache()
+    let rosterCache: RosterCache
     let summaryCounts = SummaryCounts()
 
     init(writer: any DatabaseWriter, rules: RuleBook, clock: @escaping @Sendable () -> Date,
          onUpgrade: (([String]) -> Void)? = nil) throws {
         self.writer = writer
+        // A queue runs one read at a time: a query there must not wait for a warm-up's read.
+        rosterCache = RosterCache(concurrentReads: writer is DatabasePool)
         self.rules = rules
         self.clock = clock
         do {

@@ -18,6 +18,7 @@ extension Ledger {
             // Build the index off this thread once the first screen's requests are answered.
             DispatchQueue.global(qos: .userInitiated).asyncAfter(deadline: .now() + .milliseconds(100)) { [self] in
                 try? read { db in try rosterCache.warm(db) }
+                rosterCache.warmEnded()
             }
         }
         return page

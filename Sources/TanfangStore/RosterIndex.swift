@@ -7,12 +7,23 @@ import TanfangCore
 /// (bumped by triggers on `elder` and `place`, in any process) no longer matches, from the log of
 /// changed elders when it can (`RosterIndex.refresh`), else rebuilt.
 final class RosterCache: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = NSCondition()
     private var index: RosterIndex?
+    /// A warm-up is building the index: a query that needs it waits for that one instead of
+    /// building a second one beside it (on two cores, both would take twice as long).
     private var warming = false
+    /// Sort orders are being prepared off the caller's thread.
+    private var ordering = false
     /// How many times the index was built and refreshed (tests check which path was taken).
     private(set) var builds = 0
     private(set) var refreshes = 0
+    /// Whether a warm-up can read while a query does (a pool's readers): only then does a query
+    /// wait for the warm-up's index.
+    private let concurrentReads: Bool
+
+    init(concurrentReads: Bool) {
+        self.concurrentReads = concurrentReads
+    }
 
     /// The page for `q` from the index, or nil when the SQL query should answer (the index cannot
     /// answer it exactly, or it is not built yet and the query is one SQL answers quickly through
@@ -34,9 +45,14 @@ final class RosterCache: @unchecked Sendable {
                 }
                 return nil
             }
-            index = nil
-            index = try RosterIndex.build(db, version: version)
-            builds += 1
+            let deadline = Date(timeIntervalSinceNow: 10)
+            while concurrentReads, warming, (index?.version ?? Int64.min) < version, lock.wait(until: deadline) {}
+            if index?.version != version, try !refresh(db, to: version) {
+                index = nil
+                index = try RosterIndex.build(db, version: version)
+                builds += 1
+                prepareOrdersLater()
+            }
         }
         guard let selected = index?.select(q) else { return nil }
         var page = RosterPage(rows: try RosterIndex.rows(db, ids: selected.ids, detail: q.detail), total: selected.total)
@@ -46,17 +62,73 @@ final class RosterCache: @unchecked Sendable {
         return page
     }
 
-    /// Builds the index for the current version without holding the lock, then installs it.
+    /// Builds the index for the current version without holding the lock, then installs it and
+    /// prepares its sort orders.
     func warm(_ db: Database) throws {
-        defer { locked { warming = false } }
+        defer {
+            locked { warming = false }
+            lock.broadcast()
+        }
         let version = try RosterCache.version(db)
         if try locked({ try index?.version == version || refresh(db, to: version) }) { return }
         guard let built = try RosterIndex.build(db, version: version) else { return }
-        // The version only grows: never replace a newer index with this one.
-        locked {
+        let claimed = locked { () -> RosterIndex? in
             builds += 1
+            // The version only grows: never replace a newer index with this one.
             if (index?.version ?? Int64.min) < built.version { index = built }
+            // Waiting queries go on; the sort orders follow.
+            warming = false
+            return claimOrdering()
         }
+        lock.broadcast()
+        if let claimed { finishOrdering(claimed) }
+    }
+
+    /// Called once a warm-up's read is over, whether or not `warm(_:)` could run.
+    func warmEnded() {
+        locked { warming = false }
+        lock.broadcast()
+    }
+
+    /// Sorts the index for every sort order it lacks, on a copy without holding the lock, and
+    /// gives it the orders if it has not changed meanwhile. A sort change then answers at once.
+    func prepareOrders() {
+        if let claimed = locked({ claimOrdering() }) { finishOrdering(claimed) }
+    }
+
+    /// Under the lock: the index to prepare orders for, the work marked as taken; nil when there
+    /// is none to do or another thread does it.
+    private func claimOrdering() -> RosterIndex? {
+        guard !ordering, let index, !index.hasEveryOrder else { return nil }
+        ordering = true
+        return index
+    }
+
+    /// Prepares the orders of `claimed` (a copy) without the lock, then gives them to the index.
+    private func finishOrdering(_ claimed: RosterIndex) {
+        var copy = claimed
+        copy.prepareOrders()
+        locked {
+            ordering = false
+            guard index?.version == copy.version else { return }
+            for (key, order) in copy.orders where index!.orders[key] == nil { index!.orders[key] = order }
+        }
+        lock.broadcast()
+    }
+
+    /// `prepareOrders()` on another thread (under the lock: after a rebuild or a refresh that
+    /// dropped the orders).
+    private func prepareOrdersLater() {
+        guard !ordering, index?.hasEveryOrder == false else { return }
+        DispatchQueue.global(qos: .utility).async { [self] in prepareOrders() }
+    }
+
+    /// For tests: waits (up to 10 s) until no warm-up and no preparation of orders is running.
+    func waitUntilIdle() {
+        lock.lock()
+        defer { lock.unlock() }
+        let deadline = Date(timeIntervalSinceNow: 10)
+        while warming || ordering, lock.wait(until: deadline) {}
     }
 
     /// Applies the logged changes to the index (under the lock); false when there is no index or
@@ -64,6 +136,7 @@ final class RosterCache: @unchecked Sendable {
     private func refresh(_ db: Database, to version: Int64) throws -> Bool {
         guard index != nil, index!.version < version, try index!.refresh(db, to: version) else { return false }
         refreshes += 1
+        prepareOrdersLater()
         return true
     }
 
@@ -228,6 +301,12 @@ struct RosterIndex {
     var idTail = TextColumn()
     var phoneDigits = TextColumn()
     var idNumber = TextColumn()
+    /// Per entry, the letters a–z of its full pinyin (bit k for the k-th letter) and of its
+    /// initials (bit 32 + k): a pinyin search passes over an entry that lacks one of its letters
+    /// without reading its text.
+    var letters: [UInt64] = []
+    /// Per entry, the bytes of its name as `Search.byteBits`: likewise for a name search.
+    var nameBytes: [UInt64] = []
     /// Entry indexes in each sort's order, computed when first asked for.
     var orders: [OrderKey: [Int32]] = [:]
     /// The last match without the due filter, with its query (due, sort and page cleared).
@@ -259,6 +338,8 @@ struct RosterIndex {
         fullPinyinHash.reserveCapacity(n)
         riskScore.reserveCapacity(n)
         riskRank.reserveCapacity(n)
+        letters.reserveCapacity(n)
+        nameBytes.reserveCapacity(n)
         for column in [\RosterIndex.ids, \.name, \.initials, \.fullPinyin, \.idTail, \.phoneDigits, \.idNumber] {
             self[keyPath: column].starts.reserveCapacity(n + 1)
             self[keyPath: column].isNull.reserveCapacity(n)
@@ -319,6 +400,8 @@ struct RosterIndex {
             index.fullPinyin.append(full, droppingSpaces: true)
             index.fullPinyinHash.append(hash(full))
             index.initials.append(text(3) ?? empty)
+            index.letters.append(Search.letterBits(full) | Search.letterBits(text(3) ?? empty) << 32)
+            index.nameBytes.append(Search.byteBits(name))
             guard let status = Key16(text(4) ?? empty), let risk = Key16(text(9) ?? empty) else { return nil }
             index.status.append(code(status, in: &index.statusCodes))
             let (village, isNew) = index.villageCodes.code(text(5) ?? empty)
@@ -486,32 +569,83 @@ struct RosterIndex {
         }
         guard let search = Search(q.search) else { return nil }
 
-        var flags = [Bool](repeating: false, count: n)
+        // One tight pass per filter in use (a keystroke's whole budget is a few milliseconds).
+        var flags = [Bool](repeating: true, count: n)
         var total = 0
-        for i in 0..<n {
-            if let villages, !villages[Int(village[i])] { continue }
-            if let visitorCode, visitor[i] != visitorCode { continue }
-            if let bit, categoryMask[i] & bit == 0 { continue }
-            if let ageCutoff { guard let b = birthDate[i], b <= ageCutoff else { continue } }
-            if let riskCode, riskLevel[i] != riskCode { continue }
-            if let statusCode, status[i] != statusCode { continue }
-            flags[i] = true
-            total += 1
+        flags.withUnsafeMutableBufferPointer { flags in
+            if let statusCode { RosterIndex.keep(flags, status) { $0 == statusCode } }
+            if let villages { RosterIndex.keep(flags, village) { villages[Int($0)] } }
+            if let visitorCode { RosterIndex.keep(flags, visitor) { $0 == visitorCode } }
+            if let bit { RosterIndex.keep(flags, categoryMask) { $0 & bit != 0 } }
+            if let ageCutoff { RosterIndex.keep(flags, birthDate) { $0.map { $0 <= ageCutoff } ?? false } }
+            if let riskCode { RosterIndex.keep(flags, riskLevel) { $0 == riskCode } }
+            flags.withMemoryRebound(to: UInt8.self) { for f in $0 { total &+= Int(f) } }
         }
         if !search.isEmpty { total = search.filter(&flags, in: self) }
         return (flags, total)
+    }
+
+    /// Clears the flags of the entries whose value in `column` fails `test`.
+    private static func keep<T>(_ flags: UnsafeMutableBufferPointer<Bool>, _ column: [T], _ test: (T) -> Bool) {
+        // Without a branch per entry: which entries pass follows no pattern a CPU could predict.
+        column.withUnsafeBufferPointer { values in
+            flags.withMemoryRebound(to: UInt8.self) { flags in
+                for i in 0..<flags.count { flags[i] &= test(values[i]) ? 1 : 0 }
+            }
+        }
     }
 
     /// Entry indexes in the order of `Ledger.orderBy(sort, descending:)`.
     mutating func order(_ sort: RosterSort, descending: Bool) -> [Int32] {
         let key = OrderKey(sort: sort, descending: descending)
         if let order = orders[key] { return order }
+        let order: [Int32]
+        switch sort {
+        case .name:
+            order = RosterIndex.countingOrder(nameGroup, descending: descending)
+        case .village:
+            order = RosterIndex.countingOrder(village.map { villageRank[Int($0)] }, descending: descending)
+        default:
+            order = sortedByKeys(sort, descending: descending)
+        }
+        orders[key] = order
+        return order
+    }
+
+    /// Entry indexes sorted by `sortKey` (what every order must equal).
+    func sortedByKeys(_ sort: RosterSort, descending: Bool) -> [Int32] {
         var keys: [SortKey] = []
         keys.reserveCapacity(count)
         for i in 0..<count { keys.append(sortKey(i, sort, descending: descending)) }
         keys.sort()
-        let order = keys.map(\.tie)
-        orders[key] = order
+        return keys.map(\.tie)
+    }
+
+    /// Whether every sort's order is cached both ways.
+    var hasEveryOrder: Bool { orders.count == RosterSort.allCases.count * 2 }
+
+    /// Every sort's order both ways. The cache prepares them off the UI thread: sorting 100,000
+    /// entries takes 10-15 ms, most of a sort key's time budget.
+    mutating func prepareOrders() {
+        for sort in RosterSort.allCases {
+            for descending in [false, true] { _ = order(sort, descending: descending) }
+        }
+    }
+
+    /// The order of entries by `keys` (small non-negative ranks), ties in entry order: the sort
+    /// keys of the name and village sorts, without comparing.
+    static func countingOrder(_ keys: [Int32], descending: Bool) -> [Int32] {
+        guard let top = keys.max() else { return [] }
+        var starts = [Int](repeating: 0, count: Int(top) + 2)
+        func slot(_ k: Int32) -> Int { descending ? Int(top - k) : Int(k) }
+        for k in keys { starts[slot(k) + 1] += 1 }
+        for r in 1..<starts.count { starts[r] += starts[r - 1] }
+        var order = [Int32](repeating: 0, count: keys.count)
+        for (i, k) in keys.enumerated() {
+            let r = slot(k)
+            order[starts[r]] = Int32(i)
+            starts[r] += 1
+        }
         return order
     }
 
@@ -634,56 +768,133 @@ struct Search {
     /// Clears the flags of entries that do not match; returns how many still do.
     func filter(_ flags: inout [Bool], in index: RosterIndex) -> Int {
         var total = 0
-        let tailColumn = tailIsIDNumber ? index.idNumber : index.idTail
+        // An entry's text is read only when its bits hold every byte or letter of the search; a
+        // single letter is in the pinyin exactly when its bit is set.
+        let nameNeed = Search.byteBits(name)
+        let fullNeed = pinyin.map { Search.letterBits($0) } ?? 0
+        let initialsNeed = fullNeed << 32
+        let oneLetter = pinyin?.count == 1
+        let pinyinNeedle = pinyin ?? []
+        let tailNeedle = tail ?? []
         flags.withUnsafeMutableBufferPointer { flags in
-            for i in 0..<flags.count where flags[i] {
-                var hit = Search.contains(index.name, i, name)
-                if !hit, let pinyin {
-                    hit = Search.contains(index.initials, i, pinyin) || Search.contains(index.fullPinyin, i, pinyin)
+            index.withSearchColumns(tailIsIDNumber: tailIsIDNumber) { c in
+                name.withUnsafeBufferPointer { name in
+                    pinyinNeedle.withUnsafeBufferPointer { pinyin in
+                        tailNeedle.withUnsafeBufferPointer { tail in
+                            for i in 0..<flags.count where flags[i] {
+                                var hit = c.nameBytes[i] & nameNeed == nameNeed && c.name.contains(i, name)
+                                if !hit, !pinyin.isEmpty {
+                                    let l = c.letters[i]
+                                    hit = (l & fullNeed == fullNeed && (oneLetter || c.fullPinyin.contains(i, pinyin)))
+                                        || (l & initialsNeed == initialsNeed && (oneLetter || c.initials.contains(i, pinyin)))
+                                }
+                                if !hit, !tail.isEmpty {
+                                    hit = c.tail.hasSuffix(i, tail) || (tailIsDigits && c.phoneDigits.hasSuffix(i, tail))
+                                }
+                                flags[i] = hit
+                                if hit { total += 1 }
+                            }
+                        }
+                    }
                 }
-                if !hit, let tail {
-                    hit = Search.hasSuffix(tailColumn, i, tail) || (tailIsDigits && Search.hasSuffix(index.phoneDigits, i, tail))
-                }
-                flags[i] = hit
-                if hit { total += 1 }
             }
         }
         return total
     }
 
-    /// instr(text, needle) > 0 on UTF-8 (a match of valid UTF-8 falls on character boundaries).
-    static func contains(_ column: TextColumn, _ i: Int, _ needle: [UInt8]) -> Bool {
-        if column.isNull[i] { return false }
-        let start = Int(column.starts[i]), end = Int(column.starts[i + 1])
-        let m = needle.count
-        guard end - start >= m else { return false }
-        return column.bytes.withUnsafeBufferPointer { hay in
-            needle.withUnsafeBufferPointer { needle in
-                let first = needle[0]
-                var p = start
-                while p <= end - m {
-                    if hay[p] == first {
-                        var k = 1
-                        while k < m && hay[p + k] == needle[k] { k += 1 }
-                        if k == m { return true }
+    /// The letters a–z among `bytes`, bit k for the k-th (other bytes are left out).
+    static func letterBits(_ bytes: some Sequence<UInt8>) -> UInt64 {
+        var bits: UInt64 = 0
+        for b in bytes where b >= 0x61 && b <= 0x7A { bits |= 1 << UInt64(b - 0x61) }
+        return bits
+    }
+
+    /// A 64-bit set of the bytes of `bytes`: text that contains a needle has every bit of the
+    /// needle's set. ASCII bytes have bits 0–15 and the others 16–63, so that an ASCII search
+    /// passes over Chinese names at once.
+    static func byteBits(_ bytes: some Sequence<UInt8>) -> UInt64 {
+        var bits: UInt64 = 0
+        for b in bytes { bits |= 1 << (b < 0x80 ? UInt64(b & 15) : 16 + UInt64(b) * 37 % 48) }
+        return bits
+    }
+}
+
+/// The columns a search reads, through pointers (see `RosterIndex.withSearchColumns`).
+struct SearchColumns {
+    let name: TextView
+    let fullPinyin: TextView
+    let initials: TextView
+    /// ID number or ID tail, as the search asks.
+    let tail: TextView
+    let phoneDigits: TextView
+    let nameBytes: UnsafeBufferPointer<UInt64>
+    let letters: UnsafeBufferPointer<UInt64>
+}
+
+extension RosterIndex {
+    /// Calls `body` with the columns a search reads, valid for its length.
+    func withSearchColumns<R>(tailIsIDNumber: Bool, _ body: (SearchColumns) -> R) -> R {
+        name.withView { name in
+            fullPinyin.withView { fullPinyin in
+                initials.withView { initials in
+                    (tailIsIDNumber ? idNumber : idTail).withView { tail in
+                        phoneDigits.withView { phoneDigits in
+                            nameBytes.withUnsafeBufferPointer { nameBytes in
+                                letters.withUnsafeBufferPointer { letters in
+                                    body(SearchColumns(name: name, fullPinyin: fullPinyin, initials: initials, tail: tail,
+                                                       phoneDigits: phoneDigits, nameBytes: nameBytes, letters: letters))
+                                }
+                            }
+                        }
                     }
-                    p += 1
                 }
-                return false
             }
         }
     }
+}
 
-    /// substr(text, -n) = needle, for an ASCII needle of n characters.
-    static func hasSuffix(_ column: TextColumn, _ i: Int, _ needle: [UInt8]) -> Bool {
-        if column.isNull[i] { return false }
-        let start = Int(column.starts[i]), end = Int(column.starts[i + 1])
+/// A `TextColumn` seen through pointers, for the loops over every entry.
+struct TextView {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let starts: UnsafeBufferPointer<Int32>
+    let isNull: UnsafeBufferPointer<Bool>
+
+    /// instr(text, needle) > 0 on UTF-8 (a match of valid UTF-8 falls on character boundaries).
+    func contains(_ i: Int, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
+        if isNull[i] { return false }
+        let start = Int(starts[i]), end = Int(starts[i + 1])
         let m = needle.count
         guard end - start >= m else { return false }
-        return column.bytes.withUnsafeBufferPointer { hay in
-            needle.withUnsafeBufferPointer { needle in
-                for k in 0..<m where hay[end - m + k] != needle[k] { return false }
-                return true
+        let first = needle[0]
+        var p = start
+        while p <= end - m {
+            if bytes[p] == first {
+                var k = 1
+                while k < m && bytes[p + k] == needle[k] { k += 1 }
+                if k == m { return true }
+            }
+            p += 1
+        }
+        return false
+    }
+
+    /// substr(text, -n) = needle, for an ASCII needle of n characters.
+    func hasSuffix(_ i: Int, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
+        if isNull[i] { return false }
+        let end = Int(starts[i + 1])
+        let m = needle.count
+        guard end - Int(starts[i]) >= m else { return false }
+        for k in 0..<m where bytes[end - m + k] != needle[k] { return false }
+        return true
+    }
+}
+
+extension TextColumn {
+    /// Calls `body` with the column's pointers, valid for its length.
+    func withView<R>(_ body: (TextView) -> R) -> R {
+        bytes.withUnsafeBufferPointer { bytes in
+            starts.withUnsafeBufferPointer { starts in
+                isNull.withUnsafeBufferPointer { isNull in body(TextView(bytes: bytes, starts: starts, isNull: isNull)) }
             }
         }
     }

@@ -70,6 +70,7 @@ extension RosterIndex {
             dueDate[entry] = v.dueDate
             lastVisitAt[entry] = v.lastVisitAt
             initials.replace(entry, with: v.initials)
+            letters[entry] = letters[entry] & 0xFFFF_FFFF | Search.letterBits(v.initials) << 32
             idTail.replace(entry, with: v.idTail)
             phoneDigits.replace(entry, with: v.phoneDigits)
             idNumber.replace(entry, with: v.idNumber)
@@ -122,9 +123,13 @@ extension RosterIndex {
             orders = [:]
             return
         }
-        for (key, old) in orders {
-            var order = old.filter { !changed.contains(Int($0)) }
-            order.reserveCapacity(old.count)
+        // Every order is patched (twelve with the prepared ones): removing by a flag per entry
+        // keeps that to one quick pass each.
+        var isChanged = [Bool](repeating: false, count: count)
+        for entry in changed { isChanged[entry] = true }
+        for key in Array(orders.keys) {
+            var order = orders.removeValue(forKey: key)!
+            order.removeAll { isChanged[Int($0)] }
             for entry in changed {
                 let k = sortKey(entry, key.sort, descending: key.descending)
                 var low = 0, high = order.count

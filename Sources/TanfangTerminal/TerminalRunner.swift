@@ -130,6 +130,9 @@ final class EffectWorker: @unchecked Sendable {
         /// dispatched block may still hold the job for a moment.
         var body: ((E) -> R?)?
         var result: R?
+        /// When the worker began and finished the effect (FrameTrace's clock, when it is on).
+        var started = 0.0
+        var finished = 0.0
         let done = DispatchSemaphore(value: 0)
         init(_ effect: E, _ body: @escaping (E) -> R?) {
             self.effect = effect
@@ -142,14 +145,24 @@ final class EffectWorker: @unchecked Sendable {
     func perform<E, R>(_ effect: E, with perform: (E) -> R?, deadline: DispatchTime, onSlow: () -> Void) -> R? {
         withoutActuallyEscaping(perform) { body in
             let job = Job(effect, body)
+            let tracing = FrameTrace.isOn
+            let sent = tracing ? FrameTrace.now() : 0
             queue.async {
+                if tracing { job.started = FrameTrace.now() }
                 job.result = job.body?(job.effect)
                 job.body = nil
+                if tracing { job.finished = FrameTrace.now() }
                 job.done.signal()
             }
             if job.done.wait(timeout: deadline) == .timedOut {
                 onSlow()
                 job.done.wait()
+            }
+            if tracing {
+                // The thread hops (to the worker and back) apart from the work itself.
+                let back = FrameTrace.now()
+                func f(_ d: Double) -> String { String(Double(Int(d * 1000)) / 1000) }
+                FrameTrace.mark("effect hop \(f(job.started - sent)) work \(f(job.finished - job.started)) back \(f(back - job.finished))")
             }
             return job.result
         }
