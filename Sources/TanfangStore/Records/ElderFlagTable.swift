@@ -40,38 +40,71 @@ enum ElderFlagTable {
         "visitCount", "flagUntil", "statusFrom", "openFollowUps",
     ]
 
-    /// The rows of elder `e` (NEW in a trigger, or an alias over `from`).
-    static func rows(_ e: String, from: String = "", also: String = "1") -> String {
+    /// How one kind's row is made from elder `e`: SQL expressions over its columns.
+    struct Spec {
+        var kind: RedFlagKind
+        var rank = "0"
+        var anchor = "''"
+        var detail = "NULL"
+        var until: String
+        var status = ElderStatus.active.rawValue
+        var condition: String
+    }
+
+    static func specs(_ e: String) -> [Spec] {
         let disabled = Category.disabled.bit
         let anyDisabled = Category.disabled.bit | Category.severelyDisabled.bit
-        func row(_ kind: RedFlagKind, rank: String = "0", anchor: String = "''", detail: String = "NULL",
-                 until: String = "\(e).flagUntil", status: String = "active", when condition: String) -> String {
-            """
-            SELECT '\(kind.rawValue)', \(rank), \(anchor), \(e).rowid, \(e).id, \(e).villageId, \(e).visitorId,
-              \(e).name, \(until), \(detail) \(from) WHERE \(e).status = '\(status)' AND \(condition) AND \(also)
-            """
-        }
+        let until = "\(e).flagUntil"
         let lastVisitDay = "substr(\(e).lastVisitAt, 1, 10)"
         let visitAfterDeath = "coalesce(\(lastVisitDay) > \(e).statusFrom, 0)"
         return [
-            row(.overdueVisit,
-                anchor: "min(coalesce(\(e).nextDue, '9999-12-31'), coalesce(\(e).homeVisitDue, '9999-12-31'))",
-                when: "(\(e).nextDue IS NOT NULL OR \(e).homeVisitDue IS NOT NULL)"),
-            row(.highRiskNoHomeVisit, anchor: "coalesce(\(e).lastHomeVisit, '')", when: "\(e).riskLevel = 'high'"),
-            row(.disabledRemoteOnly, anchor: "coalesce(\(e).lastHomeVisit, '')", detail: lastVisitDay,
-                when: "(\(e).categoryMask & \(disabled)) <> 0 AND \(e).lastVisitAt IS NOT NULL "
+            Spec(kind: .overdueVisit,
+                 anchor: "min(coalesce(\(e).nextDue, '9999-12-31'), coalesce(\(e).homeVisitDue, '9999-12-31'))",
+                 until: until, condition: "(\(e).nextDue IS NOT NULL OR \(e).homeVisitDue IS NOT NULL)"),
+            Spec(kind: .highRiskNoHomeVisit, anchor: "coalesce(\(e).lastHomeVisit, '')", until: until,
+                 condition: "\(e).riskLevel = 'high'"),
+            Spec(kind: .disabledRemoteOnly, anchor: "coalesce(\(e).lastHomeVisit, '')", detail: lastVisitDay, until: until,
+                 condition: "(\(e).categoryMask & \(disabled)) <> 0 AND \(e).lastVisitAt IS NOT NULL "
                     + "AND \(e).lastVisitMethod IS NOT NULL AND \(e).lastVisitMethod <> '\(VisitMethod.home.rawValue)'"),
-            row(.copiedAnswers, rank: "-\(e).identicalStreak", when: "\(e).identicalStreak > 0"),
-            row(.implausibleNoProblems, detail: lastVisitDay,
-                when: "\(e).lastVisitAllClear AND \(e).visitCount > 0 "
+            Spec(kind: .copiedAnswers, rank: "-\(e).identicalStreak", until: until, condition: "\(e).identicalStreak > 0"),
+            Spec(kind: .implausibleNoProblems, detail: lastVisitDay, until: until,
+                 condition: "\(e).lastVisitAllClear AND \(e).visitCount > 0 "
                     + "AND ((\(e).categoryMask & \(anyDisabled)) <> 0 OR \(e).disabilityDegree IS NOT NULL)"),
             // The death is the last status change; detail: its date, then the last visit's date
             // when that came after it. Severity: open follow-ups, plus one for a visit after death.
-            row(.deceasedStillActive, rank: "-(\(e).openFollowUps + \(visitAfterDeath))",
-                detail: "\(e).statusFrom || CASE WHEN \(visitAfterDeath) THEN \(lastVisitDay) ELSE '' END",
-                until: "NULL", status: ElderStatus.deceased.rawValue,
-                when: "\(e).statusFrom IS NOT NULL AND (\(e).openFollowUps > 0 OR \(visitAfterDeath))"),
-        ].joined(separator: "\nUNION ALL\n")
+            Spec(kind: .deceasedStillActive, rank: "-(\(e).openFollowUps + \(visitAfterDeath))",
+                 detail: "\(e).statusFrom || CASE WHEN \(visitAfterDeath) THEN \(lastVisitDay) ELSE '' END",
+                 until: "NULL", status: ElderStatus.deceased.rawValue,
+                 condition: "\(e).statusFrom IS NOT NULL AND (\(e).openFollowUps > 0 OR \(visitAfterDeath))"),
+        ]
+    }
+
+    /// The rows of elder `e` (NEW in a trigger, or an alias over `from`), kind by kind.
+    static func rows(_ e: String, from: String = "") -> String {
+        specs(e).map { k in
+            """
+            SELECT '\(k.kind.rawValue)', \(k.rank), \(k.anchor), \(e).rowid, \(e).id, \(e).villageId, \(e).visitorId,
+              \(e).name, \(k.until), \(k.detail) \(from) WHERE \(e).status = '\(k.status)' AND \(k.condition)
+            """
+        }.joined(separator: "\nUNION ALL\n")
+    }
+
+    /// The rows of every elder passing `filter`, in one pass over the table (each kind a CASE
+    /// over one scan, rather than a scan per kind: a county's elder rows are ~1.2 KB).
+    static func rowsInOnePass(filter: String) -> String {
+        let specs = specs("e")
+        func pick(_ value: (Spec) -> String) -> String {
+            "CASE k.kind " + specs.map { "WHEN '\($0.kind.rawValue)' THEN \(value($0))" }.joined(separator: " ") + " END"
+        }
+        let kinds = specs.map { "SELECT '\($0.kind.rawValue)' AS kind" }.joined(separator: " UNION ALL ")
+        let condition = specs.map { "(k.kind = '\($0.kind.rawValue)' AND e.status = '\($0.status)' AND \($0.condition))" }
+            .joined(separator: " OR ")
+        return """
+            SELECT k.kind, \(pick(\.rank)), \(pick(\.anchor)), e.rowid, e.id, e.villageId, e.visitorId, e.name,
+              \(pick(\.until)), \(pick(\.detail))
+            FROM elder e CROSS JOIN (\(kinds)) k
+            WHERE (\(filter)) AND (\(condition))
+            """
     }
 
     static func migrate(_ db: Database) throws {
@@ -112,7 +145,7 @@ enum ElderFlagTable {
     static func refill(_ db: Database) throws {
         try db.execute(sql: """
             DELETE FROM elderFlag;
-            INSERT INTO elderFlag (\(columns)) \(rows("e", from: "FROM elder e"));
+            INSERT INTO elderFlag (\(columns)) \(rowsInOnePass(filter: "1"));
             """)
     }
 
@@ -132,7 +165,7 @@ enum ElderFlagTable {
     static func resume(_ db: Database, _ suspended: (sql: String, lastRowid: Int64)) throws {
         // An elder added by the load and then updated by it already has rows (the update trigger).
         try db.execute(sql: "DELETE FROM elderFlag WHERE elderOrder > ?", arguments: [suspended.lastRowid])
-        try db.execute(sql: "INSERT INTO elderFlag (\(columns)) \(rows("e", from: "FROM elder e", also: "e.rowid > ?1"))",
+        try db.execute(sql: "INSERT INTO elderFlag (\(columns)) \(rowsInOnePass(filter: "e.rowid > ?1"))",
                        arguments: [suspended.lastRowid])
         try db.execute(sql: suspended.sql)
     }
