@@ -8,19 +8,17 @@ import SQLite3
 import TanfangCore
 
 // The red-flag list and the monthly report at county scale (100,000 elders). Both read only
-// what they need, through indexes and columns kept at write time (ElderRecord+Flags.swift),
-// and decode columns by index straight from SQLite. Most flags are open follow-ups past due:
-// those come from the `redFlag` table (one short row per open follow-up of a living elder,
-// kept by triggers), so they are a comparison with `now`, not a recompute. The Core rules stay
-// the reference: the elder flags still run `RedFlagEngine.evaluate` over the elders that can
-// have one; the report counts with the same rules as `MonthlyStatistics.compute`, and falls
-// back to it for elders whose status changed more than once. `SupervisionEquivalenceTests`
-// compare both with the reference path (`redFlagsReference`, `monthlyReportReference`).
+// what they need, through indexes and tables kept at write time, and decode columns by index
+// straight from SQLite. Most flags are open follow-ups past due: those come from the `redFlag`
+// table (one short row per open follow-up of a living elder); visit, risk and deceased flags come
+// from `elderFlag` (ElderFlagTable.swift); both are kept by triggers, so the flags raised today
+// are a comparison with today or now, not a recompute. The Core rules stay the reference:
+// `RedFlagEngine.evaluate` runs over the few elders those rows cannot speak for (ID, duplicates,
+// a change ahead); the report counts with the same rules as `MonthlyStatistics.compute`.
+// `SupervisionEquivalenceTests` compare both with the reference path (`redFlagsReference`,
+// `monthlyReportReference`).
 
 extension Ledger {
-    /// The text `StoreCoding` writes for the earliest date, used as "always" in `flagFrom`.
-    static let alwaysText = "0001-01-01"
-
     /// `redFlags(today:now:scope:)` with the names of the elders the flags concern (what the
     /// red-flag screen shows), read in the same pass instead of looked up again.
     public func redFlagList(today: LocalDate, now: LocalDateTime, scope: AccessScope = .everything) throws
