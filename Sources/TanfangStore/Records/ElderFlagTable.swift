@@ -138,9 +138,6 @@ enum ElderFlagTable {
         // The elders the list evaluates in full, besides those with a status change or ID birth
         // date ahead (flagUntil) and duplicates: those without a valid ID number.
         try db.execute(sql: "CREATE INDEX elder_on_idValidFrom ON elder(idValidFrom)")
-        // The list no longer reads the elders by `flagFrom` (the column is still written): its
-        // index only cost every saved visit and every import an update.
-        try db.execute(sql: "DROP INDEX IF EXISTS elder_on_flagFrom")
         try refill(db)
     }
 
