@@ -108,11 +108,7 @@ extension Ledger {
         var merged: [(flag: RedFlag, order: Int)] = []
         let rows = try Row.fetchCursor(statement)
         while try rows.next() != nil {
-            let village = try s.uuid(4, "elderFlag.villageId")
-            if let villages = scope.villageIDs, !villages.contains(village) { continue }
-            if let visitor = scope.visitorID {
-                guard !s.isNull(5), try s.uuid(5, "elderFlag.visitorId") == visitor else { continue }
-            }
+            guard let village = try s.village(4, visitor: 5, in: scope, table: "elderFlag") else { continue }
             let elderID = try s.uuid(3, "elderFlag.elderId")
             let anchorText = s.string(1)!
             let anchor = anchorText.isEmpty ? nil : try s.date(1, "elderFlag.anchor")
@@ -282,11 +278,7 @@ extension Ledger {
         let s = RawColumns(statement)
         let rows = try Row.fetchCursor(statement)
         while try rows.next() != nil {
-            let village = try s.uuid(2, "redFlag.villageId")
-            if let villages = scope.villageIDs, !villages.contains(village) { continue }
-            if let visitor = scope.visitorID {
-                guard !s.isNull(3), try s.uuid(3, "redFlag.visitorId") == visitor else { continue }
-            }
+            guard let village = try s.village(2, visitor: 3, in: scope, table: "redFlag") else { continue }
             let since = try s.dateTime(8, "redFlag.since")!
             let elderID = try s.uuid(1, "redFlag.elderId")
             let rank: UInt64, severity: Int, type: Int
@@ -693,6 +685,17 @@ struct RawColumns {
     }
 
     func uuid(_ i: Int32, _ column: String) throws -> UUID { try key(i, column).uuid }
+
+    /// The row's village (column `i`) when the row's village and visitor (column `visitor`) are
+    /// in `scope`; nil when the scope leaves the row out.
+    func village(_ i: Int32, visitor: Int32, in scope: AccessScope, table: String) throws -> UUID? {
+        let village = try uuid(i, table + ".villageId")
+        if let villages = scope.villageIDs, !villages.contains(village) { return nil }
+        if let id = scope.visitorID {
+            guard !isNull(visitor), try uuid(visitor, table + ".visitorId") == id else { return nil }
+        }
+        return village
+    }
 
     /// `YYYY-MM-DD` read from the bytes; other forms go through `StoreCoding`.
     func date(_ i: Int32, _ column: String) throws -> LocalDate? {

@@ -67,29 +67,15 @@ struct ElderFlagTableTests {
     }
 
     @Test func theMigrationBackfillsAnExistingLedger() throws {
-        // Given a ledger file written before migration v5-elder-flags
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("elderflag-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("ledger.sqlite").path
-        let data = DemoGenerator(seed: 12).generate(elders: 200, months: 5, today: Self.today)
-        let expected = try {
-            let ledger = try Ledger(path: path, rules: Fixture.rules)
-            try ledger.importDemo(data, today: Self.today)
-            return try Self.rows(ledger)
-        }()
+        // Given a ledger file written before migration v5-elder-flags / When it is opened
+        let upgraded = try UpgradedLedger(seed: 12, today: Self.today, undo: """
+            DROP TRIGGER elderFlag_elder_insert; DROP TRIGGER elderFlag_elder_update; DROP TRIGGER elderFlag_elder_delete;
+            DROP TABLE elderFlag; DROP INDEX elder_on_idValidFrom;
+            DELETE FROM grdb_migrations WHERE identifier = 'v5-elder-flags';
+            """, read: Self.rows)
+        defer { upgraded.remove() }
+        let (expected, ledger) = (upgraded.before, upgraded.ledger)
         #expect(!expected.isEmpty)
-        let queue = try DatabaseQueue(path: path)
-        try queue.write { db in
-            try db.execute(sql: """
-                DROP TRIGGER elderFlag_elder_insert; DROP TRIGGER elderFlag_elder_update; DROP TRIGGER elderFlag_elder_delete;
-                DROP TABLE elderFlag; DROP INDEX elder_on_idValidFrom;
-                DELETE FROM grdb_migrations WHERE identifier = 'v5-elder-flags';
-                """)
-        }
-        try queue.close()
-        // When it is opened
-        let ledger = try Ledger(path: path, rules: Fixture.rules)
         // Then the table is filled as the writes filled it, and the list equals the reference
         #expect(try Self.rows(ledger) == expected)
         let now = LocalDateTime(date: Self.today, hour: 9, minute: 30)!

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import TanfangCore
 @testable import TanfangStore
 
@@ -73,4 +74,33 @@ struct Fixture {
               visitorIDs: [elder.visitorID ?? visitor1.id], method: method, seenInPerson: method == .home,
               answers: answers(overrides, method: method))
     }
+}
+
+/// A demo ledger written to a file, then taken back to before a migration (`undo`, run through a
+/// plain connection, must also delete the migration's row), and opened again so that the
+/// migration runs on it: what a ledger written by an older version goes through.
+struct UpgradedLedger {
+    let dir: URL
+    /// `read` of the ledger as the writes left it, before `undo`.
+    let before: [Row]
+    /// The file opened again after `undo`.
+    let ledger: Ledger
+
+    init(seed: UInt64, today: LocalDate, undo: String, read: (Ledger) throws -> [Row]) throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("upgrade-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent("ledger.sqlite").path
+        let data = DemoGenerator(seed: seed).generate(elders: 200, months: 5, today: today)
+        before = try {
+            let ledger = try Ledger(path: path, rules: Fixture.rules)
+            try ledger.importDemo(data, today: today)
+            return try read(ledger)
+        }()
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in try db.execute(sql: undo) }
+        try queue.close()
+        ledger = try Ledger(path: path, rules: Fixture.rules)
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: dir) }
 }

@@ -75,30 +75,14 @@ struct RedFlagTableTests {
     }
 
     @Test func theMigrationBackfillsAnExistingLedger() throws {
-        // Given a ledger file written before migration v3-redflags
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("redflag-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("ledger.sqlite").path
-        let data = DemoGenerator(seed: 8).generate(elders: 200, months: 5, today: Self.today)
-        let expected = try {
-            let ledger = try Ledger(path: path, rules: Fixture.rules)
-            try ledger.importDemo(data, today: Self.today)
-            return try Self.rows(ledger)
-        }()
+        // Given a ledger file written before migration v3-redflags / When it is opened
+        let triggers = ["redFlag_followUp_insert", "redFlag_followUp_update", "redFlag_followUp_delete",
+                        "redFlag_elder_update", "redFlag_elder_delete"]
+        let upgraded = try UpgradedLedger(seed: 8, today: Self.today, undo: triggers.map { "DROP TRIGGER \($0);" }.joined()
+            + "DROP TABLE redFlag; DELETE FROM grdb_migrations WHERE identifier = 'v3-redflags';", read: Self.rows)
+        defer { upgraded.remove() }
+        let (expected, ledger) = (upgraded.before, upgraded.ledger)
         #expect(!expected.isEmpty)
-        let queue = try DatabaseQueue(path: path)
-        try queue.write { db in
-            for trigger in ["redFlag_followUp_insert", "redFlag_followUp_update", "redFlag_followUp_delete",
-                            "redFlag_elder_update", "redFlag_elder_delete"] {
-                try db.execute(sql: "DROP TRIGGER \(trigger)")
-            }
-            try db.execute(sql: "DROP TABLE redFlag")
-            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v3-redflags'")
-        }
-        try queue.close()
-        // When it is opened
-        let ledger = try Ledger(path: path, rules: Fixture.rules)
         // Then the table is filled as the writes filled it, and the list equals the reference
         #expect(try Self.rows(ledger) == expected)
         let now = LocalDateTime(date: Self.today, hour: 9, minute: 30)!
