@@ -111,6 +111,30 @@ import TanfangCore
         #expect(RedFlagsScreen.keymap.conflicts.isEmpty)
     }
 
+    @Test func searchKeepsWhatScreenSearchMatches() {
+        // Given the flags and searches of every kind (village, name, pinyin initials and syllables,
+        // reason words, digits, nothing, upper case)
+        let env = Fx.env(Fx.supervisor)
+        for query in ["阿克苏", "马", "wxy", "mm", "ayi", "wangxiu", "逾期", "2026-11", "5", "XYZ", "WX", "红旗"] {
+            var h = Self.harness()
+            h.send(.char("/"))
+            // When typed one key at a time (the texts are built once, at the first key)
+            h.type(query)
+            // Then the flags listed are those `ScreenSearch.matches` lets through
+            let expected = Self.flags.filter { flag in
+                ScreenSearch.matches(query, names: [flag.elderID.flatMap { Self.names[$0] } ?? ""],
+                                     texts: [env.placeName(flag.villageID), flag.reason(env.strings)])
+            }
+            #expect(Set(h.screen.groups.flatMap(\.flags)) == Set(expected), "\(query)")
+        }
+        // And new flags are searched afresh
+        var h = Self.harness()
+        h.send(.char("/"))
+        h.type("mm")
+        _ = h.screen.receive(.redFlags([Self.flags[3]], elderNames: [Self.wang: "马明"]), env: env)
+        #expect(h.screen.groups.flatMap(\.flags) == [Self.flags[3]])
+    }
+
     @Test func slashFiltersFlagsAndEscClears() {
         // Given the flags / When `/` and "阿克苏" (a village)
         var h = Self.harness()

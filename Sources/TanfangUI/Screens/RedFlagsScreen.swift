@@ -47,6 +47,18 @@ public struct RedFlagsScreen: Screen {
     var groups: [Group] = []
     var search = TextFieldState(maxLength: 40)
     var searching = false
+    /// Per flag, what `/` looks in (`ScreenSearch.matches`' texts, lowercased, and the name's
+    /// pinyin), built at the first search and kept until new flags arrive: formatting a county's
+    /// ~40,000 reasons and converting their names to pinyin again on every keystroke took longer
+    /// than the keystroke may.
+    var searchTexts: [SearchText]?
+
+    struct SearchText: Hashable, Sendable {
+        /// Name, village and reason, lowercased, separated by a character no search can hold.
+        var text: String
+        /// The name's pinyin initials, then its syllables run together.
+        var pinyin: String
+    }
     var elderNames: [UUID: String] = [:]
     var loaded = false
     var error: String?
@@ -102,9 +114,22 @@ public struct RedFlagsScreen: Screen {
     mutating func regroup(env: AppEnvironment) {
         let previous = kindIndex < groups.count ? groups[kindIndex].kind : nil
         let query = search.text.trimmingCharacters(in: .whitespaces)
-        let matching = query.isEmpty ? flags : flags.filter { flag in
-            ScreenSearch.matches(query, names: [flag.elderID.flatMap { elderNames[$0] } ?? ""],
-                                 texts: [env.placeName(flag.villageID), flag.reason(env.strings)])
+        var matching = flags
+        if !query.isEmpty {
+            let texts = searchTexts ?? flags.map { flag in
+                let name = flag.elderID.flatMap { elderNames[$0] } ?? ""
+                return SearchText(
+                    text: [name, env.placeName(flag.villageID), flag.reason(env.strings)]
+                        .map { $0.lowercased() }.joined(separator: "\u{0}"),
+                    pinyin: Pinyin.initials(name) + "\u{0}" + Pinyin.syllables(name).joined())
+            }
+            searchTexts = texts
+            // As `ScreenSearch.matches`: a part of any text; ASCII letters also a part of the pinyin.
+            let needle = query.lowercased()
+            let letters = needle.allSatisfy { $0.isASCII && $0.isLetter }
+            matching = flags.indices.filter { i in
+                texts[i].text.contains(needle) || (letters && texts[i].pinyin.contains(needle))
+            }.map { flags[$0] }
         }
         groups = Self.grouped(matching)
         let kept = previous.flatMap { kind in groups.firstIndex { $0.kind == kind } }
@@ -187,6 +212,7 @@ public struct RedFlagsScreen: Screen {
             error = nil
             self.flags = flags
             elderNames = names
+            searchTexts = nil
             regroup(env: env)
         case .failed(let message):
             loaded = true
