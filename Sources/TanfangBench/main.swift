@@ -61,7 +61,7 @@ struct Options {
     var printSQL = false
 
     static let steps = ["open", "page", "search", "filter", "sort", "elderFile", "elderFile60", "saveVisit",
-                        "followUps", "followUpPage", "followUpSearch", "redFlags", "redFlagsScreen", "monthly", "screen", "render"]
+                        "followUps", "followUpPage", "followUpSearch", "redFlags", "redFlagsScreen", "redFlagsSearch", "monthly", "screen", "render"]
 
     static func parse(_ args: [String]) -> Options {
         var o = Options()
@@ -429,6 +429,25 @@ try measure("redFlagsScreen", "red-flag screen: list + receive + render 80×24",
     _ = screen.receive(.redFlags(list.flags, elderNames: list.elderNames), env: env)
     var grid = Grid(width: 80, height: 24)
     _ = screen.render(into: &grid, area: Rect(x: 0, y: 0, width: 80, height: 24), env: env)
+}
+// The red-flag screen's `/` search: the first key (which builds the texts searched) and a key after it.
+if !skip("redFlagsSearch", o) {
+    let list = try ledger.redFlagList(today: today, now: now)
+    var fresh = RedFlagsScreen()
+    _ = fresh.start(env: env)
+    _ = fresh.receive(.redFlags(list.flags, elderNames: list.elderNames), env: env)
+    _ = fresh.handle(.char("/"), env: env)
+    try measure("redFlagsSearch", "red-flag screen: / first key (王)", o) {
+        var screen = fresh
+        _ = screen.handle(.char("王"), env: env)
+    }
+    var searched = fresh
+    _ = searched.handle(.char("王"), env: env)
+    _ = searched.handle(.backspace, env: env)
+    try measure("redFlagsSearch", "red-flag screen: / a later key (w)", o) {
+        var screen = searched
+        _ = screen.handle(.char("w"), env: env)
+    }
 }
 
 // MARK: - Report

@@ -44,4 +44,20 @@ import Testing
         let zh = try Strings.load(.zhHans, resources: ResourceLocator.sourceCheckout)
         #expect(zh["followup.type.notifySupporters"] == "通知赡养人")
     }
+
+    @Test func formatFillsPlaceholdersInOnePass() {
+        let strings = Strings(language: .zhHans, table: [
+            "a": "应于{0}前探访，已逾期{1}天", "b": "{1}{0}{1}", "c": "{2}、{x}、{}、{0", "d": "无占位", "e": "{10}{0}",
+        ])
+        #expect(strings.format("a", "2026-11-18", "5") == "应于2026-11-18前探访，已逾期5天")
+        #expect(strings.format("b", "甲", "乙") == "乙甲乙")
+        // A placeholder without an argument, and braces that are no placeholder, stay
+        #expect(strings.format("c", "甲") == "{2}、{x}、{}、{0")
+        #expect(strings.format("d", "甲") == "无占位")
+        #expect(strings.format("e", Array(repeating: "x", count: 10) + ["十"]) == "十x")
+        // An argument's own braces are not filled in
+        #expect(strings.format("b", "{1}", "乙") == "乙{1}乙")
+        // A missing key is the key itself
+        #expect(strings.format("missing", "甲") == "missing")
+    }
 }

@@ -85,13 +85,35 @@ public struct Strings: Sendable {
     /// The text for `key`, or the key itself when missing (a test checks no key is missing).
     public subscript(_ key: String) -> String { table[key] ?? key }
 
-    /// The text for `key` with `{0}`, `{1}`… replaced by `args`.
+    /// The text for `key` with `{0}`, `{1}`… replaced by `args` (a placeholder without an
+    /// argument stays as it is; an argument's own text is not searched for placeholders).
+    /// One pass over the bytes: `replacingOccurrences` per argument cost ~15 µs a reason on Linux,
+    /// which a county's red-flag search paid ~40,000 times.
     public func format(_ key: String, _ args: [String]) -> String {
-        var text = self[key]
-        for (i, arg) in args.enumerated() {
-            text = text.replacingOccurrences(of: "{\(i)}", with: arg)
+        let template = self[key]
+        guard !args.isEmpty else { return template }
+        let open = UInt8(ascii: "{"), close = UInt8(ascii: "}"), zero = UInt8(ascii: "0"), nine = UInt8(ascii: "9")
+        let bytes = Array(template.utf8)
+        var out = ""
+        out.reserveCapacity(bytes.count + args.reduce(0) { $0 + $1.utf8.count })
+        var copied = 0
+        var i = 0
+        while i < bytes.count {
+            guard bytes[i] == open else { i += 1; continue }
+            var j = i + 1
+            var index = 0
+            while j < bytes.count, bytes[j] >= zero, bytes[j] <= nine, j - i <= 4 {
+                index = index * 10 + Int(bytes[j] - zero)
+                j += 1
+            }
+            guard j > i + 1, j < bytes.count, bytes[j] == close, index < args.count else { i += 1; continue }
+            out += String(decoding: bytes[copied..<i], as: UTF8.self)
+            out += args[index]
+            i = j + 1
+            copied = i
         }
-        return text
+        out += String(decoding: bytes[copied...], as: UTF8.self)
+        return out
     }
 
     public func format(_ key: String, _ args: String...) -> String { format(key, args) }
