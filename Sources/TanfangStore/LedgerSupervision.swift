@@ -249,9 +249,12 @@ extension Ledger {
     private func followUpFlags(_ db: Database, now: LocalDateTime, scope: AccessScope,
                                names: inout [UUID: String], into flags: inout [RedFlag]) throws {
         let emergencyMinutes = rules.redFlags.emergencyHours * 60
+        let typeIndex = "CASE type " + FollowUpType.allCases.enumerated()
+            .map { "WHEN '\($1.rawValue)' THEN \($0)" }.joined(separator: " ") + " ELSE -1 END"
         // Emergencies are few: each is checked in full below. An overdue one is due before now.
         let statement = try db.makeStatement(sql: """
-            SELECT kind, elderId, villageId, visitorId, elderName, elderOrder, followUpOrder, type, since
+            SELECT kind = 'emergencyNotClosed', elderId, villageId, visitorId, elderName, elderOrder, followUpOrder,
+              \(typeIndex), since, type
             FROM redFlag WHERE kind = 'emergencyNotClosed' OR (kind = 'followUpOverdue' AND since < ?)
             """)
         statement.arguments = [StoreCoding.text(now)]
@@ -270,8 +273,9 @@ extension Ledger {
         var entries: [Entry] = []
         entries.reserveCapacity(1 << 15)
         names.reserveCapacity(names.count + (1 << 15))
-        // Few types: a short list compared in turn beats hashing each row's text.
-        var typeKeys: [(String, String)] = []
+        // The type as its index in `FollowUpType.allCases` (-1 for a value not among them), so no
+        // row's text is made into a String.
+        let typeKeys = FollowUpType.allCases.map { "followup.type.\($0.rawValue)" }
         // Each elder's name is kept once; elders already seen are marked by rowid, not hashed.
         var seen = [Bool](repeating: false, count: (try Int.fetchOne(db, sql: "SELECT max(rowid) FROM elder") ?? 0) + 1)
         let nowDay = now.date.dayNumber
@@ -282,19 +286,18 @@ extension Ledger {
             let since = try s.dateTime(8, "redFlag.since")!
             let elderID = try s.uuid(1, "redFlag.elderId")
             let rank: UInt64, severity: Int, type: Int
-            if s.string(0) == RedFlagKind.emergencyNotClosed.rawValue {
+            if s.int(0) != 0 {
                 let minutes = MonthlyStatistics.minutes(from: since, to: now)
                 guard minutes > emergencyMinutes else { continue }
                 rank = 1; severity = minutes / 60; type = -1
             } else {
                 guard since < now else { continue }
-                let typeText = s.string(7)!
-                if let known = typeKeys.firstIndex(where: { $0.0 == typeText }) {
-                    type = known
+                if s.int(7) >= 0 {
+                    type = s.int(7)
                 } else {
-                    let value = try StoreCoding.enumValue(FollowUpType.self, typeText, column: "redFlag.type")
-                    type = typeKeys.count
-                    typeKeys.append((typeText, "followup.type.\(value.rawValue)"))
+                    // Not a known type: the stored text, which names the bad value when it throws.
+                    let value = try StoreCoding.enumValue(FollowUpType.self, s.string(9) ?? "", column: "redFlag.type")
+                    type = FollowUpType.allCases.firstIndex(of: value)!
                 }
                 rank = 0; severity = nowDay - since.date.dayNumber
             }
@@ -324,7 +327,7 @@ extension Ledger {
             } else {
                 flags.append(RedFlag(kind: .followUpOverdue, elderID: e.elderID, villageID: e.villageID,
                                      reasonKey: overdueKey,
-                                     reasonArgs: [typeKeys[e.type].1, String(severity), StoreCoding.text(e.since.date)],
+                                     reasonArgs: [typeKeys[e.type], String(severity), StoreCoding.text(e.since.date)],
                                      severity: severity))
             }
         }
