@@ -93,7 +93,16 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
     }
 
     public var description: String {
-        LocalDate.zeroPadded(year, 4) + "-" + LocalDate.zeroPadded(month, 2) + "-" + LocalDate.zeroPadded(day, 2)
+        // Written digit by digit into the string's own storage (`init?` keeps year 1…9999): dates
+        // are written for every stored row and most red flags, and a 10-byte string needs no allocation.
+        String(unsafeUninitializedCapacity: 10) { b in
+            let zero = UInt8(ascii: "0"), dash = UInt8(ascii: "-")
+            b[0] = zero + UInt8(year / 1000 % 10); b[1] = zero + UInt8(year / 100 % 10)
+            b[2] = zero + UInt8(year / 10 % 10); b[3] = zero + UInt8(year % 10)
+            b[4] = dash; b[5] = zero + UInt8(month / 10); b[6] = zero + UInt8(month % 10)
+            b[7] = dash; b[8] = zero + UInt8(day / 10); b[9] = zero + UInt8(day % 10)
+            return 10
+        }
     }
 
     /// The date as written on forms: `20261123`.

@@ -211,11 +211,11 @@ public struct RedFlagEngine: Sendable {
     private func visitFlags(_ elder: Elder, _ s: ElderSummary, today: LocalDate, into flags: inout [RedFlag]) {
         if s.dueState(today: today) == .overdue, let due = [s.nextDue, s.homeVisitDue].compactMap({ $0 }).min() {
             let late = due.days(to: today)
-            flags.append(flag(.overdueVisit, elder, [Self.text(due), String(late)], severity: late))
+            flags.append(flag(.overdueVisit, elder, [due.description, String(late)], severity: late))
         }
 
         let homeGap = s.lastHomeVisit.map { $0.days(to: today) }
-        let lastHome = s.lastHomeVisit.map(Self.text) ?? Self.none
+        let lastHome = s.lastHomeVisit?.description ?? Self.none
         if s.risk.level == .high, homeGap.map({ $0 > rules.highRiskNoHomeVisitDays }) ?? true {
             flags.append(flag(.highRiskNoHomeVisit, elder, [lastHome, homeGap.map(String.init) ?? Self.none],
                               severity: homeGap ?? Self.neverSeverity))
@@ -223,7 +223,7 @@ public struct RedFlagEngine: Sendable {
 
         if elder.categories.contains(.disabled), let method = s.lastVisitMethod, !method.isInPerson,
            let lastVisit = s.lastVisit, homeGap.map({ $0 > rules.remoteOnlyDays }) ?? true {
-            flags.append(flag(.disabledRemoteOnly, elder, [lastHome, Self.text(lastVisit.date)],
+            flags.append(flag(.disabledRemoteOnly, elder, [lastHome, lastVisit.date.description],
                               severity: homeGap ?? Self.neverSeverity))
         }
 
@@ -234,7 +234,7 @@ public struct RedFlagEngine: Sendable {
         let disabled = elder.categories.contains(.disabled) || elder.categories.contains(.severelyDisabled)
             || elder.disabilityDegree != nil
         if s.lastVisitAllClear, disabled, s.visitCount > 0 {
-            flags.append(flag(.implausibleNoProblems, elder, [s.lastVisit.map { Self.text($0.date) } ?? Self.none],
+            flags.append(flag(.implausibleNoProblems, elder, [s.lastVisit.map { $0.date.description } ?? Self.none],
                               severity: 1))
         }
     }
@@ -245,13 +245,13 @@ public struct RedFlagEngine: Sendable {
                 let minutes = MonthlyStatistics.minutes(from: f.openedAt, to: now)
                 let hours = minutes / 60
                 if minutes > rules.emergencyHours * 60 {
-                    flags.append(flag(.emergencyNotClosed, elder, [Self.text(f.openedAt.date) + " " + Self.pad2(f.openedAt.hour) + ":" + Self.pad2(f.openedAt.minute), String(hours)],
+                    flags.append(flag(.emergencyNotClosed, elder, [f.openedAt.description, String(hours)],
                                       severity: hours))
                 }
             } else if f.isOverdue(now: now) {
                 let late = f.due.date.days(to: now.date)
                 flags.append(flag(.followUpOverdue, elder,
-                                  ["followup.type.\(f.type.rawValue)", String(late), Self.text(f.due.date)],
+                                  ["followup.type.\(f.type.rawValue)", String(late), f.due.date.description],
                                   severity: late))
             }
         }
@@ -262,8 +262,8 @@ public struct RedFlagEngine: Sendable {
         let visitAfter = s?.lastVisit.map { $0.date > death } ?? false
         let openCount = max(open.count, s?.openFollowUps ?? 0)
         guard visitAfter || openCount > 0 else { return }
-        let lastVisit = visitAfter ? Self.text(s!.lastVisit!.date) : Self.none
-        flags.append(flag(.deceasedStillActive, elder, [Self.text(death), lastVisit, String(openCount)],
+        let lastVisit = visitAfter ? s!.lastVisit!.date.description : Self.none
+        flags.append(flag(.deceasedStillActive, elder, [death.description, lastVisit, String(openCount)],
                           severity: openCount + (visitAfter ? 1 : 0)))
     }
 
@@ -289,7 +289,7 @@ public struct RedFlagEngine: Sendable {
             } else if let birth = e.birthDate {
                 let name = e.name.trimmingCharacters(in: .whitespacesAndNewlines)
                 guard !name.isEmpty else { continue }
-                byNameBirth[name + "|" + Self.text(birth), default: []].append(i)
+                byNameBirth[name + "|" + birth.description, default: []].append(i)
             }
         }
         var group: [Int: [Int]] = [:]
@@ -303,16 +303,6 @@ public struct RedFlagEngine: Sendable {
                               severity: others.count))
         }
     }
-
-    /// `LocalDate.description` (`YYYY-MM-DD`) without `String(format:)`, which is slow on Linux
-    /// and ran for most flags of a county's list.
-    static func text(_ d: LocalDate) -> String {
-        guard (0...9999).contains(d.year) else { return d.description }
-        return String(d.year / 1000) + String(d.year / 100 % 10) + String(d.year / 10 % 10) + String(d.year % 10)
-            + "-" + pad2(d.month) + "-" + pad2(d.day)
-    }
-
-    static func pad2(_ n: Int) -> String { n < 10 && n >= 0 ? "0" + String(n) : String(n) }
 
     /// A rate as a percentage with one decimal, e.g. `87.5%`.
     static func percent(_ rate: Double) -> String {

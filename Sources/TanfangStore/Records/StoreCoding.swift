@@ -137,49 +137,14 @@ enum StoreCoding {
         return value
     }
 
-    /// `YYYY-MM-DD`, the same text as `LocalDate.description` without `String(format:)`,
-    /// which is slow on Linux and runs for every stored date.
-    static func text(_ d: LocalDate) -> String {
-        // Written digit by digit into the string's own storage: this runs for most flags of a
-        // county's red-flag list, and a 10-byte string needs no allocation.
-        if (0...9999).contains(d.year), (1...12).contains(d.month), (1...31).contains(d.day) {
-            return String(unsafeUninitializedCapacity: 10) { b in
-                let zero = UInt8(ascii: "0"), dash = UInt8(ascii: "-")
-                b[0] = zero + UInt8(d.year / 1000); b[1] = zero + UInt8(d.year / 100 % 10)
-                b[2] = zero + UInt8(d.year / 10 % 10); b[3] = zero + UInt8(d.year % 10)
-                b[4] = dash; b[5] = zero + UInt8(d.month / 10); b[6] = zero + UInt8(d.month % 10)
-                b[7] = dash; b[8] = zero + UInt8(d.day / 10); b[9] = zero + UInt8(d.day % 10)
-                return 10
-            }
-        }
-        var out = ""
-        out.reserveCapacity(10)
-        appendPadded(d.year, width: 4, to: &out)
-        out += "-"
-        appendPadded(d.month, width: 2, to: &out)
-        out += "-"
-        appendPadded(d.day, width: 2, to: &out)
-        return out
-    }
+    /// `YYYY-MM-DD` (`LocalDate.description`).
+    static func text(_ d: LocalDate) -> String { d.description }
 
-    /// `YYYY-MM-DD HH:MM`, as `LocalDateTime.description`.
-    static func text(_ t: LocalDateTime) -> String {
-        var out = text(t.date)
-        out += " "
-        appendPadded(t.hour, width: 2, to: &out)
-        out += ":"
-        appendPadded(t.minute, width: 2, to: &out)
-        return out
-    }
+    /// `YYYY-MM-DD HH:MM` (`LocalDateTime.description`).
+    static func text(_ t: LocalDateTime) -> String { t.description }
 
     static func text(_ d: LocalDate?) -> String? { d.map { text($0) } }
     static func text(_ t: LocalDateTime?) -> String? { t.map { text($0) } }
-
-    private static func appendPadded(_ value: Int, width: Int, to out: inout String) {
-        let digits = String(value)
-        if digits.count < width { out += String(repeating: "0", count: width - digits.count) }
-        out += digits
-    }
 
     /// A JSON array of strings.
     static func json(strings: [String]) -> String {
