@@ -111,6 +111,23 @@ import TanfangCore
         #expect(RedFlagsScreen.keymap.conflicts.isEmpty)
     }
 
+    @Test func preparedSearchMatchesAsTheReference() {
+        // Given rows of names and texts (Chinese, Uyghur names in Chinese, ASCII, mixed case)
+        let rows: [(names: [String], texts: [String])] = [
+            (["王秀英"], ["红旗村", "应于2026-11-18前探访，已逾期5天"]), (["阿依古丽·买买提"], ["阿克苏村", "Missing ID"]),
+            (["马明", "张伟"], ["Hazard: wire"]), ([""], ["村探访率80%"]), (["李"], []),
+        ]
+        for query in ["王", "wxy", "WX", "wangxiu", "ayi", "mm", "zw", "zhangwei", "wire", "HAZ", "80%", "逾期5", "5", "xyz", "li", "a"] {
+            for row in rows {
+                // When prepared once and matched / Then as `ScreenSearch.matches` decides
+                let prepared = ScreenSearch.Prepared(names: row.names, texts: row.texts,
+                                                     readings: row.names.map(ScreenSearch.Prepared.reading(of:)))
+                #expect(prepared.matches(ScreenSearch.Prepared.needle(query))
+                        == ScreenSearch.matches(query, names: row.names, texts: row.texts), "\(query) in \(row)")
+            }
+        }
+    }
+
     @Test func searchKeepsWhatScreenSearchMatches() {
         // Given the flags and searches of every kind (village, name, pinyin initials and syllables,
         // reason words, digits, nothing, upper case)

@@ -47,18 +47,10 @@ public struct RedFlagsScreen: Screen {
     var groups: [Group] = []
     var search = TextFieldState(maxLength: 40)
     var searching = false
-    /// Per flag, what `/` looks in (`ScreenSearch.matches`' texts, lowercased, and the name's
-    /// pinyin), built at the first search and kept until new flags arrive: formatting a county's
-    /// ~40,000 reasons and converting their names to pinyin again on every keystroke took longer
-    /// than the keystroke may.
-    var searchTexts: [SearchText]?
-
-    struct SearchText: Hashable, Sendable {
-        /// Name, village and reason, lowercased, separated by a character no search can hold.
-        var text: String
-        /// The name's pinyin initials, then its syllables run together.
-        var pinyin: String
-    }
+    /// Per flag, what `/` looks in (`ScreenSearch.Prepared`), built at the first search and kept
+    /// until new flags arrive: formatting a county's ~40,000 reasons and converting their names to
+    /// pinyin again on every keystroke took longer than the keystroke may.
+    var searchTexts: [ScreenSearch.Prepared]?
     var elderNames: [UUID: String] = [:]
     var loaded = false
     var error: String?
@@ -118,14 +110,8 @@ public struct RedFlagsScreen: Screen {
         if !query.isEmpty {
             let texts = searchTexts ?? Self.searchTexts(flags, names: elderNames, env: env)
             searchTexts = texts
-            // As `ScreenSearch.matches`: a part of any text; ASCII letters also a part of the pinyin.
-            // Compared as UTF-8 bytes: the texts are lowercased already, and a byte search is ~20×
-            // String's `contains` over ~40,000 texts.
-            let needle = Array(query.lowercased().utf8)
-            let letters = needle.allSatisfy { $0 < 0x80 && (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) }
-            matching = flags.indices.filter { i in
-                Self.bytes(of: texts[i].text, contain: needle) || (letters && Self.bytes(of: texts[i].pinyin, contain: needle))
-            }.map { flags[$0] }
+            let needle = ScreenSearch.Prepared.needle(query)
+            matching = flags.indices.filter { texts[$0].matches(needle) }.map { flags[$0] }
         }
         groups = Self.grouped(matching)
         let kept = previous.flatMap { kind in groups.firstIndex { $0.kind == kind } }
@@ -134,36 +120,18 @@ public struct RedFlagsScreen: Screen {
         rowIndex = kindIndex < groups.count ? min(rowIndex, groups[kindIndex].flags.count - 1) : 0
     }
 
-    static func searchTexts(_ flags: [RedFlag], names: [UUID: String], env: AppEnvironment) -> [SearchText] {
+    static func searchTexts(_ flags: [RedFlag], names: [UUID: String], env: AppEnvironment) -> [ScreenSearch.Prepared] {
         // An elder with several flags is converted to pinyin once.
-        var pinyin: [String: String] = [:]
+        var readings: [String: String] = [:]
         return flags.map { flag in
             let name = flag.elderID.flatMap { names[$0] } ?? ""
-            let reading = pinyin[name] ?? {
-                let syllables = Pinyin.syllables(name)
-                let text = String(syllables.compactMap(\.first)) + "\u{0}" + syllables.joined()
-                pinyin[name] = text
+            let reading = readings[name] ?? {
+                let text = ScreenSearch.Prepared.reading(of: name)
+                readings[name] = text
                 return text
             }()
-            return SearchText(text: [name, env.placeName(flag.villageID), flag.reason(env.strings)]
-                                  .map { $0.lowercased() }.joined(separator: "\u{0}"),
-                              pinyin: reading)
-        }
-    }
-
-    /// Whether `text`'s UTF-8 holds `needle`.
-    static func bytes(of text: String, contain needle: [UInt8]) -> Bool {
-        guard !needle.isEmpty else { return true }
-        var text = text
-        return text.withUTF8 { hay in
-            needle.withUnsafeBufferPointer { n in
-                guard hay.count >= n.count else { return false }
-                let first = n[0]
-                for i in 0...(hay.count - n.count) where hay[i] == first {
-                    if memcmp(hay.baseAddress! + i, n.baseAddress!, n.count) == 0 { return true }
-                }
-                return false
-            }
+            return ScreenSearch.Prepared(names: [name], texts: [env.placeName(flag.villageID), flag.reason(env.strings)],
+                                         readings: [reading])
         }
     }
 
