@@ -117,6 +117,7 @@ extension Ledger {
                                            periods: stream.specialPeriods, stamp: stamp)
                 // The elders' flag rows are filled in one pass after the load, not a trigger run per elder.
                 let elderFlags = try ElderFlagTable.suspendInserts(db)
+                let dupKeys = try SharedDupKeyTable.suspend(db)
                 var clock = DemoClock()
                 for b in 0..<batchCount {
                     let rows = try pipeline.next(b).get()
@@ -131,6 +132,7 @@ extension Ledger {
                     progress?(counts)
                 }
                 if let elderFlags { try ElderFlagTable.resume(db, elderFlags) }
+                if let dupKeys { try SharedDupKeyTable.resume(db, dupKeys) }
                 for index in deferred { try db.execute(sql: index.sql) }
                 try MonthTally.rebuild(db)
                 clock.lap(\.indexing)

@@ -110,6 +110,7 @@ extension Ledger {
                 ]
                 if rebuilds[0] != nil { state.rosterBumps = try RosterInsertBumps.suspend(db) }
                 let elderFlags = rebuilds[0] != nil ? try ElderFlagTable.suspendInserts(db) : nil
+                let dupKeys = rebuilds[0] != nil ? try SharedDupKeyTable.suspend(db) : nil
                 for (i, row) in checked.enumerated() {
                     try importOne(db, row: row, prepared: prepared.row(i), state: &state, outcome: &outcome, by: user,
                                   today: today, now: now)
@@ -124,6 +125,7 @@ extension Ledger {
                 try db.execute(sql: "PRAGMA threads = 2")
                 defer { try? db.execute(sql: "PRAGMA threads = 0") }
                 for rebuild in rebuilds { try rebuild?.restore(db) }
+                if let dupKeys { try SharedDupKeyTable.resume(db, dupKeys) }
                 try MonthTally.rebuildIfStale(db)
                 let summary = ImportAuditSummary(file: file, source: source, rows: rows.count, added: outcome.added,
                                                  merged: outcome.merged, unchanged: outcome.unchanged,

@@ -180,8 +180,7 @@ extension Ledger {
               SELECT rowid FROM elder INDEXED BY elder_on_idValidFrom WHERE idValidFrom IS NULL
               UNION SELECT rowid FROM elder INDEXED BY elder_on_idValidFrom WHERE idValidFrom > ?1
               UNION SELECT rowid FROM elder INDEXED BY elder_on_flagUntil WHERE flagUntil > ?1
-              UNION SELECT rowid FROM elder WHERE dupKey IN
-                (SELECT dupKey FROM elder WHERE dupKey IS NOT NULL GROUP BY dupKey HAVING count(*) > 1))
+              UNION SELECT rowid FROM elder INDEXED BY elder_on_dupKey WHERE dupKey IN (SELECT dupKey FROM sharedDupKey))
             """)
         live.arguments = [todayText]
         var unsettled: [UUID: Int] = [:]

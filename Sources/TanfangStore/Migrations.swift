@@ -40,6 +40,9 @@ enum LedgerMigrations {
             // (a county demo build ~3 s of sorting for the second).
             try db.execute(sql: "DROP INDEX IF EXISTS elder_on_flagFrom; DROP INDEX IF EXISTS visit_on_date")
         }
+        migrator.registerMigration("v6-shared-dup-keys") { db in
+            try SharedDupKeyTable.migrate(db)
+        }
         return migrator
     }
 
