@@ -42,6 +42,8 @@ extension Ledger {
                 elders: live.elders, summaries: live.summaries, openFollowUps: [], villageRates: rates,
                 today: today, now: now, validIDs: live.validIDs), to: scope, elders: live.elders)
             var names: [UUID: String] = [:]
+            // A county's flags concern some 50,000 elders: room for them at once, not by doubling.
+            names.reserveCapacity(1 << 16)
             // Visit and risk flags of elders whose stored state holds today come from `elderFlag`;
             // the engine's count only for the others (a status change or ID birth date ahead).
             var unsettled = [[(flag: RedFlag, order: Int)]](repeating: [], count: RedFlagKind.allCases.count)
@@ -87,9 +89,13 @@ extension Ledger {
         let todayText = StoreCoding.text(today)
         let day = today.dayNumber
         let r = rules.redFlags
+        // Kinds whose rank is always 0 ask for rank = 0, so that the primary key's range covers the
+        // anchor too: `rank <= 0` leaves SQLite a range on rank only, and it read every overdue-visit
+        // row (~74,000 at 100k) to find the ~3,000 raised today.
+        let rankTest = ElderFlagTable.rankedKinds.contains(kind) ? "rank <= ?3" : "rank = ?3"
         let statement = try db.cachedStatement(sql: """
             SELECT rank, anchor, elderOrder, elderId, villageId, visitorId, elderName, detail
-            FROM elderFlag WHERE kind = ?1 AND anchor < ?2 AND rank <= ?3 AND (until IS NULL OR until <= ?4)
+            FROM elderFlag WHERE kind = ?1 AND \(rankTest) AND anchor < ?2 AND (until IS NULL OR until <= ?4)
             """)
         let none = RedFlagEngine.none
         // anchor < bound selects the raised ones: '' (never) sorts before every date, and '~'
@@ -258,11 +264,10 @@ extension Ledger {
             """)
         statement.arguments = [StoreCoding.text(now)]
         // Sorted on two integer keys: kind rank and severity (worst first), then elder and
-        // follow-up order (rowids, below 2^32); unique, so any sort gives the one order. The
-        // entries hold no references, so sorting them moves no counts; the flags are built after.
+        // follow-up order (rowids, below 2^32); unique, so any sort gives the one order. Only the
+        // keys and each entry's index are sorted (24 bytes moved, not the whole entry); the
+        // flags are built after.
         struct Entry {
-            var first: UInt64
-            var second: UInt64
             var elderID: UUID
             var villageID: UUID
             var since: LocalDateTime
@@ -271,7 +276,8 @@ extension Ledger {
         }
         var entries: [Entry] = []
         entries.reserveCapacity(1 << 15)
-        names.reserveCapacity(names.count + (1 << 15))
+        var order: [(first: UInt64, second: UInt64, index: Int)] = []
+        order.reserveCapacity(1 << 15)
         // The type as its index in `FollowUpType.allCases` (-1 for a value not among them), so no
         // row's text is made into a String.
         let typeKeys = FollowUpType.allCases.map { "followup.type.\($0.rawValue)" }
@@ -310,15 +316,16 @@ extension Ledger {
                 names[elderID] = s.string(4)!
             }
             // Severity is positive here (late days, or hours over the limit) and below 2^31.
-            entries.append(Entry(first: rank << 32 | UInt64(truncatingIfNeeded: Int(Int32.max) - severity),
-                                 second: UInt64(truncatingIfNeeded: elderOrder) << 32
-                                     | UInt64(truncatingIfNeeded: s.int(6)),
-                                 elderID: elderID, villageID: village, since: since, type: type))
+            order.append((rank << 32 | UInt64(truncatingIfNeeded: Int(Int32.max) - severity),
+                          UInt64(truncatingIfNeeded: elderOrder) << 32 | UInt64(truncatingIfNeeded: s.int(6)),
+                          entries.count))
+            entries.append(Entry(elderID: elderID, villageID: village, since: since, type: type))
         }
-        entries.sort { a, b in a.first != b.first ? a.first < b.first : a.second < b.second }
+        order.sort { a, b in a.first != b.first ? a.first < b.first : a.second < b.second }
         let overdueKey = RedFlagKind.followUpOverdue.reasonKey, emergencyKey = RedFlagKind.emergencyNotClosed.reasonKey
-        for e in entries {
-            let severity = Int(Int32.max) - Int(e.first & 0xFFFF_FFFF)
+        for o in order {
+            let e = entries[o.index]
+            let severity = Int(Int32.max) - Int(o.first & 0xFFFF_FFFF)
             if e.type < 0 {
                 flags.append(RedFlag(kind: .emergencyNotClosed, elderID: e.elderID, villageID: e.villageID,
                                      reasonKey: emergencyKey, reasonArgs: [StoreCoding.text(e.since), String(severity)],

@@ -32,6 +32,8 @@ import TanfangCore
 enum ElderFlagTable {
     static let kinds: [RedFlagKind] = [.overdueVisit, .highRiskNoHomeVisit, .disabledRemoteOnly, .copiedAnswers,
                                        .implausibleNoProblems, .deceasedStillActive]
+    /// The kinds whose rows have a rank other than 0 (the others' rank is always 0).
+    static let rankedKinds = Set(specs("e").filter { $0.rank != "0" }.map(\.kind))
     static let columns = "kind, rank, anchor, elderOrder, elderId, villageId, visitorId, elderName, until, detail"
     /// The elder columns the rows are made from.
     static let elderColumns = [
