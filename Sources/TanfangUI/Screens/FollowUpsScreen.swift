@@ -923,7 +923,13 @@ enum ScreenSearch {
 
         /// `readings`: `reading(of:)` of each name, which a caller may cache by name.
         init(names: [String], texts: [String], readings: [String]) {
-            text = (names + texts).map { $0.lowercased() }.joined(separator: "\u{0}")
+            self.init(lowercased: (names + texts).map { $0.lowercased() }, readings: readings)
+        }
+
+        /// From names and texts already lowercased, names first (a caller that sees the same
+        /// text on many rows lowercases it once).
+        init(lowercased parts: [String], readings: [String]) {
+            text = parts.joined(separator: "\u{0}")
             pinyin = readings.joined(separator: "\u{0}")
         }
 

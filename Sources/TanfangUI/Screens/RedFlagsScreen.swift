@@ -121,17 +121,33 @@ public struct RedFlagsScreen: Screen {
     }
 
     static func searchTexts(_ flags: [RedFlag], names: [UUID: String], env: AppEnvironment) -> [ScreenSearch.Prepared] {
-        // An elder with several flags is converted to pinyin once.
-        var readings: [String: String] = [:]
+        // A county's ~50,000 flags name far fewer distinct elders, villages and reasons (an
+        // overdue follow-up's reason is its type and due date): each is lowercased (and each name
+        // converted to pinyin) once, not once per flag; lowercasing and formatting were most of
+        // the first key's time.
+        var people: [String: (lowered: String, reading: String)] = [:]
+        var villages: [UUID?: String] = [:]
+        struct ReasonID: Hashable { var key: String; var args: [String] }
+        var reasons: [ReasonID: String] = [:]
         return flags.map { flag in
             let name = flag.elderID.flatMap { names[$0] } ?? ""
-            let reading = readings[name] ?? {
-                let text = ScreenSearch.Prepared.reading(of: name)
-                readings[name] = text
-                return text
+            let person = people[name] ?? {
+                let made = (name.lowercased(), ScreenSearch.Prepared.reading(of: name))
+                people[name] = made
+                return made
             }()
-            return ScreenSearch.Prepared(names: [name], texts: [env.placeName(flag.villageID), flag.reason(env.strings)],
-                                         readings: [reading])
+            let village = villages[flag.villageID] ?? {
+                let lowered = env.placeName(flag.villageID).lowercased()
+                villages[flag.villageID] = lowered
+                return lowered
+            }()
+            let reasonID = ReasonID(key: flag.reasonKey, args: flag.reasonArgs)
+            let reason = reasons[reasonID] ?? {
+                let lowered = flag.reason(env.strings).lowercased()
+                reasons[reasonID] = lowered
+                return lowered
+            }()
+            return ScreenSearch.Prepared(lowercased: [person.lowered, village, reason], readings: [person.reading])
         }
     }
 
