@@ -112,6 +112,43 @@ struct ImportEquivalenceTests {
         #expect(try rebuilt.roster(RosterQuery(status: nil, limit: 10_000, today: Self.today)).total == rows.count)
     }
 
+    @Test("Matching a file by reading the ledger's keys finds what looking each row up finds")
+    func keyScanMatchesLookups() throws {
+        // Given a ledger holding half the demo's elders, and a file of all of them (half already
+        // there, some changed, and one row whose elder id is taken)
+        let (scanned, _, rows) = try Self.demo()
+        let (looked, _, _) = try Self.demo()
+        let half = Array(rows.prefix(rows.count / 2))
+        for l in [scanned, looked] {
+            _ = try l.importRoster(half, source: "卫健", file: "half.csv", by: nil, today: Self.today, dryRun: false,
+                                   rebuildIndexesFrom: .max, scanKeys: false)
+        }
+        var file = rows
+        file[0].elder.phone = "13900000000"
+        file[1].elder.wishes = "想要助餐服务"
+        var stranger = rows[rows.count - 1]
+        stranger.elder.id = half[2].elder.id
+        stranger.elder.idNumber = nil
+        stranger.elder.name = "同号新人"
+        file.append(stranger)
+        // When it is imported once by each way of matching
+        let a = try scanned.importRoster(file, source: "民政", file: "all.csv", by: nil, today: Self.today, dryRun: false,
+                                         rebuildIndexesFrom: .max, scanKeys: true)
+        let b = try looked.importRoster(file, source: "民政", file: "all.csv", by: nil, today: Self.today, dryRun: false,
+                                        rebuildIndexesFrom: .max, scanKeys: false)
+        // Then both merge, add and report the same, and hold the same elders
+        #expect(a.merged == b.merged && a.added == b.added && a.unchanged == b.unchanged)
+        #expect(a.merged + a.unchanged == half.count && a.added == rows.count - half.count + 1)
+        #expect(a.conflicts.count == b.conflicts.count)
+        func elders(_ l: Ledger) throws -> [[DatabaseValue]] {
+            // The newcomer whose id was taken gets a new random one: compared apart.
+            try l.read { db in try Row.fetchAll(db, sql: "SELECT * FROM elder WHERE name <> '同号新人' ORDER BY id") }
+                .map { row in row.filter { !["createdAt", "updatedAt"].contains($0.0) }.map { $0.1 } }
+        }
+        #expect(try elders(scanned) == elders(looked))
+        #expect(try scanned.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM elder WHERE name = '同号新人'") } == 1)
+    }
+
     @Test("ElderInsert writes the row GRDB's insert writes, column for column")
     func boundInsertMatchesGRDB() throws {
         // Given demo elders' records with every kind of value (nil and set, JSON, flags, stamps)
