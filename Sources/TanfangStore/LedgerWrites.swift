@@ -120,11 +120,11 @@ extension Ledger {
     /// Field checks that need no database.
     static func checked(_ elder: Elder, today: LocalDate) throws -> Elder {
         var elder = elder
-        elder.name = elder.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        elder.name = TextTrimming.trimmed(elder.name)
         if elder.name.isEmpty {
             throw LedgerError.invalidField(field: "name", messageKey: "store.error.required", args: [])
         }
-        if let raw = elder.idNumber, !raw.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+        if let raw = elder.idNumber, !TextTrimming.trimmed(raw).isEmpty {
             switch IDNumber.parse(raw, today: today) {
             case .success(let info):
                 elder.idNumber = info.normalized

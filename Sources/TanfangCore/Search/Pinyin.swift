@@ -54,24 +54,8 @@ public enum Pinyin {
         return out
     }
 
-    /// `name` without leading and trailing `CharacterSet.whitespacesAndNewlines`, without Foundation's
-    /// bridging (a name rarely needs trimming).
-    static func trimmed(_ name: String) -> String {
-        let scalars = name.unicodeScalars
-        guard let start = scalars.firstIndex(where: { !isWhitespaceOrNewline($0) }) else { return "" }
-        let end = scalars.lastIndex(where: { !isWhitespaceOrNewline($0) })!
-        if start == scalars.startIndex, scalars.index(after: end) == scalars.endIndex { return name }
-        return String(scalars[start...end])
-    }
-
-    /// Membership in `CharacterSet.whitespacesAndNewlines` (Zs, tab, U+200B and the line separators; a test
-    /// checks every BMP scalar against Foundation).
-    static func isWhitespaceOrNewline(_ s: Unicode.Scalar) -> Bool {
-        switch s.value {
-        case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200B, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: true
-        default: false
-        }
-    }
+    /// `name` without leading and trailing whitespace and newlines (`TextTrimming`).
+    static func trimmed(_ name: String) -> String { TextTrimming.trimmed(name) }
 
     /// Reads, in one ICU call, the Han characters of `names` not read yet, so that spelling the
     /// names afterwards finds them all cached. ICU builds its transliterator on every call, which
