@@ -236,6 +236,22 @@ final class FollowUpQueueCache: @unchecked Sendable {
     private var cached: FollowUpQueue?
     /// How many times the queue was read (tests check a change is seen).
     private(set) var reads = 0
+    private var warming = false
+
+    /// Whether a warm-up may start (none is under way); then `warmEnded()` must follow.
+    func startWarming() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if warming { return false }
+        warming = true
+        return true
+    }
+
+    func warmEnded() {
+        lock.lock()
+        warming = false
+        lock.unlock()
+    }
 
     /// The queue at `db`'s snapshot; nil when it holds a value the copy cannot compare as SQL does.
     func queue(_ db: Database) throws -> FollowUpQueue? {

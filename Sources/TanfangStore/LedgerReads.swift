@@ -215,7 +215,23 @@ extension Ledger {
     /// open queue runs on the roster index (`followUpSearchPass`); `onIndex: false` keeps it in
     /// SQL (the reference tests compare with).
     public func followUpPage(_ q: FollowUpQuery, now: LocalDateTime) throws -> FollowUpPage {
-        try followUpPage(q, now: now, onIndex: true)
+        let page = try followUpPage(q, now: now, onIndex: true)
+        // The queue on screen without a search: its kept copy is read before the first `/` key.
+        if Self.openOnly(q), q.offset == 0, FollowUpNeedle(q.search) == nil { warmFollowUpSearch() }
+        return page
+    }
+
+    /// Reads the open queue for the search (and numbers the roster index's ids) off the caller's
+    /// thread, unless that is under way; a no-op when both are up to date.
+    func warmFollowUpSearch() {
+        guard followUpQueueCache.startWarming() else { return }
+        DispatchQueue.global(qos: .utility).asyncAfter(deadline: .now() + .milliseconds(100)) { [self] in
+            _ = try? read { db in
+                _ = try rosterCache.searchableIndex(db)
+                _ = try followUpQueueCache.queue(db)
+            }
+            followUpQueueCache.warmEnded()
+        }
     }
 
     func followUpPage(_ q: FollowUpQuery, now: LocalDateTime, onIndex: Bool) throws -> FollowUpPage {

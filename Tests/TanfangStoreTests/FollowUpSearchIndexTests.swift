@@ -133,6 +133,30 @@ struct FollowUpSearchIndexTests {
         #expect(ledger.followUpQueueCache.reads > reads)
     }
 
+    @Test("The queue shown without a search has the search's copy read before the first key")
+    func warms() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tanfang-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("ledger.sqlite").path
+        let data = DemoGenerator(seed: 9).generate(elders: 80, months: 6, today: Self.today)
+        try Ledger(path: path, rules: Fixture.rules).importDemo(data, today: Self.today)
+        let ledger = try Ledger(path: path, rules: Fixture.rules)
+        // When the screen shows the queue
+        #expect(ledger.followUpQueueCache.reads == 0)
+        _ = try ledger.followUpPage(FollowUpQuery(limit: 10), now: Self.now)
+        // Then the queue is read off the caller's thread
+        let deadline = Date(timeIntervalSinceNow: 10)
+        while ledger.followUpQueueCache.reads == 0 && Date() < deadline { usleep(10_000) }
+        #expect(ledger.followUpQueueCache.reads == 1)
+        // And a search uses that copy, answering as the SQL does
+        let name = try #require(try ledger.followUpsReference(FollowUpQuery(), now: Self.now).first?.elderName)
+        let page = try ledger.followUpPage(FollowUpQuery(search: name, limit: 10), now: Self.now)
+        #expect(page == (try ledger.followUpPage(FollowUpQuery(search: name, limit: 10), now: Self.now, onIndex: false)))
+        #expect(!page.rows.isEmpty)
+        #expect(ledger.followUpQueueCache.reads == 1)
+    }
+
     @Test("The name and detail comparison is SQLite's instr(lower(text), needle) > 0")
     func containsAsSQLite() throws {
         let ledger = try Ledger.inMemory(rules: Fixture.rules)
