@@ -254,12 +254,15 @@ final class FollowUpQueueCache: @unchecked Sendable {
     }
 
     /// The queue at `db`'s snapshot; nil when it holds a value the copy cannot compare as SQL does.
-    func queue(_ db: Database) throws -> FollowUpQueue? {
+    /// A warm-up (`warming`) leaves a copy read on another connection alone: it cannot tell
+    /// whether that one is current, and replacing it would make the next key read it again.
+    func queue(_ db: Database, warming: Bool = false) throws -> FollowUpQueue? {
         let data = try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? -1
         let changes = db.totalChangesCount
         lock.lock()
         defer { lock.unlock() }
         if let cached, connection === db, version == (data, changes) { return cached }
+        if warming, cached != nil, connection !== db { return nil }
         cached = nil
         let queue = try FollowUpQueue(db)
         reads += 1

@@ -228,7 +228,7 @@ extension Ledger {
         DispatchQueue.global(qos: .utility).asyncAfter(deadline: .now() + .milliseconds(100)) { [self] in
             _ = try? read { db in
                 _ = try rosterCache.searchableIndex(db)
-                _ = try followUpQueueCache.queue(db)
+                _ = try followUpQueueCache.queue(db, warming: true)
             }
             followUpQueueCache.warmEnded()
         }
