@@ -221,13 +221,13 @@ extension Ledger {
         return page
     }
 
-    /// Reads the open queue for the search (and numbers the roster index's ids) off the caller's
-    /// thread, unless that is under way; a no-op when both are up to date.
+    /// Reads the open queue for the search (and numbers the roster index's ids, when the index is
+    /// current) off the caller's thread, unless that is under way; a no-op when both are up to date.
     func warmFollowUpSearch() {
         guard followUpQueueCache.startWarming() else { return }
         DispatchQueue.global(qos: .utility).asyncAfter(deadline: .now() + .milliseconds(100)) { [self] in
             _ = try? read { db in
-                _ = try rosterCache.searchableIndex(db)
+                _ = try rosterCache.searchableIndex(db, building: false)
                 _ = try followUpQueueCache.queue(db, warming: true)
             }
             followUpQueueCache.warmEnded()

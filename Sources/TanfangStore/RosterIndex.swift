@@ -56,7 +56,7 @@ final class RosterCache: @unchecked Sendable {
     }
 
     /// Under the lock: after a warm-up in progress (which may bring the index to `version`), the
-    /// index refreshed or else built for `version` (nil when it cannot hold this ledger).
+    /// index refreshed or else built for `version` (left nil when it cannot hold this ledger).
     private func rebuild(_ db: Database, to version: Int64) throws {
         let deadline = Date(timeIntervalSinceNow: 10)
         while concurrentReads, warming, (index?.version ?? Int64.min) < version, lock.wait(until: deadline) {}
@@ -69,13 +69,16 @@ final class RosterCache: @unchecked Sendable {
     }
 
     /// The index at the snapshot of `db` with its elders' ids numbered (`idTable`), for the
-    /// follow-up search; built here if need be. Nil when the index cannot hold this ledger.
-    /// The copy shares the cache's arrays; the caller reads it without the lock.
-    func searchableIndex(_ db: Database) throws -> RosterIndex? {
+    /// follow-up search; built here if need be (unless `building` is false: a warm-up must not
+    /// hold the lock for a build, which the roster's own warm-up does without it). Nil when the
+    /// index cannot hold this ledger. The copy shares the cache's arrays; the caller reads it
+    /// without the lock.
+    func searchableIndex(_ db: Database, building: Bool = true) throws -> RosterIndex? {
         let version = try RosterCache.version(db)
         lock.lock()
         defer { lock.unlock() }
         if index?.version != version, try !refresh(db, to: version) {
+            guard building else { return nil }
             try rebuild(db, to: version)
         }
         if index != nil, index!.idTable == nil { index!.buildIDTable() }
@@ -252,10 +255,6 @@ struct Interner {
         return (c, true)
     }
 
-    func existingCode(_ text: UnsafeRawBufferPointer) -> Int32? {
-        find(text, hash: Interner.hash(text))
-    }
-
     func existingCode(_ text: String) -> Int32? {
         var text = text
         return text.withUTF8 { buffer in
@@ -333,8 +332,8 @@ struct RosterIndex {
     var nameBytes: [UInt64] = []
     /// Entry indexes in each sort's order, computed when first asked for.
     var orders: [OrderKey: [Int32]] = [:]
-    /// Entry i's id has code i, for finding a follow-up's elder (`buildIDTable`, when first asked
-    /// for: ids, like names, never change in a refresh).
+    /// Elder ids to entries, for finding a follow-up's elder (`buildIDTable`, when first asked
+    /// for; ids, like names, never change in a refresh).
     var idTable: IDTable?
     /// The last match without the due filter, with its query (due, sort and page cleared).
     var lastMatch: (key: RosterQuery, flags: [Bool], count: Int)?
