@@ -64,9 +64,13 @@ final class RosterCache: @unchecked Sendable {
             index = nil
             index = try RosterIndex.build(db, version: version)
             builds += 1
+            if index == nil { unbuildable = version }
             prepareOrdersLater()
         }
     }
+
+    /// The version whose index could not be built: the follow-up search does not try again.
+    private var unbuildable: Int64?
 
     /// The index at the snapshot of `db` with its elders' ids numbered (`idTable`), for the
     /// follow-up search; built here if need be (unless `building` is false: a warm-up must not
@@ -78,7 +82,7 @@ final class RosterCache: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if index?.version != version, try !refresh(db, to: version) {
-            guard building else { return nil }
+            guard building, unbuildable != version else { return nil }
             try rebuild(db, to: version)
         }
         if index != nil, index!.idTable == nil { index!.buildIDTable() }

@@ -157,6 +157,23 @@ struct FollowUpSearchIndexTests {
         #expect(ledger.followUpQueueCache.reads == 1)
     }
 
+    @Test("A ledger the roster index cannot hold is searched in SQL, without a build per key")
+    func fallsBackToSQL() throws {
+        // Given a ledger with a value the index declines (a category mask stored as text)
+        let (ledger, _) = try SupervisionEquivalenceTests.demoLedger(seed: 5, elders: 60, months: 6)
+        try ledger.write { db in
+            try db.execute(sql: "UPDATE elder SET categoryMask = 'x' WHERE rowid = (SELECT min(rowid) FROM elder)")
+        }
+        let name = try #require(try ledger.followUpsReference(FollowUpQuery(), now: Self.now).first?.elderName)
+        // When it is searched key after key / Then the answers are the SQL's, and the index is tried once
+        try Self.expectSame(ledger, FollowUpQuery(search: name))
+        #expect(ledger.rosterCache.current == nil)
+        let builds = ledger.rosterCache.counts.builds
+        try Self.expectSame(ledger, FollowUpQuery(search: "w"))
+        try Self.expectSame(ledger, FollowUpQuery(search: "wx"))
+        #expect(ledger.rosterCache.counts.builds == builds)
+    }
+
     @Test("The name and detail comparison is SQLite's instr(lower(text), needle) > 0")
     func containsAsSQLite() throws {
         let ledger = try Ledger.inMemory(rules: Fixture.rules)
