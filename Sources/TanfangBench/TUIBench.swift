@@ -3,7 +3,7 @@
 //
 //   TanfangBench tui --bin PATH --db LEDGER --today YYYY-MM-DD [--size 80x24] [--runs 10]
 //                    [--slow-runs 5] [--starts 5] [--results FILE] [--trace]
-//                    [--only start,search,filterSort,elderFile,screens,form] [--app-trace FILE]
+//                    [--only start,search,filterSort,elderFile,screens,followUpSearch,form] [--app-trace FILE]
 //
 // --only runs just those parts (each measured as in the whole run); the first start of the day
 // (the daily backup) always runs first, so that no part is timed beside the backup.
@@ -34,7 +34,7 @@ struct TUIOptions {
     var appTrace: String?
     /// The parts to run (nil: all).
     var only: Set<String>?
-    static let parts: Set<String> = ["start", "search", "filterSort", "elderFile", "screens", "form"]
+    static let parts: Set<String> = ["start", "search", "filterSort", "elderFile", "screens", "followUpSearch", "form"]
 
     func runs(_ part: String) -> Bool { only?.contains(part) ?? true }
 
@@ -239,6 +239,23 @@ final class TUIBench {
             try press(s, Keys.f(3), "tui.followUps", "F3 follow-up queue", record: rec)
             try press(s, Keys.f(2), "tui.roster.back", "F2 back to the roster", record: rec)
         }
+        if o.runs("followUpSearch") {
+            // F3, then `/` and keys typed into the search line; Esc clears it (the first window again).
+            try press(s, Keys.f(3), nil, "F3 follow-up queue")
+            for i in 0..<total {
+                let rec = i >= o.warmup
+                for typed in [["w", "x", "y"], ["王"], ["隐", "患"]] {
+                    try press(s, Keys.text("/"), nil, "/ opens the search line")
+                    for (n, ch) in typed.enumerated() {
+                        let r = try press(s, Keys.text(ch), "tui.fuSearch", "follow-up / search keystroke (below)", record: rec)
+                        let text = typed.prefix(n + 1).joined()
+                        if rec { add("tui.fuSearch.\(text)", "  search \"\(text)\"", ms: r.ms, bytes: r.bytes) }
+                    }
+                    try press(s, Keys.escape, "tui.fuSearch.clear", "Esc clears the follow-up search (first window)", record: rec)
+                }
+            }
+            try press(s, Keys.f(2), nil, "F2 back to the roster")
+        }
         if let m = s.peakRSSMiB() { rss.append(m) }
         let unsolicited = s.unsolicitedBytes
         _ = s.quit(Keys.ctrl("q"))
@@ -355,6 +372,7 @@ final class TUIBench {
         row("tui.redFlags", "tui: red-flag screen")
         row("tui.monthly", "tui: monthly screen")
         row("tui.followUps", "tui: follow-up queue screen")
+        row("tui.fuSearch", "tui: follow-up / search keystroke")
         row("tui.saveVisit", "tui: Ctrl-S save a visit")
         row("tui.form", "tui: visit form keystroke latency")
         row("tui.form", "tui: bytes per visit-form keystroke", bytes: true)

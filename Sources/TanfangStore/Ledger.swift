@@ -21,6 +21,8 @@ public final class Ledger: Sendable {
     /// The roster's in-memory index, rebuilt when the elders change.
     let rosterCache: RosterCache
     let summaryCounts = SummaryCounts()
+    /// The open follow-up queue for its `/` search (FollowUpSearchIndex.swift).
+    let followUpQueueCache = FollowUpQueueCache()
 
     init(writer: any DatabaseWriter, rules: RuleBook, clock: @escaping @Sendable () -> Date,
          onUpgrade: (([String]) -> Void)? = nil) throws {

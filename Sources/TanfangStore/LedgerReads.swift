@@ -202,13 +202,45 @@ extension Ledger {
     /// the covering index `elder_name` (CROSS JOIN keeps follow-ups as the outer loop, which
     /// SQLite would otherwise swap for the places under a village scope). `followUpsReference` is the plain query tests compare with.
     public func followUps(_ q: FollowUpQuery, now: LocalDateTime) throws -> [FollowUpRow] {
-        try read { db in try followUpRows(db, q, now: now, rowids: nil) }
+        try read { db in
+            if let pass = try followUpSearchPass(db, q, now: now) {
+                return try followUpRows(db, q, now: now, rowids: pass.rowids)
+            }
+            return try followUpRows(db, q, now: now, rowids: nil)
+        }
     }
 
     /// A window of the follow-up queue; the first window also counts the whole queue (rows and
-    /// overdue), so a screen shows 41,000 open follow-ups without reading them.
+    /// overdue), so a screen shows 41,000 open follow-ups without reading them. A search of the
+    /// open queue runs on the roster index (`followUpSearchPass`); `onIndex: false` keeps it in
+    /// SQL (the reference tests compare with).
     public func followUpPage(_ q: FollowUpQuery, now: LocalDateTime) throws -> FollowUpPage {
+        let page = try followUpPage(q, now: now, onIndex: true)
+        // The queue on screen without a search: its kept copy is read before the first `/` key.
+        if Self.openOnly(q), q.offset == 0, FollowUpNeedle(q.search) == nil { warmFollowUpSearch() }
+        return page
+    }
+
+    /// Reads the open queue for the search (and numbers the roster index's ids, when the index is
+    /// current) off the caller's thread, unless that is under way; a no-op when both are up to date.
+    func warmFollowUpSearch() {
+        guard followUpQueueCache.startWarming() else { return }
+        DispatchQueue.global(qos: .utility).asyncAfter(deadline: .now() + .milliseconds(100)) { [self] in
+            _ = try? read { db in
+                _ = try rosterCache.searchableIndex(db, building: false)
+                _ = try followUpQueueCache.queue(db, warming: true)
+            }
+            followUpQueueCache.warmEnded()
+        }
+    }
+
+    func followUpPage(_ q: FollowUpQuery, now: LocalDateTime, onIndex: Bool) throws -> FollowUpPage {
         try read { db in
+            if onIndex, let pass = try followUpSearchPass(db, q, now: now) {
+                let rows = try followUpRows(db, q, now: now, rowids: pass.rowids)
+                let first = q.offset == 0
+                return FollowUpPage(query: q, rows: rows, total: first ? pass.total : nil, overdue: first ? pass.overdue : nil)
+            }
             guard q.offset == 0, let limit = q.limit else {
                 let rows = try followUpRows(db, q, now: now, rowids: nil)
                 return FollowUpPage(query: q, rows: rows, total: q.offset == 0 ? rows.count : nil,

@@ -45,14 +45,7 @@ final class RosterCache: @unchecked Sendable {
                 }
                 return nil
             }
-            let deadline = Date(timeIntervalSinceNow: 10)
-            while concurrentReads, warming, (index?.version ?? Int64.min) < version, lock.wait(until: deadline) {}
-            if index?.version != version, try !refresh(db, to: version) {
-                index = nil
-                index = try RosterIndex.build(db, version: version)
-                builds += 1
-                prepareOrdersLater()
-            }
+            try rebuild(db, to: version)
         }
         guard let selected = index?.select(q) else { return nil }
         var page = RosterPage(rows: try RosterIndex.rows(db, ids: selected.ids, detail: q.detail), total: selected.total)
@@ -60,6 +53,40 @@ final class RosterCache: @unchecked Sendable {
             (page.overdue, page.dueSoon) = counts
         }
         return page
+    }
+
+    /// Under the lock: after a warm-up in progress (which may bring the index to `version`), the
+    /// index refreshed or else built for `version` (left nil when it cannot hold this ledger).
+    private func rebuild(_ db: Database, to version: Int64) throws {
+        let deadline = Date(timeIntervalSinceNow: 10)
+        while concurrentReads, warming, (index?.version ?? Int64.min) < version, lock.wait(until: deadline) {}
+        if index?.version != version, try !refresh(db, to: version) {
+            index = nil
+            index = try RosterIndex.build(db, version: version)
+            builds += 1
+            if index == nil { unbuildable = version }
+            prepareOrdersLater()
+        }
+    }
+
+    /// The version whose index could not be built: the follow-up search does not try again.
+    private var unbuildable: Int64?
+
+    /// The index at the snapshot of `db` with its elders' ids numbered (`idTable`), for the
+    /// follow-up search; built here if need be (unless `building` is false: a warm-up must not
+    /// hold the lock for a build, which the roster's own warm-up does without it). Nil when the
+    /// index cannot hold this ledger. The copy shares the cache's arrays; the caller reads it
+    /// without the lock.
+    func searchableIndex(_ db: Database, building: Bool = true) throws -> RosterIndex? {
+        let version = try RosterCache.version(db)
+        lock.lock()
+        defer { lock.unlock() }
+        if index?.version != version, try !refresh(db, to: version) {
+            guard building, unbuildable != version else { return nil }
+            try rebuild(db, to: version)
+        }
+        if index != nil, index!.idTable == nil { index!.buildIDTable() }
+        return index
     }
 
     /// Builds the index for the current version without holding the lock, then installs it and
@@ -309,6 +336,9 @@ struct RosterIndex {
     var nameBytes: [UInt64] = []
     /// Entry indexes in each sort's order, computed when first asked for.
     var orders: [OrderKey: [Int32]] = [:]
+    /// Elder ids to entries, for finding a follow-up's elder (`buildIDTable`, when first asked
+    /// for; ids, like names, never change in a refresh).
+    var idTable: IDTable?
     /// The last match without the due filter, with its query (due, sort and page cleared).
     var lastMatch: (key: RosterQuery, flags: [Bool], count: Int)?
 
