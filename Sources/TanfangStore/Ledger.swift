@@ -33,6 +33,9 @@ public final class Ledger: Sendable {
         self.clock = clock
         do {
             let migrator = LedgerMigrations.migrator
+            // A newer tanfang's tables are kept by its code as well as its triggers (a bulk import
+            // suspends and refills them): this version must not write such a file.
+            if try writer.read({ db in try migrator.hasBeenSuperseded(db) }) { throw LedgerError.newerLedger }
             // A ledger written by an older version is upgraded in place; at county scale that builds
             // indexes over gigabytes (about a minute), so the caller may say so first.
             if let onUpgrade {

@@ -30,6 +30,9 @@ public enum LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
     case readOnly
     /// The file is not a tanfang database or is damaged.
     case damagedFile
+    /// The file was upgraded by a newer tanfang (it holds migrations this one does not know):
+    /// this one would keep its new tables only in part, so it does not open it.
+    case newerLedger
     /// A stored value could not be read back (a hand-edited or damaged row).
     case corrupt(column: String)
     /// A schema rule refused the change (a foreign key, a unique name…).
@@ -47,6 +50,7 @@ public enum LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
         case .cannotOpen: "store.error.cannotOpen"
         case .readOnly: "store.error.readOnly"
         case .damagedFile: "store.error.damagedFile"
+        case .newerLedger: "store.error.newerLedger"
         case .corrupt: "store.error.corrupt"
         case .constraint: "store.error.constraint"
         case .database: "store.error.database"
@@ -64,7 +68,7 @@ public enum LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
         case .corrupt(let column): [column]
         case .constraint(let message): [message]
         case .database(let code, let message): [String(code), message]
-        case .busy, .diskFull, .readOnly, .damagedFile: []
+        case .busy, .diskFull, .readOnly, .damagedFile, .newerLedger: []
         }
     }
 
@@ -81,6 +85,7 @@ public enum LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
         case .cannotOpen(let path, let detail): "Cannot open the ledger file \(path): \(detail)."
         case .readOnly: "The ledger file is read-only: changes cannot be saved."
         case .damagedFile: "The ledger file is damaged or is not a tanfang database."
+        case .newerLedger: "The ledger file was written by a newer version of tanfang: update tanfang to open it. Nothing was changed."
         case .corrupt(let column): "A stored value in \(column) cannot be read; the file may have been edited by hand."
         case .constraint(let message): "The change breaks a ledger rule (\(message)); nothing was saved."
         case .database(let code, let message): "Database error \(code): \(message)."

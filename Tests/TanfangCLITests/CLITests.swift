@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import GRDB
 
 /// Runs the real `tanfang` binary, as a script or a clerk's shell would.
 struct CLI {
@@ -88,6 +89,21 @@ let sharedDemo: URL = {
         #expect(r.err.contains("找不到台账文件"))
         #expect(r.err.split(separator: "\n").count <= 2)
         #expect(!FileManager.default.fileExists(atPath: db))
+    }
+
+    @Test func aLedgerFromANewerVersionIsRefusedInTheUsersLanguage() throws {
+        // Given a ledger a newer tanfang has upgraded
+        let db = CLI.tempDir().appendingPathComponent("newer.sqlite")
+        _ = try CLI.run(["demo", "--db", db.path, "--elders", "20", "--months", "1"])
+        let queue = try DatabaseQueue(path: db.path)
+        try queue.write { try $0.execute(sql: "INSERT INTO grdb_migrations VALUES ('v99-from-the-future')") }
+        try queue.close()
+        // When a command opens it / Then one line says so, in Chinese by default and English on request
+        let zh = try CLI.run(["redflags", "--db", db.path])
+        #expect(zh.status != 0)
+        #expect(zh.err.contains("更新版本") && zh.err.split(separator: "\n").count <= 2)
+        let en = try CLI.run(["redflags", "--db", db.path, "--lang", "en"])
+        #expect(en.status != 0 && en.err.contains("newer version"))
     }
 
     @Test func demoLedgerIsOwnerOnlyAndRefusesToOverwrite() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import GRDB
 import TanfangCore
 @testable import TanfangStore
 
@@ -27,6 +28,27 @@ struct LedgerFileTests {
         // And reopening finds the data
         let reopened = try Ledger(path: path, rules: Fixture.rules)
         #expect(try reopened.places().map(\.name) == ["天山区"])
+    }
+
+    @Test("A ledger upgraded by a newer tanfang is refused, untouched")
+    func newerLedgerIsRefused() throws {
+        let dir = try Self.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("ledger.sqlite").path
+        // Given a ledger a newer version has upgraded (a migration this one does not know)
+        do {
+            let ledger = try Ledger(path: path, rules: Fixture.rules)
+            try ledger.savePlace(Place(code: "650102", name: "天山区", level: .county, parentID: nil))
+            try ledger.write { db in try db.execute(sql: "INSERT INTO grdb_migrations VALUES ('v99-from-the-future')") }
+        }
+        // When this version opens it / Then it refuses with a message saying what to do
+        #expect(throws: LedgerError.newerLedger) { _ = try Ledger(path: path, rules: Fixture.rules) }
+        #expect(LedgerError.newerLedger.description.contains("newer version"))
+        // And the file is as it was: the same migrations, the data still there
+        let queue = try DatabaseQueue(path: path)
+        #expect(try queue.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
+            .contains("v99-from-the-future"))
+        #expect(try queue.read { db in try String.fetchAll(db, sql: "SELECT name FROM place") } == ["天山区"])
     }
 
     @Test("A missing folder gives a clear cannot-open error")

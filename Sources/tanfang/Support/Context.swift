@@ -25,9 +25,14 @@ struct Context {
         }
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-        return try Ledger(path: path, rules: rules, onUpgrade: { _ in
-            FileHandle.standardError.write(Data((strings.format("cli.upgrading", path) + "\n").utf8))
-        })
+        do {
+            return try Ledger(path: path, rules: rules, onUpgrade: { _ in
+                FileHandle.standardError.write(Data((strings.format("cli.upgrading", path) + "\n").utf8))
+            })
+        } catch let error as LedgerError {
+            // In the user's language (the error's own description is English, for logs).
+            throw CLIError(strings.format(error.messageKey, error.args))
+        }
     }
 }
 
