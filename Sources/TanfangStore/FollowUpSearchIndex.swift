@@ -449,31 +449,8 @@ struct IDTable {
         Int(truncatingIfNeeded: ((hi ^ lo) &* 0x9E37_79B9_7F4A_7C15) >> 20)
     }
 
-    /// Upper-case hex digit values, 255 for anything else.
-    private static let hex: [UInt8] = (0..<256).map { c in
-        switch c {
-        case 48...57: UInt8(c - 48)
-        case 65...70: UInt8(c - 55)
-        default: 255
-        }
-    }
-
-    /// The 128 bits of a canonical id text; nil for any other text.
+    /// The 128 bits of a canonical (upper-case) id text; nil for any other text.
     static func bits(_ b: UnsafeRawBufferPointer) -> (UInt64, UInt64)? {
-        guard b.count == 36, b[8] == 45, b[13] == 45, b[18] == 45, b[23] == 45 else { return nil }
-        var hi: UInt64 = 0, lo: UInt64 = 0, bad: UInt8 = 0
-        hex.withUnsafeBufferPointer { table in
-            for j in [0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 14, 15, 16, 17] {
-                let d = table[Int(b[j])]
-                bad |= d
-                hi = hi &<< 4 | UInt64(d & 15)
-            }
-            for j in [19, 20, 21, 22, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35] {
-                let d = table[Int(b[j])]
-                bad |= d
-                lo = lo &<< 4 | UInt64(d & 15)
-            }
-        }
-        return bad & 0xF0 == 0 ? (hi, lo) : nil
+        StoreCoding.uuidBits(b, upperCaseOnly: true).map { ($0.high, $0.low) }
     }
 }

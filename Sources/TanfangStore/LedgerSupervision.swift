@@ -657,33 +657,10 @@ struct RawColumns {
         return UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, i)))
     }
 
-    /// Hex digit values, 255 for anything else.
-    private static let hex: [UInt8] = (0..<256).map { c in
-        switch c {
-        case 48...57: UInt8(c - 48)
-        case 65...70: UInt8(c - 55)
-        case 97...102: UInt8(c - 87)
-        default: 255
-        }
-    }
 
     func key(_ i: Int32, _ column: String) throws -> UUIDKey {
-        if let b = bytes(i), b.count == 36, b[8] == 45, b[13] == 45, b[18] == 45, b[23] == 45 {
-            // The 32 digits sit at fixed places around the four dashes.
-            var high: UInt64 = 0, low: UInt64 = 0, bad: UInt8 = 0
-            RawColumns.hex.withUnsafeBufferPointer { table in
-                for j in [0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 14, 15, 16, 17] {
-                    let d = table[Int(b[j])]
-                    bad |= d
-                    high = high &<< 4 | UInt64(d & 15)
-                }
-                for j in [19, 20, 21, 22, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35] {
-                    let d = table[Int(b[j])]
-                    bad |= d
-                    low = low &<< 4 | UInt64(d & 15)
-                }
-            }
-            if bad & 0xF0 == 0 { return UUIDKey(high: high, low: low) }
+        if let b = bytes(i), let bits = StoreCoding.uuidBits(UnsafeRawBufferPointer(b)) {
+            return UUIDKey(high: bits.high, low: bits.low)
         }
         // Not the usual form: the reference reading, which names the column when it fails.
         let id = try StoreCoding.uuid(string(i) ?? "", column: column)

@@ -30,36 +30,48 @@ enum StoreCoding {
     // so the results are the same. Foundation's UUID(uuidString:) (sscanf) and LocalDate's
     // trimming (NSString) dominated decoding a page of roster rows.
 
-    /// `XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX` in hex digits of either case.
-    static func canonicalUUID(_ text: String) -> UUID? {
-        var text = text
-        return text.withUTF8 { b -> UUID? in
-            guard b.count == 36 else { return nil }
-            var uuid: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-            var i = 0
-            var out = 0
-            while i < 36 {
-                if i == 8 || i == 13 || i == 18 || i == 23 {
-                    guard b[i] == UInt8(ascii: "-") else { return nil }
-                    i += 1
-                    continue
-                }
-                guard let hi = hexValue(b[i]), let lo = hexValue(b[i + 1]) else { return nil }
-                let index = out
-                withUnsafeMutableBytes(of: &uuid) { $0[index] = hi << 4 | lo }
-                out += 1
-                i += 2
+    /// The 128 bits (big-endian halves) of `XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX` in hex digits of
+    /// either case, or only upper case (`upperCaseOnly`: the form `uuidString` writes, for callers
+    /// that must match ids as SQL compares their text); nil for any other text.
+    static func uuidBits(_ b: UnsafeRawBufferPointer, upperCaseOnly: Bool = false) -> (high: UInt64, low: UInt64)? {
+        guard b.count == 36, b[8] == 45, b[13] == 45, b[18] == 45, b[23] == 45 else { return nil }
+        // The 32 digits sit at fixed places around the four dashes.
+        var high: UInt64 = 0, low: UInt64 = 0, bad: UInt8 = 0
+        (upperCaseOnly ? upperHex : anyHex).withUnsafeBufferPointer { table in
+            for j in [0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 14, 15, 16, 17] {
+                let d = table[Int(b[j])]
+                bad |= d
+                high = high &<< 4 | UInt64(d & 15)
             }
-            return UUID(uuid: uuid)
+            for j in [19, 20, 21, 22, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35] {
+                let d = table[Int(b[j])]
+                bad |= d
+                low = low &<< 4 | UInt64(d & 15)
+            }
+        }
+        return bad & 0xF0 == 0 ? (high, low) : nil
+    }
+
+    /// Hex digit values, 255 for anything else.
+    private static let anyHex: [UInt8] = hexTable(lowerCase: true)
+    private static let upperHex: [UInt8] = hexTable(lowerCase: false)
+
+    private static func hexTable(lowerCase: Bool) -> [UInt8] {
+        (0..<256).map { c in
+            switch c {
+            case 48...57: UInt8(c - 48)
+            case 65...70: UInt8(c - 55)
+            case 97...102 where lowerCase: UInt8(c - 87)
+            default: 255
+            }
         }
     }
 
-    private static func hexValue(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
-        default: return nil
+    /// `XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX` in hex digits of either case.
+    static func canonicalUUID(_ text: String) -> UUID? {
+        var text = text
+        return text.withUTF8 { b in
+            uuidBits(UnsafeRawBufferPointer(b)).map { UUIDKey(high: $0.high, low: $0.low).uuid }
         }
     }
 
