@@ -33,13 +33,15 @@ public final class Ledger: Sendable {
         self.clock = clock
         do {
             let migrator = LedgerMigrations.migrator
+            let (superseded, applied) = try writer.read { db in
+                (try migrator.hasBeenSuperseded(db), try migrator.appliedIdentifiers(db))
+            }
             // A newer tanfang's tables are kept by its code as well as its triggers (a bulk import
             // suspends and refills them): this version must not write such a file.
-            if try writer.read({ db in try migrator.hasBeenSuperseded(db) }) { throw LedgerError.newerLedger }
+            if superseded { throw LedgerError.newerLedger }
             // A ledger written by an older version is upgraded in place; at county scale that builds
             // indexes over gigabytes (about a minute), so the caller may say so first.
             if let onUpgrade {
-                let applied = try writer.read { db in try migrator.appliedIdentifiers(db) }
                 let pending = migrator.migrations.filter { !applied.contains($0) }
                 if !applied.isEmpty && !pending.isEmpty { onUpgrade(pending) }
             }

@@ -12,16 +12,20 @@ struct LedgerFileTests {
         return dir
     }
 
+    /// A new ledger file in `dir` holding one place (天山区).
+    static func ledgerWithOnePlace(in dir: URL) throws -> (path: String, ledger: Ledger) {
+        let path = dir.appendingPathComponent("ledger.sqlite").path
+        let ledger = try Ledger(path: path, rules: Fixture.rules)
+        try ledger.savePlace(Place(code: "650102", name: "天山区", level: .county, parentID: nil))
+        return (path, ledger)
+    }
+
     @Test("A new ledger file is readable by its owner only, and reopens with its data")
     func newFileIsPrivate() throws {
         let dir = try Self.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("ledger.sqlite").path
         // When a ledger is created
-        do {
-            let ledger = try Ledger(path: path, rules: Fixture.rules)
-            try ledger.savePlace(Place(code: "650102", name: "天山区", level: .county, parentID: nil))
-        }
+        let path = try Self.ledgerWithOnePlace(in: dir).path
         // Then the file has mode 0600
         let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
         #expect(mode == 0o600)
@@ -34,13 +38,9 @@ struct LedgerFileTests {
     func newerLedgerIsRefused() throws {
         let dir = try Self.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("ledger.sqlite").path
         // Given a ledger a newer version has upgraded (a migration this one does not know)
-        do {
-            let ledger = try Ledger(path: path, rules: Fixture.rules)
-            try ledger.savePlace(Place(code: "650102", name: "天山区", level: .county, parentID: nil))
-            try ledger.write { db in try db.execute(sql: "INSERT INTO grdb_migrations VALUES ('v99-from-the-future')") }
-        }
+        let (path, ledger) = try Self.ledgerWithOnePlace(in: dir)
+        try ledger.write { db in try db.execute(sql: "INSERT INTO grdb_migrations VALUES ('v99-from-the-future')") }
         // When this version opens it / Then it refuses with a message saying what to do
         #expect(throws: LedgerError.newerLedger) { _ = try Ledger(path: path, rules: Fixture.rules) }
         #expect(LedgerError.newerLedger.description.contains("newer version"))
