@@ -81,9 +81,11 @@ private struct ProbeScreen: Screen {
         _ = app.update(.key(.function(5)))
         #expect(Self.title(app) == "login")
         _ = app.update(.key(.enter))
-        // After login F5 opens the monthly rates as the only screen
+        // After login F5 opens the monthly rates, above a roster not yet started
         _ = app.update(.key(.function(5)))
         #expect(Self.title(app) == "monthly")
+        #expect(app.stack.count == 2 && (app.stack[0] as! ProbeScreen).name == "roster")
+        #expect((app.stack[0] as! ProbeScreen).starts == 0)
         // The monthly probe captures text: F4 goes to the screen, not to navigation
         _ = app.update(.key(.function(4)))
         #expect(Self.title(app) == "monthly")
@@ -99,6 +101,25 @@ private struct ProbeScreen: Screen {
         #expect(Self.title(app) == "roster")
         #expect((app.top as! ProbeScreen).starts == 2)
         #expect(effects == [.redFlags])
+    }
+
+    @Test func escOnAScreenOpenedWithAFunctionKeyGoesBackToTheRoster() {
+        var app = Self.make(login: [.enter: [.setUser(Self.clerk, .everything), .replace(.roster)]])
+        _ = app.update(.resize(width: 80, height: 24))
+        _ = app.update(.key(.enter))
+        // Given the red flags opened with F4 from deeper in the stack
+        _ = app.update(.key(.char("o")))
+        _ = app.update(.key(.function(4)))
+        #expect(Self.title(app) == "flags" && app.stack.count == 2)
+        // When Esc goes back / Then the roster is shown and started, and the app does not quit
+        let effects = app.update(.key(.escape))
+        #expect(!app.wantsQuit)
+        #expect(Self.title(app) == "roster" && app.stack.count == 1)
+        #expect((app.top as! ProbeScreen).starts == 1)
+        #expect(effects == [.redFlags])
+        // And F2 shows the roster alone
+        _ = app.update(.key(.function(2)))
+        #expect(Self.title(app) == "roster" && app.stack.count == 1)
     }
 
     @Test func backFromTheLastScreenQuitsAndCtrlQQuitsAnywhere() {

@@ -6,7 +6,8 @@ import TanfangCore
 ///
 /// Effects are the screens' `DataRequest`s; each `DataResponse` goes to the screen on top.
 /// Global keys: F1 (or `?` when no text field has focus) help; F2 roster, F3 follow-ups,
-/// F4 red flags, F5 monthly rates (when no text field has focus); Ctrl-Q quit.
+/// F4 red flags, F5 monthly rates (when no text field has focus; Esc goes back from them to the
+/// roster); Ctrl-Q quit.
 public struct AppModel: Program {
     public typealias Effect = DataRequest
     public typealias EffectResult = DataResponse
@@ -117,8 +118,12 @@ public struct AppModel: Program {
         return apply(commands)
     }
 
+    /// F2–F5: the screen alone, or above a roster (not started until shown), so that Esc on
+    /// the follow-ups, red flags or monthly rates goes back to the roster as the key bar says,
+    /// rather than quitting the workstation.
     private mutating func navigate(resetTo destination: Destination) -> [DataRequest] {
-        stack = [makeScreen(destination, env)]
+        stack = destination == .roster ? [makeScreen(destination, env)]
+            : [makeScreen(.roster, env), makeScreen(destination, env)]
         status = nil
         return startTop()
     }
