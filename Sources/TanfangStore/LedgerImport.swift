@@ -94,6 +94,7 @@ extension Ledger {
                 // (new pages need no journal), so a smaller cache costs no extra writes.
                 try db.execute(sql: "PRAGMA cache_size = \(bulk ? -65536 : -262144)")
                 let now = timestamp()
+                var clock = ImportClock()
                 var outcome = ImportOutcome()
                 var state = try ImportState(db, rows: checked, today: today, ledger: self, scanKeys: scanKeys)
                 // New elders' rows are built on another thread while this one writes the rows before them.
@@ -111,28 +112,34 @@ extension Ledger {
                 if rebuilds[0] != nil { state.rosterBumps = try RosterInsertBumps.suspend(db) }
                 let elderFlags = rebuilds[0] != nil ? try ElderFlagTable.suspendInserts(db) : nil
                 let dupKeys = rebuilds[0] != nil ? try SharedDupKeyTable.suspend(db) : nil
+                clock.lap("setup")
                 for (i, row) in checked.enumerated() {
                     try importOne(db, row: row, prepared: prepared.row(i), state: &state, outcome: &outcome, by: user,
                                   today: today, now: now)
                 }
+                clock.lap("rows")
                 // Every row is written: their copies are freed on the other core (idle by now)
                 // while this one rebuilds the indexes and commits.
                 prepared.releaseRows()
                 state.releaseLookups()
                 try state.rosterBumps?.restore(db)
                 if let elderFlags { try ElderFlagTable.resume(db, elderFlags) }
+                clock.lap("flags")
                 // The rows are built by now: the indexes' sorts may use the second core.
                 try db.execute(sql: "PRAGMA threads = 2")
                 defer { try? db.execute(sql: "PRAGMA threads = 0") }
                 for rebuild in rebuilds { try rebuild?.restore(db) }
+                clock.lap("indexes")
                 if let dupKeys { try SharedDupKeyTable.resume(db, dupKeys) }
                 try MonthTally.rebuildIfStale(db)
+                clock.lap("tallies")
                 let summary = ImportAuditSummary(file: file, source: source, rows: rows.count, added: outcome.added,
                                                  merged: outcome.merged, unchanged: outcome.unchanged,
                                                  conflicts: outcome.conflicts.count)
                 try audit(db, table: "import", id: UUID(), action: .insert, before: ImportAuditSummary?.none,
                           after: summary, by: user, at: now)
                 if dryRun { throw DryRun(outcome: outcome) }
+                clock.report()
                 return outcome
             }
         } catch let rollback as DryRun {
@@ -721,6 +728,24 @@ struct RowWriter<Record: EncodableRecord & TableRecord> {
         if let key { arguments.append(values[key] ?? .null) }
         statement.setUncheckedArguments(StatementArguments(arguments))
         try statement.execute()
+    }
+}
+
+/// Where an import's write goes, printed to stderr when `TANFANG_IMPORT_TIMING` is set.
+private struct ImportClock {
+    private var parts: [(String, Double)] = []
+    private var last = Date()
+
+    mutating func lap(_ part: String) {
+        let now = Date()
+        parts.append((part, now.timeIntervalSince(last)))
+        last = now
+    }
+
+    func report() {
+        guard ProcessInfo.processInfo.environment["TANFANG_IMPORT_TIMING"] != nil else { return }
+        let text = "import write: " + parts.map { String(format: "%@ %.3f s", $0.0, $0.1) }.joined(separator: ", ") + "\n"
+        FileHandle.standardError.write(Data(text.utf8))
     }
 }
 
