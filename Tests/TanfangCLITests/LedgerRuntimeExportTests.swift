@@ -44,6 +44,26 @@ import TanfangUI
         #expect(message.contains("无法写入文件"))
     }
 
+    @Test func anExistingFileIsReplacedOnlyWhenAsked() throws {
+        // Given a file already at the export's path
+        let (runtime, dir) = try Self.runtime()
+        let path = dir.appendingPathComponent("预警.csv").path
+        try Data("keep me".utf8).write(to: URL(fileURLWithPath: path))
+        // When the red flags are exported there / Then nothing is written and the answer names the file.
+        #expect(runtime.perform(.exportRedFlags(format: .csv, path: path)) == .exportWouldReplace(path: path))
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "keep me")
+        // When the export says to replace it / Then the file is the export.
+        #expect(runtime.perform(.exportRedFlags(format: .csv, path: path, replace: true)) == .exported(path: path))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)).prefix(3) == Data([0xEF, 0xBB, 0xBF]))
+        // A folder is not a file to replace: the write itself reports it.
+        let month = WallClock.now().date.yearMonth
+        guard case .failed(let message) = runtime.perform(.exportMonthly(month: month, format: .csv, path: dir.path)) else {
+            Issue.record("expected a failure")
+            return
+        }
+        #expect(message.contains("无法写入文件"))
+    }
+
     @Test func previewWritesNothingAndImportAddsTheValidRows() throws {
         // Given a CSV with one good row and one with a bad ID number
         let (runtime, dir) = try Self.runtime()

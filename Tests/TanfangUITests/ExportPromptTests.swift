@@ -73,10 +73,60 @@ import TanfangCore
         #expect(h.screen.groups.count == 3)
     }
 
+    @Test func anExistingFileIsReplacedOnlyAfterY() {
+        // Given an export to the default path / When the runtime finds a file already there
+        var h = MonthlyScreenTests.harness()
+        h.send(.char("x"), .enter, .enter)
+        #expect(h.requests.last == .exportMonthly(month: MonthlyScreenTests.november, format: .xlsx,
+                                                  path: "~/tanfang-月度统计-2026-11.xlsx", replace: false))
+        h.deliver(.exportWouldReplace(path: "/home/clerk/tanfang-月度统计-2026-11.xlsx"))
+        // Then the prompt asks, naming the file, with Y and N in the key bar.
+        #expect(h.commands.last == .status(key: "exportPrompt.exists", args: ["/home/clerk/tanfang-月度统计-2026-11.xlsx"],
+                                           tone: .warning))
+        #expect(h.screen.capturesText)
+        #expect(h.lines()[23].hasPrefix("已有此文件，覆盖吗？Y 覆盖  N 改路径： /home/clerk/tanfang-月度统计-2026-11.xlsx"))
+        let hints = h.screen.keyHints(env: Fx.env(Fx.supervisor))
+        #expect(hints.map(\.label) == ["覆盖", "改路径", "取消"])
+        // When Enter (the key that sent the path) / Then nothing more is requested.
+        let sent = h.requests.count
+        h.send(.enter)
+        #expect(h.requests.count == sent)
+        // When Y / Then the same export is requested again, replacing the file.
+        h.send(.char("y"))
+        #expect(h.requests.last == .exportMonthly(month: MonthlyScreenTests.november, format: .xlsx,
+                                                  path: "~/tanfang-月度统计-2026-11.xlsx", replace: true))
+        #expect(!h.screen.capturesText)
+        h.deliver(.exported(path: "/home/clerk/tanfang-月度统计-2026-11.xlsx"))
+        #expect(h.commands.last == .status(key: "exportPrompt.done", args: ["/home/clerk/tanfang-月度统计-2026-11.xlsx"],
+                                           tone: .success))
+    }
+
+    @Test func nKeepsTheFileAndGoesBackToThePath() {
+        // Given the red flags' prompt asking to replace a CSV
+        var h = RedFlagsScreenTests.harness(language: .en)
+        h.send(.char("x"), .char("2"), .enter)
+        h.deliver(.exportWouldReplace(path: "/home/w/tanfang-red-flags-2026-11-23.csv"))
+        #expect(h.lines()[23].hasPrefix("File exists. Replace it? Y replace  N change path: /home/w/"))
+        // When N / Then the path is editable again; a new name goes out without replacing anything.
+        h.send(.char("n"))
+        #expect(h.lines()[23].hasPrefix("Save csv to: ~/tanfang-red-flags-2026-11-23.csv"))
+        h.send(.ctrl("u"))
+        h.type("~/flags-2.csv")
+        h.send(.enter)
+        #expect(h.requests.last == .exportRedFlags(format: .csv, path: "~/flags-2.csv", replace: false))
+        // When that file exists too and the user presses Esc / Then the prompt closes, nothing requested.
+        h.deliver(.exportWouldReplace(path: "/home/w/flags-2.csv"))
+        let sent = h.requests.count
+        h.send(.escape)
+        #expect(!h.screen.capturesText && h.requests.count == sent)
+        #expect(h.screen.groups.count == 3)
+    }
+
     @Test func keymapsHaveNoConflictsAndShowExport() {
         #expect(MonthlyScreen.keymap.conflicts.isEmpty)
         #expect(RedFlagsScreen.keymap.conflicts.isEmpty)
         #expect(ExportPrompt.keymap.conflicts.isEmpty)
+        #expect(ExportPrompt.replaceKeymap.conflicts.isEmpty)
         let hints = MonthlyScreenTests.harness().screen.keyHints(env: Fx.env(Fx.supervisor))
         #expect(hints.contains { $0.keys == "x" && $0.label == "导出" })
     }

@@ -90,9 +90,10 @@ public enum DataRequest: Hashable, Sendable {
     case loadDraft(key: String)
     case deleteDraft(key: String)
     /// Write the month's report (scoped to the user's area) to a file; `~` is the home folder.
-    case exportMonthly(month: YearMonth, format: ExportFormat, path: String)
-    /// Write the user's red flags (kind, elder, village, reason) to a file.
-    case exportRedFlags(format: ExportFormat, path: String)
+    /// An existing file is replaced only with `replace`; otherwise the answer is `exportWouldReplace`.
+    case exportMonthly(month: YearMonth, format: ExportFormat, path: String, replace: Bool = false)
+    /// Write the user's red flags (kind, elder, village, reason) to a file; `replace` as above.
+    case exportRedFlags(format: ExportFormat, path: String, replace: Bool = false)
     /// Read a roster file and check it against the ledger without writing (a dry run).
     case previewImport(path: String, village: String?)
     /// Import a roster file; with `skipInvalid` the valid rows go in and the others are listed.
@@ -124,6 +125,8 @@ public enum DataResponse: Hashable, Sendable {
     case draft(key: String, json: String?)
     /// A file was written; `path` is where, as the user will find it.
     case exported(path: String)
+    /// Nothing was written: a file is already at `path` and the request did not say to replace it.
+    case exportWouldReplace(path: String)
     /// What a roster import found (preview) or did (`written`).
     case importReport(ImportReport)
     /// A request failed; `message` is ready to show (already in the user's language).

@@ -32,8 +32,8 @@ public struct MonthlyScreen: Screen {
     var scroll = 0
     /// The export prompt at the bottom of the body, while open.
     var prompt: ExportPrompt?
-    /// An export was sent and its answer has not come back.
-    var exporting = false
+    /// An export was sent and its answer has not come back: the prompt as it was sent.
+    var exporting: ExportPrompt?
 
     public init() {}
 
@@ -41,7 +41,7 @@ public struct MonthlyScreen: Screen {
     public var capturesText: Bool { prompt != nil }
 
     public func keyHints(env: AppEnvironment) -> [KeyHint] {
-        prompt == nil ? Self.keymap.hints(env.strings) : ExportPrompt.keymap.hints(env.strings)
+        prompt.map { $0.keymap.hints(env.strings) } ?? Self.keymap.hints(env.strings)
     }
 
     public mutating func start(env: AppEnvironment) -> [ScreenCommand] {
@@ -81,8 +81,8 @@ public struct MonthlyScreen: Screen {
     /// Keys while the export prompt is open: it takes them all; Esc closes it.
     mutating func handlePrompt(_ key: Key, env: AppEnvironment) -> [ScreenCommand] {
         let month = self.month ?? env.today.yearMonth
-        return ExportPrompt.handle(key, prompt: &prompt, exporting: &exporting) { format, path in
-            .exportMonthly(month: month, format: format, path: path)
+        return ExportPrompt.handle(key, prompt: &prompt, exporting: &exporting) { format, path, replace in
+            .exportMonthly(month: month, format: format, path: path, replace: replace)
         }
     }
 
@@ -94,7 +94,7 @@ public struct MonthlyScreen: Screen {
     }
 
     public mutating func receive(_ response: DataResponse, env: AppEnvironment) -> [ScreenCommand] {
-        if let commands = ExportPrompt.receive(response, exporting: &exporting) { return commands }
+        if let commands = ExportPrompt.receive(response, prompt: &prompt, exporting: &exporting) { return commands }
         switch response {
         case .monthlyReport(let report):
             // An answer for a month the user has already left is ignored.

@@ -61,8 +61,8 @@ public struct RedFlagsScreen: Screen {
     var onlyThisKind = false
     /// The export prompt at the bottom of the body, while open.
     var prompt: ExportPrompt?
-    /// An export was sent and its answer has not come back.
-    var exporting = false
+    /// An export was sent and its answer has not come back: the prompt as it was sent.
+    var exporting: ExportPrompt?
 
     public init() {}
 
@@ -70,7 +70,7 @@ public struct RedFlagsScreen: Screen {
     public var capturesText: Bool { searching || prompt != nil }
 
     public func keyHints(env: AppEnvironment) -> [KeyHint] {
-        if prompt != nil { return ExportPrompt.keymap.hints(env.strings) }
+        if let prompt { return prompt.keymap.hints(env.strings) }
         return searching ? Self.searchKeymap.hints(env.strings) : Self.keymap.hints(env.strings)
     }
 
@@ -198,8 +198,8 @@ public struct RedFlagsScreen: Screen {
 
     /// Keys while the export prompt is open: it takes them all; Esc closes it.
     mutating func handlePrompt(_ key: Key, env: AppEnvironment) -> [ScreenCommand] {
-        return ExportPrompt.handle(key, prompt: &prompt, exporting: &exporting) { format, path in
-            .exportRedFlags(format: format, path: path)
+        return ExportPrompt.handle(key, prompt: &prompt, exporting: &exporting) { format, path, replace in
+            .exportRedFlags(format: format, path: path, replace: replace)
         }
     }
 
@@ -218,7 +218,7 @@ public struct RedFlagsScreen: Screen {
     }
 
     public mutating func receive(_ response: DataResponse, env: AppEnvironment) -> [ScreenCommand] {
-        if let commands = ExportPrompt.receive(response, exporting: &exporting) { return commands }
+        if let commands = ExportPrompt.receive(response, prompt: &prompt, exporting: &exporting) { return commands }
         switch response {
         case .redFlags(let flags, let names):
             loaded = true

@@ -84,11 +84,13 @@ final class LedgerRuntime {
             guard let user else { return nil }
             try ledger.deleteDraft(userID: user.id, key: key)
             return nil
-        case .exportMonthly(let month, let format, let path):
+        case .exportMonthly(let month, let format, let path, let replace):
+            if !replace, let existing = ReportFiles.existingFile(path) { return .exportWouldReplace(path: existing) }
             let report = try ledger.monthlyReport(month: month, scope: scope)
             let data = try ReportFiles.monthly(report, format: format, ledger: ledger, strings: strings, today: today)
             return .exported(path: try ReportFiles.save(data, to: path, strings: strings))
-        case .exportRedFlags(let format, let path):
+        case .exportRedFlags(let format, let path, let replace):
+            if !replace, let existing = ReportFiles.existingFile(path) { return .exportWouldReplace(path: existing) }
             let lines = try ReportFiles.redFlagLines(ledger: ledger, strings: strings, today: today, now: now(), scope: scope)
             let data = try ReportFiles.redFlags(lines, format: format, strings: strings)
             return .exported(path: try ReportFiles.save(data, to: path, strings: strings))

@@ -68,6 +68,15 @@ enum ReportFiles {
         return path
     }
 
+    /// The expanded path when a file (not a folder) is already there: the screens ask before
+    /// replacing it. A folder is left to `save`, which reports that it cannot write there.
+    static func existingFile(_ path: String) -> String? {
+        let full = expandedPath(path)
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: full, isDirectory: &isFolder), !isFolder.boolValue else { return nil }
+        return full
+    }
+
     /// Writes `data` to `path` (after `expandedPath`) in one step; returns the path written.
     @discardableResult
     static func save(_ data: Data, to path: String, strings: Strings) throws -> String {
