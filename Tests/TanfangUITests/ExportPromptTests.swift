@@ -81,8 +81,7 @@ import TanfangCore
                                                   path: "~/tanfang-月度统计-2026-11.xlsx", replace: false))
         h.deliver(.exportWouldReplace(path: "/home/clerk/tanfang-月度统计-2026-11.xlsx"))
         // Then the prompt asks, naming the file, with Y and N in the key bar.
-        #expect(h.commands.last == .status(key: "exportPrompt.exists", args: ["/home/clerk/tanfang-月度统计-2026-11.xlsx"],
-                                           tone: .warning))
+        #expect(h.commands.last == .status(key: "exportPrompt.exists", args: [], tone: .warning))
         #expect(h.screen.capturesText)
         #expect(h.lines()[23].hasPrefix("已有此文件，覆盖吗？Y 覆盖  N 改路径： /home/clerk/tanfang-月度统计-2026-11.xlsx"))
         let hints = h.screen.keyHints(env: Fx.env(Fx.supervisor))
@@ -106,7 +105,8 @@ import TanfangCore
         var h = RedFlagsScreenTests.harness(language: .en)
         h.send(.char("x"), .char("2"), .enter)
         h.deliver(.exportWouldReplace(path: "/home/w/tanfang-red-flags-2026-11-23.csv"))
-        #expect(h.lines()[23].hasPrefix("File exists. Replace it? Y replace  N change path: /home/w/"))
+        // At 80 columns the path keeps its end, the file's name.
+        #expect(h.lines()[23] == "File exists. Replace it? Y replace  N change path: …ang-red-flags-2026-11-23.csv")
         // When N / Then the path is editable again; a new name goes out without replacing anything.
         h.send(.char("n"))
         #expect(h.lines()[23].hasPrefix("Save csv to: ~/tanfang-red-flags-2026-11-23.csv"))
@@ -120,6 +120,13 @@ import TanfangCore
         h.send(.escape)
         #expect(!h.screen.capturesText && h.requests.count == sent)
         #expect(h.screen.groups.count == 3)
+    }
+
+    @Test func tailKeepsTheEndOfALongPath() {
+        #expect(ExportPrompt.tail("/home/w/a.csv", width: 20) == "/home/w/a.csv")
+        #expect(ExportPrompt.tail("/home/w/月报.xlsx", width: 11) == "…/月报.xlsx")
+        // A wide character that would straddle the edge is left out rather than cut.
+        #expect(ExportPrompt.tail("/home/w/月报.xlsx", width: 9) == "…报.xlsx")
     }
 
     @Test func keymapsHaveNoConflictsAndShowExport() {

@@ -104,13 +104,29 @@ struct ExportPrompt: Hashable, Sendable {
             let fieldArea = Rect(x: row.x + labelWidth + 1, y: row.y, width: max(0, row.width - labelWidth - 1), height: 1)
             return TextField.render(field, into: &grid, area: fieldArea)
         case .replace(let existing):
-            // The question and its keys first, so a long path is what gets cut at a narrow width.
+            // The question and its keys first; a long path keeps its end, the file's name.
             let question = s["exportPrompt.replace"]
             grid.put(question, x: row.x, y: row.y, style: Style(bold: true), maxWidth: row.width)
             let pathX = row.x + question.displayWidth + 1
-            if pathX < row.maxX { grid.put(existing, x: pathX, y: row.y, maxWidth: row.maxX - pathX) }
+            if pathX < row.maxX {
+                grid.put(Self.tail(existing, width: row.maxX - pathX), x: pathX, y: row.y, maxWidth: row.maxX - pathX)
+            }
             return CursorPosition(x: min(row.maxX - 1, row.x + question.displayWidth), y: row.y)
         }
+    }
+
+    /// `text` if it fits in `width` columns, else "…" and as much of its end as fits.
+    static func tail(_ text: String, width: Int) -> String {
+        guard text.displayWidth > width, width > 0 else { return text }
+        var kept: [Character] = []
+        var used = 1
+        for character in text.reversed() {
+            let w = DisplayWidth.of(character)
+            if used + w > width { break }
+            used += w
+            kept.append(character)
+        }
+        return "…" + String(kept.reversed())
     }
 }
 
@@ -151,7 +167,7 @@ extension ExportPrompt {
             exporting = nil
             asked.step = .replace(existing: path)
             prompt = asked
-            return [.status(key: "exportPrompt.exists", args: [path], tone: .warning)]
+            return [.status(key: "exportPrompt.exists", args: [], tone: .warning)]
         case .failed(let message) where exporting != nil:
             exporting = nil
             return [.status(key: "status.error", args: [message], tone: .error)]
