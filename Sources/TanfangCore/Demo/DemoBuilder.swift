@@ -112,6 +112,10 @@ struct DemoBuilder {
         makeUsers()
         makeElders()
         plantFaults()
+        // Once every draft exists (plantFaults adds some): identifiers ascending in elder order.
+        // A build inserts elders batch by batch in that order, so the visit and follow-up indexes
+        // that lead with the elder are kept during the load instead of rebuilt after it.
+        for i in drafts.indices { drafts[i].id = DemoIDs.elder(seed: seed, index: i, tail: drafts[i].id) }
         makeSpecialPeriods()
     }
 

@@ -87,6 +87,12 @@ public enum DemoIDs {
         return UUID(uuid: u)
     }
 
+    /// Elder `index`'s identifier: `tail`'s random bytes under an ordered prefix, as for visits
+    /// (with a base of its own), so that a build's indexes keyed by elder grow at their end.
+    static func elder(seed: UInt64, index: Int, tail: UUID) -> UUID {
+        visit(base: base(seed: seed ^ 0x656C_6465_72), index: index, ordinal: 0, tail: tail)
+    }
+
     /// The follow-up of `type` opened by visit `visitID`: the visit's prefix (so follow-ups are
     /// inserted in the same ascending order) and a tail mixed from the visit's tail and the type.
     public static func followUp(visit visitID: UUID, type: FollowUpType) -> UUID {
