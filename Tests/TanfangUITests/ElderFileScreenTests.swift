@@ -115,6 +115,31 @@ import TanfangCore
         #expect(lines[header + 8] == "2026-12-01 12:00 回访               办理中         下周回访")
     }
 
+    @Test func aTallProfileOpensAtItsTopAndHomeReturnsThere() {
+        // Given an elder with eight supporters, whose profile is taller than 80×24 leaves
+        var tall = Self.file()
+        tall.elder.supporters = (1...8).map { Supporter(name: "王\($0)", relation: "儿子", phone: "1369876543\($0)") }
+        var h = Self.harness(file: tall)
+        // When the file opens / Then it shows the top: whose file it is, and the ID number.
+        #expect(h.lines()[0].hasPrefix("王秀英  女  86岁"))
+        #expect(h.lines()[1].hasPrefix("身份证号    65402119400305002X"))
+        // When ↓ / Then the view moves to the visits, the second one selected.
+        h.send(.down)
+        let lines = h.lines()
+        #expect(!lines[0].hasPrefix("王秀英"))
+        #expect(lines.contains { $0.hasPrefix("2026-10-15 09:00 电话") })
+        // When ↑ twice (the first visit, then above it) / Then the file is back at its top.
+        h.send(.up)
+        #expect(!h.lines()[0].hasPrefix("王秀英"))
+        h.send(.up)
+        #expect(h.lines()[0].hasPrefix("王秀英  女  86岁"))
+        // PgDn scrolls the page; Home is the top again, as its help says.
+        h.send(.down, .pageDown)
+        #expect(!h.lines()[0].hasPrefix("王秀英"))
+        h.send(.home)
+        #expect(h.lines()[0].hasPrefix("王秀英  女  86岁"))
+    }
+
     @Test func wideLayoutPutsProfileAndListsSideBySide() {
         // Given a 120×40 terminal / When the file is shown / Then profile and lists share rows.
         let lines = Self.harness(width: 120, height: 40).lines()

@@ -50,6 +50,10 @@ public struct ElderFileScreen: Screen {
     var selectedVisit = 0
     var selectedFollowUp = 0
     var scroll = 0
+    /// Whether the one-column layout keeps the selected row in view. Off when the file opens and
+    /// after Home, PgUp, PgDn or ↑ above the first row, so the profile (name, ID number) can be
+    /// read even when it is taller than the screen; on once ↑/↓ or Tab moves in a list.
+    var followSelection = false
     /// The visit whose answers are shown, by index into `file.visits`.
     var detail: Int?
     var detailScroll = 0
@@ -116,24 +120,36 @@ public struct ElderFileScreen: Screen {
             }
         case .focus:
             focus = focus == .visits ? .followUps : .visits
+            followSelection = true
         case .up, .down:
             let delta = action == .up ? -1 : 1
             let count = focus == .visits ? visitCount : followCount
             var selected = focus == .visits ? selectedVisit : selectedFollowUp
             let next = selected + delta
             if count == 0 || next < 0 || next >= count {
-                // At either end of the list: scroll the page instead, so the profile is reachable.
-                scroll = min(max(0, scroll + delta), maxScroll(env: env))
+                if followSelection && delta < 0 {
+                    // ↑ above the first row: back to the top of the file (the view's offset while
+                    // following the row is not known here).
+                    followSelection = false
+                    scroll = 0
+                } else {
+                    // Otherwise at either end of the list: scroll the page instead.
+                    scroll = min(max(0, scroll + delta), maxScroll(env: env))
+                }
             } else {
                 selected = next
+                followSelection = true
             }
             if focus == .visits { selectedVisit = selected } else { selectedFollowUp = selected }
         case .pageUp:
             scroll = max(0, scroll - Self.pageLines)
+            followSelection = false
         case .pageDown:
             scroll = min(scroll + Self.pageLines, maxScroll(env: env))
+            followSelection = false
         case .home:
             scroll = 0
+            followSelection = false
             if focus == .visits { selectedVisit = 0 } else { selectedFollowUp = 0 }
         case .back:
             return [.back]
@@ -198,7 +214,8 @@ public struct ElderFileScreen: Screen {
             DocView.render(lists, into: &grid, area: right, scroll: 0, selected: selected)
         } else {
             let profile = profileLines(file, env: env, width: area.width)
-            DocView.render(profile + [.blank] + lists, into: &grid, area: area, scroll: scroll, selected: selected)
+            DocView.render(profile + [.blank] + lists, into: &grid, area: area, scroll: scroll, selected: selected,
+                           keepVisible: followSelection)
         }
         return nil
     }

@@ -118,10 +118,14 @@ enum DocView {
         return top
     }
 
-    static func render(_ lines: [DocLine], into grid: inout Grid, area: Rect, scroll: Int, selected: DocRef?) {
+    /// `keepVisible`: scroll to the selected line when it is out of view (otherwise it is only
+    /// highlighted where it is).
+    static func render(_ lines: [DocLine], into grid: inout Grid, area: Rect, scroll: Int, selected: DocRef?,
+                       keepVisible: Bool = true) {
         guard !area.isEmpty else { return }
         let selectedLine = selected.flatMap { ref in lines.firstIndex { $0.ref == ref } }
-        let top = offset(lineCount: lines.count, height: area.height, scroll: scroll, selectedLine: selectedLine)
+        let top = offset(lineCount: lines.count, height: area.height, scroll: scroll,
+                         selectedLine: keepVisible ? selectedLine : nil)
         for (row, index) in (top..<min(lines.count, top + area.height)).enumerated() {
             lines[index].render(into: &grid, x: area.x, y: area.y + row, width: area.width,
                                 selected: selectedLine == index)
