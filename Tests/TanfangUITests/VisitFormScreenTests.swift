@@ -262,6 +262,28 @@ struct VisitFormScreenTests {
         #expect(h.screen.sheet?.visit(env: h.env).copiedSections == ["health"])
     }
 
+    @Test("a copied section answered differently loses its mark; the same answer keeps it")
+    func editedCopyIsNoCopy() throws {
+        // Given the health section copied with F6
+        var h = try fx.sheet()
+        h.advance(to: "health.mobility")
+        h.send(.function(6), .pageUp)
+        // When its illnesses are typed again as they were / Then it is still a copy
+        h.advance(to: "health.illness")
+        h.fill("23")
+        #expect(h.screen.sheet?.copiedSections == ["health"])
+        // When they are changed (2, 3 → 2, 4) / Then the section is no longer marked, on the sheet or in the visit
+        h.send(.pageUp)
+        h.advance(to: "health.illness")
+        h.fill("24")
+        #expect(h.answers["health.illness"] == .choices([2, 4]))
+        #expect(h.screen.sheet?.copiedSections == [])
+        #expect(h.lastDraft?.copiedSections == [])
+        h.send(.pageUp)
+        #expect(!h.lines().contains("一、健康方面  〔同上次〕"), "\(h.screenText())")
+        #expect(h.screen.sheet?.visit(env: h.env).copiedSections == [])
+    }
+
     @Test("every committed field saves a draft, and a delivered draft is restored")
     func drafts() throws {
         // Given a sheet where two fields are typed

@@ -551,6 +551,12 @@ struct VisitSheet: Hashable, Sendable {
                     return FieldIssueKey(issue.messageKey, issue.args)
                 }
                 answers[field.code] = answer
+                // A section copied with F6 and then answered differently is no longer a copy (the
+                // mark is what the copied-answers red flag and the supervisors read).
+                if let section = env.form.section(of: field.code), copiedSections.contains(section.code),
+                   answer != file.visits.first?.answers[field.code] {
+                    copiedSections.remove(section.code)
+                }
             }
         }
         issues.removeAll { $0.fieldCode == focus }
