@@ -102,6 +102,9 @@ extension Ledger {
                 elder.statusHistory = [StatusChange(date: today, status: .active)]
             }
             try checkVillage(db, elder.villageID)
+            if let number = elder.idNumber, number != oldElder?.idNumber {
+                try checkIDNumberFree(db, number, for: elder.id)
+            }
             let tally = try MonthTally.begin(db, elderIDs: [elder.id.uuidString], months: nil)
             let placeholder = try old?.summary() ?? ElderSummary(
                 elderID: elder.id, risk: RiskAssessment(level: .low, score: 0, reasons: []), computedOn: today)
@@ -115,6 +118,18 @@ extension Ledger {
                       before: oldElder, after: elder, by: user, at: now)
             return elder
         }
+    }
+
+    /// The ID number identifies a person: a form may not give one that another elder holds (that
+    /// would count the person twice). The message names who holds it, so the clerk can find them.
+    /// Imports merge by ID number instead, and merges report such pairs as red flags.
+    func checkIDNumberFree(_ db: Database, _ number: String, for id: UUID) throws {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT e.name, coalesce(p.name, '') AS village FROM elder e LEFT JOIN place p ON p.id = e.villageId
+            WHERE e.idNumber = ? AND e.id <> ? LIMIT 1
+            """, arguments: [number, id.uuidString]) else { return }
+        throw LedgerError.invalidField(field: "idNumber", messageKey: "store.error.idNumberTaken",
+                                       args: [row["name"] as String, row["village"] as String])
     }
 
     /// Field checks that need no database.

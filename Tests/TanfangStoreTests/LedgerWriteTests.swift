@@ -118,6 +118,37 @@ struct LedgerWriteTests {
         #expect(try f.ledger.elderFile(id: saved.id)?.elder.idNumber == IDNumber.normalize(good))
     }
 
+    @Test("An ID number another elder holds is refused, naming who holds it; nothing is written")
+    func idNumberHeldByAnother() throws {
+        // Given 王秀英 in 东村 with an ID number
+        let f = try Fixture()
+        let number = Fixture.idNumber(born: "19440315")
+        let first = try f.ledger.saveElder(f.elder("王秀英", idNumber: number), by: nil, today: f.today)
+        // When a new elder in 西村 is saved with the same number
+        let second = f.elder("王秀英二", village: f.village2, idNumber: number)
+        #expect {
+            try f.ledger.saveElder(second, by: nil, today: f.today)
+        } throws: { error in
+            guard let error = error as? LedgerError, case .invalidField(let field, let key, let args) = error else { return false }
+            return field == "idNumber" && key == "store.error.idNumberTaken" && args == ["王秀英", "东村"]
+        }
+        // Then nothing of the second elder is stored
+        #expect(try f.ledger.elderFile(id: second.id) == nil)
+        // And 王秀英 herself is saved again with her own number
+        var edited = try #require(try f.ledger.elderFile(id: first.id)).elder
+        edited.phone = "13800000000"
+        #expect(try f.ledger.saveElder(edited, by: nil, today: f.today).phone == "13800000000")
+        // And an elder already sharing the number (brought by a merge) can still be edited otherwise
+        var twin = f.elder("王秀英", village: f.village2)
+        twin = try f.ledger.saveElder(twin, by: nil, today: f.today)
+        try f.ledger.write { db in
+            try db.execute(sql: "UPDATE elder SET idNumber = ? WHERE id = ?", arguments: [number, twin.id.uuidString])
+        }
+        var twinEdited = try #require(try f.ledger.elderFile(id: twin.id)).elder
+        twinEdited.address = "西村1组"
+        #expect(try f.ledger.saveElder(twinEdited, by: nil, today: f.today).address == "西村1组")
+    }
+
     @Test("A status change appends to history and takes the elder off the due lists")
     func statusChangeKeepsHistory() throws {
         // Given an elder active since 2025 and never visited: overdue
