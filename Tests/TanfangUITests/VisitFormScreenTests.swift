@@ -286,8 +286,10 @@ struct VisitFormScreenTests {
 
     @Test("every committed field saves a draft, and a delivered draft is restored")
     func drafts() throws {
-        // Given a sheet where two fields are typed
+        // Given a sheet of a visit on 11-20 14:30 where two fields are typed
         var h = try fx.sheet()
+        #expect(h.focus == "visit.at")
+        h.fill("1120 1430")
         h.advance(to: "health.expression")
         h.fill("2")
         h.fill("3")
@@ -309,8 +311,9 @@ struct VisitFormScreenTests {
             return nil
         }())
         var r = try fx.sheet(draft: json)
-        // Then it asks, naming the elder and the day
-        #expect(r.lines()[0] == " 发现未保存的草稿（王秀英 11-23），恢复？ Y/N")
+        // Then it asks, naming the elder and the visit's time, and says what N and Esc do
+        #expect(r.lines()[0] == " 发现未保存的探访草稿：王秀英，11-20 14:30 的探访")
+        #expect(r.lines()[1] == " Y 继续填写这份草稿　N 丢弃草稿　Esc 返回（草稿保留）")
         // When Y is typed, the file is loaded and the sheet restored with the pending text
         r.type("y")
         #expect(r.requests.last == .elderFile(fx.elder.id))

@@ -14,9 +14,15 @@ extension VisitFormScreen {
             return nil
         case .draftPrompt:
             guard let draft = offeredDraft else { return nil }
-            let day = String(format: "%02d-%02d", draft.savedAt.date.month, draft.savedAt.date.day)
-            grid.put(s.format("visit.draftPrompt", draft.elderName, day), x: area.x + 1, y: area.y,
+            // The visit's own date and time (as on the paper sheet), and what each key does: N
+            // throws the draft away, Esc keeps it.
+            let when = String(format: "%02d-%02d %02d:%02d", draft.at.date.month, draft.at.date.day,
+                              draft.at.hour, draft.at.minute)
+            grid.put(s.format("visit.draftPrompt", draft.elderName, when), x: area.x + 1, y: area.y,
                      style: Style(bold: true), maxWidth: area.width - 2)
+            if area.height > 1 {
+                grid.put(s["visit.draftChoices"], x: area.x + 1, y: area.y + 1, maxWidth: area.width - 2)
+            }
             return nil
         case .picking:
             return renderPicker(into: &grid, area: area, env: env)
