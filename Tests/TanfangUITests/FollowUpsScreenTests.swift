@@ -205,6 +205,35 @@ import TanfangCore
             id: Self.hazard.id, closing: ClosingRecord(action: "老人已搬走", at: Fx.now, by: "张文书"), status: .cancelled))
     }
 
+    @Test func pXAndZWorkOnTheSelectedRowOfTheList() {
+        // Given the list with the overdue hazard selected / When p / Then it is saved in progress, still on the list.
+        var h = Self.harness()
+        h.send(.char("p"))
+        var progressing = Self.hazard
+        progressing.status = .inProgress
+        #expect(h.requests.last == .saveFollowUp(progressing))
+        #expect(h.screenText().contains("11-21 17:00 消除安全隐患"))
+        #expect(!h.screenText().contains("内容      更换老化电线"))
+        // When x / Then the closing form opens for that row, and sends its closing.
+        h.send(.char("x"))
+        #expect(h.screen.capturesText)
+        h.type("已更换电线")
+        h.send(.ctrl("s"))
+        if case .closeFollowUp(let id, let closing, let status) = h.requests.last {
+            #expect(id == Self.hazard.id && closing.action == "已更换电线" && status == .done)
+        } else {
+            Issue.record("no closing sent")
+        }
+        // And z on the list opens the cancelling form; a supervisor gets the read-only message instead.
+        var z = Self.harness()
+        z.send(.char("z"))
+        #expect(z.screen.capturesText)
+        var s = Self.harness(Fx.supervisor)
+        s.send(.char("x"))
+        #expect(s.commands.last == .status(key: "followUps.readOnly", args: [], tone: .warning))
+        #expect(!s.screen.capturesText)
+    }
+
     @Test func failedCloseKeepsTheForm() {
         // Given a submitted closing / When the ledger refuses / Then the form stays with the error and can resubmit.
         var h = Self.harness()

@@ -9,6 +9,8 @@ import TanfangCore
 public struct FollowUpsScreen: Screen {
     enum ListAction: Hashable, Sendable {
         case open, add, search, mine, type, village, closed, up, down, pageUp, pageDown, home, end, back
+        /// The detail's p, x and z on the selected row, without opening it first.
+        case progress, close, cancel
     }
 
     /// Keys while the search line has focus (everything printable is search text).
@@ -33,6 +35,11 @@ public struct FollowUpsScreen: Screen {
         KeyBinding([.home], .home, label: "key.prev", help: "help.homeEnd", showsInBar: false),
         KeyBinding([.end], .end, label: "key.next", help: "help.homeEnd", showsInBar: false),
         KeyBinding([.escape], .back, label: "key.back", help: "followUps.help.back"),
+        KeyBinding([.char("p")], .progress, label: "followUps.key.progress", help: "followUps.help.progress",
+                   showsInBar: false),
+        KeyBinding([.char("x")], .close, label: "followUps.key.close", help: "followUps.help.close", showsInBar: false),
+        KeyBinding([.char("z")], .cancel, label: "followUps.key.cancel", help: "followUps.help.cancel",
+                   showsInBar: false),
     ])
 
     static let searchKeymap = Keymap<SearchAction>([
@@ -205,6 +212,14 @@ public struct FollowUpsScreen: Screen {
             return []
         case .add:
             return startAdding(env: env)
+        case .progress, .close, .cancel:
+            // As in the detail: in progress stays on the list; close and cancel open their form.
+            guard let index = table.selected, index < rows.count else { return [] }
+            let id = rows[index].followUp.id
+            mode = .detail(id)
+            let commands = handleDetail(key, id: id, env: env)
+            if case .detail = mode { mode = .list }
+            return commands
         case .search:
             searching = true
             return []
