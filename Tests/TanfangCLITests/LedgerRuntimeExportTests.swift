@@ -44,6 +44,23 @@ import TanfangUI
         #expect(message.contains("无法写入文件"))
     }
 
+    @Test func redFlagsExportOnlyTheFlagsGiven() throws {
+        // Given the demo ledger's flags / When two of them are exported (what a screen shows)
+        let (runtime, dir) = try Self.runtime()
+        guard case .redFlags(let flags, _)? = runtime.perform(.redFlags) else {
+            Issue.record("no flags")
+            return
+        }
+        let two = Array(flags.prefix(2))
+        let path = dir.appendingPathComponent("two.csv").path
+        #expect(runtime.perform(.exportRedFlags(format: .csv, path: path, only: two)) == .exported(path: path))
+        // Then the file has the header and exactly those two rows.
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let lines = String(decoding: data.dropFirst(3), as: UTF8.self).split(whereSeparator: \.isNewline)
+        #expect(lines.count == 3)
+        #expect(flags.count > 2)
+    }
+
     @Test func anExistingFileIsReplacedOnlyWhenAsked() throws {
         // Given a file already at the export's path
         let (runtime, dir) = try Self.runtime()

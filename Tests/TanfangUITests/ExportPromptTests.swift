@@ -122,6 +122,25 @@ import TanfangCore
         #expect(h.screen.groups.count == 3)
     }
 
+    @Test func redFlagsExportWhatTheScreenShows() {
+        // Given the second kind shown alone (k) / When exported / Then the request carries just its flags.
+        var h = RedFlagsScreenTests.harness()
+        h.send(.right, .char("k"))
+        let kind = h.screen.groups[h.screen.kindIndex]
+        h.send(.char("x"), .char("2"), .enter)
+        guard case .exportRedFlags(_, _, _, let only?) = h.requests.last else {
+            Issue.record("expected the shown flags")
+            return
+        }
+        #expect(only == kind.flags && only.allSatisfy { $0.kind == kind.kind })
+        #expect(only.count < h.screen.flags.count)
+        // Given all kinds and no search / Then nil: the runtime writes every flag in scope.
+        var all = RedFlagsScreenTests.harness()
+        all.send(.char("x"), .char("2"), .enter)
+        guard case .exportRedFlags(_, _, _, let none) = all.requests.last else { return }
+        #expect(none == nil)
+    }
+
     @Test func tailKeepsTheEndOfALongPath() {
         #expect(ExportPrompt.tail("/home/w/a.csv", width: 20) == "/home/w/a.csv")
         #expect(ExportPrompt.tail("/home/w/月报.xlsx", width: 11) == "…/月报.xlsx")

@@ -93,7 +93,8 @@ public enum DataRequest: Hashable, Sendable {
     /// An existing file is replaced only with `replace`; otherwise the answer is `exportWouldReplace`.
     case exportMonthly(month: YearMonth, format: ExportFormat, path: String, replace: Bool = false)
     /// Write the user's red flags (kind, elder, village, reason) to a file; `replace` as above.
-    case exportRedFlags(format: ExportFormat, path: String, replace: Bool = false)
+    /// `only`: the flags the screen shows (one kind, or a search's matches); nil for all of them.
+    case exportRedFlags(format: ExportFormat, path: String, replace: Bool = false, only: [RedFlag]? = nil)
     /// Read a roster file and check it against the ledger without writing (a dry run).
     case previewImport(path: String, village: String?)
     /// Import a roster file; with `skipInvalid` the valid rows go in and the others are listed.

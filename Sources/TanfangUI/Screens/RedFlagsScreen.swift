@@ -97,6 +97,13 @@ public struct RedFlagsScreen: Screen {
 
     var total: Int { groups.reduce(0) { $0 + $1.flags.count } }
 
+    /// What an export writes: the flags on screen when `k` or a search narrows them, else nil (all).
+    var shownFlags: [RedFlag]? {
+        if onlyThisKind { return kindIndex < groups.count ? groups[kindIndex].flags : [] }
+        guard !search.text.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+        return groups.flatMap(\.flags)
+    }
+
     var selectedFlag: RedFlag? {
         guard kindIndex < groups.count, rowIndex < groups[kindIndex].flags.count else { return nil }
         return groups[kindIndex].flags[rowIndex]
@@ -198,8 +205,9 @@ public struct RedFlagsScreen: Screen {
 
     /// Keys while the export prompt is open: it takes them all; Esc closes it.
     mutating func handlePrompt(_ key: Key, env: AppEnvironment) -> [ScreenCommand] {
+        let shown = shownFlags
         return ExportPrompt.handle(key, prompt: &prompt, exporting: &exporting) { format, path, replace in
-            .exportRedFlags(format: format, path: path, replace: replace)
+            .exportRedFlags(format: format, path: path, replace: replace, only: shown)
         }
     }
 

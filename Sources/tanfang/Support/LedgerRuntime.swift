@@ -89,9 +89,10 @@ final class LedgerRuntime {
             let report = try ledger.monthlyReport(month: month, scope: scope)
             let data = try ReportFiles.monthly(report, format: format, ledger: ledger, strings: strings, today: today)
             return .exported(path: try ReportFiles.save(data, to: path, strings: strings))
-        case .exportRedFlags(let format, let path, let replace):
+        case .exportRedFlags(let format, let path, let replace, let only):
             if !replace, let existing = ReportFiles.existingFile(path) { return .exportWouldReplace(path: existing) }
-            let lines = try ReportFiles.redFlagLines(ledger: ledger, strings: strings, today: today, now: now(), scope: scope)
+            let lines = try only.map { try ReportFiles.redFlagLines($0, ledger: ledger, strings: strings) }
+                ?? ReportFiles.redFlagLines(ledger: ledger, strings: strings, today: today, now: now(), scope: scope)
             let data = try ReportFiles.redFlags(lines, format: format, strings: strings)
             return .exported(path: try ReportFiles.save(data, to: path, strings: strings))
         case .previewImport(let path, let village):

@@ -30,7 +30,11 @@ enum ReportFiles {
     /// The red flags within `scope`, in the ledger's order, with elder and village names.
     static func redFlagLines(ledger: Ledger, strings: Strings, today: LocalDate, now: LocalDateTime,
                              scope: AccessScope = .everything) throws -> [RedFlagLine] {
-        let flags = try ledger.redFlags(today: today, now: now, scope: scope)
+        try redFlagLines(try ledger.redFlags(today: today, now: now, scope: scope), ledger: ledger, strings: strings)
+    }
+
+    /// `flags` as lines, in their order, with elder and village names.
+    static func redFlagLines(_ flags: [RedFlag], ledger: Ledger, strings: Strings) throws -> [RedFlagLine] {
         let places = Dictionary(try ledger.places().map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let elders = try ledger.elderNames(Set(flags.compactMap(\.elderID)))
         return flags.map { f in
