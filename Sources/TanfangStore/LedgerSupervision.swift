@@ -145,7 +145,9 @@ extension Ledger {
                 args = [detail ?? none]; severity = 1
             }
             if names[elderID] == nil { names[elderID] = s.string(6)! }
-            let flag = RedFlag(kind: kind, elderID: elderID, villageID: village, reasonKey: reasonKey,
+            let never = kind == .highRiskNoHomeVisit && anchor == nil
+            let flag = RedFlag(kind: kind, elderID: elderID, villageID: village,
+                               reasonKey: never ? RedFlagEngine.neverHomeVisitedKey : reasonKey,
                                reasonArgs: args, severity: severity)
             if unsettled.isEmpty { flags.append(flag) } else { merged.append((flag, s.int(2))) }
         }

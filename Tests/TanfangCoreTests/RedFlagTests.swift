@@ -77,7 +77,7 @@ import Testing
         #expect(flags.first?.reasonArgs == ["2026-11-13", "10"])
     }
 
-    @Test func highRiskNoHomeVisit() {
+    @Test func highRiskNoHomeVisit() throws {
         let e = Self.elder()
         // 31 days since the last home visit: fires
         let late = Self.run([e], [Self.summary(e, risk: .high, lastHome: Self.d("2026-10-23"))])
@@ -91,6 +91,11 @@ import Testing
         let never = Self.run([e], [Self.summary(e, risk: .high, lastHome: nil)])
         #expect(Self.kinds(never) == [.highRiskNoHomeVisit])
         #expect(never.first!.severity > 1000)
+        // And says so in words, not as "last home visit: —, — days"
+        #expect(never.first?.reasonKey == RedFlagEngine.neverHomeVisitedKey)
+        #expect(late.first?.reasonKey == RedFlagKind.highRiskNoHomeVisit.reasonKey)
+        let zh = try Strings.load(.zhHans, resources: ResourceLocator.sourceCheckout)
+        #expect(zh.format(never.first!.reasonKey, never.first!.reasonArgs) == "高风险对象，从未上门探访")
     }
 
     @Test func disabledRemoteOnly() {

@@ -79,6 +79,9 @@ public struct RedFlagEngine: Sendable {
     public static let neverSeverity = 36_500
     /// Shown in a reason where a date is missing.
     public static let none = "—"
+    /// The reason of a highRiskNoHomeVisit flag for an elder never visited at home (rather than
+    /// "last home visit: —, — days").
+    public static let neverHomeVisitedKey = "redflag.reason.highRiskNeverHomeVisited"
 
     public init(rules: RedFlagRules) {
         self.rules = rules
@@ -217,8 +220,10 @@ public struct RedFlagEngine: Sendable {
         let homeGap = s.lastHomeVisit.map { $0.days(to: today) }
         let lastHome = s.lastHomeVisit?.description ?? Self.none
         if s.risk.level == .high, homeGap.map({ $0 > rules.highRiskNoHomeVisitDays }) ?? true {
-            flags.append(flag(.highRiskNoHomeVisit, elder, [lastHome, homeGap.map(String.init) ?? Self.none],
-                              severity: homeGap ?? Self.neverSeverity))
+            var raised = flag(.highRiskNoHomeVisit, elder, [lastHome, homeGap.map(String.init) ?? Self.none],
+                              severity: homeGap ?? Self.neverSeverity)
+            if homeGap == nil { raised.reasonKey = Self.neverHomeVisitedKey }
+            flags.append(raised)
         }
 
         if elder.categories.contains(.disabled), let method = s.lastVisitMethod, !method.isInPerson,
