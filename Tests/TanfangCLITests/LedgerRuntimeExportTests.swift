@@ -25,6 +25,9 @@ import TanfangUI
         let lines = String(decoding: data.dropFirst(3), as: UTF8.self).split(whereSeparator: \.isNewline)
         #expect(lines.first == "预警类别,对象,村(社区),原因")
         #expect(lines.count > 1)
+        // And only its owner may read it, as the ledger
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
     }
 
     @Test func monthlyExportWritesAWorkbookAndAnUnwritablePathFails() throws {

@@ -87,6 +87,9 @@ enum ReportFiles {
         let full = expandedPath(path)
         do {
             try data.write(to: URL(fileURLWithPath: full), options: .atomic)
+            // Names, reasons and (unmasked) ID numbers of vulnerable people: readable by the owner
+            // only, as the ledger itself is.
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: full)
         } catch {
             throw CLIError(strings.format("data.error.cannotWrite", path))
         }
