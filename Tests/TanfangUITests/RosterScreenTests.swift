@@ -102,12 +102,28 @@ struct RosterScreenTests {
         let lines = h.lines()
         // Then the counts come from the counting queries and the rows align column by column
         #expect(lines[0].hasPrefix(" 共 3 人 · 逾期 1 · 即将到期 1"))
-        #expect(lines[2] == " 姓名       性别 年龄 村(社区)  类别        风险 上次探访   下次应访   到期")
-        #expect(lines[3] == " 王秀英     女     86 红星村    独居、失能… 高   2026-10-20 2026-11-20 逾期")
-        #expect(lines[4] == " 李建国     男     76 团结村    空巢        中   从未探访   2026-11-26 即将到期")
-        #expect(lines[5] == " 阿依古丽·… 女     78 团结村    特困        低   从未探访              住院")
+        #expect(lines[2] == " 姓名        性别 年龄 村(社区) 类别        风险 上次探访   下次应访   到期")
+        #expect(lines[3] == " 王秀英      女     86 红星村   独居、失能… 高   2026-10-20 2026-11-20 逾期")
+        #expect(lines[4] == " 李建国      男     76 团结村   空巢        中   从未探访   2026-11-26 即将到期")
+        #expect(lines[5] == " 阿依古丽·…  女     78 团结村   特困        低   从未探访              住院")
         // No ID number or phone at this width, whole or masked
         #expect(!h.screenText().contains("5678"))
+    }
+
+    @Test("A one-village user's roster has no village column: the names get its room; English sex is M/F")
+    func oneVillageRoster() throws {
+        // Given a clerk whose area is one village (the fixture's rows are answered as they are)
+        let scope = AccessScope(villageIDs: [RosterFixture.hongxing.id])
+        var h = ScreenHarness(RosterScreen(), env: try RosterFixture.env(scope: scope), respond: RosterFixture.ledger())
+        h.start()
+        let lines = h.lines()
+        // Then the header has no village, and the long name is shown whole
+        #expect(lines[2].hasPrefix(" 姓名") && !lines[2].contains("村(社区)"))
+        #expect(lines[5].hasPrefix(" 阿依古丽·买买提江   女     78 特困"))
+        // And in English the sex column is one letter wide
+        var en = ScreenHarness(RosterScreen(), env: try RosterFixture.env(.en, scope: scope), respond: RosterFixture.ledger())
+        en.start()
+        #expect(en.lines()[5].hasPrefix(" 阿依古丽·买买提江   F    78 Destitute"))
     }
 
     @Test("At 120×40 the masked phone and the responsible visitor appear, and the categories in full")

@@ -389,16 +389,29 @@ public struct RosterScreen: Screen {
     /// Whether there is room for the masked ID number as well.
     static func isVeryWide(_ width: Int) -> Bool { width >= 140 }
 
+    /// Whether the village column is shown: not for a user whose area is one village (a village's
+    /// clerk or grid worker), where it would repeat the same name on every row and take the
+    /// columns the elders' names need.
+    static func showsVillage(env: AppEnvironment) -> Bool { env.villagesInScope.count != 1 }
+
     func columns(env: AppEnvironment, width: Int) -> [TableColumn] {
         let s = env.strings
         func fit(_ header: String, _ values: [String], minimum: Int = 0) -> Int {
             max(minimum, DisplayWidth.of(header), values.map { DisplayWidth.of($0) }.max() ?? 0)
         }
+        // The name column is as wide as the longest name loaded (Uyghur and Kazakh names run to 18
+        // columns), within what the other columns leave at 80.
+        let longest = rows.lazy.map { DisplayWidth.of($0.elder.name) }.max() ?? 0
+        let nameWidth = min(max(8, longest), Self.showsVillage(env: env) ? 10 : 18)
         var columns = [
-            TableColumn(s["roster.column.name"], minWidth: 8, flex: 1, maxWidth: 14),
-            TableColumn(s["roster.column.gender"], minWidth: fit(s["roster.column.gender"], Gender.allCases.map { s["gender.\($0.rawValue)"] })),
+            TableColumn(s["roster.column.name"], minWidth: nameWidth, flex: 1, maxWidth: 20),
+            TableColumn(s["roster.column.gender"], minWidth: fit(s["roster.column.gender"], Gender.allCases.map { s["roster.gender.\($0.rawValue)"] })),
             TableColumn(s["roster.column.age"], minWidth: fit(s["roster.column.age"], ["100"]), alignment: .right),
-            TableColumn(s["roster.column.village"], minWidth: 8, flex: 1, maxWidth: 16),
+        ]
+        if Self.showsVillage(env: env) {
+            columns.append(TableColumn(s["roster.column.village"], minWidth: 8, flex: 1, maxWidth: 16))
+        }
+        columns += [
             TableColumn(s["roster.column.categories"], minWidth: 8, flex: 3, maxWidth: 30),
             TableColumn(s["roster.column.risk"], minWidth: fit(s["roster.column.risk"], RiskLevel.allCases.map { s["risk.level.\($0.rawValue)"] })),
             TableColumn(s["roster.column.lastVisit"], minWidth: 10),
@@ -429,9 +442,11 @@ public struct RosterScreen: Screen {
         let nextDue = [row.summary.nextDue, row.summary.homeVisitDue].compactMap { $0 }.min()
         var cells = [
             elder.name,
-            elder.gender.map { s["gender.\($0.rawValue)"] } ?? "",
+            elder.gender.map { s["roster.gender.\($0.rawValue)"] } ?? "",
             elder.age(on: env.today).map(String.init) ?? "",
-            row.villageName,
+        ]
+        if Self.showsVillage(env: env) { cells.append(row.villageName) }
+        cells += [
             Self.categoryText(elder, env: env),
             s["risk.level.\(row.summary.risk.level.rawValue)"],
             row.summary.lastVisit?.date.description ?? s["roster.never"],
