@@ -29,6 +29,21 @@ struct ElderEditScreenTests {
         #expect(!h.screenText().contains("✗"))
     }
 
+    @Test("At 80 columns in English the categories that do not fit go on to the next row, none hidden")
+    func categoriesWrapInEnglish() throws {
+        let h = try newForm(.en)
+        let lines = h.lines()
+        let row = try #require(lines.firstIndex { $0.hasPrefix(" Categories") })
+        #expect(lines[row].contains("1Alone") && lines[row].contains("6FamPlan") && !lines[row].contains("…"))
+        #expect(lines[row + 1].trimmingCharacters(in: .whitespaces) == "7Destitute")
+        #expect(lines[row + 2].hasPrefix(" Lives"))
+        // In Chinese they fit on one row, and the next row is the next field.
+        let zh = try newForm().lines()
+        let zhRow = try #require(zh.firstIndex { $0.hasPrefix(" 类别") })
+        #expect(zh[zhRow].contains("7特困"))
+        #expect(zh[zhRow + 1].hasPrefix(" 居住"))
+    }
+
     @Test("A gender that contradicts the ID is shown next to it and saving is refused")
     func genderConflict() throws {
         var h = try newForm()

@@ -72,16 +72,22 @@ extension ElderEditScreen {
         var problemOf: [Field: Issue] = [:]
         for p in problems where problemOf[p.field] == nil { problemOf[p.field] = p.issue }
 
-        let all = lines()
+        var all = lines()
         let labelWidth = min(16, (all.map { DisplayWidth.of(s[$0.label]) }.max() ?? 8) + 2)
         let body = Rect(x: inner.x, y: area.y + 2, width: inner.width, height: area.height - 4)
+        // Categories that do not fit on their row (English at 80 columns) go on to a row of their own.
+        let categoriesWrap = categoryLabels(env: env).reduce(0) { $0 + DisplayWidth.of($1) + 2 } > body.width - labelWidth
+        if categoriesWrap, let i = all.firstIndex(where: { $0.fields == [.categories] }) {
+            all.insert((label: "", fields: []), at: i + 1)
+        }
         let focusLine = all.firstIndex { $0.fields.contains(focus) } ?? 0
         let top = max(0, focusLine - body.height + 1)
         var cursor: CursorPosition?
         for (index, line) in all.enumerated() where index >= top && index - top < body.height {
             let y = body.y + index - top
+            guard let first = line.fields.first else { continue }
             var label = s[line.label]
-            if case .supporterName(let i) = line.fields[0] { label += String(i + 1) }
+            if case .supporterName(let i) = first { label += String(i + 1) }
             let focusedLine = line.fields.contains(focus)
             grid.put(label, x: body.x, y: y, style: focusedLine ? Style(bold: true) : .plain, maxWidth: labelWidth)
             var x = body.x + labelWidth
@@ -92,7 +98,8 @@ extension ElderEditScreen {
                 let focused = field == focus && dialog == nil
                 let used: Int
                 if field == .categories {
-                    used = renderCategories(into: &grid, x: x, y: y, width: room, focused: focused, env: env)
+                    used = renderCategories(into: &grid, x: x, y: y, width: room, focused: focused, env: env,
+                                            wrapTo: categoriesWrap && index - top + 1 < body.height ? y + 1 : nil)
                 } else if field.isChoice {
                     used = renderChoice(field, into: &grid, x: x, y: y, width: room, focused: focused, env: env)
                 } else {
@@ -143,14 +150,25 @@ extension ElderEditScreen {
         return grid.put(text, x: x, y: y, style: style, maxWidth: min(width, Self.inputWidth(field) + 20))
     }
 
+    /// "1独居", "2空巢"… as the categories row shows them.
+    func categoryLabels(env: AppEnvironment) -> [String] {
+        Category.allCases.enumerated().map { i, category in "\(i + 1)" + env.strings["roster.short.\(category.rawValue)"] }
+    }
+
+    /// The categories' toggles from `x`; with `wrapTo`, those that do not fit continue on that row.
     private func renderCategories(into grid: inout Grid, x: Int, y: Int, width: Int, focused: Bool,
-                                  env: AppEnvironment) -> Int {
+                                  env: AppEnvironment, wrapTo: Int? = nil) -> Int {
         let s = env.strings
         var column = x
-        for (i, category) in Category.allCases.enumerated() {
-            let on = categories.contains(category)
-            let label = "\(i + 1)" + s["roster.short.\(category.rawValue)"]
+        var y = y, wrapped = false
+        for (i, label) in categoryLabels(env: env).enumerated() {
+            let on = categories.contains(Category.allCases[i])
             let text = on ? "[" + label + "]" : " " + label + " "
+            if let next = wrapTo, !wrapped, column + DisplayWidth.of(text) > x + width {
+                wrapped = true
+                y = next
+                column = x
+            }
             let style = on ? Style(bold: true, reverse: focused) : (focused ? Style(underline: true) : Style(dim: true))
             column += grid.put(text, x: column, y: y, style: style, maxWidth: x + width - column)
             guard column < x + width else { break }
