@@ -104,7 +104,8 @@ public struct RosterScreen: Screen {
         if filterOpen { return Self.filterKeymap.hints(env.strings) }
         var hints = Self.keymap.hints(env.strings)
         if !env.canEdit {
-            let hidden = [Self.keymap.binding(for: .add), Self.keymap.binding(for: .edit)].compactMap { $0 }
+            let hidden = [Self.keymap.binding(for: .add), Self.keymap.binding(for: .edit),
+                          Self.keymap.binding(for: .newVisit), Self.keymap.binding(for: .importRoster)].compactMap { $0 }
                 .map { $0.keys.map(\.name).joined(separator: "/") }
             hints = hints.filter { !hidden.contains($0.keys) }
         }
