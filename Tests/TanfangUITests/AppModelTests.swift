@@ -10,6 +10,7 @@ private struct ProbeScreen: Screen {
     var onKey: [Key: [ScreenCommand]] = [:]
     var received: [DataResponse] = []
     var starts = 0
+    var onQuit: [ScreenCommand] = []
 
     var titleKey: String { "probe.\(name)" }
     func keyHints(env: AppEnvironment) -> [KeyHint] { [KeyHint(keys: "n", label: "新", help: "新建")] }
@@ -26,6 +27,7 @@ private struct ProbeScreen: Screen {
         grid.put("body of \(name)", x: 0, y: area.y)
         return nil
     }
+    mutating func willQuit(env: AppEnvironment) -> [ScreenCommand] { onQuit }
 }
 
 @Suite struct AppModelTests {
@@ -130,6 +132,18 @@ private struct ProbeScreen: Screen {
         var other = Self.make(first: .roster)
         _ = other.update(.key(.ctrl("q")))
         #expect(other.wantsQuit)
+    }
+
+    @Test func ctrlQPerformsWhatTheScreensSaveOnTheWayOut() {
+        // Given a roster that, asked on quitting, saves something and would also go back
+        var app = AppModel(env: Self.env, first: .roster) { _, _ in
+            ProbeScreen(name: "roster", onQuit: [.request(.saveDraft(key: "k", json: "{}")), .back, .open(.monthly)])
+        }
+        _ = app.update(.resize(width: 80, height: 24))
+        // When Ctrl-Q / Then its request is returned to be performed, nothing else happens, and the app quits
+        let effects = app.update(.key(.ctrl("q")))
+        #expect(effects == [.saveDraft(key: "k", json: "{}")])
+        #expect(app.wantsQuit && app.stack.count == 1 && Self.title(app) == "roster")
     }
 
     @Test func responsesGoToTheTopScreen() {

@@ -262,6 +262,23 @@ struct VisitFormScreenTests {
         #expect(h.screen.sheet?.visit(env: h.env).copiedSections == ["health"])
     }
 
+    @Test("quitting with Ctrl-Q saves the draft with what is typed in the current field")
+    func quitKeepsTheFieldBeingTyped() throws {
+        // Given a sheet where 2 is typed into a field but Enter not yet pressed
+        var h = try fx.sheet()
+        #expect(h.screen.willQuit(env: h.env).isEmpty)
+        h.advance(to: "health.expression")
+        h.type("2")
+        #expect(h.answers["health.expression"] == nil)
+        // When the workstation quits / Then the draft it saves keeps the 2 as the field's pending text
+        guard case .request(.saveDraft(_, let json))? = h.screen.willQuit(env: h.env).first,
+              let draft = VisitDraft.decode(json) else {
+            Issue.record("no draft saved on quit")
+            return
+        }
+        #expect(draft.current == "health.expression" && draft.pendingText == "2")
+    }
+
     @Test("a copied section answered differently loses its mark; the same answer keeps it")
     func editedCopyIsNoCopy() throws {
         // Given the health section copied with F6

@@ -54,7 +54,15 @@ public struct AppModel: Program {
                 return []
             case .ctrl("q"):
                 wantsQuit = true
-                return []
+                // What the screens still hold (a field typed but not yet committed) is saved first;
+                // only their requests are kept: nothing opens or goes back on the way out.
+                var requests: [DataRequest] = []
+                for i in stack.indices {
+                    var screen = stack[i]
+                    for case .request(let r) in screen.willQuit(env: env) { requests.append(r) }
+                    stack[i] = screen
+                }
+                return requests
             case .char("?") where !top.capturesText:
                 showingHelp = true
                 return []

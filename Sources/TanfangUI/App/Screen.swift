@@ -203,6 +203,13 @@ public protocol Screen: Sendable {
     mutating func receive(_ response: DataResponse, env: AppEnvironment) -> [ScreenCommand]
     /// Draws into `area`; returns where the hardware cursor goes (nil = hidden).
     func render(into grid: inout Grid, area: Rect, env: AppEnvironment) -> CursorPosition?
+    /// Called on every screen of the stack when the user quits (Ctrl-Q): the requests among the
+    /// commands are performed before the workstation closes (a sheet saves what is typed).
+    mutating func willQuit(env: AppEnvironment) -> [ScreenCommand]
+}
+
+extension Screen {
+    public mutating func willQuit(env: AppEnvironment) -> [ScreenCommand] { [] }
 }
 
 extension Keymap {

@@ -382,6 +382,13 @@ public struct VisitFormScreen: Screen {
                         tone: .error)]
     }
 
+    /// Ctrl-Q with a sheet begun: its draft, with the text typed into the current field.
+    public mutating func willQuit(env: AppEnvironment) -> [ScreenCommand] {
+        guard phase == .sheet || phase == .confirmLeave, let sheet,
+              sheet.touched else { return [] }
+        return [draftCommand(sheet, env: env, includePending: true)]
+    }
+
     private func draftCommand(_ sheet: VisitSheet, env: AppEnvironment, includePending: Bool) -> ScreenCommand {
         var draft = sheet.draft(keystrokes: keystrokes, savedAt: env.now)
         if !includePending { draft.pendingText = nil }
