@@ -35,6 +35,19 @@ import TanfangCore
         #expect(h.env.strings.format("exportPrompt.done", "/home/clerk/out/月报.csv") == "已导出到 /home/clerk/out/月报.csv")
     }
 
+    @Test func aNameWithoutExtensionGetsTheFormats() {
+        var h = MonthlyScreenTests.harness()
+        h.send(.char("x"), .char("2"), .ctrl("u"))
+        h.type("~/月报")
+        h.send(.enter)
+        #expect(h.requests.last == .exportMonthly(month: MonthlyScreenTests.november, format: .csv, path: "~/月报.csv"))
+        // A name with an extension is kept as typed.
+        h.send(.char("x"), .char("1"), .ctrl("u"))
+        h.type("out/11月.XLSX")
+        h.send(.enter)
+        #expect(h.requests.last == .exportMonthly(month: MonthlyScreenTests.november, format: .xlsx, path: "out/11月.XLSX"))
+    }
+
     @Test func escapeCancelsAndEmptyPathIsRefused() {
         // Given the path step with the field cleared / When Enter / Then a warning and no request.
         var h = MonthlyScreenTests.harness()

@@ -65,8 +65,14 @@ struct ExportPrompt: Hashable, Sendable {
             }
         case .path:
             if key == .enter {
-                let path = field.text.trimmingCharacters(in: .whitespaces)
-                return path.isEmpty ? .emptyPath : .submit(format, path: path, replace: false)
+                var path = field.text.trimmingCharacters(in: .whitespaces)
+                guard !path.isEmpty else { return .emptyPath }
+                // A name without an extension gets the format's, so the office program opens it.
+                if (path as NSString).lastPathComponent.range(of: ".") == nil, !path.hasSuffix("/") {
+                    path += "." + format.rawValue
+                    field = TextFieldState(path)
+                }
+                return .submit(format, path: path, replace: false)
             }
             _ = field.handle(key)
         case .replace:
