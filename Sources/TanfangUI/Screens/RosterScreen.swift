@@ -84,6 +84,8 @@ public struct RosterScreen: Screen {
     var filterField = FilterField.village
 
     var rows: [RosterRow] = []
+    /// Whether the unsaved visit sheet (if any) was asked for, after the first start.
+    var askedForDraft = false
     var total: Int?
     var overdueCount: Int?
     var dueSoonCount: Int?
@@ -152,7 +154,14 @@ public struct RosterScreen: Screen {
 
     public mutating func start(env: AppEnvironment) -> [ScreenCommand] {
         pending = []
-        return reload(env: env, keepingRows: true)
+        var commands = reload(env: env, keepingRows: true)
+        // Once, after logging in: a visit sheet left unsaved (a dropped link, Ctrl-Q) is mentioned,
+        // so the clerk knows it waits behind n.
+        if !askedForDraft, env.canEdit {
+            askedForDraft = true
+            commands.append(.request(.loadDraft(key: VisitDraft.key)))
+        }
+        return commands
     }
 
     public mutating func handle(_ key: Key, env: AppEnvironment) -> [ScreenCommand] {
@@ -342,6 +351,11 @@ public struct RosterScreen: Screen {
 
     public mutating func receive(_ response: DataResponse, env: AppEnvironment) -> [ScreenCommand] {
         switch response {
+        case .draft(let key, let json?) where key == VisitDraft.key:
+            guard let draft = VisitDraft.decode(json) else { return [] }
+            let when = String(format: "%02d-%02d %02d:%02d", draft.at.date.month, draft.at.date.day,
+                              draft.at.hour, draft.at.minute)
+            return [.status(key: "roster.draftWaiting", args: [draft.elderName, when], tone: .info)]
         case .roster(let page):
             let purpose = pending.isEmpty ? Pending.other : pending.removeFirst()
             switch purpose {

@@ -23,7 +23,7 @@ public struct VisitDraft: Hashable, Sendable, Codable {
     /// Text typed into the focused field but not yet committed.
     public var pendingText: String?
     public var keystrokes: Int
-    /// When the draft was written (the prompt shows its day).
+    /// When the draft was written.
     public var savedAt: LocalDateTime
 
     public init(elderID: UUID, elderName: String, visitID: UUID, at: LocalDateTime, visitorIDs: [UUID],
