@@ -149,6 +149,11 @@ enum ScreenText {
     /// "2026-11-20 14:30".
     static func dateTime(_ t: LocalDateTime) -> String { t.description }
 
+    /// "11-20 14:30": within the year, where the year goes without saying.
+    static func monthDayTime(_ t: LocalDateTime) -> String {
+        String(format: "%02d-%02d %02d:%02d", t.date.month, t.date.day, t.hour, t.minute)
+    }
+
     /// A whole percentage, rounded down as the bar chart does: 199/200 is 99%.
     static func percent(_ rate: Double) -> String {
         "\(Int((rate * 100).rounded(.down)))%"

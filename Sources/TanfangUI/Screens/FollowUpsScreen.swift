@@ -489,7 +489,7 @@ public struct FollowUpsScreen: Screen {
         let s = env.strings
         let f = row.followUp
         let due = wide ? f.due.description
-            : String(format: "%02d-%02d %02d:%02d", f.due.date.month, f.due.date.day, f.due.hour, f.due.minute)
+            : ScreenText.monthDayTime(f.due)
         let late = f.status.isOpen ? ScreenText.lateness(due: f.due, now: env.now, strings: s) : nil
         return [due, s["followup.type.\(f.type.rawValue)"], row.elderName, row.villageName,
                 row.ownerName ?? s["files.none"], s["files.followUpStatus.\(f.status.rawValue)"],

@@ -353,8 +353,7 @@ public struct RosterScreen: Screen {
         switch response {
         case .draft(let key, let json?) where key == VisitDraft.key:
             guard let draft = VisitDraft.decode(json) else { return [] }
-            let when = String(format: "%02d-%02d %02d:%02d", draft.at.date.month, draft.at.date.day,
-                              draft.at.hour, draft.at.minute)
+            let when = ScreenText.monthDayTime(draft.at)
             return [.status(key: "roster.draftWaiting", args: [draft.elderName, when], tone: .info)]
         case .roster(let page):
             let purpose = pending.isEmpty ? Pending.other : pending.removeFirst()

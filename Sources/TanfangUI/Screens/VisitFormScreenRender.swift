@@ -16,8 +16,7 @@ extension VisitFormScreen {
             guard let draft = offeredDraft else { return nil }
             // The visit's own date and time (as on the paper sheet), and what each key does: N
             // throws the draft away, Esc keeps it.
-            let when = String(format: "%02d-%02d %02d:%02d", draft.at.date.month, draft.at.date.day,
-                              draft.at.hour, draft.at.minute)
+            let when = ScreenText.monthDayTime(draft.at)
             grid.put(s.format("visit.draftPrompt", draft.elderName, when), x: area.x + 1, y: area.y,
                      style: Style(bold: true), maxWidth: area.width - 2)
             if area.height > 1 {
