@@ -33,12 +33,13 @@ public final class Ledger: Sendable {
         self.clock = clock
         do {
             let migrator = LedgerMigrations.migrator
-            let (superseded, applied) = try writer.read { db in
-                (try migrator.hasBeenSuperseded(db), try migrator.appliedIdentifiers(db))
+            let (superseded, applied, foreign) = try writer.read { db in
+                (try migrator.hasBeenSuperseded(db), try migrator.appliedIdentifiers(db), try Ledger.isForeign(db))
             }
             // A newer tanfang's tables are kept by its code as well as its triggers (a bulk import
             // suspends and refills them): this version must not write such a file.
             if superseded { throw LedgerError.newerLedger }
+            if foreign { throw LedgerError.damagedFile }
             // A ledger written by an older version is upgraded in place; at county scale that builds
             // indexes over gigabytes (about a minute), so the caller may say so first.
             if let onUpgrade {
@@ -62,6 +63,7 @@ public final class Ledger: Sendable {
                             clock: @escaping @Sendable () -> Date = { Date() },
                             onUpgrade: (([String]) -> Void)? = nil) throws {
         try Ledger.createPrivateFileIfMissing(path)
+        try Ledger.refuseForeignFile(path)
         let pool: DatabasePool
         do {
             pool = try DatabasePool(path: path, configuration: Ledger.configuration(busyTimeout: busyTimeout))
@@ -71,6 +73,32 @@ public final class Ledger: Sendable {
             throw LedgerError.wrap(error)
         }
         try self.init(writer: pool, rules: rules, clock: clock, onUpgrade: onUpgrade)
+    }
+
+    /// Another program's database: tables, but none applied by our migrations. It must be left
+    /// untouched, rather than given a ledger's tables (which a restore would then take for a ledger).
+    static func isForeign(_ db: Database) throws -> Bool {
+        guard try !db.tableExists("grdb_migrations") else { return false }
+        return try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'") ?? 0 > 0
+    }
+
+    /// `isForeign` checked read-only before the file is opened for writing (which would already
+    /// switch its journal to WAL).
+    static func refuseForeignFile(_ path: String) throws {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        guard size > 0 else { return }
+        var config = Configuration()
+        config.readonly = true
+        let foreign: Bool
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: config)
+            foreign = try queue.read { try isForeign($0) }
+            try queue.close()
+        } catch {
+            // Not readable as SQLite at all: the pool's own open reports it (damaged, locked…).
+            return
+        }
+        if foreign { throw LedgerError.damagedFile }
     }
 
     /// An in-memory ledger with the same configuration, for tests and previews.

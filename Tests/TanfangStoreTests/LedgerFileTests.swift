@@ -51,6 +51,28 @@ struct LedgerFileTests {
         #expect(try queue.read { db in try String.fetchAll(db, sql: "SELECT name FROM place") } == ["天山区"])
     }
 
+    @Test("Another program's SQLite file is refused and left exactly as it was")
+    func foreignDatabaseIsRefused() throws {
+        let dir = try Self.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // Given a database of another program
+        let path = dir.appendingPathComponent("customers.sqlite").path
+        let other = try DatabaseQueue(path: path)
+        try other.write { db in try db.execute(sql: "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers (name) VALUES ('x')") }
+        try other.close()
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        // When it is opened as a ledger / Then it is refused as not a ledger
+        #expect(throws: LedgerError.damagedFile) { _ = try Ledger(path: path, rules: Fixture.rules) }
+        // And not a byte changed: no ledger tables, same journal mode
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+        let again = try DatabaseQueue(path: path)
+        #expect(try again.read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'") } == ["customers"])
+        // While an empty file still becomes a new ledger
+        let empty = dir.appendingPathComponent("new.sqlite").path
+        #expect(FileManager.default.createFile(atPath: empty, contents: Data()))
+        #expect(try Ledger(path: empty, rules: Fixture.rules).places().isEmpty)
+    }
+
     @Test("A missing folder gives a clear cannot-open error")
     func cannotOpen() throws {
         let path = "/nonexistent-\(UUID().uuidString)/ledger.sqlite"
