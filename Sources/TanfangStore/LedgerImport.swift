@@ -65,11 +65,15 @@ extension Ledger {
     ///
     /// With `bulkLoad` (a process that holds the ledger alone, as `tanfang import roster` does), a
     /// large import is written through a rollback journal instead of the WAL (`enterBulkJournal`).
+    ///
+    /// With a `scope` of some villages (a village clerk's import), a row matching an elder of
+    /// another village changes nothing of that elder: it is reported as a village conflict.
     @discardableResult
     public func importRoster(_ rows: [RosterImportRow], source: String?, file: String, by user: UUID?,
-                             today: LocalDate, dryRun: Bool = false, bulkLoad: Bool = false) throws -> ImportOutcome {
+                             today: LocalDate, dryRun: Bool = false, bulkLoad: Bool = false,
+                             scope: AccessScope = .everything) throws -> ImportOutcome {
         try importRoster(rows, source: source, file: file, by: user, today: today, dryRun: dryRun,
-                         rebuildIndexesFrom: IndexRebuild.minimumRows, bulkLoad: bulkLoad)
+                         rebuildIndexesFrom: IndexRebuild.minimumRows, bulkLoad: bulkLoad, scope: scope)
     }
 
     /// `importRoster`, rebuilding a table's indexes after the load when at least
@@ -77,7 +81,7 @@ extension Ledger {
     /// that many rows too.
     func importRoster(_ rows: [RosterImportRow], source: String?, file: String, by user: UUID?,
                       today: LocalDate, dryRun: Bool, rebuildIndexesFrom minimum: Int,
-                      bulkLoad: Bool = false, scanKeys: Bool? = nil) throws -> ImportOutcome {
+                      bulkLoad: Bool = false, scanKeys: Bool? = nil, scope: AccessScope = .everything) throws -> ImportOutcome {
         struct DryRun: Error { let outcome: ImportOutcome }
         let checked = try Ledger.checkedRows(rows, source: source, today: today)
         // One ICU call for every character of the file instead of one per new character.
@@ -115,7 +119,7 @@ extension Ledger {
                 clock.lap("setup")
                 for (i, row) in checked.enumerated() {
                     try importOne(db, row: row, prepared: prepared.row(i), state: &state, outcome: &outcome, by: user,
-                                  today: today, now: now)
+                                  today: today, now: now, scope: scope)
                 }
                 clock.lap("rows")
                 // Every row is written: their copies are freed on the other core (idle by now)
@@ -403,7 +407,8 @@ extension Ledger {
     }
 
     private func importOne(_ db: Database, row: RosterImportRow, prepared: PreparedElder?, state: inout ImportState,
-                           outcome: inout ImportOutcome, by user: UUID?, today: LocalDate, now: String) throws {
+                           outcome: inout ImportOutcome, by user: UUID?, today: LocalDate, now: String,
+                           scope: AccessScope) throws {
         let incoming = row.elder
         guard let place = state.places[DemoUUIDText.text(incoming.villageID)],
               place.level == PlaceLevel.village.rawValue else {
@@ -411,6 +416,14 @@ extension Ledger {
         }
         if let old = try matching(db, incoming, state: state) {
             let stored = try old.elder()
+            if let allowed = scope.villageIDs, !allowed.contains(stored.villageID) {
+                // Registered in a village outside the importer's area: reported, never changed.
+                let storedVillage = state.places[DemoUUIDText.text(stored.villageID)]?.name ?? "?"
+                outcome.conflicts.append(ImportConflict(line: row.line, elderID: stored.id, name: stored.name,
+                                                        field: "villageID", stored: storedVillage, incoming: place.name))
+                outcome.unchanged += 1
+                return
+            }
             var merged = stored
             merged.categories.formUnion(incoming.categories)
             merged.sources.formUnion(incoming.sources)

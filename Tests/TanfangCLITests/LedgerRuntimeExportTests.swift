@@ -84,6 +84,36 @@ import TanfangUI
         #expect(message.contains("无法写入文件"))
     }
 
+    @Test func aClerksImportStaysInHerVillage() throws {
+        // Given the clerk of 阿克达拉村 logged in, and an elder with an ID number in another village
+        let (runtime, dir) = try Self.runtime()
+        guard case .users(let users)? = runtime.perform(.users),
+              let clerk = users.first(where: { $0.name == "王丽娟" }),
+              case .loggedIn? = runtime.perform(.login(userID: clerk.id, pin: "2222")) else {
+            Issue.record("clerk login failed")
+            return
+        }
+        let today = LocalDate(year: 2026, month: 11, day: 23)!
+        let all = try runtime.ledger.roster(RosterQuery(status: nil, limit: 1000, today: today)).rows
+        let other = try #require(all.first { $0.villageName != DataCommandTests.village && $0.elder.idNumber != nil })
+        // When her file has a new person of another village, and that elder (by ID number) listed in hers
+        let file = dir.appendingPathComponent("others.csv")
+        try DataCommandTests.write("姓名,性别,公民身份号码,村(社区)\n外村甲,女,\(DataCommandTests.idA),\(other.villageName)\n"
+                                   + "\(other.elder.name),\(other.elder.gender == .male ? "男" : "女"),\(other.elder.idNumber!),"
+                                   + "\(DataCommandTests.village)\n", to: file)
+        guard case .importReport(let done) = runtime.perform(.importRoster(path: file.path, village: nil, skipInvalid: true)) else {
+            Issue.record("expected a report")
+            return
+        }
+        // Then the other village's row is a problem naming the village, nobody is added
+        #expect(done.problems.contains { $0.line == 2 && $0.isError && $0.message.contains(other.villageName) })
+        #expect(done.added == 0 && done.merged == 0)
+        // And the other village's elder is left exactly as it was (a conflict says where they are)
+        #expect(done.conflicts.contains { $0.contains(other.villageName) })
+        let after = try #require(try runtime.ledger.elderFile(id: other.elder.id))
+        #expect(after.elder == other.elder)
+    }
+
     @Test func previewWritesNothingAndImportAddsTheValidRows() throws {
         // Given a CSV with one good row and one with a bad ID number
         let (runtime, dir) = try Self.runtime()

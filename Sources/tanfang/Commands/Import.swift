@@ -138,7 +138,9 @@ enum RosterVillages {
         var issues: [ImportIssue]
     }
 
-    static func resolve(_ parsed: RosterImportResult, flag: String?, places: [Place], source: String) throws -> Resolved {
+    /// With a `scope` of some villages (a village clerk's), rows of other villages are problems.
+    static func resolve(_ parsed: RosterImportResult, flag: String?, places: [Place], source: String,
+                        scope: AccessScope = .everything) throws -> Resolved {
         let villages = Dictionary(grouping: places.filter { $0.level == .village }, by: \.name)
         let column = parsed.headerMapping.first { $0.field == .village }?.header ?? "--village"
         var rows: [RosterImportRow] = []
@@ -156,6 +158,11 @@ enum RosterVillages {
                 issues.append(ImportIssue(line: r.line, column: raw?.isEmpty == false ? column : "--village", value: name,
                                           messageKey: matches.isEmpty ? "data.error.villageUnknown" : "data.error.villageAmbiguous",
                                           args: [name]))
+                continue
+            }
+            if let allowed = scope.villageIDs, !allowed.contains(place.id) {
+                issues.append(ImportIssue(line: r.line, column: raw?.isEmpty == false ? column : "--village", value: name,
+                                          messageKey: "data.error.villageOutOfScope", args: [name]))
                 continue
             }
             var supporters: [Supporter] = []

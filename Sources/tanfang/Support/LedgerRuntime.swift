@@ -97,16 +97,17 @@ final class LedgerRuntime {
             return .exported(path: try ReportFiles.save(data, to: path, strings: strings))
         case .previewImport(let path, let village):
             let job = try RosterImportJob.prepare(path: ReportFiles.expandedPath(path), village: village, source: nil,
-                                                  ledger: ledger, strings: strings, today: today)
+                                                  ledger: ledger, strings: strings, today: today, scope: scope)
             // The preview counts what the valid rows would do, so the user sees both before choosing.
-            let outcome = try job.run(skipInvalid: true, dryRun: true, source: nil, ledger: ledger, by: user?.id, today: today)
+            let outcome = try job.run(skipInvalid: true, dryRun: true, source: nil, ledger: ledger, by: user?.id, today: today,
+                                      scope: scope)
             return .importReport(job.report(outcome: outcome, refused: job.refused(skipInvalid: true), written: false,
                                             strings: strings))
         case .importRoster(let path, let village, let skipInvalid):
             let job = try RosterImportJob.prepare(path: ReportFiles.expandedPath(path), village: village, source: nil,
-                                                  ledger: ledger, strings: strings, today: today)
+                                                  ledger: ledger, strings: strings, today: today, scope: scope)
             let outcome = try job.run(skipInvalid: skipInvalid, dryRun: false, source: nil, ledger: ledger, by: user?.id,
-                                      today: today)
+                                      today: today, scope: scope)
             return .importReport(job.report(outcome: outcome, refused: outcome == nil, written: outcome != nil,
                                             strings: strings))
         }

@@ -27,7 +27,8 @@ struct RosterImportJob {
     }
 
     static func prepare(path: String, sheet: String? = nil, mapping: [String: RosterField] = [:], village: String?,
-                        source: String?, ledger: Ledger, strings s: Strings, today: LocalDate) throws -> RosterImportJob {
+                        source: String?, ledger: Ledger, strings s: Strings, today: LocalDate,
+                        scope: AccessScope = .everything) throws -> RosterImportJob {
         let url = URL(fileURLWithPath: path)
         let name = url.lastPathComponent
         let parsed: RosterImportResult
@@ -42,7 +43,8 @@ struct RosterImportJob {
         } catch let error as CocoaError where error.code == .fileReadNoSuchFile || error.code == .fileNoSuchFile {
             throw CLIError(s.format("data.error.noFile", path))
         }
-        let resolved = try RosterVillages.resolve(parsed, flag: village, places: ledger.places(), source: source ?? name)
+        let resolved = try RosterVillages.resolve(parsed, flag: village, places: ledger.places(), source: source ?? name,
+                                                  scope: scope)
         let issues = (parsed.issues + resolved.issues).sorted { ($0.line, $0.isError ? 0 : 1) < ($1.line, $1.isError ? 0 : 1) }
         var job = RosterImportJob(name: name, parsed: parsed, resolved: resolved, issues: issues)
         job.readSeconds = Double(readDone - start) / 1e9
@@ -53,10 +55,10 @@ struct RosterImportJob {
     /// Runs the import (or its dry run) unless refused; nil when refused. `bulkLoad`: the caller
     /// holds the ledger alone (the CLI command), see `Ledger.importRoster`.
     func run(skipInvalid: Bool, dryRun: Bool, source: String?, ledger: Ledger, by user: UUID?,
-             today: LocalDate, bulkLoad: Bool = false) throws -> ImportOutcome? {
+             today: LocalDate, bulkLoad: Bool = false, scope: AccessScope = .everything) throws -> ImportOutcome? {
         guard !refused(skipInvalid: skipInvalid) else { return nil }
         return try ledger.importRoster(resolved.rows, source: source ?? name, file: name, by: user, today: today,
-                                       dryRun: dryRun, bulkLoad: bulkLoad)
+                                       dryRun: dryRun, bulkLoad: bulkLoad, scope: scope)
     }
 
     /// The sentence for one conflict.
