@@ -89,6 +89,11 @@ let sharedDemo: URL = {
         #expect(r.err.contains("找不到台账文件"))
         #expect(r.err.split(separator: "\n").count <= 2)
         #expect(!FileManager.default.fileExists(atPath: db))
+        // The workstation too: a mistyped path is not made into a new ledger without users
+        let typo = CLI.tempDir().appendingPathComponent("no-such-dir/ledger.sqlite").path
+        let ui = try CLI.run(["ui", "--db", typo])
+        #expect(ui.status != 0 && ui.err.contains("找不到台账文件"))
+        #expect(!FileManager.default.fileExists(atPath: (typo as NSString).deletingLastPathComponent))
     }
 
     @Test func aLedgerFromANewerVersionIsRefusedInTheUsersLanguage() throws {

@@ -25,7 +25,8 @@ struct UI: ParsableCommand {
         let ctx = try Context(language: options.language)
         FrameTrace.mark("context")
         let path = options.databasePath()
-        let ledger = try ctx.openLedger(path: path, create: true)
+        // A mistyped path must not become a new empty ledger (it would have no users to log in).
+        let ledger = try ctx.openLedger(path: path)
         FrameTrace.mark("ledger open")
         // Age and due states change with the date: refresh what was derived on an earlier day.
         if let computed = try ledger.summariesComputedOn(), computed < ctx.today {

@@ -18,7 +18,7 @@ struct Context {
         now = WallClock.now()
     }
 
-    /// Opens the ledger at `path`; `create` allows a new file (only `demo` and the UI create one).
+    /// Opens the ledger at `path`; `create` allows a new file.
     func openLedger(path: String, create: Bool = false) throws -> Ledger {
         if !create && !FileManager.default.fileExists(atPath: path) {
             throw CLIError(strings.format("cli.error.noLedger", path))
