@@ -427,10 +427,11 @@ extension Ledger {
             var merged = stored
             merged.categories.formUnion(incoming.categories)
             merged.sources.formUnion(incoming.sources)
-            func take<T: Equatable>(_ path: WritableKeyPath<Elder, T?>, _ field: String, _ show: (T) -> String) {
+            func take<T: Equatable>(_ path: WritableKeyPath<Elder, T?>, _ field: String, _ show: (T) -> String,
+                                    same: (T, T) -> Bool = { $0 == $1 }) {
                 guard let new = incoming[keyPath: path] else { return }
                 if let have = stored[keyPath: path] {
-                    if have != new {
+                    if !same(have, new) {
                         outcome.conflicts.append(ImportConflict(line: row.line, elderID: stored.id, name: stored.name,
                                                                 field: field, stored: show(have), incoming: show(new)))
                     }
@@ -451,7 +452,8 @@ extension Ledger {
             take(\.gender, "gender") { $0.rawValue }
             take(\.birthDate, "birthDate") { $0.description }
             take(\.ethnicity, "ethnicity") { $0 }
-            take(\.phone, "phone", Masking.phone)
+            // 0999-4877824 and 09994877824 are one landline: only the digits are compared.
+            take(\.phone, "phone", Masking.phone) { $0.filter(\.isNumber) == $1.filter(\.isNumber) }
             take(\.address, "address") { $0 }
             take(\.disabilityDegree, "disabilityDegree") { $0.rawValue }
             for s in incoming.supporters where !merged.supporters.contains(where: { $0.name == s.name }) {

@@ -85,6 +85,20 @@ struct DataTransferTests {
                                                      stored: "139****5678", incoming: "138****1111")])
     }
 
+    @Test("A landline written with and without its hyphen is one number, not a conflict")
+    func landlineDigitsAreCompared() throws {
+        let f = try FileLedger()
+        try f.ledger.importRoster([f.row(2, "王秀英", id: idA, phone: "0999-4877824")],
+                                  source: "卫健", file: "a.csv", by: nil, today: f.today)
+        let same = try f.ledger.importRoster([f.row(3, "王秀英", id: idA, phone: "09994877824")],
+                                             source: "卫健", file: "a.csv", by: nil, today: f.today)
+        #expect(same.conflicts.isEmpty && same.unchanged == 1)
+        // A different number still is one
+        let other = try f.ledger.importRoster([f.row(4, "王秀英", id: idA, phone: "0999-4877825")],
+                                              source: "卫健", file: "a.csv", by: nil, today: f.today)
+        #expect(other.conflicts.map(\.field) == ["phone"])
+    }
+
     @Test("An import that fails on one row writes nothing")
     func importIsOneTransaction() throws {
         // Given rows where the last one names a village that is not on the ledger
