@@ -23,15 +23,21 @@ struct Tanfang: ParsableCommand {
     /// through the full parser as before.
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
-        if UI.parsesDirectly(arguments), let command = try? UI.parse(arguments) {
-            do {
+        do {
+            if UI.parsesDirectly(arguments), let command = try? UI.parse(arguments) {
                 try command.run()
-            } catch {
-                exit(withError: error)
+                return
             }
-            return
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch let error as CLIError {
+            // Already a sentence in the user's language: printed as it is, without the parser's
+            // English "Error: " in front.
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            Foundation.exit(EXIT_FAILURE)
+        } catch {
+            exit(withError: error)
         }
-        main(nil)
     }
 }
 
