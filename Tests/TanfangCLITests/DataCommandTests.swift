@@ -185,6 +185,13 @@ import Testing
         let (dir, db) = try Self.demoCopy()
         let dest = dir.appendingPathComponent("copy.sqlite").path
         #expect(try CLI.run(["backup", "--db", db, dest]).status == 0)
+        // A folder as the destination gets a dated copy inside it; a file already there is refused
+        let stick = dir.appendingPathComponent("stick")
+        try FileManager.default.createDirectory(at: stick, withIntermediateDirectories: true)
+        #expect(try CLI.run(["backup", "--db", db, stick.path]).status == 0)
+        let copies = try FileManager.default.contentsOfDirectory(atPath: stick.path)
+        #expect(copies.count == 1 && copies[0].hasPrefix("tanfang-") && copies[0].hasSuffix(".sqlite"))
+        #expect(try CLI.run(["backup", "--db", db, dest]).status != 0)
         let before = try Self.rosterLines(db)
         // A damaged file is refused and the ledger untouched
         let junk = dir.appendingPathComponent("junk.sqlite")

@@ -11,14 +11,19 @@ struct Backup: ParsableCommand {
 
     @OptionGroup var options: LedgerOptions
 
-    @Argument(help: "Where to write the copy.")
+    @Argument(help: "Where to write the copy: a new file, or a folder to put tanfang-YYYYMMDD-HHMM.sqlite in.")
     var dest: String?
 
     func run() throws {
         let ctx = try Context(language: options.language)
         let path = options.databasePath()
         let ledger = try ctx.openLedger(path: path)
-        let target = dest ?? Ledger.defaultBackupPath(ledgerPath: path)
+        var target = dest ?? Ledger.defaultBackupPath(ledgerPath: path)
+        var isFolder: ObjCBool = false
+        if let dest, FileManager.default.fileExists(atPath: dest, isDirectory: &isFolder), isFolder.boolValue {
+            // A folder (a USB stick's, say): the copy goes in it under the default name.
+            target = (dest as NSString).appendingPathComponent("tanfang-" + Ledger.stamp(Date()) + ".sqlite")
+        }
         if FileManager.default.fileExists(atPath: target) {
             throw CLIError(ctx.strings.format("data.error.exists", target))
         }
