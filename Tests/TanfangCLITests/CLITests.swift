@@ -96,6 +96,14 @@ let sharedDemo: URL = {
         #expect(!FileManager.default.fileExists(atPath: (typo as NSString).deletingLastPathComponent))
     }
 
+    @Test func anUnknownLanguageIsRefused() throws {
+        let r = try CLI.run(["redflags", "--lang", "fr"], env: ["LANG": "zh_CN.UTF-8"])
+        #expect(r.status != 0)
+        #expect(r.err.contains("--lang 只能是 zh（中文）或 en（English），不是“fr”"))
+        let en = try CLI.run(["redflags", "--lang", "zz"], env: ["LANG": "en_US.UTF-8"])
+        #expect(en.status != 0 && en.err.contains("not \"zz\""))
+    }
+
     @Test func aLedgerFromANewerVersionIsRefusedInTheUsersLanguage() throws {
         // Given a ledger a newer tanfang has upgraded
         let db = CLI.tempDir().appendingPathComponent("newer.sqlite")

@@ -17,6 +17,15 @@ struct LedgerOptions: ParsableArguments {
         Language.resolve(flag: lang, environment: ProcessInfo.processInfo.environment)
     }
 
+    func validate() throws {
+        // An unknown --lang is said in the environment's language (the one asked for is unknown).
+        if let lang, Language(code: lang) == nil {
+            let fallback = Language.resolve(flag: nil, environment: ProcessInfo.processInfo.environment)
+            let strings = try? Strings.load(fallback, resources: ResourceLocator.directory())
+            throw ValidationError(strings?.format("cli.error.lang", lang) ?? "--lang \(lang): zh | en")
+        }
+    }
+
     /// `--db`, else `TANFANG_DB`, else `$XDG_DATA_HOME/tanfang/tanfang.sqlite` (~/.local/share when unset).
     func databasePath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         if let db, !db.isEmpty { return db }
