@@ -234,6 +234,9 @@ public struct RosterImportParser: Sendable {
             var masked: String { Masking.idNumber(text) }
             if RosterValues.looksLikeScientific(text) {
                 issues.append(row.issue(.idNumber, masked, "import.error.idNumberAsNumber"))
+            } else if text.contains("**") {
+                // A masked export read back (654021********1234): no number to check.
+                issues.append(row.issue(.idNumber, masked, "import.error.idNumberMasked"))
             } else {
                 switch RosterValues.idNumber(text, today: today) {
                 case .failure(let error):

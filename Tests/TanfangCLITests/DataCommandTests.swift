@@ -160,6 +160,21 @@ import Testing
                 == 1 + ((total["villages"] as? [Any])?.count ?? -1))
     }
 
+    @Test func aMaskedExportReadBackSaysWhyEveryRowFails() throws {
+        // Given the masked export of the demo ledger
+        let (dir, db) = try Self.demoCopy()
+        let file = dir.appendingPathComponent("masked.csv")
+        let masked = try CLI.run(["export", "roster", "--db", db])
+        try Self.write(masked.out, to: file)
+        // When it is imported / Then it is refused, and the first line says the file is a masked export
+        let r = try CLI.run(["import", "roster", file.path, "--db", db])
+        #expect(r.status != 0)
+        let lines = r.out.split(separator: "\n")
+        #expect(lines.first?.contains("像是打码导出的文件") == true && lines.first?.contains("--unmasked") == true,
+                "\(lines.prefix(2))")
+        #expect(r.out.contains("身份证号码被打码（****），无法核对，不能导入"))
+    }
+
     @Test func exportMasksByDefaultAndRefusesUnmaskedWithoutTheRole() throws {
         let masked = try CLI.run(["export", "roster", "--db", sharedDemo.path])
         #expect(masked.status == 0)

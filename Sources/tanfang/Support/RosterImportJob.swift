@@ -45,7 +45,11 @@ struct RosterImportJob {
         }
         let resolved = try RosterVillages.resolve(parsed, flag: village, places: ledger.places(), source: source ?? name,
                                                   scope: scope)
-        let issues = (parsed.issues + resolved.issues).sorted { ($0.line, $0.isError ? 0 : 1) < ($1.line, $1.isError ? 0 : 1) }
+        var issues = (parsed.issues + resolved.issues).sorted { ($0.line, $0.isError ? 0 : 1) < ($1.line, $1.isError ? 0 : 1) }
+        // A masked export read back: every row fails; one note first says why and what to do.
+        if issues.contains(where: { $0.messageKey == "import.error.idNumberMasked" }) {
+            issues.insert(ImportIssue(line: 0, column: "", value: "", messageKey: "import.note.maskedFile"), at: 0)
+        }
         var job = RosterImportJob(name: name, parsed: parsed, resolved: resolved, issues: issues)
         job.readSeconds = Double(readDone - start) / 1e9
         job.parseSeconds = Double(DispatchTime.now().uptimeNanoseconds - readDone) / 1e9
