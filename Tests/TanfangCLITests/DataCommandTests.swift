@@ -292,4 +292,15 @@ import Testing
         #expect(text.contains("五、服务需求情况"))
         #expect(text.range(of: #"\d{17}[\dX]"#, options: .regularExpression) == nil)
     }
+
+    @Test func paperSheetsRefuseAVisitorNameThatMeansSeveral() throws {
+        // Given two visitors named 张伟 after a merge
+        let (dir, db) = try Self.mergedCopy()
+        let out = dir.appendingPathComponent("sheets.txt").path
+        // When sheets are asked for 张伟 / Then one line says the name means several, and no file is written
+        let r = try CLI.run(["print", "sheets", "--db", db, "--visitor", "张伟", "--month", "2026-11", "--out", out])
+        #expect(r.status != 0)
+        #expect(r.err.contains("有多个名为“张伟”的探访人员"))
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
 }
