@@ -173,6 +173,24 @@ import Testing
                 == 1 + ((total["villages"] as? [Any])?.count ?? -1))
     }
 
+    @Test func monthlyReportWritesEveryTextFormatToOut() throws {
+        let dir = CLI.tempDir()
+        for format in ["table", "json", "csv"] {
+            let args = ["report", "monthly", "--db", sharedDemo.path, "--month", "2026-11", "--format", format]
+            let shown = try CLI.run(args)
+            #expect(shown.status == 0 && !shown.out.isEmpty, "\(format) \(shown.err)")
+            // With --out the file holds what standard output shows without it, readable by the owner only
+            let path = dir.appendingPathComponent("monthly.\(format)").path
+            let written = try CLI.run(args + ["--out", path])
+            #expect(written.status == 0, "\(format) \(written.err)")
+            #expect(written.out == "已写入 \(path)\n", "\(format)")
+            let file = try #require(FileManager.default.contents(atPath: path), "\(format): no file")
+            #expect(file == Data(shown.out.utf8), "\(format)")
+            let attributes = try FileManager.default.attributesOfItem(atPath: path)
+            #expect((attributes[.posixPermissions] as? Int) == 0o600, "\(format)")
+        }
+    }
+
     @Test func exportMasksByDefaultAndRefusesUnmaskedWithoutTheRole() throws {
         let masked = try CLI.run(["export", "roster", "--db", sharedDemo.path])
         #expect(masked.status == 0)
