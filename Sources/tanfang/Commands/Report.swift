@@ -40,6 +40,11 @@ struct Report: ParsableCommand {
             let ctx = try Context(language: options.language)
             let ledger = try ctx.openLedger(path: options.databasePath())
             let ym = month.flatMap(YearMonth.init) ?? ctx.today.yearMonth
+            // A month not yet begun would read as 0% visited; the monthly screen stops at this month too.
+            guard ym <= ctx.today.yearMonth else {
+                throw CLIError(ctx.strings.format("cli.report.futureMonth", ym.description,
+                                                  ctx.today.yearMonth.description))
+            }
             let report = try ledger.monthlyReport(month: ym)
             switch format {
             case .json:
