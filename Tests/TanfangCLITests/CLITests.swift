@@ -173,6 +173,25 @@ let sharedDemo: URL = {
         #expect(r.err.contains("YYYY-MM"))
     }
 
+    @Test func monthlyReportRefusesAMonthThatHasNotBegun() throws {
+        // Given today is 2026-11-23, when a later month is asked for, as a workbook
+        let out = CLI.tempDir().appendingPathComponent("m.xlsx").path
+        let r = try CLI.run(["report", "monthly", "--db", sharedDemo.path, "--month", "2027-03", "--format", "xlsx",
+                             "--out", out])
+        // Then one line refuses it and nothing is written
+        #expect(r.status != 0)
+        #expect(r.out.isEmpty)
+        #expect(r.err.contains("2027-03 尚未开始") && r.err.contains("（2026-11）"))
+        #expect(r.err.split(separator: "\n").count == 1)
+        #expect(!FileManager.default.fileExists(atPath: out))
+        // The next month is already too late, in either language; this month is allowed
+        let next = try CLI.run(["report", "monthly", "--db", sharedDemo.path, "--month", "2026-12", "--lang", "en"])
+        #expect(next.status != 0 && next.err.contains("2026-12 has not begun"))
+        let current = try CLI.run(["report", "monthly", "--db", sharedDemo.path, "--month", "2026-11"])
+        #expect(current.status == 0, "\(current.err)")
+        #expect(current.out.hasPrefix("2026-11 月度探访统计"))
+    }
+
     @Test func dueListsOnlyDueOrOverdueActiveElders() throws {
         let r = try CLI.run(["due", "--db", sharedDemo.path, "--json"])
         #expect(r.status == 0)

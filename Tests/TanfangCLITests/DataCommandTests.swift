@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 /// Commands that bring files in and give them back, run as the real binary on copies of the demo ledger.
@@ -19,6 +20,18 @@ import Testing
         let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
         let sum = zip(first17, weights).reduce(0) { $0 + Int(String($1.0))! * $1.1 }
         return first17 + String(Array("10X98765432")[sum % 11])
+    }
+
+    /// A demo copy with a second, smaller demo county merged in, as a township gathers village
+    /// ledgers: the same village and visitor names now belong to two places and two people.
+    static func mergedCopy() throws -> (dir: URL, db: String) {
+        let (dir, db) = try demoCopy()
+        let other = dir.appendingPathComponent("other.sqlite").path
+        let made = try CLI.run(["demo", "--db", other, "--seed", "2026", "--elders", "20", "--months", "1"])
+        #expect(made.status == 0, "\(made.err)")
+        let merged = try CLI.run(["merge", "--db", db, other])
+        #expect(merged.status == 0, "\(merged.err)")
+        return (dir, db)
     }
 
     static let idA = idNumber("19440512", "122")
@@ -175,6 +188,24 @@ import Testing
         #expect(r.out.contains("身份证号码被打码（****），无法核对，不能导入"))
     }
 
+    @Test func monthlyReportWritesEveryTextFormatToOut() throws {
+        let dir = CLI.tempDir()
+        for format in ["table", "json", "csv"] {
+            let args = ["report", "monthly", "--db", sharedDemo.path, "--month", "2026-11", "--format", format]
+            let shown = try CLI.run(args)
+            #expect(shown.status == 0 && !shown.out.isEmpty, "\(format) \(shown.err)")
+            // With --out the file holds what standard output shows without it, readable by the owner only
+            let path = dir.appendingPathComponent("monthly.\(format)").path
+            let written = try CLI.run(args + ["--out", path])
+            #expect(written.status == 0, "\(format) \(written.err)")
+            #expect(written.out == "已写入 \(path)\n", "\(format)")
+            let file = try #require(FileManager.default.contents(atPath: path), "\(format): no file")
+            #expect(file == Data(shown.out.utf8), "\(format)")
+            let attributes = try FileManager.default.attributesOfItem(atPath: path)
+            #expect((attributes[.posixPermissions] as? Int) == 0o600, "\(format)")
+        }
+    }
+
     @Test func exportMasksByDefaultAndRefusesUnmaskedWithoutTheRole() throws {
         let masked = try CLI.run(["export", "roster", "--db", sharedDemo.path])
         #expect(masked.status == 0)
@@ -250,6 +281,41 @@ import Testing
         #expect((o2[0]["conflicts"] as? [Any])?.isEmpty == true)
     }
 
+    @Test func dueRefusesAVillageOrVisitorNameThatMeansSeveral() throws {
+        // Given 红旗村 and 张伟 name one village and one visitor, whose due lists show
+        for args in [["--village", "红旗村"], ["--visitor", "张伟"]] {
+            let one = try CLI.run(["due", "--db", sharedDemo.path] + args)
+            #expect(one.status == 0, "\(args) \(one.err)")
+        }
+        // When a ledger with the same names is merged in
+        let (_, db) = try Self.mergedCopy()
+        // Then either name is refused in one line that says so, instead of showing one of the two
+        let village = try CLI.run(["due", "--db", db, "--village", "红旗村"])
+        #expect(village.status != 0)
+        #expect(village.out.isEmpty)
+        #expect(village.err.contains("有多个名为“红旗村”的村（社区）"))
+        #expect(village.err.split(separator: "\n").count == 1)
+        let visitor = try CLI.run(["due", "--db", db, "--visitor", "张伟", "--json"])
+        #expect(visitor.status != 0)
+        #expect(visitor.out.isEmpty)
+        #expect(visitor.err.contains("有多个名为“张伟”的探访人员"))
+        let english = try CLI.run(["due", "--db", db, "--village", "红旗村", "--lang", "en"])
+        #expect(english.err.contains("Several villages are named \"红旗村\""))
+        // And a name that is still unique still lists that visitor's elders
+        let queue = try DatabaseQueue(path: db)
+        let unique = try queue.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM visitor GROUP BY name HAVING count(*) = 1")
+        }
+        try queue.close()
+        let due = try CLI.run(["due", "--db", db, "--json"])
+        let lines = try JSONSerialization.jsonObject(with: Data(due.out.utf8)) as! [[String: Any]]
+        let name = try #require(lines.compactMap { $0["visitor"] as? String }.first { unique.contains($0) })
+        let own = try CLI.run(["due", "--db", db, "--visitor", name, "--json"])
+        #expect(own.status == 0, "\(own.err)")
+        let ownLines = try JSONSerialization.jsonObject(with: Data(own.out.utf8)) as! [[String: Any]]
+        #expect(!ownLines.isEmpty && ownLines.allSatisfy { $0["visitor"] as? String == name })
+    }
+
     @Test func paperSheetsListEachDueElderWithTheFormAsBoxes() throws {
         let dir = CLI.tempDir()
         let due = try CLI.run(["due", "--db", sharedDemo.path, "--json"])
@@ -265,5 +331,16 @@ import Testing
         #expect(text.contains("1. 表达能力：□1 清楚 □2 基本清楚 □3 表达困难 □4 不能表达"))
         #expect(text.contains("五、服务需求情况"))
         #expect(text.range(of: #"\d{17}[\dX]"#, options: .regularExpression) == nil)
+    }
+
+    @Test func paperSheetsRefuseAVisitorNameThatMeansSeveral() throws {
+        // Given two visitors named 张伟 after a merge
+        let (dir, db) = try Self.mergedCopy()
+        let out = dir.appendingPathComponent("sheets.txt").path
+        // When sheets are asked for 张伟 / Then one line says the name means several, and no file is written
+        let r = try CLI.run(["print", "sheets", "--db", db, "--visitor", "张伟", "--month", "2026-11", "--out", out])
+        #expect(r.status != 0)
+        #expect(r.err.contains("有多个名为“张伟”的探访人员"))
+        #expect(!FileManager.default.fileExists(atPath: out))
     }
 }

@@ -62,15 +62,10 @@ enum DueList {
         let visitors = try ledger.visitors()
         var query = RosterQuery(status: .active, sort: .nextDue, limit: Int.max, today: today)
         if let villageName {
-            guard let v = places.first(where: { $0.level == .village && $0.name == villageName }) else {
-                throw CLIError(strings.format("cli.error.noVillage", villageName))
-            }
-            query.villageID = v.id
+            query.villageID = try ByName.village(villageName, in: places, strings: strings).id
         }
         if let visitorName {
-            let matches = visitors.filter { $0.name == visitorName }
-            guard let v = matches.first else { throw CLIError(strings.format("cli.error.noVisitor", visitorName)) }
-            query.scope = AccessScope(visitorID: v.id)
+            query.scope = AccessScope(visitorID: try ByName.visitor(visitorName, in: visitors, strings: strings).id)
         }
         let names = Dictionary(visitors.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         return try ledger.roster(query).rows.compactMap { row in

@@ -36,9 +36,7 @@ struct PrintCommand: ParsableCommand {
             let s = ctx.strings
             let ledger = try ctx.openLedger(path: options.databasePath())
             let ym = YearMonth(month)!
-            guard let person = try ledger.visitors().first(where: { $0.name == visitor }) else {
-                throw CLIError(s.format("cli.error.noVisitor", visitor))
-            }
+            let person = try ByName.visitor(visitor, in: ledger.visitors(), strings: s)
             let form = try FormDefinition.load(resources: ctx.resources)
             let rows = try ledger.roster(RosterQuery(scope: AccessScope(visitorID: person.id), status: .active,
                                                      sort: .nextDue, limit: Int.max, today: ctx.today)).rows

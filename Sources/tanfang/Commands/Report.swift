@@ -22,7 +22,7 @@ struct Report: ParsableCommand {
         @Option(name: .long, help: "table (default), csv, xlsx or json.")
         var format: Format = .table
 
-        @Option(name: .long, help: "Write to FILE (xlsx default: monthly-YYYY-MM.xlsx; csv default: standard output).")
+        @Option(name: .long, help: "Write to FILE (xlsx default: monthly-YYYY-MM.xlsx; the others default to standard output).")
         var out: String?
 
         @Option(name: .long, help: "CSV encoding: utf8 (with BOM, default) or gbk (GB18030, for old software).")
@@ -40,10 +40,18 @@ struct Report: ParsableCommand {
             let ctx = try Context(language: options.language)
             let ledger = try ctx.openLedger(path: options.databasePath())
             let ym = month.flatMap(YearMonth.init) ?? ctx.today.yearMonth
+            // A month not yet begun would read as 0% visited; the monthly screen stops at this month too.
+            guard ym <= ctx.today.yearMonth else {
+                throw CLIError(ctx.strings.format("cli.report.futureMonth", ym.description,
+                                                  ctx.today.yearMonth.description))
+            }
             let report = try ledger.monthlyReport(month: ym)
             switch format {
-            case .json: try JSONOutput.print(report)
-            case .table: print(try MonthlyText.render(report, ledger: ledger, strings: ctx.strings))
+            case .json:
+                try OutputFile.write(JSONOutput.data(report), to: out, strings: ctx.strings)
+            case .table:
+                let text = try MonthlyText.render(report, ledger: ledger, strings: ctx.strings) + "\n"
+                try OutputFile.write(Data(text.utf8), to: out, strings: ctx.strings)
             case .csv:
                 let data = try ReportFiles.monthly(report, format: .csv, ledger: ledger, strings: ctx.strings,
                                                    today: ctx.today, encoding: encoding)

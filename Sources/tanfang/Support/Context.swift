@@ -72,9 +72,13 @@ enum TextTable {
 /// JSON output for `--json`: sorted keys, pretty, UTF-8 unescaped.
 enum JSONOutput {
     static func print<T: Encodable>(_ value: T) throws {
+        Swift.print(String(decoding: try data(value), as: UTF8.self), terminator: "")
+    }
+
+    /// The text `print` shows, ending in a newline, for a file.
+    static func data<T: Encodable>(_ value: T) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(value)
-        Swift.print(String(decoding: data, as: UTF8.self))
+        return try encoder.encode(value) + Data("\n".utf8)
     }
 }
