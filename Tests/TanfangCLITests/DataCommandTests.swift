@@ -188,6 +188,12 @@ import Testing
         #expect(r.out.contains("身份证号码被打码（****），无法核对，不能导入"))
     }
 
+    @Test func aMonthNobodyWasOwedAVisitShowsNoRate() throws {
+        let r = try CLI.run(["report", "monthly", "--db", sharedDemo.path, "--month", "2020-01"])
+        #expect(r.status == 0)
+        #expect(r.out.contains("0 / 0 = —") && !r.out.contains("100.0%"))
+    }
+
     @Test func monthlyReportWritesEveryTextFormatToOut() throws {
         let dir = CLI.tempDir()
         for format in ["table", "json", "csv"] {

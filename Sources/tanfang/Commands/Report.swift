@@ -69,17 +69,21 @@ struct Report: ParsableCommand {
 enum MonthlyText {
     static func percent(_ rate: Double) -> String { String(format: "%.1f%%", rate * 100) }
 
+    /// The rate of `visited` of `denominator`; "—" when nobody was owed a visit (the stored rate
+    /// is then 100%, so that such a village never counts as under target, but 0 / 0 = 100% reads wrong).
+    static func percent(_ rate: Double, of denominator: Int) -> String { denominator == 0 ? "—" : percent(rate) }
+
     static func render(_ r: MonthlyReport, ledger: Ledger, strings s: Strings) throws -> String {
         let places = Dictionary(try ledger.places().map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var out: [String] = []
         out.append(s.format("cli.report.title", r.month.description))
-        out.append(s.format("cli.report.total", String(r.total.visited), String(r.total.denominator), percent(r.total.rate)))
+        out.append(s.format("cli.report.total", String(r.total.visited), String(r.total.denominator), percent(r.total.rate, of: r.total.denominator)))
         out.append("")
         out.append(s["cli.report.byVillage"])
         let villageRows = r.villages.map { v -> [String] in
             let village = places[v.villageID]
             let township = village?.parentID.flatMap { places[$0]?.name } ?? ""
-            return [township, village?.name ?? "?", String(v.visited), String(v.denominator), percent(v.rate), bar(v.rate)]
+            return [township, village?.name ?? "?", String(v.visited), String(v.denominator), percent(v.rate, of: v.denominator), bar(v.rate)]
         }
         out.append(TextTable.render(header: ["cli.report.township", "cli.report.village", "cli.report.visited",
                                              "cli.report.denominator", "cli.report.rate", ""].map { $0.isEmpty ? "" : s[$0] },
@@ -88,7 +92,7 @@ enum MonthlyText {
         out.append(s["cli.report.byCategory"])
         out.append(TextTable.render(
             header: ["cli.report.category", "cli.report.visited", "cli.report.denominator", "cli.report.rate"].map { s[$0] },
-            rows: r.byCategory.map { [s["category.\($0.category)"], String($0.visited), String($0.denominator), percent($0.rate)] }))
+            rows: r.byCategory.map { [s["category.\($0.category)"], String($0.visited), String($0.denominator), percent($0.rate, of: $0.denominator)] }))
         out.append("")
         out.append(s["cli.report.byMethod"])
         out.append(TextTable.render(
