@@ -28,6 +28,8 @@ public struct ImportConflict: Hashable, Sendable, Codable {
     /// The stored and incoming values, with ID numbers and phones masked.
     public var stored: String
     public var incoming: String
+    /// The two values differ only where masking hides them (139****5678 both): said in words.
+    public var differsWhereMasked: Bool { stored == incoming }
 
     public init(line: Int, elderID: UUID, name: String, field: String, stored: String, incoming: String) {
         self.line = line

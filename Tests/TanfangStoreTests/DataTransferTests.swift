@@ -97,6 +97,12 @@ struct DataTransferTests {
         let other = try f.ledger.importRoster([f.row(4, "王秀英", id: idA, phone: "0999-4877825")],
                                               source: "卫健", file: "a.csv", by: nil, today: f.today)
         #expect(other.conflicts.map(\.field) == ["phone"])
+        #expect(other.conflicts.first?.differsWhereMasked == false)
+        // Numbers that differ only in the masked middle look alike once masked: the conflict says so
+        let hidden = try f.ledger.importRoster([f.row(5, "王秀英", id: idA, phone: "0999-9997824")],
+                                               source: "卫健", file: "a.csv", by: nil, today: f.today)
+        #expect(hidden.conflicts.first?.stored == hidden.conflicts.first?.incoming)
+        #expect(hidden.conflicts.first?.differsWhereMasked == true)
     }
 
     @Test("An import that fails on one row writes nothing")

@@ -68,6 +68,7 @@ struct RosterImportJob {
     /// The sentence for one conflict.
     func conflictText(_ c: ImportConflict, strings s: Strings) -> String {
         s.format("data.import.conflict", name, String(c.line), c.name, s["data.field.\(c.field)"], c.stored, c.incoming)
+            + (c.differsWhereMasked ? s["data.import.conflictMasked"] : "")
     }
 
     /// The job as the import screen shows it, values of ID and phone columns masked.
