@@ -338,7 +338,7 @@ public struct RosterImportParser: Sendable {
 
     func checkedPhone(_ row: RowContext, _ field: RosterField, _ issues: inout [ImportIssue]) -> String? {
         guard let raw = row.raw(field) else { return nil }
-        var masked: String { Masking.phone(RosterValues.halfWidth(raw).filter { !$0.isWhitespace }) }
+        var masked: String { Masking.invalidPhone(RosterValues.halfWidth(raw).filter { !$0.isWhitespace }) }
         switch RosterValues.phone(raw) {
         case .success(let digits): return digits
         case .failure(.multiple): issues.append(row.issue(field, masked, "import.error.phoneMultiple"))

@@ -122,6 +122,12 @@ import Testing
         #expect(Masking.phone("13912345678") == "139****5678")
         #expect(Masking.phone("8123456") == "*****56")
         #expect(Masking.phone("12") == "**")
+        // An invalid value keeps what is wrong with it in view, its digits masked as a phone's are
+        #expect(Masking.invalidPhone("139abc00004") == "139abc*0004")
+        #expect(Masking.invalidPhone("13912345678") == "139****5678")
+        #expect(Masking.invalidPhone("13912345678/13800001111") == "139********/*******1111")
+        #expect(Masking.invalidPhone("812-3456") == "***-**56")
+        #expect(Masking.invalidPhone("139abc*0004") == "139abc*0004")
     }
 }
 

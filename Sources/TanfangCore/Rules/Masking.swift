@@ -18,4 +18,13 @@ public enum Masking {
         guard chars.count > 2 else { return String(repeating: "*", count: chars.count) }
         return String(repeating: "*", count: chars.count - 2) + String(chars.suffix(2))
     }
+
+    /// A phone value that is not a valid number, for the message saying why: digits masked as
+    /// `phone` masks them, anything else (letters, a second number's separator) left visible,
+    /// since that is the mistake to fix: `139abc00004` → `139abc*0004`.
+    public static func invalidPhone(_ value: String) -> String {
+        let chars = Array(value.trimmingCharacters(in: .whitespacesAndNewlines))
+        let hidden: Range<Int> = chars.count >= 11 ? 3..<(chars.count - 4) : 0..<max(0, chars.count - 2)
+        return String(chars.enumerated().map { i, c in hidden.contains(i) && c.isNumber ? "*" : c })
+    }
 }

@@ -78,7 +78,7 @@ struct RosterImportJob {
             var value = issue.value
             switch fields[issue.column] {
             case .idNumber?: value = Masking.idNumber(value)
-            case .phone?, .supporterPhone?: value = Masking.phone(value)
+            case .phone?, .supporterPhone?: value = Masking.invalidPhone(value)
             default: break
             }
             return ImportReport.Problem(line: issue.line, column: issue.column, value: value,
