@@ -151,7 +151,7 @@ public struct AppModel: Program {
         let title = s["app.title"] + " · " + s[top.titleKey]
         var right = env.today.description
         if let user = env.user {
-            right = user.name + "（" + s["role.\(user.role.rawValue)"] + "）  " + right
+            right = s.format("app.userWithRole", user.name, s["role.\(user.role.rawValue)"]) + "  " + right
         }
         let rightWidth = DisplayWidth.of(right)
         grid.put(right, x: max(0, w - rightWidth - 1), y: 0, style: bar, maxWidth: w)
