@@ -492,13 +492,17 @@ struct VisitFormScreenTests {
         let after = try #require(grid.lines().firstIndex { $0.contains("6. 健康情况说明") })
         let changed = (0..<grid.width).filter { typed[x: $0, y: before] != grid[x: $0, y: after] }
         #expect(changed == [0, at.x], "\(changed)")
-        // When the focus comes back, the note shows selected (typing replaces it): its text
-        // reversed, and still no box past it
+        // When the focus comes back, the note is not selected: the cursor is at its end and what
+        // is typed goes on from there (one key used to replace the whole note)
         h.send(.backTab)
         (grid, cursor) = h.frame()
         at = try #require(cursor)
-        #expect((at.x - 8..<at.x).allSatisfy { grid[x: $0, y: at.y].style == Style(reverse: true, underline: true) })
+        #expect((at.x - 8..<at.x).allSatisfy { grid[x: $0, y: at.y].style == Style(underline: true) })
         #expect(((at.x + 1)..<grid.width).allSatisfy { grid[x: $0, y: at.y] == .blank })
+        h.type("。")
+        h.send(.enter)
+        #expect(h.answers["health.note"] == .text("腿脚不便。"))
+        h.send(.backTab)
 
         // Given the hazard question: the fields that apply only to a hazard say 不适用, dimmed
         h.advance(to: "safety.hasHazard")

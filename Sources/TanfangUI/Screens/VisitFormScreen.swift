@@ -494,7 +494,9 @@ struct VisitSheet: Hashable, Sendable {
         focus = slot
         let text = currentText(slot, env: env)
         input = TextFieldState(text)
-        replaceOnType = !text.isEmpty
+        // A choice, date or number shown again is replaced by what is typed next; a note is
+        // continued at its end (one key used to wipe a whole note gone back to).
+        replaceOnType = !text.isEmpty && env.form.field(slot)?.kind != .text
     }
 
     /// The stored value of `slot` as the clerk would type it.
