@@ -134,6 +134,23 @@ private struct ProbeScreen: Screen {
         #expect(other.wantsQuit)
     }
 
+    @Test func escOnTheRosterAfterLoginAsksBeforeQuitting() {
+        var app = Self.make(login: [.enter: [.setUser(Self.clerk, .everything), .replace(.redFlags)]])
+        _ = app.update(.resize(width: 80, height: 24))
+        _ = app.update(.key(.enter))
+        // Given the only screen after login / When Esc / Then the app asks instead of quitting
+        _ = app.update(.key(.escape))
+        #expect(!app.wantsQuit && app.confirmingQuit)
+        #expect(app.status?.text == "再按一次 Esc 退出探访关爱；按其他键继续")
+        // When another key / Then it stays (the key goes to the screen as usual)
+        _ = app.update(.key(.char("x")))
+        #expect(!app.wantsQuit && !app.confirmingQuit && app.status == nil)
+        // When Esc twice / Then it quits
+        _ = app.update(.key(.escape))
+        _ = app.update(.key(.escape))
+        #expect(app.wantsQuit)
+    }
+
     @Test func ctrlQPerformsWhatTheScreensSaveOnTheWayOut() {
         // Given a roster that, asked on quitting, saves something and would also go back
         var app = AppModel(env: Self.env, first: .roster) { _, _ in

@@ -17,6 +17,8 @@ public struct AppModel: Program {
     public private(set) var status: (text: String, tone: StatusTone)?
     public private(set) var showingHelp = false
     public private(set) var wantsQuit = false
+    /// Esc left the last screen after login: one more Esc quits, any other key stays.
+    public private(set) var confirmingQuit = false
     private var started = false
     private let makeScreen: @Sendable (Destination, AppEnvironment) -> any Screen
 
@@ -47,6 +49,14 @@ public struct AppModel: Program {
             if showingHelp {
                 showingHelp = false
                 return []
+            }
+            if confirmingQuit {
+                confirmingQuit = false
+                status = nil
+                if key == .escape {
+                    wantsQuit = true
+                    return []
+                }
             }
             switch key {
             case .function(1):
@@ -104,6 +114,11 @@ public struct AppModel: Program {
                 if stack.count > 1 {
                     stack.removeLast()
                     requests += startTop()
+                } else if env.user != nil {
+                    // Back from the roster would close the workstation: a stray Esc (they are
+                    // pressed often, to leave a search or a form) asks first.
+                    confirmingQuit = true
+                    status = (env.strings["app.confirmQuit"], .warning)
                 } else {
                     wantsQuit = true
                 }
