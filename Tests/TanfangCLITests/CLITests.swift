@@ -211,6 +211,22 @@ let sharedDemo: URL = {
         #expect(r.err.contains("不存在村"))
     }
 
+    @Test func visitsPrintEveryAnswerReadably() throws {
+        // Given a demo elder who has been visited (the first on the due list), her last visit in English
+        let due = try CLI.run(["due", "--db", sharedDemo.path, "--json"])
+        let list = try JSONSerialization.jsonObject(with: Data(due.out.utf8)) as? [[String: Any]] ?? []
+        let name = try #require(list.first { $0["lastVisit"] is String }?["elderID"] as? String)
+        let r = try CLI.run(["visits", "--db", sharedDemo.path, "--elder", name, "--last", "1", "--lang", "en"])
+        #expect(r.status == 0, "\(r.err)")
+        let lines = r.out.split(separator: "\n").map(String.init)
+        // Then the visit line says whether the elder was seen, and every answer is apart from its label
+        #expect(lines.contains { $0.hasPrefix("20") && ($0.hasSuffix("  seen in person") || $0.hasSuffix("not seen in person")) })
+        let answers = lines.filter { $0.hasPrefix("  ") && !$0.hasPrefix("   ") }
+        #expect(!answers.isEmpty)
+        #expect(answers.allSatisfy { $0.dropFirst(2).contains("  ") }, "\(answers)")
+        #expect(!r.out.contains("、"))
+    }
+
     @Test func englishOnRequest() throws {
         let r = try CLI.run(["id-check", "--lang", "en", "11010519491231002X"])
         #expect(r.out.contains("valid  born 1949-12-31  Female"))

@@ -10,7 +10,7 @@ struct Visits: ParsableCommand {
 
     @OptionGroup var options: LedgerOptions
 
-    @Option(name: .long, help: "The elder: a name, pinyin initials, or the last digits of an ID number or phone.")
+    @Option(name: .long, help: "The elder: a name, pinyin initials, the last digits of an ID number or phone, or the elder's id (as --json prints it; tells apart one person entered twice).")
     var elder: String
 
     @Option(name: .long, help: "How many visits, newest first.")
@@ -30,10 +30,16 @@ struct Visits: ParsableCommand {
     func run() throws {
         let ctx = try Context(language: options.language)
         let ledger = try ctx.openLedger(path: options.databasePath())
-        let page = try ledger.roster(RosterQuery(status: nil, search: elder, limit: 2, today: ctx.today))
-        guard let row = page.rows.first else { throw CLIError(ctx.strings.format("cli.visits.noElder", elder)) }
-        guard page.total == 1 else { throw CLIError(ctx.strings.format("cli.visits.ambiguous", elder, String(page.total))) }
-        guard let file = try ledger.elderFile(id: row.elder.id) else { throw CLIError(ctx.strings.format("cli.visits.noElder", elder)) }
+        let id: UUID
+        if let given = UUID(uuidString: elder) {
+            id = given
+        } else {
+            let page = try ledger.roster(RosterQuery(status: nil, search: elder, limit: 2, today: ctx.today))
+            guard let row = page.rows.first else { throw CLIError(ctx.strings.format("cli.visits.noElder", elder)) }
+            guard page.total == 1 else { throw CLIError(ctx.strings.format("cli.visits.ambiguous", elder, String(page.total))) }
+            id = row.elder.id
+        }
+        guard let file = try ledger.elderFile(id: id) else { throw CLIError(ctx.strings.format("cli.visits.noElder", elder)) }
         let visits = Array(file.visits.prefix(max(0, last)))
         if json {
             try JSONOutput.print(Output(elderID: file.elder.id, name: file.elder.name, village: file.village.name,
@@ -41,19 +47,25 @@ struct Visits: ParsableCommand {
             return
         }
         let s = ctx.strings, form = ctx.rules.form, lang = ctx.strings.language
+        let separator = s["files.listSeparator"]
+        // Labels padded to the longest shown (English labels run to 60 columns), at least two spaces.
+        let labelWidth = min(40, form.fields.map { TextTable.width($0.label(lang)) }.max() ?? 24)
         print(file.elder.name + "  " + file.village.name)
         for v in visits {
-            let who = v.visitorIDs.compactMap { file.visitorNames[$0] }.joined(separator: "、")
-            print("\n" + v.at.description + "  " + s["method.\(v.method.rawValue)"] + "  " + who)
+            let who = v.visitorIDs.compactMap { file.visitorNames[$0] }.joined(separator: separator)
+            print("\n" + v.at.description + "  " + s["method.\(v.method.rawValue)"] + "  " + who + "  "
+                  + s[v.seenInPerson ? "cli.visits.seen" : "cli.visits.notSeen"])
             for field in form.fields {
                 guard let answer = v.answers[field.code] else { continue }
-                print("  " + TextTable.pad(field.label(lang), 24) + AnswerText.text(answer, field: field, language: lang, strings: s))
+                print("  " + TextTable.pad(field.label(lang), labelWidth) + "  "
+                      + AnswerText.text(answer, field: field, language: lang, strings: s))
             }
         }
         if !file.followUps.isEmpty {
             print("\n" + s["cli.visits.followUps"])
+            let typeWidth = FollowUpType.allCases.map { TextTable.width(s["followup.type.\($0.rawValue)"]) }.max() ?? 14
             for f in file.followUps {
-                print("  " + TextTable.pad(s["followup.type.\(f.type.rawValue)"], 14) + f.due.description + "  "
+                print("  " + TextTable.pad(s["followup.type.\(f.type.rawValue)"], typeWidth) + "  " + f.due.description + "  "
                       + s["files.followUpStatus.\(f.status.rawValue)"] + "  " + f.detail)
             }
         }
@@ -65,7 +77,8 @@ enum AnswerText {
     static func text(_ answer: Answer, field: FormField, language: Language, strings: Strings) -> String {
         switch answer {
         case .choice(let c): return field.option(c)?.label(language) ?? String(c)
-        case .choices(let cs): return cs.map { field.option($0)?.label(language) ?? String($0) }.joined(separator: "、")
+        case .choices(let cs):
+            return cs.map { field.option($0)?.label(language) ?? String($0) }.joined(separator: strings["files.listSeparator"])
         case .yesNo(let b): return strings[b ? "cli.yes" : "cli.no"]
         case .date(let d): return d.description
         case .number(let n): return String(n)
