@@ -182,6 +182,16 @@ import Testing
         ])
     }
 
+    @Test func theNextVisitComesAfterThisOne() {
+        var answers = quietAnswers
+        answers[FieldCode.nextVisit] = .date(LocalDate(year: 2026, month: 11, day: 1)!)
+        #expect(validator.validate(visit(answers), today: today)
+                == [FieldIssue(fieldCode: FieldCode.nextVisit, messageKey: "form.error.nextVisitBefore",
+                               args: ["2026-11-01", today.description])])
+        answers[FieldCode.nextVisit] = .date(today)
+        #expect(validator.validate(visit(answers), today: today).isEmpty)
+    }
+
     @Test func unknownAnswerCodesAreReported() {
         var answers = quietAnswers
         answers["health.teeth"] = .choice(1)

@@ -83,6 +83,12 @@ public struct FormValidator: Sendable {
                 issues.append(problem)
             }
         }
+        // The next planned visit comes after this one (1101 on a sheet of 11-23 is a slip).
+        if case .date(let next)? = visit.answers[FieldCode.nextVisit], next < visit.date,
+           !issues.contains(where: { $0.fieldCode == FieldCode.nextVisit }) {
+            issues.append(FieldIssue(fieldCode: FieldCode.nextVisit, messageKey: "form.error.nextVisitBefore",
+                                     args: [next.description, visit.date.description]))
+        }
         for code in visit.answers.keys.sorted() where form.field(code) == nil {
             issues.append(FieldIssue(fieldCode: code, messageKey: "form.error.unknownField", args: [code]))
         }
