@@ -490,7 +490,7 @@ extension Ledger {
             return (elders, summaries, open)
         }
         // The target is judged on the last complete month: the current one is still under way.
-        let report = try monthlyReportReference(month: today.yearMonth.adding(months: -1), elders: elders)
+        let report = try monthlyReportReference(month: today.yearMonth.adding(months: -1), elders: elders, now: nil)
         let flags = RedFlagEngine(rules: rules.redFlags).evaluate(
             elders: elders, summaries: summaries, openFollowUps: open, villageRates: report.villages,
             today: today, now: now)
@@ -506,19 +506,22 @@ extension Ledger {
     /// The monthly report: visit rates by village, category and method, follow-ups opened and
     /// closed, and who was not visited, over the elders `scope` allows (a clerk's village, a
     /// township…). Counts in one pass over the elders and one over that month's visits.
-    public func monthlyReport(month: YearMonth, scope: AccessScope = .everything) throws -> MonthlyReport {
-        try fastMonthlyReport(month: month, scope: scope)
+    /// With `now` in the month, its overdue follow-ups are those past due at `now`.
+    public func monthlyReport(month: YearMonth, scope: AccessScope = .everything,
+                              now: LocalDateTime? = nil) throws -> MonthlyReport {
+        try fastMonthlyReport(month: month, scope: scope, now: now)
     }
 
     /// The monthly report the reference way (`MonthlyStatistics.compute` over every elder in
     /// scope). Tests compare with it.
-    func monthlyReportReference(month: YearMonth, scope: AccessScope = .everything) throws -> MonthlyReport {
-        guard scope != .everything else { return try monthlyReportReference(month: month, elders: nil) }
+    func monthlyReportReference(month: YearMonth, scope: AccessScope = .everything,
+                                now: LocalDateTime? = nil) throws -> MonthlyReport {
+        guard scope != .everything else { return try monthlyReportReference(month: month, elders: nil, now: now) }
         let elders = try read { db in try ElderRecord.fetchAll(db).map { try $0.elder() } }.filter(scope.allows)
-        return try monthlyReportReference(month: month, elders: elders)
+        return try monthlyReportReference(month: month, elders: elders, now: now)
     }
 
-    private func monthlyReportReference(month: YearMonth, elders known: [Elder]?) throws -> MonthlyReport {
+    private func monthlyReportReference(month: YearMonth, elders known: [Elder]?, now: LocalDateTime?) throws -> MonthlyReport {
         let (elders, facts, followUps) = try read { db in
             let elders = try known ?? ElderRecord.fetchAll(db).map { try $0.elder() }
             let facts = try visitFacts(db, month: month)
@@ -531,7 +534,7 @@ extension Ledger {
                 .fetchAll(db).map { try $0.followUp() }
             return (elders, facts, followUps)
         }
-        return MonthlyStatistics.compute(month: month, elders: elders, visits: facts, followUps: followUps)
+        return MonthlyStatistics.compute(month: month, elders: elders, visits: facts, followUps: followUps, now: now)
     }
 
     /// Who was visited on which day and how, for `month`.

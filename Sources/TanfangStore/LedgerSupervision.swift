@@ -354,10 +354,10 @@ extension Ledger {
 
     // MARK: - Monthly report
 
-    func fastMonthlyReport(month: YearMonth, scope: AccessScope) throws -> MonthlyReport {
+    func fastMonthlyReport(month: YearMonth, scope: AccessScope, now: LocalDateTime? = nil) throws -> MonthlyReport {
         try read { db in
             let counts = try monthCounts(db, month: month, scope: scope, details: true)
-            let stats = try followUpStats(db, month: month, scope: scope)
+            let stats = try followUpStats(db, month: month, scope: scope, now: now)
             return MonthlyReport(
                 month: month, total: VisitRate(denominator: counts.total.0, visited: counts.total.1),
                 villages: counts.villages,
@@ -376,21 +376,27 @@ extension Ledger {
     /// in the month, or still open) of elders in scope. The open ones are only counted, in SQL on
     /// the covering index `followUp_open`; the closed ones opened or closed in the month (a few
     /// thousand) are read once, for the counts and the median time to close.
-    func followUpStats(_ db: Database, month: YearMonth, scope: AccessScope) throws -> FollowUpStats {
+    func followUpStats(_ db: Database, month: YearMonth, scope: AccessScope,
+                       now: LocalDateTime? = nil) throws -> FollowUpStats {
         let first = StoreCoding.text(month.firstDay), next = StoreCoding.text(month.adding(months: 1).firstDay)
-        let endTime = LocalDateTime(date: month.lastDay, hour: 23, minute: 59)!
+        let monthEnd = LocalDateTime(date: month.lastDay, hour: 23, minute: 59)!
+        // The current month is judged at `now`: due later this month is not late yet.
+        let endTime = now.map { min($0, monthEnd) } ?? monthEnd
+        let current = endTime < monthEnd
         let end = StoreCoding.text(endTime)
+        // Open ones past due: due before `now` in the current month, due in or before the month otherwise.
+        let dueBefore = current ? end : next
         var filter = SQLFilter()
         filter.scope(try Ledger.simplified(scope, db), elder: "e")
         let scoped = filter.clauses.isEmpty ? ""
             : "AND EXISTS (SELECT 1 FROM elder e INDEXED BY elder_name WHERE e.id = f.elderId AND \(filter.clauses.joined(separator: " AND ")))"
         // Open: never closed, so past due at the month's end when opened by then with a due day in
         // or before the month. ?1 and ?2 are the month's bounds; the scope's `?` come after.
-        var arguments: StatementArguments = [first, next, end]
+        var arguments: StatementArguments = [first, next, end, dueBefore]
         arguments += filter.arguments
         let open = try Row.fetchOne(db, sql: """
             SELECT count(CASE WHEN openedAt >= ?1 AND openedAt < ?2 THEN 1 END),
-                   count(CASE WHEN openedAt <= ?3 AND due < ?2 THEN 1 END)
+                   count(CASE WHEN openedAt <= ?3 AND due < ?4 THEN 1 END)
             FROM followUp f INDEXED BY followUp_open
             WHERE f.status IN ('open', 'inProgress') \(scoped)
             """, arguments: arguments)!
@@ -430,7 +436,7 @@ extension Ledger {
                 continue
             }
             let openAtEnd = openedAt <= endTime && (closedAt.map { $0 > endTime } ?? true)
-            if openAtEnd && due.date <= lastDay { pastDue += 1 }
+            if openAtEnd && (current ? due < endTime : due.date <= lastDay) { pastDue += 1 }
         }
         return FollowUpStats(opened: opened, closed: hours.count, openPastDue: pastDue,
                              medianHoursToClose: MonthlyStatistics.median(hours))

@@ -165,5 +165,14 @@ import Testing
         #expect(s.opened == 4)
         #expect(s.closed == 2)
         #expect(s.openPastDue == 3)
+        // Judged on 11-15 (November under way): the open one due 11-17 is not late yet, and the
+        // one closed in December was open then and due 11-10: past due; the late closing stays.
+        let midMonth = MonthlyStatistics.followUpStats(month: YearMonth(year: 2026, month: 11)!, followUps: fs,
+                                                       now: Self.t("2026-11-15 12:00"))
+        #expect(midMonth.openPastDue == 2)
+        // A moment after the month changes nothing
+        let after = MonthlyStatistics.followUpStats(month: YearMonth(year: 2026, month: 11)!, followUps: fs,
+                                                    now: Self.t("2027-01-05 12:00"))
+        #expect(after == s)
     }
 }

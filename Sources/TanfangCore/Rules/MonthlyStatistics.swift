@@ -93,8 +93,8 @@ public struct FollowUpStats: Hashable, Sendable, Codable {
     public var opened: Int
     /// Closed (done or cancelled, with a closing record dated in the month).
     public var closed: Int
-    /// Still open at the end of the month with a due date in or before the month, or closed in
-    /// the month after their due date.
+    /// Still open at the end of the month with a due date in or before the month (for the current
+    /// month: still open now and due before now), or closed in the month after their due date.
     public var openPastDue: Int
     /// Median hours from opening to closing over the follow-ups closed in the month; nil when none.
     public var medianHoursToClose: Double?
@@ -151,7 +151,7 @@ public struct MonthlyReport: Hashable, Sendable, Codable {
 /// Methods: every visit dated in the month to an elder in `elders`, whatever their status.
 public enum MonthlyStatistics {
     public static func compute(month: YearMonth, elders: [Elder], visits: [VisitFact],
-                               followUps: [FollowUp]) -> MonthlyReport {
+                               followUps: [FollowUp], now: LocalDateTime? = nil) -> MonthlyReport {
         var known = Set<UUID>()
         for elder in elders { known.insert(elder.id) }
 
@@ -211,12 +211,17 @@ public enum MonthlyStatistics {
         return MonthlyReport(
             month: month, total: VisitRate(denominator: total.denominator, visited: total.visited),
             villages: villages, byCategory: byCategory, byMethod: byMethod, notVisited: notVisited,
-            followUps: followUpStats(month: month, followUps: followUps.filter { known.contains($0.elderID) }))
+            followUps: followUpStats(month: month, followUps: followUps.filter { known.contains($0.elderID) }, now: now))
     }
 
     /// Follow-up figures for `month`; see `FollowUpStats` for the definitions.
-    public static func followUpStats(month: YearMonth, followUps: [FollowUp]) -> FollowUpStats {
-        let end = LocalDateTime(date: month.lastDay, hour: 23, minute: 59)!
+    /// With `now` inside the month (the current month), "past due" is judged at `now`: a
+    /// follow-up due later this month is not late yet.
+    public static func followUpStats(month: YearMonth, followUps: [FollowUp], now: LocalDateTime? = nil) -> FollowUpStats {
+        let monthEnd = LocalDateTime(date: month.lastDay, hour: 23, minute: 59)!
+        let cutoff = now.map { min($0, monthEnd) } ?? monthEnd
+        let end = cutoff
+        func late(_ due: LocalDateTime) -> Bool { cutoff < monthEnd ? due < cutoff : due.date <= month.lastDay }
         var opened = 0
         var hoursToClose: [Double] = []
         var pastDue = 0
@@ -230,7 +235,7 @@ public enum MonthlyStatistics {
             }
             // Open at the end of the month: opened by then and not closed by then.
             let openAtEnd = f.openedAt <= end && (closedAt.map { $0 > end } ?? true)
-            if openAtEnd && f.due.date <= month.lastDay { pastDue += 1 }
+            if openAtEnd && late(f.due) { pastDue += 1 }
         }
         return FollowUpStats(opened: opened, closed: hoursToClose.count, openPastDue: pastDue,
                              medianHoursToClose: median(hoursToClose))

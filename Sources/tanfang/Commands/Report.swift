@@ -45,7 +45,7 @@ struct Report: ParsableCommand {
                 throw CLIError(ctx.strings.format("cli.report.futureMonth", ym.description,
                                                   ctx.today.yearMonth.description))
             }
-            let report = try ledger.monthlyReport(month: ym)
+            let report = try ledger.monthlyReport(month: ym, now: ctx.now)
             switch format {
             case .json:
                 try OutputFile.write(JSONOutput.data(report), to: out, strings: ctx.strings)

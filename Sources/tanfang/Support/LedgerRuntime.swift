@@ -72,7 +72,7 @@ final class LedgerRuntime {
             let list = try ledger.redFlagList(today: today, now: now(), scope: scope)
             return .redFlags(list.flags, elderNames: list.elderNames)
         case .monthlyReport(let month):
-            return .monthlyReport(try ledger.monthlyReport(month: month, scope: scope))
+            return .monthlyReport(try ledger.monthlyReport(month: month, scope: scope, now: now()))
         case .saveDraft(let key, let json):
             guard let user else { return nil }
             try ledger.saveDraft(userID: user.id, key: key, json: json)
@@ -86,7 +86,7 @@ final class LedgerRuntime {
             return nil
         case .exportMonthly(let month, let format, let path, let replace):
             if !replace, let existing = ReportFiles.existingFile(path) { return .exportWouldReplace(path: existing) }
-            let report = try ledger.monthlyReport(month: month, scope: scope)
+            let report = try ledger.monthlyReport(month: month, scope: scope, now: now())
             let data = try ReportFiles.monthly(report, format: format, ledger: ledger, strings: strings, today: today)
             return .exported(path: try ReportFiles.save(data, to: path, strings: strings))
         case .exportRedFlags(let format, let path, let replace, let only):
