@@ -151,6 +151,22 @@ private struct ProbeScreen: Screen {
         #expect(app.wantsQuit)
     }
 
+    @Test func theTimeMovesOnWithEveryKey() {
+        // Given an app started at 09:30 with a clock now at 15:45 the same day
+        let later = LocalDateTime(date: Self.today, hour: 15, minute: 45)!
+        var app = AppModel(env: Self.env, first: .roster, clock: { later }) { _, _ in ProbeScreen(name: "roster") }
+        _ = app.update(.resize(width: 80, height: 24))
+        #expect(app.env.now.hour == 9)
+        // When a key comes / Then the screens see the time of the key
+        _ = app.update(.key(.down))
+        #expect(app.env.now == later)
+        // And a clock past midnight leaves the day (the summaries' day) and the time as they were
+        let tomorrow = LocalDateTime(date: Self.today.adding(days: 1), hour: 0, minute: 5)!
+        var night = AppModel(env: Self.env, first: .roster, clock: { tomorrow }) { _, _ in ProbeScreen(name: "roster") }
+        _ = night.update(.key(.down))
+        #expect(night.env.now == Self.env.now && night.env.today == Self.today)
+    }
+
     @Test func ctrlQPerformsWhatTheScreensSaveOnTheWayOut() {
         // Given a roster that, asked on quitting, saves something and would also go back
         var app = AppModel(env: Self.env, first: .roster) { _, _ in

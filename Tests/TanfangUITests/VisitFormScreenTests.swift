@@ -233,6 +233,14 @@ struct VisitFormScreenTests {
         h2.fill("1399")
         #expect(h2.lastStatus?.key == "visit.error.dateTime")
         #expect(h2.focus == "visit.at")
+        // And a time later today than now (09:30): its follow-ups could never be closed
+        var h3 = try fx.sheet()
+        h3.fill("t 1000")
+        #expect(h3.lastStatus?.key == "visit.error.futureTime")
+        #expect(h3.focus == "visit.at")
+        h3.send(.ctrl("u"))
+        h3.fill("t 0900")
+        #expect(h3.focus != "visit.at", "\(h3.lastStatus.map { "\($0)" } ?? "")")
     }
 
     @Test("F6 copies the health section from the last visit and marks it")

@@ -22,9 +22,15 @@ public struct AppModel: Program {
     private var started = false
     private let makeScreen: @Sendable (Destination, AppEnvironment) -> any Screen
 
+    /// The wall clock, read at every key so that `env.now` (a new sheet's time, "later than now"
+    /// checks) is the time of the key, not of the start; nil keeps `env.now` as given (tests).
+    private let clock: (@Sendable () -> LocalDateTime)?
+
     public init(env: AppEnvironment, first: Destination = .login,
+                clock: (@Sendable () -> LocalDateTime)? = nil,
                 makeScreen: @escaping @Sendable (Destination, AppEnvironment) -> any Screen) {
         self.env = env
+        self.clock = clock
         self.makeScreen = makeScreen
         self.stack = [makeScreen(first, env)]
     }
@@ -46,6 +52,8 @@ public struct AppModel: Program {
         case .tick:
             return []
         case .key(let key):
+            // The day stays the one the summaries were refreshed for; the time moves on.
+            if let clock { let t = clock(); if t.date == env.today { env.now = t } }
             if showingHelp {
                 showingHelp = false
                 return []

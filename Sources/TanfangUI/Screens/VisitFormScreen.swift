@@ -528,6 +528,8 @@ struct VisitSheet: Hashable, Sendable {
                 return FieldIssueKey("visit.error.dateTime")
             }
             if value.date > env.today { return FieldIssueKey("form.error.futureDate", [value.date.description]) }
+            // Later today than now: its follow-ups could not be closed (a closing is never later than now).
+            if value > env.now { return FieldIssueKey("visit.error.futureTime", [value.description]) }
             at = value
         case VisitEntry.visitorsField:
             switch VisitEntry.parseCodes(text, count: visitorChoices.count) {

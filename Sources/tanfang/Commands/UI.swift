@@ -41,7 +41,8 @@ struct UI: ParsableCommand {
                                  places: try ledger.places(), visitors: try ledger.visitors())
         FrameTrace.mark("places and visitors")
         let runtime = LedgerRuntime(ledger: ledger, strings: ctx.strings, now: { WallClock.now() })
-        let app = AppModel(env: env, first: .login, makeScreen: { ScreenFactory.make($0, env: $1) })
+        let app = AppModel(env: env, first: .login, clock: { WallClock.now() },
+                           makeScreen: { ScreenFactory.make($0, env: $1) })
         let result = try TerminalRunner.run(app, colorMode: noColor ? .monochrome : .auto) { request in
             runtime.perform(request)
         }
