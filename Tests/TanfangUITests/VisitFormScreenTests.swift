@@ -270,6 +270,20 @@ struct VisitFormScreenTests {
         #expect(h.screen.sheet?.visit(env: h.env).copiedSections == ["health"])
     }
 
+    @Test("on a sheet dated earlier, +7 is a week after that visit; t is still today")
+    func relativeDatesCountFromTheVisit() throws {
+        var h = try fx.sheet()
+        h.fill("1120 1430")
+        h.advance(to: FieldCode.nextVisit)
+        h.fill("+7")
+        #expect(h.answers[FieldCode.nextVisit] == .date(LocalDate(year: 2026, month: 11, day: 27)!))
+        h.send(.backTab)
+        h.advance(to: FieldCode.nextVisit)
+        h.send(.ctrl("u"))
+        h.fill("t")
+        #expect(h.answers[FieldCode.nextVisit] == .date(fx.today))
+    }
+
     @Test("quitting with Ctrl-Q saves the draft with what is typed in the current field")
     func quitKeepsTheFieldBeingTyped() throws {
         // Given a sheet where 2 is typed into a field but Enter not yet pressed

@@ -154,7 +154,9 @@ public struct FormValidator: Sendable {
     /// - date: `t` or `今` today, `1123` (this year), `20261123`, `2026-11-23`, `2026/11/23`, `+7`;
     /// - number: a decimal; text: as typed, trimmed.
     /// The parsed answer is also checked for unknown options, exclusivity, length and range.
-    public func parseInput(_ text: String, for field: FormField, today: LocalDate) -> Result<Answer?, FieldIssue> {
+    /// `relativeTo`: the day `+7` and `-3` count from (a sheet's own visit date), today when nil.
+    public func parseInput(_ text: String, for field: FormField, today: LocalDate,
+                           relativeTo: LocalDate? = nil) -> Result<Answer?, FieldIssue> {
         let input = Self.asciiDigits(text.trimmingCharacters(in: .whitespacesAndNewlines))
         if input.isEmpty { return .success(nil) }
         let parsed: Answer
@@ -174,7 +176,7 @@ public struct FormValidator: Sendable {
             default: return .failure(issue(field, "form.error.yesNo"))
             }
         case .date:
-            guard let date = Self.parseDate(input, today: today) else {
+            guard let date = Self.parseDate(input, today: today, relativeTo: relativeTo) else {
                 return .failure(issue(field, "form.error.date"))
             }
             parsed = .date(date)
@@ -214,7 +216,7 @@ public struct FormValidator: Sendable {
     }
 
     /// Parses the date shortcuts of `parseInput`.
-    static func parseDate(_ input: String, today: LocalDate) -> LocalDate? {
+    static func parseDate(_ input: String, today: LocalDate, relativeTo: LocalDate? = nil) -> LocalDate? {
         switch input.lowercased() {
         case "t", "today", "今", "今天": return today
         default: break
@@ -223,7 +225,7 @@ public struct FormValidator: Sendable {
             let rest = input.dropFirst()
             guard !rest.isEmpty, rest.count <= 5, rest.allSatisfy({ $0.isASCII && $0.isNumber }),
                   let n = Int(rest) else { return nil }
-            return today.adding(days: sign == "+" ? n : -n)
+            return (relativeTo ?? today).adding(days: sign == "+" ? n : -n)
         }
         if input.count == 4, input.allSatisfy({ $0.isASCII && $0.isNumber }), let v = Int(input) {
             return LocalDate(year: today.year, month: v / 100, day: v % 100)

@@ -553,7 +553,8 @@ struct VisitSheet: Hashable, Sendable {
             seenChosen = true
         default:
             guard let field = env.form.field(focus) else { return nil }
-            switch env.validator.parseInput(text, for: field, today: env.today) {
+            // On the sheet "+7" is a week after this visit (what a paper sheet means by it).
+            switch env.validator.parseInput(text, for: field, today: env.today, relativeTo: at.date) {
             case .failure(let issue):
                 return FieldIssueKey(issue.messageKey, issue.args)
             case .success(let answer):
