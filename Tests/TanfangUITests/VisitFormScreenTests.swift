@@ -270,6 +270,25 @@ struct VisitFormScreenTests {
         #expect(h.screen.sheet?.visit(env: h.env).copiedSections == ["health"])
     }
 
+    @Test("a second visit on a day the elder already has one is saved only after Y")
+    func secondVisitTheSameDayAsks() throws {
+        // Given a whole sheet dated the day of the previous visit (2026-10-20)
+        var h = try fx.sheet()
+        h.fill("1020 1500"); h.fill(""); h.fill(""); h.fill("")
+        for answer in ["1", "2", "1", "23", "2", "", "1", "14", "1", "", "2", "2", "13", "", "123", "2", "13",
+                       "8", "3", "2", "", "15", ""] { h.fill(answer) }
+        // When Ctrl-S / Then nothing is sent yet: the sheet asks, naming the other visit
+        h.send(.ctrl("s"))
+        #expect(h.savedVisit == nil)
+        #expect(h.lines().contains { $0.contains("这位老人 2026-10-20 已有一次探访（10:00 上门入户），仍要保存这一次？Y/N") },
+                "\(h.screenText())")
+        // When N / Then back on the sheet, still unsaved; Ctrl-S asks again, and Y saves
+        h.send(.char("n"))
+        #expect(h.savedVisit == nil && h.screen.phase == .sheet)
+        h.send(.ctrl("s"), .char("y"))
+        #expect(h.savedVisit?.at == LocalDateTime("2026-10-20 15:00"))
+    }
+
     @Test("on a sheet dated earlier, +7 is a week after that visit; t is still today")
     func relativeDatesCountFromTheVisit() throws {
         var h = try fx.sheet()

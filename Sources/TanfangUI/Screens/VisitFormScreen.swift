@@ -26,7 +26,7 @@ public struct VisitFormScreen: Screen {
     ])
 
     enum Phase: Hashable, Sendable {
-        case loadingDraft, draftPrompt, picking, loadingFile, sheet, confirmLeave, saved, readOnly
+        case loadingDraft, draftPrompt, picking, loadingFile, sheet, confirmLeave, confirmSameDay, saved, readOnly
     }
 
     public let titleKey = "visit.title"
@@ -45,6 +45,8 @@ public struct VisitFormScreen: Screen {
     var selection = TableState()
     var sheet: VisitSheet?
     var saving = false
+    /// The clerk answered Y to saving a second visit on a day the elder already has one.
+    var sameDayConfirmed = false
     var savedVisit: Visit?
     var followUps: [FollowUp] = []
 
@@ -63,7 +65,7 @@ public struct VisitFormScreen: Screen {
             return [KeyHint(keys: "Enter", label: s["key.select"], help: s["visit.help.pick"]),
                     KeyHint(keys: "↑/↓", label: s["key.select"], help: s["help.moveUpDown"], inBar: false),
                     KeyHint(keys: "Esc", label: s["key.back"], help: s["visit.help.pickerBack"])]
-        case .draftPrompt, .confirmLeave:
+        case .draftPrompt, .confirmLeave, .confirmSameDay:
             return [KeyHint(keys: "Y", label: s["visit.key.yes"], help: s["visit.help.yes"]),
                     KeyHint(keys: "N", label: s["visit.key.no"], help: s["visit.help.no"])]
         case .saved:
@@ -206,6 +208,20 @@ public struct VisitFormScreen: Screen {
             switch key {
             case .char("y"), .char("Y"):
                 return [.back]
+            case .char("n"), .char("N"), .escape:
+                phase = .sheet
+                return []
+            default:
+                return []
+            }
+        case .confirmSameDay:
+            switch key {
+            case .char("y"), .char("Y"):
+                phase = .sheet
+                sameDayConfirmed = true
+                guard var sheet else { return [] }
+                defer { self.sheet = sheet }
+                return save(&sheet, env: env)
             case .char("n"), .char("N"), .escape:
                 phase = .sheet
                 return []
@@ -360,6 +376,12 @@ public struct VisitFormScreen: Screen {
         let draft = draftCommand(sheet, env: env, includePending: false)
         guard issues.isEmpty else { return [draft] + Self.jump(&sheet, to: issues, env: env) }
         sheet.issues = []
+        // A second visit on a day the elder already has one is often the same paper sheet typed
+        // twice (its follow-ups would be opened twice): asked once, Y saves it.
+        if !sameDayConfirmed, sheet.file.visits.contains(where: { $0.date == visit.date && $0.id != visit.id }) {
+            phase = .confirmSameDay
+            return [draft]
+        }
         saving = true
         return [draft, .request(.saveVisit(visit))]
     }
@@ -384,7 +406,7 @@ public struct VisitFormScreen: Screen {
 
     /// Ctrl-Q with a sheet begun: its draft, with the text typed into the current field.
     public mutating func willQuit(env: AppEnvironment) -> [ScreenCommand] {
-        guard phase == .sheet || phase == .confirmLeave, let sheet,
+        guard phase == .sheet || phase == .confirmLeave || phase == .confirmSameDay, let sheet,
               sheet.touched else { return [] }
         return [draftCommand(sheet, env: env, includePending: true)]
     }
