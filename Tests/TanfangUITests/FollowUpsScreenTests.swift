@@ -76,6 +76,22 @@ import TanfangCore
         #expect(lines[5] == "10-20 10:00 通知赡养人    王秀英   红旗村   李四   已办结           已通知儿子")
     }
 
+    @Test func anotherYearsDueDateShowsItsYearAt80() {
+        // Given an open follow-up due a year ago among this year's
+        var old = Self.hazard
+        old.id = Fx.id(399)
+        old.due = Fx.at("2025-11-18 15:00")
+        let rows = Self.rows + [FollowUpRow(followUp: old, elderName: "马明", villageName: "红旗村", ownerName: nil)]
+        var h = ScreenHarness(FollowUpsScreen(elderID: nil), env: Fx.env(Fx.clerk), width: 80, height: 24) { request in
+            if case .followUps(let q) = request { return .followUps(Self.page(rows, q)) }
+            return nil
+        }
+        h.start()
+        // Then its row shows the year (11-18 alone would read as this November's), the others do not
+        #expect(h.lines().contains { $0.hasPrefix("2025-11-18  ") }, "\(h.screenText())")
+        #expect(h.lines().contains { $0.hasPrefix("11-21 17:00 ") })
+    }
+
     @Test func overdueRowsAreRed() {
         // Given the queue / When rendered / Then the overdue rows are red and the others are not.
         let h = Self.harness()

@@ -488,8 +488,9 @@ public struct FollowUpsScreen: Screen {
     func cells(_ row: FollowUpRow, env: AppEnvironment, wide: Bool) -> [String] {
         let s = env.strings
         let f = row.followUp
+        // At 80 columns the year is left out, except for another year's (11-18 read as this year's).
         let due = wide ? f.due.description
-            : ScreenText.monthDayTime(f.due)
+            : f.due.date.year == env.today.year ? ScreenText.monthDayTime(f.due) : f.due.date.description
         let late = f.status.isOpen ? ScreenText.lateness(due: f.due, now: env.now, strings: s) : nil
         return [due, s["followup.type.\(f.type.rawValue)"], row.elderName, row.villageName,
                 row.ownerName ?? s["files.none"], s["files.followUpStatus.\(f.status.rawValue)"],
