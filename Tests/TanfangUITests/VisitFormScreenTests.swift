@@ -287,6 +287,18 @@ struct VisitFormScreenTests {
         #expect(h.savedVisit == nil && h.screen.phase == .sheet)
         h.send(.ctrl("s"), .char("y"))
         #expect(h.savedVisit?.at == LocalDateTime("2026-10-20 15:00"))
+
+        // Given a sheet dated before the elder entered the ledger (2020-01-01): asked too
+        var old = try fx.sheet()
+        old.fill("20191231 1000"); old.fill(""); old.fill(""); old.fill("")
+        for answer in ["1", "2", "1", "23", "2", "", "1", "14", "1", "", "2", "2", "13", "", "123", "2", "13",
+                       "8", "3", "2", "", "15", ""] { old.fill(answer) }
+        old.send(.ctrl("s"))
+        #expect(old.savedVisit == nil)
+        #expect(old.lines().contains { $0.contains("探访日期 2019-12-31 早于老人登记日期 2020-01-01，确定吗？Y 保存 / N 修改") },
+                "\(old.screenText())")
+        old.send(.char("y"))
+        #expect(old.savedVisit?.date == LocalDate(year: 2019, month: 12, day: 31))
     }
 
     @Test("on a sheet dated earlier, +7 is a week after that visit; t is still today")

@@ -26,7 +26,7 @@ public struct VisitFormScreen: Screen {
     ])
 
     enum Phase: Hashable, Sendable {
-        case loadingDraft, draftPrompt, picking, loadingFile, sheet, confirmLeave, confirmSameDay, saved, readOnly
+        case loadingDraft, draftPrompt, picking, loadingFile, sheet, confirmLeave, confirmSave, saved, readOnly
     }
 
     public let titleKey = "visit.title"
@@ -45,8 +45,11 @@ public struct VisitFormScreen: Screen {
     var selection = TableState()
     var sheet: VisitSheet?
     var saving = false
-    /// The clerk answered Y to saving a second visit on a day the elder already has one.
-    var sameDayConfirmed = false
+    /// The clerk answered Y to saving a visit the sheet asked about (`saveQuestion`).
+    var saveConfirmed = false
+    /// The question shown before saving (catalog key and arguments): a second visit the same day,
+    /// or a visit dated before the elder entered the ledger.
+    var saveQuestion: (key: String, args: [String])?
     var savedVisit: Visit?
     var followUps: [FollowUp] = []
 
@@ -65,7 +68,7 @@ public struct VisitFormScreen: Screen {
             return [KeyHint(keys: "Enter", label: s["key.select"], help: s["visit.help.pick"]),
                     KeyHint(keys: "↑/↓", label: s["key.select"], help: s["help.moveUpDown"], inBar: false),
                     KeyHint(keys: "Esc", label: s["key.back"], help: s["visit.help.pickerBack"])]
-        case .draftPrompt, .confirmLeave, .confirmSameDay:
+        case .draftPrompt, .confirmLeave, .confirmSave:
             return [KeyHint(keys: "Y", label: s["visit.key.yes"], help: s["visit.help.yes"]),
                     KeyHint(keys: "N", label: s["visit.key.no"], help: s["visit.help.no"])]
         case .saved:
@@ -214,11 +217,11 @@ public struct VisitFormScreen: Screen {
             default:
                 return []
             }
-        case .confirmSameDay:
+        case .confirmSave:
             switch key {
             case .char("y"), .char("Y"):
                 phase = .sheet
-                sameDayConfirmed = true
+                saveConfirmed = true
                 guard var sheet else { return [] }
                 defer { self.sheet = sheet }
                 return save(&sheet, env: env)
@@ -378,12 +381,28 @@ public struct VisitFormScreen: Screen {
         sheet.issues = []
         // A second visit on a day the elder already has one is often the same paper sheet typed
         // twice (its follow-ups would be opened twice): asked once, Y saves it.
-        if !sameDayConfirmed, sheet.file.visits.contains(where: { $0.date == visit.date && $0.id != visit.id }) {
-            phase = .confirmSameDay
+        if !saveConfirmed, let question = Self.saveQuestion(visit, file: sheet.file, env: env) {
+            saveQuestion = question
+            phase = .confirmSave
             return [draft]
         }
         saving = true
         return [draft, .request(.saveVisit(visit))]
+    }
+
+    /// What to ask before saving `visit`, if anything: a day the elder already has a visit (often
+    /// the same paper sheet typed twice), or a date before the elder entered the ledger (a typo,
+    /// or a paper sheet older than the ledger: both possible, so asked rather than refused).
+    static func saveQuestion(_ visit: Visit, file: ElderFile, env: AppEnvironment) -> (key: String, args: [String])? {
+        let s = env.strings
+        if let other = file.visits.first(where: { $0.date == visit.date && $0.id != visit.id }) {
+            return ("visit.confirmSameDay", [visit.date.description, String(format: "%02d:%02d", other.at.hour, other.at.minute),
+                                             s["method.\(other.method.rawValue)"]])
+        }
+        if let since = file.elder.statusHistory.first?.date, visit.date < since {
+            return ("visit.confirmBeforeRegistration", [visit.date.description, since.description])
+        }
+        return nil
     }
 
     /// Focuses the first issue, marks every issue on the sheet, and says what is wrong.
@@ -406,7 +425,7 @@ public struct VisitFormScreen: Screen {
 
     /// Ctrl-Q with a sheet begun: its draft, with the text typed into the current field.
     public mutating func willQuit(env: AppEnvironment) -> [ScreenCommand] {
-        guard phase == .sheet || phase == .confirmLeave || phase == .confirmSameDay, let sheet,
+        guard phase == .sheet || phase == .confirmLeave || phase == .confirmSave, let sheet,
               sheet.touched else { return [] }
         return [draftCommand(sheet, env: env, includePending: true)]
     }

@@ -25,7 +25,7 @@ extension VisitFormScreen {
             return nil
         case .picking:
             return renderPicker(into: &grid, area: area, env: env)
-        case .sheet, .confirmLeave, .confirmSameDay:
+        case .sheet, .confirmLeave, .confirmSave:
             guard let sheet else { return nil }
             return renderSheet(sheet, into: &grid, area: area, env: env)
         case .saved:
@@ -109,11 +109,8 @@ extension VisitFormScreen {
         if phase == .confirmLeave {
             grid.put(s["visit.confirmLeave"], x: area.x + 1, y: bottom, style: Style(fg: .yellow, bold: true),
                      maxWidth: area.width - 2)
-        } else if phase == .confirmSameDay {
-            let other = sheet.file.visits.first { $0.date == sheet.at.date && $0.id != sheet.visitID }
-            let when = other.map { String(format: "%02d:%02d", $0.at.hour, $0.at.minute) } ?? ""
-            let method = other.map { s["method.\($0.method.rawValue)"] } ?? ""
-            grid.put(s.format("visit.confirmSameDay", sheet.at.date.description, when, method), x: area.x + 1, y: bottom,
+        } else if phase == .confirmSave, let question = saveQuestion {
+            grid.put(s.format(question.key, question.args), x: area.x + 1, y: bottom,
                      style: Style(fg: .yellow, bold: true), maxWidth: area.width - 2)
         } else {
             // The tags (必填, F6 同上次) keep to the right end: a move to a field of another kind then
