@@ -272,11 +272,15 @@ struct VisitFormScreenTests {
 
     @Test("a second visit on a day the elder already has one is saved only after Y")
     func secondVisitTheSameDayAsks() throws {
+        // A whole home visit at `time`, every required answer given
+        func wholeSheet(at time: String) throws -> ScreenHarness<VisitFormScreen> {
+            var h = try fx.sheet()
+            for answer in [time, "", "", "", "1", "2", "1", "23", "2", "", "1", "14", "1", "", "2", "2", "13", "",
+                           "123", "2", "13", "8", "3", "2", "", "15", ""] { h.fill(answer) }
+            return h
+        }
         // Given a whole sheet dated the day of the previous visit (2026-10-20)
-        var h = try fx.sheet()
-        h.fill("1020 1500"); h.fill(""); h.fill(""); h.fill("")
-        for answer in ["1", "2", "1", "23", "2", "", "1", "14", "1", "", "2", "2", "13", "", "123", "2", "13",
-                       "8", "3", "2", "", "15", ""] { h.fill(answer) }
+        var h = try wholeSheet(at: "1020 1500")
         // When Ctrl-S / Then nothing is sent yet: the sheet asks, naming the other visit
         h.send(.ctrl("s"))
         #expect(h.savedVisit == nil)
@@ -289,10 +293,7 @@ struct VisitFormScreenTests {
         #expect(h.savedVisit?.at == LocalDateTime("2026-10-20 15:00"))
 
         // Given a sheet dated before the elder entered the ledger (2020-01-01): asked too
-        var old = try fx.sheet()
-        old.fill("20191231 1000"); old.fill(""); old.fill(""); old.fill("")
-        for answer in ["1", "2", "1", "23", "2", "", "1", "14", "1", "", "2", "2", "13", "", "123", "2", "13",
-                       "8", "3", "2", "", "15", ""] { old.fill(answer) }
+        var old = try wholeSheet(at: "20191231 1000")
         old.send(.ctrl("s"))
         #expect(old.savedVisit == nil)
         #expect(old.lines().contains { $0.contains("探访日期 2019-12-31 早于老人登记日期 2020-01-01，确定吗？Y 保存 / N 修改") },
