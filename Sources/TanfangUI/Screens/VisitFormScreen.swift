@@ -379,8 +379,7 @@ public struct VisitFormScreen: Screen {
         let draft = draftCommand(sheet, env: env, includePending: false)
         guard issues.isEmpty else { return [draft] + Self.jump(&sheet, to: issues, env: env) }
         sheet.issues = []
-        // A second visit on a day the elder already has one is often the same paper sheet typed
-        // twice (its follow-ups would be opened twice): asked once, Y saves it.
+        // What may be a slip (`saveQuestion`) is asked once; Y saves it.
         if !saveConfirmed, let question = Self.saveQuestion(visit, file: sheet.file, env: env) {
             saveQuestion = question
             phase = .confirmSave
