@@ -208,7 +208,7 @@ extension Ledger {
     public func recordExport(kind: String, file: String, rows: Int, unmasked: Bool, by user: UUID?) throws {
         struct ExportAudit: Codable { var kind: String; var file: String; var rows: Int; var unmasked: Bool }
         try write { db in
-            try audit(db, table: "export", id: UUID(), action: .insert, before: ExportAudit?.none,
+            try audit(db, table: "export", id: RecordID.make(), action: .insert, before: ExportAudit?.none,
                       after: ExportAudit(kind: kind, file: file, rows: rows, unmasked: unmasked), by: user,
                       at: timestamp())
         }

@@ -142,7 +142,7 @@ extension Ledger {
                 let summary = ImportAuditSummary(file: file, source: source, rows: rows.count, added: outcome.added,
                                                  merged: outcome.merged, unchanged: outcome.unchanged,
                                                  conflicts: outcome.conflicts.count)
-                try audit(db, table: "import", id: UUID(), action: .insert, before: ImportAuditSummary?.none,
+                try audit(db, table: "import", id: RecordID.make(), action: .insert, before: ImportAuditSummary?.none,
                           after: summary, by: user, at: now)
                 if dryRun { throw DryRun(outcome: outcome) }
                 clock.report()
@@ -264,7 +264,7 @@ extension Ledger {
 
         mutating func audit(_ db: Database, id: UUID, action: AuditAction, beforeJSON: String?, afterJSON: String,
                             by user: UUID?, at now: String, auditID: String? = nil) throws {
-            var record = AuditRecord(id: auditID ?? DemoUUIDText.text(UUID()), at: now,
+            var record = AuditRecord(id: auditID ?? DemoUUIDText.text(RecordID.make()), at: now,
                                      userId: DemoUUIDText.text(user), tableName: "elder",
                                      recordId: DemoUUIDText.text(id), action: action.rawValue,
                                      before: beforeJSON, after: afterJSON)
@@ -395,7 +395,7 @@ extension Ledger {
                 var record = ElderRecord(elder, summary: summary, flagRules: flagRules)
                 record.stamp(at: now, by: user, old: nil)
                 return PreparedElder(elder: elder, record: record, auditJSON: ElderJSON.encode(elder),
-                                     auditID: DemoUUIDText.text(UUID()))
+                                     auditID: DemoUUIDText.text(RecordID.make()))
             }
         }
         return prepared
@@ -490,7 +490,7 @@ extension Ledger {
             outcome.touched.append(prepared.elder.id)
         } else {
             var elder = Ledger.newElder(incoming, today: today)
-            if state.takenIDs.contains(DemoUUIDText.text(elder.id)) { elder.id = UUID() }
+            if state.takenIDs.contains(DemoUUIDText.text(elder.id)) { elder.id = RecordID.make() }
             // A new elder has no visits or follow-ups yet: the summary needs no query, and the
             // row is written once, summary included.
             let covering = state.periods.filter { $0.covers(elder) }

@@ -119,7 +119,7 @@ extension Ledger {
                 struct MergeAudit: Codable {
                     var file: String; var inserted: [String: Int]; var conflicts: Int
                 }
-                try audit(db, table: "merge", id: UUID(), action: .insert, before: MergeAudit?.none,
+                try audit(db, table: "merge", id: RecordID.make(), action: .insert, before: MergeAudit?.none,
                           after: MergeAudit(file: file, inserted: outcome.inserted, conflicts: outcome.conflicts.count),
                           by: user, at: timestamp())
             }

@@ -490,7 +490,7 @@ extension Ledger {
         try write { db in
             let now = timestamp()
             let old = try DraftRecord.filter(Column("userId") == userID.uuidString && Column("key") == key).fetchOne(db)
-            var record = DraftRecord(id: old?.id ?? UUID().uuidString, userId: userID.uuidString, key: key, json: json)
+            var record = DraftRecord(id: old?.id ?? RecordID.make().uuidString, userId: userID.uuidString, key: key, json: json)
             record.stamp(at: now, by: userID, old: old)
             try record.save(db)
         }
@@ -516,7 +516,7 @@ extension Ledger {
 extension Ledger {
     func audit<T: Encodable>(_ db: Database, table: String, id: UUID, action: AuditAction,
                              before: T?, after: T?, by user: UUID?, at now: String) throws {
-        var record = AuditRecord(id: UUID().uuidString, at: now, userId: user?.uuidString, tableName: table,
+        var record = AuditRecord(id: RecordID.make().uuidString, at: now, userId: user?.uuidString, tableName: table,
                                  recordId: id.uuidString, action: action.rawValue,
                                  before: before.map { StoreCoding.json($0) },
                                  after: after.map { StoreCoding.json($0) })

@@ -129,7 +129,7 @@ public struct Elder: Hashable, Sendable, Codable, Identifiable {
     public var sources: Set<String>
 
     public init(
-        id: UUID = UUID(), name: String, gender: Gender? = nil, idNumber: String? = nil,
+        id: UUID = RecordID.make(), name: String, gender: Gender? = nil, idNumber: String? = nil,
         birthDate: LocalDate? = nil, ethnicity: String? = nil, phone: String? = nil,
         address: String? = nil, villageID: UUID, gridID: UUID? = nil,
         categories: Set<Category> = [], disabilityDegree: DisabilityDegree? = nil,

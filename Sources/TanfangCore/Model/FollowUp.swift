@@ -39,7 +39,7 @@ public struct FollowUp: Hashable, Sendable, Codable, Identifiable {
     public var detail: String
     public var closing: ClosingRecord?
 
-    public init(id: UUID = UUID(), elderID: UUID, visitID: UUID? = nil, type: FollowUpType,
+    public init(id: UUID = RecordID.make(), elderID: UUID, visitID: UUID? = nil, type: FollowUpType,
                 ownerID: UUID? = nil, openedAt: LocalDateTime, due: LocalDateTime,
                 status: FollowUpStatus = .open, detail: String = "", closing: ClosingRecord? = nil) {
         self.id = id

@@ -15,7 +15,7 @@ public struct Visitor: Hashable, Sendable, Codable, Identifiable {
     /// The village (or township) the visitor works in.
     public var placeID: UUID?
 
-    public init(id: UUID = UUID(), name: String, role: VisitorRole, phone: String? = nil, placeID: UUID? = nil) {
+    public init(id: UUID = RecordID.make(), name: String, role: VisitorRole, phone: String? = nil, placeID: UUID? = nil) {
         self.id = id
         self.name = name
         self.role = role
@@ -56,7 +56,7 @@ public struct User: Hashable, Sendable, Codable, Identifiable {
     /// Salted hash of the PIN; never the PIN itself.
     public var pinHash: String
 
-    public init(id: UUID = UUID(), name: String, role: UserRole, areaID: UUID, visitorID: UUID? = nil, pinHash: String) {
+    public init(id: UUID = RecordID.make(), name: String, role: UserRole, areaID: UUID, visitorID: UUID? = nil, pinHash: String) {
         self.id = id
         self.name = name
         self.role = role

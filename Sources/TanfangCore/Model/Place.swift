@@ -27,7 +27,7 @@ public struct Place: Hashable, Sendable, Codable, Identifiable {
     public var level: PlaceLevel
     public var parentID: UUID?
 
-    public init(id: UUID = UUID(), code: String, name: String, level: PlaceLevel, parentID: UUID?) {
+    public init(id: UUID = RecordID.make(), code: String, name: String, level: PlaceLevel, parentID: UUID?) {
         self.id = id
         self.code = code
         self.name = name

@@ -38,7 +38,7 @@ public struct SpecialPeriod: Hashable, Sendable, Codable, Identifiable {
     public var categories: Set<Category>
     public var villageIDs: Set<UUID>
 
-    public init(id: UUID = UUID(), name: String, kind: Kind, from: LocalDate, to: LocalDate,
+    public init(id: UUID = RecordID.make(), name: String, kind: Kind, from: LocalDate, to: LocalDate,
                 intervalDays: Int, categories: Set<Category> = [], villageIDs: Set<UUID> = []) {
         self.id = id
         self.name = name

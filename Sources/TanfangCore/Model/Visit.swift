@@ -35,7 +35,7 @@ public struct Visit: Hashable, Sendable, Codable, Identifiable {
     /// red flag can tell copies from fresh answers.
     public var copiedSections: Set<String>
 
-    public init(id: UUID = UUID(), elderID: UUID, at: LocalDateTime, visitorIDs: [UUID],
+    public init(id: UUID = RecordID.make(), elderID: UUID, at: LocalDateTime, visitorIDs: [UUID],
                 method: VisitMethod, seenInPerson: Bool, answers: [String: Answer] = [:],
                 copiedSections: Set<String> = []) {
         self.id = id

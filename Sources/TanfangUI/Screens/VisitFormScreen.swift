@@ -183,7 +183,7 @@ public struct VisitFormScreen: Screen {
             keystrokes = draft.keystrokes
             self.sheet = sheet
         } else {
-            var sheet = VisitSheet(file: file, visitID: UUID(), at: env.now,
+            var sheet = VisitSheet(file: file, visitID: RecordID.make(), at: env.now,
                                    visitorIDs: file.visitor.map { [$0.id] } ?? [], visitorChoices: choices,
                                    method: .home, seenInPerson: true, seenChosen: false, answers: [:],
                                    copiedSections: [], focus: VisitEntry.atField)
