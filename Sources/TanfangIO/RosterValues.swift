@@ -2,7 +2,7 @@ import Foundation
 import TanfangCore
 
 /// The harmless normalizations of roster cells, each returning a value or the reason it was refused.
-enum RosterValues {
+public enum RosterValues {
     // MARK: - Text
 
     /// Full-width ASCII (U+FF01–FF5E) to ASCII and the ideographic space to a space.
@@ -299,6 +299,11 @@ enum RosterValues {
         default: (7...8).contains(n)
         }
         return ok ? .success(String(digits)) : .failure(.length(n))
+    }
+
+    /// A phone as the roster import reads it (mobile, landline, +86), its digits; nil when it is not one.
+    public static func checkedPhone(_ raw: String) -> String? {
+        try? phone(raw).get()
     }
 
     // MARK: - Categories

@@ -12,7 +12,7 @@ struct Tanfang: ParsableCommand {
         """,
         subcommands: [
             UI.self, Demo.self, IDCheck.self, Due.self, RedFlags.self, Report.self, Visits.self,
-            Import.self, Export.self, Backup.self, Restore.self, Merge.self, PrintCommand.self,
+            Import.self, Export.self, Backup.self, Restore.self, Merge.self, PrintCommand.self, Setup.self,
         ],
         defaultSubcommand: UI.self
     )

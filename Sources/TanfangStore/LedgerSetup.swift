@@ -1,0 +1,119 @@
+import Foundation
+import GRDB
+import TanfangCore
+
+/// Setting up a real ledger: its places from statistical codes, its visitors and its logins.
+extension Ledger {
+    /// What `setupPlaces` did.
+    public struct PlaceSetupOutcome: Equatable, Sendable {
+        public var added: [Place] = []
+        public var renamed: [(old: String, place: Place)] = []
+        public var unchanged = 0
+
+        public static func == (a: Self, b: Self) -> Bool {
+            a.added == b.added && a.unchanged == b.unchanged
+                && a.renamed.map(\.old) == b.renamed.map(\.old) && a.renamed.map(\.place) == b.renamed.map(\.place)
+        }
+    }
+
+    /// Adds places by code and name, parents before children, in one transaction: a place whose
+    /// code the ledger has is renamed if the name differs. A code whose parent is neither on the
+    /// ledger nor in `entries` is refused, and nothing is written.
+    /// `entries`: (line, code text, name); an error's first argument is the row's line.
+    public func setupPlaces(_ entries: [(line: Int, code: String, name: String)], by user: UUID?) throws -> PlaceSetupOutcome {
+        var parsed: [(line: Int, code: PlaceCode, name: String)] = []
+        for e in entries {
+            guard let code = PlaceCode(e.code) else {
+                throw LedgerError.invalidField(field: "code", messageKey: "store.error.placeCode", args: [String(e.line), e.code])
+            }
+            let name = e.name.trimmingCharacters(in: .whitespaces)
+            guard !name.isEmpty else {
+                throw LedgerError.invalidField(field: "name", messageKey: "store.error.placeName", args: [String(e.line), e.code])
+            }
+            parsed.append((e.line, code, name))
+        }
+        // Parents first, keeping the file's order among places of one level.
+        parsed = parsed.enumerated().sorted { a, b in
+            (a.element.code.level.depth, a.offset) < (b.element.code.level.depth, b.offset)
+        }.map(\.element)
+        return try write { db in
+            let now = timestamp()
+            var byCode: [String: PlaceRecord] = [:]
+            for record in try PlaceRecord.fetchAll(db) { byCode[record.code] = byCode[record.code] ?? record }
+            var outcome = PlaceSetupOutcome()
+            for entry in parsed {
+                let code = entry.code.digits
+                if let old = byCode[code] {
+                    guard old.name != entry.name else { outcome.unchanged += 1; continue }
+                    var record = old
+                    record.name = entry.name
+                    record.stamp(at: now, by: user, old: old)
+                    try record.update(db)
+                    let place = try record.place()
+                    try audit(db, table: "place", id: place.id, action: .update, before: try old.place(), after: place,
+                              by: user, at: now)
+                    byCode[code] = record
+                    outcome.renamed.append((old.name, place))
+                    continue
+                }
+                var parentID: UUID?
+                if let parent = entry.code.parent {
+                    guard let parentRecord = byCode[parent.digits] else {
+                        throw LedgerError.invalidField(field: "code", messageKey: "store.error.placeParentMissing",
+                                                       args: [String(entry.line), code, parent.digits])
+                    }
+                    parentID = try parentRecord.place().id
+                }
+                let place = Place(id: entry.code.placeID, code: code, name: entry.name, level: entry.code.level,
+                                  parentID: parentID)
+                var record = PlaceRecord(place)
+                record.stamp(at: now, by: user, old: nil)
+                try record.insert(db)
+                try audit(db, table: "place", id: place.id, action: .insert, before: Place?.none, after: place,
+                          by: user, at: now)
+                byCode[code] = record
+                outcome.added.append(place)
+            }
+            return outcome
+        }
+    }
+
+    /// Adds a login, or changes an existing one of that name (role, area, and the PIN when one
+    /// is given). A grid worker sees the elders assigned to their visitor record: one of their
+    /// name in their area is used, else made, with `phone`.
+    @discardableResult
+    public func setupUser(name: String, role: UserRole, areaID: UUID, pin: String?, phone: String?,
+                          by actor: UUID?) throws -> User {
+        let name = name.trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty else {
+            throw LedgerError.invalidField(field: "name", messageKey: "store.error.required", args: [])
+        }
+        guard let area = try places().first(where: { $0.id == areaID }) else {
+            throw LedgerError.notFound(table: "place", id: areaID)
+        }
+        let existing = try self.user(named: name)
+        // Checked before the visitor is made, so that a refused PIN leaves nothing behind.
+        if let pin, pin.count < Ledger.minimumPINLength {
+            throw LedgerError.invalidField(field: "pin", messageKey: "store.error.pinTooShort",
+                                           args: [String(Ledger.minimumPINLength)])
+        }
+        if existing == nil && pin == nil {
+            throw LedgerError.invalidField(field: "pin", messageKey: "store.error.required", args: [])
+        }
+        var user = existing ?? User(name: name, role: role, areaID: areaID, pinHash: "")
+        user.role = role
+        user.areaID = areaID
+        if role == .gridWorker {
+            let all = try visitors()
+            if let visitor = all.first(where: { $0.id == user.visitorID })
+                ?? all.first(where: { $0.name == name && $0.placeID == area.id }) {
+                user.visitorID = visitor.id
+            } else {
+                let visitor = Visitor(name: name, role: .gridWorker, phone: phone, placeID: area.id)
+                try saveVisitor(visitor, by: actor)
+                user.visitorID = visitor.id
+            }
+        }
+        return try saveUser(user, pin: pin, by: actor)
+    }
+}

@@ -1,0 +1,374 @@
+import ArgumentParser
+import Foundation
+import TanfangCore
+import TanfangIO
+import TanfangStore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Starting a real ledger: places from statistical codes, then logins and visitors.
+struct Setup: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Set up a real ledger: its places (statistical codes), logins and visitors.",
+        discussion: """
+        A new ledger starts with its places, then its first login, an admin:
+          tanfang setup place 654021 伊宁县 --db 台账.sqlite
+          tanfang setup place 654021100 吉里于孜镇
+          tanfang setup places 区划代码.xlsx        (columns 代码 and 名称)
+          tanfang setup user 周建华 --role admin --area 654021
+        Once the ledger has a login, changes need an admin's --user and --pin.
+        """,
+        subcommands: [PlaceCommand.self, Places.self, UserCommand.self, VisitorCommand.self, List.self]
+    )
+
+    /// An admin's login, asked for once the ledger has any login.
+    struct AdminOptions: ParsableArguments {
+        @Option(name: .long, help: "An admin's user name (not needed while the ledger has no login).")
+        var user: String?
+
+        @Option(name: .long, help: "That admin's PIN.")
+        var pin: String?
+
+        /// The admin acting, or nil while the ledger has no login at all.
+        func admin(_ ledger: Ledger, _ s: Strings) throws -> User? {
+            guard !(try ledger.users().isEmpty) else { return nil }
+            guard let user else { throw CLIError(s["cli.setup.needsAdmin"]) }
+            guard let pin, let found = try ledger.verifyPIN(userName: user, pin: pin) else {
+                throw CLIError(s.format("data.error.badLogin", user))
+            }
+            guard found.role == .admin else { throw CLIError(s.format("cli.setup.notAdmin", user)) }
+            return found
+        }
+    }
+
+    struct PlaceCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "place",
+            abstract: "Add a county, township, village or grid by its statistical code, or rename it.",
+            discussion: "6 digits: county; 9: township; 12: village; a village's 12 and 1–4 more: grid. "
+                + "The 12-digit form of the national list (654021100000) is read too. Creates the ledger file if missing."
+        )
+
+        @OptionGroup var options: LedgerOptions
+        @OptionGroup var admin: AdminOptions
+
+        @Argument(help: "The statistical division code.")
+        var code: String
+
+        @Argument(help: "The name.")
+        var name: String
+
+        func run() throws {
+            try Setup.addPlaces([(1, code, name)], file: nil, options: options, admin: admin)
+        }
+    }
+
+    struct Places: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add or rename places from a .csv or .xlsx with a code and a name column.",
+            discussion: "Headers recognised: 代码 / 区划代码 / 统计用区划代码 / code, and 名称 / name. "
+                + "Rows are added parents first; nothing is written if one row is wrong."
+        )
+
+        @OptionGroup var options: LedgerOptions
+        @OptionGroup var admin: AdminOptions
+
+        @Argument(help: "The file.")
+        var file: String
+
+        func run() throws {
+            let s = try Context(language: options.language).strings
+            let url = URL(fileURLWithPath: file)
+            let table: SheetTable
+            do {
+                table = try TableReader.read(url: url)
+            } catch let error as TanfangIOError {
+                throw CLIError(s.format(error.messageKey, error.args))
+            } catch let error as CocoaError where error.code == .fileReadNoSuchFile || error.code == .fileNoSuchFile {
+                throw CLIError(s.format("data.error.noFile", file))
+            }
+            guard let header = table.rows.first else { throw CLIError(s.format("cli.setup.placesColumns", url.lastPathComponent)) }
+            let clean = header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            guard let codeColumn = clean.firstIndex(where: { ["代码", "区划代码", "统计用区划代码", "code"].contains($0) }),
+                  let nameColumn = clean.firstIndex(where: { ["名称", "name"].contains($0) }) else {
+                throw CLIError(s.format("cli.setup.placesColumns", url.lastPathComponent))
+            }
+            let entries = zip(table.rows, table.rowNumbers).dropFirst().compactMap { row, line -> (Int, String, String)? in
+                let code = codeColumn < row.count ? row[codeColumn] : ""
+                let name = nameColumn < row.count ? row[nameColumn] : ""
+                if code.trimmingCharacters(in: .whitespaces).isEmpty && name.trimmingCharacters(in: .whitespaces).isEmpty {
+                    return nil
+                }
+                return (line, code, name)
+            }
+            try Setup.addPlaces(entries, file: url.lastPathComponent, options: options, admin: admin)
+        }
+    }
+
+    static func addPlaces(_ entries: [(Int, String, String)], file: String?, options: LedgerOptions,
+                          admin: AdminOptions) throws {
+        let ctx = try Context(language: options.language)
+        let s = ctx.strings
+        let ledger = try ctx.openLedger(path: options.databasePath(), create: true)
+        let actor = try admin.admin(ledger, s)
+        // An admin adds places within their own area (codes nest: a village's starts with its county's).
+        if let actor, let area = try ledger.places().first(where: { $0.id == actor.areaID }) {
+            for (_, text, name) in entries {
+                if let code = PlaceCode(text), !code.digits.hasPrefix(area.code) {
+                    throw CLIError(s.format("cli.setup.outsideArea", "\(code.digits) \(name)", area.name))
+                }
+            }
+        }
+        let outcome: Ledger.PlaceSetupOutcome
+        do {
+            outcome = try ledger.setupPlaces(entries.map { (line: $0.0, code: $0.1, name: $0.2) }, by: actor?.id)
+        } catch let error as LedgerError {
+            // The store's arguments start with the row's line: named with the file, as imports do.
+            let message = s.format(error.messageKey, error.args)
+            guard let file, let line = error.args.first, Int(line) != nil else { throw CLIError(message) }
+            throw CLIError("\(file):\(line) \(message)")
+        }
+        for place in outcome.added {
+            print(s.format("cli.setup.placeAdded", s["place.level.\(place.level.rawValue)"], place.code, place.name))
+        }
+        for (old, place) in outcome.renamed {
+            print(s.format("cli.setup.placeRenamed", place.code, old, place.name))
+        }
+        if outcome.unchanged > 0 { print(s.format("cli.setup.placesUnchanged", String(outcome.unchanged))) }
+    }
+
+    /// A place from a code, or from a name only one place has.
+    static func area(_ text: String, in places: [Place], strings s: Strings) throws -> Place {
+        if let code = PlaceCode(text) {
+            guard let place = places.first(where: { $0.code == code.digits }) else {
+                throw CLIError(s.format("cli.setup.noPlace", text))
+            }
+            return place
+        }
+        let matches = places.filter { $0.name == text }
+        guard let place = matches.first else { throw CLIError(s.format("cli.setup.noPlace", text)) }
+        guard matches.count == 1 else {
+            throw CLIError(s.format("cli.setup.placeAmbiguous", text, matches.map(\.code).joined(separator: ", ")))
+        }
+        return place
+    }
+
+    /// Whether `place` is `area` or lies under it.
+    static func place(_ place: Place, isWithin area: Place, places: [Place]) -> Bool {
+        let byID = Dictionary(places.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var current: Place? = place
+        while let p = current {
+            if p.id == area.id { return true }
+            current = p.parentID.flatMap { byID[$0] }
+        }
+        return false
+    }
+
+    /// A role typed as its English name or its Chinese one.
+    static func userRole(_ text: String, strings s: Strings) throws -> UserRole {
+        let aliases: [String: UserRole] = [
+            "clerk": .clerk, "gridworker": .gridWorker, "grid-worker": .gridWorker, "grid": .gridWorker,
+            "supervisor": .supervisor, "admin": .admin, "文书": .clerk, "村委会文书": .clerk, "网格员": .gridWorker,
+            "督导": .supervisor, "民政": .supervisor, "督导(民政)": .supervisor, "管理员": .admin,
+        ]
+        guard let role = aliases[text.lowercased()] else { throw CLIError(s.format("cli.setup.badRole", text)) }
+        return role
+    }
+
+    static func visitorRole(_ text: String, strings s: Strings) throws -> VisitorRole {
+        if let role = VisitorRole.allCases.first(where: {
+            $0.rawValue.lowercased() == text.lowercased() || s["visitorRole.\($0.rawValue)"] == text
+        }) {
+            return role
+        }
+        let names = VisitorRole.allCases.map { "\($0.rawValue) (\(s["visitorRole.\($0.rawValue)"]))" }
+        throw CLIError(s.format("cli.setup.badVisitorRole", text, names.joined(separator: ", ")))
+    }
+
+    struct UserCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "user",
+            abstract: "Add a login, or change one's role, area or PIN.",
+            discussion: """
+            Roles: clerk (村委会文书, a village), gridWorker (网格员, a village or grid; a visitor record \
+            of the same name is made for the elders assigned to them), supervisor (督导, a township or \
+            county), admin (管理员). The ledger's first login must be an admin. Without --new-pin the PIN \
+            is asked twice on the terminal.
+            """
+        )
+
+        @OptionGroup var options: LedgerOptions
+        @OptionGroup var admin: AdminOptions
+
+        @Argument(help: "The user's name, as chosen at login.")
+        var name: String
+
+        @Option(name: .long, help: "clerk, gridWorker, supervisor or admin (or 文书, 网格员, 督导, 管理员).")
+        var role: String
+
+        @Option(name: .long, help: "The statistical code or name of their village, township or county.")
+        var area: String
+
+        @Option(name: .customLong("new-pin"), help: "The user's PIN (at least 4 characters); asked when left out.")
+        var newPIN: String?
+
+        @Option(name: .long, help: "A grid worker's phone, for the visitor record made for them.")
+        var phone: String?
+
+        func run() throws {
+            let ctx = try Context(language: options.language)
+            let s = ctx.strings
+            let ledger = try ctx.openLedger(path: options.databasePath())
+            let actor = try admin.admin(ledger, s)
+            let role = try Setup.userRole(role, strings: s)
+            let places = try ledger.places()
+            let place = try Setup.area(area, in: places, strings: s)
+            if actor == nil && role != .admin { throw CLIError(s["cli.setup.firstAdmin"]) }
+            if let actor, let adminArea = places.first(where: { $0.id == actor.areaID }),
+               !Setup.place(place, isWithin: adminArea, places: places) {
+                throw CLIError(s.format("cli.setup.outsideArea", place.name, adminArea.name))
+            }
+            let allowed: [PlaceLevel] = switch role {
+            case .clerk: [.village]
+            case .gridWorker: [.village, .grid]
+            case .supervisor, .admin: [.county, .township]
+            }
+            guard allowed.contains(place.level) else {
+                throw CLIError(s.format("cli.setup.areaLevel", s["role.\(role.rawValue)"],
+                                        allowed.map { s["place.level.\($0.rawValue)"] }.joined(separator: s["cli.setup.or"])))
+            }
+            var checkedPhone: String?
+            if let phone, !phone.trimmingCharacters(in: .whitespaces).isEmpty {
+                guard let digits = RosterValues.checkedPhone(phone) else {
+                    throw CLIError(s.format("cli.setup.badPhone", phone))
+                }
+                checkedPhone = digits
+            }
+            let existed = try ledger.user(named: name) != nil
+            var pin = newPIN
+            if pin == nil && !existed { pin = try Setup.askPIN(for: name, strings: s) }
+            do {
+                let user = try ledger.setupUser(name: name, role: role, areaID: place.id, pin: pin, phone: checkedPhone,
+                                                by: actor?.id)
+                print(s.format(existed ? "cli.setup.userChanged" : "cli.setup.userAdded", user.name,
+                               s["role.\(role.rawValue)"], place.name))
+            } catch let error as LedgerError {
+                throw CLIError(s.format(error.messageKey, error.args))
+            }
+        }
+    }
+
+    /// The PIN typed twice without echo; refused when not on a terminal.
+    static func askPIN(for name: String, strings s: Strings) throws -> String {
+        guard isatty(STDIN_FILENO) != 0 else { throw CLIError(s["cli.setup.pinNeeded"]) }
+        func read(_ prompt: String) -> String {
+            FileHandle.standardError.write(Data(prompt.utf8))
+            var saved = termios()
+            tcgetattr(STDIN_FILENO, &saved)
+            var quiet = saved
+            quiet.c_lflag &= ~tcflag_t(ECHO)
+            tcsetattr(STDIN_FILENO, TCSANOW, &quiet)
+            defer {
+                tcsetattr(STDIN_FILENO, TCSANOW, &saved)
+                FileHandle.standardError.write(Data("\n".utf8))
+            }
+            return readLine() ?? ""
+        }
+        let first = read(s.format("cli.setup.pinPrompt", name))
+        guard read(s["cli.setup.pinAgain"]) == first else { throw CLIError(s["cli.setup.pinMismatch"]) }
+        return first
+    }
+
+    struct VisitorCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "visitor",
+            abstract: "Add someone who makes visits (a family doctor, a volunteer…), to choose on visit sheets."
+        )
+
+        @OptionGroup var options: LedgerOptions
+        @OptionGroup var admin: AdminOptions
+
+        @Argument(help: "The visitor's name.")
+        var name: String
+
+        @Option(name: .long, help: ArgumentHelp(stringLiteral: "villageCadre, gridWorker, socialWorker, volunteer, "
+                    + "familyDoctor, careWorker, propertyStaff, partyMember, youngerElder or relativeNeighbour "
+                    + "(or the Chinese name)."))
+        var role: String
+
+        @Option(name: .long, help: "The statistical code or name of the village (or township) they work in.")
+        var area: String
+
+        @Option(name: .long, help: "Their phone.")
+        var phone: String?
+
+        func run() throws {
+            let ctx = try Context(language: options.language)
+            let s = ctx.strings
+            let ledger = try ctx.openLedger(path: options.databasePath())
+            let actor = try admin.admin(ledger, s)
+            let role = try Setup.visitorRole(role, strings: s)
+            let places = try ledger.places()
+            let place = try Setup.area(area, in: places, strings: s)
+            if let actor, let adminArea = places.first(where: { $0.id == actor.areaID }),
+               !Setup.place(place, isWithin: adminArea, places: places) {
+                throw CLIError(s.format("cli.setup.outsideArea", place.name, adminArea.name))
+            }
+            if try ledger.visitors().contains(where: { $0.name == name && $0.placeID == place.id }) {
+                throw CLIError(s.format("cli.setup.visitorExists", name, place.name))
+            }
+            var checkedPhone: String?
+            if let phone, !phone.trimmingCharacters(in: .whitespaces).isEmpty {
+                guard let digits = RosterValues.checkedPhone(phone) else {
+                    throw CLIError(s.format("cli.setup.badPhone", phone))
+                }
+                checkedPhone = digits
+            }
+            do {
+                try ledger.saveVisitor(Visitor(name: name, role: role, phone: checkedPhone, placeID: place.id), by: actor?.id)
+            } catch let error as LedgerError {
+                throw CLIError(s.format(error.messageKey, error.args))
+            }
+            print(s.format("cli.setup.visitorAdded", name, s["visitorRole.\(role.rawValue)"], place.name))
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The ledger's places, logins and visitors."
+        )
+
+        @OptionGroup var options: LedgerOptions
+
+        func run() throws {
+            let ctx = try Context(language: options.language)
+            let s = ctx.strings
+            let ledger = try ctx.openLedger(path: options.databasePath())
+            let places = try ledger.places()
+            let byID = Dictionary(places.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            var children: [UUID?: [Place]] = [:]
+            for p in places { children[p.parentID.flatMap { byID[$0] == nil ? nil : $0 }, default: []].append(p) }
+            print(s["cli.setup.listPlaces"])
+            func show(_ parent: UUID?, depth: Int) {
+                for p in (children[parent] ?? []).sorted(by: { $0.code < $1.code }) {
+                    print(String(repeating: "  ", count: depth + 1) + "\(p.code)  \(p.name)")
+                    show(p.id, depth: depth + 1)
+                }
+            }
+            show(nil, depth: 0)
+            print("")
+            print(s["cli.setup.listUsers"])
+            let users = try ledger.users().sorted { ($0.role.rawValue, $0.name) < ($1.role.rawValue, $1.name) }
+            print(TextTable.render(header: ["", s["cli.setup.name"], s["cli.setup.role"], s["cli.setup.area"]],
+                                   rows: users.map { ["", $0.name, s["role.\($0.role.rawValue)"], byID[$0.areaID]?.name ?? "?"] }))
+            print("")
+            print(s["cli.setup.listVisitors"])
+            let visitors = try ledger.visitors().sorted { ($0.placeID?.uuidString ?? "", $0.name) < ($1.placeID?.uuidString ?? "", $1.name) }
+            print(TextTable.render(header: ["", s["cli.setup.name"], s["cli.setup.role"], s["cli.setup.area"]],
+                                   rows: visitors.map {
+                                       ["", $0.name, s["visitorRole.\($0.role.rawValue)"], $0.placeID.flatMap { byID[$0]?.name } ?? "—"]
+                                   }))
+        }
+    }
+}
