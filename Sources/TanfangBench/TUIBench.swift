@@ -207,6 +207,8 @@ final class TUIBench {
             try press(s, Keys.escape, nil, "clear")
         }
         if o.runs("filterSort") {
+            // The roster opens on its search line; s and f are the list's keys.
+            try press(s, Keys.tab, nil, "Tab from the search line into the list")
             for i in 0..<total {
                 try press(s, Keys.text("s"), "tui.filterSort", "roster filter or sort change (all below)", record: i >= o.warmup)
             }

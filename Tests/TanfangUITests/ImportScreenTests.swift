@@ -118,11 +118,11 @@ import TanfangCore
         // Given the roster / When i / Then a clerk opens the wizard and a supervisor is told no.
         var clerk = ScreenHarness(RosterScreen(), env: Fx.env(Fx.clerk))
         clerk.start()
-        clerk.send(.char("i"))
+        clerk.send(.tab, .char("i"))
         #expect(clerk.commands.last == .open(.importRoster))
         var supervisor = ScreenHarness(RosterScreen(), env: Fx.env(Fx.supervisor))
         supervisor.start()
-        supervisor.send(.char("i"))
+        supervisor.send(.tab, .char("i"))
         #expect(supervisor.commands.last == .status(key: "roster.readOnly", args: [], tone: .warning))
     }
 }

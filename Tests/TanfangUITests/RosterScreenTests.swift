@@ -165,7 +165,7 @@ struct RosterScreenTests {
         #expect(h.rosterQueries.allSatisfy { $0.countsDueStates })
     }
 
-    @Test("Slash focuses search, so command letters become search text; Esc clears it, then goes back")
+    @Test("Slash focuses search (where the roster starts), so command letters are search text; Esc clears it, then goes back")
     func searchAndEscape() throws {
         var h = ScreenHarness(RosterScreen(), env: try RosterFixture.env(), respond: RosterFixture.ledger())
         h.start()
@@ -201,8 +201,9 @@ struct RosterScreenTests {
     func filtersAndSort() throws {
         var h = ScreenHarness(RosterScreen(), env: try RosterFixture.env(), respond: RosterFixture.ledger())
         h.start()
-        // When the filter bar opens and the village filter steps to the first village
-        h.send(.char("f"), .down)
+        // When Tab moves from the search line to the list, the filter bar opens and the village
+        // filter steps to the first village
+        h.send(.tab, .char("f"), .down)
         #expect(h.rosterQueries.last?.villageID == RosterFixture.hongxing.id)
         // and the category filter steps twice (独居, 空巢)
         h.send(.right, .down, .down)
@@ -225,7 +226,7 @@ struct RosterScreenTests {
     func advancedAgeFilter() throws {
         var h = ScreenHarness(RosterScreen(), env: try RosterFixture.env(), respond: RosterFixture.ledger())
         h.start()
-        h.send(.char("f"), .right, .up)  // one step back from 全部 wraps to the last choice
+        h.send(.tab, .char("f"), .right, .up)  // one step back from 全部 wraps to the last choice
         let q = try #require(h.rosterQueries.last)
         #expect(q.advancedAgeOnly && q.category == nil)
     }
@@ -275,15 +276,49 @@ struct RosterScreenTests {
         var h = ScreenHarness(RosterScreen(), env: try RosterFixture.env(user: RosterFixture.supervisor),
                               respond: RosterFixture.ledger())
         h.start()
-        h.send(.char("e"), .char("a"))
+        h.send(.tab, .char("e"), .char("a"))
         #expect(!h.commands.contains { if case .open = $0 { return true } else { return false } })
         #expect(h.commands.last == .status(key: "roster.readOnly", args: [], tone: .warning))
         #expect(!h.screen.keyHints(env: h.env).contains { ["e", "a", "n", "i"].contains($0.keys) })
         // A clerk sees them.
-        let clerk = try RosterFixture.env()
-        #expect(RosterScreen().keyHints(env: clerk).contains { $0.keys == "n" })
+        var clerk = ScreenHarness(RosterScreen(), env: try RosterFixture.env(), respond: RosterFixture.ledger())
+        clerk.start()
+        clerk.send(.tab)
+        #expect(clerk.screen.keyHints(env: clerk.env).contains { $0.keys == "n" })
         h.send(.enter)
         #expect(h.commands.last == .open(.elderFile(RosterFixture.wang.id)))
+    }
+
+    @Test("A fresh roster searches with every letter a name's pinyin can start with: 阿 aygl, 孙 sxz, 努 nr, 冯 fj")
+    func everyLetterSearchesFirst() throws {
+        var h = ScreenHarness(RosterScreen(), env: try RosterFixture.env(), respond: RosterFixture.ledger())
+        h.start()
+        for initials in ["aygl", "sxz", "nr", "fj", "eb"] {
+            h.type(initials)
+            #expect(h.rosterQueries.last?.search == initials)
+            #expect(h.rosterQueries.last?.sort == .nextDue)
+            #expect(!h.commands.contains { if case .open = $0 { return true } else { return false } })
+            #expect(!h.screen.filterOpen)
+            h.send(.escape)
+            #expect(h.rosterQueries.last?.search == "")
+        }
+    }
+
+    @Test("From an empty search line ↓ moves into the list, where n starts a visit; back on the roster, typing searches again")
+    func arrowsMoveIntoTheList() throws {
+        var h = ScreenHarness(RosterScreen(), env: try RosterFixture.env(), respond: RosterFixture.ledger())
+        h.start()
+        h.send(.down)
+        #expect(!h.screen.searching)
+        h.send(.char("n"))
+        #expect(h.commands.last == .open(.newVisit(elderID: RosterFixture.li.id)))
+        // With text typed, the arrows pick among the matches and typing goes on.
+        h.start()
+        #expect(h.screen.searching)
+        h.type("w")
+        h.send(.down)
+        h.type("n")
+        #expect(h.rosterQueries.last?.search == "wn")
     }
 
     @Test("Scrolling to the end of the loaded rows asks for the next page by offset")

@@ -79,7 +79,10 @@ public struct RosterScreen: Screen {
     var descending = false
 
     var search = TextFieldState(maxLength: 40)
-    var searching = false
+    /// Whether typed keys go to the search line. The roster starts there, so that every letter a
+    /// name's pinyin can start with searches (阿 aygl, 孙 sxz, 努 nr); the letter keys (n a e f s i)
+    /// act on the list once the user moves into it with ↑↓ (from an empty search) or Tab.
+    var searching = true
     var filterOpen = false
     var filterField = FilterField.village
 
@@ -99,7 +102,8 @@ public struct RosterScreen: Screen {
 
     public init() {}
 
-    public var capturesText: Bool { searching }
+    /// Only while there is search text: from an empty search line, ? and F2–F5 still work.
+    public var capturesText: Bool { searching && !search.isEmpty }
 
     public func keyHints(env: AppEnvironment) -> [KeyHint] {
         if searching { return Self.searchKeymap.hints(env.strings) }
@@ -154,6 +158,8 @@ public struct RosterScreen: Screen {
 
     public mutating func start(env: AppEnvironment) -> [ScreenCommand] {
         pending = []
+        // Back on the roster with no search: ready for the next name.
+        if search.isEmpty { searching = true }
         var commands = reload(env: env, keepingRows: true)
         // Once, after logging in: a visit sheet left unsaved (a dropped link, Ctrl-Q) is mentioned,
         // so the clerk knows it waits behind n.
@@ -204,11 +210,13 @@ public struct RosterScreen: Screen {
             descending.toggle()
             return resetAndReload(env: env) + [sortStatus(env: env)]
         case .back:
+            // One level at a time: the kept search, then the search line, then back (which asks).
+            searching = true
             if !search.isEmpty {
                 search.setText("")
                 return resetAndReload(env: env)
             }
-            return [.back]
+            return []
         case .move, .page, nil:
             break
         }
@@ -247,20 +255,32 @@ public struct RosterScreen: Screen {
             searching = false
             return []
         case .clear:
-            searching = false
-            guard !search.isEmpty else { return [] }
+            // Esc clears the search and stays on the line; from an empty line it goes back, as on the list.
+            guard !search.isEmpty else { return [.back] }
             search.setText("")
             return resetAndReload(env: env)
         case .move, .page:
+            // From an empty search line the arrows move into the list (browsing, then n for a visit);
+            // with text typed they pick among the matches and typing goes on.
+            if search.isEmpty { searching = false }
             _ = table.handle(key, rowCount: rows.count, visibleRows: Self.pageRows)
             selectedID = selectedRow?.elder.id
             return loadMoreIfNeeded(env: env)
         case nil:
             break
         }
-        if key == .backspace, search.isEmpty {
-            searching = false
-            return []
+        if search.isEmpty {
+            switch key {
+            // Nothing to delete; / is where the focus already is.
+            case .backspace, .char("/"): return []
+            // Home and End edit typed text; from an empty line they go to the list's ends.
+            case .home, .end:
+                searching = false
+                _ = table.handle(key, rowCount: rows.count, visibleRows: Self.pageRows)
+                selectedID = selectedRow?.elder.id
+                return loadMoreIfNeeded(env: env)
+            default: break
+            }
         }
         let before = search.text
         guard search.handle(key) else {
@@ -517,13 +537,15 @@ public struct RosterScreen: Screen {
         var cursor: CursorPosition?
         let label = s["roster.searchLabel"]
         let labelWidth = grid.put(label, x: inner.x, y: y, style: searching ? Style(bold: true) : .plain, maxWidth: inner.width)
-        if searching || !search.isEmpty {
+        if !search.isEmpty {
             let fieldArea = Rect(x: inner.x + labelWidth, y: y, width: min(30, inner.width - labelWidth), height: 1)
             cursor = TextField.render(search, into: &grid, area: fieldArea,
                                       style: searching ? Style(underline: true) : .plain, focused: searching)
         } else {
-            grid.put(s["roster.searchHint"], x: inner.x + labelWidth, y: y, style: Style(dim: true),
-                     maxWidth: inner.width - labelWidth)
+            // An empty line says what typing does here, and how to reach the list's letter keys.
+            grid.put(s[searching ? "roster.searchHint" : "roster.listHint"], x: inner.x + labelWidth, y: y,
+                     style: Style(dim: true), maxWidth: inner.width - labelWidth)
+            if searching { cursor = CursorPosition(x: inner.x + labelWidth, y: y) }
         }
         y += 1
         if filterOpen {
