@@ -162,7 +162,8 @@ struct SQLQuestions {
             WHERE status = 'active' AND min(coalesce(nextDue, '9999'), coalesce(homeVisitDue, '9999')) < \(t)
             UNION ALL
             SELECT 'highRiskNoHomeVisit', id FROM elder
-            WHERE status = 'active' AND riskLevel = 'high' AND (lastHomeVisit IS NULL OR lastHomeVisit < \(highRiskSince))
+            WHERE status = 'active' AND riskLevel = 'high'
+              AND coalesce(lastHomeVisit, activeFrom, '') < \(highRiskSince)
             UNION ALL
             SELECT 'disabledRemoteOnly', id FROM elder
             WHERE status = 'active' AND categoryMask & \(disabled) AND lastVisitAt IS NOT NULL

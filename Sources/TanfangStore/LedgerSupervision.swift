@@ -125,9 +125,17 @@ extension Ledger {
                 let late = day - anchor!.dayNumber
                 args = [anchorText, String(late)]; severity = late
             case .highRiskNoHomeVisit:
-                let gap = anchor.map { day - $0.dayNumber }
-                args = [anchor == nil ? none : anchorText, gap.map(String.init) ?? none]
-                severity = gap ?? RedFlagEngine.neverSeverity
+                if let anchor {
+                    let gap = day - anchor.dayNumber
+                    args = [anchorText, String(gap)]; severity = gap
+                } else {
+                    // Never visited at home: raised once registered (detail) more than the rule's days ago.
+                    if let registered = detail, registered >= bound { continue }
+                    var since: Int?
+                    if detail != nil, let registered = try s.date(7, "elderFlag.detail") { since = day - registered.dayNumber }
+                    args = [detail ?? none, since.map(String.init) ?? none]
+                    severity = RedFlagEngine.neverSeverity
+                }
             case .disabledRemoteOnly:
                 let gap = anchor.map { day - $0.dayNumber }
                 args = [anchor == nil ? none : anchorText, detail ?? none]

@@ -43,6 +43,9 @@ enum LedgerMigrations {
         migrator.registerMigration("v6-shared-dup-keys") { db in
             try SharedDupKeyTable.migrate(db)
         }
+        migrator.registerMigration("v7-high-risk-registered") { db in
+            try ElderFlagTable.migrateRegistration(db)
+        }
         return migrator
     }
 

@@ -95,7 +95,19 @@ import Testing
         #expect(never.first?.reasonKey == RedFlagEngine.neverHomeVisitedKey)
         #expect(late.first?.reasonKey == RedFlagKind.highRiskNoHomeVisit.reasonKey)
         let zh = try Strings.load(.zhHans, resources: ResourceLocator.sourceCheckout)
-        #expect(zh.format(never.first!.reasonKey, never.first!.reasonArgs) == "高风险对象，从未上门探访")
+        #expect(zh.format(never.first!.reasonKey, never.first!.reasonArgs) == "高风险对象，2025-01-01 登记以来 691 天从未上门探访")
+        // Counted from registration: an elder registered 30 days ago is not a red flag yet, 31 days ago is
+        var recent = e
+        recent.statusHistory = [StatusChange(date: Self.d("2026-10-24"), status: .active)]
+        #expect(Self.run([recent], [Self.summary(recent, risk: .high, lastHome: nil)]).isEmpty)
+        recent.statusHistory = [StatusChange(date: Self.d("2026-10-23"), status: .active)]
+        let month = Self.run([recent], [Self.summary(recent, risk: .high, lastHome: nil)])
+        #expect(month.first?.reasonArgs == ["2026-10-23", "31"])
+        // The first day the elder was active counts, not a later return
+        recent.statusHistory = [StatusChange(date: Self.d("2025-03-01"), status: .active),
+                                StatusChange(date: Self.d("2025-06-01"), status: .movedAway),
+                                StatusChange(date: Self.d("2026-11-20"), status: .active)]
+        #expect(Self.run([recent], [Self.summary(recent, risk: .high, lastHome: nil)]).first?.reasonArgs.first == "2025-03-01")
     }
 
     @Test func disabledRemoteOnly() {

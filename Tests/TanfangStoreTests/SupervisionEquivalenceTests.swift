@@ -103,6 +103,30 @@ struct SupervisionEquivalenceTests {
                             months: [month, today.yearMonth, month.adding(months: -1)])
     }
 
+    @Test func aHighRiskElderNeverVisitedAtHomeIsFlaggedFromTheThirtyFirstDayAfterRegistration() throws {
+        // Given a demo ledger and a high-risk elder registered today, never visited
+        let (ledger, data) = try Self.demoLedger(seed: 13, elders: 80, months: 3)
+        let village = data.places.first { $0.level == .village }!
+        var elder = Elder(name: "新登记", villageID: village.id, riskOverride: RiskOverride(level: .high, reason: "测试"), statusHistory: [])
+        elder = try ledger.saveElder(elder, by: nil, today: Self.today)
+        func flagged(_ day: LocalDate) throws -> Bool {
+            let now = LocalDateTime(date: day, hour: 9, minute: 0)!
+            return try ledger.redFlags(today: day, now: now).contains { $0.kind == .highRiskNoHomeVisit && $0.elderID == elder.id }
+        }
+        // Then the list (fast and reference alike) leaves them out for 30 days, then raises them
+        #expect(try !flagged(Self.today))
+        #expect(try !flagged(Self.today.adding(days: 30)))
+        #expect(try flagged(Self.today.adding(days: 31)))
+        try Self.expectSame(ledger, days: [Self.today, Self.today.adding(days: 30), Self.today.adding(days: 31)], months: [])
+        // And a ledger of the version before (its rows without the registration day) is mended on opening
+        try ledger.write { db in
+            try db.execute(sql: "UPDATE elderFlag SET detail = NULL WHERE kind = 'highRiskNoHomeVisit'")
+            try ElderFlagTable.migrateRegistration(db)
+        }
+        #expect(try !flagged(Self.today.adding(days: 30)))
+        try Self.expectSame(ledger, days: [Self.today, Self.today.adding(days: 31)], months: [])
+    }
+
     @Test func otherRedFlagRulesRefillTheDerivedColumns() throws {
         // Given a ledger file written with the standard rules
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("flags-\(UUID().uuidString)")

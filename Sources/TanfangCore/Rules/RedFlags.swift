@@ -156,7 +156,7 @@ public struct RedFlagEngine: Sendable {
 
         if let due = [s.nextDue, s.homeVisitDue].compactMap({ $0 }).min() { on(due.adding(days: 1)) }
         if s.risk.level == .high {
-            on(s.lastHomeVisit?.adding(days: rules.highRiskNoHomeVisitDays + 1) ?? always)
+            on((s.lastHomeVisit ?? Self.registered(elder))?.adding(days: rules.highRiskNoHomeVisitDays + 1) ?? always)
         }
         if elder.categories.contains(.disabled), let method = s.lastVisitMethod, !method.isInPerson, s.lastVisit != nil {
             on(s.lastHomeVisit?.adding(days: rules.remoteOnlyDays + 1) ?? always)
@@ -183,6 +183,20 @@ public struct RedFlagEngine: Sendable {
             on(always)
         }
         return (from, until)
+    }
+
+    /// The day the elder first became active in the ledger: the first day whose last status
+    /// change is active (several changes on one day: the last holds, as in `Elder.status(on:)`).
+    public static func registered(_ elder: Elder) -> LocalDate? {
+        let history = elder.statusHistory
+        var i = 0
+        while i < history.count {
+            var j = i
+            while j + 1 < history.count, history[j + 1].date == history[i].date { j += 1 }
+            if history[j].status == .active { return history[i].date }
+            i = j + 1
+        }
+        return nil
     }
 
     /// The day from which the elder's ID number passes `IDNumber.parse(_:today:)`, or nil when it
@@ -219,11 +233,24 @@ public struct RedFlagEngine: Sendable {
 
         let homeGap = s.lastHomeVisit.map { $0.days(to: today) }
         let lastHome = s.lastHomeVisit?.description ?? Self.none
-        if s.risk.level == .high, homeGap.map({ $0 > rules.highRiskNoHomeVisitDays }) ?? true {
-            var raised = flag(.highRiskNoHomeVisit, elder, [lastHome, homeGap.map(String.init) ?? Self.none],
-                              severity: homeGap ?? Self.neverSeverity)
-            if homeGap == nil { raised.reasonKey = Self.neverHomeVisitedKey }
-            flags.append(raised)
+        if s.risk.level == .high {
+            if let homeGap {
+                if homeGap > rules.highRiskNoHomeVisitDays {
+                    flags.append(flag(.highRiskNoHomeVisit, elder, [lastHome, String(homeGap)], severity: homeGap))
+                }
+            } else {
+                // Never visited at home: counted from registration, so that an elder registered
+                // (or imported) this week is not a red flag yet.
+                let registered = Self.registered(elder)
+                let since = registered.map { $0.days(to: today) }
+                if since.map({ $0 > rules.highRiskNoHomeVisitDays }) ?? true {
+                    var raised = flag(.highRiskNoHomeVisit, elder,
+                                      [registered?.description ?? Self.none, since.map(String.init) ?? Self.none],
+                                      severity: Self.neverSeverity)
+                    raised.reasonKey = Self.neverHomeVisitedKey
+                    flags.append(raised)
+                }
+            }
         }
 
         if elder.categories.contains(.disabled), let method = s.lastVisitMethod, !method.isInPerson,

@@ -15,7 +15,8 @@ import TanfangCore
 /// a day are a prefix of the rows in severity order (worst first), ties in table order.
 /// - overdueVisit: anchor = the earlier due date; raised when anchor < today; severity today − anchor.
 /// - highRiskNoHomeVisit / disabledRemoteOnly: anchor = the last home visit ('' for never, which
-///   sorts first and is the worst); raised when anchor < today − the rule's days.
+///   sorts first and is the worst); raised when anchor < today − the rule's days. A high-risk
+///   elder never visited at home is raised only once registered (`detail`) before that day too.
 /// - copiedAnswers: rank = −identicalStreak (one row while the streak is above 0); raised when the
 ///   streak reaches the rule's count.
 /// - implausibleNoProblems: always raised.
@@ -39,7 +40,7 @@ enum ElderFlagTable {
     static let elderColumns = [
         "id", "status", "villageId", "visitorId", "name", "nextDue", "homeVisitDue", "riskLevel", "lastHomeVisit",
         "categoryMask", "disabilityDegree", "lastVisitMethod", "lastVisitAt", "identicalStreak", "lastVisitAllClear",
-        "visitCount", "flagUntil", "statusFrom", "openFollowUps",
+        "visitCount", "flagUntil", "statusFrom", "openFollowUps", "activeFrom",
     ]
 
     /// How one kind's row is made from elder `e`: SQL expressions over its columns.
@@ -63,7 +64,9 @@ enum ElderFlagTable {
             Spec(kind: .overdueVisit,
                  anchor: "min(coalesce(\(e).nextDue, '9999-12-31'), coalesce(\(e).homeVisitDue, '9999-12-31'))",
                  until: until, condition: "(\(e).nextDue IS NOT NULL OR \(e).homeVisitDue IS NOT NULL)"),
-            Spec(kind: .highRiskNoHomeVisit, anchor: "coalesce(\(e).lastHomeVisit, '')", until: until,
+            // detail: for an elder never visited at home, the registration day the gap counts from.
+            Spec(kind: .highRiskNoHomeVisit, anchor: "coalesce(\(e).lastHomeVisit, '')",
+                 detail: "CASE WHEN \(e).lastHomeVisit IS NULL THEN \(e).activeFrom END", until: until,
                  condition: "\(e).riskLevel = 'high'"),
             Spec(kind: .disabledRemoteOnly, anchor: "coalesce(\(e).lastHomeVisit, '')", detail: lastVisitDay, until: until,
                  condition: "(\(e).categoryMask & \(disabled)) <> 0 AND \(e).lastVisitAt IS NOT NULL "
@@ -110,7 +113,6 @@ enum ElderFlagTable {
     }
 
     static func migrate(_ db: Database) throws {
-        let changed = elderColumns.map { "OLD.\($0) IS NOT NEW.\($0)" }.joined(separator: " OR ")
         try db.execute(sql: """
             CREATE TABLE elderFlag (
               kind TEXT NOT NULL,
@@ -125,6 +127,17 @@ enum ElderFlagTable {
               detail TEXT,
               PRIMARY KEY (kind, rank, anchor, elderOrder)) WITHOUT ROWID;
             CREATE INDEX elderFlag_on_elderId ON elderFlag(elderId);
+            """)
+        try createTriggers(db)
+        // The elders the list evaluates in full, besides those with a status change or ID birth
+        // date ahead (flagUntil) and duplicates: those without a valid ID number.
+        try db.execute(sql: "CREATE INDEX elder_on_idValidFrom ON elder(idValidFrom)")
+        try refill(db)
+    }
+
+    static func createTriggers(_ db: Database) throws {
+        let changed = elderColumns.map { "OLD.\($0) IS NOT NEW.\($0)" }.joined(separator: " OR ")
+        try db.execute(sql: """
             CREATE TRIGGER elderFlag_elder_insert AFTER INSERT ON elder BEGIN
               INSERT INTO elderFlag (\(columns)) \(rows("NEW"));
             END;
@@ -137,10 +150,21 @@ enum ElderFlagTable {
               DELETE FROM elderFlag WHERE elderId = OLD.id;
             END;
             """)
-        // The elders the list evaluates in full, besides those with a status change or ID birth
-        // date ahead (flagUntil) and duplicates: those without a valid ID number.
-        try db.execute(sql: "CREATE INDEX elder_on_idValidFrom ON elder(idValidFrom)")
-        try refill(db)
+    }
+
+    /// Migration v7-high-risk-registered: the triggers of the current specs (the high-risk flag's
+    /// registration day, kept when `activeFrom` changes) and that day on the rows already there.
+    static func migrateRegistration(_ db: Database) throws {
+        try db.execute(sql: """
+            DROP TRIGGER IF EXISTS elderFlag_elder_insert;
+            DROP TRIGGER IF EXISTS elderFlag_elder_update;
+            DROP TRIGGER IF EXISTS elderFlag_elder_delete;
+            """)
+        try createTriggers(db)
+        try db.execute(sql: """
+            UPDATE elderFlag SET detail = (SELECT activeFrom FROM elder WHERE elder.id = elderFlag.elderId)
+            WHERE kind = 'highRiskNoHomeVisit' AND anchor = ''
+            """)
     }
 
     /// Fills the table from scratch in one set-based statement: the backfill of an existing ledger.
