@@ -271,6 +271,12 @@ struct DemoLoader {
             r.stamp(at: stamp, by: nil, old: nil)
             try r.insert(db)
         }
+        // Marks the file as a demo, so that `setup` does not turn it into a real ledger.
+        var marker = AuditRecord(id: RecordID.make().uuidString, at: stamp, userId: nil, tableName: "demo",
+                                 recordId: Ledger.demoMarkerID, action: AuditAction.insert.rawValue, before: nil,
+                                 after: "{}")
+        marker.stamp(at: stamp, by: nil, old: nil)
+        try marker.insert(db)
     }
 
     /// Elders (through `ElderRecord`, so that every column of the record is filled), then visits

@@ -4,15 +4,29 @@ import TanfangCore
 
 /// Setting up a real ledger: its places from statistical codes, its visitors and its logins.
 extension Ledger {
+    /// The `recordId` of the audit row a demo build writes.
+    static let demoMarkerID = "00000000-0000-0000-0000-00000000DE40"
+
+    /// Whether the ledger was made by `tanfang demo` (or has a demo merged into it).
+    public func isDemo() throws -> Bool {
+        try read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM audit WHERE recordId = ? AND tableName = 'demo')",
+                              arguments: [Ledger.demoMarkerID]) ?? false
+        }
+    }
+
     /// What `setupPlaces` did.
     public struct PlaceSetupOutcome: Equatable, Sendable {
         public var added: [Place] = []
         public var renamed: [(old: String, place: Place)] = []
         public var unchanged = 0
+        /// Lines of province and prefecture rows, which are above what a ledger holds.
+        public var skippedAbove: [Int] = []
 
         public static func == (a: Self, b: Self) -> Bool {
             a.added == b.added && a.unchanged == b.unchanged
                 && a.renamed.map(\.old) == b.renamed.map(\.old) && a.renamed.map(\.place) == b.renamed.map(\.place)
+                && a.skippedAbove == b.skippedAbove
         }
     }
 
@@ -22,10 +36,20 @@ extension Ledger {
     /// `entries`: (line, code text, name); an error's first argument is the row's line.
     public func setupPlaces(_ entries: [(line: Int, code: String, name: String)], by user: UUID?) throws -> PlaceSetupOutcome {
         var parsed: [(line: Int, code: PlaceCode, name: String)] = []
+        var skipped: [Int] = []
+        var lineOfCode: [String: Int] = [:]
         for e in entries {
+            if PlaceCode.isAboveCounty(e.code) { skipped.append(e.line); continue }
             guard let code = PlaceCode(e.code) else {
-                throw LedgerError.invalidField(field: "code", messageKey: "store.error.placeCode", args: [String(e.line), e.code])
+                // 6.54021E+11: Excel read the code as a number.
+                let key = e.code.uppercased().contains("E+") ? "store.error.placeCodeAsNumber" : "store.error.placeCode"
+                throw LedgerError.invalidField(field: "code", messageKey: key, args: [String(e.line), e.code])
             }
+            if let first = lineOfCode[code.digits] {
+                throw LedgerError.invalidField(field: "code", messageKey: "store.error.placeCodeTwice",
+                                               args: [String(e.line), code.digits, String(first)])
+            }
+            lineOfCode[code.digits] = e.line
             let name = e.name.trimmingCharacters(in: .whitespaces)
             guard !name.isEmpty else {
                 throw LedgerError.invalidField(field: "name", messageKey: "store.error.placeName", args: [String(e.line), e.code])
@@ -41,6 +65,7 @@ extension Ledger {
             var byCode: [String: PlaceRecord] = [:]
             for record in try PlaceRecord.fetchAll(db) { byCode[record.code] = byCode[record.code] ?? record }
             var outcome = PlaceSetupOutcome()
+            outcome.skippedAbove = skipped
             for entry in parsed {
                 let code = entry.code.digits
                 if let old = byCode[code] {
@@ -100,6 +125,14 @@ extension Ledger {
         if existing == nil && pin == nil {
             throw LedgerError.invalidField(field: "pin", messageKey: "store.error.required", args: [])
         }
+        // The last admin over an area stays one: without them nobody could set up that area again.
+        if let existing, existing.role == .admin, role != .admin || areaID != existing.areaID {
+            let all = try places()
+            let others = try users().filter { $0.role == .admin && $0.id != existing.id }
+            guard others.contains(where: { Ledger.place(existing.areaID, isWithin: $0.areaID, places: all) }) else {
+                throw LedgerError.invalidField(field: "role", messageKey: "store.error.lastAdmin", args: [name])
+            }
+        }
         var user = existing ?? User(name: name, role: role, areaID: areaID, pinHash: "")
         user.role = role
         user.areaID = areaID
@@ -115,5 +148,18 @@ extension Ledger {
             }
         }
         return try saveUser(user, pin: pin, by: actor)
+    }
+
+    /// Whether place `id` is `area` or lies under it.
+    public static func place(_ id: UUID, isWithin area: UUID, places: [Place]) -> Bool {
+        let byID = Dictionary(places.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var current: UUID? = id
+        var steps = 0
+        while let p = current, steps <= places.count {
+            if p == area { return true }
+            current = byID[p]?.parentID
+            steps += 1
+        }
+        return false
     }
 }

@@ -136,8 +136,13 @@ import Testing
         #expect(row?["phone"] == "13912345678")
         #expect(row?["code"] == "65402110020101")
         // Setting the same user again (a new PIN) keeps their one visitor record.
-        let again = try CLI.run(["setup", "user", "刘芳", "--role", "gridWorker", "--area", "65402110020101",
+        // Adding a second 刘芳 is refused: she is there already
+        let twice = try CLI.run(["setup", "user", "刘芳 ", "--role", "clerk", "--area", "654021100202",
                                  "--new-pin", "4444", "--db", db] + Self.admin)
+        #expect(twice.status != 0)
+        #expect(twice.err.contains("已有用户 刘芳（网格员，1组）"))
+        let again = try CLI.run(["setup", "user", "刘芳", "--role", "gridWorker", "--area", "65402110020101",
+                                 "--new-pin", "4444", "--change", "--db", db] + Self.admin)
         #expect(again.status == 0, "\(again.err)")
         #expect(again.out.contains("已更新用户 刘芳"))
         let visitors = try DatabaseQueue(path: db).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM visitor") }
@@ -145,6 +150,108 @@ import Testing
         let list = try CLI.run(["setup", "list", "--db", db])
         #expect(list.out.contains("65402110020101  1组"))
         #expect(list.out.contains("刘芳    网格员"))
+    }
+
+    @Test func anAdminChangesOnlyUsersOfTheirAreaAndTheLastAdminStays() throws {
+        let (_, db) = try Self.newLedger()
+        _ = try CLI.run(["setup", "place", "654021101", "墩麻扎镇", "--db", db] + Self.admin)
+        _ = try CLI.run(["setup", "place", "654021101201", "团结村", "--db", db] + Self.admin)
+        _ = try CLI.run(["setup", "user", "艾力", "--role", "clerk", "--area", "654021101201", "--new-pin", "7777",
+                         "--db", db] + Self.admin)
+        let township = try CLI.run(["setup", "user", "赵刚", "--role", "admin", "--area", "吉里于孜镇", "--new-pin", "5555",
+                                    "--db", db] + Self.admin)
+        #expect(township.status == 0, "\(township.err)")
+        let zhao = ["--user", "赵刚", "--pin", "5555"]
+        // The township's admin cannot pull the county's admin, or a clerk of another township, into theirs
+        let county = try CLI.run(["setup", "user", "周建华", "--role", "admin", "--area", "吉里于孜镇", "--new-pin", "0001",
+                                  "--change", "--db", db] + zhao)
+        #expect(county.status != 0)
+        #expect(county.err.contains("伊宁县 不在你的管辖范围（吉里于孜镇）内"))
+        let other = try CLI.run(["setup", "user", "艾力", "--role", "clerk", "--area", "654021100201", "--new-pin", "0002",
+                                 "--change", "--db", db] + zhao)
+        #expect(other.status != 0)
+        // The county's only admin cannot stop being one
+        let demote = try CLI.run(["setup", "user", "周建华", "--role", "clerk", "--area", "654021100201", "--change",
+                                  "--db", db] + Self.admin)
+        #expect(demote.status != 0)
+        #expect(demote.err.contains("周建华 是这一范围唯一的管理员"))
+        // Every refusal left the logins as they were
+        let users = try DatabaseQueue(path: db).read { db in
+            try Row.fetchAll(db, sql: "SELECT u.name, u.role, p.code FROM user u JOIN place p ON p.id = u.areaId ORDER BY u.name")
+                .map { "\($0["name"] as String) \($0["role"] as String) \($0["code"] as String)" }
+        }
+        #expect(users == ["周建华 admin 654021", "艾力 clerk 654021101201", "赵刚 admin 654021100"])
+        let login = try CLI.run(["export", "roster", "--db", db, "--user", "周建华", "--pin", "0000", "--unmasked"])
+        #expect(login.status == 0, "\(login.err)")
+    }
+
+    @Test func aDemoLedgerIsNotSetUpAndAFailedFirstCommandLeavesNoFile() throws {
+        let dir = CLI.tempDir()
+        let demo = dir.appendingPathComponent("demo.sqlite").path
+        _ = try CLI.run(["demo", "--db", demo, "--elders", "20", "--months", "1"])
+        let r = try CLI.run(["setup", "place", "654021100201", "上吐鲁番于孜七村", "--db", demo, "--user", "周建华", "--pin", "0000"])
+        #expect(r.status != 0)
+        #expect(r.err.contains("这是演示台账"))
+        let fresh = dir.appendingPathComponent("new.sqlite").path
+        let bad = try CLI.run(["setup", "place", "65402", "伊宁县", "--db", fresh])
+        #expect(bad.status != 0)
+        #expect(!FileManager.default.fileExists(atPath: fresh))
+        let good = try CLI.run(["setup", "place", "６５４０２１", "伊宁县", "--db", fresh])
+        #expect(good.status == 0, "\(good.err)")
+        #expect(good.out.contains("已新建台账文件"))
+        #expect(good.out.contains("已添加县 654021 伊宁县"))
+    }
+
+    @Test func aPlacesSheetWithATitleProvinceRowsAndACodeTwice() throws {
+        let dir = CLI.tempDir()
+        let db = dir.appendingPathComponent("l.sqlite").path
+        let file = dir.appendingPathComponent("区划.csv")
+        try Data("""
+            2026年统计用区划代码,,
+            统计用区划代码,城乡分类代码,单位名称
+            650000000000,,新疆维吾尔自治区
+            654000000000,,伊犁哈萨克自治州
+            654021000000,,伊宁县
+            654021100000,,吉里于孜镇
+
+            """.utf8).write(to: file)
+        let r = try CLI.run(["setup", "places", file.path, "--db", db])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("已跳过省、地（州）级的行（台账从县开始）：区划.csv:3, 4"))
+        #expect(try Self.places(db).map { $0[0] } == ["654021", "654021100"])
+        try Data("代码,名称\n654021100201,上吐鲁番于孜七村\n654021100202,团结村\n654021100201,七村\n".utf8).write(to: file)
+        let twice = try CLI.run(["setup", "places", file.path, "--db", db])
+        #expect(twice.status != 0)
+        #expect(twice.err.contains("区划.csv:4 代码 654021100201 在第 2 行已出现过"))
+        #expect(try Self.places(db).count == 2)
+    }
+
+    @Test func rosterRowsNameAVillageByCodeOrWithItsTownshipWhenTwoShareAName() throws {
+        // Given two townships with a 团结村 each
+        let (dir, db) = try Self.newLedger()
+        _ = try CLI.run(["setup", "place", "654021101", "墩麻扎镇", "--db", db] + Self.admin)
+        _ = try CLI.run(["setup", "place", "654021101201", "上吐鲁番于孜七村", "--db", db] + Self.admin)
+        let roster = dir.appendingPathComponent("花名册.csv")
+        // When rows name them by code and by township and village
+        try Data("""
+            姓名,身份证号码,村(社区)
+            甲,\(DataCommandTests.idA),654021100201
+            乙,\(DataCommandTests.idB),墩麻扎镇 上吐鲁番于孜七村
+
+            """.utf8).write(to: roster)
+        let r = try CLI.run(["import", "roster", roster.path, "--db", db, "--json"])
+        #expect(r.status == 0, "\(r.err)")
+        // Then each goes to the right one
+        let rows = try DatabaseQueue(path: db).read { db in
+            try Row.fetchAll(db, sql: "SELECT e.name, p.code FROM elder e JOIN place p ON p.id = e.villageId ORDER BY e.name")
+                .map { "\($0["name"] as String) \($0["code"] as String)" }
+        }
+        #expect(rows == ["乙 654021101201", "甲 654021100201"])
+        // And the bare name is refused with what to write instead
+        try Data("姓名,身份证号码,村(社区)\n丙,\(DataCommandTests.idNumber("19480101", "231")),上吐鲁番于孜七村\n".utf8).write(to: roster)
+        let bare = try CLI.run(["import", "roster", roster.path, "--db", db])
+        #expect(bare.status != 0)
+        #expect((bare.out + bare.err).contains("请写村的区划代码（12 位），或“乡镇名+村名”"))
     }
 
     @Test func villageLedgersSetUpApartMergeIntoOneSetOfPlaces() throws {

@@ -9,6 +9,7 @@ import Testing
         #expect(PlaceCode("654021100201")?.level == .village)
         #expect(PlaceCode("65402110020101")?.level == .grid)
         #expect(PlaceCode(" 654021 ")?.digits == "654021")
+        #expect(PlaceCode("６５４０２１")?.digits == "654021")
     }
 
     @Test func theNationalTwelveDigitFormIsShortened() {
@@ -18,9 +19,20 @@ import Testing
     }
 
     @Test func notCodes() {
-        for text in ["", "伊宁县", "65402", "6540211", "65402110020", "65402110020101234", "６５４０２１", "65402a"] {
+        for text in ["", "伊宁县", "65402", "6540211", "65402110020", "65402110020101234", "65402a"] {
             #expect(PlaceCode(text) == nil, "\(text)")
         }
+    }
+
+    @Test func provincesAndPrefecturesAreAboveALedger() {
+        for text in ["650000", "654000", "650000000000", "654000000000"] {
+            #expect(PlaceCode(text) == nil, "\(text)")
+            #expect(PlaceCode.isAboveCounty(text), "\(text)")
+        }
+        #expect(!PlaceCode.isAboveCounty("654021"))
+        // A township whose own number ends in 00 is still a township.
+        #expect(PlaceCode("654021100")?.level == .township)
+        #expect(!PlaceCode.isAboveCounty("654021100000"))
     }
 
     @Test func parents() {

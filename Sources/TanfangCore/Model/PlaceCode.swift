@@ -9,10 +9,13 @@ public struct PlaceCode: Hashable, Sendable, CustomStringConvertible {
     public let digits: String
     public let level: PlaceLevel
 
-    /// nil when `text` is not such a code.
+    /// nil when `text` is not such a code. Full-width digits (as Chinese input methods type them)
+    /// are read as digits.
     public init?(_ text: String) {
-        let t = text.trimmingCharacters(in: .whitespaces)
+        let t = Self.normalized(text)
         guard !t.isEmpty, t.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        // A province (65, 650000) or prefecture (6540, 654000): above what a ledger holds.
+        guard !Self.isAboveCounty(t) else { return nil }
         switch t.count {
         case 6: (digits, level) = (t, .county)
         case 9: (digits, level) = (t, .township)
@@ -25,6 +28,22 @@ public struct PlaceCode: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { digits }
+
+    /// Trimmed, full-width digits made ASCII.
+    static func normalized(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.trimmingCharacters(in: .whitespaces).unicodeScalars.map { u in
+            (0xFF10...0xFF19).contains(u.value) ? Unicode.Scalar(u.value - 0xFF10 + 0x30)! : u
+        }))
+    }
+
+    /// Whether `text` is a province's or prefecture's code (6 or 12 digits whose county part is 00).
+    public static func isAboveCounty(_ text: String) -> Bool {
+        let t = normalized(text)
+        let digits = t.filter { $0.isASCII && $0.isNumber }
+        guard digits.count == t.count, digits.count == 6 || digits.count == 12 else { return false }
+        let county = digits.prefix(6)
+        return county.hasSuffix("00") && (digits.count == 6 || digits.hasSuffix("000000"))
+    }
 
     /// The code of the place this one belongs to; nil for a county.
     public var parent: PlaceCode? {

@@ -131,6 +131,32 @@ struct Import: ParsableCommand {
     }
 }
 
+/// A roster's village cell read as a name, a division code (654021100201), or a township and
+/// village name together (吉里于孜镇团结村, 吉里于孜镇 团结村): two townships may each have a 团结村.
+struct VillageLookup {
+    private var byName: [String: [Place]] = [:]
+    private var byCode: [String: Place] = [:]
+    private var byTownshipAndName: [String: [Place]] = [:]
+
+    init(_ places: [Place]) {
+        let byID = Dictionary(places.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        for village in places where village.level == .village {
+            byName[village.name, default: []].append(village)
+            byCode[village.code] = village
+            if let township = village.parentID.flatMap({ byID[$0] }) {
+                byTownshipAndName[township.name + village.name, default: []].append(village)
+            }
+        }
+    }
+
+    func matches(_ text: String) -> [Place] {
+        if let found = byName[text] { return found }
+        if let code = PlaceCode(text), code.level == .village { return byCode[code.digits].map { [$0] } ?? [] }
+        let joined = text.filter { !$0.isWhitespace && !"/·-—、".contains($0) }
+        return byTownshipAndName[joined] ?? []
+    }
+}
+
 /// Turns parsed rows into ledger rows: each row's village resolved by name, problems for the others.
 enum RosterVillages {
     struct Resolved {
@@ -141,7 +167,7 @@ enum RosterVillages {
     /// With a `scope` of some villages (a village clerk's), rows of other villages are problems.
     static func resolve(_ parsed: RosterImportResult, flag: String?, places: [Place], source: String,
                         scope: AccessScope = .everything) throws -> Resolved {
-        let villages = Dictionary(grouping: places.filter { $0.level == .village }, by: \.name)
+        let lookup = VillageLookup(places)
         let column = parsed.headerMapping.first { $0.field == .village }?.header ?? "--village"
         var rows: [RosterImportRow] = []
         var issues: [ImportIssue] = []
@@ -153,7 +179,7 @@ enum RosterVillages {
                 issues.append(ImportIssue(line: r.line, column: column, value: "", messageKey: "data.error.villageMissing"))
                 continue
             }
-            let matches = villages[name] ?? []
+            let matches = lookup.matches(name)
             guard matches.count == 1, let place = matches.first else {
                 issues.append(ImportIssue(line: r.line, column: raw?.isEmpty == false ? column : "--village", value: name,
                                           messageKey: matches.isEmpty ? "data.error.villageUnknown" : "data.error.villageAmbiguous",

@@ -7,6 +7,9 @@ import TanfangStore
 import Glibc
 #endif
 
+/// The terminal's settings while a PIN is typed without echo (a signal handler restores them).
+nonisolated(unsafe) private var savedTerminal = termios()
+
 /// Starting a real ledger: places from statistical codes, then logins and visitors.
 struct Setup: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -34,7 +37,8 @@ struct Setup: ParsableCommand {
         func admin(_ ledger: Ledger, _ s: Strings) throws -> User? {
             guard !(try ledger.users().isEmpty) else { return nil }
             guard let user else { throw CLIError(s["cli.setup.needsAdmin"]) }
-            guard let pin, let found = try ledger.verifyPIN(userName: user, pin: pin) else {
+            guard let pin = try pin ?? Setup.askPIN(s.format("cli.setup.pinPrompt", user), strings: s),
+                  let found = try ledger.verifyPIN(userName: user, pin: pin) else {
                 throw CLIError(s.format("data.error.badLogin", user))
             }
             guard found.role == .admin else { throw CLIError(s.format("cli.setup.notAdmin", user)) }
@@ -88,13 +92,20 @@ struct Setup: ParsableCommand {
             } catch let error as CocoaError where error.code == .fileReadNoSuchFile || error.code == .fileNoSuchFile {
                 throw CLIError(s.format("data.error.noFile", file))
             }
-            guard let header = table.rows.first else { throw CLIError(s.format("cli.setup.placesColumns", url.lastPathComponent)) }
-            let clean = header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-            guard let codeColumn = clean.firstIndex(where: { ["代码", "区划代码", "统计用区划代码", "code"].contains($0) }),
-                  let nameColumn = clean.firstIndex(where: { ["名称", "name"].contains($0) }) else {
+            // The header may sit under a title row or two, as on the national list's sheets.
+            func columns(_ row: [String]) -> (code: Int, name: Int)? {
+                let clean = row.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+                let code = clean.firstIndex { $0 == "code" || $0.contains("代码") }
+                let name = clean.firstIndex { $0 == "name" || $0.contains("名称") }
+                guard let code, let name, code != name else { return nil }
+                return (code, name)
+            }
+            guard let headerIndex = table.rows.prefix(10).firstIndex(where: { columns($0) != nil }),
+                  let (codeColumn, nameColumn) = columns(table.rows[headerIndex]) else {
                 throw CLIError(s.format("cli.setup.placesColumns", url.lastPathComponent))
             }
-            let entries = zip(table.rows, table.rowNumbers).dropFirst().compactMap { row, line -> (Int, String, String)? in
+            let body = zip(table.rows, table.rowNumbers).dropFirst(headerIndex + 1)
+            let entries = body.compactMap { row, line -> (Int, String, String)? in
                 let code = codeColumn < row.count ? row[codeColumn] : ""
                 let name = nameColumn < row.count ? row[nameColumn] : ""
                 if code.trimmingCharacters(in: .whitespaces).isEmpty && name.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -110,24 +121,38 @@ struct Setup: ParsableCommand {
                           admin: AdminOptions) throws {
         let ctx = try Context(language: options.language)
         let s = ctx.strings
-        let ledger = try ctx.openLedger(path: options.databasePath(), create: true)
-        let actor = try admin.admin(ledger, s)
-        // An admin adds places within their own area (codes nest: a village's starts with its county's).
-        if let actor, let area = try ledger.places().first(where: { $0.id == actor.areaID }) {
-            for (_, text, name) in entries {
-                if let code = PlaceCode(text), !code.digits.hasPrefix(area.code) {
-                    throw CLIError(s.format("cli.setup.outsideArea", "\(code.digits) \(name)", area.name))
-                }
-            }
-        }
+        let path = options.databasePath()
+        let isNew = !FileManager.default.fileExists(atPath: path)
         let outcome: Ledger.PlaceSetupOutcome
         do {
-            outcome = try ledger.setupPlaces(entries.map { (line: $0.0, code: $0.1, name: $0.2) }, by: actor?.id)
-        } catch let error as LedgerError {
-            // The store's arguments start with the row's line: named with the file, as imports do.
-            let message = s.format(error.messageKey, error.args)
-            guard let file, let line = error.args.first, Int(line) != nil else { throw CLIError(message) }
-            throw CLIError("\(file):\(line) \(message)")
+            let ledger = try ctx.openLedger(path: path, create: true)
+            let actor = try Setup.checked(ledger, admin: admin, strings: s)
+            // An admin adds places within their own area (codes nest: a village's starts with its county's).
+            if let actor, let area = try ledger.places().first(where: { $0.id == actor.areaID }) {
+                for (line, text, name) in entries {
+                    if let code = PlaceCode(text), !code.digits.hasPrefix(area.code) {
+                        let message = s.format("cli.setup.outsideArea", "\(code.digits) \(name)", area.name)
+                        throw CLIError(file.map { "\($0):\(line) \(message)" } ?? message)
+                    }
+                }
+            }
+            do {
+                outcome = try ledger.setupPlaces(entries.map { (line: $0.0, code: $0.1, name: $0.2) }, by: actor?.id)
+            } catch let error as LedgerError {
+                // The store's arguments start with the row's line: named with the file, as imports do.
+                let message = s.format(error.messageKey, error.args)
+                guard let file, let line = error.args.first, Int(line) != nil else { throw CLIError(message) }
+                throw CLIError("\(file):\(line) \(message)")
+            }
+        } catch {
+            // A first command that fails leaves no empty ledger file behind.
+            if isNew { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+            throw error
+        }
+        if isNew { print(s.format("cli.setup.created", path)) }
+        if !outcome.skippedAbove.isEmpty {
+            let lines = outcome.skippedAbove.map(String.init).joined(separator: ", ")
+            print(s.format("cli.setup.skippedAbove", file.map { "\($0):\(lines)" } ?? lines))
         }
         for place in outcome.added {
             print(s.format("cli.setup.placeAdded", s["place.level.\(place.level.rawValue)"], place.code, place.name))
@@ -216,18 +241,33 @@ struct Setup: ParsableCommand {
         @Option(name: .long, help: "A grid worker's phone, for the visitor record made for them.")
         var phone: String?
 
+        @Flag(name: .long, help: "Change an existing user (role, area, PIN) rather than add one.")
+        var change = false
+
         func run() throws {
             let ctx = try Context(language: options.language)
             let s = ctx.strings
             let ledger = try ctx.openLedger(path: options.databasePath())
-            let actor = try admin.admin(ledger, s)
+            let actor = try Setup.checked(ledger, admin: admin, strings: s)
             let role = try Setup.userRole(role, strings: s)
+            let name = name.trimmingCharacters(in: .whitespaces)
             let places = try ledger.places()
             let place = try Setup.area(area, in: places, strings: s)
             if actor == nil && role != .admin { throw CLIError(s["cli.setup.firstAdmin"]) }
-            if let actor, let adminArea = places.first(where: { $0.id == actor.areaID }),
-               !Setup.place(place, isWithin: adminArea, places: places) {
-                throw CLIError(s.format("cli.setup.outsideArea", place.name, adminArea.name))
+            let existing = try ledger.user(named: name)
+            // Adding and changing are told apart: two people of one name must not merge silently.
+            if let existing, !change {
+                let at = places.first { $0.id == existing.areaID }?.name ?? "?"
+                throw CLIError(s.format("cli.setup.userExists", name, s["role.\(existing.role.rawValue)"], at))
+            }
+            if existing == nil && change { throw CLIError(s.format("cli.setup.noUser", name)) }
+            if let actor, let adminArea = places.first(where: { $0.id == actor.areaID }) {
+                // Both where the user goes and where they are now must be the admin's.
+                for target in [place.id] + (existing.map { [$0.areaID] } ?? []) where
+                    !Ledger.place(target, isWithin: adminArea.id, places: places) {
+                    let targetName = places.first { $0.id == target }?.name ?? "?"
+                    throw CLIError(s.format("cli.setup.outsideArea", targetName, adminArea.name))
+                }
             }
             let allowed: [PlaceLevel] = switch role {
             case .clerk: [.village]
@@ -245,9 +285,9 @@ struct Setup: ParsableCommand {
                 }
                 checkedPhone = digits
             }
-            let existed = try ledger.user(named: name) != nil
+            let existed = existing != nil
             var pin = newPIN
-            if pin == nil && !existed { pin = try Setup.askPIN(for: name, strings: s) }
+            if pin == nil && !existed { pin = try Setup.askNewPIN(for: name, strings: s) }
             do {
                 let user = try ledger.setupUser(name: name, role: role, areaID: place.id, pin: pin, phone: checkedPhone,
                                                 by: actor?.id)
@@ -259,25 +299,44 @@ struct Setup: ParsableCommand {
         }
     }
 
-    /// The PIN typed twice without echo; refused when not on a terminal.
-    static func askPIN(for name: String, strings s: Strings) throws -> String {
-        guard isatty(STDIN_FILENO) != 0 else { throw CLIError(s["cli.setup.pinNeeded"]) }
-        func read(_ prompt: String) -> String {
-            FileHandle.standardError.write(Data(prompt.utf8))
-            var saved = termios()
-            tcgetattr(STDIN_FILENO, &saved)
-            var quiet = saved
-            quiet.c_lflag &= ~tcflag_t(ECHO)
-            tcsetattr(STDIN_FILENO, TCSANOW, &quiet)
-            defer {
-                tcsetattr(STDIN_FILENO, TCSANOW, &saved)
-                FileHandle.standardError.write(Data("\n".utf8))
-            }
-            return readLine() ?? ""
+    /// A new user's PIN typed twice without echo; refused when not on a terminal.
+    static func askNewPIN(for name: String, strings s: Strings) throws -> String {
+        guard let first = try askPIN(s.format("cli.setup.pinPrompt", name), strings: s) else {
+            throw CLIError(s["cli.setup.pinNeeded"])
         }
-        let first = read(s.format("cli.setup.pinPrompt", name))
-        guard read(s["cli.setup.pinAgain"]) == first else { throw CLIError(s["cli.setup.pinMismatch"]) }
+        if first.count < Ledger.minimumPINLength {
+            throw CLIError(s.format("store.error.pinTooShort", String(Ledger.minimumPINLength)))
+        }
+        guard try askPIN(s["cli.setup.pinAgain"], strings: s) == first else { throw CLIError(s["cli.setup.pinMismatch"]) }
         return first
+    }
+
+    /// A PIN typed on the terminal without echo; nil when not on a terminal. Ctrl-C while typing
+    /// puts the echo back before the process ends.
+    static func askPIN(_ prompt: String, strings s: Strings) throws -> String? {
+        guard isatty(STDIN_FILENO) != 0 else { return nil }
+        FileHandle.standardError.write(Data(prompt.utf8))
+        tcgetattr(STDIN_FILENO, &savedTerminal)
+        var quiet = savedTerminal
+        quiet.c_lflag &= ~tcflag_t(ECHO)
+        let previous = signal(SIGINT) { sig in
+            tcsetattr(STDIN_FILENO, TCSANOW, &savedTerminal)
+            signal(sig, SIG_DFL)
+            raise(sig)
+        }
+        tcsetattr(STDIN_FILENO, TCSANOW, &quiet)
+        defer {
+            tcsetattr(STDIN_FILENO, TCSANOW, &savedTerminal)
+            signal(SIGINT, previous)
+            FileHandle.standardError.write(Data("\n".utf8))
+        }
+        return readLine() ?? ""
+    }
+
+    /// The ledger's admin acting (nil while it has no login), after refusing a demo ledger.
+    static func checked(_ ledger: Ledger, admin: AdminOptions, strings s: Strings) throws -> User? {
+        if try ledger.isDemo() { throw CLIError(s["cli.setup.demoLedger"]) }
+        return try admin.admin(ledger, s)
     }
 
     struct VisitorCommand: ParsableCommand {
@@ -307,8 +366,9 @@ struct Setup: ParsableCommand {
             let ctx = try Context(language: options.language)
             let s = ctx.strings
             let ledger = try ctx.openLedger(path: options.databasePath())
-            let actor = try admin.admin(ledger, s)
+            let actor = try Setup.checked(ledger, admin: admin, strings: s)
             let role = try Setup.visitorRole(role, strings: s)
+            let name = name.trimmingCharacters(in: .whitespaces)
             let places = try ledger.places()
             let place = try Setup.area(area, in: places, strings: s)
             if let actor, let adminArea = places.first(where: { $0.id == actor.areaID }),

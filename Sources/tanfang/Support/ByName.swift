@@ -1,10 +1,10 @@
 import TanfangCore
 
-/// A village or visitor from the name a user typed. Merged ledgers can hold two of one name,
+/// A village (by name, code, or township and village name) or visitor from what a user typed. Merged ledgers can hold two of one name,
 /// so a name that means several is refused rather than taken as the first.
 enum ByName {
     static func village(_ name: String, in places: [Place], strings: Strings) throws -> Place {
-        let matches = places.filter { $0.level == .village && $0.name == name }
+        let matches = VillageLookup(places).matches(name)
         guard let place = matches.first else { throw CLIError(strings.format("cli.error.noVillage", name)) }
         guard matches.count == 1 else { throw CLIError(strings.format("cli.error.villageAmbiguous", name)) }
         return place
