@@ -10,13 +10,25 @@ public struct MergeConflict: Hashable, Sendable, Codable {
     public var columns: [String]
     public var ourUpdatedAt: String?
     public var theirUpdatedAt: String?
+    /// What a person recognises the row by: a place's code and name, a person's name, an elder's
+    /// name, a visit's elder and time (never an ID number).
+    public var label: String?
+    /// The other ledger's label, when it differs (a place renamed there).
+    public var theirLabel: String?
+    /// A login not copied because this ledger has one of the same name (a different person, or
+    /// the same person set up in both ledgers); `columns` is ["name"].
+    public var nameTaken = false
 
-    public init(table: String, id: String, columns: [String], ourUpdatedAt: String?, theirUpdatedAt: String?) {
+    public init(table: String, id: String, columns: [String], ourUpdatedAt: String?, theirUpdatedAt: String?,
+                label: String? = nil, theirLabel: String? = nil, nameTaken: Bool = false) {
         self.table = table
         self.id = id
         self.columns = columns
         self.ourUpdatedAt = ourUpdatedAt
         self.theirUpdatedAt = theirUpdatedAt
+        self.label = label
+        self.theirLabel = theirLabel == label ? nil : theirLabel
+        self.nameTaken = nameTaken
     }
 }
 
@@ -86,14 +98,17 @@ extension Ledger {
                         } else {
                             outcome.conflicts.append(MergeConflict(table: table, id: id, columns: differing.sorted(),
                                                                    ourUpdatedAt: mine["updatedAt"],
-                                                                   theirUpdatedAt: row["updatedAt"]))
+                                                                   theirUpdatedAt: row["updatedAt"],
+                                                                   label: try Ledger.mergeLabel(db, table: table, row: mine),
+                                                                   theirLabel: try Ledger.mergeLabel(db, table: table, row: row)))
                         }
                         continue
                     }
                     if table == "user", let name: String = row["name"],
                        try Bool.fetchOne(db, sql: "SELECT 1 FROM user WHERE name = ?", arguments: [name]) == true {
                         outcome.conflicts.append(MergeConflict(table: table, id: id, columns: ["name"],
-                                                               ourUpdatedAt: nil, theirUpdatedAt: row["updatedAt"]))
+                                                               ourUpdatedAt: nil, theirUpdatedAt: row["updatedAt"],
+                                                               label: name, nameTaken: true))
                         continue
                     }
                     let names = columns.map { "\"\($0)\"" }.joined(separator: ", ")
@@ -124,6 +139,21 @@ extension Ledger {
                           by: user, at: timestamp())
             }
             return outcome
+        }
+    }
+
+    /// `MergeConflict.label` of a row of `table`.
+    static func mergeLabel(_ db: Database, table: String, row: Row) throws -> String? {
+        func elderName(_ id: String?) throws -> String? {
+            guard let id else { return nil }
+            return try String.fetchOne(db, sql: "SELECT name FROM elder WHERE id = ?", arguments: [id])
+        }
+        switch table {
+        case "place": return [row["code"] as String?, row["name"] as String?].compactMap { $0 }.joined(separator: " ")
+        case "user", "visitor", "elder", "specialPeriod": return row["name"]
+        case "visit": return [try elderName(row["elderId"]), row["at"] as String?].compactMap { $0 }.joined(separator: " ")
+        case "followUp": return [try elderName(row["elderId"]), row["due"] as String?].compactMap { $0 }.joined(separator: " ")
+        default: return row["at"]
         }
     }
 

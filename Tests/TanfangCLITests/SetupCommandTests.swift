@@ -263,5 +263,8 @@ import Testing
         #expect(merged.status == 0, "\(merged.err)")
         // Then each place is there once
         #expect(try Self.places(township).count == 5)
+        // And the village's admin, of the same name as the township's, is named, not copied
+        #expect(merged.out.contains("未合并：用户 “周建华” 在本台账已有同名用户"))
+        #expect(!merged.out.contains("更新于 —"))
     }
 }

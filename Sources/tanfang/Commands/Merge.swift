@@ -15,6 +15,11 @@ struct Merge: ParsableCommand {
 
     @OptionGroup var options: LedgerOptions
 
+    /// 2026-12-07T09:31:04.284Z as 2026-12-07 09:31.
+    static func shortTime(_ stamp: String) -> String {
+        String(stamp.prefix(16)).replacingOccurrences(of: "T", with: " ")
+    }
+
     @Argument(help: "Ledger files to gather.")
     var files: [String]
 
@@ -36,13 +41,20 @@ struct Merge: ParsableCommand {
             }
             outcomes.append(outcome)
             if json { continue }
-            let detail = outcome.inserted.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            let detail = outcome.inserted.sorted { $0.key < $1.key }
+                .map { "\(s["data.merge.table.\($0.key)"]) \($0.value)" }.joined(separator: s["data.merge.comma"])
             print(s.format("data.merge.done", outcome.file, String(outcome.insertedTotal),
                            detail.isEmpty ? "—" : detail, String(outcome.same.values.reduce(0, +)),
                            String(outcome.conflicts.count)))
             for c in outcome.conflicts {
-                print(s.format("data.merge.conflict", c.table, c.id, c.columns.joined(separator: ", "),
-                               c.ourUpdatedAt ?? "—", c.theirUpdatedAt ?? "—"))
+                var what = s["data.merge.table.\(c.table)"] + " " + (c.label.map { "“\($0)”" } ?? c.id)
+                if let theirs = c.theirLabel { what += s.format("data.merge.theirs", theirs) }
+                if c.nameTaken {
+                    print(s.format("data.merge.nameTaken", what))
+                } else {
+                    print(s.format("data.merge.conflict", what, c.columns.joined(separator: ", "),
+                                   c.ourUpdatedAt.map(Merge.shortTime) ?? "—", c.theirUpdatedAt.map(Merge.shortTime) ?? "—"))
+                }
             }
         }
         if json { try JSONOutput.print(outcomes) }
