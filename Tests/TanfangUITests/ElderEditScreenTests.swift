@@ -97,6 +97,24 @@ struct ElderEditScreenTests {
         #expect(h.screenText().contains(h.env.strings.format("id.error.length", "8")))
     }
 
+    @Test("The 结对责任人 choices are the village's, its grids' and its township's visitors, not another village's")
+    func visitorChoicesFollowTheVillage() throws {
+        var h = try newForm()
+        let other = Place(code: "654021101001", name: "别的村", level: .village, parentID: nil)
+        let grid = Place(code: "65402110000101", name: "1组", level: .grid, parentID: RosterFixture.hongxing.id)
+        h.env.places += [other, grid]
+        h.env.visitors = [
+            RosterFixture.visitor,
+            Visitor(name: "远处的人", role: .volunteer, placeID: other.id),
+            Visitor(name: "隔壁村的人", role: .volunteer, placeID: RosterFixture.tuanjie.id),
+            Visitor(name: "镇医生", role: .familyDoctor, placeID: RosterFixture.township.id),
+            Visitor(name: "组网格员", role: .gridWorker, placeID: grid.id),
+            Visitor(name: "无单位", role: .volunteer),
+        ]
+        #expect(h.screen.villageID == RosterFixture.hongxing.id)
+        #expect(h.screen.visitorChoices(env: h.env).map(\.name) == ["李网格", "镇医生", "组网格员", "无单位"])
+    }
+
     @Test("Saving sends the typed values, the ID normalized, status active from today")
     func saveNew() throws {
         var h = try newForm()

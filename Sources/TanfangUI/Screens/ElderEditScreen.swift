@@ -249,7 +249,8 @@ public struct ElderEditScreen: Screen {
             return (LivingArrangement.allCases.map { s["elderEdit.living.\($0.rawValue)"] },
                     living.flatMap { LivingArrangement.allCases.firstIndex(of: $0) })
         case .visitor:
-            return (env.visitors.map(\.name), visitorID.flatMap { id in env.visitors.firstIndex { $0.id == id } })
+            let visitors = visitorChoices(env: env)
+            return (visitors.map(\.name), visitorID.flatMap { id in visitors.firstIndex { $0.id == id } })
         case .remote:
             return ([s["elderEdit.no"], s["elderEdit.yes"]], remote ? 1 : 0)
         default:
@@ -266,6 +267,18 @@ public struct ElderEditScreen: Screen {
         return villages
     }
 
+    /// Who may be the elder's 结对责任人: visitors of the chosen village, of its grids and of its
+    /// township (a family doctor serving several villages), and those with no place; not a
+    /// namesake in another township. The one assigned now stays listed wherever they are.
+    func visitorChoices(env: AppEnvironment) -> [Visitor] {
+        guard let village = villageID.flatMap({ env.place($0) }) else { return env.visitors }
+        return env.visitors.filter { v in
+            guard v.id != visitorID, let placeID = v.placeID else { return true }
+            if placeID == village.id || placeID == village.parentID { return true }
+            return env.place(placeID)?.parentID == village.id
+        }
+    }
+
     mutating func setChoice(_ field: Field, _ index: Int?, env: AppEnvironment) {
         switch field {
         case .gender:
@@ -274,7 +287,7 @@ public struct ElderEditScreen: Screen {
         case .village: villageID = index.map { villageChoices(env: env)[$0].id }
         case .disability: disability = index.map { DisabilityDegree.allCases[$0] }
         case .living: living = index.map { LivingArrangement.allCases[$0] }
-        case .visitor: visitorID = index.map { env.visitors[$0].id }
+        case .visitor: visitorID = index.map { visitorChoices(env: env)[$0].id }
         case .remote: remote = index == 1
         default: break
         }
