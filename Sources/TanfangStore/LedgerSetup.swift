@@ -104,8 +104,9 @@ extension Ledger {
     }
 
     /// Adds a login, or changes an existing one of that name (role, area, and the PIN when one
-    /// is given). A grid worker sees the elders assigned to their visitor record: one of their
-    /// name in their area is used, else made, with `phone`.
+    /// is given). A grid worker sees the elders assigned to their visitor record: theirs, else
+    /// one of their name in their area, else a new one; it follows them to their area and takes
+    /// `phone` when given.
     @discardableResult
     public func setupUser(name: String, role: UserRole, areaID: UUID, pin: String?, phone: String?,
                           by actor: UUID?) throws -> User {
@@ -138,8 +139,14 @@ extension Ledger {
         user.areaID = areaID
         if role == .gridWorker {
             let all = try visitors()
-            if let visitor = all.first(where: { $0.id == user.visitorID })
+            if var visitor = all.first(where: { $0.id == user.visitorID })
                 ?? all.first(where: { $0.name == name && $0.placeID == area.id }) {
+                // A grid worker moved to another area takes their visitor record along; a phone
+                // given now replaces the old one.
+                let before = visitor
+                visitor.placeID = area.id
+                if let phone { visitor.phone = phone }
+                if visitor != before { try saveVisitor(visitor, by: actor) }
                 user.visitorID = visitor.id
             } else {
                 let visitor = Visitor(name: name, role: .gridWorker, phone: phone, placeID: area.id)

@@ -147,6 +147,15 @@ import Testing
         #expect(again.out.contains("已更新用户 刘芳"))
         let visitors = try DatabaseQueue(path: db).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM visitor") }
         #expect(visitors == 1)
+        // Moved to another village with a new phone, her visitor record goes with her
+        let moved = try CLI.run(["setup", "user", "刘芳", "--role", "gridWorker", "--area", "654021100202",
+                                 "--phone", "13800001111", "--change", "--db", db] + Self.admin)
+        #expect(moved.status == 0, "\(moved.err)")
+        let visitor = try DatabaseQueue(path: db).read { db in
+            try Row.fetchAll(db, sql: "SELECT v.phone, p.code FROM visitor v JOIN place p ON p.id = v.placeId")
+                .map { "\($0["phone"] as String) \($0["code"] as String)" }
+        }
+        #expect(visitor == ["13800001111 654021100202"])
         let list = try CLI.run(["setup", "list", "--db", db])
         #expect(list.out.contains("65402110020101  1组"))
         #expect(list.out.contains("刘芳    网格员"))
