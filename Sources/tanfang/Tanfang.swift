@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TanfangCore
 
 @main
 struct Tanfang: ParsableCommand {
@@ -36,8 +37,57 @@ struct Tanfang: ParsableCommand {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             Foundation.exit(EXIT_FAILURE)
         } catch {
+            // The parser's own messages are English: a Chinese user gets them in Chinese.
+            let code = exitCode(for: error)
+            if code != .success, let text = ParserMessages.localized(fullMessage(for: error), arguments: arguments) {
+                FileHandle.standardError.write(Data((text + "\n").utf8))
+                Foundation.exit(code.rawValue)
+            }
             exit(withError: error)
         }
+    }
+}
+
+/// argument-parser's messages (a missing or unknown option, a wrong value, a mistyped command)
+/// in the user's language, line by line; nil when that language is English.
+enum ParserMessages {
+    static func localized(_ message: String, arguments: [String]) -> String? {
+        var flag: String?
+        if let i = arguments.firstIndex(of: "--lang"), i + 1 < arguments.count { flag = arguments[i + 1] }
+        if let inline = arguments.first(where: { $0.hasPrefix("--lang=") }) { flag = String(inline.dropFirst(7)) }
+        let language = Language.resolve(flag: flag, environment: ProcessInfo.processInfo.environment)
+        guard language != .en, let s = try? Strings.load(language, resources: ResourceLocator.directory()) else { return nil }
+        return message.split(separator: "\n", omittingEmptySubsequences: false).map { localize(String($0), s) }
+            .joined(separator: "\n")
+    }
+
+    static func localize(_ line: String, _ s: Strings) -> String {
+        func quoted(_ text: Substring) -> [String] {
+            text.split(separator: "'", omittingEmptySubsequences: false).enumerated()
+                .filter { $0.offset % 2 == 1 }.map { String($0.element) }
+        }
+        if line.hasPrefix("Error: ") {
+            let m = line.dropFirst(7)
+            let q = quoted(m)
+            if m.hasPrefix("Missing expected argument"), let a = q.first { return s.format("cli.parse.missing", a) }
+            if m.hasPrefix("Missing value for"), let a = q.first { return s.format("cli.parse.missingValue", a) }
+            if m.hasPrefix("Unknown option"), let a = q.first {
+                return q.count > 1 ? s.format("cli.parse.unknownOptionDidYouMean", a, q[1]) : s.format("cli.parse.unknownOption", a)
+            }
+            if m.hasPrefix("Unexpected argument"), let a = q.first { return s.format("cli.parse.unexpected", a) }
+            if m.hasPrefix("The value"), q.count >= 2 {
+                let choices = q.dropFirst(2).joined(separator: s["cli.parse.listSeparator"])
+                return choices.isEmpty ? s.format("cli.parse.badValue", q[0], q[1])
+                    : s.format("cli.parse.badValueChoices", q[0], q[1], choices)
+            }
+            return String(m)
+        }
+        if line.hasPrefix("Help:") { return s["cli.parse.help"] + line.dropFirst(5).drop { $0 == " " } }
+        if line.hasPrefix("Usage:") { return s["cli.parse.usage"] + line.dropFirst(6).drop { $0 == " " } }
+        if line.hasPrefix("  See '"), let command = quoted(line.dropFirst(2)).first {
+            return "  " + s.format("cli.parse.see", command)
+        }
+        return line
     }
 }
 

@@ -263,6 +263,20 @@ import Testing
         #expect((bare.out + bare.err).contains("请写村的区划代码（12 位），或“乡镇名+村名”"))
     }
 
+    @Test func theParsersMessagesAreInChineseUnlessEnglishIsAsked() throws {
+        let missing = try CLI.run(["setup", "user", "某人", "--db", "/nonexistent/x.sqlite"])
+        #expect(missing.status == 64)
+        #expect(missing.err.hasPrefix("缺少 --role <role>\n"))
+        #expect(missing.err.contains("用法：tanfang setup user"))
+        #expect(!missing.err.contains("Error:"))
+        let typo = try CLI.run(["due", "--vilage", "X"])
+        #expect(typo.err.hasPrefix("不认识的选项 --vilage，是不是 --village？"))
+        let value = try CLI.run(["report", "monthly", "--format", "pdf"])
+        #expect(value.err.hasPrefix("“pdf”不是 --format <format> 可用的值（可用：table、csv、xlsx、json）"))
+        let english = try CLI.run(["due", "--vilage", "X", "--lang", "en"])
+        #expect(english.err.hasPrefix("Error: Unknown option '--vilage'"))
+    }
+
     @Test func villageLedgersSetUpApartMergeIntoOneSetOfPlaces() throws {
         // Given the township's ledger and a village's, each set up from the same codes
         let (_, township) = try Self.newLedger()
