@@ -224,6 +224,8 @@ final class TUIBench {
             let rec = i >= o.warmup
             try press(s, Keys.enter, "tui.elderFile", "open an elder file", record: rec)
             try press(s, Keys.escape, "tui.elderFile.back", "Esc back to the roster", record: rec)
+            // Back on the roster the focus is on the search line: Tab into the list, then ↓ moves.
+            try press(s, Keys.tab, nil, "Tab into the list")
             try press(s, Keys.down, "tui.roster.move", "↓ in the roster", record: rec)
         }
         for i in 0..<(o.runs("screens") ? slowTotal : 0) {

@@ -235,7 +235,7 @@ struct RosterScreenTests {
     func openings() throws {
         var h = ScreenHarness(RosterScreen(), env: try RosterFixture.env(), respond: RosterFixture.ledger())
         h.start()
-        h.send(.down, .enter)
+        h.send(.down, .down, .enter)  // the first ↓ enters the list on the top row, the second moves
         #expect(h.commands.last == .open(.elderFile(RosterFixture.li.id)))
         h.send(.char("n"))
         #expect(h.commands.last == .open(.newVisit(elderID: RosterFixture.li.id)))
@@ -304,21 +304,35 @@ struct RosterScreenTests {
         }
     }
 
-    @Test("From an empty search line ↓ moves into the list, where n starts a visit; back on the roster, typing searches again")
+    @Test("↓ moves into the list on the highlighted row, where n starts a visit; back on the roster, typing starts a new search")
     func arrowsMoveIntoTheList() throws {
         var h = ScreenHarness(RosterScreen(), env: try RosterFixture.env(), respond: RosterFixture.ledger())
         h.start()
+        let top = try #require(h.screen.selectedRow?.elder.id)
         h.send(.down)
         #expect(!h.screen.searching)
         h.send(.char("n"))
-        #expect(h.commands.last == .open(.newVisit(elderID: RosterFixture.li.id)))
-        // With text typed, the arrows pick among the matches and typing goes on.
+        #expect(h.commands.last == .open(.newVisit(elderID: top)))
+        // With text typed too: ↓ leaves the search for the list, and n acts on the row
         h.start()
         #expect(h.screen.searching)
         h.type("w")
-        h.send(.down)
-        h.type("n")
-        #expect(h.rosterQueries.last?.search == "wn")
+        h.send(.down, .down)
+        h.send(.char("n"))
+        #expect(h.rosterQueries.last?.search == "w")
+        #expect(h.commands.last == .open(.newVisit(elderID: RosterFixture.li.id)))
+        // Back from the sheet (the app starts the roster again) the kept search is replaced by
+        // the next name typed, whose letters are not commands
+        h.start()
+        #expect(h.screen.searching && h.screen.replacesSearch)
+        #expect(h.lines()[1] == " 搜索：w")
+        h.type("nr")
+        #expect(h.rosterQueries.last?.search == "nr")
+        #expect(h.commands.last != .open(.newVisit(elderID: RosterFixture.li.id)))
+        // And Backspace clears a kept search at once
+        h.start()
+        h.send(.backspace)
+        #expect(h.rosterQueries.last?.search == "")
     }
 
     @Test("Scrolling to the end of the loaded rows asks for the next page by offset")
@@ -337,7 +351,7 @@ struct RosterScreenTests {
     func returnKeepsSelection() throws {
         var h = ScreenHarness(RosterScreen(), env: try RosterFixture.env(), respond: RosterFixture.ledger())
         h.start()
-        h.send(.down, .down)
+        h.send(.down, .down, .down)
         // When the screen is started again (the app does this on return)
         h.start()
         // Then it asked again and 阿依古丽 is still selected

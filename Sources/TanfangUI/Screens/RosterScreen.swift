@@ -83,6 +83,10 @@ public struct RosterScreen: Screen {
     /// name's pinyin can start with searches (阿 aygl, 孙 sxz, 努 nr); the letter keys (n a e f s i)
     /// act on the list once the user moves into it with ↑↓ (from an empty search) or Tab.
     var searching = true
+    /// Back on the roster with a search kept (from the file or a saved sheet): the text shows as
+    /// selected, and the next letter starts a new search instead of adding to it or acting on the
+    /// list. Arrows and Tab keep the search and move into the list.
+    var replacesSearch = false
     var filterOpen = false
     var filterField = FilterField.village
 
@@ -106,8 +110,27 @@ public struct RosterScreen: Screen {
     public var capturesText: Bool { searching && !search.isEmpty }
 
     public func keyHints(env: AppEnvironment) -> [KeyHint] {
-        if searching { return Self.searchKeymap.hints(env.strings) }
+        if searching {
+            let s = env.strings
+            // Esc clears typed text; from an empty line it goes back (and asks).
+            var hints = Self.searchKeymap.hints(s).map { hint -> KeyHint in
+                var h = hint
+                if search.isEmpty, h.keys == Key.escape.name { h.label = s["key.back"]; h.help = s["roster.help.back"] }
+                if h.keys == Key.tab.name { h.keys += "/" + Key.down.name }
+                return h
+            }
+            // Help (F1) also lists what the list's keys do once there.
+            hints += listHints(env: env).filter { $0.keys.count == 1 && $0.keys != "/" }.map {
+                KeyHint(keys: $0.keys, label: $0.label, help: s["roster.help.inList"] + $0.help, inBar: false)
+            }
+            return hints
+        }
         if filterOpen { return Self.filterKeymap.hints(env.strings) }
+        return listHints(env: env)
+    }
+
+    /// The list's keys, without those a read-only user cannot use.
+    func listHints(env: AppEnvironment) -> [KeyHint] {
         var hints = Self.keymap.hints(env.strings)
         if !env.canEdit {
             let hidden = [Self.keymap.binding(for: .add), Self.keymap.binding(for: .edit),
@@ -158,8 +181,10 @@ public struct RosterScreen: Screen {
 
     public mutating func start(env: AppEnvironment) -> [ScreenCommand] {
         pending = []
-        // Back on the roster with no search: ready for the next name.
-        if search.isEmpty { searching = true }
+        // Back on the roster: ready for the next name, the last search kept but replaced by typing.
+        searching = true
+        filterOpen = false
+        replacesSearch = !search.isEmpty
         var commands = reload(env: env, keepingRows: true)
         // Once, after logging in: a visit sheet left unsaved (a dropped link, Ctrl-Q) is mentioned,
         // so the clerk knows it waits behind n.
@@ -253,21 +278,35 @@ public struct RosterScreen: Screen {
             return [.open(.elderFile(row.elder.id))]
         case .leave:
             searching = false
+            replacesSearch = false
             return []
         case .clear:
             // Esc clears the search and stays on the line; from an empty line it goes back, as on the list.
+            replacesSearch = false
             guard !search.isEmpty else { return [.back] }
             search.setText("")
             return resetAndReload(env: env)
         case .move, .page:
-            // From an empty search line the arrows move into the list (browsing, then n for a visit);
-            // with text typed they pick among the matches and typing goes on.
-            if search.isEmpty { searching = false }
+            // The arrows move into the list, where the letter keys act (n for a visit on the row
+            // picked). ↑ or ↓ lands on the highlighted row; the page keys also move.
+            searching = false
+            replacesSearch = false
+            if key == .up || key == .down, table.selected != nil { return [] }
             _ = table.handle(key, rowCount: rows.count, visibleRows: Self.pageRows)
             selectedID = selectedRow?.elder.id
             return loadMoreIfNeeded(env: env)
         case nil:
             break
+        }
+        if replacesSearch {
+            replacesSearch = false
+            switch key {
+            // A new name replaces the kept search; Backspace removes it all.
+            case .char, .backspace:
+                search.setText("")
+                if key == .backspace { return resetAndReload(env: env) }
+            default: break
+            }
         }
         if search.isEmpty {
             switch key {
@@ -539,12 +578,13 @@ public struct RosterScreen: Screen {
         let labelWidth = grid.put(label, x: inner.x, y: y, style: searching ? Style(bold: true) : .plain, maxWidth: inner.width)
         if !search.isEmpty {
             let fieldArea = Rect(x: inner.x + labelWidth, y: y, width: min(30, inner.width - labelWidth), height: 1)
-            cursor = TextField.render(search, into: &grid, area: fieldArea,
-                                      style: searching ? Style(underline: true) : .plain, focused: searching)
+            let style = replacesSearch ? Style(reverse: true) : searching ? Style(underline: true) : .plain
+            cursor = TextField.render(search, into: &grid, area: fieldArea, style: style, focused: searching)
         } else {
-            // An empty line says what typing does here, and how to reach the list's letter keys.
-            grid.put(s[searching ? "roster.searchHint" : "roster.listHint"], x: inner.x + labelWidth, y: y,
-                     style: Style(dim: true), maxWidth: inner.width - labelWidth)
+            // An empty line says what typing does here, and how to reach the list's letter keys
+            // (nothing while the filter bar has the keys).
+            let hint = filterOpen ? "" : s[searching ? "roster.searchHint" : "roster.listHint"]
+            grid.put(hint, x: inner.x + labelWidth, y: y, style: Style(dim: true), maxWidth: inner.width - labelWidth)
             if searching { cursor = CursorPosition(x: inner.x + labelWidth, y: y) }
         }
         y += 1
