@@ -54,6 +54,23 @@ import Testing
         return json["outcome"] as? [String: Any] ?? [:]
     }
 
+    @Test func listsOnALaterDayAreOfThatDayWithoutTheWorkstationOpened() throws {
+        // Given the demo ledger of 2026-11-23, never opened in the workstation since
+        let (_, db) = try Self.demoCopy()
+        let later = ["TANFANG_TODAY": "2026-12-24"]
+        // When the red flags are asked for a month later
+        let first = try CLI.run(["redflags", "--db", db, "--json"], env: later)
+        #expect(first.status == 0, "\(first.err)")
+        // Then the summaries were brought to that day first, so a second run gives the same
+        let day = try DatabaseQueue(path: db).read { try String.fetchOne($0, sql: "SELECT day FROM summaryDay WHERE id = 1") }
+        #expect(day == "2026-12-24")
+        let second = try CLI.run(["redflags", "--db", db, "--json"], env: later)
+        #expect(second.out == first.out)
+        // And the due list follows the same day's due dates
+        let due = try CLI.run(["due", "--db", db, "--json"], env: later)
+        #expect(due.status == 0, "\(due.err)")
+    }
+
     @Test func aFileWithOneBadRowChangesNothingUnlessSkipInvalid() throws {
         // Given a roster with two good rows and one with a wrong check character
         let (dir, db) = try Self.demoCopy()

@@ -46,7 +46,7 @@ struct Export: ParsableCommand {
         func run() throws {
             let ctx = try Context(language: options.language)
             let s = ctx.strings
-            let ledger = try ctx.openLedger(path: options.databasePath())
+            let ledger = try ctx.openCurrentLedger(path: options.databasePath())
             var scope = AccessScope.everything
             var actor: User?
             if let user {

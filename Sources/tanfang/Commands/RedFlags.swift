@@ -23,7 +23,7 @@ struct RedFlags: ParsableCommand {
 
     func run() throws {
         let ctx = try Context(language: options.language)
-        let ledger = try ctx.openLedger(path: options.databasePath())
+        let ledger = try ctx.openCurrentLedger(path: options.databasePath())
         let lines = try Self.lines(ledger: ledger, ctx: ctx).filter { kind == nil || $0.kind == kind }
         if json { try JSONOutput.print(lines); return }
         let s = ctx.strings

@@ -36,6 +36,23 @@ struct Context {
     }
 }
 
+extension Context {
+    /// `openLedger`, then the summaries brought to today when they were derived on an earlier day
+    /// (due dates, ages, ended special periods), as the workstation does when it starts: the
+    /// commands that show them (due, redflags, report, print, export) must not give yesterday's.
+    func openCurrentLedger(path: String) throws -> Ledger {
+        let ledger = try openLedger(path: path)
+        do {
+            if let computed = try ledger.summariesComputedOn(), computed < today {
+                try ledger.refreshSummaries(today: today)
+            }
+        } catch let error as LedgerError {
+            throw CLIError(strings.format(error.messageKey, error.args))
+        }
+        return ledger
+    }
+}
+
 /// A one-line message for the user and a non-zero exit status.
 struct CLIError: Error, CustomStringConvertible {
     let description: String
