@@ -146,6 +146,11 @@ struct SQLFilter {
         guard !query.isEmpty else { return }
         var parts = ["instr(e.name, ?) > 0"]
         var values: [(any DatabaseValueConvertible)?] = [query]
+        // 努尔卡 finds 努尔·卡德尔: a Chinese search without the dots of a name skips them (Search.nameDots).
+        if !query.contains(where: { Search.nameDots.contains($0) }) && !query.allSatisfy(\.isASCII) {
+            parts.append("instr(replace(replace(replace(e.name, '\u{00B7}', ''), '\u{2022}', ''), '\u{30FB}', ''), ?) > 0")
+            values.append(query)
+        }
         let compact = String(query.lowercased().filter { !$0.isWhitespace })
         if compact.allSatisfy({ $0.isASCII && $0.isLetter }) {
             parts.append("instr(e.pinyinInitials, ?) > 0")

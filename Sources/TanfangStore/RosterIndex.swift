@@ -753,6 +753,12 @@ struct Search {
     var tail: [UInt8]?
     var tailIsIDNumber = false
     var tailIsDigits = false
+    /// Whether the name part may skip the dots between the parts of a name (努尔卡 finds
+    /// 努尔·卡德尔): when the search itself has none.
+    var skipsNameDots = false
+
+    /// The dots written between the parts of Uyghur and Kazakh names (·, •, ・).
+    static let nameDots: [Character] = ["\u{00B7}", "\u{2022}", "\u{30FB}"]
 
     /// Nil for the odd queries whose SQL meaning (an empty pattern) is not worth copying.
     init?(_ text: String) {
@@ -760,6 +766,7 @@ struct Search {
         guard !query.isEmpty else { return }
         isEmpty = false
         name = Array(query.utf8)
+        skipsNameDots = !query.contains { Search.nameDots.contains($0) } && !query.allSatisfy(\.isASCII)
         let compact = String(query.lowercased().filter { !$0.isWhitespace })
         if compact.allSatisfy({ $0.isASCII && $0.isLetter }) {
             guard !compact.isEmpty else { return nil }
@@ -812,7 +819,8 @@ struct Search {
                     pinyinNeedle.withUnsafeBufferPointer { pinyin in
                         tailNeedle.withUnsafeBufferPointer { tail in
                             for i in 0..<flags.count where flags[i] {
-                                var hit = c.nameBytes[i] & nameNeed == nameNeed && c.name.contains(i, name)
+                                var hit = c.nameBytes[i] & nameNeed == nameNeed
+                                    && (c.name.contains(i, name) || (skipsNameDots && c.name.containsSkippingDots(i, name)))
                                 if !hit, !pinyin.isEmpty {
                                     let l = c.letters[i]
                                     hit = (l & fullNeed == fullNeed && (oneLetter || c.fullPinyin.contains(i, pinyin)))
@@ -902,6 +910,35 @@ struct TextView {
                 var k = 1
                 while k < m && bytes[p + k] == needle[k] { k += 1 }
                 if k == m { return true }
+            }
+            p += 1
+        }
+        return false
+    }
+
+    /// `contains`, passing over the dots of a name in the text (·, •, ・) as if they were not there.
+    func containsSkippingDots(_ i: Int, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
+        if isNull[i] { return false }
+        let start = Int(starts[i]), end = Int(starts[i + 1])
+        /// The length of a dot at `p`, or 0.
+        func dot(_ p: Int) -> Int {
+            if p + 1 < end, bytes[p] == 0xC2, bytes[p + 1] == 0xB7 { return 2 }
+            if p + 2 < end, bytes[p] == 0xE2, bytes[p + 1] == 0x80, bytes[p + 2] == 0xA2 { return 3 }
+            if p + 2 < end, bytes[p] == 0xE3, bytes[p + 1] == 0x83, bytes[p + 2] == 0xBB { return 3 }
+            return 0
+        }
+        var p = start
+        while p < end {
+            if bytes[p] == needle[0] {
+                var q = p, k = 0
+                while k < needle.count && q < end {
+                    let skip = k > 0 ? dot(q) : 0
+                    if skip > 0 { q += skip; continue }
+                    guard bytes[q] == needle[k] else { break }
+                    q += 1
+                    k += 1
+                }
+                if k == needle.count { return true }
             }
             p += 1
         }

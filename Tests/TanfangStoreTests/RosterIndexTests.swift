@@ -35,6 +35,12 @@ struct RosterIndexTests {
                 texts += [String(digits.suffix(4)), String(digits.suffix(8))]
             }
         }
+        // Names with a dot between their parts, searched without it (as an input method types them)
+        for elder in data.elders.filter({ $0.name.contains("·") }).prefix(10) {
+            let plain = elder.name.replacingOccurrences(of: "·", with: "")
+            texts += [plain, String(plain.prefix(4)), String(plain.dropFirst(1).prefix(3))]
+        }
+        texts += ["·", "尔·", "尔·卡", "•"]
         return texts
     }
 
@@ -145,8 +151,14 @@ struct RosterIndexTests {
             ["z", "zh", "zha", "zhan", "zhang"],
             ["X", "x", "xi", "王", "王x", "王xy"],
         ]
+        // A dotted name typed without its dot, key by key
+        let dotted = try #require(data.elders.first { $0.name.contains("·") })
+        let plain = Array(dotted.name.replacingOccurrences(of: "·", with: ""))
+        let typedWithoutDots = plain.indices.map { String(plain.prefix($0 + 1)) }
+        #expect(try ledger.roster(RosterQuery(status: nil, search: String(plain), limit: 48, today: Self.today))
+            .rows.contains { $0.elder.id == dotted.id })
         for status in [ElderStatus.active, nil] {
-            for sequence in sequences {
+            for sequence in sequences + [typedWithoutDots] {
                 for text in sequence {
                     let q = RosterQuery(status: status, search: text, limit: 48, today: Self.today,
                                         detail: .listing, countsDueStates: true)
