@@ -92,7 +92,12 @@ extension Ledger {
                     guard let id: String = row["id"] else { continue }
                     let columns = row.columnNames.filter { ours.contains($0) }
                     if let mine = try Row.fetchOne(db, sql: "SELECT * FROM \(table) WHERE id = ?", arguments: [id]) {
-                        let differing = columns.filter { !ignored.contains($0) && mine[$0] as DatabaseValue != row[$0] as DatabaseValue }
+                        var differing = Array(columns.filter { !ignored.contains($0) && mine[$0] as DatabaseValue != row[$0] as DatabaseValue })
+                        // An elder's sources (where the record came from) are a set: both sides' are kept.
+                        if table == "elder", differing.contains("sources") {
+                            try mergeSources(db, id: id, theirs: row["sources"], by: user)
+                            differing.removeAll { $0 == "sources" }
+                        }
                         if differing.isEmpty {
                             outcome.same[table, default: 0] += 1
                         } else {
@@ -105,10 +110,22 @@ extension Ledger {
                         continue
                     }
                     if table == "user", let name: String = row["name"],
-                       try Bool.fetchOne(db, sql: "SELECT 1 FROM user WHERE name = ?", arguments: [name]) == true {
-                        outcome.conflicts.append(MergeConflict(table: table, id: id, columns: ["name"],
-                                                               ourUpdatedAt: nil, theirUpdatedAt: row["updatedAt"],
-                                                               label: name, nameTaken: true))
+                       let namesake = try Row.fetchOne(db, sql: "SELECT role, areaId FROM user WHERE name = ?", arguments: [name]) {
+                        // One login per name. The same role over the same area is the same person (a
+                        // village's admin set up in both ledgers): nothing to report, merge after merge.
+                        if namesake["role"] as String? == row["role"], namesake["areaId"] as String? == row["areaId"] {
+                            outcome.same[table, default: 0] += 1
+                        } else {
+                            func who(_ r: Row) throws -> String {
+                                let area = try String.fetchOne(db, sql: "SELECT name FROM place WHERE id = ?",
+                                                               arguments: [r["areaId"] as String?]) ?? "?"
+                                return "\(r["role"] as String? ?? "?")@\(area)"
+                            }
+                            outcome.conflicts.append(MergeConflict(table: table, id: id, columns: ["name"],
+                                                                   ourUpdatedAt: nil, theirUpdatedAt: row["updatedAt"],
+                                                                   label: "\(name) \(try who(namesake))",
+                                                                   theirLabel: "\(name) \(try who(row))", nameTaken: true))
+                        }
                         continue
                     }
                     let names = columns.map { "\"\($0)\"" }.joined(separator: ", ")
@@ -140,6 +157,22 @@ extension Ledger {
             }
             return outcome
         }
+    }
+
+    /// Adds the other ledger's sources of elder `id` to ours (their union), with an audit row.
+    private func mergeSources(_ db: Database, id: String, theirs: String?, by user: UUID?) throws {
+        guard var record = try ElderRecord.fetchOne(db, key: id) else { return }
+        let before = try record.elder()
+        let incoming = Set(try StoreCoding.strings(fromJSON: theirs ?? "[]", column: "elder.sources"))
+        guard !incoming.isSubset(of: before.sources) else { return }
+        var after = before
+        after.sources.formUnion(incoming)
+        let old = record
+        record.sources = StoreCoding.json(strings: after.sources.sorted())
+        let now = timestamp()
+        record.stamp(at: now, by: user, old: old)
+        try record.update(db, columns: ["sources", "updatedAt", "updatedBy"])
+        try audit(db, table: "elder", id: before.id, action: .update, before: before, after: after, by: user, at: now)
     }
 
     /// `MergeConflict.label` of a row of `table`.

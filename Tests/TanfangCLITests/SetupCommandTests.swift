@@ -286,8 +286,30 @@ import Testing
         #expect(merged.status == 0, "\(merged.err)")
         // Then each place is there once
         #expect(try Self.places(township).count == 5)
-        // And the village's admin, of the same name as the township's, is named, not copied
-        #expect(merged.out.contains("未合并：用户 “周建华” 在本台账已有同名用户"))
-        #expect(!merged.out.contains("更新于 —"))
+        // And the admin set up in both (same name, role and area) is the same person: no conflict
+        #expect(merged.out.contains("冲突 0 处"), "\(merged.out)")
+        // A clerk of one name in two villages is named with both posts, and not copied
+        _ = try CLI.run(["setup", "user", "王芳", "--role", "clerk", "--area", "654021100201", "--new-pin", "1111",
+                         "--db", township] + Self.admin)
+        _ = try CLI.run(["setup", "user", "王芳", "--role", "clerk", "--area", "654021100202", "--new-pin", "2222",
+                         "--db", village] + Self.admin)
+        let again = try CLI.run(["merge", "--db", township, village])
+        #expect(again.out.contains("未合并：用户 “王芳（村委会文书，上吐鲁番于孜七村）”（对方为“王芳（村委会文书，下吐鲁番于孜村）”）"),
+                "\(again.out)")
+        // One elder in a ledger and its copy, each later given the roster under another file name:
+        // the elder's sources are joined, not a conflict
+        let dir = CLI.tempDir()
+        let first = dir.appendingPathComponent("乡镇花名册.csv")
+        try Data("姓名,身份证号码,村(社区)\n甲,\(DataCommandTests.idA),654021100201\n".utf8).write(to: first)
+        #expect(try CLI.run(["import", "roster", first.path, "--db", township]).status == 0)
+        let copy = dir.appendingPathComponent("copy.sqlite").path
+        #expect(try CLI.run(["backup", "--db", township, copy]).status == 0)
+        let second = dir.appendingPathComponent("村花名册.csv")
+        try Data("姓名,身份证号码,村(社区)\n甲,\(DataCommandTests.idA),654021100201\n".utf8).write(to: second)
+        #expect(try CLI.run(["import", "roster", second.path, "--db", copy]).status == 0)
+        let third = try CLI.run(["merge", "--db", township, copy])
+        #expect(!third.out.contains("冲突："), "\(third.out)")
+        let sources = try DatabaseQueue(path: township).read { try String.fetchOne($0, sql: "SELECT sources FROM elder") }
+        #expect(sources == #"["乡镇花名册.csv","村花名册.csv"]"#)
     }
 }

@@ -47,12 +47,24 @@ struct Merge: ParsableCommand {
                            detail.isEmpty ? "—" : detail, String(outcome.same.values.reduce(0, +)),
                            String(outcome.conflicts.count)))
             for c in outcome.conflicts {
-                var what = s["data.merge.table.\(c.table)"] + " " + (c.label.map { "“\($0)”" } ?? c.id)
-                if let theirs = c.theirLabel { what += s.format("data.merge.theirs", theirs) }
+                // A login's label is "name role@area": the role in words.
+                func words(_ label: String) -> String {
+                    guard c.table == "user", let at = label.lastIndex(of: "@"), let space = label[..<at].lastIndex(of: " ") else {
+                        return label
+                    }
+                    let role = String(label[label.index(after: space)..<at])
+                    return "\(label[..<space])（\(s["role.\(role)"])，\(label[label.index(after: at)...])）"
+                }
+                var what = s["data.merge.table.\(c.table)"] + " " + (c.label.map { "“\(words($0))”" } ?? c.id)
+                if let theirs = c.theirLabel { what += s.format("data.merge.theirs", words(theirs)) }
                 if c.nameTaken {
                     print(s.format("data.merge.nameTaken", what))
                 } else {
-                    print(s.format("data.merge.conflict", what, c.columns.joined(separator: ", "),
+                    let columns = c.columns.map { column in
+                        let key = "data.merge.column.\(column)"
+                        return s[key] == key ? column : s[key]
+                    }
+                    print(s.format("data.merge.conflict", what, columns.joined(separator: s["data.merge.comma"]),
                                    c.ourUpdatedAt.map(Merge.shortTime) ?? "—", c.theirUpdatedAt.map(Merge.shortTime) ?? "—"))
                 }
             }
