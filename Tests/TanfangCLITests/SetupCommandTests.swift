@@ -156,6 +156,19 @@ import Testing
                 .map { "\($0["phone"] as String) \($0["code"] as String)" }
         }
         #expect(visitor == ["13800001111 654021100202"])
+        // A new PIN alone keeps the role and area
+        let pinOnly = try CLI.run(["setup", "user", "刘芳", "--new-pin", "9876", "--change", "--db", db] + Self.admin)
+        #expect(pinOnly.status == 0, "\(pinOnly.err)")
+        #expect(pinOnly.out.contains("已更新用户 刘芳（网格员，下吐鲁番于孜村）"))
+        let newUser = try CLI.run(["setup", "user", "新人", "--new-pin", "9876", "--db", db] + Self.admin)
+        #expect(newUser.err.contains("新用户需要 --role 和 --area"))
+        // An area may be a village named with its township
+        let named = try CLI.run(["setup", "user", "马文书", "--role", "clerk", "--area", "吉里于孜镇 下吐鲁番于孜村",
+                                 "--new-pin", "1357", "--db", db] + Self.admin)
+        #expect(named.status == 0, "\(named.err)")
+        // The admin's PIN left out, not on a terminal
+        let noPIN = try CLI.run(["setup", "user", "刘芳", "--new-pin", "1111", "--change", "--db", db, "--user", "周建华"])
+        #expect(noPIN.err.contains("请用 --pin 给出 周建华 的 PIN"))
         let list = try CLI.run(["setup", "list", "--db", db])
         #expect(list.out.contains("65402110020101  1组"))
         #expect(list.out.contains("刘芳    网格员"))
@@ -264,10 +277,10 @@ import Testing
     }
 
     @Test func theParsersMessagesAreInChineseUnlessEnglishIsAsked() throws {
-        let missing = try CLI.run(["setup", "user", "某人", "--db", "/nonexistent/x.sqlite"])
+        let missing = try CLI.run(["setup", "place", "654021", "--db", "/nonexistent/x.sqlite"])
         #expect(missing.status == 64)
-        #expect(missing.err.hasPrefix("缺少 --role <role>\n"))
-        #expect(missing.err.contains("用法：tanfang setup user"))
+        #expect(missing.err.hasPrefix("缺少 <name>\n"), "\(missing.err)")
+        #expect(missing.err.contains("用法：tanfang setup place"))
         #expect(!missing.err.contains("Error:"))
         let typo = try CLI.run(["due", "--vilage", "X"])
         #expect(typo.err.hasPrefix("不认识的选项 --vilage，是不是 --village？"))

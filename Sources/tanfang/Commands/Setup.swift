@@ -37,8 +37,10 @@ struct Setup: ParsableCommand {
         func admin(_ ledger: Ledger, _ s: Strings) throws -> User? {
             guard !(try ledger.users().isEmpty) else { return nil }
             guard let user else { throw CLIError(s["cli.setup.needsAdmin"]) }
-            guard let pin = try pin ?? Setup.askPIN(s.format("cli.setup.pinPrompt", user), strings: s),
-                  let found = try ledger.verifyPIN(userName: user, pin: pin) else {
+            guard let pin = try pin ?? Setup.askPIN(s.format("cli.setup.pinPrompt", user), strings: s) else {
+                throw CLIError(s.format("cli.setup.adminPINNeeded", user))
+            }
+            guard let found = try ledger.verifyPIN(userName: user, pin: pin) else {
                 throw CLIError(s.format("data.error.badLogin", user))
             }
             guard found.role == .admin else { throw CLIError(s.format("cli.setup.notAdmin", user)) }
@@ -171,7 +173,9 @@ struct Setup: ParsableCommand {
             }
             return place
         }
-        let matches = places.filter { $0.name == text }
+        var matches = places.filter { $0.name == text }
+        // 墩麻扎镇 团结村: a village named with its township, as roster files do.
+        if matches.isEmpty { matches = VillageLookup(places).matches(text) }
         guard let place = matches.first else { throw CLIError(s.format("cli.setup.noPlace", text)) }
         guard matches.count == 1 else {
             throw CLIError(s.format("cli.setup.placeAmbiguous", text, matches.map(\.code).joined(separator: ", ")))
@@ -229,11 +233,11 @@ struct Setup: ParsableCommand {
         @Argument(help: "The user's name, as chosen at login.")
         var name: String
 
-        @Option(name: .long, help: "clerk, gridWorker, supervisor or admin (or 文书, 网格员, 督导, 管理员).")
-        var role: String
+        @Option(name: .long, help: "clerk, gridWorker, supervisor or admin (or 文书, 网格员, 督导, 管理员); with --change, kept when left out.")
+        var role: String?
 
-        @Option(name: .long, help: "The statistical code or name of their village, township or county.")
-        var area: String
+        @Option(name: .long, help: "The statistical code or name of their village, township or county; with --change, kept when left out.")
+        var area: String?
 
         @Option(name: .customLong("new-pin"), help: "The user's PIN (at least 4 characters); asked when left out.")
         var newPIN: String?
@@ -249,12 +253,16 @@ struct Setup: ParsableCommand {
             let s = ctx.strings
             let ledger = try ctx.openLedger(path: options.databasePath())
             let actor = try Setup.checked(ledger, admin: admin, strings: s)
-            let role = try Setup.userRole(role, strings: s)
             let name = name.trimmingCharacters(in: .whitespaces)
             let places = try ledger.places()
-            let place = try Setup.area(area, in: places, strings: s)
-            if actor == nil && role != .admin { throw CLIError(s["cli.setup.firstAdmin"]) }
             let existing = try ledger.user(named: name)
+            // A change may give only what changes (a new PIN, say); a new user needs both.
+            guard let roleText = role ?? (change ? existing?.role.rawValue : nil),
+                  let areaText = area ?? (change ? existing.flatMap { e in places.first { $0.id == e.areaID }?.code } : nil)
+            else { throw CLIError(s["cli.setup.roleAndArea"]) }
+            let role = try Setup.userRole(roleText, strings: s)
+            let place = try Setup.area(areaText, in: places, strings: s)
+            if actor == nil && role != .admin { throw CLIError(s["cli.setup.firstAdmin"]) }
             // Adding and changing are told apart: two people of one name must not merge silently.
             if let existing, !change {
                 let at = places.first { $0.id == existing.areaID }?.name ?? "?"
