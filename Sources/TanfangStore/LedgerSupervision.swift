@@ -125,17 +125,10 @@ extension Ledger {
                 let late = day - anchor!.dayNumber
                 args = [anchorText, String(late)]; severity = late
             case .highRiskNoHomeVisit:
-                if let anchor {
-                    let gap = day - anchor.dayNumber
-                    args = [anchorText, String(gap)]; severity = gap
-                } else {
-                    // Never visited at home: raised once registered (detail) more than the rule's days ago.
-                    if let registered = detail, registered >= bound { continue }
-                    var since: Int?
-                    if detail != nil, let registered = try s.date(7, "elderFlag.detail") { since = day - registered.dayNumber }
-                    args = [detail ?? none, since.map(String.init) ?? none]
-                    severity = RedFlagEngine.neverSeverity
-                }
+                // Never visited at home (detail 'never'): the anchor is the registration day.
+                let gap = anchor.map { day - $0.dayNumber }
+                args = [anchor == nil ? none : anchorText, gap.map(String.init) ?? none]
+                severity = gap ?? RedFlagEngine.neverSeverity
             case .disabledRemoteOnly:
                 let gap = anchor.map { day - $0.dayNumber }
                 args = [anchor == nil ? none : anchorText, detail ?? none]
@@ -153,7 +146,7 @@ extension Ledger {
                 args = [detail ?? none]; severity = 1
             }
             if names[elderID] == nil { names[elderID] = s.string(6)! }
-            let never = kind == .highRiskNoHomeVisit && anchor == nil
+            let never = kind == .highRiskNoHomeVisit && detail != nil
             let flag = RedFlag(kind: kind, elderID: elderID, villageID: village,
                                reasonKey: never ? RedFlagEngine.neverHomeVisitedKey : reasonKey,
                                reasonArgs: args, severity: severity)

@@ -87,10 +87,10 @@ import Testing
         #expect(Self.run([e], [Self.summary(e, risk: .high, lastHome: Self.d("2026-10-24"))]).isEmpty)
         // Medium risk with an old home visit: no flag
         #expect(Self.run([e], [Self.summary(e, risk: .medium, lastHome: Self.d("2026-01-01"))]).isEmpty)
-        // Never visited at home: fires, ranked worse than any real gap
+        // Never visited at home: fires, ranked by the days since registration
         let never = Self.run([e], [Self.summary(e, risk: .high, lastHome: nil)])
         #expect(Self.kinds(never) == [.highRiskNoHomeVisit])
-        #expect(never.first!.severity > 1000)
+        #expect(never.first!.severity == 691)
         // And says so in words, not as "last home visit: —, — days"
         #expect(never.first?.reasonKey == RedFlagEngine.neverHomeVisitedKey)
         #expect(late.first?.reasonKey == RedFlagKind.highRiskNoHomeVisit.reasonKey)
@@ -103,6 +103,12 @@ import Testing
         recent.statusHistory = [StatusChange(date: Self.d("2026-10-23"), status: .active)]
         let month = Self.run([recent], [Self.summary(recent, risk: .high, lastHome: nil)])
         #expect(month.first?.reasonArgs == ["2026-10-23", "31"])
+        // Ranked below an elder last visited at home 79 days ago, not above every real gap
+        var visited = Self.elder()
+        visited.id = UUID()
+        let both = Self.run([recent, visited], [Self.summary(recent, risk: .high, lastHome: nil),
+                                                Self.summary(visited, risk: .high, lastHome: Self.d("2026-09-05"))])
+        #expect(both.filter { $0.kind == .highRiskNoHomeVisit }.map(\.elderID) == [visited.id, recent.id])
         // The first day the elder was active counts, not a later return
         recent.statusHistory = [StatusChange(date: Self.d("2025-03-01"), status: .active),
                                 StatusChange(date: Self.d("2025-06-01"), status: .movedAway),

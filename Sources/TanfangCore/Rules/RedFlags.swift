@@ -244,9 +244,10 @@ public struct RedFlagEngine: Sendable {
                 let registered = Self.registered(elder)
                 let since = registered.map { $0.days(to: today) }
                 if since.map({ $0 > rules.highRiskNoHomeVisitDays }) ?? true {
+                    // Ranked by the days since registration among the other gaps.
                     var raised = flag(.highRiskNoHomeVisit, elder,
                                       [registered?.description ?? Self.none, since.map(String.init) ?? Self.none],
-                                      severity: Self.neverSeverity)
+                                      severity: since ?? Self.neverSeverity)
                     raised.reasonKey = Self.neverHomeVisitedKey
                     flags.append(raised)
                 }

@@ -15,8 +15,8 @@ import TanfangCore
 /// a day are a prefix of the rows in severity order (worst first), ties in table order.
 /// - overdueVisit: anchor = the earlier due date; raised when anchor < today; severity today − anchor.
 /// - highRiskNoHomeVisit / disabledRemoteOnly: anchor = the last home visit ('' for never, which
-///   sorts first and is the worst); raised when anchor < today − the rule's days. A high-risk
-///   elder never visited at home is raised only once registered (`detail`) before that day too.
+///   sorts first and is the worst); raised when anchor < today − the rule's days. For a high-risk
+///   elder never visited at home the anchor is the registration day (detail 'never').
 /// - copiedAnswers: rank = −identicalStreak (one row while the streak is above 0); raised when the
 ///   streak reaches the rule's count.
 /// - implausibleNoProblems: always raised.
@@ -64,9 +64,10 @@ enum ElderFlagTable {
             Spec(kind: .overdueVisit,
                  anchor: "min(coalesce(\(e).nextDue, '9999-12-31'), coalesce(\(e).homeVisitDue, '9999-12-31'))",
                  until: until, condition: "(\(e).nextDue IS NOT NULL OR \(e).homeVisitDue IS NOT NULL)"),
-            // detail: for an elder never visited at home, the registration day the gap counts from.
-            Spec(kind: .highRiskNoHomeVisit, anchor: "coalesce(\(e).lastHomeVisit, '')",
-                 detail: "CASE WHEN \(e).lastHomeVisit IS NULL THEN \(e).activeFrom END", until: until,
+            // Never visited at home: the gap counts from registration (the first active day), and
+            // detail says 'never' for the reason's words.
+            Spec(kind: .highRiskNoHomeVisit, anchor: "coalesce(\(e).lastHomeVisit, \(e).activeFrom, '')",
+                 detail: "CASE WHEN \(e).lastHomeVisit IS NULL THEN 'never' END", until: until,
                  condition: "\(e).riskLevel = 'high'"),
             Spec(kind: .disabledRemoteOnly, anchor: "coalesce(\(e).lastHomeVisit, '')", detail: lastVisitDay, until: until,
                  condition: "(\(e).categoryMask & \(disabled)) <> 0 AND \(e).lastVisitAt IS NOT NULL "
@@ -96,8 +97,8 @@ enum ElderFlagTable {
 
     /// The rows of every elder passing `filter`, in one pass over the table (each kind a CASE
     /// over one scan, rather than a scan per kind: a county's elder rows are ~1.2 KB).
-    static func rowsInOnePass(filter: String) -> String {
-        let specs = specs("e")
+    static func rowsInOnePass(filter: String, kinds: Set<RedFlagKind>? = nil) -> String {
+        let specs = specs("e").filter { kinds?.contains($0.kind) ?? true }
         func pick(_ value: (Spec) -> String) -> String {
             "CASE k.kind " + specs.map { "WHEN '\($0.kind.rawValue)' THEN \(value($0))" }.joined(separator: " ") + " END"
         }
@@ -152,8 +153,9 @@ enum ElderFlagTable {
             """)
     }
 
-    /// Migration v7-high-risk-registered: the triggers of the current specs (the high-risk flag's
-    /// registration day, kept when `activeFrom` changes) and that day on the rows already there.
+    /// Migration v7-high-risk-registered: the triggers of the current specs (the high-risk flag of
+    /// an elder never visited at home counts from registration, kept when `activeFrom` changes)
+    /// and that kind's rows made again.
     static func migrateRegistration(_ db: Database) throws {
         try db.execute(sql: """
             DROP TRIGGER IF EXISTS elderFlag_elder_insert;
@@ -161,10 +163,9 @@ enum ElderFlagTable {
             DROP TRIGGER IF EXISTS elderFlag_elder_delete;
             """)
         try createTriggers(db)
-        try db.execute(sql: """
-            UPDATE elderFlag SET detail = (SELECT activeFrom FROM elder WHERE elder.id = elderFlag.elderId)
-            WHERE kind = 'highRiskNoHomeVisit' AND anchor = ''
-            """)
+        let kind = RedFlagKind.highRiskNoHomeVisit.rawValue
+        try db.execute(sql: "DELETE FROM elderFlag WHERE kind = ?", arguments: [kind])
+        try db.execute(sql: "INSERT INTO elderFlag (\(columns)) \(rowsInOnePass(filter: "1", kinds: [.highRiskNoHomeVisit]))")
     }
 
     /// Fills the table from scratch in one set-based statement: the backfill of an existing ledger.
