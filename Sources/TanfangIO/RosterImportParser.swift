@@ -16,6 +16,10 @@ import TanfangCore
 /// and the English codes our exports write. 高龄 is accepted but ignored with a note: it is
 /// derived from the birth date, never stored.
 public struct RosterImportParser: Sendable {
+    /// Columns of `tanfang export roster` that the ledger derives by its rules (risk, visits),
+    /// in both languages: read back, they are named as such rather than as unknown.
+    static let derivedHeaders: Set<String> = ["风险等级", "下次应探访", "上次探访", "Risk", "Next due", "Last visit"]
+
     /// Extra headers (normalized like the built-in ones) and the fields they fill.
     public let mapping: [String: RosterField]
     public let today: LocalDate
@@ -81,7 +85,11 @@ public struct RosterImportParser: Sendable {
             let letter = Self.columnLetter(j)
             guard let field = field(forHeader: header) else {
                 let hasData = dataRows.contains { !Self.cell($0.1, j).trimmingCharacters(in: .whitespaces).isEmpty }
-                if !header.isEmpty || hasData {
+                if Self.derivedHeaders.contains(header) {
+                    // The export's 风险等级 / 下次应探访 / 上次探访: the ledger works them out itself.
+                    issues.append(ImportIssue(line: headerLine, column: header, value: "",
+                                              messageKey: "import.note.columnDerived", args: [letter]))
+                } else if !header.isEmpty || hasData {
                     issues.append(ImportIssue(line: headerLine, column: header, value: "",
                                               messageKey: "import.note.columnIgnored", args: [letter]))
                 }

@@ -27,6 +27,15 @@ import Testing
         }
     }
 
+    @Test func theExportsDerivedColumnsAreNamedAsSuch() throws {
+        // Given a roster exported by the ledger, with its risk and visit columns
+        let table = try TableReader.readCSV(text: "姓名,村(社区),风险等级,下次应探访,备用\n王秀英,红星村,高,2026-12-01,x\n", file: "e.csv")
+        let result = parser.parse(table, file: "e.csv")
+        // Then they are said to be the ledger's own, and an unknown column still as unknown
+        #expect(result.issues.map(\.messageKey) == ["import.note.columnDerived", "import.note.columnDerived",
+                                                     "import.note.columnIgnored"])
+    }
+
     // MARK: - Fixtures end to end
 
     @Test func gbkFixture() throws {

@@ -57,7 +57,7 @@ import TanfangCore
     @Test func rendersInEnglishAt120() {
         // Given English at 120×40 / Then the kinds and reasons read in English.
         let lines = Self.harness(language: .en, width: 120, height: 40).lines()
-        #expect(lines[0].hasPrefix("4 red flags"))
+        #expect(lines[0].hasPrefix("Red flags: 4"))
         #expect(lines[1].hasPrefix(" Visit overdue                   2 │ Visit overdue (2)"))
         #expect(lines[2].contains("王秀英"))
         #expect(lines.contains { $0.contains("阿克苏村") && $0.contains("80%") })
