@@ -54,6 +54,16 @@ struct LoginScreenTests {
         #expect(Array(h.commands.suffix(2)) == [.setUser(supervisor, scope), .replace(.roster)])
     }
 
+    @Test("Pinyin initials or full pinyin find a name, as on the roster")
+    func pinyin() throws {
+        var h = try harness()
+        h.type("wws")
+        #expect(h.screen.matches(env: h.env).map(\.user.name) == ["王文书"])
+        h.send(.backspace, .backspace, .backspace)
+        h.type("liwang")
+        #expect(h.screen.matches(env: h.env).map(\.user.name) == ["李网格"])
+    }
+
     @Test("A wrong PIN shows an error, clears the PIN and stays; Esc goes back to the list, then quits")
     func failure() throws {
         var h = try harness()

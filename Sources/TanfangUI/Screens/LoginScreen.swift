@@ -30,6 +30,9 @@ public struct LoginScreen: Screen {
 
     public let titleKey = "login.title"
     var users: [User]?
+    /// Each user's name as pinyin initials and as full pinyin without spaces (`wlj`, `wanglijuan`),
+    /// worked out once when the list arrives.
+    var pinyin: [UUID: (initials: String, full: String)] = [:]
     var filter = TextFieldState()
     var table = TableState()
     var phase = Phase.list
@@ -61,8 +64,11 @@ public struct LoginScreen: Screen {
         if query.allSatisfy({ $0.isASCII && $0.isNumber }) {
             return all.filter { String($0.number).hasPrefix(query) }
         }
+        let letters = query.filter { !$0.isWhitespace }
+        let byPinyin = !letters.isEmpty && letters.allSatisfy { $0.isASCII && $0.isLetter }
         return all.filter { item in
             item.user.name.lowercased().contains(query)
+                || (byPinyin && pinyin[item.user.id].map { $0.initials.hasPrefix(letters) || $0.full.hasPrefix(letters) } == true)
                 || env.placeName(item.user.areaID).lowercased().contains(query)
                 || env.strings["role.\(item.user.role.rawValue)"].lowercased().contains(query)
         }
@@ -145,6 +151,10 @@ public struct LoginScreen: Screen {
         switch response {
         case .users(let list):
             users = list
+            pinyin = Dictionary(list.map { user in
+                let syllables = Pinyin.syllables(user.name)
+                return (user.id, (String(syllables.compactMap(\.first)), syllables.joined()))
+            }, uniquingKeysWith: { a, _ in a })
             message = list.isEmpty ? (key: "login.noUsers", args: []) : nil
             table.clamp(rowCount: matches(env: env).count, visibleRows: Self.pageRows)
             return []
