@@ -19,6 +19,8 @@ struct FollowUpNeedle {
     let pinyin: Bool
     /// No ASCII letter: lower() of the text searched cannot change whether it matches.
     let caseless: Bool
+    /// A Chinese search without a name's dots passes over them in names (`Search.nameDots`).
+    let skipsNameDots: Bool
 
     /// Nil for an empty search, and for one with a NUL (how SQLite binds and compares that is
     /// not worth copying: the SQL answers it).
@@ -29,6 +31,7 @@ struct FollowUpNeedle {
         bytes = Array(needle.utf8)
         pinyin = needle.allSatisfy { $0.isASCII && $0.isLetter }
         caseless = !bytes.contains { $0 >= 0x61 && $0 <= 0x7A }
+        skipsNameDots = !needle.contains { Search.nameDots.contains($0) } && !needle.allSatisfy(\.isASCII)
     }
 
     /// instr(lower(hay), needle) > 0: SQLite's lower() folds ASCII only, and the needle holds no
@@ -84,7 +87,9 @@ extension RosterIndex {
             withSearchColumns(tailIsIDNumber: false) { c in
                 needle.bytes.withUnsafeBufferPointer { n in
                     for i in 0..<hits.count {
-                        var hit = c.nameBytes[i] & nameNeed == nameNeed && c.name.containsFolding(i, n, caseless: needle.caseless)
+                        var hit = c.nameBytes[i] & nameNeed == nameNeed
+                            && (c.name.containsFolding(i, n, caseless: needle.caseless)
+                                || (needle.skipsNameDots && c.name.containsSkippingDots(i, n)))
                         if !hit, needle.pinyin {
                             let l = c.letters[i]
                             hit = (l & fullNeed == fullNeed && (oneLetter || c.fullPinyin.contains(i, n)))

@@ -430,6 +430,10 @@ extension Ledger {
         let needle = text.trimmingCharacters(in: .whitespaces).lowercased()
         guard !needle.isEmpty else { return false }
         var names = ["instr(lower(name), ?) > 0"]
+        // 努尔卡 finds 努尔·卡德尔, as on the roster.
+        if !needle.contains(where: { Search.nameDots.contains($0) }) && !needle.allSatisfy(\.isASCII) {
+            names.append("instr(replace(replace(replace(name, '\u{00B7}', ''), '\u{2022}', ''), '\u{30FB}', ''), ?) > 0")
+        }
         if needle.allSatisfy({ $0.isASCII && $0.isLetter }) {
             names += ["instr(pinyinInitials, ?) > 0", "instr(replace(pinyinFull, ' ', ''), ?) > 0"]
         }

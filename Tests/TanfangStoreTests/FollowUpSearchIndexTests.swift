@@ -38,6 +38,11 @@ struct FollowUpSearchIndexTests {
         var texts = try FollowUpPageTests.searches(rows)
         if let owner = rows.compactMap(\.ownerName).first { texts.append(owner) }
         texts += ["w", "WX", "zh", "a", " ", "复查"]
+        // Names with a dot, searched without it (努尔卡 → 努尔·卡德尔)
+        for name in Set(rows.map(\.elderName)).filter({ $0.contains("·") }).sorted().prefix(5) {
+            let plain = name.replacingOccurrences(of: "·", with: "")
+            texts += [plain, String(plain.prefix(3))]
+        }
         return texts
     }
 
