@@ -43,7 +43,9 @@ enum LedgerMigrations {
         migrator.registerMigration("v6-shared-dup-keys") { db in
             try SharedDupKeyTable.migrate(db)
         }
-        migrator.registerMigration("v7-high-risk-registered") { db in
+        // Immediate checks: this touches no foreign key, and the deferred check reads every visit's
+        // elder (18 s on a county ledger).
+        migrator.registerMigration("v7-high-risk-registered", foreignKeyChecks: .immediate) { db in
             try ElderFlagTable.migrateRegistration(db)
         }
         return migrator
