@@ -31,7 +31,8 @@ public struct LoginScreen: Screen {
     public let titleKey = "login.title"
     var users: [User]?
     /// Each user's name as pinyin initials and as full pinyin without spaces (`wlj`, `wanglijuan`),
-    /// worked out once when the list arrives.
+    /// worked out at the first letter typed: the transliteration's first use costs ~80 ms, which
+    /// the login frame must not wait for.
     var pinyin: [UUID: (initials: String, full: String)] = [:]
     var filter = TextFieldState()
     var table = TableState()
@@ -105,7 +106,13 @@ public struct LoginScreen: Screen {
         default:
             break
         }
-        if case .char = key, filter.handle(key) {
+        if case .char(let c) = key, filter.handle(key) {
+            if c.isASCII && c.isLetter && pinyin.isEmpty, let users {
+                pinyin = Dictionary(users.map { user in
+                    let syllables = Pinyin.syllables(user.name)
+                    return (user.id, (String(syllables.compactMap(\.first)), syllables.joined()))
+                }, uniquingKeysWith: { a, _ in a })
+            }
             table.select(0, rowCount: matches(env: env).count, visibleRows: Self.pageRows)
         } else if key == .backspace {
             filter.backspace()
@@ -151,10 +158,7 @@ public struct LoginScreen: Screen {
         switch response {
         case .users(let list):
             users = list
-            pinyin = Dictionary(list.map { user in
-                let syllables = Pinyin.syllables(user.name)
-                return (user.id, (String(syllables.compactMap(\.first)), syllables.joined()))
-            }, uniquingKeysWith: { a, _ in a })
+            pinyin = [:]
             message = list.isEmpty ? (key: "login.noUsers", args: []) : nil
             table.clamp(rowCount: matches(env: env).count, visibleRows: Self.pageRows)
             return []
