@@ -183,17 +183,6 @@ struct Setup: ParsableCommand {
         return place
     }
 
-    /// Whether `place` is `area` or lies under it.
-    static func place(_ place: Place, isWithin area: Place, places: [Place]) -> Bool {
-        let byID = Dictionary(places.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        var current: Place? = place
-        while let p = current {
-            if p.id == area.id { return true }
-            current = p.parentID.flatMap { byID[$0] }
-        }
-        return false
-    }
-
     /// A role typed as its English name or its Chinese one.
     static func userRole(_ text: String, strings s: Strings) throws -> UserRole {
         let aliases: [String: UserRole] = [
@@ -380,7 +369,7 @@ struct Setup: ParsableCommand {
             let places = try ledger.places()
             let place = try Setup.area(area, in: places, strings: s)
             if let actor, let adminArea = places.first(where: { $0.id == actor.areaID }),
-               !Setup.place(place, isWithin: adminArea, places: places) {
+               !Ledger.place(place.id, isWithin: adminArea.id, places: places) {
                 throw CLIError(s.format("cli.setup.outsideArea", place.name, adminArea.name))
             }
             if try ledger.visitors().contains(where: { $0.name == name && $0.placeID == place.id }) {
