@@ -59,6 +59,26 @@ import Testing
         #expect(validator.pruned(quietAnswers, method: .phone)["safety.inspected"] == nil)
     }
 
+    @Test func aHomeVisitThatDidNotFindTheElderRequiresNothing() {
+        // Given a home visit where the elder was not at home, with what a neighbour said
+        var v = visit(["family.contact": .choice(1)], method: .home)
+        v.seenInPerson = false
+        // Then nothing is missing: the assessments are not made up
+        #expect(validator.validate(v, today: today) == [])
+        // But what was answered is still checked
+        v.answers["family.contact"] = .choice(99)
+        #expect(validator.validate(v, today: today).map(\.messageKey) == ["form.error.unknownOption"])
+        // Found at home, everything is asked again
+        v.seenInPerson = true
+        v.answers["family.contact"] = .choice(1)
+        #expect(validator.validate(v, today: today).contains(FieldIssue(fieldCode: "health.expression",
+                                                                       messageKey: "form.error.required")))
+        // A phone call is never "seen in person" and still asks everything
+        var call = visit([:], method: .phone)
+        call.seenInPerson = false
+        #expect(!validator.validate(call, today: today).isEmpty)
+    }
+
     @Test func noHazardMeansHazardTypesDoNotApply() {
         // Given hasHazard = no with stale hazard types left from an earlier "yes"
         var answers = quietAnswers

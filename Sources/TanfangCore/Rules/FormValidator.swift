@@ -54,13 +54,17 @@ public struct FormValidator: Sendable {
 
     /// The first problem with `answer` for `field`, or nil when it is acceptable.
     ///
-    /// A missing answer is a problem only when the field is required and applies; an answer to a
+    /// A missing answer is a problem only when the field is required and applies, unless a visit
+    /// in person did not find the elder (`seen` false on a home visit): an elder not at home cannot
+    /// be assessed, and what a relative or neighbour told is entered without inventing the rest.
+    /// (A phone or video visit is not "seen in person" and still asks everything.) An answer to a
     /// field that does not apply is a problem (`form.error.notApplicable`).
     public func check(_ answer: Answer?, for field: FormField, method: VisitMethod,
-                      answers: [String: Answer]) -> FieldIssue? {
+                      answers: [String: Answer], seen: Bool = true) -> FieldIssue? {
         let applies = field.applies(method: method, answers: pruned(answers, method: method))
         guard let answer, !Self.isEmpty(answer) else {
-            return applies && field.required ? issue(field, "form.error.required") : nil
+            let excused = method.isInPerson && !seen
+            return applies && field.required && !excused ? issue(field, "form.error.required") : nil
         }
         guard applies else { return issue(field, "form.error.notApplicable") }
         return contentIssue(answer, for: field)
@@ -79,7 +83,7 @@ public struct FormValidator: Sendable {
         }
         for field in form.fields {
             if let problem = check(visit.answers[field.code], for: field, method: visit.method,
-                                   answers: visit.answers) {
+                                   answers: visit.answers, seen: visit.seenInPerson) {
                 issues.append(problem)
             }
         }

@@ -193,7 +193,8 @@ extension VisitFormScreen {
         default: kind = s["visit.hint.\(field.kind.rawValue)"]
         }
         var tags: [String] = []
-        if field.required { tags.append(s["visit.hint.required"]) }
+        // A home visit that did not find the elder requires nothing (see FormValidator.check).
+        if field.required && (sheet.seenInPerson || !sheet.method.isInPerson) { tags.append(s["visit.hint.required"]) }
         if let section = env.form.section(of: slot), section.copyable, !sheet.file.visits.isEmpty {
             tags.append(s["visit.hint.copy"])
         }
