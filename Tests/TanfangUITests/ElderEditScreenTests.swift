@@ -270,8 +270,18 @@ struct ElderEditScreenTests {
                                            args: ["2", "请填写赡养人的姓名和关系"], tone: .error))
         #expect(h.screen.focus == .supporterRelation(0))
         // The row is too narrow for the whole message at 80 columns: the bottom row has it in full
-        #expect(line(h, "赡养人1").contains("✗ 请填写赡养…"))
+        #expect(line(h, "赡养人1").contains("✗ 请填写…"))
         #expect(h.lines()[23] == " ✗ 请填写赡养人的姓名和关系")
+    }
+
+    @Test("A long name shows from its start, with … where cut, when the field is not focused")
+    func longNamesShowTheirStart() throws {
+        var h = try newForm()
+        h.type("帕提古丽·阿卜杜拉·买买提江·吐尔逊")
+        h.send(.tab)
+        let name = line(h, "姓名")
+        #expect(name.contains("帕提古丽·阿卜杜拉"))
+        #expect(name.contains("…"))
     }
 
     @Test("Esc with unsaved changes asks for a second Esc")

@@ -5,12 +5,14 @@ extension ElderEditScreen {
     /// Columns given to each input (the last input of a line takes what is left, up to its cap).
     static func inputWidth(_ field: Field) -> Int {
         switch field {
-        case .name, .contactName: 12
+        // Names as long as Uyghur and Kazakh ones (帕提古丽·阿卜杜拉: 18 columns).
+        case .name: 22
+        case .contactName: 18
         case .idNumber: 20
         case .birthDate: 12
         case .ethnicity: 10
         case .phone, .contactPhone, .supporterPhone: 14
-        case .supporterName: 10
+        case .supporterName: 14
         case .supporterRelation, .contactRelation: 8
         case .supporterResidence: 16
         case .address, .wishes: 60

@@ -141,9 +141,12 @@ public enum TextField {
             grid.put(placeholder, x: row.x, y: row.y, style: style.dimmed, maxWidth: row.width)
             return nil
         }
-        let start = state.visibleStart(width: row.width)
+        // Unfocused, the text shows from its start, with "…" where it is cut: a name seen from its
+        // middle (尔汗·艾买提 for 阿娜尔汗·艾买提) would look wrong. Focused, it scrolls to the cursor.
+        let start = focused ? state.visibleStart(width: row.width) : 0
         let visible = String(state.text.dropFirst(start))
-        let used = grid.put(visible, x: row.x, y: row.y, style: textStyle ?? style, maxWidth: row.width, overflow: .clip)
+        let used = grid.put(visible, x: row.x, y: row.y, style: textStyle ?? style, maxWidth: row.width,
+                            overflow: focused ? .clip : .ellipsis)
         if fitted, used < row.width {
             grid.put(" ", x: row.x + used, y: row.y, style: textStyle ?? style)
         }
