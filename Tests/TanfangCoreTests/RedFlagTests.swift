@@ -315,15 +315,17 @@ import Testing
         #expect(throws: ResourceError.self) { try RedFlagRules.load(resources: dir) }
     }
 
-    @Test func villageRatesReadAsPrintfWouldRoundThem() {
-        // Every visited/denominator fraction up to 400 elders, ties (23/80 = 28.75%) included
+    @Test func villageRatesAreRoundedDownToATenth() {
+        // Every visited/denominator fraction up to 400 elders: the tenths a whole-number division gives
         for denominator in 1...400 {
             for visited in 0...denominator {
                 let rate = Double(visited) / Double(denominator)
-                #expect(RedFlagEngine.percent(rate) == String(format: "%.1f%%", rate * 100), "\(visited)/\(denominator)")
+                let tenths = visited * 1000 / denominator
+                #expect(RedFlagEngine.percent(rate) == "\(tenths / 10).\(tenths % 10)%", "\(visited)/\(denominator)")
             }
         }
         #expect(RedFlagEngine.percent(23.0 / 80) == "28.7%")
+        #expect(RedFlagEngine.percent(1999.0 / 2000) == "99.9%")
         #expect(RedFlagEngine.percent(1) == "100.0%")
     }
 }

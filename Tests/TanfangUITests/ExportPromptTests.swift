@@ -67,7 +67,7 @@ import TanfangCore
         h.send(.char("x"), .enter, .enter)
         h.deliver(.failed(message: "无法写入文件：/nope/x.xlsx"))
         #expect(h.commands.last == .status(key: "status.error", args: ["无法写入文件：/nope/x.xlsx"], tone: .error))
-        #expect(h.lines()[1].hasPrefix("全部探访率 90%"))
+        #expect(h.lines()[1].hasPrefix("全部探访率 90.0%"))
     }
 
     @Test func redFlagsExportWithTodayInTheName() {

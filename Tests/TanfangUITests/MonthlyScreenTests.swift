@@ -57,14 +57,14 @@ import TanfangCore
         h.deliver(.monthlyReport(Self.report(Self.november)))
         #expect(h.lines()[1] == "正在读取…")
         h.deliver(.monthlyReport(Self.report(Self.october)))
-        #expect(h.lines()[1].hasPrefix("全部探访率 90%"))
+        #expect(h.lines()[1].hasPrefix("全部探访率 90.0%"))
     }
 
     @Test func ratesAndBarsAt80() {
         // Given the report at 80×24 / Then the total, and one bar per village with aligned names.
         let lines = Self.harness().lines()
         #expect(lines[0] == "2026年11月探访统计")
-        #expect(lines[1] == "全部探访率 90%（已探访27人/应探访30人，目标100%）")
+        #expect(lines[1] == "全部探访率 90.0%（已探访27人/应探访30人，目标100%）")
         #expect(lines[2] == "本月未探访：3人")
         #expect(lines[4] == "各村(社区)探访率（2个）")
         #expect(lines[5] == "红旗村                                                      │20/20 100%")
@@ -95,9 +95,9 @@ import TanfangCore
         let lines = h.lines()
         #expect(lines[1].hasPrefix("按类别"))
         #expect(lines[2] == "类别                 应探访 已探访 探访率")
-        #expect(lines[3] == "独居                     10      9    90%")
+        #expect(lines[3] == "独居                     10      9  90.0%")
         #expect(lines[7] == "重残                      0      0      —")
-        #expect(lines[10] == "高龄                     12     10    83%")
+        #expect(lines[10] == "高龄                     12     10  83.3%")
         #expect(lines[13] == "方式                   次数   人数")
         #expect(lines[14] == "上门入户                 20     18")
         #expect(lines[22] == "逾期未办               1")
@@ -110,7 +110,7 @@ import TanfangCore
     @Test func wideTerminalPutsBreakdownsBeside() {
         // Given 120×40 / Then the village bars and the category table share rows.
         let lines = Self.harness(width: 120, height: 40).lines()
-        #expect(lines[1].hasPrefix("全部探访率 90%"))
+        #expect(lines[1].hasPrefix("全部探访率 90.0%"))
         #expect(lines[1].hasSuffix("│ 按类别"))
         #expect(lines[5].hasPrefix("红旗村"))
         #expect(lines[5] == "红旗村                                       │20/20 100%          │ 留守                      0      0      —")
@@ -119,7 +119,7 @@ import TanfangCore
     @Test func englishLabels() {
         let lines = Self.harness(language: .en, width: 120, height: 40).lines()
         #expect(lines[0] == "Visits in 2026-11")
-        #expect(lines[1].hasPrefix("Visit rate 90% (27 of 30 elders visited, target 100%)"))
+        #expect(lines[1].hasPrefix("Visit rate 90.0% (27 of 30 elders visited, target 100%)"))
         #expect(lines.contains { $0.contains("Median time to close  30.5 h") })
     }
 

@@ -337,21 +337,8 @@ public struct RedFlagEngine: Sendable {
         }
     }
 
-    /// A rate as a percentage with one decimal, e.g. `87.5%`.
-    static func percent(_ rate: Double) -> String {
-        // Exactly as `String(format: "%.1f%%")` rounds rate × 100 (its exact binary value, ties to
-        // even), without that call's slow Linux path: t + e is x × 10 exactly (e from a fused
-        // multiply-add), and its fraction is compared with one half.
-        guard rate.isFinite, rate >= 0, rate < 1e12 else { return String(format: "%.1f%%", rate * 100) }
-        let x = rate * 100
-        let t = x * 10
-        let e = (-t).addingProduct(x, 10)
-        let whole = t.rounded(.down)
-        let half = t - whole - 0.5
-        let up = half > 0 || (half == 0 && (e > 0 || (e == 0 && Int(whole) % 2 == 1)))
-        let tenths = Int(whole) + (up ? 1 : 0)
-        return String(tenths / 10) + "." + String(tenths % 10) + "%"
-    }
+    /// A rate as a percentage with one decimal (`Percent`).
+    static func percent(_ rate: Double) -> String { Percent.text(rate) }
 }
 
 extension RedFlag {

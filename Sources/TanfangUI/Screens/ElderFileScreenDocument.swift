@@ -154,10 +154,8 @@ enum ScreenText {
         String(format: "%02d-%02d %02d:%02d", t.date.month, t.date.day, t.hour, t.minute)
     }
 
-    /// A whole percentage, rounded down as the bar chart does: 199/200 is 99%.
-    static func percent(_ rate: Double) -> String {
-        "\(Int((rate * 100).rounded(.down)))%"
-    }
+    /// One decimal, rounded down, as in the reports (`Percent`).
+    static func percent(_ rate: Double) -> String { Percent.text(rate) }
 
     /// Minutes from `a` to `b` (negative when `b` is earlier).
     static func minutes(from a: LocalDateTime, to b: LocalDateTime) -> Int {

@@ -67,7 +67,7 @@ struct Report: ParsableCommand {
 
 /// The monthly report as text tables.
 enum MonthlyText {
-    static func percent(_ rate: Double) -> String { String(format: "%.1f%%", rate * 100) }
+    static func percent(_ rate: Double) -> String { Percent.text(rate) }
 
     /// The rate of `visited` of `denominator`; "—" when nobody was owed a visit (the stored rate
     /// is then 100%, so that such a village never counts as under target, but 0 / 0 = 100% reads wrong).

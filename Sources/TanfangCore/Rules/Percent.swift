@@ -1,0 +1,12 @@
+/// A rate as a percentage with one decimal, rounded down: 20 of 23 is 86.9%, 1999 of 2000 is
+/// 99.9%. Never up, so that a village short of its 100% target never reads "100.0%"; the same on
+/// the screens, in reports and in red-flag reasons.
+public enum Percent {
+    public static func text(_ rate: Double) -> String {
+        guard rate.isFinite, rate >= 0, rate < 1e9 else { return "—" }
+        // Tenths of a percent, after dropping the binary noise below a millionth of one
+        // (0.875 × 1000 may come out as 874.9999999).
+        let tenths = Int(((rate * 1000) * 1_000_000).rounded() / 1_000_000)
+        return String(tenths / 10) + "." + String(tenths % 10) + "%"
+    }
+}
