@@ -147,8 +147,10 @@ extension Ledger {
             }
             if names[elderID] == nil { names[elderID] = s.string(6)! }
             let never = kind == .highRiskNoHomeVisit && detail != nil
+            let home = kind == .overdueVisit && detail != nil
             let flag = RedFlag(kind: kind, elderID: elderID, villageID: village,
-                               reasonKey: never ? RedFlagEngine.neverHomeVisitedKey : reasonKey,
+                               reasonKey: never ? RedFlagEngine.neverHomeVisitedKey
+                                   : home ? RedFlagEngine.overdueHomeVisitKey : reasonKey,
                                reasonArgs: args, severity: severity)
             if unsettled.isEmpty { flags.append(flag) } else { merged.append((flag, s.int(2))) }
         }

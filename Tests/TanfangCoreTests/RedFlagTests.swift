@@ -67,7 +67,7 @@ import Testing
         #expect(Self.run([h], [Self.summary(h, nextDue: Self.d("2026-10-15"))]).isEmpty)
     }
 
-    @Test func overdueUsesEarlierHomeVisitDue() {
+    @Test func overdueUsesEarlierHomeVisitDue() throws {
         // Given a normal due date ahead but a home visit due date passed
         let e = Self.elder()
         var s = Self.summary(e)
@@ -75,6 +75,14 @@ import Testing
         // Then the flag counts from the home visit due date
         let flags = Self.run([e], [s])
         #expect(flags.first?.reasonArgs == ["2026-11-13", "10"])
+        // And says that a home visit is what is owed
+        #expect(flags.first?.reasonKey == RedFlagEngine.overdueHomeVisitKey)
+        let zh = try Strings.load(.zhHans, resources: ResourceLocator.sourceCheckout)
+        #expect(flags.first.map { zh.format($0.reasonKey, $0.reasonArgs) } == "应于2026-11-13前上门探访，已逾期10天")
+        // An ordinary due date passed first is an ordinary overdue visit
+        var plain = s
+        plain.nextDue = Self.d("2026-11-10")
+        #expect(Self.run([e], [plain]).first?.reasonKey == RedFlagKind.overdueVisit.reasonKey)
     }
 
     @Test func highRiskNoHomeVisit() throws {

@@ -82,6 +82,8 @@ public struct RedFlagEngine: Sendable {
     /// The reason of a highRiskNoHomeVisit flag for an elder never visited at home (rather than
     /// "last home visit: —, — days").
     public static let neverHomeVisitedKey = "redflag.reason.highRiskNeverHomeVisited"
+    /// The reason of an overdueVisit flag whose earlier due date is the home visit's.
+    public static let overdueHomeVisitKey = "redflag.reason.overdueHomeVisit"
 
     public init(rules: RedFlagRules) {
         self.rules = rules
@@ -228,7 +230,10 @@ public struct RedFlagEngine: Sendable {
     private func visitFlags(_ elder: Elder, _ s: ElderSummary, today: LocalDate, into flags: inout [RedFlag]) {
         if s.dueState(today: today) == .overdue, let due = [s.nextDue, s.homeVisitDue].compactMap({ $0 }).min() {
             let late = due.days(to: today)
-            flags.append(flag(.overdueVisit, elder, [due.description, String(late)], severity: late))
+            var raised = flag(.overdueVisit, elder, [due.description, String(late)], severity: late)
+            // What is owed is a home visit (a phone call since does not settle it): said so.
+            if let home = s.homeVisitDue, home <= (s.nextDue ?? home) { raised.reasonKey = Self.overdueHomeVisitKey }
+            flags.append(raised)
         }
 
         let homeGap = s.lastHomeVisit.map { $0.days(to: today) }

@@ -61,8 +61,10 @@ enum ElderFlagTable {
         let lastVisitDay = "substr(\(e).lastVisitAt, 1, 10)"
         let visitAfterDeath = "coalesce(\(lastVisitDay) > \(e).statusFrom, 0)"
         return [
+            // detail 'home': the earlier due date is the home visit's.
             Spec(kind: .overdueVisit,
                  anchor: "min(coalesce(\(e).nextDue, '9999-12-31'), coalesce(\(e).homeVisitDue, '9999-12-31'))",
+                 detail: "CASE WHEN \(e).homeVisitDue IS NOT NULL AND \(e).homeVisitDue <= coalesce(\(e).nextDue, \(e).homeVisitDue) THEN 'home' END",
                  until: until, condition: "(\(e).nextDue IS NOT NULL OR \(e).homeVisitDue IS NOT NULL)"),
             // Never visited at home: the gap counts from registration (the first active day), and
             // detail says 'never' for the reason's words.
@@ -154,8 +156,8 @@ enum ElderFlagTable {
     }
 
     /// Migration v7-high-risk-registered: the triggers of the current specs (the high-risk flag of
-    /// an elder never visited at home counts from registration, kept when `activeFrom` changes)
-    /// and that kind's rows made again.
+    /// an elder never visited at home counts from registration, kept when `activeFrom` changes; an
+    /// overdue visit says when a home visit is owed) and those kinds' rows made again.
     static func migrateRegistration(_ db: Database) throws {
         try db.execute(sql: """
             DROP TRIGGER IF EXISTS elderFlag_elder_insert;
@@ -163,9 +165,10 @@ enum ElderFlagTable {
             DROP TRIGGER IF EXISTS elderFlag_elder_delete;
             """)
         try createTriggers(db)
-        let kind = RedFlagKind.highRiskNoHomeVisit.rawValue
-        try db.execute(sql: "DELETE FROM elderFlag WHERE kind = ?", arguments: [kind])
-        try db.execute(sql: "INSERT INTO elderFlag (\(columns)) \(rowsInOnePass(filter: "1", kinds: [.highRiskNoHomeVisit]))")
+        let kinds: Set<RedFlagKind> = [.highRiskNoHomeVisit, .overdueVisit]
+        try db.execute(sql: "DELETE FROM elderFlag WHERE kind IN (?, ?)",
+                       arguments: [RedFlagKind.highRiskNoHomeVisit.rawValue, RedFlagKind.overdueVisit.rawValue])
+        try db.execute(sql: "INSERT INTO elderFlag (\(columns)) \(rowsInOnePass(filter: "1", kinds: kinds))")
     }
 
     /// Fills the table from scratch in one set-based statement: the backfill of an existing ledger.
