@@ -1,4 +1,5 @@
 import GRDB
+import TanfangCore
 
 /// The ledger schema. A migration that has shipped is never edited: add a new one instead.
 /// Migrations use string table and column names, never record types, so that later changes
@@ -48,7 +49,25 @@ enum LedgerMigrations {
         migrator.registerMigration("v7-high-risk-registered", foreignKeyChecks: .immediate) { db in
             try ElderFlagTable.migrateRegistration(db)
         }
+        migrator.registerMigration("v8-pinyin-readings", foreignKeyChecks: .immediate) { db in
+            try respellNames(db)
+        }
         return migrator
+    }
+
+    /// Migration v8: the search spellings of the names with a character read otherwise in names
+    /// (`Pinyin.nameReadings`) or searched by another reading too (`Pinyin.otherReadings`).
+    static func respellNames(_ db: Database) throws {
+        var characters = Set(Pinyin.nameReadings.keys)
+        for readings in Pinyin.otherReadings.values { characters.formUnion(readings.keys) }
+        let test = characters.sorted().map { _ in "instr(name, ?) > 0" }.joined(separator: " OR ")
+        let rows = try Row.fetchAll(db, sql: "SELECT id, name FROM elder WHERE \(test)",
+                                    arguments: StatementArguments(characters.sorted().map(String.init)))
+        for row in rows {
+            let keys = Pinyin.searchKeys(row["name"])
+            try db.execute(sql: "UPDATE elder SET pinyinInitials = ?, pinyinFull = ? WHERE id = ?",
+                           arguments: [keys.initials, keys.full, row["id"] as String])
+        }
     }
 
     /// The roster index (RosterIndex): a covering index it reads in tie order, and a version that

@@ -79,7 +79,7 @@ struct PinyinTests {
             defer { isFirst = false }
             if ch.unicodeScalars.first?.properties.isIdeographic ?? false {
                 if !word.isEmpty { out.append(word); word = "" }
-                let r = (isFirst ? Pinyin.surnames[ch] : nil) ?? reading(ch)
+                let r = (isFirst ? Pinyin.surnames[ch] : nil) ?? Pinyin.nameReadings[ch] ?? reading(ch)
                 if !r.isEmpty { out.append(r) }
             } else {
                 let latin = reading(ch)
@@ -92,6 +92,19 @@ struct PinyinTests {
         }
         if !word.isEmpty { out.append(word) }
         return out
+    }
+
+    @Test("Search keys hold a name's other common readings: 万长林 by wzl and wcl, 阿不都 by abudu")
+    func otherReadings() {
+        let wan = Pinyin.searchKeys("万长林")
+        #expect(wan.initials == "wzl wcl")
+        #expect(wan.full == "wan zhang lin|wan chang lin")
+        #expect(Pinyin.searchKeys("阿不都热合曼").full == "a bu du re he man")
+        #expect(Pinyin.searchKeys("王秀英") == (initials: "wxy", full: "wang xiu ying"))
+        // At most four spellings, the usual one first
+        let many = Pinyin.searchKeys("长长长长")
+        #expect(many.full.split(separator: "|").count == 4)
+        #expect(many.full.hasPrefix(Pinyin.full("长长长长") + "|"))
     }
 
     @Test("The cache spells every name as the per-character transform does")

@@ -273,6 +273,28 @@ struct RosterIndexTests {
         #expect(try first.roster(RosterQuery(search: "oyxy", today: Self.today)).rows.map(\.elder.id) == [added.id])
     }
 
+    @Test("A name with another common reading is found by it, in a new row and after the migration of an old one")
+    func otherReadings() throws {
+        let (ledger, data) = try Self.demo(elders: 40)
+        let village = try #require(data.places.first { $0.level == .village })
+        let wan = try ledger.saveElder(Elder(name: "万长林", villageID: village.id, statusHistory: []), by: nil, today: Self.today)
+        func found(_ text: String) throws -> Bool {
+            let q = RosterQuery(status: nil, search: text, limit: 48, today: Self.today)
+            let page = try ledger.roster(q)
+            #expect(page == (try ledger.rosterSQL(q)), "\(text)")
+            return page.rows.contains { $0.elder.id == wan.id }
+        }
+        #expect(try found("wcl") && found("wzl") && found("wanchang") && found("wanzhanglin"))
+        // A row spelled by the version before (one reading) is spelled again by migration v8
+        try ledger.write { db in
+            try db.execute(sql: "UPDATE elder SET pinyinInitials = 'wzl', pinyinFull = 'wan zhang lin' WHERE id = ?",
+                           arguments: [wan.id.uuidString])
+        }
+        #expect(try !found("wcl"))
+        try ledger.write { db in try LedgerMigrations.respellNames(db) }
+        #expect(try found("wcl"))
+    }
+
     @Test("The migration upgrades a ledger that has only v1")
     func upgradesV1() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tanfang-\(UUID().uuidString)")

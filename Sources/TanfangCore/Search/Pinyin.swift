@@ -17,6 +17,42 @@ public enum Pinyin {
         "任": "ren", "葛": "ge", "華": "hua", "华": "hua", "重": "chong", "长": "chang",
     ]
 
+    /// Readings of characters in names wherever they stand, over ICU's: 都 in Uyghur names
+    /// (阿不都热合曼) is du, not dou.
+    public static let nameReadings: [Character: String] = ["都": "du"]
+
+    /// Characters whose other common reading is searched too (万长林: wzl and wcl), by the one
+    /// `syllables` gives.
+    public static let otherReadings: [String: [Character: String]] = [
+        "zhang": ["长": "chang"], "chang": ["长": "zhang"], "zhong": ["重": "chong"], "chong": ["重": "zhong"],
+        "le": ["乐": "yue"], "yue": ["乐": "le"], "chao": ["朝": "zhao"], "zhao": ["朝": "chao"],
+        "xing": ["行": "hang"], "hang": ["行": "xing"], "dan": ["单": "shan"], "shan": ["单": "dan"],
+    ]
+
+    /// The roster's search columns: the initials and the full pinyin of the name, each followed by
+    /// those with another common reading of a character (at most three more), initials apart by
+    /// spaces and full spellings by `|`: 万长林 → (`wzl wcl`, `wan zhang lin|wan chang lin`). The
+    /// first is `initials` and `full`, so sorting by the full column sorts by the usual reading.
+    public static func searchKeys(_ name: String) -> (initials: String, full: String) {
+        let read = readings(name)
+        var variants = [read.map(\.syllable)]
+        for (i, r) in read.enumerated() {
+            guard let ch = r.character, let other = otherReadings[r.syllable]?[ch] else { continue }
+            for v in variants where variants.count < 4 {
+                var w = v
+                w[i] = other
+                variants.append(w)
+            }
+        }
+        var initials: [String] = [], full: [String] = []
+        for v in variants {
+            let i = String(v.compactMap(\.first)), f = v.joined(separator: " ")
+            if !initials.contains(i) { initials.append(i) }
+            if !full.contains(f) { full.append(f) }
+        }
+        return (initials.joined(separator: " "), full.joined(separator: "|"))
+    }
+
     /// Syllables separated by spaces: `王秀英` → `wang xiu ying`. Punctuation such as `·` is dropped;
     /// runs of Latin letters or digits stay one word.
     public static func full(_ name: String) -> String {
@@ -30,7 +66,12 @@ public enum Pinyin {
 
     /// The lower-case ASCII syllables of `name`.
     public static func syllables(_ name: String) -> [String] {
-        var out: [String] = []
+        readings(name).map(\.syllable)
+    }
+
+    /// The syllables of `name`, each with the Han character it reads (nil for a Latin word).
+    static func readings(_ name: String) -> [(syllable: String, character: Character?)] {
+        var out: [(syllable: String, character: Character?)] = []
         var word = ""
         var isFirst = true
         for ch in trimmed(name) {
@@ -38,19 +79,19 @@ public enum Pinyin {
             let scalars = ch.unicodeScalars
             let first = scalars.first!
             if first.properties.isIdeographic {
-                if !word.isEmpty { out.append(word); word = "" }
-                let reading = (isFirst ? surnames[ch] : nil) ?? cache.reading(of: ch, scalars: scalars)
-                if !reading.isEmpty { out.append(reading) }
+                if !word.isEmpty { out.append((word, nil)); word = "" }
+                let reading = (isFirst ? surnames[ch] : nil) ?? nameReadings[ch] ?? cache.reading(of: ch, scalars: scalars)
+                if !reading.isEmpty { out.append((reading, ch)) }
             } else {
                 let latin = cache.reading(of: ch, scalars: scalars)
                 if latin.isEmpty {
-                    if !word.isEmpty { out.append(word); word = "" }
+                    if !word.isEmpty { out.append((word, nil)); word = "" }
                 } else {
                     word += latin
                 }
             }
         }
-        if !word.isEmpty { out.append(word) }
+        if !word.isEmpty { out.append((word, nil)) }
         return out
     }
 

@@ -103,9 +103,7 @@ struct ElderRecord: Hashable, Stamped {
         identicalStreak = 0
         lastVisitAllClear = false
         computedOn = ""
-        let syllables = Pinyin.syllables(e.name)  // what Pinyin.full and Pinyin.initials spell
-        pinyinInitials = String(syllables.compactMap(\.first))
-        pinyinFull = syllables.joined(separator: " ")
+        (pinyinInitials, pinyinFull) = Pinyin.searchKeys(e.name)
         idTail = e.idNumber.map { String($0.suffix(6)) }
         let digits = e.phone.map { String($0.filter { $0.isASCII && $0.isNumber }) }
         phoneDigits = (digits?.isEmpty ?? true) ? nil : digits

@@ -950,8 +950,8 @@ enum ScreenSearch {
         }
 
         static func reading(of name: String) -> String {
-            let syllables = Pinyin.syllables(name)
-            return String(syllables.compactMap(\.first)) + "\u{0}" + syllables.joined()
+            let keys = Pinyin.searchKeys(name)
+            return keys.initials + "\u{0}" + keys.full.replacingOccurrences(of: " ", with: "")
         }
 
         /// `ScreenSearch.matches(query, …)` with `needle` = `Prepared.needle(query)`.
@@ -987,7 +987,8 @@ enum ScreenSearch {
         if (names + texts).contains(where: { $0.lowercased().contains(needle) }) { return true }
         guard needle.allSatisfy({ $0.isASCII && $0.isLetter }) else { return false }
         return names.contains { name in
-            Pinyin.initials(name).contains(needle) || Pinyin.syllables(name).joined().contains(needle)
+            let keys = Pinyin.searchKeys(name)
+            return keys.initials.contains(needle) || keys.full.replacingOccurrences(of: " ", with: "").contains(needle)
         }
     }
 }

@@ -33,7 +33,7 @@ public struct LoginScreen: Screen {
     /// Each user's name as pinyin initials and as full pinyin without spaces (`wlj`, `wanglijuan`),
     /// worked out at the first letter typed: the transliteration's first use costs ~80 ms, which
     /// the login frame must not wait for.
-    var pinyin: [UUID: (initials: String, full: String)] = [:]
+    var pinyin: [UUID: [String]] = [:]
     var filter = TextFieldState()
     var table = TableState()
     var phase = Phase.list
@@ -69,7 +69,7 @@ public struct LoginScreen: Screen {
         let byPinyin = !letters.isEmpty && letters.allSatisfy { $0.isASCII && $0.isLetter }
         return all.filter { item in
             item.user.name.lowercased().contains(query)
-                || (byPinyin && pinyin[item.user.id].map { $0.initials.hasPrefix(letters) || $0.full.hasPrefix(letters) } == true)
+                || (byPinyin && pinyin[item.user.id]?.contains { $0.hasPrefix(letters) } == true)
                 || env.placeName(item.user.areaID).lowercased().contains(query)
                 || env.strings["role.\(item.user.role.rawValue)"].lowercased().contains(query)
         }
@@ -108,9 +108,12 @@ public struct LoginScreen: Screen {
         }
         if case .char(let c) = key, filter.handle(key) {
             if c.isASCII && c.isLetter && pinyin.isEmpty, let users {
+                // Every reading's initials and run-together spelling (Pinyin.searchKeys).
                 pinyin = Dictionary(users.map { user in
-                    let syllables = Pinyin.syllables(user.name)
-                    return (user.id, (String(syllables.compactMap(\.first)), syllables.joined()))
+                    let keys = Pinyin.searchKeys(user.name)
+                    let spellings = keys.initials.split(separator: " ") + keys.full.split(separator: "|")
+                        .map { $0.replacingOccurrences(of: " ", with: "")[...] }
+                    return (user.id, spellings.map(String.init))
                 }, uniquingKeysWith: { a, _ in a })
             }
             table.select(0, rowCount: matches(env: env).count, visibleRows: Self.pageRows)
