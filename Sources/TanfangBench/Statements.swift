@@ -167,7 +167,7 @@ struct SQLQuestions {
             UNION ALL
             SELECT 'disabledRemoteOnly', id FROM elder
             WHERE status = 'active' AND categoryMask & \(disabled) AND lastVisitAt IS NOT NULL
-              AND lastVisitMethod <> 'home' AND (lastHomeVisit IS NULL OR lastHomeVisit < \(remoteSince))
+              AND lastVisitMethod <> 'home' AND coalesce(lastHomeVisit, activeFrom, '') < \(remoteSince)
             UNION ALL
             SELECT 'copiedAnswers', id FROM elder WHERE status = 'active' AND identicalStreak >= \(rules.copiedStreak)
             UNION ALL

@@ -130,8 +130,10 @@ extension Ledger {
                 args = [anchor == nil ? none : anchorText, gap.map(String.init) ?? none]
                 severity = gap ?? RedFlagEngine.neverSeverity
             case .disabledRemoteOnly:
+                // detail: 'n' when never visited at home (the anchor is then the registration day), then the last visit's day.
                 let gap = anchor.map { day - $0.dayNumber }
-                args = [anchor == nil ? none : anchorText, detail ?? none]
+                let last = detail.map { $0.hasPrefix("n") ? String($0.dropFirst()) : $0 }
+                args = [anchor == nil ? none : anchorText, last ?? none]
                 severity = gap ?? RedFlagEngine.neverSeverity
             case .copiedAnswers:
                 let streak = -s.int(0)
@@ -148,9 +150,11 @@ extension Ledger {
             if names[elderID] == nil { names[elderID] = s.string(6)! }
             let never = kind == .highRiskNoHomeVisit && detail != nil
             let home = kind == .overdueVisit && detail != nil
+            let remoteNever = kind == .disabledRemoteOnly && detail?.hasPrefix("n") == true
             let flag = RedFlag(kind: kind, elderID: elderID, villageID: village,
                                reasonKey: never ? RedFlagEngine.neverHomeVisitedKey
-                                   : home ? RedFlagEngine.overdueHomeVisitKey : reasonKey,
+                                   : home ? RedFlagEngine.overdueHomeVisitKey
+                                   : remoteNever ? RedFlagEngine.disabledNeverHomeVisitedKey : reasonKey,
                                reasonArgs: args, severity: severity)
             if unsettled.isEmpty { flags.append(flag) } else { merged.append((flag, s.int(2))) }
         }

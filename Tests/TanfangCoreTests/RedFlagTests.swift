@@ -141,6 +141,17 @@ import Testing
         let other = Self.elder(categories: [.livingAlone])
         #expect(Self.run([other], [Self.summary(other, lastVisit: Self.t("2026-11-20 10:00"),
                                                 method: .remoteMonitoring, lastHome: nil)]).isEmpty)
+        // Never visited at home: counted from registration, not flagged after a first phone call
+        var recent = e
+        recent.statusHistory = [StatusChange(date: Self.d("2026-11-20"), status: .active)]
+        #expect(Self.run([recent], [Self.summary(recent, lastVisit: Self.t("2026-11-21 10:00"), method: .phone,
+                                                 lastHome: nil)]).filter { $0.kind == .disabledRemoteOnly }.isEmpty)
+        recent.statusHistory = [StatusChange(date: Self.d("2026-10-08"), status: .active)]
+        let late = Self.run([recent], [Self.summary(recent, lastVisit: Self.t("2026-11-21 10:00"), method: .phone,
+                                                    lastHome: nil)]).filter { $0.kind == .disabledRemoteOnly }
+        #expect(late.first?.reasonKey == RedFlagEngine.disabledNeverHomeVisitedKey)
+        #expect(late.first?.reasonArgs == ["2026-10-08", "2026-11-21"])
+        #expect(late.first?.severity == 46)
     }
 
     @Test func copiedAnswers() {

@@ -82,6 +82,8 @@ public struct RedFlagEngine: Sendable {
     /// The reason of a highRiskNoHomeVisit flag for an elder never visited at home (rather than
     /// "last home visit: —, — days").
     public static let neverHomeVisitedKey = "redflag.reason.highRiskNeverHomeVisited"
+    /// The reason of a disabledRemoteOnly flag for an elder never visited at home.
+    public static let disabledNeverHomeVisitedKey = "redflag.reason.disabledNeverHomeVisited"
     /// The reason of an overdueVisit flag whose earlier due date is the home visit's.
     public static let overdueHomeVisitKey = "redflag.reason.overdueHomeVisit"
 
@@ -161,7 +163,7 @@ public struct RedFlagEngine: Sendable {
             on((s.lastHomeVisit ?? Self.registered(elder))?.adding(days: rules.highRiskNoHomeVisitDays + 1) ?? always)
         }
         if elder.categories.contains(.disabled), let method = s.lastVisitMethod, !method.isInPerson, s.lastVisit != nil {
-            on(s.lastHomeVisit?.adding(days: rules.remoteOnlyDays + 1) ?? always)
+            on((s.lastHomeVisit ?? Self.registered(elder))?.adding(days: rules.remoteOnlyDays + 1) ?? always)
         }
         if s.identicalStreak >= rules.copiedStreak { on(always) }
         let disabled = elder.categories.contains(.disabled) || elder.categories.contains(.severelyDisabled)
@@ -260,9 +262,23 @@ public struct RedFlagEngine: Sendable {
         }
 
         if elder.categories.contains(.disabled), let method = s.lastVisitMethod, !method.isInPerson,
-           let lastVisit = s.lastVisit, homeGap.map({ $0 > rules.remoteOnlyDays }) ?? true {
-            flags.append(flag(.disabledRemoteOnly, elder, [lastHome, lastVisit.date.description],
-                              severity: homeGap ?? Self.neverSeverity))
+           let lastVisit = s.lastVisit {
+            if let homeGap {
+                if homeGap > rules.remoteOnlyDays {
+                    flags.append(flag(.disabledRemoteOnly, elder, [lastHome, lastVisit.date.description], severity: homeGap))
+                }
+            } else {
+                // Never visited at home: counted from registration, as for high-risk elders.
+                let registered = Self.registered(elder)
+                let since = registered.map { $0.days(to: today) }
+                if since.map({ $0 > rules.remoteOnlyDays }) ?? true {
+                    var raised = flag(.disabledRemoteOnly, elder,
+                                      [registered?.description ?? Self.none, lastVisit.date.description],
+                                      severity: since ?? Self.neverSeverity)
+                    raised.reasonKey = Self.disabledNeverHomeVisitedKey
+                    flags.append(raised)
+                }
+            }
         }
 
         if s.identicalStreak >= rules.copiedStreak {

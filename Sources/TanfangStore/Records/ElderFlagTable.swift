@@ -71,7 +71,9 @@ enum ElderFlagTable {
             Spec(kind: .highRiskNoHomeVisit, anchor: "coalesce(\(e).lastHomeVisit, \(e).activeFrom, '')",
                  detail: "CASE WHEN \(e).lastHomeVisit IS NULL THEN 'never' END", until: until,
                  condition: "\(e).riskLevel = 'high'"),
-            Spec(kind: .disabledRemoteOnly, anchor: "coalesce(\(e).lastHomeVisit, '')", detail: lastVisitDay, until: until,
+            // Never visited at home: from registration as above; detail: 'n' for never, then the last visit's day.
+            Spec(kind: .disabledRemoteOnly, anchor: "coalesce(\(e).lastHomeVisit, \(e).activeFrom, '')",
+                 detail: "CASE WHEN \(e).lastHomeVisit IS NULL THEN 'n' ELSE '' END || \(lastVisitDay)", until: until,
                  condition: "(\(e).categoryMask & \(disabled)) <> 0 AND \(e).lastVisitAt IS NOT NULL "
                     + "AND \(e).lastVisitMethod IS NOT NULL AND \(e).lastVisitMethod <> '\(VisitMethod.home.rawValue)'"),
             Spec(kind: .copiedAnswers, rank: "-\(e).identicalStreak", until: until, condition: "\(e).identicalStreak > 0"),
@@ -165,9 +167,10 @@ enum ElderFlagTable {
             DROP TRIGGER IF EXISTS elderFlag_elder_delete;
             """)
         try createTriggers(db)
-        let kinds: Set<RedFlagKind> = [.highRiskNoHomeVisit, .overdueVisit]
-        try db.execute(sql: "DELETE FROM elderFlag WHERE kind IN (?, ?)",
-                       arguments: [RedFlagKind.highRiskNoHomeVisit.rawValue, RedFlagKind.overdueVisit.rawValue])
+        let kinds: Set<RedFlagKind> = [.highRiskNoHomeVisit, .overdueVisit, .disabledRemoteOnly]
+        try db.execute(sql: "DELETE FROM elderFlag WHERE kind IN (?, ?, ?)",
+                       arguments: [RedFlagKind.highRiskNoHomeVisit.rawValue, RedFlagKind.overdueVisit.rawValue,
+                                   RedFlagKind.disabledRemoteOnly.rawValue])
         try db.execute(sql: "INSERT INTO elderFlag (\(columns)) \(rowsInOnePass(filter: "1", kinds: kinds))")
     }
 
