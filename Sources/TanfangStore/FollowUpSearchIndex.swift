@@ -258,6 +258,13 @@ final class FollowUpQueueCache: @unchecked Sendable {
         lock.unlock()
     }
 
+    /// Whether a warm-up holds a connection now (tests wait for it to end).
+    var isWarming: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return warming
+    }
+
     /// The queue at `db`'s snapshot; nil when it holds a value the copy cannot compare as SQL does.
     /// A warm-up (`warming`) leaves a copy read on another connection alone: it cannot tell
     /// whether that one is current, and replacing it would make the next key read it again.

@@ -151,10 +151,14 @@ extension Ledger {
             let never = kind == .highRiskNoHomeVisit && detail != nil
             let home = kind == .overdueVisit && detail != nil
             let remoteNever = kind == .disabledRemoteOnly && detail?.hasPrefix("n") == true
+            var key = never ? RedFlagEngine.neverHomeVisitedKey
+                : home ? RedFlagEngine.overdueHomeVisitKey
+                : remoteNever ? RedFlagEngine.disabledNeverHomeVisitedKey : reasonKey
+            if kind == .deceasedStillActive {
+                key = RedFlagEngine.deceasedReasonKey(visitAfter: args[1] != none, openFollowUps: Int(args[2]) ?? 0)
+            }
             let flag = RedFlag(kind: kind, elderID: elderID, villageID: village,
-                               reasonKey: never ? RedFlagEngine.neverHomeVisitedKey
-                                   : home ? RedFlagEngine.overdueHomeVisitKey
-                                   : remoteNever ? RedFlagEngine.disabledNeverHomeVisitedKey : reasonKey,
+                               reasonKey: key,
                                reasonArgs: args, severity: severity)
             if unsettled.isEmpty { flags.append(flag) } else { merged.append((flag, s.int(2))) }
         }

@@ -381,7 +381,7 @@ struct RosterScreenTests {
         var h = ScreenHarness(RosterScreen(), env: try RosterFixture.env(.en), respond: RosterFixture.ledger())
         h.start()
         let lines = h.lines()
-        #expect(lines[0].hasPrefix(" 3 people · 1 overdue · 1 due soon"))
+        #expect(lines[0].hasPrefix(" Elders: 3 · overdue: 1 · due soon: 1"))
         #expect(lines[2].hasPrefix(" Name"))
         #expect(lines[3].contains("王秀英") && lines[3].contains("Overdue") && lines[3].contains("High"))
         #expect(lines[4].contains("Due soon"))

@@ -317,8 +317,20 @@ public struct RedFlagEngine: Sendable {
         let openCount = max(open.count, s?.openFollowUps ?? 0)
         guard visitAfter || openCount > 0 else { return }
         let lastVisit = visitAfter ? s!.lastVisit!.date.description : Self.none
-        flags.append(flag(.deceasedStillActive, elder, [death.description, lastVisit, String(openCount)],
-                          severity: openCount + (visitAfter ? 1 : 0)))
+        var raised = flag(.deceasedStillActive, elder, [death.description, lastVisit, String(openCount)],
+                          severity: openCount + (visitAfter ? 1 : 0))
+        raised.reasonKey = Self.deceasedReasonKey(visitAfter: visitAfter, openFollowUps: openCount)
+        flags.append(raised)
+    }
+
+    /// The deceasedStillActive reason that says only what happened: a visit after death, open
+    /// follow-ups, or both (not "a visit after death (—)").
+    public static func deceasedReasonKey(visitAfter: Bool, openFollowUps: Int) -> String {
+        switch (visitAfter, openFollowUps > 0) {
+        case (true, false): "redflag.reason.deceasedVisitedAfter"
+        case (false, _): "redflag.reason.deceasedOpenFollowUps"
+        case (true, true): RedFlagKind.deceasedStillActive.reasonKey
+        }
     }
 
     private func idFlags(_ elder: Elder, today: LocalDate, into flags: inout [RedFlag]) {

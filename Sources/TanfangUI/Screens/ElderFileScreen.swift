@@ -69,7 +69,7 @@ public struct ElderFileScreen: Screen {
         if detail != nil { return Self.detailKeymap.hints(env.strings) }
         // Read-only roles do not see the edit key (pressing it explains why).
         return zip(Self.keymap.bindings, Self.keymap.hints(env.strings))
-            .filter { env.canEdit || ($0.0.action != .edit && $0.0.action != .addFollowUp) }.map(\.1)
+            .filter { env.canEdit || ![.edit, .addFollowUp, .newVisit].contains($0.0.action) }.map(\.1)
     }
 
     public mutating func start(env: AppEnvironment) -> [ScreenCommand] {
@@ -98,6 +98,7 @@ public struct ElderFileScreen: Screen {
         let followCount = openFollowUps.count
         switch action {
         case .newVisit:
+            guard env.canEdit else { return [.status(key: "elderFile.readOnly", args: [], tone: .warning)] }
             return [.open(.newVisit(elderID: elderID))]
         case .followUps:
             return [.open(.followUps(elderID: elderID))]
