@@ -260,6 +260,10 @@ import Testing
         #expect(try CLI.run(["backup", "--db", db, stick.path]).status == 0)
         let copies = try FileManager.default.contentsOfDirectory(atPath: stick.path)
         #expect(copies.count == 1 && copies[0].hasPrefix("tanfang-") && copies[0].hasSuffix(".sqlite"))
+        // A second one within the minute gets -2 after the name rather than failing
+        #expect(try CLI.run(["backup", "--db", db, stick.path]).status == 0)
+        let twice = try FileManager.default.contentsOfDirectory(atPath: stick.path).sorted()
+        #expect(twice.count == 2 && (twice.contains { $0.hasSuffix("-2.sqlite") } || twice[0].prefix(21) != twice[1].prefix(21)))
         #expect(try CLI.run(["backup", "--db", db, dest]).status != 0)
         let before = try Self.rosterLines(db)
         // A damaged file is refused and the ledger untouched

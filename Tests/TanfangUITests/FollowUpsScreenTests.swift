@@ -179,6 +179,21 @@ import TanfangCore
         #expect(!h.screen.capturesText)
     }
 
+    @Test func escapeAsksBeforeDroppingWhatWasTyped() {
+        var h = Self.harness()
+        h.send(.enter, .char("x"))
+        h.type("已更换电线")
+        h.send(.escape)
+        // Then the form stays and says so; a second Esc leaves it
+        #expect(h.screen.capturesText)
+        #expect(h.commands.last == .status(key: "followUps.formUnsavedEsc", args: [], tone: .warning))
+        h.send(.escape)
+        #expect(!h.screen.capturesText)
+        // An empty form goes at once
+        h.send(.char("x"), .escape)
+        #expect(!h.screen.capturesText)
+    }
+
     @Test func closingTimeDefaultsToNowAndRejectsTheFuture() {
         // Given the close form / When the time is left empty / Then now is used.
         var h = Self.harness()

@@ -79,6 +79,8 @@ public struct FollowUpsScreen: Screen {
         var field = 0
         var error: FormMessage?
         var saving = false
+        /// Esc was pressed once over typed text: a second Esc leaves it.
+        var escapeArmed = false
 
         var fieldCount: Int { cancelling ? 1 : 3 }
     }
@@ -306,6 +308,11 @@ public struct FollowUpsScreen: Screen {
         if let action = Self.formKeymap.action(for: key) {
             switch action {
             case .cancel:
+                // What was done, typed and not saved, is not dropped at one Esc (as in the elder form).
+                if !form.action.isEmpty && !form.escapeArmed {
+                    form.escapeArmed = true
+                    return [.status(key: "followUps.formUnsavedEsc", args: [], tone: .warning)]
+                }
                 mode = .detail(form.followUpID)
                 return []
             case .previous:
@@ -325,6 +332,7 @@ public struct FollowUpsScreen: Screen {
         default: _ = form.by.handle(key)
         }
         form.error = nil
+        form.escapeArmed = false
         return []
     }
 

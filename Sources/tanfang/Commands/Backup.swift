@@ -20,9 +20,20 @@ struct Backup: ParsableCommand {
         let ledger = try ctx.openLedger(path: path)
         var target = dest ?? Ledger.defaultBackupPath(ledgerPath: path)
         var isFolder: ObjCBool = false
+        var named = dest != nil
         if let dest, FileManager.default.fileExists(atPath: dest, isDirectory: &isFolder), isFolder.boolValue {
             // A folder (a USB stick's, say): the copy goes in it under the default name.
             target = (dest as NSString).appendingPathComponent("tanfang-" + Ledger.stamp(Date()) + ".sqlite")
+            named = false
+        }
+        // A name of our making taken (a second backup within the minute): -2, -3… after it.
+        if !named {
+            let base = String(target.dropLast(".sqlite".count))
+            var n = 1
+            while FileManager.default.fileExists(atPath: target) {
+                n += 1
+                target = "\(base)-\(n).sqlite"
+            }
         }
         if FileManager.default.fileExists(atPath: target) {
             throw CLIError(ctx.strings.format("data.error.exists", target))
