@@ -100,7 +100,7 @@ import TanfangCore
         #expect(lines[10] == "高龄                     12     10  83.3%")
         #expect(lines[13] == "方式                   次数   人数")
         #expect(lines[14] == "上门入户                 20     18")
-        #expect(lines[22] == "逾期未办               1")
+        #expect(lines[22] == "未按期办结             1")
         #expect(lines[23] == "办结用时中位数  30.5小时")
         // When PageUp / Then back at the top.
         h.send(.pageUp)
