@@ -653,19 +653,19 @@ extension Ledger {
 extension Ledger {
     /// Names and villages of the given elders, for lists that show who a row is about
     /// (red flags, follow-ups) without loading each elder's file.
-    public func elderNames(_ ids: Set<UUID>) throws -> [UUID: (name: String, villageID: UUID)] {
+    public func elderNames(_ ids: Set<UUID>) throws -> [UUID: (name: String, villageID: UUID, visitorID: UUID?)] {
         guard !ids.isEmpty else { return [:] }
         return try read { db in
-            var result: [UUID: (name: String, villageID: UUID)] = [:]
+            var result: [UUID: (name: String, villageID: UUID, visitorID: UUID?)] = [:]
             // By primary key, a chunk at a time (SQLite's variable limit).
             let all = ids.map(\.uuidString)
             for start in stride(from: 0, to: all.count, by: 500) {
                 let chunk = Array(all[start..<min(start + 500, all.count)])
                 let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                for row in try Row.fetchAll(db, sql: "SELECT id, name, villageId FROM elder WHERE id IN (\(marks))",
+                for row in try Row.fetchAll(db, sql: "SELECT id, name, villageId, visitorId FROM elder WHERE id IN (\(marks))",
                                             arguments: StatementArguments(chunk)) {
                     guard let id = UUID(uuidString: row[0]), let village = UUID(uuidString: row[2]) else { continue }
-                    result[id] = (row[1], village)
+                    result[id] = (row[1], village, (row[3] as String?).flatMap(UUID.init(uuidString:)))
                 }
             }
             return result

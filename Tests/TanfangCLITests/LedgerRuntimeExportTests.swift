@@ -18,13 +18,15 @@ import TanfangUI
         let (runtime, dir) = try Self.runtime()
         let path = dir.appendingPathComponent("预警.csv").path
         let response = runtime.perform(.exportRedFlags(format: .csv, path: path))
-        // Then the file is written, UTF-8 with a BOM, with the four columns and a row per flag.
+        // Then the file is written, UTF-8 with a BOM, with the five columns and a row per flag.
         #expect(response == .exported(path: path))
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         #expect(Array(data.prefix(3)) == [0xEF, 0xBB, 0xBF])
         let lines = String(decoding: data.dropFirst(3), as: UTF8.self).split(whereSeparator: \.isNewline)
-        #expect(lines.first == "预警类别,对象,村(社区),原因")
+        #expect(lines.first == "预警类别,对象,村(社区),责任人,原因")
         #expect(lines.count > 1)
+        // An elder's flag names the elder's responsible visitor, whom a supervisor calls
+        #expect(lines.dropFirst().contains { $0.split(separator: ",", omittingEmptySubsequences: false)[3].count > 0 })
         // And only its owner may read it, as the ledger
         let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
         #expect(mode == 0o600)

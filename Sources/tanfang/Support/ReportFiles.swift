@@ -10,6 +10,8 @@ struct RedFlagLine: Encodable {
     let elderID: UUID?
     let elder: String?
     let village: String?
+    /// The elder's responsible visitor (结对责任人): whom to call about the flag.
+    let visitor: String?
     let reason: String
     let severity: Int
 }
@@ -37,11 +39,13 @@ enum ReportFiles {
     static func redFlagLines(_ flags: [RedFlag], ledger: Ledger, strings: Strings) throws -> [RedFlagLine] {
         let places = Dictionary(try ledger.places().map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let elders = try ledger.elderNames(Set(flags.compactMap(\.elderID)))
+        let visitors = Dictionary(try ledger.visitors().map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         return flags.map { f in
             let elder = f.elderID.flatMap { elders[$0] }
-            let villageID = f.villageID ?? elder?.1
-            return RedFlagLine(kind: f.kind, elderID: f.elderID, elder: elder?.0,
+            let villageID = f.villageID ?? elder?.villageID
+            return RedFlagLine(kind: f.kind, elderID: f.elderID, elder: elder?.name,
                                village: villageID.flatMap { places[$0] },
+                               visitor: elder?.visitorID.flatMap { visitors[$0] },
                                reason: strings.format(f.reasonKey, f.reasonArgs.map { strings.table[$0] ?? $0 }),
                                severity: f.severity)
         }
@@ -50,8 +54,11 @@ enum ReportFiles {
     /// Red flags as a file with the columns kind, elder, village, reason.
     static func redFlags(_ lines: [RedFlagLine], format: ExportFormat, strings s: Strings,
                          encoding: FileEncoding = .utf8) throws -> Data {
-        let header = ["redFlags.col.kind", "redFlags.col.subject", "redFlags.col.village", "redFlags.col.reason"].map { s[$0] }
-        let rows = lines.map { l in [s["redflag.kind.\(l.kind.rawValue)"], l.elder ?? "", l.village ?? "", l.reason] }
+        let header = ["redFlags.col.kind", "redFlags.col.subject", "redFlags.col.village", "redFlags.col.visitor",
+                      "redFlags.col.reason"].map { s[$0] }
+        let rows = lines.map { l in
+            [s["redflag.kind.\(l.kind.rawValue)"], l.elder ?? "", l.village ?? "", l.visitor ?? "", l.reason]
+        }
         switch format {
         case .csv:
             return CSVWriter.write(header: header, rows: rows, encoding: encoding.csv)
