@@ -67,6 +67,11 @@ struct Visits: ParsableCommand {
             for f in file.followUps {
                 print("  " + TextTable.pad(s["followup.type.\(f.type.rawValue)"], typeWidth) + "  " + f.due.description + "  "
                       + s["files.followUpStatus.\(f.status.rawValue)"] + "  " + f.detail)
+                // What was done, when and by whom (事后做好处置情况记录), under the follow-up.
+                if let closing = f.closing {
+                    print("    " + s["followUps.label.closing"] + s["cli.colon"] + closing.action + "（"
+                          + s.format("followUps.label.closedBy", closing.at.description, closing.by) + "）")
+                }
             }
         }
     }
