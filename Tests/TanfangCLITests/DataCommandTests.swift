@@ -54,6 +54,20 @@ import Testing
         return json["outcome"] as? [String: Any] ?? [:]
     }
 
+    @Test func visitsShowWhatWasDoneAboutEachClosedFollowUp() throws {
+        let (_, db) = try Self.demoCopy()
+        let (name, action) = try DatabaseQueue(path: db).read { db -> (String, String) in
+            let row = try Row.fetchOne(db, sql: """
+                SELECT e.name, f.closingAction FROM elder e JOIN followUp f ON f.elderId = e.id
+                WHERE f.closingAction IS NOT NULL ORDER BY e.rowid LIMIT 1
+                """)!
+            return (row[0], row[1])
+        }
+        let r = try CLI.run(["visits", "--db", db, "--elder", name])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("处置情况：" + action))
+    }
+
     @Test func listsOnALaterDayAreOfThatDayWithoutTheWorkstationOpened() throws {
         // Given the demo ledger of 2026-11-23, never opened in the workstation since
         let (_, db) = try Self.demoCopy()
