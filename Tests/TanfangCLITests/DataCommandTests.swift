@@ -54,6 +54,18 @@ import Testing
         return json["outcome"] as? [String: Any] ?? [:]
     }
 
+    @Test func aClockSetAheadOnceAndPutRightGivesThatDaysListsAgain() throws {
+        let (_, db) = try Self.demoCopy()
+        let (_, fresh) = try Self.demoCopy()
+        let ahead = try CLI.run(["redflags", "--db", db], env: ["TANFANG_TODAY": "2027-01-10"])
+        #expect(ahead.status == 0, "\(ahead.err)")
+        let again = try CLI.run(["redflags", "--db", db, "--json"])
+        let reference = try CLI.run(["redflags", "--db", fresh, "--json"])
+        #expect(again.out == reference.out)
+        #expect(try CLI.run(["due", "--db", db, "--overdue", "--json"]).out
+                == (try CLI.run(["due", "--db", fresh, "--overdue", "--json"]).out))
+    }
+
     @Test func visitsShowWhatWasDoneAboutEachClosedFollowUp() throws {
         let (_, db) = try Self.demoCopy()
         let (name, action) = try DatabaseQueue(path: db).read { db -> (String, String) in

@@ -17,9 +17,9 @@ public enum Pinyin {
         "任": "ren", "葛": "ge", "華": "hua", "华": "hua", "重": "chong", "长": "chang",
     ]
 
-    /// Readings of characters in names wherever they stand, over ICU's: 都 in Uyghur names
-    /// (阿不都热合曼) is du, not dou.
-    public static let nameReadings: [Character: String] = ["都": "du"]
+    /// Readings of characters in names wherever they stand, over ICU's: 都 and 卜 in Uyghur names
+    /// (阿不都热合曼, 阿卜杜拉) are du and bu, not dou and bo.
+    public static let nameReadings: [Character: String] = ["都": "du", "卜": "bu"]
 
     /// Characters whose other common reading is searched too (万长林: wzl and wcl), by the one
     /// `syllables` gives.

@@ -106,8 +106,9 @@ public struct RosterScreen: Screen {
 
     public init() {}
 
-    /// Only while there is search text: from an empty search line, ? and F2–F5 still work.
-    public var capturesText: Bool { searching && !search.isEmpty }
+    /// Never: the search holds nothing a screen change could lose, so F2–F5 and ? work with text
+    /// on the search line too (the usual state after coming back from an elder's file).
+    public var capturesText: Bool { false }
 
     public func keyHints(env: AppEnvironment) -> [KeyHint] {
         if searching {

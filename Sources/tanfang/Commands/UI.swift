@@ -29,7 +29,8 @@ struct UI: ParsableCommand {
         let ledger = try ctx.openLedger(path: path)
         FrameTrace.mark("ledger open")
         // Age and due states change with the date: refresh what was derived on an earlier day.
-        if let computed = try ledger.summariesComputedOn(), computed < ctx.today {
+        // Also a day ahead of today: the clock was set ahead once and put right since.
+        if let computed = try ledger.summariesComputedOn(), computed != ctx.today {
             try ledger.refreshSummaries(today: ctx.today)
         }
         // A rotating daily backup next to the ledger (TANFANG_BACKUPS, default 7 kept). It copies

@@ -43,7 +43,8 @@ extension Context {
     func openCurrentLedger(path: String) throws -> Ledger {
         let ledger = try openLedger(path: path)
         do {
-            if let computed = try ledger.summariesComputedOn(), computed < today {
+            // Also a day ahead of today: the clock was set ahead once and put right since.
+            if let computed = try ledger.summariesComputedOn(), computed != today {
                 try ledger.refreshSummaries(today: today)
             }
         } catch let error as LedgerError {
