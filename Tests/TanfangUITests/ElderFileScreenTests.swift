@@ -62,6 +62,15 @@ import TanfangCore
         return h
     }
 
+    @Test func aHomeVisitThatDidNotFindTheElderSaysSo() {
+        let env = Fx.env()
+        var visit = Visit(elderID: Self.elderID, at: LocalDateTime("2026-11-20 10:00")!, visitorIDs: [], method: .home,
+                          seenInPerson: false)
+        #expect(ElderFileScreen.findings(visit, env: env) == "未见到本人")
+        visit.seenInPerson = true
+        #expect(ElderFileScreen.findings(visit, env: env) == "无异常")
+    }
+
     @Test func startRequestsTheFile() {
         // Given a new elder file screen / When it starts / Then it asks for that elder's file.
         var h = ScreenHarness(ElderFileScreen(elderID: Self.elderID), env: Fx.env())

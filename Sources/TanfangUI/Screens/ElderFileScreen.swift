@@ -462,6 +462,8 @@ public struct ElderFileScreen: Screen {
         if case .choice(let mental) = visit.answers[FieldCode.mental], mental >= 3 {
             parts.append(s.format("elderFile.finding.mental", labels(FieldCode.mental).joined()))
         }
+        // A home visit that did not find the elder says so first: "无异常" would read as "seen and well".
+        if visit.method.isInPerson && !visit.seenInPerson { parts.insert(s["elderFile.finding.notSeen"], at: 0) }
         return parts.isEmpty ? s["elderFile.finding.none"] : parts.joined(separator: s["files.reasonSeparator"])
     }
 

@@ -65,7 +65,8 @@ struct Visits: ParsableCommand {
             print("\n" + s["cli.visits.followUps"])
             let typeWidth = FollowUpType.allCases.map { TextTable.width(s["followup.type.\($0.rawValue)"]) }.max() ?? 14
             for f in file.followUps {
-                print("  " + TextTable.pad(s["followup.type.\(f.type.rawValue)"], typeWidth) + "  " + f.due.description + "  "
+                print("  " + TextTable.pad(s["followup.type.\(f.type.rawValue)"], typeWidth) + "  "
+                      + s.format("cli.visits.due", f.due.description) + "  "
                       + s["files.followUpStatus.\(f.status.rawValue)"] + "  " + f.detail)
                 // What was done, when and by whom (事后做好处置情况记录), under the follow-up.
                 if let closing = f.closing {
