@@ -67,8 +67,8 @@ import TanfangCore
         #expect(lines[1] == "全部探访率 90.0%（已探访27人/应探访30人，目标100%）")
         #expect(lines[2] == "本月未探访：3人")
         #expect(lines[4] == "各村(社区)探访率（2个）")
-        #expect(lines[5] == "红旗村                                                      │20/20 100%")
-        #expect(lines[6] == "阿克苏村                                                    │ 7/10  70% 未达标")
+        #expect(lines[5] == "红旗村                                                    │20/20 100.0%")
+        #expect(lines[6] == "阿克苏村                                                  │ 7/10  70.0% 未达标")
         #expect(lines[7] == "│ 为目标100%")
     }
 
@@ -78,7 +78,7 @@ import TanfangCore
         var grid = Grid(width: 80, height: 24)
         _ = h.screen.render(into: &grid, area: grid.bounds, env: h.env)
         let lines = grid.lines()
-        #expect(lines[6].hasSuffix("7/10  70% 未达标"))
+        #expect(lines[6].hasSuffix("7/10  70.0% 未达标"))
         #expect(!lines[5].contains("未达标"))
         #expect(grid[x: 0, y: 6].style.fg == .red)
         #expect(grid[x: 0, y: 5].style.fg == .default)
@@ -113,7 +113,7 @@ import TanfangCore
         #expect(lines[1].hasPrefix("全部探访率 90.0%"))
         #expect(lines[1].hasSuffix("│ 按类别"))
         #expect(lines[5].hasPrefix("红旗村"))
-        #expect(lines[5] == "红旗村                                       │20/20 100%          │ 留守                      0      0      —")
+        #expect(lines[5] == "红旗村                                     │20/20 100.0%          │ 留守                      0      0      —")
     }
 
     @Test func englishLabels() {

@@ -39,15 +39,15 @@ struct WidgetTests {
         ])
         var grid = Grid(width: 40, height: 4)
         chart.render(into: &grid, area: grid.bounds)
-        // label 8, bar 18 (40-8-7-4-3), count 7, percent 4, one space between each
+        // label 8, bar 16 (40-8-7-6-3), count 7, percent 6 (one decimal, rounded down), one space between each
         #expect(grid.lines() == [
-            "红旗村                        20/20 100%",
-            "阿克苏镇                      10/20  50%",
-            "团结村                      199/200  99%",
-            "新村                            0/0   0%",
+            "红旗村                      20/20 100.0%",
+            "阿克苏镇                    10/20  50.0%",
+            "团结村                    199/200  99.5%",
+            "新村                          0/0   0.0%",
         ])
-        let bars: [Int] = (0..<4).map { y in (9..<27).filter { grid[x: $0, y: y].style.reverse }.count }
-        #expect(bars == [18, 9, 17, 0])
+        let bars: [Int] = (0..<4).map { y in (9..<25).filter { grid[x: $0, y: y].style.reverse }.count }
+        #expect(bars == [16, 8, 15, 0])
         #expect(BarChart.percent(value: 199, total: 200) == 99)
     }
 

@@ -98,7 +98,7 @@ struct DocLine: Hashable, Sendable {
     static func targetMarkColumn(_ chart: BarChart, width: Int) -> Int? {
         let countWidth = chart.items.map { "\($0.value)/\($0.total)".count }.max() ?? 0
         let labelWidth = min(chart.items.map { $0.label.displayWidth }.max() ?? 0, max(1, width / 3))
-        let barWidth = max(0, width - labelWidth - countWidth - 4 - 3)
+        let barWidth = max(0, width - labelWidth - countWidth - BarChart.percentWidth - 3)
         guard barWidth > 0 else { return nil }
         return labelWidth + 1 + barWidth
     }

@@ -1,3 +1,5 @@
+import TanfangCore
+
 /// Horizontal bars with a label, `value/total` and a percentage, e.g. the visit rate by village:
 ///
 /// ```
@@ -29,6 +31,9 @@ public struct BarChart: Hashable, Sendable {
         self.barStyle = barStyle
     }
 
+    /// Columns of the percentage: "100.0%".
+    public static let percentWidth = 6
+
     /// `value` as a whole percentage of `total`, rounded down, so 100% means complete and
     /// 199/200 shows 99%. A zero total gives 0.
     public static func percent(value: Int, total: Int) -> Int {
@@ -41,7 +46,7 @@ public struct BarChart: Hashable, Sendable {
         guard !area.isEmpty else { return }
         let counts = items.map { "\($0.value)/\($0.total)" }
         let countWidth = counts.map(\.count).max() ?? 0
-        let percentWidth = 4  // "100%"
+        let percentWidth = Self.percentWidth
         let labelWidth = min(items.map { $0.label.displayWidth }.max() ?? 0, max(1, area.width / 3))
         let barWidth = max(0, area.width - labelWidth - countWidth - percentWidth - 3)
         for (row, index) in items.indices.dropFirst(max(0, offset)).prefix(area.height).enumerated() {
@@ -57,7 +62,8 @@ public struct BarChart: Hashable, Sendable {
             x += barWidth + 1
             grid.put(counts[index], in: Rect(x: x, y: y, width: countWidth, height: 1), alignment: .right)
             x += countWidth + 1
-            let percent = "\(Self.percent(value: item.value, total: item.total))%"
+            // One decimal rounded down, as the totals and the reports (`Percent`): 199/200 is 99.5%.
+            let percent = Percent.text(item.total > 0 ? Double(max(0, item.value)) / Double(item.total) : 0)
             grid.put(percent, in: Rect(x: x, y: y, width: percentWidth, height: 1), alignment: .right)
         }
     }
