@@ -286,6 +286,8 @@ import Testing
         #expect(typo.err.hasPrefix("不认识的选项 --vilage，是不是 --village？"))
         let value = try CLI.run(["report", "monthly", "--format", "pdf"])
         #expect(value.err.hasPrefix("“pdf”不是 --format <format> 可用的值（可用：table、csv、xlsx、json）"))
+        let month = try CLI.run(["report", "monthly", "--month", "2026-13"])
+        #expect(month.err.hasPrefix("--month 应写成 年-月，如 2026-11（不是“2026-13”）"), "\(month.err)")
         let english = try CLI.run(["due", "--vilage", "X", "--lang", "en"])
         #expect(english.err.hasPrefix("Error: Unknown option '--vilage'"))
     }

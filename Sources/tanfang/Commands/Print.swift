@@ -28,7 +28,7 @@ struct PrintCommand: ParsableCommand {
         var out: String?
 
         func validate() throws {
-            if YearMonth(month) == nil { throw ValidationError("--month must be YYYY-MM, e.g. 2026-11 (got \(month))") }
+            if YearMonth(month) == nil { throw ValidationError(Report.Monthly.badMonth(month, options.language)) }
         }
 
         func run() throws {

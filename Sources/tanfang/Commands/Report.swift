@@ -30,10 +30,14 @@ struct Report: ParsableCommand {
 
         enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, xlsx, json }
 
+        /// "--month must be YYYY-MM" in the user's language.
+        static func badMonth(_ month: String, _ language: Language) -> String {
+            let strings = try? Strings.load(language, resources: ResourceLocator.directory())
+            return strings?.format("cli.error.month", month) ?? "--month must be YYYY-MM, e.g. 2026-11 (got \(month))"
+        }
+
         func validate() throws {
-            if let month, YearMonth(month) == nil {
-                throw ValidationError("--month must be YYYY-MM, e.g. 2026-11 (got \(month))")
-            }
+            if let month, YearMonth(month) == nil { throw ValidationError(Self.badMonth(month, options.language)) }
         }
 
         func run() throws {
