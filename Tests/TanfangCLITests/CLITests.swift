@@ -170,7 +170,9 @@ let sharedDemo: URL = {
     @Test func monthlyReportRejectsABadMonth() throws {
         let r = try CLI.run(["report", "monthly", "--db", sharedDemo.path, "--month", "2026-13"])
         #expect(r.status != 0)
-        #expect(r.err.contains("YYYY-MM"))
+        #expect(r.err.contains("--month 应写成 年-月"))
+        let en = try CLI.run(["report", "monthly", "--db", sharedDemo.path, "--month", "2026-13", "--lang", "en"])
+        #expect(en.err.contains("YYYY-MM"))
     }
 
     @Test func monthlyReportRefusesAMonthThatHasNotBegun() throws {
