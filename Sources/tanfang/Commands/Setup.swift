@@ -66,7 +66,8 @@ struct Setup: ParsableCommand {
         var name: String
 
         func run() throws {
-            try Setup.addPlaces([(1, code, name)], file: nil, options: options, admin: admin)
+            try Setup.addPlaces([(1, code, name)], file: nil, ctx: try Context(language: options.language),
+                                options: options, admin: admin)
         }
     }
 
@@ -84,7 +85,8 @@ struct Setup: ParsableCommand {
         var file: String
 
         func run() throws {
-            let s = try Context(language: options.language).strings
+            let ctx = try Context(language: options.language)
+            let s = ctx.strings
             let url = URL(fileURLWithPath: file)
             let table: SheetTable
             do {
@@ -115,13 +117,12 @@ struct Setup: ParsableCommand {
                 }
                 return (line, code, name)
             }
-            try Setup.addPlaces(entries, file: url.lastPathComponent, options: options, admin: admin)
+            try Setup.addPlaces(entries, file: url.lastPathComponent, ctx: ctx, options: options, admin: admin)
         }
     }
 
-    static func addPlaces(_ entries: [(Int, String, String)], file: String?, options: LedgerOptions,
+    static func addPlaces(_ entries: [(Int, String, String)], file: String?, ctx: Context, options: LedgerOptions,
                           admin: AdminOptions) throws {
-        let ctx = try Context(language: options.language)
         let s = ctx.strings
         let path = options.databasePath()
         let isNew = !FileManager.default.fileExists(atPath: path)
@@ -181,6 +182,13 @@ struct Setup: ParsableCommand {
             throw CLIError(s.format("cli.setup.placeAmbiguous", text, matches.map(\.code).joined(separator: ", ")))
         }
         return place
+    }
+
+    /// A phone given on the command line, as its digits; nil when none was given.
+    static func phone(_ text: String?, strings s: Strings) throws -> String? {
+        guard let text, !text.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+        guard let digits = RosterValues.checkedPhone(text) else { throw CLIError(s.format("cli.setup.badPhone", text)) }
+        return digits
     }
 
     /// A role typed as its English name or its Chinese one.
@@ -275,13 +283,7 @@ struct Setup: ParsableCommand {
                 throw CLIError(s.format("cli.setup.areaLevel", s["role.\(role.rawValue)"],
                                         allowed.map { s["place.level.\($0.rawValue)"] }.joined(separator: s["cli.setup.or"])))
             }
-            var checkedPhone: String?
-            if let phone, !phone.trimmingCharacters(in: .whitespaces).isEmpty {
-                guard let digits = RosterValues.checkedPhone(phone) else {
-                    throw CLIError(s.format("cli.setup.badPhone", phone))
-                }
-                checkedPhone = digits
-            }
+            let checkedPhone = try Setup.phone(phone, strings: s)
             let existed = existing != nil
             var pin = newPIN
             if pin == nil && !existed { pin = try Setup.askNewPIN(for: name, strings: s) }
@@ -375,13 +377,7 @@ struct Setup: ParsableCommand {
             if try ledger.visitors().contains(where: { $0.name == name && $0.placeID == place.id }) {
                 throw CLIError(s.format("cli.setup.visitorExists", name, place.name))
             }
-            var checkedPhone: String?
-            if let phone, !phone.trimmingCharacters(in: .whitespaces).isEmpty {
-                guard let digits = RosterValues.checkedPhone(phone) else {
-                    throw CLIError(s.format("cli.setup.badPhone", phone))
-                }
-                checkedPhone = digits
-            }
+            let checkedPhone = try Setup.phone(phone, strings: s)
             do {
                 try ledger.saveVisitor(Visitor(name: name, role: role, phone: checkedPhone, placeID: place.id), by: actor?.id)
             } catch let error as LedgerError {
