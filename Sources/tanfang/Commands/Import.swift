@@ -71,13 +71,8 @@ struct Import: ParsableCommand {
             let ctx = try Context(language: options.language)
             let s = ctx.strings
             let ledger = try ctx.openLedger(path: options.databasePath())
-            let map: [String: RosterField]
-            do {
-                map = try mapping.map { try RosterImportParser.loadMapping(url: URL(fileURLWithPath: $0)) } ?? [:]
-            } catch let error as TanfangIOError {
-                throw CLIError(s.format(error.messageKey, error.args))
-            } catch let error as CocoaError where error.code == .fileReadNoSuchFile || error.code == .fileNoSuchFile {
-                throw CLIError(s.format("data.error.noFile", mapping ?? ""))
+            let map = try CLIError.reading(mapping ?? "", strings: s) {
+                try mapping.map { try RosterImportParser.loadMapping(url: URL(fileURLWithPath: $0)) } ?? [:]
             }
             let job = try RosterImportJob.prepare(path: file, sheet: sheet, mapping: map, village: village, source: source,
                                                   ledger: ledger, strings: s, today: ctx.today)

@@ -88,14 +88,7 @@ struct Setup: ParsableCommand {
             let ctx = try Context(language: options.language)
             let s = ctx.strings
             let url = URL(fileURLWithPath: file)
-            let table: SheetTable
-            do {
-                table = try TableReader.read(url: url)
-            } catch let error as TanfangIOError {
-                throw CLIError(s.format(error.messageKey, error.args))
-            } catch let error as CocoaError where error.code == .fileReadNoSuchFile || error.code == .fileNoSuchFile {
-                throw CLIError(s.format("data.error.noFile", file))
-            }
+            let table = try CLIError.reading(file, strings: s) { try TableReader.read(url: url) }
             // The header may sit under a title row or two, as on the national list's sheets.
             func columns(_ row: [String]) -> (code: Int, name: Int)? {
                 let clean = row.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }

@@ -1,5 +1,6 @@
 import Foundation
 import TanfangCore
+import TanfangIO
 import TanfangStore
 
 /// What a command needs: the data files, the catalog in the chosen language, the rules, the ledger.
@@ -58,6 +59,18 @@ extension Context {
 struct CLIError: Error, CustomStringConvertible {
     let description: String
     init(_ message: String) { description = message }
+
+    /// `body`, which reads the file at `path`, with its failures said in the user's language:
+    /// the file's own problem (`TanfangIOError`), or that there is no such file.
+    static func reading<T>(_ path: String, strings s: Strings, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as TanfangIOError {
+            throw CLIError(s.format(error.messageKey, error.args))
+        } catch let error as CocoaError where error.code == .fileReadNoSuchFile || error.code == .fileNoSuchFile {
+            throw CLIError(s.format("data.error.noFile", path))
+        }
+    }
 }
 
 /// Text output helpers for aligned CLI tables with CJK text (two columns per Han character).

@@ -31,17 +31,12 @@ struct RosterImportJob {
                         scope: AccessScope = .everything) throws -> RosterImportJob {
         let url = URL(fileURLWithPath: path)
         let name = url.lastPathComponent
-        let parsed: RosterImportResult
         let start = DispatchTime.now().uptimeNanoseconds
         var readDone = start
-        do {
+        let parsed = try CLIError.reading(path, strings: s) {
             let table = try TableReader.read(url: url, sheet: sheet)
             readDone = DispatchTime.now().uptimeNanoseconds
-            parsed = RosterImportParser(mapping: mapping, today: today).parse(table, file: name)
-        } catch let error as TanfangIOError {
-            throw CLIError(s.format(error.messageKey, error.args))
-        } catch let error as CocoaError where error.code == .fileReadNoSuchFile || error.code == .fileNoSuchFile {
-            throw CLIError(s.format("data.error.noFile", path))
+            return RosterImportParser(mapping: mapping, today: today).parse(table, file: name)
         }
         let resolved = try RosterVillages.resolve(parsed, flag: village, places: ledger.places(), source: source ?? name,
                                                   scope: scope)
