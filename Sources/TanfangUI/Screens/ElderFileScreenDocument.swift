@@ -93,14 +93,12 @@ struct DocLine: Hashable, Sendable {
     /// Columns kept right of a bar chart for its note (e.g. 未达标).
     static let barNoteWidth = 9
 
-    /// The column, relative to the chart's left edge, just after a full (100%) bar: the same
-    /// geometry as ``BarChart/render(into:area:offset:)``.
+    /// The column, relative to the chart's left edge, just after a full (100%) bar
+    /// (``BarChart/layout(width:)``).
     static func targetMarkColumn(_ chart: BarChart, width: Int) -> Int? {
-        let countWidth = chart.items.map { "\($0.value)/\($0.total)".count }.max() ?? 0
-        let labelWidth = min(chart.items.map { $0.label.displayWidth }.max() ?? 0, max(1, width / 3))
-        let barWidth = max(0, width - labelWidth - countWidth - BarChart.percentWidth - 3)
-        guard barWidth > 0 else { return nil }
-        return labelWidth + 1 + barWidth
+        let layout = chart.layout(width: width)
+        guard layout.barWidth > 0 else { return nil }
+        return layout.labelWidth + 1 + layout.barWidth
     }
 }
 

@@ -41,14 +41,20 @@ public struct BarChart: Hashable, Sendable {
         return max(0, value) * 100 / total
     }
 
+    /// The columns of a chart `width` wide: labels, bars, and the `value/total` counts (the
+    /// percentage takes `percentWidth`, with one space between each).
+    public func layout(width: Int) -> (labelWidth: Int, barWidth: Int, countWidth: Int) {
+        let countWidth = items.map { "\($0.value)/\($0.total)".count }.max() ?? 0
+        let labelWidth = min(items.map { $0.label.displayWidth }.max() ?? 0, max(1, width / 3))
+        return (labelWidth, max(0, width - labelWidth - countWidth - Self.percentWidth - 3), countWidth)
+    }
+
     /// Draws one item per row of `area`, starting at item `offset`.
     public func render(into grid: inout Grid, area: Rect, offset: Int = 0) {
         guard !area.isEmpty else { return }
         let counts = items.map { "\($0.value)/\($0.total)" }
-        let countWidth = counts.map(\.count).max() ?? 0
         let percentWidth = Self.percentWidth
-        let labelWidth = min(items.map { $0.label.displayWidth }.max() ?? 0, max(1, area.width / 3))
-        let barWidth = max(0, area.width - labelWidth - countWidth - percentWidth - 3)
+        let (labelWidth, barWidth, countWidth) = layout(width: area.width)
         for (row, index) in items.indices.dropFirst(max(0, offset)).prefix(area.height).enumerated() {
             let item = items[index]
             let y = area.y + row
