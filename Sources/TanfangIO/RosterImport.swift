@@ -45,13 +45,21 @@ public struct ImportedElder: Hashable, Sendable {
     public var disabilityDegree: DisabilityDegree?
     public var supporterName: String?
     public var supporterPhone: String?
+    public var livingArrangement: LivingArrangement?
+    public var contactName: String?
+    public var contactPhone: String?
+    /// The 结对责任人 as written; the ledger resolves it among the village's visitors.
+    public var visitorName: String?
+    /// 备注, stored as the elder's remarks.
     public var note: String?
 
     public init(line: Int, name: String, gender: Gender? = nil, idNumber: String? = nil,
                 birthDate: LocalDate? = nil, ethnicity: String? = nil, phone: String? = nil,
                 address: String? = nil, villageName: String? = nil, categories: Set<TanfangCore.Category> = [],
                 disabilityDegree: DisabilityDegree? = nil, supporterName: String? = nil,
-                supporterPhone: String? = nil, note: String? = nil) {
+                supporterPhone: String? = nil, livingArrangement: LivingArrangement? = nil,
+                contactName: String? = nil, contactPhone: String? = nil, visitorName: String? = nil,
+                note: String? = nil) {
         self.line = line
         self.name = name
         self.gender = gender
@@ -65,6 +73,10 @@ public struct ImportedElder: Hashable, Sendable {
         self.disabilityDegree = disabilityDegree
         self.supporterName = supporterName
         self.supporterPhone = supporterPhone
+        self.livingArrangement = livingArrangement
+        self.contactName = contactName
+        self.contactPhone = contactPhone
+        self.visitorName = visitorName
         self.note = note
     }
 }
@@ -98,7 +110,7 @@ public struct RosterImportResult: Sendable {
 /// The roster columns we understand.
 public enum RosterField: String, CaseIterable, Codable, Sendable {
     case name, gender, idNumber, birthDate, ethnicity, phone, address, village, categories,
-         disabilityDegree, supporterName, supporterPhone, note
+         disabilityDegree, supporterName, supporterPhone, note, livingArrangement, contactName, contactPhone, visitor
 
     /// The header offices use most; what our own templates and exports write.
     public var standardHeader: String {
@@ -116,6 +128,10 @@ public enum RosterField: String, CaseIterable, Codable, Sendable {
         case .supporterName: "赡养人"
         case .supporterPhone: "赡养人电话"
         case .note: "备注"
+        case .livingArrangement: "居住情况"
+        case .contactName: "紧急联系人"
+        case .contactPhone: "紧急联系人电话"
+        case .visitor: "结对责任人"
         }
     }
 
@@ -135,6 +151,10 @@ public enum RosterField: String, CaseIterable, Codable, Sendable {
             (.supporterName, ["赡养人", "赡养人姓名"]),
             (.supporterPhone, ["赡养人电话"]),
             (.note, ["备注"]),
+            (.livingArrangement, ["居住情况", "居住状况", "居住方式"]),
+            (.contactName, ["紧急联系人", "紧急联系人姓名"]),
+            (.contactPhone, ["紧急联系人电话", "紧急联系电话"]),
+            (.visitor, ["结对责任人", "责任人", "帮扶责任人", "结对帮扶责任人", "探访责任人"]),
         ]
         var out: [String: RosterField] = [:]
         for (field, headers) in table {

@@ -295,6 +295,19 @@ public struct RosterImportParser: Sendable {
 
         let phone = checkedPhone(row, .phone, &issues)
         let supporterPhone = checkedPhone(row, .supporterPhone, &issues)
+        let contactPhone = checkedPhone(row, .contactPhone, &issues)
+        let contactName = row.raw(.contactName).flatMap(RosterValues.name)
+        // An emergency contact is a name and a phone: one without the other is reported, not dropped.
+        if contactName != nil, row.raw(.contactPhone) == nil {
+            issues.append(row.issue(.contactName, contactName ?? "", "import.error.contactPhoneMissing"))
+        } else if contactName == nil, let raw = row.raw(.contactPhone) {
+            issues.append(row.issue(.contactPhone, Masking.invalidPhone(raw), "import.error.contactNameMissing"))
+        }
+        var living: LivingArrangement?
+        if let raw = row.raw(.livingArrangement) {
+            living = RosterValues.livingArrangement(raw)
+            if living == nil { issues.append(row.issue(.livingArrangement, raw, "import.error.livingArrangement")) }
+        }
 
         var categories: Set<TanfangCore.Category> = []
         var degree: DisabilityDegree?
@@ -341,7 +354,9 @@ public struct RosterImportParser: Sendable {
             address: row.raw(.address).flatMap(RosterValues.text),
             villageName: row.raw(.village).flatMap(RosterValues.text), categories: categories,
             disabilityDegree: degree, supporterName: row.raw(.supporterName).flatMap(RosterValues.name),
-            supporterPhone: supporterPhone, note: row.raw(.note).flatMap(RosterValues.text))
+            supporterPhone: supporterPhone, livingArrangement: living, contactName: contactName,
+            contactPhone: contactPhone, visitorName: row.raw(.visitor).flatMap(RosterValues.name),
+            note: row.raw(.note).flatMap(RosterValues.text))
     }
 
     func checkedPhone(_ row: RowContext, _ field: RosterField, _ issues: inout [ImportIssue]) -> String? {
@@ -374,6 +389,10 @@ extension RosterField {
         case .supporterName: 10
         case .supporterPhone: 11
         case .note: 12
+        case .livingArrangement: 13
+        case .contactName: 14
+        case .contactPhone: 15
+        case .visitor: 16
         }
     }
 }

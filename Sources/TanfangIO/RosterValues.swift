@@ -164,6 +164,18 @@ public enum RosterValues {
 
     // MARK: - Gender
 
+    /// 居住情况 as rosters write it: 独居, 与配偶同住 / 夫妻同住, 与子女同住, 其他.
+    static func livingArrangement(_ raw: String) -> LivingArrangement? {
+        let t = String(halfWidth(raw).filter { !$0.isWhitespace }).lowercased()
+        switch t {
+        case "独居", "独自居住", "一人居住", "alone", "livingalone": return .alone
+        case "与配偶同住", "与配偶居住", "夫妻同住", "夫妻共同居住", "老两口", "与老伴同住", "withspouse": return .withSpouse
+        case "与子女同住", "与子女居住", "子女同住", "和子女同住", "withchildren": return .withChildren
+        case "与其他人同住", "与他人同住", "与亲属同住", "其他", "其它", "withothers": return .withOthers
+        default: return nil
+        }
+    }
+
     static func gender(_ raw: String) -> Gender? {
         switch trimmedOfSpaces(halfWidth(raw)).lowercased() {
         case "男", "男性", "male", "m": .male

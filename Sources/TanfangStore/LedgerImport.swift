@@ -458,8 +458,17 @@ extension Ledger {
             take(\.phone, "phone", Masking.phone) { $0.filter(\.isNumber) == $1.filter(\.isNumber) }
             take(\.address, "address") { $0 }
             take(\.disabilityDegree, "disabilityDegree") { $0.rawValue }
+            take(\.livingArrangement, "livingArrangement") { $0.rawValue }
+            take(\.visitorID, "visitorID") { id in
+                (try? String.fetchOne(db, sql: "SELECT name FROM visitor WHERE id = ?", arguments: [DemoUUIDText.text(id)]))
+                    .flatMap { $0 } ?? id.uuidString
+            }
+            take(\.remarks, "remarks") { $0 }
             for s in incoming.supporters where !merged.supporters.contains(where: { $0.name == s.name }) {
                 merged.supporters.append(s)
+            }
+            for c in incoming.emergencyContacts where !merged.emergencyContacts.contains(where: { $0.name == c.name }) {
+                merged.emergencyContacts.append(c)
             }
             guard merged != stored else {
                 outcome.unchanged += 1
@@ -473,7 +482,8 @@ extension Ledger {
             // The summary reads only these of the fields a merge can change; when they stay and the
             // summary is today's, recomputing it (which loads the whole visit history) gives it again.
             if merged.categories != stored.categories || merged.birthDate != stored.birthDate
-                || merged.disabilityDegree != stored.disabilityDegree || old.computedOn != StoreCoding.text(today) {
+                || merged.disabilityDegree != stored.disabilityDegree || merged.livingArrangement != stored.livingArrangement
+                || old.computedOn != StoreCoding.text(today) {
                 try refreshSummary(db, record: &record, elder: merged, today: today, periods: state.periods)
             }
             state.written(record)
@@ -569,6 +579,7 @@ enum ElderJSON {
         o.key("livingArrangement"); o.optional(e.livingArrangement?.rawValue)
         o.key("name"); o.string(e.name)
         o.key("phone"); o.optional(e.phone)
+        o.key("remarks"); o.optional(e.remarks)
         o.key("remote"); o.raw(e.remote ? "true" : "false")
         if let r = e.riskOverride {
             o.key("riskOverride"); o.open("{"); o.key("level"); o.string(r.level.rawValue)
@@ -875,7 +886,7 @@ enum SQLiteBind {
 }
 
 /// Inserts `ElderRecord`s with every column bound by hand: GRDB's insert encodes a record into a
-/// dictionary of 57 columns (hashing each name) and then into `StatementArguments`, several times
+/// dictionary of 58 columns (hashing each name) and then into `StatementArguments`, several times
 /// what SQLite takes to store the row. It serves only when the record encodes exactly `columns`
 /// (checked on the first record), so a column added to `ElderRecord` later falls back to
 /// `RowWriter` until it is added here too.
@@ -888,7 +899,7 @@ struct ElderInsert {
         "riskLevel", "riskScore", "riskReasons", "riskOverridden", "openFollowUps", "openHazards",
         "earliestFollowUpDue", "identicalStreak", "lastVisitAllClear", "computedOn", "pinyinInitials", "pinyinFull",
         "idTail", "phoneDigits", "flagFrom", "flagUntil", "idValidFrom", "dupKey", "statusFrom", "activeFrom",
-        "activeTo", "activeSpans", "activeSpanList", "createdAt", "updatedAt", "createdBy", "updatedBy",
+        "activeTo", "activeSpans", "activeSpanList", "createdAt", "updatedAt", "createdBy", "updatedBy", "remarks",
     ]
 
     private let statement: Statement
@@ -919,7 +930,7 @@ struct ElderInsert {
         B.text(s, 44, r.phoneDigits); B.text(s, 45, r.flagFrom); B.text(s, 46, r.flagUntil); B.text(s, 47, r.idValidFrom)
         B.text(s, 48, r.dupKey); B.text(s, 49, r.statusFrom); B.text(s, 50, r.activeFrom); B.text(s, 51, r.activeTo)
         B.int(s, 52, r.activeSpans); B.text(s, 53, r.activeSpanList); B.text(s, 54, r.createdAt)
-        B.text(s, 55, r.updatedAt); B.text(s, 56, r.createdBy); B.text(s, 57, r.updatedBy)
+        B.text(s, 55, r.updatedAt); B.text(s, 56, r.createdBy); B.text(s, 57, r.updatedBy); B.text(s, 58, r.remarks)
         try B.step(s, db: db)
     }
 }

@@ -52,6 +52,9 @@ enum LedgerMigrations {
         migrator.registerMigration("v8-pinyin-readings", foreignKeyChecks: .immediate) { db in
             try respellNames(db)
         }
+        migrator.registerMigration("v9-elder-remarks", foreignKeyChecks: .immediate) { db in
+            try db.execute(sql: "ALTER TABLE elder ADD COLUMN remarks TEXT")
+        }
         return migrator
     }
 

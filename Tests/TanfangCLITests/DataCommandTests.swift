@@ -128,6 +128,56 @@ import Testing
         #expect(after.contains { $0.hasPrefix("王测试,女,654002********") && $0.contains("独居、空巢") })
     }
 
+    @Test func remarksLivingContactAndResponsibleVisitorGoInAndComeBackOut() throws {
+        // Given a roster with 备注, 居住情况, an emergency contact and a 结对责任人 registered in the village
+        let (dir, db) = try Self.demoCopy()
+        let visitor = try DatabaseQueue(path: db).read { db in
+            try String.fetchOne(db, sql: """
+                SELECT v.name FROM visitor v JOIN place p ON p.id = v.placeId WHERE p.name = ?
+                GROUP BY v.name HAVING count(*) = 1 ORDER BY v.name LIMIT 1
+                """, arguments: [Self.village])
+        }
+        let name = try #require(visitor)
+        let file = dir.appendingPathComponent("花名册.csv")
+        try Self.write("""
+            姓名,身份证号码,所属村,居住情况,紧急联系人,紧急联系人电话,责任人,备注
+            王测试,\(Self.idA),\(Self.village),与配偶同住,王小军,13912345678,\(name),女儿电话 13800001111；腿脚不便
+            李测试,\(Self.idB),\(Self.village),独居,,,陌生人,
+
+            """, to: file)
+        // When it is imported
+        let r = try CLI.run(["import", "roster", file.path, "--db", db])
+        // Then both are added; the unknown visitor is said with its line, not dropped silently
+        #expect(r.status == 0, "\(r.out) \(r.err)")
+        #expect(r.out.contains("花名册.csv:3 责任人 陌生人"), "\(r.out)")
+        #expect(r.out.contains("结对责任人未指定"))
+        #expect(!r.out.contains("备注未写入"))
+        let row = try DatabaseQueue(path: db).read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT e.remarks, e.livingArrangement, e.emergencyContacts, v.name AS visitor
+                FROM elder e LEFT JOIN visitor v ON v.id = e.visitorId WHERE e.name = '王测试'
+                """)
+        }
+        let stored = try #require(row)
+        #expect(stored["remarks"] as String? == "女儿电话 13800001111；腿脚不便")
+        #expect(stored["livingArrangement"] as String? == "withSpouse")
+        #expect((stored["emergencyContacts"] as String?)?.contains("13912345678") == true)
+        #expect(stored["visitor"] as String? == name)
+        // And the export gives every one of them back under the headers the import reads
+        let export = try CLI.run(["export", "roster", "--db", db])
+        let header = try #require(export.out.components(separatedBy: "\r\n").first)
+        for column in ["居住情况", "紧急联系人", "紧急联系人电话", "结对责任人", "备注"] {
+            #expect(header.contains(column), "\(column)")
+        }
+        let line = try #require(try Self.rosterLines(db).first { $0.hasPrefix("王测试,") })
+        #expect(line.contains(",与配偶同住,王小军,139****5678,\(name),女儿电话 13800001111；腿脚不便,"), "\(line)")
+        // And a contact without a phone is a problem of its line
+        try Self.write("姓名,身份证号码,紧急联系人\n赵测试,\(Self.idNumber("19480101", "133")),赵大\n", to: file)
+        let half = try CLI.run(["import", "roster", file.path, "--db", db, "--village", Self.village])
+        #expect(half.status == 1)
+        #expect(half.out.contains("花名册.csv:2 紧急联系人 赵大 — 紧急联系人没有电话"), "\(half.out)")
+    }
+
     @Test func anUnknownVillageIsAProblemWithItsLine() throws {
         let (dir, db) = try Self.demoCopy()
         let file = dir.appendingPathComponent("r.csv")

@@ -159,6 +159,8 @@ import Testing
             "所属村": .village, "村": .village, "类别": .categories, "人员类别": .categories,
             "老人类别": .categories, "失能程度": .disabilityDegree, "赡养人": .supporterName,
             "赡养人姓名": .supporterName, "赡养人电话": .supporterPhone, "备注": .note,
+            "居住情况": .livingArrangement, "紧急联系人": .contactName, "紧急联系人电话": .contactPhone,
+            "结对责任人": .visitor, "责任人": .visitor, "帮扶责任人": .visitor,
         ]
         for (header, field) in expected {
             #expect(parser.field(forHeader: header) == field, "\(header)")
@@ -259,6 +261,30 @@ import Testing
         for text in ["男", "男性", "male", "M", "Ｍ", " m "] { #expect(RosterValues.gender(text) == .male, "\(text)") }
         for text in ["女", "女性", "Female", "F", "f"] { #expect(RosterValues.gender(text) == .female, "\(text)") }
         for text in ["未知", "x", "1"] { #expect(RosterValues.gender(text) == nil, "\(text)") }
+    }
+
+    @Test func livingArrangementsAsRostersWriteThem() {
+        for text in ["独居", "独自居住", " alone "] { #expect(RosterValues.livingArrangement(text) == .alone, "\(text)") }
+        for text in ["与配偶同住", "夫妻同住", "With spouse"] { #expect(RosterValues.livingArrangement(text) == .withSpouse, "\(text)") }
+        for text in ["与子女同住", "和子女同住"] { #expect(RosterValues.livingArrangement(text) == .withChildren, "\(text)") }
+        for text in ["与他人同住", "其他"] { #expect(RosterValues.livingArrangement(text) == .withOthers, "\(text)") }
+        #expect(RosterValues.livingArrangement("住养老院") == nil)
+    }
+
+    @Test func remarksLivingContactAndVisitorColumnsAreRead() {
+        let result = parse([["姓名", "居住情况", "紧急联系人", "紧急联系人电话", "结对责任人", "备注"],
+                            ["甲", "独居", "张 三", "139 1234 5678", "李四", "女儿电话13800001111"],
+                            ["乙", "住养老院", "", "", "", ""],
+                            ["丙", "", "王五", "", "", ""],
+                            ["丁", "", "", "13912345678", "", ""]])
+        let first = result.rows.first
+        #expect(first?.livingArrangement == .alone && first?.contactName == "张三" && first?.contactPhone == "13912345678")
+        #expect(first?.visitorName == "李四" && first?.note == "女儿电话13800001111")
+        // A living arrangement not understood, and a contact without a phone or a name, reject their lines
+        #expect(result.errors.map(\.messageKey) == ["import.error.livingArrangement", "import.error.contactPhoneMissing",
+                                                     "import.error.contactNameMissing"])
+        #expect(result.errors.map(\.line) == [3, 4, 5])
+        #expect(result.errors.last?.value == "139****5678")
     }
 
     @Test func categoryWordsAndSeparators() {

@@ -147,11 +147,14 @@ struct MonthTallyTests {
                 let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY rowid")
                 try old.write { o in
                     try o.execute(sql: "PRAGMA foreign_keys = OFF")
+                    // Only the columns the old schema has (later migrations added some).
+                    let known = Set(try o.columns(in: table).map(\.name))
                     for row in rows {
-                        let names = row.columnNames.map { "\"\($0)\"" }.joined(separator: ", ")
-                        let marks = Array(repeating: "?", count: row.count).joined(separator: ", ")
+                        let kept = zip(row.columnNames, row.databaseValues).filter { known.contains($0.0) }
+                        let names = kept.map { "\"\($0.0)\"" }.joined(separator: ", ")
+                        let marks = Array(repeating: "?", count: kept.count).joined(separator: ", ")
                         try o.execute(sql: "INSERT INTO \(table) (\(names)) VALUES (\(marks))",
-                                      arguments: StatementArguments(row.databaseValues))
+                                      arguments: StatementArguments(kept.map(\.1)))
                     }
                 }
             }

@@ -188,6 +188,25 @@ struct ElderEditScreenTests {
         #expect(elder == expected)
     }
 
+    @Test("备注 (remarks) are loaded, shown and saved like any other field")
+    func remarks() throws {
+        var wang = RosterFixture.wang
+        wang.remarks = "女儿电话 13800001111"
+        var h = ScreenHarness(ElderEditScreen(elderID: wang.id), env: try RosterFixture.env())
+        h.start()
+        h.deliver(.elderFile(ElderFile(elder: wang, summary: RosterFixture.rows[0].summary, village: RosterFixture.hongxing,
+                                       visitor: RosterFixture.visitor, visits: [], followUps: [], visitorNames: [:])))
+        while h.screen.focus != .remarks { h.send(.tab) }
+        #expect(line(h, "备注").contains("女儿电话 13800001111"))
+        h.send(.ctrl("u"))
+        h.type("腿脚不便，冬天住女儿家")
+        h.send(.ctrl("s"))
+        guard case .saveElder(let elder)? = h.requests.last else { Issue.record("no save"); return }
+        var expected = wang
+        expected.remarks = "腿脚不便，冬天住女儿家"
+        #expect(elder == expected)
+    }
+
     @Test("F7 changes the status with a short date and a note")
     func statusChange() throws {
         let wang = RosterFixture.wang

@@ -97,6 +97,17 @@ import TanfangCore
         #expect(lines[13] == "紧急联系人  马兰（邻居）  13566667777")
     }
 
+    @Test func remarksAreShownWrappedAndAContactWithoutRelationHasNoEmptyBrackets() throws {
+        var file = Self.file()
+        file.elder.remarks = "女儿在乌鲁木齐打工，每月回来一次；冬天常住女儿家，十二月到二月请打女儿电话联系"
+        file.elder.emergencyContacts = [Contact(name: "马兰", relation: "", phone: "13566667777")]
+        let lines = Self.harness(file: file).lines()
+        #expect(lines.contains("紧急联系人  马兰  13566667777"))
+        let start = try #require(lines.firstIndex { $0.hasPrefix("备注        女儿在乌鲁木齐打工") }, "\(lines)")
+        // The whole text is there, over two lines under the label's column
+        #expect((lines[start] + lines[start + 1]).replacingOccurrences(of: " ", with: "").contains("冬天常住女儿家，十二月到二月请打女儿电话联系"))
+    }
+
     @Test func supervisorSeesMaskedIDAndPhones() {
         // Given a supervisor / When the file is shown / Then the ID number and every phone are masked.
         let text = Self.harness(Fx.supervisor).screenText()

@@ -120,6 +120,8 @@ public struct Elder: Hashable, Sendable, Codable, Identifiable {
     public var visitorID: UUID?
     /// The elder's and family's wishes (意愿).
     public var wishes: String?
+    /// Free-text remarks (备注), as the roster's 备注 column or the clerk writes them.
+    public var remarks: String?
     /// Lives in a scattered remote place (偏散远): a priority for visits.
     public var remote: Bool
     public var riskOverride: RiskOverride?
@@ -135,7 +137,7 @@ public struct Elder: Hashable, Sendable, Codable, Identifiable {
         categories: Set<Category> = [], disabilityDegree: DisabilityDegree? = nil,
         livingArrangement: LivingArrangement? = nil, supporters: [Supporter] = [],
         emergencyContacts: [Contact] = [], visitorID: UUID? = nil, wishes: String? = nil,
-        remote: Bool = false, riskOverride: RiskOverride? = nil,
+        remarks: String? = nil, remote: Bool = false, riskOverride: RiskOverride? = nil,
         statusHistory: [StatusChange], sources: Set<String> = []
     ) {
         self.id = id
@@ -155,6 +157,7 @@ public struct Elder: Hashable, Sendable, Codable, Identifiable {
         self.emergencyContacts = emergencyContacts
         self.visitorID = visitorID
         self.wishes = wishes
+        self.remarks = remarks
         self.remote = remote
         self.riskOverride = riskOverride
         self.statusHistory = statusHistory

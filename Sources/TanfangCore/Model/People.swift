@@ -24,6 +24,17 @@ public struct Visitor: Hashable, Sendable, Codable, Identifiable {
     }
 }
 
+extension Visitor {
+    /// Whether the visitor may be the 结对责任人 of an elder in `village`: one of the village, of its
+    /// grids or of its township (a family doctor serving several villages), or one with no place;
+    /// not a namesake in another township.
+    public func mayServe(_ village: Place, place: (UUID) -> Place?) -> Bool {
+        guard let placeID else { return true }
+        if placeID == village.id || placeID == village.parentID { return true }
+        return place(placeID)?.parentID == village.id
+    }
+}
+
 /// What a login may do (DOMAIN.md §7).
 public enum UserRole: String, Codable, Sendable, CaseIterable {
     /// 村委会文书: enters and corrects records for their village.

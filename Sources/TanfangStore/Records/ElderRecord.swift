@@ -21,6 +21,7 @@ struct ElderRecord: Hashable, Stamped {
     var emergencyContacts: String
     var visitorId: String?
     var wishes: String?
+    var remarks: String?
     var remote: Bool
     var riskOverrideLevel: String?
     var riskOverrideReason: String?
@@ -86,6 +87,7 @@ struct ElderRecord: Hashable, Stamped {
         emergencyContacts = ElderJSON.contacts(e.emergencyContacts)
         visitorId = DemoUUIDText.text(e.visitorID)
         wishes = e.wishes
+        remarks = e.remarks
         remote = e.remote
         riskOverrideLevel = e.riskOverride?.level.rawValue
         riskOverrideReason = e.riskOverride?.reason
@@ -162,7 +164,7 @@ struct ElderRecord: Hashable, Stamped {
             supporters: try decodeSupporters(),
             emergencyContacts: try decodeContacts(),
             visitorID: try StoreCoding.uuid(visitorId, column: "elder.visitorId"),
-            wishes: wishes, remote: remote, riskOverride: override,
+            wishes: wishes, remarks: remarks, remote: remote, riskOverride: override,
             statusHistory: try decodeStatusHistory(),
             sources: Set(try StoreCoding.strings(fromJSON: sources, column: "elder.sources")))
     }
@@ -244,6 +246,7 @@ extension ElderRecord: FetchableRecord, PersistableRecord {
         emergencyContacts = try row.decode(forColumn: "emergencyContacts")
         visitorId = try row.decode(forColumn: "visitorId")
         wishes = try row.decode(forColumn: "wishes")
+        remarks = try row.decode(forColumn: "remarks")
         remote = try row.decode(forColumn: "remote")
         riskOverrideLevel = try row.decode(forColumn: "riskOverrideLevel")
         riskOverrideReason = try row.decode(forColumn: "riskOverrideReason")
@@ -296,6 +299,7 @@ extension ElderRecord: FetchableRecord, PersistableRecord {
         container["emergencyContacts"] = emergencyContacts
         container["visitorId"] = visitorId
         container["wishes"] = wishes
+        container["remarks"] = remarks
         container["remote"] = remote
         container["riskOverrideLevel"] = riskOverrideLevel
         container["riskOverrideReason"] = riskOverrideReason

@@ -12,7 +12,7 @@ public struct ElderEditScreen: Screen {
         case name, idNumber, gender, birthDate, ethnicity, phone, address, village, categories,
              disability, living, visitor, remote
         case supporterName(Int), supporterRelation(Int), supporterPhone(Int), supporterResidence(Int)
-        case contactName, contactRelation, contactPhone, wishes
+        case contactName, contactRelation, contactPhone, wishes, remarks
 
         var isChoice: Bool {
             switch self {
@@ -64,7 +64,7 @@ public struct ElderEditScreen: Screen {
     static let maxSupporters = 9
     static let textLimits: [Field: Int] = [.name: 20, .idNumber: 20, .birthDate: 10, .ethnicity: 10, .phone: 20,
                                            .address: 100, .contactName: 20, .contactRelation: 10, .contactPhone: 20,
-                                           .wishes: 200]
+                                           .wishes: 200, .remarks: 500]
 
     public let titleKey = "elderEdit.title"
     let elderID: UUID?
@@ -178,6 +178,7 @@ public struct ElderEditScreen: Screen {
             set(.contactPhone, contact.phone)
         }
         set(.wishes, elder.wishes ?? "")
+        set(.remarks, elder.remarks ?? "")
     }
 
     // MARK: - Field values
@@ -227,7 +228,7 @@ public struct ElderEditScreen: Screen {
                            [.supporterName(i), .supporterRelation(i), .supporterPhone(i), .supporterResidence(i)]))
         }
         result += [("elderEdit.field.contact", [.contactName, .contactRelation, .contactPhone]),
-                   ("elderEdit.field.wishes", [.wishes])]
+                   ("elderEdit.field.wishes", [.wishes]), ("elderEdit.field.remarks", [.remarks])]
         return result
     }
 
@@ -267,16 +268,11 @@ public struct ElderEditScreen: Screen {
         return villages
     }
 
-    /// Who may be the elder's 结对责任人: visitors of the chosen village, of its grids and of its
-    /// township (a family doctor serving several villages), and those with no place; not a
-    /// namesake in another township. The one assigned now stays listed wherever they are.
+    /// Who may be the elder's 结对责任人 (`Visitor.mayServe`); the one assigned now stays listed
+    /// wherever they are.
     func visitorChoices(env: AppEnvironment) -> [Visitor] {
         guard let village = villageID.flatMap({ env.place($0) }) else { return env.visitors }
-        return env.visitors.filter { v in
-            guard v.id != visitorID, let placeID = v.placeID else { return true }
-            if placeID == village.id || placeID == village.parentID { return true }
-            return env.place(placeID)?.parentID == village.id
-        }
+        return env.visitors.filter { v in v.id == visitorID || v.mayServe(village) { env.place($0) } }
     }
 
     mutating func setChoice(_ field: Field, _ index: Int?, env: AppEnvironment) {
@@ -413,6 +409,7 @@ public struct ElderEditScreen: Screen {
         }
         elder.emergencyContacts = contacts
         elder.wishes = optional(.wishes)
+        elder.remarks = optional(.remarks)
         return elder
     }
 

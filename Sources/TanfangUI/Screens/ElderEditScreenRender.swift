@@ -15,7 +15,7 @@ extension ElderEditScreen {
         case .supporterName: 14
         case .supporterRelation, .contactRelation: 8
         case .supporterResidence: 16
-        case .address, .wishes: 60
+        case .address, .wishes, .remarks: 60
         default: 40
         }
     }

@@ -313,7 +313,7 @@ public struct ElderFileScreen: Screen {
             add("elderFile.label.supporters", none)
         }
         for (i, supporter) in elder.supporters.enumerated() {
-            var value = s.format("elderFile.person", supporter.name, supporter.relation)
+            var value = Self.person(supporter.name, supporter.relation, strings: s)
             if let phone = supporter.phone { value += "  " + reveal(phone, id: false) }
             if let residence = supporter.residence, !residence.isEmpty { value += "  " + residence }
             rows.append((i == 0 ? s["elderFile.label.supporters"] : "", [DocSegment(value)]))
@@ -322,11 +322,14 @@ public struct ElderFileScreen: Screen {
             add("elderFile.label.contacts", none)
         }
         for (i, contact) in elder.emergencyContacts.enumerated() {
-            let value = s.format("elderFile.person", contact.name, contact.relation) + "  " + reveal(contact.phone, id: false)
+            let value = Self.person(contact.name, contact.relation, strings: s) + "  " + reveal(contact.phone, id: false)
             rows.append((i == 0 ? s["elderFile.label.contacts"] : "", [DocSegment(value)]))
         }
         if let wishes = elder.wishes, !wishes.isEmpty {
             add("elderFile.label.wishes", wishes)
+        }
+        if let remarks = elder.remarks, !remarks.isEmpty {
+            add("elderFile.label.remarks", remarks)
         }
 
         let labelWidth = rows.map { $0.label.displayWidth }.max() ?? 0
@@ -339,6 +342,11 @@ public struct ElderFileScreen: Screen {
             }
         }
         return lines
+    }
+
+    /// "张建国（儿子）", or the name alone when the relation was not given (a roster import).
+    static func person(_ name: String, _ relation: String, strings s: Strings) -> String {
+        relation.isEmpty ? name : s.format("elderFile.person", name, relation)
     }
 
     /// Segments laid out in lines of at most `width` columns: a segment that does not fit starts
@@ -490,8 +498,10 @@ public struct ElderFileScreen: Screen {
         var header: [(String, String)] = [
             (s["elderFile.col.method"], s["method.\(visit.method.rawValue)"]),
             (s["elderFile.col.visitors"], names.joined(separator: s["files.listSeparator"])),
-            (s["elderFile.seenInPerson"], s[visit.seenInPerson ? "files.yes" : "files.no"]),
         ]
+        if visit.method.seesTheElder {
+            header.append((s["elderFile.seenInPerson"], s[visit.seenInPerson ? "files.yes" : "files.no"]))
+        }
         var body: [(section: FormSection, rows: [(String, String)])] = []
         for section in env.form.sections {
             let rows = section.fields.compactMap { field -> (String, String)? in

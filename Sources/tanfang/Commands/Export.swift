@@ -64,7 +64,8 @@ struct Export: ParsableCommand {
             }
             let rows = try ledger.roster(RosterQuery(scope: scope, status: nil, sort: .village, limit: Int.max,
                                                      today: ctx.today)).rows
-            let table = RosterTable.make(rows, strings: s, unmasked: unmasked, today: ctx.today)
+            let visitorNames = Dictionary(try ledger.visitors().map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+            let table = RosterTable.make(rows, strings: s, unmasked: unmasked, today: ctx.today, visitorNames: visitorNames)
             switch format {
             case .csv:
                 let text = table.rows.map { $0.map(RosterTable.text) }
@@ -85,10 +86,11 @@ struct Export: ParsableCommand {
 
 /// The roster as a table whose headers `RosterImportParser` recognises, so an export can be re-imported.
 enum RosterTable {
-    static func make(_ rows: [RosterRow], strings s: Strings, unmasked: Bool,
-                     today: LocalDate) -> (header: [String], rows: [[XLSXCell]]) {
+    static func make(_ rows: [RosterRow], strings s: Strings, unmasked: Bool, today: LocalDate,
+                     visitorNames: [UUID: String] = [:]) -> (header: [String], rows: [[XLSXCell]]) {
         let fields: [RosterField] = [.name, .gender, .idNumber, .birthDate, .ethnicity, .phone, .address, .village,
-                                     .categories, .disabilityDegree, .supporterName, .supporterPhone]
+                                     .categories, .disabilityDegree, .supporterName, .supporterPhone,
+                                     .livingArrangement, .contactName, .contactPhone, .visitor, .note]
         let header = fields.map(\.standardHeader) + ["data.col.status", "data.col.risk", "data.col.nextDue"].map { s[$0] }
         let body = rows.map { row -> [XLSXCell] in
             let e = row.elder
@@ -103,8 +105,12 @@ enum RosterTable {
             case .severe: "重度"
             case nil: nil
             }
+            let contact = e.emergencyContacts.first
+            let contactPhone = contact.map { unmasked ? $0.phone : Masking.phone($0.phone) }
             let cells: [String?] = [e.name, e.gender.map { s["gender.\($0.rawValue)"] }, id, nil, e.ethnicity, phone,
                                     e.address, row.villageName, categories, degree, supporter?.name, supporterPhone,
+                                    e.livingArrangement.map { s["files.living.\($0.rawValue)"] }, contact?.name, contactPhone,
+                                    e.visitorID.flatMap { visitorNames[$0] }, e.remarks,
                                     s["status.\(e.status.rawValue)"], s["risk.level.\(row.summary.risk.level.rawValue)"]]
             var out = cells.map { $0.map(XLSXCell.string) ?? .empty }
             out[3] = e.birthDate.map(XLSXCell.date) ?? .empty

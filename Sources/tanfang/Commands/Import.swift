@@ -160,9 +160,14 @@ enum RosterVillages {
     }
 
     /// With a `scope` of some villages (a village clerk's), rows of other villages are problems.
-    static func resolve(_ parsed: RosterImportResult, flag: String?, places: [Place], source: String,
-                        scope: AccessScope = .everything) throws -> Resolved {
+    static func resolve(_ parsed: RosterImportResult, flag: String?, places: [Place], visitors: [Visitor] = [],
+                        source: String, scope: AccessScope = .everything) throws -> Resolved {
         let lookup = VillageLookup(places)
+        let placeByID = Dictionary(places.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let visitorsByName = Dictionary(grouping: visitors, by: \.name)
+        func header(_ field: RosterField) -> String {
+            parsed.headerMapping.first { $0.field == field }?.header ?? field.standardHeader
+        }
         let column = parsed.headerMapping.first { $0.field == .village }?.header ?? "--village"
         var rows: [RosterImportRow] = []
         var issues: [ImportIssue] = []
@@ -190,16 +195,28 @@ enum RosterVillages {
             if let s = r.supporterName, !s.isEmpty {
                 supporters.append(Supporter(name: s, relation: "", phone: r.supporterPhone))
             }
+            var contacts: [Contact] = []
+            if let name = r.contactName, let phone = r.contactPhone { contacts.append(Contact(name: name, relation: "", phone: phone)) }
+            // The 结对责任人 by name among those who may serve the village; otherwise left for the
+            // elder file, and said, so that nothing typed goes unmentioned.
+            var visitorID: UUID?
+            if let name = r.visitorName {
+                let found = (visitorsByName[name] ?? []).filter { $0.mayServe(place) { placeByID[$0] } }
+                if found.count == 1 {
+                    visitorID = found[0].id
+                } else {
+                    issues.append(ImportIssue(line: r.line, column: header(.visitor), value: name,
+                                              messageKey: found.isEmpty ? "import.note.visitorUnknown" : "import.note.visitorAmbiguous",
+                                              args: [name, place.name]))
+                }
+            }
             let elder = Elder(name: r.name, gender: r.gender, idNumber: r.idNumber, birthDate: r.birthDate,
                               ethnicity: r.ethnicity, phone: r.phone, address: r.address, villageID: place.id,
-                              categories: r.categories, disabilityDegree: r.disabilityDegree, supporters: supporters,
+                              categories: r.categories, disabilityDegree: r.disabilityDegree,
+                              livingArrangement: r.livingArrangement, supporters: supporters,
+                              emergencyContacts: contacts, visitorID: visitorID, remarks: r.note,
                               statusHistory: [], sources: [source])
             rows.append(RosterImportRow(line: r.line, elder: elder))
-            // The ledger has no free-text remark field: say so rather than drop it silently.
-            if let note = r.note, !note.isEmpty {
-                let header = parsed.headerMapping.first { $0.field == .note }?.header ?? RosterField.note.standardHeader
-                issues.append(ImportIssue(line: r.line, column: header, value: note, messageKey: "import.note.remarkNotStored"))
-            }
         }
         return Resolved(rows: rows, issues: issues)
     }

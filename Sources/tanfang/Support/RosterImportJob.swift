@@ -38,8 +38,8 @@ struct RosterImportJob {
             readDone = DispatchTime.now().uptimeNanoseconds
             return RosterImportParser(mapping: mapping, today: today).parse(table, file: name)
         }
-        let resolved = try RosterVillages.resolve(parsed, flag: village, places: ledger.places(), source: source ?? name,
-                                                  scope: scope)
+        let resolved = try RosterVillages.resolve(parsed, flag: village, places: ledger.places(),
+                                                  visitors: ledger.visitors(), source: source ?? name, scope: scope)
         var issues = (parsed.issues + resolved.issues).sorted { ($0.line, $0.isError ? 0 : 1) < ($1.line, $1.isError ? 0 : 1) }
         // A masked export read back: every row fails; one note first says why and what to do.
         if issues.contains(where: { $0.messageKey == "import.error.idNumberMasked" }) {
@@ -73,7 +73,7 @@ struct RosterImportJob {
             var value = issue.value
             switch fields[issue.column] {
             case .idNumber?: value = Masking.idNumber(value)
-            case .phone?, .supporterPhone?: value = Masking.invalidPhone(value)
+            case .phone?, .supporterPhone?, .contactPhone?: value = Masking.invalidPhone(value)
             default: break
             }
             return ImportReport.Problem(line: issue.line, column: issue.column, value: value,
