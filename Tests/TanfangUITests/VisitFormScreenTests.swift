@@ -197,6 +197,28 @@ struct VisitFormScreenTests {
         #expect(h.lastStatus?.key == "visit.endOfSheet")
     }
 
+    @Test("见到本人 is asked at home and on video, never on the phone, even when chosen before")
+    func seenOnlyWhereTheMethodSeesTheElder() throws {
+        var h = try fx.sheet()
+        h.send(.enter, .enter)
+        #expect(h.focus == "visit.method")
+        h.fill("3")                              // video: the question follows
+        #expect(h.focus == "visit.seenInPerson")
+        h.fill("1")                              // seen on the video call
+        #expect(h.screen.sheet?.seenInPerson == true)
+        // When the method is changed to phone
+        h.send(.backTab, .backTab)
+        #expect(h.focus == "visit.method")
+        h.fill("2")
+        // Then the question is skipped, shown empty, and the visit is saved as not seen
+        #expect(h.focus != "visit.seenInPerson")
+        #expect(h.screen.sheet?.seenInPerson == false)
+        let row = try #require(h.lines().first { $0.contains("见到本人") })
+        #expect(row.contains("不适用"), "\(row)")
+        h.send(.backTab)
+        #expect(h.focus == "visit.method")
+    }
+
     @Test("no hazard skips the hazard fields")
     func noHazardSkips() throws {
         // Given the focus on the hazard question

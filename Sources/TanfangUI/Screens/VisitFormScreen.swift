@@ -499,7 +499,12 @@ struct VisitSheet: Hashable, Sendable {
     }
 
     func isApplicable(_ slot: String, env: AppEnvironment) -> Bool {
-        VisitEntry.headerFields.contains(slot) || applicableCodes(env).contains(slot)
+        appliesAsHeader(slot) || applicableCodes(env).contains(slot)
+    }
+
+    /// The header's rows, but 见到本人 only where the method can see the elder.
+    func appliesAsHeader(_ slot: String) -> Bool {
+        VisitEntry.headerFields.contains(slot) && (slot != VisitEntry.seenField || method.seesTheElder)
     }
 
     /// The next (or previous) applicable slot after `slot` in sheet order.
@@ -511,7 +516,7 @@ struct VisitSheet: Hashable, Sendable {
             index += delta
             guard slots.indices.contains(index) else { return nil }
             let candidate = slots[index]
-            if VisitEntry.headerFields.contains(candidate) || applicable.contains(candidate) { return candidate }
+            if appliesAsHeader(candidate) || applicable.contains(candidate) { return candidate }
         }
     }
 
@@ -582,7 +587,11 @@ struct VisitSheet: Hashable, Sendable {
             guard let code = Int(VisitEntry.asciiDigits(text)) else { return FieldIssueKey("form.error.notAChoice") }
             guard (1...all.count).contains(code) else { return FieldIssueKey("form.error.unknownOption", [String(code)]) }
             method = all[code - 1]
-            if !seenChosen { seenInPerson = method.isInPerson }
+            if !method.seesTheElder {
+                seenInPerson = false
+            } else if !seenChosen {
+                seenInPerson = method.isInPerson
+            }
         case VisitEntry.seenField:
             guard !text.isEmpty else { return nil }
             switch VisitEntry.asciiDigits(text).lowercased() {
@@ -618,7 +627,7 @@ struct VisitSheet: Hashable, Sendable {
     /// The visit as it would be saved: answers to fields that do not apply are dropped.
     func visit(env: AppEnvironment) -> Visit {
         Visit(id: visitID, elderID: file.elder.id, at: at, visitorIDs: visitorIDs, method: method,
-              seenInPerson: seenInPerson, answers: env.validator.pruned(answers, method: method),
+              seenInPerson: method.seesTheElder && seenInPerson, answers: env.validator.pruned(answers, method: method),
               copiedSections: copiedSections)
     }
 

@@ -313,9 +313,11 @@ extension VisitFormScreen {
             var note: String?
         }
         var rows: [Row] = []
-        func headerRow(_ slot: String, options: [(Int, String)], chosen: Set<Int>, box: Int?, note: String? = nil) -> Row {
+        func headerRow(_ slot: String, options: [(Int, String)], chosen: Set<Int>, box: Int?, note: String? = nil,
+                       applicable: Bool = true) -> Row {
             Row(slot: slot, number: "", label: s["visit.header.\(headerName(slot))"], options: options.map { (code: $0.0, label: $0.1) },
-                chosen: chosen, boxWidth: box, value: sheet.currentText(slot, env: env), applicable: true, note: note)
+                chosen: chosen, boxWidth: box, value: applicable ? sheet.currentText(slot, env: env) : "",
+                applicable: applicable, note: note)
         }
         let visitorCodes = Set(sheet.visitorIDs.compactMap { id in sheet.visitorChoices.firstIndex { $0.id == id }.map { $0 + 1 } })
         let headers = [
@@ -327,7 +329,8 @@ extension VisitFormScreen {
                       options: VisitMethod.allCases.enumerated().map { ($0.offset + 1, s["method.\($0.element.rawValue)"]) },
                       chosen: [(VisitMethod.allCases.firstIndex(of: sheet.method) ?? 0) + 1], box: 6),
             headerRow(VisitEntry.seenField, options: [(1, s["visit.yes"]), (2, s["visit.no"])],
-                      chosen: [sheet.seenInPerson ? 1 : 2], box: 6),
+                      chosen: sheet.method.seesTheElder ? [sheet.seenInPerson ? 1 : 2] : [], box: 6,
+                      applicable: sheet.method.seesTheElder),
         ]
         rows = headers
         var sectionStarts: [Int: FormSection] = [:]

@@ -53,8 +53,9 @@ struct Visits: ParsableCommand {
         print(file.elder.name + "  " + file.village.name)
         for v in visits {
             let who = v.visitorIDs.compactMap { file.visitorNames[$0] }.joined(separator: separator)
-            print("\n" + v.at.description + "  " + s["method.\(v.method.rawValue)"] + "  " + who + "  "
-                  + s[v.seenInPerson ? "cli.visits.seen" : "cli.visits.notSeen"])
+            // Seen or not is a question only where the method can see the elder (home, video).
+            let seen = v.method.seesTheElder ? "  " + s[v.seenInPerson ? "cli.visits.seen" : "cli.visits.notSeen"] : ""
+            print("\n" + v.at.description + "  " + s["method.\(v.method.rawValue)"] + "  " + who + seen)
             for field in form.fields {
                 guard let answer = v.answers[field.code] else { continue }
                 print("  " + TextTable.pad(field.label(lang), labelWidth) + "  "
