@@ -211,7 +211,8 @@ func peakRSSMiB() -> Double? {
 func ms(_ v: Double) -> String { String(format: "%.2f", v) }
 
 /// `fresh-ledger --db PATH --places-from LEDGER`: a new, empty ledger (this build's migrations)
-/// holding the places of another ledger, so that a roster import can resolve its villages.
+/// holding the places and visitors of another ledger, as a county sets them up before importing
+/// its roster, so that the import resolves villages and 结对责任人.
 func freshLedger(_ args: [String]) throws {
     guard args.count == 4, args[0] == "--db", args[2] == "--places-from" else {
         fail("usage: TanfangBench fresh-ledger --db PATH --places-from LEDGER")
@@ -226,6 +227,7 @@ func freshLedger(_ args: [String]) throws {
         ATTACH '\(quoted)' AS src;
         INSERT INTO place SELECT * FROM src.place ORDER BY CASE level WHEN 'county' THEN 0 WHEN 'township' THEN 1
           WHEN 'village' THEN 2 ELSE 3 END;
+        INSERT INTO visitor SELECT * FROM src.visitor;
         """, readonly: false)
 }
 

@@ -302,6 +302,13 @@ import Testing
             #expect(file == Data(shown.out.utf8), "\(format)")
             let attributes = try FileManager.default.attributesOfItem(atPath: path)
             #expect((attributes[.posixPermissions] as? Int) == 0o600, "\(format)")
+            // A second run keeps the file someone may have annotated since, unless --force
+            try Data("批注".utf8).write(to: URL(fileURLWithPath: path))
+            let again = try CLI.run(args + ["--out", path])
+            #expect(again.status != 0 && again.err.contains("已存在，未写入") && again.err.contains("--force"), "\(again.err)")
+            #expect(FileManager.default.contents(atPath: path) == Data("批注".utf8))
+            let forced = try CLI.run(args + ["--out", path, "--force"])
+            #expect(forced.status == 0 && FileManager.default.contents(atPath: path) == Data(shown.out.utf8), "\(format)")
         }
     }
 

@@ -29,6 +29,9 @@ struct Export: ParsableCommand {
         @Option(name: .long, help: "Write to FILE (xlsx default: roster-YYYYMMDD.xlsx; csv default: standard output).")
         var out: String?
 
+        @Flag(name: .long, help: "Replace a file already at --out (without it such a file is kept and nothing written).")
+        var force = false
+
         @Option(name: .long, help: "CSV encoding: utf8 (with BOM, default) or gbk.")
         var encoding: FileEncoding = .utf8
 
@@ -70,12 +73,12 @@ struct Export: ParsableCommand {
             case .csv:
                 let text = table.rows.map { $0.map(RosterTable.text) }
                 try OutputFile.write(CSVWriter.write(header: table.header, rows: text, encoding: encoding.csv),
-                                     to: out, strings: s)
+                                     to: out, replace: force, strings: s)
             case .xlsx:
                 let name = out ?? "roster-\(ctx.today.description.replacingOccurrences(of: "-", with: "")).xlsx"
                 try OutputFile.write(try XLSXWriter.write(sheets: [XLSXSheet(name: s["data.sheet.roster"],
                                                                              header: table.header, rows: table.rows)]),
-                                     to: name, strings: s)
+                                     to: name, replace: force, strings: s)
             }
             if unmasked, let actor {
                 try ledger.recordExport(kind: "roster", file: out ?? "-", rows: rows.count, unmasked: true, by: actor.id)

@@ -27,6 +27,9 @@ struct PrintCommand: ParsableCommand {
         @Option(name: .long, help: "Write to FILE (default: standard output).")
         var out: String?
 
+        @Flag(name: .long, help: "Replace a file already at --out (without it such a file is kept and nothing written).")
+        var force = false
+
         func validate() throws {
             if YearMonth(month) == nil { throw ValidationError(Report.Monthly.badMonth(month, options.language)) }
         }
@@ -45,7 +48,7 @@ struct PrintCommand: ParsableCommand {
                     return due <= ym.lastDay
                 }
             let text = PaperSheets.render(rows: rows, form: form, visitor: person.name, month: ym, strings: s)
-            try OutputFile.write(Data(text.utf8), to: out, strings: s)
+            try OutputFile.write(Data(text.utf8), to: out, replace: force, strings: s)
             if out != nil { print(s.format("data.print.count", String(rows.count))) }
         }
     }

@@ -25,6 +25,9 @@ struct Report: ParsableCommand {
         @Option(name: .long, help: "Write to FILE (xlsx default: monthly-YYYY-MM.xlsx; the others default to standard output).")
         var out: String?
 
+        @Flag(name: .long, help: "Replace a file already at --out (without it such a file is kept and nothing written).")
+        var force = false
+
         @Option(name: .long, help: "CSV encoding: utf8 (with BOM, default) or gbk (GB18030, for old software).")
         var encoding: FileEncoding = .utf8
 
@@ -52,18 +55,18 @@ struct Report: ParsableCommand {
             let report = try ledger.monthlyReport(month: ym, now: ctx.now)
             switch format {
             case .json:
-                try OutputFile.write(JSONOutput.data(report), to: out, strings: ctx.strings)
+                try OutputFile.write(JSONOutput.data(report), to: out, replace: force, strings: ctx.strings)
             case .table:
                 let text = try MonthlyText.render(report, ledger: ledger, strings: ctx.strings) + "\n"
-                try OutputFile.write(Data(text.utf8), to: out, strings: ctx.strings)
+                try OutputFile.write(Data(text.utf8), to: out, replace: force, strings: ctx.strings)
             case .csv:
                 let data = try ReportFiles.monthly(report, format: .csv, ledger: ledger, strings: ctx.strings,
                                                    today: ctx.today, encoding: encoding)
-                try OutputFile.write(data, to: out, strings: ctx.strings)
+                try OutputFile.write(data, to: out, replace: force, strings: ctx.strings)
             case .xlsx:
                 let data = try ReportFiles.monthly(report, format: .xlsx, ledger: ledger, strings: ctx.strings,
                                                    today: ctx.today)
-                try OutputFile.write(data, to: out ?? "monthly-\(ym).xlsx", strings: ctx.strings)
+                try OutputFile.write(data, to: out ?? "monthly-\(ym).xlsx", replace: force, strings: ctx.strings)
             }
         }
     }

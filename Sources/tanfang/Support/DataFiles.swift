@@ -13,10 +13,15 @@ enum FileEncoding: String, ExpressibleByArgument, CaseIterable {
 
 /// Writes a produced file to `--out`, or to standard output when there is none.
 enum OutputFile {
-    static func write(_ data: Data, to path: String?, strings: Strings) throws {
+    /// Standard output without a path. A file already at `path` is kept unless `replace`
+    /// (`--force`): a report someone has since annotated must not vanish under a rerun.
+    static func write(_ data: Data, to path: String?, replace: Bool, strings: Strings) throws {
         guard let path else {
             FileHandle.standardOutput.write(data)
             return
+        }
+        if !replace, let existing = ReportFiles.existingFile(path) {
+            throw CLIError(strings.format("data.error.outExists", existing))
         }
         try ReportFiles.save(data, to: path, strings: strings)
         print(strings.format("data.out.written", path))
