@@ -48,6 +48,7 @@ public final class Ledger: Sendable {
             }
             try migrator.migrate(writer)
             try FlagMigration.ensureBasis(writer, rules: rules.redFlags)
+            try redoPendingSummaries()
         } catch {
             throw LedgerError.wrap(error)
         }

@@ -109,11 +109,12 @@ extension Ledger {
             // Indexes built once after the load, a sort each, rather than updated at random places row
             // by row; but those leading with the elder stay: demo elder identifiers ascend in insert
             // order (DemoIDs.elder), so each batch only adds at their end, which costs less than
-            // a rebuild's scan of millions of visit rows.
+            // a rebuild's scan of millions of visit rows. The attempts' partial index stays too: it
+            // holds only home visits that did not find the elder, and building it would read every visit.
             let deferred = try Row.fetchAll(db, sql: """
                 SELECT name, sql FROM sqlite_master
                 WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('visit', 'followUp')
-                  AND name NOT IN ('visit_on_elderId_at', 'followUp_on_elderId')
+                  AND name NOT IN ('visit_on_elderId_at', 'followUp_on_elderId', 'visit_attempt')
                 """).map { (name: $0["name"] as String, sql: $0["sql"] as String) }
             try db.inTransaction {
                 for index in deferred { try db.execute(sql: "DROP INDEX \(index.name.quotedDatabaseIdentifier)") }

@@ -546,14 +546,15 @@ extension Ledger {
         return MonthlyStatistics.compute(month: month, elders: elders, visits: facts, followUps: followUps, now: now)
     }
 
-    /// Who was visited on which day and how, for `month`.
+    /// Who was visited on which day and how, for `month` (attempts, `Visit.isAttempt`, left out).
     public func visitFacts(month: YearMonth) throws -> [VisitFact] {
         try read { db in try visitFacts(db, month: month) }
     }
 
     func visitFacts(_ db: Database, month: YearMonth) throws -> [VisitFact] {
-        try Row.fetchAll(db, sql: "SELECT elderId, date, method FROM visit WHERE date >= ? AND date <= ? ORDER BY date",
-                         arguments: [month.firstDay.description, month.lastDay.description]).map { row in
+        try Row.fetchAll(db, sql: """
+            SELECT elderId, date, method FROM visit WHERE date >= ? AND date <= ? AND \(Visit.countedSQL) ORDER BY date
+            """, arguments: [month.firstDay.description, month.lastDay.description]).map { row in
             VisitFact(elderID: try StoreCoding.uuid(row["elderId"] as String, column: "visit.elderId"),
                       date: try StoreCoding.date(row["date"] as String, column: "visit.date"),
                       method: try StoreCoding.enumValue(VisitMethod.self, row["method"] as String, column: "visit.method"))

@@ -571,13 +571,16 @@ extension Ledger {
             WHERE date >= ? AND date <= ?
             """)
         visits.arguments = [firstText, lastText]
+        var attempts = try AttemptSkips(db, from: firstText, to: lastText)
         let v = RawColumns(visits)
         let methods = VisitMethod.allCases.map(\.rawValue)
         let visitRows = try Row.fetchCursor(visits)
         while try visitRows.next() != nil {
-            guard let i = index[try v.key(0, "visit.elderId")] else { continue }
+            let key = try v.key(0, "visit.elderId")
+            guard let i = index[key] else { continue }
             let day = try v.date(1, "visit.date")!.dayNumber - firstDay
             guard day >= 0, day < 32 else { continue }
+            if !attempts.isEmpty, attempts.skips(key, day: day + firstDay, method: v.string(2)) { continue }
             visitedDays[i] |= 1 << UInt32(day)
             if details {
                 let text = v.string(2)!

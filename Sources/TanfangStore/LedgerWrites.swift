@@ -381,6 +381,24 @@ extension Ledger {
         }
     }
 
+    /// The summaries a migration left to be made again with the rules (`pendingSummary`, filled by
+    /// v10 with the elders who have a home visit that did not find them), each for the day it was
+    /// computed for; then the month tally is counted again. One transaction: a run cut short is
+    /// done again at the next open.
+    func redoPendingSummaries() throws {
+        let pending = try read { db in try String.fetchAll(db, sql: "SELECT elderId FROM pendingSummary") }
+        guard !pending.isEmpty else { return }
+        try write { db in
+            for id in pending {
+                guard var record = try ElderRecord.fetchOne(db, key: id) else { continue }
+                let day = try StoreCoding.date(record.computedOn as String, column: "elder.computedOn")
+                try refreshSummary(db, record: &record, elder: try record.elder(), today: day)
+            }
+            try MonthTally.rebuild(db)
+            try db.execute(sql: "DELETE FROM pendingSummary")
+        }
+    }
+
     /// Recomputes every elder's summary for `today` from their whole history: the reference
     /// that tests compare `refreshSummaries` with.
     func refreshAllSummaries(today: LocalDate) throws {
@@ -455,9 +473,13 @@ extension Ledger {
     /// (the only one whose answers the summary needs): nil when the visits on file do not agree
     /// with the summary (their count or latest time), so that the caller reads them all.
     func storedHistory(_ db: Database, _ record: ElderRecord) throws -> VisitDigest? {
-        // Both from the (elderId, at) index, without reading a visit row.
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT count(*), max(at) FROM visit WHERE elderId = ?"),
-                                         arguments: [record.id]) else { return nil }
+        // Counted from the (elderId, at) index less the attempts' partial index (`Visit.isAttempt`:
+        // no visit for the summary), without reading the history's rows.
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT (SELECT count(*) FROM visit WHERE elderId = ?1)
+                 - (SELECT count(*) FROM visit INDEXED BY visit_attempt WHERE elderId = ?1 AND method = 'home' AND seenInPerson = 0),
+                   (SELECT at FROM visit INDEXED BY visit_on_elderId_at WHERE elderId = ?1 AND \(Visit.countedSQL) ORDER BY at DESC LIMIT 1)
+            """), arguments: [record.id]) else { return nil }
         let count: Int = row[0]
         let lastAt: String? = row[1]
         guard count == record.visitCount, lastAt == record.lastVisitAt else { return nil }
@@ -466,7 +488,7 @@ extension Ledger {
             // Visits in the same minute: the last in id order, as `chronological`.
             latest = try VisitRecord.fetchAll(db.cachedStatement(sql: "SELECT * FROM visit WHERE elderId = ? AND at = ?"),
                                               arguments: [record.id, lastAt])
-                .map { try $0.visit() }.max { $0.id.uuidString < $1.id.uuidString }
+                .map { try $0.visit() }.filter { !$0.isAttempt }.max { $0.id.uuidString < $1.id.uuidString }
             guard latest != nil else { return nil }
         }
         return VisitDigest(latest: latest,

@@ -55,6 +55,23 @@ enum LedgerMigrations {
         migrator.registerMigration("v9-elder-remarks", foreignKeyChecks: .immediate) { db in
             try db.execute(sql: "ALTER TABLE elder ADD COLUMN remarks TEXT")
         }
+        // A home visit that did not find the elder is no visit-and-care (`Visit.isAttempt`). Its
+        // partial index lets the counts leave such visits out; the summaries of the elders who
+        // have some are made again by `Ledger.redoPendingSummaries` (the rules live there), which
+        // also counts the month tally again.
+        migrator.registerMigration("v10-visit-attempts", foreignKeyChecks: .immediate) { db in
+            try db.execute(sql: """
+                CREATE INDEX visit_attempt ON visit(elderId, date) WHERE method = 'home' AND seenInPerson = 0;
+                CREATE TABLE pendingSummary (elderId TEXT PRIMARY KEY NOT NULL);
+                INSERT OR IGNORE INTO pendingSummary
+                  SELECT elderId FROM visit INDEXED BY visit_attempt WHERE method = 'home' AND seenInPerson = 0;
+                DROP TRIGGER IF EXISTS tally_visit_update;
+                CREATE TRIGGER tally_visit_update AFTER UPDATE OF elderId, date, method, seenInPerson ON visit
+                  WHEN OLD.elderId IS NOT NEW.elderId OR OLD.date IS NOT NEW.date OR OLD.method IS NOT NEW.method
+                    OR OLD.seenInPerson IS NOT NEW.seenInPerson
+                  BEGIN UPDATE tallyState SET stale = 1 WHERE stale = 0; END;
+                """)
+        }
         return migrator
     }
 

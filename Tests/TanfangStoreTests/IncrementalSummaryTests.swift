@@ -46,7 +46,7 @@ struct IncrementalSummaryTests {
             guard let file = try ledger.elderFile(id: elder.id) else { continue }
             let latest = file.visits.first
             var visit: Visit
-            let kind = rng.next(7)
+            let kind = rng.next(8)
             switch kind {
             case 0, 1:
                 // The latest visit's answers again, later: the identical streak grows.
@@ -84,6 +84,11 @@ struct IncrementalSummaryTests {
                 visit = old
                 if rng.next(2) == 0, let latest { visit.answers = latest.answers }
                 if rng.next(3) == 0 { visit.at = LocalDateTime(date: visit.at.date, hour: 6, minute: step % 60)! }
+            case 6:
+                // A home visit that did not find the elder, latest or back-dated: no visit for the summary.
+                visit = Visit(elderID: elder.id, at: LocalDateTime(date: Self.today.adding(days: -rng.next(40)),
+                                                                   hour: 8 + rng.next(10), minute: rng.next(60))!,
+                              visitorIDs: [elder.visitorID ?? fixture.visitor1.id], method: .home, seenInPerson: false)
             default:
                 // Another write between saves: close a follow-up or change the status.
                 if let open = file.followUps.first(where: { $0.status.isOpen }), rng.next(2) == 0 {
@@ -117,7 +122,7 @@ struct IncrementalSummaryTests {
         }
         // And the saves took both paths, of every kind
         #expect(incremental > 10)
-        #expect(kinds.isSuperset(of: ["0", "2", "3", "4", "5"]), "\(kinds)")
+        #expect(kinds.isSuperset(of: ["0", "2", "3", "4", "5", "6"]), "\(kinds)")
     }
 
     @Test("The digest extended by a new latest visit equals the digest of the whole history")

@@ -79,6 +79,8 @@ struct MonthTallyTests {
                 let back = Int(random.next() % 150)
                 visit.at = LocalDateTime(date: today.adding(days: -back), hour: 9, minute: 30)!
                 visit.method = pick(VisitMethod.allCases)
+                // Some home visits find nobody: kept, but counted nowhere.
+                visit.seenInPerson = visit.method == .home && random.next() % 2 == 0
                 attempt { _ = try ledger.saveVisit(visit, by: nil, today: today) }
             case 1:
                 var visit = pick(data.visits)
@@ -129,6 +131,54 @@ struct MonthTallyTests {
         #expect(try ledger.monthlyReport(month: month) == ledger.monthlyReportReference(month: month))
         // And a rebuild makes it whole again
         try ledger.write { db in try MonthTally.rebuildIfStale(db) }
+        try Self.expectKept(ledger)
+    }
+
+    @Test func aHomeVisitThatFoundNobodyIsKeptButCountsNowhereAndOpensARevisit() throws {
+        let today = Self.today
+        var elderID: UUID?
+        // Given a ledger where a home visit this month did not find an elder not visited otherwise
+        let upgraded = try UpgradedLedger(seed: 6, today: today, undo: """
+            DROP INDEX visit_attempt;
+            DROP TABLE pendingSummary;
+            DELETE FROM grdb_migrations WHERE identifier = 'v10-visit-attempts';
+            UPDATE elder SET visitCount = visitCount + 1,
+              lastVisitAt = (SELECT at FROM visit WHERE method = 'home' AND seenInPerson = 0)
+              WHERE id = (SELECT elderId FROM visit WHERE method = 'home' AND seenInPerson = 0);
+            DELETE FROM monthMissed WHERE elderId = (SELECT elderId FROM visit WHERE method = 'home' AND seenInPerson = 0);
+            """) { ledger in
+            let id = try #require(try ledger.monthlyReport(month: today.yearMonth).notVisited.first)
+            elderID = id
+            let before = try #require(try ledger.elderFile(id: id))
+            let visit = Visit(elderID: id, at: LocalDateTime(date: today, hour: 9, minute: 0)!,
+                              visitorIDs: [before.elder.visitorID ?? UUID()], method: .home, seenInPerson: false)
+            let created = try ledger.saveVisit(visit, by: nil, today: today)
+            // Then it is in the history, but the summary and the month's report are as before
+            let after = try #require(try ledger.elderFile(id: id))
+            #expect(after.visits.first?.id == visit.id)
+            #expect(after.summary.lastVisit == before.summary.lastVisit && after.summary.nextDue == before.summary.nextDue)
+            #expect(after.summary.visitCount == before.summary.visitCount)
+            #expect(try ledger.monthlyReport(month: today.yearMonth).notVisited.contains(id))
+            try Self.expectKept(ledger)
+            // And a revisit is opened for the responsible visitor
+            #expect(created.map(\.type) == [.revisit])
+            #expect(created.first?.detail.hasPrefix("上门未见到本人") == true)
+            return []
+        }
+        defer { upgraded.remove() }
+        // When the ledger written by a version that counted it is opened (migration v10)
+        let id = try #require(elderID)
+        let ledger = upgraded.ledger
+        // Then the elder's summary is the one the history gives without the attempt, and the month counts them missed
+        let stored = try IncrementalSummaryTests.row(ledger, id)
+        try ledger.write { db in
+            var record = try #require(try ElderRecord.fetchOne(db, key: id.uuidString))
+            let day = try StoreCoding.date(record.computedOn as String, column: "elder.computedOn")
+            try ledger.refreshSummary(db, record: &record, elder: try record.elder(), today: day)
+        }
+        #expect(stored == (try IncrementalSummaryTests.row(ledger, id)))
+        #expect(try ledger.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM pendingSummary") } == 0)
+        #expect(try ledger.monthlyReport(month: today.yearMonth).notVisited.contains(id))
         try Self.expectKept(ledger)
     }
 

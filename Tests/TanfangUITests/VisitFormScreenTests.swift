@@ -204,6 +204,7 @@ struct VisitFormScreenTests {
         #expect(h.focus == "visit.method")
         h.fill("3")                              // video: the question follows
         #expect(h.focus == "visit.seenInPerson")
+        #expect(h.screen.sheet?.seenInPerson == true)    // seen, unless 否 is typed
         h.fill("1")                              // seen on the video call
         #expect(h.screen.sheet?.seenInPerson == true)
         // When the method is changed to phone
@@ -463,6 +464,19 @@ struct VisitFormScreenTests {
         // When Enter is pressed the next sheet starts with the picker
         h.send(.enter)
         #expect(h.commands.last == .replace(.newVisit(elderID: nil)))
+    }
+
+    @Test("a home visit that found nobody says, once saved, that it counts as no visit")
+    func savedAttempt() throws {
+        var h = try fx.sheet()
+        let visit = Visit(elderID: fx.elder.id, at: LocalDateTime("2026-11-23 09:30")!, visitorIDs: [fx.li.id],
+                          method: .home, seenInPerson: false)
+        let revisit = FollowUp(elderID: fx.elder.id, visitID: visit.id, type: .revisit, openedAt: visit.at,
+                               due: LocalDateTime("2026-11-26 09:30")!, detail: "上门未见到本人，请再次探访")
+        h.deliver(.visitSaved(visit, followUps: [revisit]))
+        let lines = h.lines()
+        #expect(lines[1].hasPrefix(" 上门未见到本人：这次不算探访"), "\(h.screenText())")
+        #expect(lines[3].hasPrefix("   回访  期限 2026-11-26 09:30  上门未见到本人，请再次探访"), "\(h.screenText())")
     }
 
     @Test("the sheet renders like the paper form at 80×24 and 120×40, in Chinese and English")

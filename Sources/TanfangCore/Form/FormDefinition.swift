@@ -124,9 +124,13 @@ public struct Condition: Hashable, Sendable, Codable {
     public var `is`: Bool?
     public var anyOf: [Int]?
     public var noneOf: [Int]?
+    /// Whether the elder was seen (见到本人); a condition with it holds only where that is known
+    /// (a saved visit, not the sheet's field applicability).
+    public var seenInPerson: Bool?
 
     public init(methods: [VisitMethod]? = nil, field: String? = nil, is value: Bool? = nil,
-                anyOf: [Int]? = nil, noneOf: [Int]? = nil) {
+                anyOf: [Int]? = nil, noneOf: [Int]? = nil, seenInPerson: Bool? = nil) {
+        self.seenInPerson = seenInPerson
         self.methods = methods
         self.field = field
         self.is = value
@@ -136,8 +140,9 @@ public struct Condition: Hashable, Sendable, Codable {
 
     /// Whether the condition holds for a visit by `method` with `answers` so far.
     /// A field condition on an unanswered field does not hold.
-    public func holds(method: VisitMethod, answers: [String: Answer]) -> Bool {
+    public func holds(method: VisitMethod, answers: [String: Answer], seenInPerson seen: Bool? = nil) -> Bool {
         if let methods, !methods.contains(method) { return false }
+        if let want = seenInPerson, want != seen { return false }
         guard let field else { return true }
         guard let answer = answers[field] else { return false }
         let chosen: Set<Int>

@@ -53,6 +53,16 @@ public struct Visit: Hashable, Sendable, Codable, Identifiable {
 
     public var date: LocalDate { at.date }
 
+    /// A home visit that did not find the elder (上门未见到本人): kept in the history, but not a
+    /// visit-and-care — it moves no due date, counts in no monthly rate and reads as no findings.
+    /// A revisit follow-up is opened for it instead (rules/followups.json).
+    public var isAttempt: Bool { Visit.isAttempt(method: method, seenInPerson: seenInPerson) }
+
+    public static func isAttempt(method: VisitMethod, seenInPerson: Bool) -> Bool { method == .home && !seenInPerson }
+
+    /// The SQL condition of a counted visit over the `visit` table's columns (see `isAttempt`).
+    public static let countedSQL = "NOT (method = 'home' AND seenInPerson = 0)"
+
     /// The next planned visit written at the foot of the sheet.
     public var nextPlannedVisit: LocalDate? {
         if case .date(let d) = answers[FieldCode.nextVisit] { return d }

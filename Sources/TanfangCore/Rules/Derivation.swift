@@ -51,8 +51,10 @@ public struct Derivation: Sendable {
     }
 
     /// What a summary reads of visits oldest first.
-    public func digest(_ visitsOldestFirst: [Visit]) -> VisitDigest {
-        VisitDigest(latest: visitsOldestFirst.last,
+    /// Attempts (`Visit.isAttempt`) are left out: they are no visit-and-care.
+    public func digest(_ history: [Visit]) -> VisitDigest {
+        let visitsOldestFirst = history.contains(where: \.isAttempt) ? history.filter { !$0.isAttempt } : history
+        return VisitDigest(latest: visitsOldestFirst.last,
                     lastHomeVisit: visitsOldestFirst.last { $0.method == .home }?.date,
                     count: visitsOldestFirst.count, identicalStreak: identicalStreak(visitsOldestFirst))
     }
@@ -60,6 +62,7 @@ public struct Derivation: Sendable {
     /// The digest once `visit` joins the history as its new latest visit (after `history.latest`):
     /// equal to `digest` of the whole history with `visit` appended, without reading that history.
     public func digest(_ history: VisitDigest, appending visit: Visit) -> VisitDigest {
+        if visit.isAttempt { return history }
         let streak = history.latest.map {
             copyableAnswers($0) == copyableAnswers(visit) ? history.identicalStreak + 1 : 0
         } ?? 0
@@ -70,6 +73,7 @@ public struct Derivation: Sendable {
     /// `digest(history, appending: visit)` when `visit` comes after `history.latest` in time order
     /// (visits in the same minute in id order, as the ledger orders them); nil otherwise.
     public func digest(_ history: VisitDigest, appendingIfLatest visit: Visit) -> VisitDigest? {
+        if visit.isAttempt { return history }
         if let latest = history.latest, (visit.at, visit.id.uuidString) <= (latest.at, latest.id.uuidString) {
             return nil
         }

@@ -8,12 +8,15 @@ public struct FollowUpRule: Hashable, Sendable, Codable {
     public var dueInHours: Int
     /// Fields whose answers make up the follow-up's readable detail.
     public var detailFields: [String]
+    /// Words that open the detail, for a rule no answer explains (上门未见到本人).
+    public var detail: String?
 
-    public init(type: FollowUpType, when: Condition, dueInHours: Int, detailFields: [String] = []) {
+    public init(type: FollowUpType, when: Condition, dueInHours: Int, detailFields: [String] = [], detail: String? = nil) {
         self.type = type
         self.when = when
         self.dueInHours = dueInHours
         self.detailFields = detailFields
+        self.detail = detail
     }
 }
 
@@ -65,10 +68,11 @@ public struct FollowUpRules: Sendable {
     /// Answers to fields that no longer apply are ignored.
     public func followUps(for visit: Visit, ownerID: UUID?) -> [FollowUp] {
         let answers = FormValidator(form: form).pruned(visit.answers, method: visit.method)
-        return rules.filter { $0.when.holds(method: visit.method, answers: answers) }.map { rule in
+        return rules.filter { $0.when.holds(method: visit.method, answers: answers, seenInPerson: visit.seenInPerson) }.map { rule in
             FollowUp(elderID: visit.elderID, visitID: visit.id, type: rule.type, ownerID: ownerID,
                      openedAt: visit.at, due: visit.at.adding(hours: rule.dueInHours),
-                     detail: detail(rule, answers: answers))
+                     detail: [rule.detail, detail(rule, answers: answers)].compactMap { $0 }.filter { !$0.isEmpty }
+                        .joined(separator: "；"))
         }
     }
 

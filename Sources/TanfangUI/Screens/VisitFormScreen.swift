@@ -590,7 +590,8 @@ struct VisitSheet: Hashable, Sendable {
             if !method.seesTheElder {
                 seenInPerson = false
             } else if !seenChosen {
-                seenInPerson = method.isInPerson
+                // At the door or on video the elder is usually seen: 否 is the exception typed.
+                seenInPerson = true
             }
         case VisitEntry.seenField:
             guard !text.isEmpty else { return nil }

@@ -76,7 +76,13 @@ extension VisitFormScreen {
         var y = area.y
         let title = followUps.isEmpty ? s["visit.saved.none"] : s["visit.saved.followUps"]
         grid.put(title, x: x, y: y, style: Style(fg: .green, bold: true), maxWidth: width)
-        y += 2
+        y += 1
+        // An attempt is kept but owes the visit still: said, so that the unchanged due date is no surprise.
+        if savedVisit?.isAttempt == true {
+            grid.put(s["visit.saved.attempt"], x: x, y: y, style: Style(fg: .yellow), maxWidth: width)
+            y += 1
+        }
+        y += 1
         let types = followUps.map { s["followup.type.\($0.type.rawValue)"] }
         let typeWidth = types.map(DisplayWidth.of).max() ?? 0
         for (followUp, type) in zip(followUps, types) where y < area.maxY - 2 {
