@@ -52,6 +52,9 @@ public struct ImportedElder: Hashable, Sendable {
     public var visitorName: String?
     /// 备注, stored as the elder's remarks.
     public var note: String?
+    /// 状态 as written (在册, 死亡…) and the day it began (状态日期), when the file has them.
+    public var status: ElderStatus?
+    public var statusDate: LocalDate?
 
     public init(line: Int, name: String, gender: Gender? = nil, idNumber: String? = nil,
                 birthDate: LocalDate? = nil, ethnicity: String? = nil, phone: String? = nil,
@@ -59,7 +62,7 @@ public struct ImportedElder: Hashable, Sendable {
                 disabilityDegree: DisabilityDegree? = nil, supporterName: String? = nil,
                 supporterPhone: String? = nil, livingArrangement: LivingArrangement? = nil,
                 contactName: String? = nil, contactPhone: String? = nil, visitorName: String? = nil,
-                note: String? = nil) {
+                note: String? = nil, status: ElderStatus? = nil, statusDate: LocalDate? = nil) {
         self.line = line
         self.name = name
         self.gender = gender
@@ -78,6 +81,8 @@ public struct ImportedElder: Hashable, Sendable {
         self.contactPhone = contactPhone
         self.visitorName = visitorName
         self.note = note
+        self.status = status
+        self.statusDate = statusDate
     }
 }
 
@@ -110,7 +115,8 @@ public struct RosterImportResult: Sendable {
 /// The roster columns we understand.
 public enum RosterField: String, CaseIterable, Codable, Sendable {
     case name, gender, idNumber, birthDate, ethnicity, phone, address, village, categories,
-         disabilityDegree, supporterName, supporterPhone, note, livingArrangement, contactName, contactPhone, visitor
+         disabilityDegree, supporterName, supporterPhone, note, livingArrangement, contactName, contactPhone, visitor,
+         status, statusDate
 
     /// The header offices use most; what our own templates and exports write.
     public var standardHeader: String {
@@ -132,6 +138,8 @@ public enum RosterField: String, CaseIterable, Codable, Sendable {
         case .contactName: "紧急联系人"
         case .contactPhone: "紧急联系人电话"
         case .visitor: "结对责任人"
+        case .status: "状态"
+        case .statusDate: "状态日期"
         }
     }
 
@@ -155,6 +163,8 @@ public enum RosterField: String, CaseIterable, Codable, Sendable {
             (.contactName, ["紧急联系人", "紧急联系人姓名"]),
             (.contactPhone, ["紧急联系人电话", "紧急联系电话"]),
             (.visitor, ["结对责任人", "责任人", "帮扶责任人", "结对帮扶责任人", "探访责任人"]),
+            (.status, ["状态", "人员状态", "当前状态", "在册状态"]),
+            (.statusDate, ["状态日期", "状态变更日期", "变更日期"]),
         ]
         var out: [String: RosterField] = [:]
         for (field, headers) in table {

@@ -303,6 +303,25 @@ public struct RosterImportParser: Sendable {
         } else if contactName == nil, let raw = row.raw(.contactPhone) {
             issues.append(row.issue(.contactPhone, Masking.invalidPhone(raw), "import.error.contactNameMissing"))
         }
+        var status: ElderStatus?
+        if let raw = row.raw(.status) {
+            status = RosterValues.status(raw)
+            if status == nil { issues.append(row.issue(.status, raw, "import.error.status")) }
+        }
+        var statusDate: LocalDate?
+        if let raw = row.raw(.statusDate) {
+            if let parsed = RosterValues.date(raw)?.date {
+                if parsed > today {
+                    issues.append(row.issue(.statusDate, raw, "import.error.dateFuture"))
+                } else if row.raw(.status) == nil {
+                    issues.append(row.issue(.statusDate, raw, "import.error.statusDateAlone"))
+                } else {
+                    statusDate = parsed
+                }
+            } else {
+                issues.append(row.issue(.statusDate, raw, "import.error.date"))
+            }
+        }
         var living: LivingArrangement?
         if let raw = row.raw(.livingArrangement) {
             living = RosterValues.livingArrangement(raw)
@@ -356,7 +375,7 @@ public struct RosterImportParser: Sendable {
             disabilityDegree: degree, supporterName: row.raw(.supporterName).flatMap(RosterValues.name),
             supporterPhone: supporterPhone, livingArrangement: living, contactName: contactName,
             contactPhone: contactPhone, visitorName: row.raw(.visitor).flatMap(RosterValues.name),
-            note: row.raw(.note).flatMap(RosterValues.text))
+            note: row.raw(.note).flatMap(RosterValues.text), status: status, statusDate: statusDate)
     }
 
     func checkedPhone(_ row: RowContext, _ field: RosterField, _ issues: inout [ImportIssue]) -> String? {
@@ -393,6 +412,8 @@ extension RosterField {
         case .contactName: 14
         case .contactPhone: 15
         case .visitor: 16
+        case .status: 17
+        case .statusDate: 18
         }
     }
 }

@@ -176,6 +176,18 @@ public enum RosterValues {
         }
     }
 
+    /// 状态 as rosters and our export (in either language) write it.
+    static func status(_ raw: String) -> ElderStatus? {
+        switch String(halfWidth(raw).filter { !$0.isWhitespace }).lowercased() {
+        case "在册", "正常", "健在", "在世", "active": .active
+        case "住院", "住院中", "hospitalized": .hospitalized
+        case "入住养老机构", "养老机构", "敬老院", "养老院", "集中供养", "inaninstitution", "institution": .institution
+        case "迁出", "外迁", "已迁出", "movedaway": .movedAway
+        case "死亡", "已故", "去世", "已去世", "亡故", "已死亡", "deceased": .deceased
+        default: nil
+        }
+    }
+
     static func gender(_ raw: String) -> Gender? {
         switch trimmedOfSpaces(halfWidth(raw)).lowercased() {
         case "男", "男性", "male", "m": .male

@@ -464,6 +464,12 @@ extension Ledger {
                     .flatMap { $0 } ?? id.uuidString
             }
             take(\.remarks, "remarks") { $0 }
+            // A status is changed on its own date in the elder file (F7), never by a list: said when it differs.
+            if let status = incoming.statusHistory.last?.status, status != stored.status {
+                outcome.conflicts.append(ImportConflict(line: row.line, elderID: stored.id, name: stored.name,
+                                                        field: "status", stored: stored.status.rawValue,
+                                                        incoming: status.rawValue))
+            }
             for s in incoming.supporters where !merged.supporters.contains(where: { $0.name == s.name }) {
                 merged.supporters.append(s)
             }

@@ -178,6 +178,36 @@ import Testing
         #expect(half.out.contains("花名册.csv:2 紧急联系人 赵大 — 紧急联系人没有电话"), "\(half.out)")
     }
 
+    @Test func statusesComeBackWithTheirDatesAndADifferentOneIsAConflict() throws {
+        // Given a roster with one elder who has died and one 在册 whose date lies in the past
+        let (dir, db) = try Self.demoCopy()
+        let file = dir.appendingPathComponent("r.csv")
+        try Self.write("""
+            姓名,身份证号码,状态,状态日期
+            王测试,\(Self.idA),死亡,2026-10-02
+            李测试,\(Self.idB),在册,2024-01-01
+
+            """, to: file)
+        let r = try CLI.run(["import", "roster", file.path, "--db", db, "--village", Self.village])
+        #expect(r.status == 0, "\(r.out) \(r.err)")
+        // Then the deceased one is deceased from that day; the other starts today, owing no past month a visit
+        let histories = try DatabaseQueue(path: db).read { db in
+            try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT name, statusHistory FROM elder WHERE name IN ('王测试', '李测试')")
+                .map { ($0["name"] as String, $0["statusHistory"] as String) })
+        }
+        #expect(histories["王测试"]?.contains("\"date\":\"2026-10-02\"") == true && histories["王测试"]?.contains("deceased") == true)
+        #expect(histories["李测试"]?.contains("\"date\":\"2026-11-23\"") == true, "\(histories)")
+        // And the export says both, with the day each status began
+        let lines = try Self.rosterLines(db)
+        #expect(lines.contains { $0.hasPrefix("王测试,") && $0.contains(",死亡,2026-10-02,") }, "\(lines.filter { $0.contains("测试") })")
+        // And a list that says 在册 for the one who died changes nothing and says so, in words
+        try Self.write("姓名,身份证号码,状态\n王测试,\(Self.idA),在册\n", to: file)
+        let again = try CLI.run(["import", "roster", file.path, "--db", db, "--village", Self.village])
+        #expect(again.status == 0)
+        #expect(again.out.contains("王测试 的状态与台账不一致：台账为“死亡”，文件为“在册”"), "\(again.out)")
+        #expect(try Self.rosterLines(db).contains { $0.hasPrefix("王测试,") && $0.contains(",死亡,2026-10-02,") })
+    }
+
     @Test func anUnknownVillageIsAProblemWithItsLine() throws {
         let (dir, db) = try Self.demoCopy()
         let file = dir.appendingPathComponent("r.csv")

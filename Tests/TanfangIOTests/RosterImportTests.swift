@@ -160,7 +160,7 @@ import Testing
             "老人类别": .categories, "失能程度": .disabilityDegree, "赡养人": .supporterName,
             "赡养人姓名": .supporterName, "赡养人电话": .supporterPhone, "备注": .note,
             "居住情况": .livingArrangement, "紧急联系人": .contactName, "紧急联系人电话": .contactPhone,
-            "结对责任人": .visitor, "责任人": .visitor, "帮扶责任人": .visitor,
+            "结对责任人": .visitor, "责任人": .visitor, "帮扶责任人": .visitor, "状态": .status, "状态日期": .statusDate,
         ]
         for (header, field) in expected {
             #expect(parser.field(forHeader: header) == field, "\(header)")
@@ -261,6 +261,18 @@ import Testing
         for text in ["男", "男性", "male", "M", "Ｍ", " m "] { #expect(RosterValues.gender(text) == .male, "\(text)") }
         for text in ["女", "女性", "Female", "F", "f"] { #expect(RosterValues.gender(text) == .female, "\(text)") }
         for text in ["未知", "x", "1"] { #expect(RosterValues.gender(text) == nil, "\(text)") }
+    }
+
+    @Test func statusAndItsDate() {
+        for text in ["死亡", "已故", "去世", "Deceased"] { #expect(RosterValues.status(text) == .deceased, "\(text)") }
+        for text in ["在册", "正常", "Active"] { #expect(RosterValues.status(text) == .active, "\(text)") }
+        #expect(RosterValues.status("敬老院") == .institution && RosterValues.status("In an institution") == .institution)
+        #expect(RosterValues.status("迁出") == .movedAway && RosterValues.status("住院") == .hospitalized)
+        let result = parse([["姓名", "状态", "状态日期"],
+                            ["甲", "死亡", "2026-10-02"], ["乙", "失联", ""], ["丙", "", "2026-10-02"], ["丁", "迁出", "2027-01-01"]])
+        #expect(result.rows.first?.status == .deceased && result.rows.first?.statusDate == LocalDate(year: 2026, month: 10, day: 2))
+        #expect(result.errors.map(\.messageKey) == ["import.error.status", "import.error.statusDateAlone", "import.error.dateFuture"])
+        #expect(result.errors.map(\.line) == [3, 4, 5])
     }
 
     @Test func livingArrangementsAsRostersWriteThem() {

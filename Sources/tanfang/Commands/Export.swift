@@ -93,8 +93,8 @@ enum RosterTable {
                      visitorNames: [UUID: String] = [:]) -> (header: [String], rows: [[XLSXCell]]) {
         let fields: [RosterField] = [.name, .gender, .idNumber, .birthDate, .ethnicity, .phone, .address, .village,
                                      .categories, .disabilityDegree, .supporterName, .supporterPhone,
-                                     .livingArrangement, .contactName, .contactPhone, .visitor, .note]
-        let header = fields.map(\.standardHeader) + ["data.col.status", "data.col.risk", "data.col.nextDue"].map { s[$0] }
+                                     .livingArrangement, .contactName, .contactPhone, .visitor, .note, .status, .statusDate]
+        let header = fields.map(\.standardHeader) + ["data.col.risk", "data.col.nextDue"].map { s[$0] }
         let body = rows.map { row -> [XLSXCell] in
             let e = row.elder
             let id = e.idNumber.map { unmasked ? $0 : Masking.idNumber($0) }
@@ -114,9 +114,11 @@ enum RosterTable {
                                     e.address, row.villageName, categories, degree, supporter?.name, supporterPhone,
                                     e.livingArrangement.map { s["files.living.\($0.rawValue)"] }, contact?.name, contactPhone,
                                     e.visitorID.flatMap { visitorNames[$0] }, e.remarks,
-                                    s["status.\(e.status.rawValue)"], s["risk.level.\(row.summary.risk.level.rawValue)"]]
+                                    s["status.\(e.status.rawValue)"], nil, s["risk.level.\(row.summary.risk.level.rawValue)"]]
             var out = cells.map { $0.map(XLSXCell.string) ?? .empty }
             out[3] = e.birthDate.map(XLSXCell.date) ?? .empty
+            // The day the current status began (registration, for an elder always 在册).
+            out[fields.firstIndex(of: .statusDate)!] = e.statusHistory.last.map { XLSXCell.date($0.date) } ?? .empty
             out.append(row.summary.nextDue.map(XLSXCell.date) ?? .empty)
             return out
         }

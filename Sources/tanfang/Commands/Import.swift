@@ -160,8 +160,10 @@ enum RosterVillages {
     }
 
     /// With a `scope` of some villages (a village clerk's), rows of other villages are problems.
+    /// A row's 状态 other than 在册 is the elder's first status, from its 状态日期 (else `today`); 在册
+    /// starts today, as without the column, so that no past month gains an elder it never owed a visit.
     static func resolve(_ parsed: RosterImportResult, flag: String?, places: [Place], visitors: [Visitor] = [],
-                        source: String, scope: AccessScope = .everything) throws -> Resolved {
+                        source: String, today: LocalDate, scope: AccessScope = .everything) throws -> Resolved {
         let lookup = VillageLookup(places)
         let placeByID = Dictionary(places.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let visitorsByName = Dictionary(grouping: visitors, by: \.name)
@@ -215,7 +217,9 @@ enum RosterVillages {
                               categories: r.categories, disabilityDegree: r.disabilityDegree,
                               livingArrangement: r.livingArrangement, supporters: supporters,
                               emergencyContacts: contacts, visitorID: visitorID, remarks: r.note,
-                              statusHistory: [], sources: [source])
+                              statusHistory: r.status.map { status in
+                                  [StatusChange(date: status == .active ? today : r.statusDate ?? today, status: status)]
+                              } ?? [], sources: [source])
             rows.append(RosterImportRow(line: r.line, elder: elder))
         }
         return Resolved(rows: rows, issues: issues)

@@ -39,7 +39,8 @@ struct RosterImportJob {
             return RosterImportParser(mapping: mapping, today: today).parse(table, file: name)
         }
         let resolved = try RosterVillages.resolve(parsed, flag: village, places: ledger.places(),
-                                                  visitors: ledger.visitors(), source: source ?? name, scope: scope)
+                                                  visitors: ledger.visitors(), source: source ?? name, today: today,
+                                                  scope: scope)
         var issues = (parsed.issues + resolved.issues).sorted { ($0.line, $0.isError ? 0 : 1) < ($1.line, $1.isError ? 0 : 1) }
         // A masked export read back: every row fails; one note first says why and what to do.
         if issues.contains(where: { $0.messageKey == "import.error.idNumberMasked" }) {
@@ -62,7 +63,12 @@ struct RosterImportJob {
 
     /// The sentence for one conflict.
     func conflictText(_ c: ImportConflict, strings s: Strings) -> String {
-        s.format("data.import.conflict", name, String(c.line), c.name, s["data.field.\(c.field)"], c.stored, c.incoming)
+        // Coded values in the user's words (女, 死亡, 与配偶同住), not their codes.
+        let prefix = ["gender": "gender.", "status": "status.", "livingArrangement": "files.living.",
+                      "disabilityDegree": "files.disability."][c.field]
+        func shown(_ value: String) -> String { prefix.flatMap { s.table[$0 + value] } ?? value }
+        return s.format("data.import.conflict", name, String(c.line), c.name, s["data.field.\(c.field)"], shown(c.stored),
+                        shown(c.incoming))
             + (c.differsWhereMasked ? s["data.import.conflictMasked"] : "")
     }
 
