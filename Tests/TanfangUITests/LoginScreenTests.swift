@@ -30,6 +30,25 @@ struct LoginScreenTests {
         #expect(text.contains("墩麻扎镇"))
     }
 
+    @Test("Two villages of one name are told apart by their township")
+    func sharedVillageNames() throws {
+        var env = try RosterFixture.env(user: nil)
+        let other = Place(code: "654021101", name: "巴扎镇", level: .township, parentID: nil)
+        let namesake = Place(code: "654021101003", name: "团结村", level: .village, parentID: other.id)
+        env.places += [other, namesake]
+        let users = [User(name: "甲文书", role: .clerk, areaID: RosterFixture.tuanjie.id, pinHash: "x"),
+                     User(name: "乙文书", role: .clerk, areaID: namesake.id, pinHash: "x"),
+                     User(name: "丙文书", role: .clerk, areaID: RosterFixture.hongxing.id, pinHash: "x")]
+        var h = ScreenHarness(LoginScreen(), env: env, respond: { $0 == .users ? .users(users) : nil })
+        h.start()
+        #expect(h.lines().first { $0.contains("甲文书") }?.contains("墩麻扎镇·团结村") == true, "\(h.screenText())")
+        #expect(h.lines().first { $0.contains("乙文书") }?.contains("巴扎镇·团结村") == true)
+        #expect(h.lines().first { $0.contains("丙文书") }?.hasSuffix("红星村") == true)
+        // And the township's name finds its people
+        h.type("巴扎")
+        #expect(h.screen.matches(env: h.env).map(\.user.name) == ["乙文书"])
+    }
+
     @Test("A number or a name narrows the list; Enter moves to the PIN; a correct PIN logs in")
     func success() throws {
         var h = try harness()

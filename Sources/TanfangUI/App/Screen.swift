@@ -20,6 +20,8 @@ public struct AppEnvironment: Sendable {
     // ask for names and the villages in scope on every frame.
     private var placeIndex: [UUID: Int] = [:]
     private var visitorIndex: [UUID: Int] = [:]
+    /// Names more than one place has (two 团结村 in one county).
+    private var sharedPlaceNames: Set<String> = []
     /// The villages this user may see, in code order.
     public private(set) var villagesInScope: [Place] = []
 
@@ -42,6 +44,13 @@ public struct AppEnvironment: Sendable {
 
     public func place(_ id: UUID?) -> Place? { id.flatMap { placeIndex[$0] }.map { places[$0] } }
     public func placeName(_ id: UUID?) -> String { place(id)?.name ?? "" }
+    /// The place's name, after its parent's when another place has the same name (巴扎镇·团结村),
+    /// where a list of people must tell their areas apart.
+    public func distinctPlaceName(_ id: UUID?) -> String {
+        guard let p = place(id) else { return "" }
+        guard sharedPlaceNames.contains(p.name), let parent = place(p.parentID) else { return p.name }
+        return parent.name + "·" + p.name
+    }
     public func visitorName(_ id: UUID?) -> String {
         id.flatMap { visitorIndex[$0] }.map { visitors[$0].name } ?? ""
     }
@@ -56,6 +65,9 @@ public struct AppEnvironment: Sendable {
 
     private mutating func reindexPlaces() {
         placeIndex = Self.index(places)
+        var seen: Set<String> = []
+        sharedPlaceNames = []
+        for p in places where !seen.insert(p.name).inserted { sharedPlaceNames.insert(p.name) }
         reindexVillages()
     }
 

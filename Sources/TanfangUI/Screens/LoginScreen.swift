@@ -70,7 +70,7 @@ public struct LoginScreen: Screen {
         return all.filter { item in
             item.user.name.lowercased().contains(query)
                 || (byPinyin && pinyin[item.user.id]?.contains { $0.hasPrefix(letters) } == true)
-                || env.placeName(item.user.areaID).lowercased().contains(query)
+                || env.distinctPlaceName(item.user.areaID).lowercased().contains(query)
                 || env.strings["role.\(item.user.role.rawValue)"].lowercased().contains(query)
         }
     }
@@ -221,7 +221,7 @@ public struct LoginScreen: Screen {
         }
         let list = matches(env: env)
         let rows = list.map { item in
-            [String(item.number), item.user.name, s["role.\(item.user.role.rawValue)"], env.placeName(item.user.areaID)]
+            [String(item.number), item.user.name, s["role.\(item.user.role.rawValue)"], env.distinctPlaceName(item.user.areaID)]
         }
         let table = Table(columns: columns(env: env, width: tableArea.width), rows: rows,
                           emptyMessage: users.isEmpty ? s["login.noUsers"] : s["status.noResults"])

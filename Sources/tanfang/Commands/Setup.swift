@@ -404,16 +404,18 @@ struct Setup: ParsableCommand {
             }
             show(nil, depth: 0)
             print("")
+            // With its code: two villages may share a name (团结村), the code tells them apart.
+            func area(_ id: UUID?) -> String? { id.flatMap { byID[$0] }.map { "\($0.name) \($0.code)" } }
             print(s["cli.setup.listUsers"])
             let users = try ledger.users().sorted { ($0.role.rawValue, $0.name) < ($1.role.rawValue, $1.name) }
             print(TextTable.render(header: ["", s["cli.setup.name"], s["cli.setup.role"], s["cli.setup.area"]],
-                                   rows: users.map { ["", $0.name, s["role.\($0.role.rawValue)"], byID[$0.areaID]?.name ?? "?"] }))
+                                   rows: users.map { ["", $0.name, s["role.\($0.role.rawValue)"], area($0.areaID) ?? "?"] }))
             print("")
             print(s["cli.setup.listVisitors"])
             let visitors = try ledger.visitors().sorted { ($0.placeID?.uuidString ?? "", $0.name) < ($1.placeID?.uuidString ?? "", $1.name) }
             print(TextTable.render(header: ["", s["cli.setup.name"], s["cli.setup.role"], s["cli.setup.area"]],
                                    rows: visitors.map {
-                                       ["", $0.name, s["visitorRole.\($0.role.rawValue)"], $0.placeID.flatMap { byID[$0]?.name } ?? "—"]
+                                       ["", $0.name, s["visitorRole.\($0.role.rawValue)"], area($0.placeID) ?? "—"]
                                    }))
         }
     }
