@@ -54,6 +54,16 @@ import TanfangCore
         #expect(lines[23] == "                  │ 应于2026-11-18前探访，已逾期5天")
     }
 
+    @Test func aLongNameIsWholeAt120() {
+        var names = Self.names
+        names[Self.wang] = "努尔·尼亚孜·买买提"
+        var h = ScreenHarness(RedFlagsScreen(), env: Fx.env(Fx.supervisor), width: 120, height: 30) {
+            $0 == .redFlags ? .redFlags(Self.flags, elderNames: names) : nil
+        }
+        h.start()
+        #expect(h.lines().contains { $0.contains("努尔·尼亚孜·买买提") && $0.contains("红旗村") }, "\(h.screenText())")
+    }
+
     @Test func rendersInEnglishAt120() {
         // Given English at 120×40 / Then the kinds and reasons read in English.
         let lines = Self.harness(language: .en, width: 120, height: 40).lines()

@@ -311,7 +311,9 @@ public struct RedFlagsScreen: Screen {
         // The flags: a heading per kind, then name, village and reason.
         let right = Rect(x: area.x + summaryWidth + 3, y: area.y, width: area.width - summaryWidth - 3, height: area.height)
         let columns = [
-            TableColumn(s["redFlags.col.subject"], minWidth: 10),
+            // At 80 columns the reason needs the room; on a wide screen a long name (努尔·尼亚孜·买买提)
+            // is shown whole first.
+            TableColumn(s["redFlags.col.subject"], minWidth: right.width >= 90 ? 18 : 10),
             TableColumn(s["redFlags.col.village"], minWidth: 10),
             TableColumn(s["redFlags.col.reason"], minWidth: 10, flex: 6),
         ]
