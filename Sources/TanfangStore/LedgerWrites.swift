@@ -525,6 +525,18 @@ extension Ledger {
         }
     }
 
+    /// The newest draft of `userID` whose key is `prefix` or starts with `prefix.` (one per elder's
+    /// visit sheet), with its key.
+    public func latestDraft(userID: UUID, prefix: String) throws -> (key: String, json: String)? {
+        try read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT key, json FROM draft WHERE userId = ? AND (key = ? OR substr(key, 1, ?) = ?)
+                ORDER BY updatedAt DESC, rowid DESC LIMIT 1
+                """, arguments: [userID.uuidString, prefix, prefix.count + 1, prefix + "."])
+                .map { (key: $0["key"], json: $0["json"]) }
+        }
+    }
+
     /// Removes a draft once its form is saved or abandoned.
     public func deleteDraft(userID: UUID, key: String) throws {
         try write { db in

@@ -72,6 +72,13 @@ enum LedgerMigrations {
                   BEGIN UPDATE tallyState SET stale = 1 WHERE stale = 0; END;
                 """)
         }
+        // Visit drafts were one per user under "visit"; now one per elder ("visit.<elder id>").
+        migrator.registerMigration("v11-draft-per-elder", foreignKeyChecks: .immediate) { db in
+            try db.execute(sql: """
+                UPDATE OR IGNORE draft SET key = 'visit.' || upper(json_extract(json, '$.elderID'))
+                WHERE key = 'visit' AND json_valid(json) AND json_extract(json, '$.elderID') IS NOT NULL
+                """)
+        }
         return migrator
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import GRDB
 import TanfangCore
 @testable import TanfangStore
 
@@ -242,6 +243,37 @@ struct LedgerWriteTests {
         #expect(try f.ledger.draft(userID: user.id, key: "visit:2") == nil)
         try f.ledger.deleteDraft(userID: user.id, key: "visit:1")
         #expect(try f.ledger.draft(userID: user.id, key: "visit:1") == nil)
+    }
+
+    @Test("The newest visit draft is found among the elders' own; an old single draft moves to its elder's key")
+    func draftsPerElder() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("drafts-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("l.sqlite").path
+        let a = UUID(), b = UUID()
+        var ledger: Ledger? = try Ledger(path: path, rules: Fixture.rules, clock: { Date(timeIntervalSince1970: 1_800_000_000) })
+        let f = try Fixture()
+        try ledger!.savePlace(f.county)
+        try ledger!.savePlace(f.township)
+        try ledger!.savePlace(f.village1)
+        let user = try ledger!.saveUser(User(name: "文书", role: .clerk, areaID: f.village1.id, pinHash: ""), pin: "2468")
+        try ledger!.saveDraft(userID: user.id, key: "visit.\(a.uuidString)", json: #"{"n":1}"#)
+        try ledger!.saveDraft(userID: user.id, key: "visitor.x", json: #"{"n":9}"#)
+        try ledger!.saveDraft(userID: user.id, key: "visit.\(b.uuidString)", json: #"{"n":2}"#)
+        #expect(try ledger!.latestDraft(userID: user.id, prefix: "visit")?.key == "visit.\(b.uuidString)")
+        // Given a draft kept the old way, under "visit" for the whole user
+        try ledger!.deleteDraft(userID: user.id, key: "visit.\(b.uuidString)")
+        try ledger!.saveDraft(userID: user.id, key: "visit", json: #"{"elderID":"\#(b.uuidString.lowercased())","n":3}"#)
+        ledger = nil
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v11-draft-per-elder'") }
+        try queue.close()
+        // When the ledger is opened by this version / Then it waits under its elder's key
+        let reopened = try Ledger(path: path, rules: Fixture.rules)
+        #expect(try reopened.draft(userID: user.id, key: "visit") == nil)
+        #expect(try reopened.draft(userID: user.id, key: "visit.\(b.uuidString)")?.contains(#""n":3"#) == true)
+        #expect(try reopened.draft(userID: user.id, key: "visit.\(a.uuidString)") == #"{"n":1}"#)
     }
 
     @Test("A special period tightens the next due date of the elders it covers only")

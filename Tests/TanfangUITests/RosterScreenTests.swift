@@ -250,25 +250,25 @@ struct RosterScreenTests {
         // Given a clerk's roster starting
         var h = ScreenHarness(RosterScreen(), env: try RosterFixture.env(), respond: RosterFixture.ledger())
         h.start()
-        #expect(h.requests.filter { $0 == .loadDraft(key: VisitDraft.key) }.count == 1)
+        #expect(h.requests.filter { $0 == .latestDraft(prefix: VisitDraft.key) }.count == 1)
         // When the ledger has a draft / Then the status names the elder and the visit's time
         let draft = VisitDraft(elderID: RosterFixture.wang.id, elderName: "王秀英", visitID: UUID(),
                                at: LocalDateTime("2026-11-20 14:30")!, visitorIDs: [], method: .home,
                                seenInPerson: true, seenChosen: true, answers: [:], copiedSections: [],
                                current: "health.expression", pendingText: "2", keystrokes: 9,
                                savedAt: LocalDateTime("2026-11-22 18:00")!)
-        h.deliver(.draft(key: VisitDraft.key, json: draft.json()))
+        h.deliver(.draft(key: VisitDraft.key(for: RosterFixture.wang.id), json: draft.json()))
         #expect(h.commands.last == .status(key: "roster.draftWaiting", args: ["王秀英", "11-20 14:30"], tone: .info))
         #expect(h.env.strings.format("roster.draftWaiting", "王秀英", "11-20 14:30")
-                == "有未保存的探访草稿：王秀英，11-20 14:30 的探访；按 n 继续填写")
+                == "有未保存的探访草稿：王秀英，11-20 14:30 的探访；找到王秀英按 n 继续填写")
         // When the roster starts again (back from a file) / Then it does not ask again
         h.start()
-        #expect(h.requests.filter { $0 == .loadDraft(key: VisitDraft.key) }.count == 1)
+        #expect(h.requests.filter { $0 == .latestDraft(prefix: VisitDraft.key) }.count == 1)
         // And a supervisor, who cannot write visits, is not asked about drafts
         var s = ScreenHarness(RosterScreen(), env: try RosterFixture.env(user: RosterFixture.supervisor),
                               respond: RosterFixture.ledger())
         s.start()
-        #expect(!s.requests.contains(.loadDraft(key: VisitDraft.key)))
+        #expect(!s.requests.contains(.latestDraft(prefix: VisitDraft.key)))
     }
 
     @Test("A supervisor reads the roster but cannot add or edit")

@@ -109,6 +109,8 @@ struct VisitFormScreenTests {
         }
         h.start()
         #expect(h.screen.capturesText)
+        // No draft is asked for before the elder is known: each elder has their own
+        #expect(!h.requests.contains { if case .loadDraft = $0 { true } else { false } })
         // When the clerk types pinyin initials
         h.type("wxy")
         // Then the last request searches for them, ten rows at most, in the user's scope
@@ -120,7 +122,7 @@ struct VisitFormScreenTests {
         let lines = h.lines()
         #expect(lines[4] == " 王秀英            女      82  团结村                654021********1228")
         h.send(.enter)
-        #expect(h.requests.last == .elderFile(fx.elder.id))
+        #expect(h.requests.suffix(2) == [.loadDraft(key: VisitDraft.key(for: fx.elder.id)), .elderFile(fx.elder.id)])
         // And the file opens the sheet on the visit time
         h.deliver(.elderFile(fx.file))
         #expect(h.focus == "visit.at")
@@ -406,7 +408,7 @@ struct VisitFormScreenTests {
         }())
         var r = try fx.sheet(draft: json)
         // Then it asks, naming the elder and the visit's time, and says what N and Esc do
-        #expect(r.lines()[0] == " 发现未保存的探访草稿：王秀英，11-20 14:30 的探访")
+        #expect(r.lines()[0] == " 王秀英 有未保存的探访草稿：11-20 14:30 的探访")
         #expect(r.lines()[1] == " Y 继续填写这份草稿　N 丢弃草稿　Esc 返回（草稿保留）")
         // When Y is typed, the file is loaded and the sheet restored with the pending text
         r.type("y")
@@ -419,7 +421,7 @@ struct VisitFormScreenTests {
         // And N discards it
         var n = try fx.sheet(draft: json)
         n.type("n")
-        #expect(n.requests.contains(.deleteDraft(key: "visit")))
+        #expect(n.requests.contains(.deleteDraft(key: VisitDraft.key(for: fx.elder.id))))
         #expect(n.answers.isEmpty && n.focus == "visit.at")
     }
 
@@ -456,7 +458,7 @@ struct VisitFormScreenTests {
                                 openedAt: visit.at, due: LocalDateTime("2026-11-30 09:30")!, detail: "电线老化")
         h.deliver(.visitSaved(visit, followUps: [followUp]))
         // Then the draft is deleted and the panel lists the follow-up
-        #expect(h.requests.last == .deleteDraft(key: "visit"))
+        #expect(h.requests.last == .deleteDraft(key: VisitDraft.key(for: fx.elder.id)))
         let lines = h.lines()
         #expect(lines[0].hasPrefix(" 已保存。根据记录生成以下跟进事项："))
         #expect(lines[2].hasPrefix("   消除安全隐患  期限 2026-11-30 09:30  电线老化"), "\(h.screenText())")

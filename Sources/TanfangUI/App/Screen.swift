@@ -100,6 +100,8 @@ public enum DataRequest: Hashable, Sendable {
     case monthlyReport(YearMonth)
     case saveDraft(key: String, json: String)
     case loadDraft(key: String)
+    /// The newest draft whose key is `prefix` or starts with `prefix.`; answered with `.draft`.
+    case latestDraft(prefix: String)
     case deleteDraft(key: String)
     /// Write the month's report (scoped to the user's area) to a file; `~` is the home folder.
     /// An existing file is replaced only with `replace`; otherwise the answer is `exportWouldReplace`.

@@ -191,7 +191,7 @@ public struct RosterScreen: Screen {
         // so the clerk knows it waits behind n.
         if !askedForDraft, env.canEdit {
             askedForDraft = true
-            commands.append(.request(.loadDraft(key: VisitDraft.key)))
+            commands.append(.request(.latestDraft(prefix: VisitDraft.key)))
         }
         return commands
     }
@@ -411,7 +411,7 @@ public struct RosterScreen: Screen {
 
     public mutating func receive(_ response: DataResponse, env: AppEnvironment) -> [ScreenCommand] {
         switch response {
-        case .draft(let key, let json?) where key == VisitDraft.key:
+        case .draft(let key, let json?) where key == VisitDraft.key || key.hasPrefix(VisitDraft.key + "."):
             guard let draft = VisitDraft.decode(json) else { return [] }
             let when = ScreenText.monthDayTime(draft.at)
             return [.status(key: "roster.draftWaiting", args: [draft.elderName, when], tone: .info)]

@@ -40,6 +40,8 @@ public struct VisitFormScreen: Screen {
     var keystrokes = 0
     var offeredDraft: VisitDraft?
     var restoring: VisitDraft?
+    /// The elder whose draft is being asked for, once one is chosen (given or picked).
+    var draftElderID: UUID?
     var search = TextFieldState()
     var matches: [RosterRow] = []
     var selection = TableState()
@@ -88,17 +90,26 @@ public struct VisitFormScreen: Screen {
             phase = .readOnly
             return [.status(key: "visit.readOnly", args: [], tone: .warning)]
         }
-        return [.request(.loadDraft(key: VisitDraft.key))]
-    }
-
-    /// After the draft question: the given elder's file, or the picker.
-    private mutating func proceed(env: AppEnvironment) -> [ScreenCommand] {
-        if let id = initialElderID {
-            phase = .loadingFile
-            return [.request(.elderFile(id))]
-        }
+        if let id = initialElderID { return askForDraft(of: id) }
         phase = .picking
         return [rosterRequest(env)]
+    }
+
+    /// Once the elder is known: their unsaved sheet, if any, is offered before a new one.
+    private mutating func askForDraft(of elderID: UUID) -> [ScreenCommand] {
+        draftElderID = elderID
+        phase = .loadingDraft
+        return [.request(.loadDraft(key: VisitDraft.key(for: elderID)))]
+    }
+
+    /// After the draft question: the chosen elder's file for a new sheet.
+    private mutating func proceed(env: AppEnvironment) -> [ScreenCommand] {
+        guard let id = draftElderID else {
+            phase = .picking
+            return [rosterRequest(env)]
+        }
+        phase = .loadingFile
+        return [.request(.elderFile(id))]
     }
 
     private func rosterRequest(_ env: AppEnvironment) -> ScreenCommand {
@@ -108,7 +119,7 @@ public struct VisitFormScreen: Screen {
 
     public mutating func receive(_ response: DataResponse, env: AppEnvironment) -> [ScreenCommand] {
         switch response {
-        case .draft(let key, let json) where key == VisitDraft.key && phase == .loadingDraft:
+        case .draft(let key, let json) where phase == .loadingDraft && key == draftElderID.map(VisitDraft.key(for:)):
             if let json {
                 if let draft = VisitDraft.decode(json) {
                     offeredDraft = draft
@@ -135,7 +146,7 @@ public struct VisitFormScreen: Screen {
             savedVisit = visit
             followUps = generated
             phase = .saved
-            return [.request(.deleteDraft(key: VisitDraft.key))]
+            return [.request(.deleteDraft(key: VisitDraft.key(for: visit.elderID)))]
         case .visitInvalid(let issues):
             saving = false
             guard var sheet else { return [] }
@@ -250,7 +261,8 @@ public struct VisitFormScreen: Screen {
             return [.request(.elderFile(draft.elderID))]
         case .char("n"), .char("N"):
             offeredDraft = nil
-            return [.request(.deleteDraft(key: VisitDraft.key))] + proceed(env: env)
+            let discard: [ScreenCommand] = draftElderID.map { [.request(.deleteDraft(key: VisitDraft.key(for: $0)))] } ?? []
+            return discard + proceed(env: env)
         case .escape:
             return [.back]
         default:
@@ -264,8 +276,7 @@ public struct VisitFormScreen: Screen {
             guard let index = selection.selected, matches.indices.contains(index) else {
                 return [.status(key: "status.noResults", args: [], tone: .warning)]
             }
-            phase = .loadingFile
-            return [.request(.elderFile(matches[index].elder.id))]
+            return askForDraft(of: matches[index].elder.id)
         case .escape:
             guard search.isEmpty else {
                 search = TextFieldState()
@@ -432,7 +443,7 @@ public struct VisitFormScreen: Screen {
     private func draftCommand(_ sheet: VisitSheet, env: AppEnvironment, includePending: Bool) -> ScreenCommand {
         var draft = sheet.draft(keystrokes: keystrokes, savedAt: env.now)
         if !includePending { draft.pendingText = nil }
-        return .request(.saveDraft(key: VisitDraft.key, json: draft.json()))
+        return .request(.saveDraft(key: VisitDraft.key(for: sheet.file.elder.id), json: draft.json()))
     }
 
     // MARK: - Labels

@@ -46,8 +46,12 @@ public struct VisitDraft: Hashable, Sendable, Codable {
         self.savedAt = savedAt
     }
 
-    /// The draft key used with `.saveDraft` / `.loadDraft` / `.deleteDraft`.
+    /// What every visit draft's key starts with; `latestDraft(prefix:)` finds the newest.
     public static let key = "visit"
+
+    /// The draft key of one elder's sheet: each elder has their own, so that a sheet put aside
+    /// for a missing answer is still there when the next elder's is typed.
+    public static func key(for elderID: UUID) -> String { key + "." + elderID.uuidString }
 
     public func json() -> String {
         let encoder = JSONEncoder()

@@ -80,6 +80,11 @@ final class LedgerRuntime {
         case .loadDraft(let key):
             guard let user else { return .draft(key: key, json: nil) }
             return .draft(key: key, json: try ledger.draft(userID: user.id, key: key))
+        case .latestDraft(let prefix):
+            guard let user, let found = try ledger.latestDraft(userID: user.id, prefix: prefix) else {
+                return .draft(key: prefix, json: nil)
+            }
+            return .draft(key: found.key, json: found.json)
         case .deleteDraft(let key):
             guard let user else { return nil }
             try ledger.deleteDraft(userID: user.id, key: key)
