@@ -390,8 +390,9 @@ extension Ledger {
         guard !pending.isEmpty else { return }
         try write { db in
             for id in pending {
-                guard var record = try ElderRecord.fetchOne(db, key: id) else { continue }
-                let day = try StoreCoding.date(record.computedOn as String, column: "elder.computedOn")
+                // A row without a readable day is left to its next write rather than refuse the ledger.
+                guard var record = try ElderRecord.fetchOne(db, key: id),
+                      let day = try? StoreCoding.date(record.computedOn as String, column: "elder.computedOn") else { continue }
                 try refreshSummary(db, record: &record, elder: try record.elder(), today: day)
             }
             try MonthTally.rebuild(db)
