@@ -391,8 +391,9 @@ extension Ledger {
         try write { db in
             for id in pending {
                 // A row without a readable day is left to its next write rather than refuse the ledger.
-                guard var record = try ElderRecord.fetchOne(db, key: id),
-                      let day = try? StoreCoding.date(record.computedOn as String, column: "elder.computedOn") else { continue }
+                guard var record = try ElderRecord.fetchOne(db, key: id) else { continue }
+                let day: LocalDate
+                do { day = try StoreCoding.date(record.computedOn as String, column: "elder.computedOn") } catch { continue }
                 try refreshSummary(db, record: &record, elder: try record.elder(), today: day)
             }
             try MonthTally.rebuild(db)
