@@ -13,7 +13,7 @@ struct Tanfang: ParsableCommand {
         """,
         subcommands: [
             UI.self, Demo.self, IDCheck.self, Due.self, RedFlags.self, Report.self, Visits.self,
-            Import.self, Export.self, Backup.self, Restore.self, Merge.self, PrintCommand.self, Setup.self,
+            Import.self, Export.self, Backup.self, Restore.self, Merge.self, PrintCommand.self, Setup.self, Period.self,
         ],
         defaultSubcommand: UI.self
     )

@@ -208,6 +208,39 @@ import Testing
         #expect(try Self.rosterLines(db).contains { $0.hasPrefix("王测试,") && $0.contains(",死亡,2026-10-02,") })
     }
 
+    @Test func aSupervisorDeclaresASpecialPeriodAndTheDueListFollows() throws {
+        // Given the demo ledger and its due list
+        let (_, db) = try Self.demoCopy()
+        let before = try CLI.run(["due", "--db", db, "--json"])
+        let dueBefore = try JSONSerialization.jsonObject(with: Data(before.out.utf8)) as! [[String: Any]]
+        // When a township supervisor declares a cold wave for empty-nest and destitute elders, a visit every 2 days
+        let add = try CLI.run(["period", "add", "十二月寒潮", "--kind", "寒潮", "--from", "2026-11-24", "--to", "2026-12-06",
+                               "--every", "2", "--category", "空巢,特困", "--user", "李红梅", "--pin", "1111", "--db", db])
+        #expect(add.status == 0, "\(add.err)")
+        #expect(add.out.contains("已登记特殊时期“十二月寒潮”：2026-11-24 至 2026-12-06，每 2 天至少探访一次；空巢、特困；"), "\(add.out)")
+        // Then more elders are due
+        let after = try CLI.run(["due", "--db", db, "--json"])
+        let dueAfter = try JSONSerialization.jsonObject(with: Data(after.out.utf8)) as! [[String: Any]]
+        #expect(dueAfter.count > dueBefore.count)
+        let list = try CLI.run(["period", "list", "--db", db])
+        #expect(list.out.contains("十二月寒潮") && list.out.contains("未开始"), "\(list.out)")
+        // And a clerk may not declare one; a second one of the same name is refused
+        let clerk = try CLI.run(["period", "add", "另一个", "--kind", "festival", "--from", "2026-12-01", "--to", "2026-12-02",
+                                 "--every", "1", "--user", "王丽娟", "--pin", "2222", "--db", db])
+        #expect(clerk.status != 0 && clerk.err.contains("特殊时期由督导"), "\(clerk.err)")
+        let twice = try CLI.run(["period", "add", "十二月寒潮", "--kind", "寒潮", "--from", "2026-11-24", "--to", "2026-12-06",
+                                 "--every", "2", "--user", "李红梅", "--pin", "1111", "--db", db])
+        #expect(twice.status != 0 && twice.err.contains("已有一个"), "\(twice.err)")
+        // And once ended on its first day, two days later the due list is what it would be without it
+        let end = try CLI.run(["period", "end", "十二月寒潮", "--on", "2026-11-24", "--user", "李红梅", "--pin", "1111", "--db", db])
+        #expect(end.status == 0, "\(end.err)")
+        let (_, untouched) = try Self.demoCopy()
+        let later = ["TANFANG_TODAY": "2026-11-26"]
+        let ended = try CLI.run(["due", "--db", db, "--json"], env: later)
+        let reference = try CLI.run(["due", "--db", untouched, "--json"], env: later)
+        #expect(ended.status == 0 && ended.out == reference.out)
+    }
+
     @Test func anUnknownVillageIsAProblemWithItsLine() throws {
         let (dir, db) = try Self.demoCopy()
         let file = dir.appendingPathComponent("r.csv")

@@ -1,0 +1,227 @@
+import ArgumentParser
+import Foundation
+import TanfangCore
+import TanfangStore
+
+/// Special periods (特殊时期, DOMAIN.md §4): a cold wave, a heat wave, a festival, an epidemic, when
+/// the elders it covers are owed a visit at least every N days. Declared by a supervisor or an
+/// admin for the villages of their area; every covered elder's due date follows at once.
+struct Period: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Special periods (cold wave, festival, epidemic…): visits at least every N days while they last.",
+        discussion: """
+        tanfang period add 2027年春节 --kind festival --from 2027-02-05 --to 2027-02-12 --every 7 \\
+            --category 独居,特困 --user 李红梅
+        tanfang period list
+        tanfang period end 寒潮 --on 2026-12-10 --user 李红梅
+        Without --village a period covers every village of the user's area.
+        """,
+        subcommands: [Add.self, List.self, End.self]
+    )
+
+    /// The supervisor or admin declaring a period.
+    struct Login: ParsableArguments {
+        @Option(name: .long, help: "A supervisor's or admin's user name.")
+        var user: String
+
+        @Option(name: .long, help: "That user's PIN (asked when left out).")
+        var pin: String?
+
+        func actor(_ ledger: Ledger, _ s: Strings) throws -> User {
+            guard let pin = try pin ?? Setup.askPIN(s.format("cli.setup.pinPrompt", user), strings: s) else {
+                throw CLIError(s.format("cli.setup.adminPINNeeded", user))
+            }
+            guard let found = try ledger.verifyPIN(userName: user, pin: pin) else {
+                throw CLIError(s.format("data.error.badLogin", user))
+            }
+            guard found.role == .supervisor || found.role == .admin else {
+                throw CLIError(s.format("cli.period.notAllowed", user, s["role.\(found.role.rawValue)"]))
+            }
+            return found
+        }
+    }
+
+    static func date(_ text: String, option: String, strings s: Strings) throws -> LocalDate {
+        guard let date = LocalDate(text.trimmingCharacters(in: .whitespaces)) else {
+            throw CLIError(s.format("cli.period.badDate", option, text))
+        }
+        return date
+    }
+
+    static func kind(_ text: String, strings s: Strings) throws -> SpecialPeriod.Kind {
+        let aliases: [String: SpecialPeriod.Kind] = [
+            "低温": .coldWave, "降温": .coldWave, "暴雪": .coldWave, "酷暑": .heatWave, "节日": .festival, "春节": .festival,
+            "中秋": .festival, "重阳": .festival, "重阳节": .festival, "疫情防控": .epidemic, "其它": .other,
+        ]
+        if let kind = SpecialPeriod.Kind.allCases.first(where: {
+            $0.rawValue.lowercased() == text.lowercased() || s["period.kind.\($0.rawValue)"] == text
+        }) ?? aliases[text] {
+            return kind
+        }
+        let names = SpecialPeriod.Kind.allCases.map { "\($0.rawValue) (\(s["period.kind.\($0.rawValue)"]))" }
+        throw CLIError(s.format("cli.period.badKind", text, names.joined(separator: ", ")))
+    }
+
+    /// Categories as the roster names them (独居、特困) or by their codes, separated by , 、 or ，.
+    static func categories(_ text: String?, strings s: Strings) throws -> Set<TanfangCore.Category> {
+        guard let text else { return [] }
+        var out: Set<TanfangCore.Category> = []
+        for word in text.split(whereSeparator: { ",，、 ".contains($0) }).map(String.init) {
+            guard let category = TanfangCore.Category.allCases.first(where: {
+                $0.rawValue.lowercased() == word.lowercased() || s["category.\($0.rawValue)"] == word
+            }) else {
+                let names = TanfangCore.Category.allCases.map { s["category.\($0.rawValue)"] }.joined(separator: "、")
+                throw CLIError(s.format("cli.period.badCategory", word, names))
+            }
+            out.insert(category)
+        }
+        return out
+    }
+
+    /// "2027-02-05 至 2027-02-12，每 7 天至少探访一次；独居、特困；3 个村" for a period.
+    static func describe(_ p: SpecialPeriod, places: [UUID: Place], strings s: Strings) -> String {
+        let who = p.categories.isEmpty ? s["cli.period.allCategories"]
+            : p.categories.sorted().map { s["category.\($0.rawValue)"] }.joined(separator: "、")
+        let villages = p.villageIDs.compactMap { places[$0] }.sorted { $0.code < $1.code }
+        let whereText = p.villageIDs.isEmpty ? s["cli.period.allVillages"]
+            : villages.count <= 3 ? villages.map(\.name).joined(separator: "、")
+            : s.format("cli.period.villageCount", String(p.villageIDs.count))
+        return s.format("cli.period.describe", p.from.description, p.to.description, String(p.intervalDays), who, whereText)
+    }
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Declare a special period: while it lasts the elders it covers are owed a visit every N days."
+        )
+
+        @OptionGroup var options: LedgerOptions
+        @OptionGroup var login: Login
+
+        @Argument(help: "Its name, e.g. 2026年12月寒潮.")
+        var name: String
+
+        @Option(name: .long, help: "coldWave, heatWave, festival, epidemic or other (or 寒潮, 高温, 传统节日, 疫情, 其他).")
+        var kind: String
+
+        @Option(name: .long, help: "First day, YYYY-MM-DD.")
+        var from: String
+
+        @Option(name: .long, help: "Last day, YYYY-MM-DD.")
+        var to: String
+
+        @Option(name: .long, help: "At most this many days between visits (1 = daily).")
+        var every: Int
+
+        @Option(name: .long, help: "Only elders of these categories, e.g. 独居,特困 (default: every category).")
+        var category: String?
+
+        @Option(name: .long, help: "A village (name or code) in the user's area; repeat for more (default: all of them).")
+        var village: [String] = []
+
+        func run() throws {
+            let ctx = try Context(language: options.language)
+            let s = ctx.strings
+            let ledger = try ctx.openCurrentLedger(path: options.databasePath())
+            let actor = try login.actor(ledger, s)
+            let name = name.trimmingCharacters(in: .whitespaces)
+            guard !name.isEmpty else { throw CLIError(s["cli.period.nameEmpty"]) }
+            let from = try Period.date(from, option: "--from", strings: s)
+            let to = try Period.date(to, option: "--to", strings: s)
+            guard from <= to else { throw CLIError(s.format("cli.period.endsBeforeStart", to.description, from.description)) }
+            guard to >= ctx.today else { throw CLIError(s.format("cli.period.alreadyOver", to.description)) }
+            guard every >= 1 else { throw CLIError(s["cli.period.badEvery"]) }
+            let places = try ledger.places()
+            let byID = Dictionary(places.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            let scope = try ledger.scope(for: actor)
+            var villages: Set<UUID> = []
+            for text in village {
+                let place = try Setup.area(text, in: places.filter { $0.level == .village }, strings: s)
+                if let allowed = scope.villageIDs, !allowed.contains(place.id) {
+                    throw CLIError(s.format("cli.period.villageOutside", place.name, byID[actor.areaID]?.name ?? "?"))
+                }
+                villages.insert(place.id)
+            }
+            // Without --village: the user's whole area (everything for a county-wide login).
+            if villages.isEmpty, let allowed = scope.villageIDs { villages = allowed }
+            if try ledger.specialPeriods().contains(where: { $0.name == name && $0.to >= ctx.today }) {
+                throw CLIError(s.format("cli.period.exists", name))
+            }
+            let period = SpecialPeriod(name: name, kind: try Period.kind(kind, strings: s), from: from, to: to,
+                                       intervalDays: every, categories: try Period.categories(category, strings: s),
+                                       villageIDs: villages)
+            do {
+                try ledger.saveSpecialPeriod(period, by: actor.id, today: ctx.today)
+            } catch let error as LedgerError {
+                throw CLIError(s.format(error.messageKey, error.args))
+            }
+            let covered = try ledger.roster(RosterQuery(scope: scope, status: .active, limit: Int.max, today: ctx.today,
+                                                        detail: .listing)).rows.count { period.covers($0.elder) }
+            print(s.format("cli.period.added", name, Period.describe(period, places: byID, strings: s), String(covered)))
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The special periods, newest first.")
+
+        @OptionGroup var options: LedgerOptions
+
+        func run() throws {
+            let ctx = try Context(language: options.language)
+            let s = ctx.strings
+            let ledger = try ctx.openLedger(path: options.databasePath())
+            let periods = try ledger.specialPeriods().sorted { ($0.from, $0.name) > ($1.from, $1.name) }
+            guard !periods.isEmpty else {
+                print(s["cli.period.none"])
+                return
+            }
+            let places = Dictionary(try ledger.places().map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            let rows = periods.map { p -> [String] in
+                let state = p.to < ctx.today ? "cli.period.over" : p.from > ctx.today ? "cli.period.coming" : "cli.period.now"
+                return [p.name, s["period.kind.\(p.kind.rawValue)"], s[state], Period.describe(p, places: places, strings: s)]
+            }
+            print(TextTable.render(header: ["cli.period.col.name", "cli.period.col.kind", "cli.period.col.state",
+                                            "cli.period.col.rule"].map { s[$0] }, rows: rows))
+        }
+    }
+
+    struct End: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "End a special period early (the cold wave is over): its last day becomes --on."
+        )
+
+        @OptionGroup var options: LedgerOptions
+        @OptionGroup var login: Login
+
+        @Argument(help: "The period's name.")
+        var name: String
+
+        @Option(name: .long, help: "Its new last day, YYYY-MM-DD (default: today).")
+        var on: String?
+
+        func run() throws {
+            let ctx = try Context(language: options.language)
+            let s = ctx.strings
+            let ledger = try ctx.openCurrentLedger(path: options.databasePath())
+            let actor = try login.actor(ledger, s)
+            let day = try on.map { try Period.date($0, option: "--on", strings: s) } ?? ctx.today
+            let candidates = try ledger.specialPeriods().filter { $0.name == name && $0.to >= ctx.today }
+            guard var period = candidates.first else { throw CLIError(s.format("cli.period.notFound", name)) }
+            guard candidates.count == 1 else { throw CLIError(s.format("cli.period.ambiguous", name)) }
+            // Only the areas the user may declare for: a township cannot end the county's period.
+            let scope = try ledger.scope(for: actor)
+            if let allowed = scope.villageIDs, period.villageIDs.isEmpty || !period.villageIDs.isSubset(of: allowed) {
+                throw CLIError(s.format("cli.period.notYours", name))
+            }
+            guard day >= period.from, day <= period.to else {
+                throw CLIError(s.format("cli.period.endOutside", day.description, period.from.description, period.to.description))
+            }
+            period.to = day
+            do {
+                try ledger.saveSpecialPeriod(period, by: actor.id, today: ctx.today)
+            } catch let error as LedgerError {
+                throw CLIError(s.format(error.messageKey, error.args))
+            }
+            print(s.format("cli.period.ended", name, day.description))
+        }
+    }
+}
