@@ -217,7 +217,7 @@ struct VisitFormScreenTests {
         #expect(h.focus != "visit.seenInPerson")
         #expect(h.screen.sheet?.seenInPerson == false)
         let row = try #require(h.lines().first { $0.contains("见到本人") })
-        #expect(row.contains("不适用"), "\(row)")
+        #expect(row.contains("不适用") && !row.contains("1是"), "\(row)")
         h.send(.backTab)
         #expect(h.focus == "visit.method")
     }
@@ -266,6 +266,28 @@ struct VisitFormScreenTests {
         h3.send(.ctrl("u"))
         h3.fill("t 0900")
         #expect(h3.focus != "visit.at", "\(h3.lastStatus.map { "\($0)" } ?? "")")
+    }
+
+    @Test("after a home visit that found nobody, F6 and the header's last visit mean the last visit that counted")
+    func sameAsLastSkipsAnAttempt() throws {
+        let fx = self.fx
+        var file = fx.file
+        let attempt = Visit(elderID: fx.elder.id, at: LocalDateTime("2026-11-22 16:00")!, visitorIDs: [fx.li.id],
+                            method: .home, seenInPerson: false)
+        file.visits = [attempt, fx.previous]
+        var h = ScreenHarness(VisitFormScreen(elderID: fx.elder.id), env: try fx.env()) { request in
+            switch request {
+            case .loadDraft(let key): .draft(key: key, json: nil)
+            case .elderFile: .elderFile(file)
+            default: nil
+            }
+        }
+        h.start()
+        #expect(h.screenText().contains("上次探访 2026-10-20"), "\(h.screenText())")
+        h.advance(to: "health.mobility")
+        h.send(.function(6))
+        #expect(h.answers["health.mobility"] == fx.previous.answers["health.mobility"])
+        #expect(h.answers["health.note"] == .text("腿脚不便"))
     }
 
     @Test("F6 copies the health section from the last visit and marks it")

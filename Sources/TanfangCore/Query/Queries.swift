@@ -117,6 +117,11 @@ public struct RosterPage: Hashable, Sendable, Codable {
 }
 
 /// Everything the elder file (档案) shows.
+extension ElderFile {
+    /// The newest visit that counts (`Visit.isAttempt` left out): what "last visit" and F6 mean.
+    public var lastCountedVisit: Visit? { visits.first { !$0.isAttempt } }
+}
+
 public struct ElderFile: Hashable, Sendable, Codable {
     public var elder: Elder
     public var summary: ElderSummary

@@ -362,7 +362,7 @@ public struct VisitFormScreen: Screen {
         guard section.copyable else {
             return [.status(key: "visit.notCopyable", args: [heading], tone: .warning)]
         }
-        guard let previous = sheet.file.visits.first else {
+        guard let previous = sheet.file.lastCountedVisit else {
             return [.status(key: "visit.noPrevious", args: [], tone: .warning)]
         }
         for field in section.fields {
@@ -405,7 +405,8 @@ public struct VisitFormScreen: Screen {
     /// or a paper sheet older than the ledger: both possible, so asked rather than refused).
     static func saveQuestion(_ visit: Visit, file: ElderFile, env: AppEnvironment) -> (key: String, args: [String])? {
         let s = env.strings
-        if let other = file.visits.first(where: { $0.date == visit.date && $0.id != visit.id }) {
+        // An attempt that found nobody and the visit that then did are two visits of one day, not a sheet typed twice.
+        if let other = file.visits.first(where: { $0.date == visit.date && $0.id != visit.id && $0.isAttempt == visit.isAttempt }) {
             return ("visit.confirmSameDay", [visit.date.description, String(format: "%02d:%02d", other.at.hour, other.at.minute),
                                              s["method.\(other.method.rawValue)"]])
         }
@@ -627,7 +628,7 @@ struct VisitSheet: Hashable, Sendable {
                 // A section copied with F6 and then answered differently is no longer a copy (the
                 // mark is what the copied-answers red flag and the supervisors read).
                 if let section = env.form.section(of: field.code), copiedSections.contains(section.code),
-                   answer != file.visits.first?.answers[field.code] {
+                   answer != file.lastCountedVisit?.answers[field.code] {
                     copiedSections.remove(section.code)
                 }
             }

@@ -171,7 +171,7 @@ extension VisitFormScreen {
         if let age = elder.age(on: env.today) { parts.append(s.format("visit.age", String(age))) }
         parts.append(sheet.file.village.name)
         if let visitor = sheet.file.visitor { parts.append(s.format("visit.responsible", visitor.name)) }
-        if let last = sheet.file.visits.first {
+        if let last = sheet.file.lastCountedVisit {
             parts.append(s.format("visit.lastVisit", last.date.description))
         }
         return parts.joined(separator: "  ")
@@ -334,7 +334,7 @@ extension VisitFormScreen {
             headerRow(VisitEntry.methodField,
                       options: VisitMethod.allCases.enumerated().map { ($0.offset + 1, s["method.\($0.element.rawValue)"]) },
                       chosen: [(VisitMethod.allCases.firstIndex(of: sheet.method) ?? 0) + 1], box: 6),
-            headerRow(VisitEntry.seenField, options: [(1, s["visit.yes"]), (2, s["visit.no"])],
+            headerRow(VisitEntry.seenField, options: sheet.method.seesTheElder ? [(1, s["visit.yes"]), (2, s["visit.no"])] : [],
                       chosen: sheet.method.seesTheElder ? [sheet.seenInPerson ? 1 : 2] : [], box: 6,
                       applicable: sheet.method.seesTheElder),
         ]
