@@ -205,7 +205,8 @@ extension Ledger {
 extension Ledger {
     /// Saves a visit record: validates it, inserts it with the follow-ups its findings call for
     /// (owned by the elder's responsible visitor), recomputes the elder's summary and writes
-    /// audit rows, all in one transaction. Returns the follow-ups created.
+    /// audit rows, all in one transaction. Returns the follow-ups created, then those the visit
+    /// closed by itself (`closeAnswered`: a revisit that found the elder), closed.
     ///
     /// A visit that fails validation throws `LedgerError.invalidVisit` and writes nothing.
     /// Saving an existing visit again updates it and creates no further follow-ups.
@@ -250,11 +251,40 @@ extension Ledger {
                     try audit(db, table: "followUp", id: followUp.id, action: .insert,
                               before: FollowUp?.none, after: followUp, by: user, at: now)
                 }
+                created += try closeAnswered(db, by: visit, user: user, now: now)
             }
             try refreshSummary(db, record: &elderRecord, elder: elder, today: today, history: history)
             try MonthTally.finish(db, tally, elderIDs: [visit.elderID.uuidString])
             return created
         }
+    }
+
+    /// The elder's open follow-ups that a new visit answers by itself (`FollowUpRules.closings`:
+    /// the revisit after a home visit that found nobody, once a home visit finds them), closed with
+    /// the visit as their record; returned closed. Only those opened before the visit.
+    func closeAnswered(_ db: Database, by visit: Visit, user: UUID?, now: String) throws -> [FollowUp] {
+        let closings = rules.followUps.closings(for: visit)
+        guard !closings.isEmpty else { return [] }
+        let names = try visit.visitorIDs.compactMap { id in
+            try String.fetchOne(db, sql: "SELECT name FROM visitor WHERE id = ?", arguments: [id.uuidString])
+        }
+        var closed: [FollowUp] = []
+        for (type, action) in closings {
+            let open = try FollowUpRecord.fetchAll(db, sql: """
+                SELECT * FROM followUp WHERE elderId = ? AND type = ? AND status IN ('open', 'inProgress')
+                """, arguments: [visit.elderID.uuidString, type.rawValue]).map { try $0.followUp() }
+            for before in open where before.openedAt <= visit.at {
+                var after = before
+                after.status = .done
+                after.closing = ClosingRecord(action: action, at: visit.at, by: names.joined(separator: "、"))
+                var record = FollowUpRecord(after)
+                record.stamp(at: now, by: user, old: try FollowUpRecord.fetchOne(db, key: before.id.uuidString))
+                try record.update(db)
+                try audit(db, table: "followUp", id: before.id, action: .close, before: before, after: after, by: user, at: now)
+                closed.append(after)
+            }
+        }
+        return closed
     }
 
     /// Updates a follow-up (owner, due, status, detail…) and recomputes the elder's summary.

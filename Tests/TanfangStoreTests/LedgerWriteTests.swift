@@ -35,6 +35,31 @@ struct LedgerWriteTests {
         #expect(try f.ledger.auditTrail(recordID: created[0].id).map(\.action) == [.insert])
     }
 
+    @Test("A home visit that found nobody opens a revisit, which the next home visit that finds the elder closes")
+    func revisitClosedByTheVisitThatFindsTheElder() throws {
+        let f = try Fixture()
+        let elder = try f.ledger.saveElder(f.elder("王秀英"), by: nil, today: f.today)
+        // Given a home visit that found nobody, the day before
+        let attempt = Visit(elderID: elder.id, at: LocalDateTime(date: f.today.adding(days: -1), hour: 10, minute: 0)!,
+                            visitorIDs: [f.visitor1.id], method: .home, seenInPerson: false)
+        let opened = try f.ledger.saveVisit(attempt, by: nil, today: f.today)
+        #expect(opened.map(\.type) == [.revisit] && opened.first?.ownerID == f.visitor1.id)
+        // When a phone call reaches the elder / Then the revisit stays open
+        _ = try f.ledger.saveVisit(f.visit(elder, method: .phone), by: nil, today: f.today)
+        #expect(try f.ledger.elderFile(id: elder.id)?.followUps.first { $0.type == .revisit }?.status == .open)
+        // When a home visit finds the elder
+        var home = f.visit(elder)
+        home.at = LocalDateTime(date: f.today, hour: 15, minute: 0)!
+        let result = try f.ledger.saveVisit(home, by: nil, today: f.today)
+        // Then the revisit is closed with that visit as its record, and handed back closed
+        let revisit = try #require(try f.ledger.elderFile(id: elder.id)?.followUps.first { $0.type == .revisit })
+        #expect(revisit.status == .done)
+        #expect(revisit.closing == ClosingRecord(action: "再次上门，见到本人", at: home.at, by: f.visitor1.name))
+        #expect(result.contains { $0.id == revisit.id && $0.status == .done })
+        #expect(try f.ledger.elderFile(id: elder.id)?.summary.openFollowUps == 0)
+        #expect(try f.ledger.auditTrail(recordID: revisit.id).map(\.action) == [.insert, .close])
+    }
+
     @Test("A visit that fails validation writes nothing at all")
     func invalidVisitWritesNothing() throws {
         // Given an elder

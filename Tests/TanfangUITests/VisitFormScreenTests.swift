@@ -503,6 +503,19 @@ struct VisitFormScreenTests {
         #expect(lines[3].hasPrefix("   回访  期限 2026-11-26 09:30  上门未见到本人，请再次探访"), "\(h.screenText())")
     }
 
+    @Test("a follow-up the visit closed by itself is listed as closed")
+    func savedClosingARevisit() throws {
+        var h = try fx.sheet()
+        let visit = Visit(elderID: fx.elder.id, at: LocalDateTime("2026-11-23 09:30")!, visitorIDs: [fx.li.id],
+                          method: .home, seenInPerson: true)
+        let revisit = FollowUp(elderID: fx.elder.id, type: .revisit, openedAt: LocalDateTime("2026-11-22 10:00")!,
+                               due: LocalDateTime("2026-11-25 10:00")!, status: .done, detail: "上门未见到本人，请再次探访")
+        h.deliver(.visitSaved(visit, followUps: [revisit]))
+        let lines = h.lines()
+        #expect(lines[0].hasPrefix(" 已保存。本次探访办结了以下跟进事项："), "\(h.screenText())")
+        #expect(lines[2].hasPrefix("   回访  随本次探访办结  上门未见到本人"), "\(h.screenText())")
+    }
+
     @Test("the sheet renders like the paper form at 80×24 and 120×40, in Chinese and English")
     func rendering() throws {
         // Given a sheet at 80×24 in Chinese, focus on illness with an answer typed

@@ -10,13 +10,20 @@ public struct FollowUpRule: Hashable, Sendable, Codable {
     public var detailFields: [String]
     /// Words that open the detail, for a rule no answer explains (上门未见到本人).
     public var detail: String?
+    /// A later visit that answers this rule's open follow-ups by itself (the revisit that found the
+    /// elder), and the closing record's words for it.
+    public var closeWhen: Condition?
+    public var closingAction: String?
 
-    public init(type: FollowUpType, when: Condition, dueInHours: Int, detailFields: [String] = [], detail: String? = nil) {
+    public init(type: FollowUpType, when: Condition, dueInHours: Int, detailFields: [String] = [], detail: String? = nil,
+                closeWhen: Condition? = nil, closingAction: String? = nil) {
         self.type = type
         self.when = when
         self.dueInHours = dueInHours
         self.detailFields = detailFields
         self.detail = detail
+        self.closeWhen = closeWhen
+        self.closingAction = closingAction
     }
 }
 
@@ -47,6 +54,7 @@ public struct FollowUpRules: Sendable {
     static func problem(in rule: FollowUpRule, form: FormDefinition) -> String? {
         if rule.dueInHours <= 0 { return "dueInHours must be positive" }
         if rule.when.field == nil && rule.when.methods == nil { return "when needs a field or methods" }
+        if (rule.closeWhen == nil) != (rule.closingAction == nil) { return "closeWhen and closingAction go together" }
         if let code = rule.when.field {
             guard let field = form.field(code) else { return "unknown field \(code)" }
             if rule.when.is != nil, field.kind != .yesNo { return "\"is\" needs a yesNo field, \(code) is \(field.kind.rawValue)" }
@@ -73,6 +81,15 @@ public struct FollowUpRules: Sendable {
                      openedAt: visit.at, due: visit.at.adding(hours: rule.dueInHours),
                      detail: [rule.detail, detail(rule, answers: answers)].compactMap { $0 }.filter { !$0.isEmpty }
                         .joined(separator: "；"))
+        }
+    }
+
+    /// The follow-up types a saved `visit` closes by itself, each with its closing record's words.
+    public func closings(for visit: Visit) -> [(type: FollowUpType, action: String)] {
+        rules.compactMap { rule in
+            guard let condition = rule.closeWhen, let action = rule.closingAction,
+                  condition.holds(method: visit.method, answers: visit.answers, seenInPerson: visit.seenInPerson) else { return nil }
+            return (rule.type, action)
         }
     }
 

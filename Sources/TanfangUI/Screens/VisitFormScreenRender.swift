@@ -74,7 +74,9 @@ extension VisitFormScreen {
         let s = env.strings
         let x = area.x + 1, width = area.width - 2
         var y = area.y
-        let title = followUps.isEmpty ? s["visit.saved.none"] : s["visit.saved.followUps"]
+        // The ledger hands back the follow-ups the visit opened and those it answered (closed).
+        let title = followUps.isEmpty ? s["visit.saved.none"]
+            : followUps.allSatisfy({ !$0.status.isOpen }) ? s["visit.saved.closedOnly"] : s["visit.saved.followUps"]
         grid.put(title, x: x, y: y, style: Style(fg: .green, bold: true), maxWidth: width)
         y += 1
         // An attempt is kept but owes the visit still: said, so that the unchanged due date is no surprise.
@@ -89,7 +91,7 @@ extension VisitFormScreen {
             var column = x + 2
             grid.put(type, x: column, y: y, style: Style(bold: true), maxWidth: typeWidth)
             column += typeWidth + 2
-            let due = s.format("visit.saved.due", followUp.due.description)
+            let due = followUp.status.isOpen ? s.format("visit.saved.due", followUp.due.description) : s["visit.saved.closed"]
             column += grid.put(due, x: column, y: y, maxWidth: max(0, area.maxX - column)) + 2
             if column < area.maxX - 1 {
                 grid.put(followUp.detail, x: column, y: y, maxWidth: area.maxX - 1 - column)
