@@ -209,7 +209,7 @@ extension DemoBuilder {
             }
             let id = DemoIDs.visit(base: DemoIDs.base(seed: seed), index: index, ordinal: k, tail: rng.uuid())
             let visit = Visit(id: id, elderID: e.id, at: at, visitorIDs: visitorIDs, method: method,
-                              seenInPerson: method == .home, answers: built.answers, copiedSections: copied)
+                              seenInPerson: method.seesTheElder, answers: built.answers, copiedSections: copied)
             visits.append(visit)
             if slot.leaveOpen || e.plan == .deceasedVisit { continue }
             for type in built.followUps {
