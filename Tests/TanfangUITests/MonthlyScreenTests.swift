@@ -69,7 +69,7 @@ import TanfangCore
         #expect(lines[4] == "各村(社区)探访率（2个）")
         #expect(lines[5] == "红旗村                                                    │20/20 100.0%")
         #expect(lines[6] == "阿克苏村                                                  │ 7/10  70.0% 未达标")
-        #expect(lines[7] == "│ 为目标100%")
+        #expect(lines[7] == "（条形图中的 │ 表示目标 100%）")
     }
 
     @Test func underTargetVillageIsMarkedAndColoured() {
