@@ -55,6 +55,17 @@ public struct ImportedElder: Hashable, Sendable {
     /// 状态 as written (在册, 死亡…) and the day it began (状态日期), when the file has them.
     public var status: ElderStatus?
     public var statusDate: LocalDate?
+    public var supporterRelation: String?
+    public var supporterResidence: String?
+    /// 其他赡养人 and 其他紧急联系人, in the order written (see `RosterValues.people`).
+    public var otherSupporters: [RosterPerson] = []
+    public var contactRelation: String?
+    public var otherContacts: [RosterPerson] = []
+    public var wishes: String?
+    /// 偏散远 when the column says so (是/否); nil when it is empty or absent.
+    public var remote: Bool?
+    /// The 网格 as written; the ledger resolves it among the village's grids.
+    public var gridName: String?
 
     public init(line: Int, name: String, gender: Gender? = nil, idNumber: String? = nil,
                 birthDate: LocalDate? = nil, ethnicity: String? = nil, phone: String? = nil,
@@ -62,7 +73,10 @@ public struct ImportedElder: Hashable, Sendable {
                 disabilityDegree: DisabilityDegree? = nil, supporterName: String? = nil,
                 supporterPhone: String? = nil, livingArrangement: LivingArrangement? = nil,
                 contactName: String? = nil, contactPhone: String? = nil, visitorName: String? = nil,
-                note: String? = nil, status: ElderStatus? = nil, statusDate: LocalDate? = nil) {
+                note: String? = nil, status: ElderStatus? = nil, statusDate: LocalDate? = nil,
+                supporterRelation: String? = nil, supporterResidence: String? = nil, otherSupporters: [RosterPerson] = [],
+                contactRelation: String? = nil, otherContacts: [RosterPerson] = [], wishes: String? = nil,
+                remote: Bool? = nil, gridName: String? = nil) {
         self.line = line
         self.name = name
         self.gender = gender
@@ -83,6 +97,14 @@ public struct ImportedElder: Hashable, Sendable {
         self.note = note
         self.status = status
         self.statusDate = statusDate
+        self.supporterRelation = supporterRelation
+        self.supporterResidence = supporterResidence
+        self.otherSupporters = otherSupporters
+        self.contactRelation = contactRelation
+        self.otherContacts = otherContacts
+        self.wishes = wishes
+        self.remote = remote
+        self.gridName = gridName
     }
 }
 
@@ -112,11 +134,39 @@ public struct RosterImportResult: Sendable {
     public var errors: [ImportIssue] { issues.filter(\.isError) }
 }
 
+/// One person of a 其他赡养人 / 其他紧急联系人 cell: `王二（女儿）13900000000 乌鲁木齐市`.
+public struct RosterPerson: Hashable, Sendable {
+    public var name: String
+    public var relation: String
+    /// Digits only.
+    public var phone: String?
+    public var residence: String?
+
+    public init(name: String, relation: String = "", phone: String? = nil, residence: String? = nil) {
+        self.name = name
+        self.relation = relation
+        self.phone = phone
+        self.residence = residence
+    }
+
+    /// The cell's text for `people`, phones as given (masked or not by the caller).
+    public static func cell(_ people: [RosterPerson]) -> String {
+        people.map { p in
+            var text = p.name
+            if !p.relation.isEmpty { text += "（\(p.relation)）" }
+            if let phone = p.phone, !phone.isEmpty { text += (p.relation.isEmpty ? " " : "") + phone }
+            if let residence = p.residence, !residence.isEmpty { text += " " + residence }
+            return text
+        }.joined(separator: "；")
+    }
+}
+
 /// The roster columns we understand.
 public enum RosterField: String, CaseIterable, Codable, Sendable {
     case name, gender, idNumber, birthDate, ethnicity, phone, address, village, categories,
          disabilityDegree, supporterName, supporterPhone, note, livingArrangement, contactName, contactPhone, visitor,
-         status, statusDate
+         status, statusDate, supporterRelation, supporterResidence, otherSupporters, contactRelation, otherContacts,
+         wishes, remote, grid
 
     /// The header offices use most; what our own templates and exports write.
     public var standardHeader: String {
@@ -140,6 +190,14 @@ public enum RosterField: String, CaseIterable, Codable, Sendable {
         case .visitor: "结对责任人"
         case .status: "状态"
         case .statusDate: "状态日期"
+        case .supporterRelation: "赡养人关系"
+        case .supporterResidence: "赡养人居住地"
+        case .otherSupporters: "其他赡养人"
+        case .contactRelation: "紧急联系人关系"
+        case .otherContacts: "其他紧急联系人"
+        case .wishes: "意愿"
+        case .remote: "偏散远"
+        case .grid: "网格"
         }
     }
 
@@ -165,6 +223,14 @@ public enum RosterField: String, CaseIterable, Codable, Sendable {
             (.visitor, ["结对责任人", "责任人", "帮扶责任人", "结对帮扶责任人", "探访责任人"]),
             (.status, ["状态", "人员状态", "当前状态", "在册状态"]),
             (.statusDate, ["状态日期", "状态变更日期", "变更日期"]),
+            (.supporterRelation, ["赡养人关系", "与老人关系", "赡养人与老人关系"]),
+            (.supporterResidence, ["赡养人居住地", "赡养人住址", "赡养人现居住地"]),
+            (.otherSupporters, ["其他赡养人"]),
+            (.contactRelation, ["紧急联系人关系", "与紧急联系人关系"]),
+            (.otherContacts, ["其他紧急联系人"]),
+            (.wishes, ["意愿", "老人意愿", "本人意愿"]),
+            (.remote, ["偏散远", "是否偏散远", "偏远"]),
+            (.grid, ["网格", "所属网格", "网格/组", "组"]),
         ]
         var out: [String: RosterField] = [:]
         for (field, headers) in table {

@@ -322,6 +322,28 @@ public struct RosterImportParser: Sendable {
                 issues.append(row.issue(.statusDate, raw, "import.error.date"))
             }
         }
+        func others(_ field: RosterField, needPhone: Bool) -> [RosterPerson] {
+            guard let raw = row.raw(field) else { return [] }
+            switch RosterValues.people(raw) {
+            case .success(let people):
+                if needPhone, people.contains(where: { $0.phone == nil }) {
+                    issues.append(row.issue(field, Masking.invalidPhone(raw), "import.error.otherContactPhone"))
+                    return []
+                }
+                return people
+            case .failure(let problem):
+                issues.append(row.issue(field, Masking.invalidPhone(raw), "import.error.otherPeople",
+                                        [Masking.invalidPhone(problem.entry)]))
+                return []
+            }
+        }
+        let otherSupporters = others(.otherSupporters, needPhone: false)
+        let otherContacts = others(.otherContacts, needPhone: true)
+        var remote: Bool?
+        if let raw = row.raw(.remote) {
+            remote = RosterValues.yesNo(raw)
+            if remote == nil { issues.append(row.issue(.remote, raw, "import.error.yesNo")) }
+        }
         var living: LivingArrangement?
         if let raw = row.raw(.livingArrangement) {
             living = RosterValues.livingArrangement(raw)
@@ -375,14 +397,19 @@ public struct RosterImportParser: Sendable {
             disabilityDegree: degree, supporterName: row.raw(.supporterName).flatMap(RosterValues.name),
             supporterPhone: supporterPhone, livingArrangement: living, contactName: contactName,
             contactPhone: contactPhone, visitorName: row.raw(.visitor).flatMap(RosterValues.name),
-            note: row.raw(.note).flatMap(RosterValues.text), status: status, statusDate: statusDate)
+            note: row.raw(.note).flatMap(RosterValues.text), status: status, statusDate: statusDate,
+            supporterRelation: row.raw(.supporterRelation).flatMap(RosterValues.text),
+            supporterResidence: row.raw(.supporterResidence).flatMap(RosterValues.text),
+            otherSupporters: otherSupporters, contactRelation: row.raw(.contactRelation).flatMap(RosterValues.text),
+            otherContacts: otherContacts, wishes: row.raw(.wishes).flatMap(RosterValues.text), remote: remote,
+            gridName: row.raw(.grid).flatMap(RosterValues.text))
     }
 
     func checkedPhone(_ row: RowContext, _ field: RosterField, _ issues: inout [ImportIssue]) -> String? {
         guard let raw = row.raw(field) else { return nil }
         var masked: String { Masking.invalidPhone(RosterValues.halfWidth(raw).filter { !$0.isWhitespace }) }
         switch RosterValues.phone(raw) {
-        case .success(let digits): return digits
+        case .success(let digits): return RosterValues.landlineAsWritten(raw, digits: digits) ?? digits
         case .failure(.multiple): issues.append(row.issue(field, masked, "import.error.phoneMultiple"))
         case .failure(.characters): issues.append(row.issue(field, masked, "import.error.phoneCharacters"))
         case .failure(.length(let n)): issues.append(row.issue(field, masked, "import.error.phoneLength", [String(n)]))
@@ -414,6 +441,14 @@ extension RosterField {
         case .visitor: 16
         case .status: 17
         case .statusDate: 18
+        case .supporterRelation: 19
+        case .supporterResidence: 20
+        case .otherSupporters: 21
+        case .contactRelation: 22
+        case .otherContacts: 23
+        case .wishes: 24
+        case .remote: 25
+        case .grid: 26
         }
     }
 }

@@ -176,6 +176,59 @@ public enum RosterValues {
         }
     }
 
+    /// A landline with its area code set apart (0999-4292917) as written, which the screens and the
+    /// export keep; nil for anything else (stored as its digits).
+    static func landlineAsWritten(_ raw: String, digits: String) -> String? {
+        guard digits.hasPrefix("0"), raw.contains("-") || raw.contains("－") else { return nil }
+        let t = String(halfWidth(raw).filter { !$0.isWhitespace })
+        let parts = t.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, (3...4).contains(parts[0].count), (7...8).contains(parts[1].count),
+              parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }) else { return nil }
+        return t
+    }
+
+    /// 是/否 as a cell says it.
+    static func yesNo(_ raw: String) -> Bool? {
+        switch String(halfWidth(raw).filter { !$0.isWhitespace }).lowercased() {
+        case "是", "√", "✓", "y", "yes", "1", "true": true
+        case "否", "×", "n", "no", "0", "false": false
+        default: nil
+        }
+    }
+
+    /// The people of a 其他赡养人 / 其他紧急联系人 cell, `；`-separated, each `姓名（关系）电话 居住地`
+    /// with all but the name optional; the failure names the entry that cannot be read.
+    struct UnreadablePerson: Error {
+        var entry: String
+    }
+
+    static func people(_ raw: String) -> Result<[RosterPerson], UnreadablePerson> {
+        var out: [RosterPerson] = []
+        for entry in raw.split(whereSeparator: { $0 == "；" || $0 == ";" }) {
+            var rest = Substring(trimmed(String(entry)))
+            guard !rest.isEmpty else { continue }
+            let nameEnd = rest.firstIndex { $0 == "（" || $0 == "(" || $0.isWhitespace || ($0.isASCII && $0.isNumber) } ?? rest.endIndex
+            guard let name = name(String(rest[..<nameEnd])) else { return .failure(UnreadablePerson(entry: String(entry))) }
+            rest = rest[nameEnd...].drop { $0.isWhitespace }
+            var relation = ""
+            if let open = rest.first, open == "（" || open == "(" {
+                guard let close = rest.firstIndex(where: { $0 == "）" || $0 == ")" }) else { return .failure(UnreadablePerson(entry: String(entry))) }
+                relation = trimmed(String(rest[rest.index(after: rest.startIndex)..<close]))
+                rest = rest[rest.index(after: close)...].drop { $0.isWhitespace }
+            }
+            var phone: String?
+            let phoneEnd = rest.firstIndex { !($0.isASCII && ($0.isNumber || $0 == "-")) && $0 != "+" } ?? rest.endIndex
+            if phoneEnd > rest.startIndex {
+                guard case .success(let digits) = self.phone(String(rest[..<phoneEnd])) else { return .failure(UnreadablePerson(entry: String(entry))) }
+                phone = digits
+                rest = rest[phoneEnd...]
+            }
+            let residence = trimmed(String(rest))
+            out.append(RosterPerson(name: name, relation: relation, phone: phone, residence: residence.isEmpty ? nil : residence))
+        }
+        return .success(out)
+    }
+
     /// 状态 as rosters and our export (in either language) write it.
     static func status(_ raw: String) -> ElderStatus? {
         switch String(halfWidth(raw).filter { !$0.isWhitespace }).lowercased() {

@@ -464,6 +464,13 @@ extension Ledger {
                     .flatMap { $0 } ?? id.uuidString
             }
             take(\.remarks, "remarks") { $0 }
+            take(\.wishes, "wishes") { $0 }
+            take(\.gridID, "gridID") { id in
+                (try? String.fetchOne(db, sql: "SELECT name FROM place WHERE id = ?", arguments: [DemoUUIDText.text(id)]))
+                    .flatMap { $0 } ?? id.uuidString
+            }
+            // 偏散远 from any list holds, as categories do.
+            if incoming.remote { merged.remote = true }
             // A status is changed on its own date in the elder file (F7), never by a list: said when it differs.
             if let status = incoming.statusHistory.last?.status, status != stored.status {
                 outcome.conflicts.append(ImportConflict(line: row.line, elderID: stored.id, name: stored.name,
@@ -489,6 +496,7 @@ extension Ledger {
             // summary is today's, recomputing it (which loads the whole visit history) gives it again.
             if merged.categories != stored.categories || merged.birthDate != stored.birthDate
                 || merged.disabilityDegree != stored.disabilityDegree || merged.livingArrangement != stored.livingArrangement
+                || merged.remote != stored.remote
                 || old.computedOn != StoreCoding.text(today) {
                 try refreshSummary(db, record: &record, elder: merged, today: today, periods: state.periods)
             }

@@ -89,7 +89,7 @@ import Testing
         #expect(wang.gender == .female)
         #expect(wang.categories == [.livingAlone])
         #expect(wang.supporterName == "李明")
-        #expect(wang.supporterPhone == "09914567890")
+        #expect(wang.supporterPhone == "0991-4567890")
         #expect(wang.address == "天山区幸福路 12 号\n3 单元")
         #expect(wang.ethnicity == "汉族")
         #expect(result.issues.contains(ImportIssue(line: 2, column: "人员类别", value: "独居 高龄",
@@ -261,6 +261,19 @@ import Testing
         for text in ["男", "男性", "male", "M", "Ｍ", " m "] { #expect(RosterValues.gender(text) == .male, "\(text)") }
         for text in ["女", "女性", "Female", "F", "f"] { #expect(RosterValues.gender(text) == .female, "\(text)") }
         for text in ["未知", "x", "1"] { #expect(RosterValues.gender(text) == nil, "\(text)") }
+    }
+
+    @Test func otherPeopleInOneCell() throws {
+        let people = try RosterValues.people("王二（女儿）13900000000 乌鲁木齐市；王三(儿子)； 马兰 0999-4292917").get()
+        #expect(people == [RosterPerson(name: "王二", relation: "女儿", phone: "13900000000", residence: "乌鲁木齐市"),
+                           RosterPerson(name: "王三", relation: "儿子"),
+                           RosterPerson(name: "马兰", phone: "09994292917")])
+        #expect(RosterPerson.cell(people) == "王二（女儿）13900000000 乌鲁木齐市；王三（儿子）；马兰 09994292917")
+        // A relation left open, or a phone that is no phone, cannot be read
+        #expect((try? RosterValues.people("王二（女儿 139").get()) == nil)
+        #expect((try? RosterValues.people("王二 1390000").get()) == nil)
+        let result = parse([["姓名", "其他紧急联系人", "偏散远"], ["甲", "马兰（邻居）", "是"], ["乙", "", "远"]])
+        #expect(result.errors.map(\.messageKey) == ["import.error.otherContactPhone", "import.error.yesNo"])
     }
 
     @Test func statusAndItsDate() {

@@ -68,7 +68,9 @@ struct Export: ParsableCommand {
             let rows = try ledger.roster(RosterQuery(scope: scope, status: nil, sort: .village, limit: Int.max,
                                                      today: ctx.today)).rows
             let visitorNames = Dictionary(try ledger.visitors().map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-            let table = RosterTable.make(rows, strings: s, unmasked: unmasked, today: ctx.today, visitorNames: visitorNames)
+            let placeNames = Dictionary(try ledger.places().map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+            let table = RosterTable.make(rows, strings: s, unmasked: unmasked, today: ctx.today, visitorNames: visitorNames,
+                                         placeNames: placeNames)
             switch format {
             case .csv:
                 let text = table.rows.map { $0.map(RosterTable.text) }
@@ -89,36 +91,55 @@ struct Export: ParsableCommand {
 
 /// The roster as a table whose headers `RosterImportParser` recognises, so an export can be re-imported.
 enum RosterTable {
+    /// Every field the import reads, in this order; then the ledger's own derived columns.
+    static let fields: [RosterField] = [
+        .name, .gender, .idNumber, .birthDate, .ethnicity, .phone, .address, .village, .grid, .categories,
+        .disabilityDegree, .livingArrangement, .supporterName, .supporterRelation, .supporterPhone, .supporterResidence,
+        .otherSupporters, .contactName, .contactRelation, .contactPhone, .otherContacts, .visitor, .remote, .wishes,
+        .note, .status, .statusDate,
+    ]
+
     static func make(_ rows: [RosterRow], strings s: Strings, unmasked: Bool, today: LocalDate,
-                     visitorNames: [UUID: String] = [:]) -> (header: [String], rows: [[XLSXCell]]) {
-        let fields: [RosterField] = [.name, .gender, .idNumber, .birthDate, .ethnicity, .phone, .address, .village,
-                                     .categories, .disabilityDegree, .supporterName, .supporterPhone,
-                                     .livingArrangement, .contactName, .contactPhone, .visitor, .note, .status, .statusDate]
+                     visitorNames: [UUID: String] = [:], placeNames: [UUID: String] = [:]) -> (header: [String], rows: [[XLSXCell]]) {
         let header = fields.map(\.standardHeader) + ["data.col.risk", "data.col.nextDue"].map { s[$0] }
+        func masked(_ phone: String?) -> String? { phone.map { unmasked ? $0 : Masking.phone($0) } }
         let body = rows.map { row -> [XLSXCell] in
             let e = row.elder
-            let id = e.idNumber.map { unmasked ? $0 : Masking.idNumber($0) }
-            let phone = e.phone.map { unmasked ? $0 : Masking.phone($0) }
             let supporter = e.supporters.first
-            let supporterPhone = supporter?.phone.map { unmasked ? $0 : Masking.phone($0) }
-            let categories = e.categories.sorted().map { s["category.\($0.rawValue)"] }.joined(separator: "、")
+            let contact = e.emergencyContacts.first
             let degree: String? = switch e.disabilityDegree {
             case .mild: "轻度"
             case .moderate: "中度"
             case .severe: "重度"
             case nil: nil
             }
-            let contact = e.emergencyContacts.first
-            let contactPhone = contact.map { unmasked ? $0.phone : Masking.phone($0.phone) }
-            let cells: [String?] = [e.name, e.gender.map { s["gender.\($0.rawValue)"] }, id, nil, e.ethnicity, phone,
-                                    e.address, row.villageName, categories, degree, supporter?.name, supporterPhone,
-                                    e.livingArrangement.map { s["files.living.\($0.rawValue)"] }, contact?.name, contactPhone,
-                                    e.visitorID.flatMap { visitorNames[$0] }, e.remarks,
-                                    s["status.\(e.status.rawValue)"], nil, s["risk.level.\(row.summary.risk.level.rawValue)"]]
-            var out = cells.map { $0.map(XLSXCell.string) ?? .empty }
-            out[3] = e.birthDate.map(XLSXCell.date) ?? .empty
+            var text: [RosterField: String?] = [
+                .name: e.name, .gender: e.gender.map { s["gender.\($0.rawValue)"] },
+                .idNumber: e.idNumber.map { unmasked ? $0 : Masking.idNumber($0) }, .ethnicity: e.ethnicity,
+                .phone: masked(e.phone), .address: e.address, .village: row.villageName,
+                .grid: e.gridID.flatMap { placeNames[$0] },
+                .categories: e.categories.sorted().map { s["category.\($0.rawValue)"] }.joined(separator: "、"),
+                .disabilityDegree: degree, .livingArrangement: e.livingArrangement.map { s["files.living.\($0.rawValue)"] },
+                .supporterName: supporter?.name, .supporterRelation: supporter?.relation,
+                .supporterPhone: masked(supporter?.phone), .supporterResidence: supporter?.residence,
+                .contactName: contact?.name, .contactRelation: contact?.relation, .contactPhone: masked(contact?.phone),
+                .visitor: e.visitorID.flatMap { visitorNames[$0] }, .remote: e.remote ? s["files.yes"] : nil,
+                .wishes: e.wishes, .note: e.remarks, .status: s["status.\(e.status.rawValue)"],
+            ]
+            text[.otherSupporters] = RosterPerson.cell(e.supporters.dropFirst().map {
+                RosterPerson(name: $0.name, relation: $0.relation, phone: masked($0.phone), residence: $0.residence)
+            })
+            text[.otherContacts] = RosterPerson.cell(e.emergencyContacts.dropFirst().map {
+                RosterPerson(name: $0.name, relation: $0.relation, phone: masked($0.phone))
+            })
+            var out = fields.map { field -> XLSXCell in
+                guard let value = text[field] ?? nil, !value.isEmpty else { return .empty }
+                return .string(value)
+            }
+            out[fields.firstIndex(of: .birthDate)!] = e.birthDate.map(XLSXCell.date) ?? .empty
             // The day the current status began (registration, for an elder always 在册).
             out[fields.firstIndex(of: .statusDate)!] = e.statusHistory.last.map { XLSXCell.date($0.date) } ?? .empty
+            out.append(.string(s["risk.level.\(row.summary.risk.level.rawValue)"]))
             out.append(row.summary.nextDue.map(XLSXCell.date) ?? .empty)
             return out
         }

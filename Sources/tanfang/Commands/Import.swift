@@ -167,6 +167,7 @@ enum RosterVillages {
         let lookup = VillageLookup(places)
         let placeByID = Dictionary(places.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let visitorsByName = Dictionary(grouping: visitors, by: \.name)
+        let gridsByVillage = Dictionary(grouping: places.filter { $0.level == .grid }, by: \.parentID)
         func header(_ field: RosterField) -> String {
             parsed.headerMapping.first { $0.field == field }?.header ?? field.standardHeader
         }
@@ -195,10 +196,26 @@ enum RosterVillages {
             }
             var supporters: [Supporter] = []
             if let s = r.supporterName, !s.isEmpty {
-                supporters.append(Supporter(name: s, relation: "", phone: r.supporterPhone))
+                supporters.append(Supporter(name: s, relation: r.supporterRelation ?? "", phone: r.supporterPhone,
+                                            residence: r.supporterResidence))
             }
+            supporters += r.otherSupporters.map { Supporter(name: $0.name, relation: $0.relation, phone: $0.phone, residence: $0.residence) }
             var contacts: [Contact] = []
-            if let name = r.contactName, let phone = r.contactPhone { contacts.append(Contact(name: name, relation: "", phone: phone)) }
+            if let name = r.contactName, let phone = r.contactPhone {
+                contacts.append(Contact(name: name, relation: r.contactRelation ?? "", phone: phone))
+            }
+            contacts += r.otherContacts.compactMap { p in p.phone.map { Contact(name: p.name, relation: p.relation, phone: $0) } }
+            // The 网格 by name among the village's grids; otherwise left for the elder file, and said.
+            var gridID: UUID?
+            if let name = r.gridName {
+                let grids = (gridsByVillage[place.id] ?? []).filter { $0.name == name }
+                if grids.count == 1 {
+                    gridID = grids[0].id
+                } else {
+                    issues.append(ImportIssue(line: r.line, column: header(.grid), value: name, messageKey: "import.note.gridUnknown",
+                                              args: [name, place.name]))
+                }
+            }
             // The 结对责任人 by name among those who may serve the village; otherwise left for the
             // elder file, and said, so that nothing typed goes unmentioned.
             var visitorID: UUID?
@@ -214,9 +231,10 @@ enum RosterVillages {
             }
             let elder = Elder(name: r.name, gender: r.gender, idNumber: r.idNumber, birthDate: r.birthDate,
                               ethnicity: r.ethnicity, phone: r.phone, address: r.address, villageID: place.id,
-                              categories: r.categories, disabilityDegree: r.disabilityDegree,
+                              gridID: gridID, categories: r.categories, disabilityDegree: r.disabilityDegree,
                               livingArrangement: r.livingArrangement, supporters: supporters,
-                              emergencyContacts: contacts, visitorID: visitorID, remarks: r.note,
+                              emergencyContacts: contacts, visitorID: visitorID, wishes: r.wishes, remarks: r.note,
+                              remote: r.remote ?? false,
                               statusHistory: r.status.map { status in
                                   [StatusChange(date: status == .active ? today : r.statusDate ?? today, status: status)]
                               } ?? [], sources: [source])
