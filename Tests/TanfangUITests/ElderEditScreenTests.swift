@@ -207,6 +207,34 @@ struct ElderEditScreenTests {
         #expect(elder == expected)
     }
 
+    @Test("Every emergency contact has its row, and a second is added below the first")
+    func contacts() throws {
+        var wang = RosterFixture.wang
+        wang.emergencyContacts = [Contact(name: "马兰", relation: "邻居", phone: "13566667777"),
+                                  Contact(name: "王小军", relation: "侄子", phone: "13900001111")]
+        var h = ScreenHarness(ElderEditScreen(elderID: wang.id), env: try RosterFixture.env())
+        h.start()
+        h.deliver(.elderFile(ElderFile(elder: wang, summary: RosterFixture.rows[0].summary, village: RosterFixture.hongxing,
+                                       visitor: RosterFixture.visitor, visits: [], followUps: [], visitorNames: [:])))
+        #expect(line(h, "紧急联系人1").contains("马兰") && line(h, "紧急联系人2").contains("王小军"), "\(h.screenText())")
+        // When the second is changed and a third typed on the blank row
+        while h.screen.focus != .contactPhone(1) { h.send(.tab) }
+        h.send(.ctrl("u"))
+        h.type("13900002222")
+        h.send(.tab)
+        #expect(h.screen.focus == .contactName(2))
+        h.type("李四")
+        h.send(.tab)
+        h.type("朋友")
+        h.send(.tab)
+        h.type("13700003333")
+        h.send(.ctrl("s"))
+        guard case .saveElder(let elder)? = h.requests.last else { Issue.record("no save"); return }
+        #expect(elder.emergencyContacts == [Contact(name: "马兰", relation: "邻居", phone: "13566667777"),
+                                            Contact(name: "王小军", relation: "侄子", phone: "13900002222"),
+                                            Contact(name: "李四", relation: "朋友", phone: "13700003333")])
+    }
+
     @Test("F7 changes the status with a short date and a note")
     func statusChange() throws {
         let wang = RosterFixture.wang

@@ -12,7 +12,8 @@ public struct ElderEditScreen: Screen {
         case name, idNumber, gender, birthDate, ethnicity, phone, address, village, categories,
              disability, living, visitor, remote
         case supporterName(Int), supporterRelation(Int), supporterPhone(Int), supporterResidence(Int)
-        case contactName, contactRelation, contactPhone, wishes, remarks
+        case contactName(Int), contactRelation(Int), contactPhone(Int)
+        case wishes, remarks
 
         var isChoice: Bool {
             switch self {
@@ -62,13 +63,14 @@ public struct ElderEditScreen: Screen {
     }
 
     static let maxSupporters = 9
+    static let maxContacts = 5
     static let textLimits: [Field: Int] = [.name: 20, .idNumber: 20, .birthDate: 10, .ethnicity: 10, .phone: 20,
-                                           .address: 100, .contactName: 20, .contactRelation: 10, .contactPhone: 20,
+                                           .address: 100,
                                            .wishes: 200, .remarks: 500]
 
     public let titleKey = "elderEdit.title"
     let elderID: UUID?
-    /// The elder as loaded (edit): keeps id, status history, sources, risk override, grid, other contacts.
+    /// The elder as loaded (edit): keeps id, status history, sources, risk override, grid.
     var original: Elder?
     var loaded: Bool
     var texts: [Field: TextFieldState] = [:]
@@ -172,10 +174,10 @@ public struct ElderEditScreen: Screen {
             set(.supporterPhone(i), s.phone ?? "")
             set(.supporterResidence(i), s.residence ?? "")
         }
-        if let contact = elder.emergencyContacts.first {
-            set(.contactName, contact.name)
-            set(.contactRelation, contact.relation)
-            set(.contactPhone, contact.phone)
+        for (i, c) in elder.emergencyContacts.prefix(Self.maxContacts).enumerated() {
+            set(.contactName(i), c.name)
+            set(.contactRelation(i), c.relation)
+            set(.contactPhone(i), c.phone)
         }
         set(.wishes, elder.wishes ?? "")
         set(.remarks, elder.remarks ?? "")
@@ -188,6 +190,8 @@ public struct ElderEditScreen: Screen {
         case .supporterName, .supporterRelation: 20
         case .supporterPhone: 20
         case .supporterResidence: 40
+        case .contactName, .contactPhone: 20
+        case .contactRelation: 10
         default: textLimits[field] ?? 100
         }
     }
@@ -211,6 +215,16 @@ public struct ElderEditScreen: Screen {
         return min(Self.maxSupporters, last + 2)
     }
 
+    /// Emergency contact rows shown, the same way: those with content plus one blank row.
+    var contactRows: Int {
+        var last = -1
+        for i in 0..<Self.maxContacts where [Field.contactName(i), .contactRelation(i), .contactPhone(i)]
+            .contains(where: { !trimmed($0).isEmpty }) {
+            last = i
+        }
+        return min(Self.maxContacts, last + 2)
+    }
+
     /// The form's lines: a label key and the fields on that line.
     func lines() -> [(label: String, fields: [Field])] {
         var result: [(String, [Field])] = [
@@ -227,8 +241,10 @@ public struct ElderEditScreen: Screen {
             result.append(("elderEdit.field.supporter",
                            [.supporterName(i), .supporterRelation(i), .supporterPhone(i), .supporterResidence(i)]))
         }
-        result += [("elderEdit.field.contact", [.contactName, .contactRelation, .contactPhone]),
-                   ("elderEdit.field.wishes", [.wishes]), ("elderEdit.field.remarks", [.remarks])]
+        for i in 0..<contactRows {
+            result.append(("elderEdit.field.contact", [.contactName(i), .contactRelation(i), .contactPhone(i)]))
+        }
+        result += [("elderEdit.field.wishes", [.wishes]), ("elderEdit.field.remarks", [.remarks])]
         return result
     }
 
@@ -369,11 +385,12 @@ public struct ElderEditScreen: Screen {
             else if parts[1].isEmpty { result.append((.supporterRelation(i), Issue(key: "elderEdit.error.supporterIncomplete"))) }
             if !parts[2].isEmpty, let issue = Self.phoneIssue(parts[2]) { result.append((.supporterPhone(i), issue)) }
         }
-        let contact = [trimmed(.contactName), trimmed(.contactRelation), trimmed(.contactPhone)]
-        if contact.contains(where: { !$0.isEmpty }) {
-            if contact[0].isEmpty { result.append((.contactName, Issue(key: "elderEdit.error.contactIncomplete"))) }
-            if contact[2].isEmpty { result.append((.contactPhone, Issue(key: "elderEdit.error.contactIncomplete"))) }
-            else if let issue = Self.phoneIssue(contact[2]) { result.append((.contactPhone, issue)) }
+        for i in 0..<contactRows {
+            let contact = [trimmed(.contactName(i)), trimmed(.contactRelation(i)), trimmed(.contactPhone(i))]
+            guard contact.contains(where: { !$0.isEmpty }) else { continue }
+            if contact[0].isEmpty { result.append((.contactName(i), Issue(key: "elderEdit.error.contactIncomplete"))) }
+            if contact[2].isEmpty { result.append((.contactPhone(i), Issue(key: "elderEdit.error.contactIncomplete"))) }
+            else if let issue = Self.phoneIssue(contact[2]) { result.append((.contactPhone(i), issue)) }
         }
         return result
     }
@@ -402,12 +419,12 @@ public struct ElderEditScreen: Screen {
             guard let name = optional(.supporterName(i)) else { return nil }
             return Supporter(name: name, relation: trimmed(.supporterRelation(i)), phone: optional(.supporterPhone(i)),
                              residence: optional(.supporterResidence(i)))
-        }
-        var contacts = Array((original?.emergencyContacts ?? []).dropFirst())
-        if let name = optional(.contactName), let phone = optional(.contactPhone) {
-            contacts.insert(Contact(name: name, relation: trimmed(.contactRelation), phone: phone), at: 0)
-        }
-        elder.emergencyContacts = contacts
+        } + (original?.supporters.dropFirst(Self.maxSupporters) ?? [])
+        // Contacts beyond the rows the form has (an import may bring more) are kept as they were.
+        elder.emergencyContacts = (0..<contactRows).compactMap { i in
+            guard let name = optional(.contactName(i)), let phone = optional(.contactPhone(i)) else { return nil }
+            return Contact(name: name, relation: trimmed(.contactRelation(i)), phone: phone)
+        } + (original?.emergencyContacts.dropFirst(Self.maxContacts) ?? [])
         elder.wishes = optional(.wishes)
         elder.remarks = optional(.remarks)
         return elder

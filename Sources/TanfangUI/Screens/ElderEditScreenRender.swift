@@ -90,6 +90,7 @@ extension ElderEditScreen {
             guard let first = line.fields.first else { continue }
             var label = s[line.label]
             if case .supporterName(let i) = first { label += String(i + 1) }
+            if case .contactName(let i) = first, contactRows > 1 { label += String(i + 1) }
             let focusedLine = line.fields.contains(focus)
             grid.put(label, x: body.x, y: y, style: focusedLine ? Style(bold: true) : .plain, maxWidth: labelWidth)
             var x = body.x + labelWidth
