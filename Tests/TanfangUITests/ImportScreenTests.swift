@@ -64,6 +64,22 @@ import TanfangCore
         #expect(h.commands.last == .back)
     }
 
+    @Test func aLongReasonGoesOnUnderItsColumnAt80() throws {
+        var report = Self.preview
+        let long = "“查无此人”不是喀拉墩村、其网格或所属乡镇登记的探访人，结对责任人未指定：可先用 tanfang setup visitor 登记后再导入一次"
+        report.problems = [.init(line: 4, column: "结对责任人", value: "查无此人", message: long, isError: false)]
+        var h = Self.harness()
+        h.type("a.csv")
+        h.send(.enter)
+        h.deliver(.importReport(report))
+        let lines = h.lines()
+        let first = try #require(lines.firstIndex { $0.hasPrefix("   4 结对责任人") })
+        // The lines under it hold the rest of the reason, in its column, so the whole text can be read
+        #expect(lines[first + 1].hasPrefix(String(repeating: " ", count: 40)))
+        let text = lines[first..<first + 4].map { $0.trimmingCharacters(in: .whitespaces) }.joined()
+        #expect(text.contains("属乡镇登记的探访人") && text.hasSuffix("登记后再导入一次"), "\(lines)")
+    }
+
     @Test func cleanFileImportsWithoutSkipping() {
         // Given a preview without errors / When Enter / Then skipInvalid is false.
         var h = Self.harness(language: .en, width: 120, height: 40)

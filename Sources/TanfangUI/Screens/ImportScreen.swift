@@ -155,13 +155,14 @@ public struct ImportScreen: Screen {
             return nil
         case .preview, .done:
             guard let report else { return nil }
-            DocView.render(lines(report, env: env), into: &grid, area: body, scroll: scroll, selected: nil)
+            DocView.render(lines(report, env: env, width: body.width), into: &grid, area: body, scroll: scroll, selected: nil)
             return nil
         }
     }
 
-    /// The summary, the column mapping, the conflicts and the problems, one after the other.
-    func lines(_ report: ImportReport, env: AppEnvironment) -> [DocLine] {
+    /// The summary, the column mapping, the conflicts and the problems, one after the other; a
+    /// problem's reason longer than its column goes on under it (`width`: the screen's).
+    func lines(_ report: ImportReport, env: AppEnvironment, width: Int = 80) -> [DocLine] {
         let s = env.strings
         var lines: [DocLine] = []
         let errors = report.rejectedLines.count
@@ -207,9 +208,12 @@ public struct ImportScreen: Screen {
                 TableColumn(s["importRoster.col.reason"], minWidth: 10, flex: 6),
             ]
             lines.append(.header(columns))
+            let reasonWidth = max(10, Table(columns: columns, rows: []).columnWidths(for: width).last ?? 10)
             for p in report.problems {
-                lines.append(.row(columns, [p.line > 0 ? String(p.line) : "", p.column, p.value, p.message],
-                                  style: p.isError ? Style(fg: .red) : Style(dim: true)))
+                let style = p.isError ? Style(fg: .red) : Style(dim: true)
+                let parts = TextWrap.lines(p.message, width: reasonWidth)
+                lines.append(.row(columns, [p.line > 0 ? String(p.line) : "", p.column, p.value, parts.first ?? ""], style: style))
+                for rest in parts.dropFirst() { lines.append(.row(columns, ["", "", "", rest], style: style)) }
             }
         }
         return lines
