@@ -98,6 +98,12 @@ enum ReportFiles {
             // only, as the ledger itself is.
             try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: full)
         } catch {
+            // Say why when it is plain: a folder that is not there is the usual typo.
+            let folder = (full as NSString).deletingLastPathComponent
+            var isFolder: ObjCBool = false
+            if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) || !isFolder.boolValue {
+                throw CLIError(strings.format("data.error.noFolder", path, folder))
+            }
             throw CLIError(strings.format("data.error.cannotWrite", path))
         }
         return full
