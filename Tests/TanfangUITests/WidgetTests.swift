@@ -48,7 +48,6 @@ struct WidgetTests {
         ])
         let bars: [Int] = (0..<4).map { y in (9..<25).filter { grid[x: $0, y: y].style.reverse }.count }
         #expect(bars == [16, 8, 15, 0])
-        #expect(BarChart.percent(value: 199, total: 200) == 99)
     }
 
     @Test("Wrapping breaks Chinese anywhere and Latin at spaces")

@@ -34,13 +34,6 @@ public struct BarChart: Hashable, Sendable {
     /// Columns of the percentage: "100.0%".
     public static let percentWidth = 6
 
-    /// `value` as a whole percentage of `total`, rounded down, so 100% means complete and
-    /// 199/200 shows 99%. A zero total gives 0.
-    public static func percent(value: Int, total: Int) -> Int {
-        guard total > 0 else { return 0 }
-        return max(0, value) * 100 / total
-    }
-
     /// The columns of a chart `width` wide: labels, bars, and the `value/total` counts (the
     /// percentage takes `percentWidth`, with one space between each).
     public func layout(width: Int) -> (labelWidth: Int, barWidth: Int, countWidth: Int) {
