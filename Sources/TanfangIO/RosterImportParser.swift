@@ -303,11 +303,16 @@ public struct RosterImportParser: Sendable {
         } else if contactName == nil, let raw = row.raw(.contactPhone) {
             issues.append(row.issue(.contactPhone, Masking.invalidPhone(raw), "import.error.contactNameMissing"))
         }
-        var status: ElderStatus?
-        if let raw = row.raw(.status) {
-            status = RosterValues.status(raw)
-            if status == nil { issues.append(row.issue(.status, raw, "import.error.status")) }
+        // A coded cell (状态, 偏散远, 居住情况): its value, or a problem naming what may be written.
+        func coded<T>(_ field: RosterField, _ parse: (String) -> T?, _ messageKey: String) -> T? {
+            guard let raw = row.raw(field) else { return nil }
+            guard let value = parse(raw) else {
+                issues.append(row.issue(field, raw, messageKey))
+                return nil
+            }
+            return value
         }
+        let status = coded(.status, RosterValues.status, "import.error.status")
         var statusDate: LocalDate?
         if let raw = row.raw(.statusDate) {
             if let parsed = RosterValues.date(raw)?.date {
@@ -339,16 +344,8 @@ public struct RosterImportParser: Sendable {
         }
         let otherSupporters = others(.otherSupporters, needPhone: false)
         let otherContacts = others(.otherContacts, needPhone: true)
-        var remote: Bool?
-        if let raw = row.raw(.remote) {
-            remote = RosterValues.yesNo(raw)
-            if remote == nil { issues.append(row.issue(.remote, raw, "import.error.yesNo")) }
-        }
-        var living: LivingArrangement?
-        if let raw = row.raw(.livingArrangement) {
-            living = RosterValues.livingArrangement(raw)
-            if living == nil { issues.append(row.issue(.livingArrangement, raw, "import.error.livingArrangement")) }
-        }
+        let remote = coded(.remote, RosterValues.yesNo, "import.error.yesNo")
+        let living = coded(.livingArrangement, RosterValues.livingArrangement, "import.error.livingArrangement")
 
         var categories: Set<TanfangCore.Category> = []
         var degree: DisabilityDegree?
