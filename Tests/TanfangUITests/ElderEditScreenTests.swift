@@ -13,6 +13,15 @@ struct ElderEditScreenTests {
         return h
     }
 
+    /// The edit form of `elder`, its file delivered.
+    func editForm(_ elder: Elder) throws -> ScreenHarness<ElderEditScreen> {
+        var h = ScreenHarness(ElderEditScreen(elderID: elder.id), env: try RosterFixture.env())
+        h.start()
+        h.deliver(.elderFile(ElderFile(elder: elder, summary: RosterFixture.rows[0].summary, village: RosterFixture.hongxing,
+                                       visitor: RosterFixture.visitor, visits: [], followUps: [], visitorNames: [:])))
+        return h
+    }
+
     func line(_ h: ScreenHarness<ElderEditScreen>, _ label: String) -> String {
         h.lines().first { $0.hasPrefix(" " + label) } ?? ""
     }
@@ -192,10 +201,7 @@ struct ElderEditScreenTests {
     func remarks() throws {
         var wang = RosterFixture.wang
         wang.remarks = "女儿电话 13800001111"
-        var h = ScreenHarness(ElderEditScreen(elderID: wang.id), env: try RosterFixture.env())
-        h.start()
-        h.deliver(.elderFile(ElderFile(elder: wang, summary: RosterFixture.rows[0].summary, village: RosterFixture.hongxing,
-                                       visitor: RosterFixture.visitor, visits: [], followUps: [], visitorNames: [:])))
+        var h = try editForm(wang)
         while h.screen.focus != .remarks { h.send(.tab) }
         #expect(line(h, "备注").contains("女儿电话 13800001111"))
         h.send(.ctrl("u"))
@@ -212,10 +218,7 @@ struct ElderEditScreenTests {
         var wang = RosterFixture.wang
         wang.emergencyContacts = [Contact(name: "马兰", relation: "邻居", phone: "13566667777"),
                                   Contact(name: "王小军", relation: "侄子", phone: "13900001111")]
-        var h = ScreenHarness(ElderEditScreen(elderID: wang.id), env: try RosterFixture.env())
-        h.start()
-        h.deliver(.elderFile(ElderFile(elder: wang, summary: RosterFixture.rows[0].summary, village: RosterFixture.hongxing,
-                                       visitor: RosterFixture.visitor, visits: [], followUps: [], visitorNames: [:])))
+        var h = try editForm(wang)
         #expect(line(h, "紧急联系人1").contains("马兰") && line(h, "紧急联系人2").contains("王小军"), "\(h.screenText())")
         // When the second is changed and a third typed on the blank row
         while h.screen.focus != .contactPhone(1) { h.send(.tab) }
