@@ -438,6 +438,17 @@ public enum RosterValues {
         }
     }
 
+    /// Categories named as rosters name them (独居, 分散供养特困, 计划生育特殊家庭…), for a command line:
+    /// those understood, and the words that are not (高龄 among them: it is not a category).
+    public static func categories(_ text: String) -> (categories: Set<TanfangCore.Category>, unknown: [String]) {
+        var found: Set<TanfangCore.Category> = []
+        var unknown: [String] = []
+        for (word, meaning) in categoryWords(text) {
+            if case .category(let c, _)? = meaning { found.insert(c) } else { unknown.append(word) }
+        }
+        return (found, unknown)
+    }
+
     // MARK: - Disability degree
 
     /// 轻度/中度/重度 (also 半失能, 完全失能 and the English codes); "无" means none.

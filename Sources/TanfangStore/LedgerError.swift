@@ -115,7 +115,7 @@ public enum LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
 
 /// What an audit row records.
 public enum AuditAction: String, Hashable, Sendable, Codable, CaseIterable {
-    case insert, update, statusChange, close
+    case insert, update, statusChange, close, delete
 }
 
 /// One audit row: who changed which record, when, and its JSON before and after.

@@ -338,6 +338,26 @@ extension Ledger {
 // MARK: - Special periods and summaries
 
 extension Ledger {
+    /// Withdraws a special period declared by mistake (one that has not begun): it is deleted, the
+    /// audit keeps it, and the elders it covered get their due dates back.
+    public func removeSpecialPeriod(id: UUID, by user: UUID?, today: LocalDate) throws {
+        try write { db in
+            guard let old = try SpecialPeriodRecord.fetchOne(db, key: id.uuidString) else {
+                throw LedgerError.notFound(table: "specialPeriod", id: id)
+            }
+            let period = try old.period()
+            _ = try old.delete(db)
+            try audit(db, table: "specialPeriod", id: id, action: .delete, before: period, after: SpecialPeriod?.none,
+                      by: user, at: timestamp())
+            let periods = try activePeriods(db, today: today)
+            for var r in try ElderRecord.fetchAll(db) {
+                let elder = try r.elder()
+                guard period.covers(elder) else { continue }
+                try refreshSummary(db, record: &r, elder: elder, today: today, periods: periods)
+            }
+        }
+    }
+
     /// Inserts or updates a special period and recomputes the summaries of the elders it
     /// covers (and covered before, when it changed).
     public func saveSpecialPeriod(_ period: SpecialPeriod, by user: UUID?, today: LocalDate) throws {

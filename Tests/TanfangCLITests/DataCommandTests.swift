@@ -247,11 +247,11 @@ import Testing
         let (_, db) = try Self.demoCopy()
         let before = try CLI.run(["due", "--db", db, "--json"])
         let dueBefore = try JSONSerialization.jsonObject(with: Data(before.out.utf8)) as! [[String: Any]]
-        // When a township supervisor declares a cold wave for empty-nest and destitute elders, a visit every 2 days
+        // When the county's supervisor declares a cold wave for empty-nest and destitute elders, a visit every 2 days
         let add = try CLI.run(["period", "add", "十二月寒潮", "--kind", "寒潮", "--from", "2026-11-24", "--to", "2026-12-06",
                                "--every", "2", "--category", "空巢,特困", "--user", "李红梅", "--pin", "1111", "--db", db])
         #expect(add.status == 0, "\(add.err)")
-        #expect(add.out.contains("已登记特殊时期“十二月寒潮”：2026-11-24 至 2026-12-06，每 2 天至少探访一次；空巢、特困；"), "\(add.out)")
+        #expect(add.out.contains("已登记特殊时期“十二月寒潮”（寒潮）：2026-11-24 至 2026-12-06，每 2 天至少探访一次；空巢、特困；全部村（社区）"), "\(add.out)")
         // Then more elders are due
         let after = try CLI.run(["due", "--db", db, "--json"])
         let dueAfter = try JSONSerialization.jsonObject(with: Data(after.out.utf8)) as! [[String: Any]]
@@ -265,10 +265,18 @@ import Testing
         let twice = try CLI.run(["period", "add", "十二月寒潮", "--kind", "寒潮", "--from", "2026-11-24", "--to", "2026-12-06",
                                  "--every", "2", "--user", "李红梅", "--pin", "1111", "--db", db])
         #expect(twice.status != 0 && twice.err.contains("已有一个"), "\(twice.err)")
-        // And once ended on its first day, two days later the due list is what it would be without it
-        let end = try CLI.run(["period", "end", "十二月寒潮", "--on", "2026-11-24", "--user", "李红梅", "--pin", "1111", "--db", db])
-        #expect(end.status == 0, "\(end.err)")
+        // And one not yet begun is withdrawn by ending it: the due list is as without it
+        let withdraw = try CLI.run(["period", "end", "十二月寒潮", "--user", "李红梅", "--pin", "1111", "--db", db])
+        #expect(withdraw.status == 0 && withdraw.out.contains("已撤销"), "\(withdraw.out) \(withdraw.err)")
         let (_, untouched) = try Self.demoCopy()
+        #expect(try CLI.run(["due", "--db", db, "--json"]).out == (try CLI.run(["due", "--db", untouched, "--json"])).out)
+        // And one in force, its categories named the long way and repeated, ended after tomorrow leaves nothing behind
+        let now = try CLI.run(["period", "add", "寒潮二", "--kind", "暴雪", "--from", "2026-11-23", "--to", "2026-11-30",
+                               "--every", "2", "--category", "分散供养特困", "--category", "Empty nest",
+                               "--user", "周建华", "--pin", "0000", "--db", db])
+        #expect(now.status == 0 && now.out.contains("（寒潮）") && now.out.contains("空巢、特困；全部村（社区）"), "\(now.out) \(now.err)")
+        let end = try CLI.run(["period", "end", "寒潮二", "--last-day", "2026-11-24", "--user", "周建华", "--pin", "0000", "--db", db])
+        #expect(end.status == 0 && end.out.contains("到 2026-11-24 为止"), "\(end.out) \(end.err)")
         let later = ["TANFANG_TODAY": "2026-11-26"]
         let ended = try CLI.run(["due", "--db", db, "--json"], env: later)
         let reference = try CLI.run(["due", "--db", untouched, "--json"], env: later)

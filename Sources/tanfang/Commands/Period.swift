@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TanfangCore
+import TanfangIO
 import TanfangStore
 
 /// Special periods (特殊时期, DOMAIN.md §4): a cold wave, a heat wave, a festival, an epidemic, when
@@ -41,6 +42,11 @@ struct Period: ParsableCommand {
         }
     }
 
+    /// A login over the ledger's top place (the county): its periods may cover every village.
+    static func overWholeLedger(_ user: User, places: [Place]) -> Bool {
+        places.first { $0.id == user.areaID }.map { $0.parentID == nil } ?? false
+    }
+
     static func date(_ text: String, option: String, strings s: Strings) throws -> LocalDate {
         guard let date = LocalDate(text.trimmingCharacters(in: .whitespaces)) else {
             throw CLIError(s.format("cli.period.badDate", option, text))
@@ -62,18 +68,27 @@ struct Period: ParsableCommand {
         throw CLIError(s.format("cli.period.badKind", text, names.joined(separator: ", ")))
     }
 
-    /// Categories as the roster names them (独居、特困) or by their codes, separated by , 、 or ，.
-    static func categories(_ text: String?, strings s: Strings) throws -> Set<TanfangCore.Category> {
-        guard let text else { return [] }
+    /// Categories as the roster names them (独居, 分散供养特困…), by their labels in either language
+    /// (Living alone) or their codes, separated by , 、 ， or ; and given once or repeated.
+    static func categories(_ texts: [String], strings s: Strings, resources: URL) throws -> Set<TanfangCore.Category> {
+        // Labels in both languages: a command line copied from an English help reads the same.
+        let catalogs = [Language.zhHans, .en].compactMap { try? Strings.load($0, resources: resources) }
         var out: Set<TanfangCore.Category> = []
-        for word in text.split(whereSeparator: { ",，、 ".contains($0) }).map(String.init) {
-            guard let category = TanfangCore.Category.allCases.first(where: {
-                $0.rawValue.lowercased() == word.lowercased() || s["category.\($0.rawValue)"] == word
-            }) else {
+        for item in texts.flatMap({ $0.split(whereSeparator: { ",，、;；".contains($0) }) }) {
+            let word = item.trimmingCharacters(in: .whitespaces)
+            guard !word.isEmpty else { continue }
+            if let category = TanfangCore.Category.allCases.first(where: { c in
+                ([c.rawValue] + catalogs.map { $0["category.\(c.rawValue)"] }).contains { $0.lowercased() == word.lowercased() }
+            }) {
+                out.insert(category)
+                continue
+            }
+            let (found, unknown) = RosterValues.categories(word)
+            guard unknown.isEmpty, !found.isEmpty else {
                 let names = TanfangCore.Category.allCases.map { s["category.\($0.rawValue)"] }.joined(separator: "、")
                 throw CLIError(s.format("cli.period.badCategory", word, names))
             }
-            out.insert(category)
+            out.formUnion(found)
         }
         return out
     }
@@ -112,8 +127,8 @@ struct Period: ParsableCommand {
         @Option(name: .long, help: "At most this many days between visits (1 = daily).")
         var every: Int
 
-        @Option(name: .long, help: "Only elders of these categories, e.g. 独居,特困 (default: every category).")
-        var category: String?
+        @Option(name: .long, help: "Only elders of these categories, e.g. 独居,特困 (repeatable; default: every category).")
+        var category: [String] = []
 
         @Option(name: .long, help: "A village (name or code) in the user's area; repeat for more (default: all of them).")
         var village: [String] = []
@@ -141,13 +156,17 @@ struct Period: ParsableCommand {
                 }
                 villages.insert(place.id)
             }
-            // Without --village: the user's whole area (everything for a county-wide login).
-            if villages.isEmpty, let allowed = scope.villageIDs { villages = allowed }
+            // Without --village: the user's whole area; for a login over the whole ledger (its top place),
+            // none named (all), so that a village added later is covered too.
+            if villages.isEmpty, !Period.overWholeLedger(actor, places: places), let allowed = scope.villageIDs {
+                villages = allowed
+            }
             if try ledger.specialPeriods().contains(where: { $0.name == name && $0.to >= ctx.today }) {
                 throw CLIError(s.format("cli.period.exists", name))
             }
             let period = SpecialPeriod(name: name, kind: try Period.kind(kind, strings: s), from: from, to: to,
-                                       intervalDays: every, categories: try Period.categories(category, strings: s),
+                                       intervalDays: every,
+                                       categories: try Period.categories(category, strings: s, resources: ctx.resources),
                                        villageIDs: villages)
             do {
                 try ledger.saveSpecialPeriod(period, by: actor.id, today: ctx.today)
@@ -156,7 +175,8 @@ struct Period: ParsableCommand {
             }
             let covered = try ledger.roster(RosterQuery(scope: scope, status: .active, limit: Int.max, today: ctx.today,
                                                         detail: .listing)).rows.count { period.covers($0.elder) }
-            print(s.format("cli.period.added", name, Period.describe(period, places: byID, strings: s), String(covered)))
+            print(s.format("cli.period.added", name, Period.describe(period, places: byID, strings: s), String(covered),
+                           s["period.kind.\(period.kind.rawValue)"]))
         }
     }
 
@@ -186,7 +206,7 @@ struct Period: ParsableCommand {
 
     struct End: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "End a special period early (the cold wave is over): its last day becomes --on."
+            abstract: "End a special period: over from today (or after --last-day); one not yet begun is withdrawn."
         )
 
         @OptionGroup var options: LedgerOptions
@@ -195,33 +215,40 @@ struct Period: ParsableCommand {
         @Argument(help: "The period's name.")
         var name: String
 
-        @Option(name: .long, help: "Its new last day, YYYY-MM-DD (default: today).")
-        var on: String?
+        @Option(name: .customLong("last-day"), help: "Its last day in force, YYYY-MM-DD (default: yesterday: over from today).")
+        var lastDay: String?
 
         func run() throws {
             let ctx = try Context(language: options.language)
             let s = ctx.strings
             let ledger = try ctx.openCurrentLedger(path: options.databasePath())
             let actor = try login.actor(ledger, s)
-            let day = try on.map { try Period.date($0, option: "--on", strings: s) } ?? ctx.today
+            let last = try lastDay.map { try Period.date($0, option: "--last-day", strings: s) } ?? ctx.today.adding(days: -1)
             let candidates = try ledger.specialPeriods().filter { $0.name == name && $0.to >= ctx.today }
             guard var period = candidates.first else { throw CLIError(s.format("cli.period.notFound", name)) }
             guard candidates.count == 1 else { throw CLIError(s.format("cli.period.ambiguous", name)) }
             // Only the areas the user may declare for: a township cannot end the county's period.
             let scope = try ledger.scope(for: actor)
-            if let allowed = scope.villageIDs, period.villageIDs.isEmpty || !period.villageIDs.isSubset(of: allowed) {
+            if !Period.overWholeLedger(actor, places: try ledger.places()), let allowed = scope.villageIDs,
+               period.villageIDs.isEmpty || !period.villageIDs.isSubset(of: allowed) {
                 throw CLIError(s.format("cli.period.notYours", name))
             }
-            guard day >= period.from, day <= period.to else {
-                throw CLIError(s.format("cli.period.endOutside", day.description, period.from.description, period.to.description))
+            guard last < period.to else {
+                throw CLIError(s.format("cli.period.endOutside", last.description, period.to.description))
             }
-            period.to = day
             do {
+                if last < period.from {
+                    // Never in force: withdrawn (the audit keeps it).
+                    try ledger.removeSpecialPeriod(id: period.id, by: actor.id, today: ctx.today)
+                    print(s.format("cli.period.withdrawn", name))
+                    return
+                }
+                period.to = last
                 try ledger.saveSpecialPeriod(period, by: actor.id, today: ctx.today)
             } catch let error as LedgerError {
                 throw CLIError(s.format(error.messageKey, error.args))
             }
-            print(s.format("cli.period.ended", name, day.description))
+            print(s.format("cli.period.ended", name, last.description))
         }
     }
 }
