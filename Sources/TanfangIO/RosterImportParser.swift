@@ -317,7 +317,7 @@ public struct RosterImportParser: Sendable {
         if let raw = row.raw(.statusDate) {
             if let parsed = RosterValues.date(raw)?.date {
                 if parsed > today {
-                    issues.append(row.issue(.statusDate, raw, "import.error.dateFuture"))
+                    issues.append(row.issue(.statusDate, raw, "import.error.statusDateFuture"))
                 } else if row.raw(.status) == nil {
                     issues.append(row.issue(.statusDate, raw, "import.error.statusDateAlone"))
                 } else {
@@ -344,6 +344,16 @@ public struct RosterImportParser: Sendable {
         }
         let otherSupporters = others(.otherSupporters, needPhone: false)
         let otherContacts = others(.otherContacts, needPhone: true)
+        // An emergency contact has a name, a relation and a phone, nowhere to keep a residence: said.
+        for p in otherContacts where p.residence != nil {
+            issues.append(row.issue(.otherContacts, p.residence ?? "", "import.note.contactResidence", [p.name]))
+        }
+        // A supporter's relation, phone or residence without the supporter's name would be lost.
+        if row.raw(.supporterName) == nil,
+           let field = [RosterField.supporterRelation, .supporterPhone, .supporterResidence].first(where: { row.raw($0) != nil }) {
+            issues.append(row.issue(field, field == .supporterPhone ? Masking.invalidPhone(row.raw(field) ?? "") : row.raw(field) ?? "",
+                                    "import.error.supporterNameMissing"))
+        }
         let remote = coded(.remote, RosterValues.yesNo, "import.error.yesNo")
         let living = coded(.livingArrangement, RosterValues.livingArrangement, "import.error.livingArrangement")
 

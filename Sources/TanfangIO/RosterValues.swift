@@ -204,7 +204,8 @@ public enum RosterValues {
 
     static func people(_ raw: String) -> Result<[RosterPerson], UnreadablePerson> {
         var out: [RosterPerson] = []
-        for entry in raw.split(whereSeparator: { $0 == "；" || $0 == ";" }) {
+        // People apart by ；, and by ， or , as hands often write them (a residence has no comma).
+        for entry in raw.split(whereSeparator: { "；;，,\n".contains($0) }) {
             var rest = Substring(trimmed(String(entry)))
             guard !rest.isEmpty else { continue }
             let nameEnd = rest.firstIndex { $0 == "（" || $0 == "(" || $0.isWhitespace || ($0.isASCII && $0.isNumber) } ?? rest.endIndex
@@ -222,6 +223,9 @@ public enum RosterValues {
                 guard case .success(let digits) = self.phone(String(rest[..<phoneEnd])) else { return .failure(UnreadablePerson(entry: String(entry))) }
                 phone = digits
                 rest = rest[phoneEnd...]
+            } else if let first = rest.first, first.isASCII, first.isLetter {
+                // Letters where the phone goes ("abc 伊宁市"): a phone mistyped, not a residence.
+                return .failure(UnreadablePerson(entry: String(entry)))
             }
             let residence = trimmed(String(rest))
             out.append(RosterPerson(name: name, relation: relation, phone: phone, residence: residence.isEmpty ? nil : residence))

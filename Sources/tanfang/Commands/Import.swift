@@ -240,6 +240,12 @@ enum RosterVillages {
                               } ?? [], sources: [source])
             rows.append(RosterImportRow(line: r.line, elder: elder))
         }
+        // 在册 since an earlier day: said once, with why the ledger counts from today.
+        let earlier = parsed.rows.filter { $0.status == .active && ($0.statusDate.map { $0 < today } ?? false) }
+        if !earlier.isEmpty {
+            issues.insert(ImportIssue(line: 0, column: header(.statusDate), value: "", messageKey: "import.note.activeFromToday",
+                                      args: [String(earlier.count), today.description]), at: 0)
+        }
         return Resolved(rows: rows, issues: issues)
     }
 
