@@ -238,6 +238,35 @@ struct ElderEditScreenTests {
                                             Contact(name: "李四", relation: "朋友", phone: "13700003333")])
     }
 
+    @Test("The village's grids are a choice of their own; another village clears the grid")
+    func grids() throws {
+        let one = Place(code: "65402110000101", name: "一组", level: .grid, parentID: RosterFixture.hongxing.id)
+        let two = Place(code: "65402110000102", name: "二组", level: .grid, parentID: RosterFixture.hongxing.id)
+        var env = try RosterFixture.env()
+        env.places += [one, two]
+        var wang = RosterFixture.wang
+        wang.gridID = one.id
+        var h = ScreenHarness(ElderEditScreen(elderID: wang.id), env: env)
+        h.start()
+        h.deliver(.elderFile(ElderFile(elder: wang, summary: RosterFixture.rows[0].summary, village: RosterFixture.hongxing,
+                                       visitor: RosterFixture.visitor, visits: [], followUps: [], visitorNames: [:])))
+        #expect(line(h, "网格").contains("一组"), "\(h.screenText())")
+        while h.screen.focus != .grid { h.send(.tab) }
+        h.type("二")
+        h.send(.ctrl("s"))
+        guard case .saveElder(let moved)? = h.requests.last else { Issue.record("no save"); return }
+        #expect(moved.gridID == two.id)
+        // When the elder moves to a village without grids, the grid goes and so does its line
+        h.deliver(.failed(message: "x"))
+        while h.screen.focus != .village { h.send(.backTab) }
+        h.type("团结")
+        h.send(.tab)
+        #expect(!h.lines().contains { $0.hasPrefix(" 网格") })
+        h.send(.ctrl("s"))
+        guard case .saveElder(let elsewhere)? = h.requests.last else { Issue.record("no save"); return }
+        #expect(elsewhere.villageID == RosterFixture.tuanjie.id && elsewhere.gridID == nil)
+    }
+
     @Test("F7 changes the status with a short date and a note")
     func statusChange() throws {
         let wang = RosterFixture.wang

@@ -9,7 +9,7 @@ import TanfangCore
 public struct ElderEditScreen: Screen {
     /// One focusable input of the form.
     enum Field: Hashable, Sendable {
-        case name, idNumber, gender, birthDate, ethnicity, phone, address, village, categories,
+        case name, idNumber, gender, birthDate, ethnicity, phone, address, village, grid, categories,
              disability, living, visitor, remote
         case supporterName(Int), supporterRelation(Int), supporterPhone(Int), supporterResidence(Int)
         case contactName(Int), contactRelation(Int), contactPhone(Int)
@@ -17,7 +17,7 @@ public struct ElderEditScreen: Screen {
 
         var isChoice: Bool {
             switch self {
-            case .gender, .village, .disability, .living, .visitor, .remote: true
+            case .gender, .village, .grid, .disability, .living, .visitor, .remote: true
             default: false
             }
         }
@@ -76,6 +76,9 @@ public struct ElderEditScreen: Screen {
     var texts: [Field: TextFieldState] = [:]
     var gender: Gender?
     var villageID: UUID?
+    var gridID: UUID?
+    /// The grids (网格/组) of the chosen village, in code order; kept with the village.
+    var villageGrids: [Place] = []
     var categories: Set<Category> = []
     var disability: DisabilityDegree?
     var living: LivingArrangement?
@@ -118,6 +121,7 @@ public struct ElderEditScreen: Screen {
             // A clerk's area is one village: preselect it.
             let villages = env.villagesInScope
             if villages.count == 1 { villageID = villages[0].id }
+            villageGrids = Self.grids(of: villageID, env: env)
         }
         return []
     }
@@ -128,6 +132,7 @@ public struct ElderEditScreen: Screen {
             guard !loaded else { return [] }
             guard let file else { return [.status(key: "elderEdit.notFound", args: [], tone: .error), .back] }
             fill(from: file.elder)
+            villageGrids = Self.grids(of: villageID, env: env)
             loaded = true
             return []
         case .elderSaved(let elder):
@@ -163,6 +168,7 @@ public struct ElderEditScreen: Screen {
         set(.phone, elder.phone ?? "")
         set(.address, elder.address ?? "")
         villageID = elder.villageID
+        gridID = elder.gridID
         categories = elder.categories
         disability = elder.disabilityDegree
         living = elder.livingArrangement
@@ -232,8 +238,9 @@ public struct ElderEditScreen: Screen {
             ("elderEdit.field.gender", [.gender]), ("elderEdit.field.birthDate", [.birthDate]),
             ("elderEdit.field.ethnicity", [.ethnicity]), ("elderEdit.field.phone", [.phone]),
             ("elderEdit.field.address", [.address]), ("elderEdit.field.village", [.village]),
-            ("elderEdit.field.categories", [.categories]),
         ]
+        if !villageGrids.isEmpty { result.append(("elderEdit.field.grid", [.grid])) }
+        result.append(("elderEdit.field.categories", [.categories]))
         if categories.contains(.disabled) { result.append(("elderEdit.field.disability", [.disability])) }
         result += [("elderEdit.field.living", [.living]), ("elderEdit.field.visitor", [.visitor]),
                    ("elderEdit.field.remote", [.remote])]
@@ -265,6 +272,9 @@ public struct ElderEditScreen: Screen {
         case .living:
             return (LivingArrangement.allCases.map { s["elderEdit.living.\($0.rawValue)"] },
                     living.flatMap { LivingArrangement.allCases.firstIndex(of: $0) })
+        case .grid:
+            let grids = villageGrids
+            return (grids.map(\.name), gridID.flatMap { id in grids.firstIndex { $0.id == id } })
         case .visitor:
             let visitors = visitorChoices(env: env)
             return (visitors.map(\.name), visitorID.flatMap { id in visitors.firstIndex { $0.id == id } })
@@ -284,6 +294,11 @@ public struct ElderEditScreen: Screen {
         return villages
     }
 
+    static func grids(of villageID: UUID?, env: AppEnvironment) -> [Place] {
+        guard let villageID else { return [] }
+        return env.places.filter { $0.level == .grid && $0.parentID == villageID }.sorted { $0.code < $1.code }
+    }
+
     /// Who may be the elder's 结对责任人 (`Visitor.mayServe`); the one assigned now stays listed
     /// wherever they are.
     func visitorChoices(env: AppEnvironment) -> [Visitor] {
@@ -296,7 +311,12 @@ public struct ElderEditScreen: Screen {
         case .gender:
             gender = index.map { Gender.allCases[$0] }
             autoFilled.remove(.gender)
-        case .village: villageID = index.map { villageChoices(env: env)[$0].id }
+        case .village:
+            let chosen = index.map { villageChoices(env: env)[$0].id }
+            if chosen != villageID { gridID = nil }  // a grid belongs to its village
+            villageID = chosen
+            villageGrids = Self.grids(of: chosen, env: env)
+        case .grid: gridID = index.map { villageGrids[$0].id }
         case .disability: disability = index.map { DisabilityDegree.allCases[$0] }
         case .living: living = index.map { LivingArrangement.allCases[$0] }
         case .visitor: visitorID = index.map { visitorChoices(env: env)[$0].id }
@@ -409,7 +429,7 @@ public struct ElderEditScreen: Screen {
         elder.phone = optional(.phone)
         elder.address = optional(.address)
         elder.villageID = villageID
-        if elder.villageID != original?.villageID { elder.gridID = nil }  // a grid belongs to its village
+        elder.gridID = gridID
         elder.categories = categories
         elder.disabilityDegree = categories.contains(.disabled) ? disability : nil
         elder.livingArrangement = living

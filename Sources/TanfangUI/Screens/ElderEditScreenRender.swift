@@ -38,7 +38,7 @@ extension ElderEditScreen {
         case .birthDate: "elderEdit.hint.birthDate"
         case .categories: "elderEdit.hint.categories"
         case .gender, .disability, .living, .remote: "elderEdit.hint.choice"
-        case .village, .visitor: "elderEdit.hint.pick"
+        case .village, .grid, .visitor: "elderEdit.hint.pick"
         case .supporterName, .supporterRelation, .supporterPhone, .supporterResidence: "elderEdit.hint.supporter"
         default: "elderEdit.hint.form"
         }

@@ -248,7 +248,8 @@ public struct ElderFileScreen: Screen {
         add("elderFile.label.idNumber", reveal(elder.idNumber, id: true))
         add("elderFile.label.phone", reveal(elder.phone, id: false))
         add("elderFile.label.address", elder.address.flatMap { $0.isEmpty ? nil : $0 } ?? none)
-        add("elderFile.label.village", file.village.name)
+        add("elderFile.label.village", [file.village.name, env.placeName(elder.gridID)].filter { !$0.isEmpty }
+            .joined(separator: " · "))
 
         var categories = Category.allCases.filter { elder.categories.contains($0) }.map { category -> String in
             let name = s["category.\(category.rawValue)"]
