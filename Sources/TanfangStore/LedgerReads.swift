@@ -194,9 +194,12 @@ extension Ledger {
             if let v = elder.visitorID { ids.insert(v) }
             let visitors = try VisitorRecord.fetchAll(db, keys: ids.map(\.uuidString)).map { try $0.visitor() }
             let names = Dictionary(visitors.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-            return ElderFile(elder: elder, summary: try record.summary(), village: village,
+            let summary = try record.summary()
+            let periods = try activePeriods(db, today: summary.computedOn).filter { $0.covers(elder) }
+                .sorted { $0.from < $1.from }
+            return ElderFile(elder: elder, summary: summary, village: village,
                              visitor: visitors.first { $0.id == elder.visitorID },
-                             visits: visits, followUps: followUps, visitorNames: names)
+                             visits: visits, followUps: followUps, visitorNames: names, periods: periods)
         }
     }
 

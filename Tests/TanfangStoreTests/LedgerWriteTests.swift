@@ -318,6 +318,13 @@ struct LedgerWriteTests {
         #expect(try f.ledger.elderFile(id: east.id)?.summary.nextDue == f.today.adding(days: 2))
         #expect(try f.ledger.elderFile(id: west.id)?.summary.nextDue == westDue)
         #expect(try f.ledger.specialPeriods() == [period])
+        // And the east elder's file names the period (why the date came early), the west one's does not
+        #expect(try f.ledger.elderFile(id: east.id)?.periods == [period])
+        #expect(try f.ledger.elderFile(id: west.id)?.periods == [])
+        // When it is withdrawn / Then the east elder's due date is as before, and the audit keeps it
+        try f.ledger.removeSpecialPeriod(id: period.id, by: nil, today: f.today)
+        #expect(try f.ledger.elderFile(id: east.id)?.summary.nextDue == westDue)
+        #expect(try f.ledger.auditTrail(recordID: period.id).map(\.action) == [.insert, .delete])
     }
 
     @Test("refreshSummaries recomputes due states for a later day")

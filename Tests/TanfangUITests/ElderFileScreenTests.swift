@@ -108,6 +108,17 @@ import TanfangCore
         #expect((lines[start] + lines[start + 1]).replacingOccurrences(of: " ", with: "").contains("冬天常住女儿家，十二月到二月请打女儿电话联系"))
     }
 
+    @Test func aSpecialPeriodInForceIsNamedUnderTheDueDate() {
+        var file = Self.file()
+        file.periods = [SpecialPeriod(name: "2026年11月寒潮", kind: .coldWave, from: Fx.date("2026-11-17"), to: Fx.date("2026-11-27"),
+                                      intervalDays: 3),
+                        SpecialPeriod(name: "已过的节日", kind: .festival, from: Fx.date("2026-10-01"), to: Fx.date("2026-10-07"),
+                                      intervalDays: 7)]
+        let lines = Self.harness(file: file).lines()
+        #expect(lines.contains("特殊时期    2026年11月寒潮：2026-11-17 至 2026-11-27，每 3 天至少探访一次"), "\(lines)")
+        #expect(!lines.contains { $0.contains("已过的节日") })
+    }
+
     @Test func supervisorSeesMaskedIDAndPhones() {
         // Given a supervisor / When the file is shown / Then the ID number and every phone are masked.
         let text = Self.harness(Fx.supervisor).screenText()

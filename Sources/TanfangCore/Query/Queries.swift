@@ -132,9 +132,12 @@ public struct ElderFile: Hashable, Sendable, Codable {
     public var followUps: [FollowUp]
     /// Names of every visitor mentioned in `visits` and `followUps`.
     public var visitorNames: [UUID: String]
+    /// The special periods covering the elder that have not ended: why a due date came early.
+    public var periods: [SpecialPeriod]
 
     public init(elder: Elder, summary: ElderSummary, village: Place, visitor: Visitor?, visits: [Visit],
-                followUps: [FollowUp], visitorNames: [UUID: String]) {
+                followUps: [FollowUp], visitorNames: [UUID: String], periods: [SpecialPeriod] = []) {
+        self.periods = periods
         self.elder = elder
         self.summary = summary
         self.village = village

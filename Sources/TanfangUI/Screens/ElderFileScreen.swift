@@ -301,6 +301,11 @@ public struct ElderFileScreen: Screen {
             dueValue.append(DocSegment("  " + s.format("elderFile.homeVisitDue", home.description)))
         }
         rows.append((s["elderFile.label.due"], dueValue))
+        // A special period in force or coming: why the due date may be early.
+        for (i, p) in file.periods.enumerated() where p.to >= today {
+            let text = s.format("elderFile.period", p.name, p.from.description, p.to.description, String(p.intervalDays))
+            rows.append((i == 0 ? s["elderFile.label.period"] : "", [DocSegment(text, p.from <= today ? Style(fg: .yellow) : .plain)]))
+        }
         if let last = file.summary.lastVisit {
             let method = file.summary.lastVisitMethod.map { " " + s["method.\($0.rawValue)"] } ?? ""
             add("elderFile.label.lastVisit", last.description + method)
