@@ -266,6 +266,9 @@ import Testing
         let twice = try CLI.run(["period", "add", "十二月寒潮", "--kind", "寒潮", "--from", "2026-11-24", "--to", "2026-12-06",
                                  "--every", "2", "--user", "李红梅", "--pin", "1111", "--db", db])
         #expect(twice.status != 0 && twice.err.contains("已有一个"), "\(twice.err)")
+        let loose = try CLI.run(["period", "add", "宽松", "--kind", "other", "--from", "2026-11-24", "--to", "2026-12-06",
+                                 "--every", "45", "--user", "李红梅", "--pin", "1111", "--db", db])
+        #expect(loose.status != 0 && loose.err.contains("只会让探访更密"), "\(loose.err)")
         // And one not yet begun is withdrawn by ending it: the due list is as without it
         let withdraw = try CLI.run(["period", "end", "十二月寒潮", "--user", "李红梅", "--pin", "1111", "--db", db])
         #expect(withdraw.status == 0 && withdraw.out.contains("已撤销"), "\(withdraw.out) \(withdraw.err)")

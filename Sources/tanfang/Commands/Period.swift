@@ -145,6 +145,8 @@ struct Period: ParsableCommand {
             guard from <= to else { throw CLIError(s.format("cli.period.endsBeforeStart", to.description, from.description)) }
             guard to >= ctx.today else { throw CLIError(s.format("cli.period.alreadyOver", to.description)) }
             guard every >= 1 else { throw CLIError(s["cli.period.badEvery"]) }
+            // A period only tightens: one looser than a visit a month would change nobody's due date.
+            guard every <= 30 else { throw CLIError(s.format("cli.period.everyTooLong", String(every))) }
             let places = try ledger.places()
             let byID = Dictionary(places.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
             let scope = try ledger.scope(for: actor)
