@@ -87,12 +87,18 @@ extension Ledger {
     /// gender is taken from it. The status history may only grow (use `changeStatus`); a new
     /// elder with no history starts as active on `today`.
     @discardableResult
-    public func saveElder(_ elder: Elder, by user: UUID?, today: LocalDate) throws -> Elder {
+    /// `basedOn`: the elder as the caller's form loaded it; when the ledger's differs (another
+    /// screen saved meanwhile), nothing is written and the error names who changed it.
+    public func saveElder(_ elder: Elder, basedOn: Elder? = nil, by user: UUID?, today: LocalDate) throws -> Elder {
         var elder = try Ledger.checked(elder, today: today)
         return try write { db in
             let now = timestamp()
             let old = try ElderRecord.fetchOne(db, key: elder.id.uuidString)
             let oldElder = try old?.elder()
+            if let basedOn, let oldElder, oldElder != basedOn {
+                let who = try old?.updatedBy.flatMap { try String.fetchOne(db, sql: "SELECT name FROM user WHERE id = ?", arguments: [$0]) }
+                throw LedgerError.invalidField(field: "elder", messageKey: "store.error.elderChangedMeanwhile", args: [who ?? "?"])
+            }
             if let oldElder {
                 guard elder.statusHistory.starts(with: oldElder.statusHistory) else {
                     throw LedgerError.invalidField(field: "statusHistory",
@@ -322,6 +328,11 @@ extension Ledger {
                 throw LedgerError.notFound(table: "followUp", id: id)
             }
             let before = try old.followUp()
+            // Closed meanwhile from another screen: that closing record stands.
+            guard before.status.isOpen else {
+                throw LedgerError.invalidField(field: "status", messageKey: "store.error.followUpAlreadyClosed",
+                                               args: [before.closing?.by ?? "", before.closing?.action ?? ""])
+            }
             var after = before
             after.status = status
             after.closing = closing

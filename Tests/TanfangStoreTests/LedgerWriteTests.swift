@@ -60,6 +60,37 @@ struct LedgerWriteTests {
         #expect(try f.ledger.auditTrail(recordID: revisit.id).map(\.action) == [.insert, .close])
     }
 
+    @Test("Two screens editing one elder: the second save is refused, naming who changed it; a follow-up is closed once")
+    func concurrentEdits() throws {
+        let f = try Fixture()
+        let clerk = try f.ledger.saveUser(User(name: "王丽娟", role: .clerk, areaID: f.village1.id, pinHash: ""), pin: "2468")
+        let loaded = try f.ledger.saveElder(f.elder("孙桂兰"), by: nil, today: f.today)
+        // Given two forms on the same elder; one saves a new ethnicity
+        var first = loaded
+        first.ethnicity = "汉族"
+        _ = try f.ledger.saveElder(first, basedOn: loaded, by: clerk.id, today: f.today)
+        // When the other, loaded before, saves a new address
+        var second = loaded
+        second.address = "阿克达拉村1组20号"
+        #expect {
+            _ = try f.ledger.saveElder(second, basedOn: loaded, by: nil, today: f.today)
+        } throws: { error in
+            (error as? LedgerError)?.messageKey == "store.error.elderChangedMeanwhile" && (error as? LedgerError)?.args == ["王丽娟"]
+        }
+        // Then the first change stands
+        #expect(try f.ledger.elderFile(id: loaded.id)?.elder.ethnicity == "汉族")
+        // And a follow-up closed from one screen cannot be closed again from another
+        let created = try f.ledger.saveVisit(f.visit(loaded, answers: [FieldCode.hasHazard: .yesNo(true)]), by: nil, today: f.today)
+        let hazard = try #require(created.first)
+        let at = LocalDateTime(date: f.today, hour: 16, minute: 0)!
+        _ = try f.ledger.closeFollowUp(id: hazard.id, closing: ClosingRecord(action: "已修", at: at, by: "张网格"), by: nil, today: f.today)
+        #expect(throws: LedgerError.self) {
+            _ = try f.ledger.closeFollowUp(id: hazard.id, closing: ClosingRecord(action: "另一说法", at: at, by: "李"), by: nil,
+                                           today: f.today)
+        }
+        #expect(try f.ledger.elderFile(id: loaded.id)?.followUps.first { $0.id == hazard.id }?.closing?.action == "已修")
+    }
+
     @Test("A visit that fails validation writes nothing at all")
     func invalidVisitWritesNothing() throws {
         // Given an elder

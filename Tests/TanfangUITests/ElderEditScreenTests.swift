@@ -159,7 +159,7 @@ struct ElderEditScreenTests {
         #expect(h.screen.focus == .supporterName(1))  // a second blank row appeared
         h.send(.ctrl("s"))
         let saved = try #require(h.requests.last)
-        guard case .saveElder(let elder) = saved else { Issue.record("no save"); return }
+        guard case .saveElder(let elder, _) = saved else { Issue.record("no save"); return }
         #expect(elder.name == "王秀英")
         #expect(elder.idNumber == RosterFixture.wangID)
         #expect(elder.gender == .female && elder.birthDate == LocalDate(year: 1940, month: 3, day: 5))
@@ -191,7 +191,7 @@ struct ElderEditScreenTests {
         h.send(.ctrl("u"))
         h.type("0999-8123456")
         h.send(.ctrl("s"))
-        guard case .saveElder(let elder)? = h.requests.last else { Issue.record("no save"); return }
+        guard case .saveElder(let elder, _)? = h.requests.last else { Issue.record("no save"); return }
         var expected = wang
         expected.phone = "0999-8123456"
         #expect(elder == expected)
@@ -207,7 +207,7 @@ struct ElderEditScreenTests {
         h.send(.ctrl("u"))
         h.type("腿脚不便，冬天住女儿家")
         h.send(.ctrl("s"))
-        guard case .saveElder(let elder)? = h.requests.last else { Issue.record("no save"); return }
+        guard case .saveElder(let elder, _)? = h.requests.last else { Issue.record("no save"); return }
         var expected = wang
         expected.remarks = "腿脚不便，冬天住女儿家"
         #expect(elder == expected)
@@ -232,7 +232,7 @@ struct ElderEditScreenTests {
         h.send(.tab)
         h.type("13700003333")
         h.send(.ctrl("s"))
-        guard case .saveElder(let elder)? = h.requests.last else { Issue.record("no save"); return }
+        guard case .saveElder(let elder, _)? = h.requests.last else { Issue.record("no save"); return }
         #expect(elder.emergencyContacts == [Contact(name: "马兰", relation: "邻居", phone: "13566667777"),
                                             Contact(name: "王小军", relation: "侄子", phone: "13900002222"),
                                             Contact(name: "李四", relation: "朋友", phone: "13700003333")])
@@ -254,7 +254,7 @@ struct ElderEditScreenTests {
         while h.screen.focus != .grid { h.send(.tab) }
         h.type("二")
         h.send(.ctrl("s"))
-        guard case .saveElder(let moved)? = h.requests.last else { Issue.record("no save"); return }
+        guard case .saveElder(let moved, _)? = h.requests.last else { Issue.record("no save"); return }
         #expect(moved.gridID == two.id)
         // When the elder moves to a village without grids, the grid goes and so does its line
         h.deliver(.failed(message: "x"))
@@ -263,7 +263,7 @@ struct ElderEditScreenTests {
         h.send(.tab)
         #expect(!h.lines().contains { $0.hasPrefix(" 网格") })
         h.send(.ctrl("s"))
-        guard case .saveElder(let elsewhere)? = h.requests.last else { Issue.record("no save"); return }
+        guard case .saveElder(let elsewhere, _)? = h.requests.last else { Issue.record("no save"); return }
         #expect(elsewhere.villageID == RosterFixture.tuanjie.id && elsewhere.gridID == nil)
     }
 
@@ -331,7 +331,7 @@ struct ElderEditScreenTests {
         while h.screen.focus != .village { h.send(.tab) }
         h.send(.right)
         h.send(.ctrl("s"))
-        guard case .saveElder(let elder)? = h.requests.last else { Issue.record("no save"); return }
+        guard case .saveElder(let elder, _)? = h.requests.last else { Issue.record("no save"); return }
         #expect(elder.villageID == RosterFixture.hongxing.id && elder.idNumber == nil && elder.gender == nil)
     }
 

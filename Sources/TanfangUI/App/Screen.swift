@@ -90,7 +90,8 @@ public enum DataRequest: Hashable, Sendable {
     case login(userID: UUID, pin: String)
     case roster(RosterQuery)
     case elderFile(UUID)
-    case saveElder(Elder)
+    /// `basedOn`: the elder as the form loaded it, so that a change made meanwhile elsewhere is not overwritten.
+    case saveElder(Elder, basedOn: Elder?)
     case changeStatus(elderID: UUID, status: ElderStatus, date: LocalDate, note: String?)
     case saveVisit(Visit)
     case followUps(FollowUpQuery)

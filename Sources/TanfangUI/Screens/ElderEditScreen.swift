@@ -544,7 +544,7 @@ public struct ElderEditScreen: Screen {
         }
         guard let elder = elder(env: env) else { return [] }
         saving = true
-        return [.request(.saveElder(elder))]
+        return [.request(.saveElder(elder, basedOn: original))]
     }
 
     // MARK: - Status dialog

@@ -50,8 +50,8 @@ final class LedgerRuntime {
             return .roster(try ledger.roster(query))
         case .elderFile(let id):
             return .elderFile(try ledger.elderFile(id: id))
-        case .saveElder(let elder):
-            return .elderSaved(try ledger.saveElder(elder, by: user?.id, today: today))
+        case .saveElder(let elder, let basedOn):
+            return .elderSaved(try ledger.saveElder(elder, basedOn: basedOn, by: user?.id, today: today))
         case .changeStatus(let elderID, let status, let date, let note):
             try ledger.changeStatus(elderID: elderID, to: status, on: date, note: note, by: user?.id, today: today)
             return .statusChanged(elderID: elderID)
