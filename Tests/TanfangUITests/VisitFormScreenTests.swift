@@ -199,27 +199,28 @@ struct VisitFormScreenTests {
         #expect(h.lastStatus?.key == "visit.endOfSheet")
     }
 
-    @Test("见到本人 is asked at home and on video, never on the phone, even when chosen before")
+    @Test("见到本人 is asked at home only, never on video or the phone, even when chosen before")
     func seenOnlyWhereTheMethodSeesTheElder() throws {
         var h = try fx.sheet()
         h.send(.enter, .enter)
         #expect(h.focus == "visit.method")
-        h.fill("3")                              // video: the question follows
+        h.fill("1")                              // home: the question follows
         #expect(h.focus == "visit.seenInPerson")
         #expect(h.screen.sheet?.seenInPerson == true)    // seen, unless 否 is typed
-        h.fill("1")                              // seen on the video call
-        #expect(h.screen.sheet?.seenInPerson == true)
-        // When the method is changed to phone
-        h.send(.backTab, .backTab)
-        #expect(h.focus == "visit.method")
-        h.fill("2")
-        // Then the question is skipped, shown empty, and the visit is saved as not seen
-        #expect(h.focus != "visit.seenInPerson")
+        h.fill("2")                              // nobody at home
         #expect(h.screen.sheet?.seenInPerson == false)
-        let row = try #require(h.lines().first { $0.contains("见到本人") })
-        #expect(row.contains("不适用") && !row.contains("1是"), "\(row)")
-        h.send(.backTab)
-        #expect(h.focus == "visit.method")
+        for method in ["2", "3"] {               // phone, video
+            // When the method is changed
+            while h.focus != "visit.method" { h.send(.backTab) }
+            h.fill(method)
+            // Then the question is skipped and shown empty, and the visit is no attempt
+            #expect(h.focus != "visit.seenInPerson")
+            let row = try #require(h.lines().first { $0.contains("见到本人") })
+            #expect(row.contains("不适用") && !row.contains("1是"), "\(row)")
+            #expect(h.screen.sheet?.visit(env: h.env).isAttempt == false)
+            h.send(.backTab)
+            #expect(h.focus == "visit.method")
+        }
     }
 
     @Test("no hazard skips the hazard fields")

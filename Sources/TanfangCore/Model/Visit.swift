@@ -6,9 +6,9 @@ public enum VisitMethod: String, Codable, Sendable, CaseIterable {
 
     /// Whether the visitor is in the house and can inspect it.
     public var isInPerson: Bool { self == .home }
-    /// Whether "seen in person" (见到本人) can be answered: at the door or on video, not on the
-    /// phone or from a monitoring device.
-    public var seesTheElder: Bool { self == .home || self == .video }
+    /// Whether "seen in person" (见到本人) is asked: only at the door. A video call that shows the
+    /// elder is a visit; one that does not is no call at all; a phone or a device never sees them.
+    public var seesTheElder: Bool { self == .home }
 }
 
 /// One answer on the visit sheet, typed by the form field's kind.

@@ -602,7 +602,7 @@ struct VisitSheet: Hashable, Sendable {
             if !method.seesTheElder {
                 seenInPerson = false
             } else if !seenChosen {
-                // At the door or on video the elder is usually seen: 否 is the exception typed.
+                // At the door the elder is usually seen: 否 is the exception typed.
                 seenInPerson = true
             }
         case VisitEntry.seenField:
