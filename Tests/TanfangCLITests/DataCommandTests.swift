@@ -279,6 +279,9 @@ import Testing
                                "--every", "2", "--category", "分散供养特困", "--category", "Empty nest",
                                "--user", "周建华", "--pin", "0000", "--db", db])
         #expect(now.status == 0 && now.out.contains("（寒潮）") && now.out.contains("空巢、特困；全部村（社区）"), "\(now.out) \(now.err)")
+        let rewrite = try CLI.run(["period", "end", "2026年11月寒潮降温", "--last-day", "2026-11-10", "--user", "周建华",
+                                   "--pin", "0000", "--db", db])
+        #expect(rewrite.status != 0 && rewrite.err.contains("已在执行"), "\(rewrite.err)")
         let end = try CLI.run(["period", "end", "寒潮二", "--last-day", "2026-11-24", "--user", "周建华", "--pin", "0000", "--db", db])
         #expect(end.status == 0 && end.out.contains("到 2026-11-24 为止"), "\(end.out) \(end.err)")
         let later = ["TANFANG_TODAY": "2026-11-26"]

@@ -14,7 +14,7 @@ struct Period: ParsableCommand {
         tanfang period add 2027年春节 --kind festival --from 2027-02-05 --to 2027-02-12 --every 7 \\
             --category 独居,特困 --user 李红梅
         tanfang period list
-        tanfang period end 寒潮 --on 2026-12-10 --user 李红梅
+        tanfang period end 2027年春节 --last-day 2027-02-10 --user 李红梅
         Without --village a period covers every village of the user's area.
         """,
         subcommands: [Add.self, List.self, End.self]
@@ -240,6 +240,10 @@ struct Period: ParsableCommand {
             }
             do {
                 if last < period.from {
+                    // One already in force keeps its past: the days it applied were owed as it said.
+                    guard period.from >= ctx.today else {
+                        throw CLIError(s.format("cli.period.inForceSince", name, period.from.description))
+                    }
                     // Never in force: withdrawn (the audit keeps it).
                     try ledger.removeSpecialPeriod(id: period.id, by: actor.id, today: ctx.today)
                     print(s.format("cli.period.withdrawn", name))
