@@ -220,6 +220,11 @@ struct ElderEditScreenTests {
                                   Contact(name: "王小军", relation: "侄子", phone: "13900001111")]
         var h = try editForm(wang)
         #expect(line(h, "紧急联系人1").contains("马兰") && line(h, "紧急联系人2").contains("王小军"), "\(h.screenText())")
+        // A blank supporter row's empty name goes on to the next line, not into that row's relation
+        for _ in 0..<40 where h.screen.focus != .supporterName(0) { h.send(.tab) }
+        #expect(h.screen.focus == .supporterName(0))
+        h.send(.enter)
+        #expect(h.screen.focus == .contactName(0))
         // When the second is changed and a third typed on the blank row
         while h.screen.focus != .contactPhone(1) { h.send(.tab) }
         h.send(.ctrl("u"))

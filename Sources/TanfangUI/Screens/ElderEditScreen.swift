@@ -493,6 +493,14 @@ public struct ElderEditScreen: Screen {
     }
 
     mutating func moveFocus(by delta: Int) {
+        // Forward from the empty name of a blank supporter or contact row: on to the next line, not
+        // into that row's relation and phone (typing on put the next line's people into it).
+        let all = lines()
+        if delta > 0, let i = all.firstIndex(where: { $0.fields.first == focus }), all[i].fields.count > 1,
+           all[i].fields.allSatisfy({ trimmed($0).isEmpty }), i + 1 < all.count, let next = all[i + 1].fields.first {
+            focus = next
+            return
+        }
         let order = focusOrder
         guard let index = order.firstIndex(of: focus) else { focus = order.first ?? .name; return }
         focus = order[min(max(0, index + delta), order.count - 1)]
