@@ -332,13 +332,13 @@ public struct RosterImportParser: Sendable {
             switch RosterValues.people(raw) {
             case .success(let people):
                 if needPhone, people.contains(where: { $0.phone == nil }) {
-                    issues.append(row.issue(field, Masking.invalidPhone(raw), "import.error.otherContactPhone"))
+                    issues.append(row.issue(field, Masking.phonesIn(raw), "import.error.otherContactPhone"))
                     return []
                 }
                 return people
             case .failure(let problem):
-                issues.append(row.issue(field, Masking.invalidPhone(raw), "import.error.otherPeople",
-                                        [Masking.invalidPhone(problem.entry)]))
+                issues.append(row.issue(field, Masking.phonesIn(raw), "import.error.otherPeople",
+                                        [Masking.phonesIn(problem.entry)]))
                 return []
             }
         }

@@ -126,6 +126,10 @@ import Testing
         #expect(Masking.invalidPhone("139abc00004") == "139abc*0004")
         #expect(Masking.invalidPhone("13912345678") == "139****5678")
         #expect(Masking.invalidPhone("13912345678/13800001111") == "139********/*******1111")
+        // Chinese numerals are names, not digits: 王三 stays 王三
+        #expect(Masking.invalidPhone("王三李四 13912345678") == "王三李四 *******5678")
+        #expect(Masking.phonesIn("王明（女儿）13900001111 乌鲁木齐市；王三（儿子）；李四 0999-4292917")
+                == "王明（女儿）139****1111 乌鲁木齐市；王三（儿子）；李四 0999-*****17")
         #expect(Masking.invalidPhone("812-3456") == "***-**56")
         #expect(Masking.invalidPhone("139abc*0004") == "139abc*0004")
     }

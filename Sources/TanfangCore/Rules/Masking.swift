@@ -25,6 +25,28 @@ public enum Masking {
     public static func invalidPhone(_ value: String) -> String {
         let chars = Array(value.trimmingCharacters(in: .whitespacesAndNewlines))
         let hidden: Range<Int> = chars.count >= 11 ? 3..<(chars.count - 4) : 0..<max(0, chars.count - 2)
-        return String(chars.enumerated().map { i, c in hidden.contains(i) && c.isNumber ? "*" : c })
+        return String(chars.enumerated().map { i, c in hidden.contains(i) && isDigit(c) ? "*" : c })
+    }
+
+    /// A text holding names and phones (a roster's 其他赡养人 cell): each run of 7 or more digits
+    /// masked as `phone` masks it, the names left whole.
+    public static func phonesIn(_ text: String) -> String {
+        var out = ""
+        var run = ""
+        func flush() {
+            out += run.count >= 7 ? phone(run) : run
+            run = ""
+        }
+        for c in text {
+            if isDigit(c) { run.append(c) } else { flush(); out.append(c) }
+        }
+        flush()
+        return out
+    }
+
+    /// 0–9 and their full-width forms; not 三 or ⅷ, which Swift also counts as numbers.
+    static func isDigit(_ c: Character) -> Bool {
+        guard let v = c.unicodeScalars.first?.value, c.unicodeScalars.count == 1 else { return false }
+        return (0x30...0x39).contains(v) || (0xFF10...0xFF19).contains(v)
     }
 }
