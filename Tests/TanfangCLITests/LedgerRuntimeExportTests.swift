@@ -47,6 +47,13 @@ import TanfangUI
             return
         }
         #expect(message.contains("无法写入文件") && message.contains("no/such/dir 不存在"), "\(message)")
+        // When CSV is chosen for a name ending in .xlsx / Then nothing is written and the clash is said
+        let clash = dir.appendingPathComponent("m2.xlsx").path
+        guard case .failed(let mismatch) = runtime.perform(.exportMonthly(month: month, format: .csv, path: clash)) else {
+            Issue.record("expected a failure")
+            return
+        }
+        #expect(mismatch.contains("请改文件名或格式") && !FileManager.default.fileExists(atPath: clash), "\(mismatch)")
     }
 
     @Test func redFlagsExportOnlyTheFlagsGiven() throws {

@@ -345,6 +345,9 @@ import Testing
         }
         #expect(RedFlagEngine.percent(23.0 / 80) == "28.7%")
         #expect(RedFlagEngine.percent(1999.0 / 2000) == "99.9%")
+        // A spreadsheet cell holds the rate as shown, so that Excel's 0.0% gives the screen's figure
+        #expect(Percent.shown(20.0 / 23) == 0.869 && Percent.text(Percent.shown(20.0 / 23)) == "86.9%")
+        #expect(Percent.shown(1) == 1)
         #expect(RedFlagEngine.percent(1) == "100.0%")
     }
 }

@@ -38,7 +38,7 @@ enum MonthlyFiles {
             let village = places[v.villageID]
             let township = village?.parentID.flatMap { places[$0]?.name } ?? ""
             return [.string(township), .string(village?.name ?? "?"), .number(Double(v.visited)),
-                    .number(Double(v.denominator)), .percent(v.rate)]
+                    .number(Double(v.denominator)), .percent(Percent.shown(v.rate))]
         }
         return (header, rows)
     }
@@ -68,7 +68,7 @@ enum MonthlyFiles {
             name: s["data.sheet.byCategory"],
             header: ["cli.report.category", "cli.report.visited", "cli.report.denominator", "cli.report.rate"].map { s[$0] },
             rows: r.byCategory.map { [.string(s["category.\($0.category)"]), .number(Double($0.visited)),
-                                      .number(Double($0.denominator)), .percent($0.rate)] }))
+                                      .number(Double($0.denominator)), .percent(Percent.shown($0.rate))] }))
         sheets.append(XLSXSheet(
             name: s["data.sheet.byMethod"],
             header: ["cli.report.method", "cli.report.visits", "cli.report.elders"].map { s[$0] },

@@ -90,11 +90,13 @@ final class LedgerRuntime {
             try ledger.deleteDraft(userID: user.id, key: key)
             return nil
         case .exportMonthly(let month, let format, let path, let replace):
+            try ReportFiles.checkExtension(path, format: format, strings: strings)
             if !replace, let existing = ReportFiles.existingFile(path) { return .exportWouldReplace(path: existing) }
             let report = try ledger.monthlyReport(month: month, scope: scope, now: now())
             let data = try ReportFiles.monthly(report, format: format, ledger: ledger, strings: strings, today: today)
             return .exported(path: try ReportFiles.save(data, to: path, strings: strings))
         case .exportRedFlags(let format, let path, let replace, let only):
+            try ReportFiles.checkExtension(path, format: format, strings: strings)
             if !replace, let existing = ReportFiles.existingFile(path) { return .exportWouldReplace(path: existing) }
             let lines = try only.map { try ReportFiles.redFlagLines($0, ledger: ledger, strings: strings) }
                 ?? ReportFiles.redFlagLines(ledger: ledger, strings: strings, today: today, now: now(), scope: scope)

@@ -81,6 +81,13 @@ enum ReportFiles {
 
     /// The expanded path when a file (not a folder) is already there: the screens ask before
     /// replacing it. A folder is left to `save`, which reports that it cannot write there.
+    /// A file named .xlsx holding CSV text (or the reverse) would not open: refused before writing.
+    static func checkExtension(_ path: String, format: ExportFormat, strings: Strings) throws {
+        let ext = (path as NSString).pathExtension.lowercased()
+        guard ExportFormat(rawValue: ext).map({ $0 != format }) ?? false else { return }
+        throw CLIError(strings.format("data.error.extensionMismatch", ext, format.rawValue.uppercased()))
+    }
+
     static func existingFile(_ path: String) -> String? {
         let full = expandedPath(path)
         var isFolder: ObjCBool = false
