@@ -170,7 +170,7 @@ private struct ProbeScreen: Screen {
     @Test func ctrlQPerformsWhatTheScreensSaveOnTheWayOut() {
         // Given a roster that, asked on quitting, saves something and would also go back
         var app = AppModel(env: Self.env, first: .roster) { _, _ in
-            ProbeScreen(name: "roster", onQuit: [.request(.saveDraft(key: "k", json: "{}")), .back, .open(.monthly)])
+            ProbeScreen(name: "roster", onQuit: [.request(.saveDraft(key: "k", json: "{}")), .back, .open(.monthly(nil))])
         }
         _ = app.update(.resize(width: 80, height: 24))
         // When Ctrl-Q / Then its request is returned to be performed, nothing else happens, and the app quits

@@ -83,7 +83,7 @@ import TanfangCore
         #expect(h.commands.last == .open(.elderFile(Self.ayi)))
         // When Tab to the village kind and Enter / Then the monthly rates open.
         h.send(.tab, .enter)
-        #expect(h.commands.last == .open(.monthly))
+        #expect(h.commands.last == .open(.monthly(YearMonth(year: 2026, month: 10)!)))
         // When ← / Then back to the previous kind.
         h.send(.left, .enter)
         #expect(h.commands.last == .open(.elderFile(Self.ayi)))

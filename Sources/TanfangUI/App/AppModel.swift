@@ -85,7 +85,7 @@ public struct AppModel: Program {
                 showingHelp = true
                 return []
             case .function(let n) where (2...5).contains(n) && !top.capturesText && env.user != nil:
-                let target: Destination = [2: .roster, 3: .followUps(elderID: nil), 4: .redFlags, 5: .monthly][n]!
+                let target: Destination = [2: .roster, 3: .followUps(elderID: nil), 4: .redFlags, 5: .monthly(nil)][n]!
                 return navigate(resetTo: target)
             default:
                 status = nil

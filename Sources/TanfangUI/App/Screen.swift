@@ -162,7 +162,8 @@ public enum Destination: Hashable, Sendable {
     case editElder(UUID?)
     case followUps(elderID: UUID?)
     case redFlags
-    case monthly
+    /// The monthly figures, of `month` (nil: this month).
+    case monthly(YearMonth?)
     /// The roster import wizard.
     case importRoster
 }

@@ -302,7 +302,7 @@ public struct ElderFileScreen: Screen {
         }
         rows.append((s["elderFile.label.due"], dueValue))
         // A special period in force or coming: why the due date may be early.
-        for (i, p) in file.periods.enumerated() where p.to >= today {
+        for (i, p) in file.periods.enumerated() where p.to >= today && elder.status == .active {
             let text = s.format("elderFile.period", p.name, p.from.description, p.to.description, String(p.intervalDays))
             rows.append((i == 0 ? s["elderFile.label.period"] : "", [DocSegment(text, p.from <= today ? Style(fg: .yellow) : .plain)]))
         }

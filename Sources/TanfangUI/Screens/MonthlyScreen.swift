@@ -35,7 +35,9 @@ public struct MonthlyScreen: Screen {
     /// An export was sent and its answer has not come back: the prompt as it was sent.
     var exporting: ExportPrompt?
 
-    public init() {}
+    public init(month: YearMonth? = nil) {
+        self.month = month
+    }
 
     public var titleKey: String { "monthly.title" }
     public var capturesText: Bool { prompt != nil }

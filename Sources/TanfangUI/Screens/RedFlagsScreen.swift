@@ -175,7 +175,9 @@ public struct RedFlagsScreen: Screen {
         case .open:
             guard let flag = selectedFlag else { return [] }
             if let elderID = flag.elderID { return [.open(.elderFile(elderID))] }
-            return [.open(.monthly)]
+            // A village's rate flag is about last month: its figures, not this month's.
+            let month = flag.kind == .villageLowVisitRate ? env.today.yearMonth.adding(months: -1) : nil
+            return [.open(.monthly(month))]
         case .nextKind, .previousKind:
             guard !groups.isEmpty else { return [] }
             let delta = action == .nextKind ? 1 : -1

@@ -12,7 +12,7 @@ public enum ScreenFactory {
         case .editElder(let id): ElderEditScreen(elderID: id)
         case .followUps(let id): FollowUpsScreen(elderID: id)
         case .redFlags: RedFlagsScreen()
-        case .monthly: MonthlyScreen()
+        case .monthly(let month): MonthlyScreen(month: month)
         case .importRoster: ImportScreen()
         }
     }
