@@ -163,6 +163,10 @@ import Testing
         #expect(stored["livingArrangement"] as String? == "withSpouse")
         #expect((stored["emergencyContacts"] as String?)?.contains("13912345678") == true)
         #expect(stored["visitor"] as String? == name)
+        // And a new elder's history says there is none yet; a name that means several lists them with their ids
+        #expect(try CLI.run(["visits", "--db", db, "--elder", "王测试"]).out.contains("（还没有探访记录）"))
+        let several = try CLI.run(["visits", "--db", db, "--elder", "测试"])
+        #expect(several.status != 0 && several.err.contains("王测试") && several.err.contains("李测试"), "\(several.err)")
         // And the export gives every one of them back under the headers the import reads
         let export = try CLI.run(["export", "roster", "--db", db])
         let header = try #require(export.out.components(separatedBy: "\r\n").first)

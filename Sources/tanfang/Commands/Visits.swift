@@ -34,9 +34,15 @@ struct Visits: ParsableCommand {
         if let given = UUID(uuidString: elder) {
             id = given
         } else {
-            let page = try ledger.roster(RosterQuery(status: nil, search: elder, limit: 2, today: ctx.today))
+            let page = try ledger.roster(RosterQuery(status: nil, search: elder, limit: 5, today: ctx.today))
             guard let row = page.rows.first else { throw CLIError(ctx.strings.format("cli.visits.noElder", elder)) }
-            guard page.total == 1 else { throw CLIError(ctx.strings.format("cli.visits.ambiguous", elder, String(page.total))) }
+            guard page.total == 1 else {
+                // The candidates, so that the next try can name one by its id.
+                let who = page.rows.map { r in
+                    "  " + r.elder.name + "  " + r.villageName + "  " + r.elder.id.uuidString
+                }.joined(separator: "\n")
+                throw CLIError(ctx.strings.format("cli.visits.ambiguous", elder, String(page.total)) + "\n" + who)
+            }
             id = row.elder.id
         }
         guard let file = try ledger.elderFile(id: id) else { throw CLIError(ctx.strings.format("cli.visits.noElder", elder)) }
@@ -51,9 +57,10 @@ struct Visits: ParsableCommand {
         // Labels padded to the longest shown (English labels run to 60 columns), at least two spaces.
         let labelWidth = min(40, form.fields.map { TextTable.width($0.label(lang)) }.max() ?? 24)
         print(file.elder.name + "  " + file.village.name)
+        if visits.isEmpty { print(s["cli.visits.none"]) }
         for v in visits {
             let who = v.visitorIDs.compactMap { file.visitorNames[$0] }.joined(separator: separator)
-            // Seen or not is a question only where the method can see the elder (home, video).
+            // Seen or not is a question only at the door.
             let seen = v.method.seesTheElder ? "  " + s[v.seenInPerson ? "cli.visits.seen" : "cli.visits.notSeen"] : ""
             print("\n" + v.at.description + "  " + s["method.\(v.method.rawValue)"] + "  " + who + seen)
             for field in form.fields {
