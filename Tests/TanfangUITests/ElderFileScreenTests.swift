@@ -277,10 +277,10 @@ import TanfangCore
     }
 
     @Test func addFollowUpOpensTheElderQueue() {
-        // Given a clerk / When `a` / Then the elder's follow-up queue opens (its own `a` holds the form).
+        // Given a clerk / When `a` / Then the elder's follow-up queue opens on its add form.
         var h = Self.harness()
         h.send(.char("a"))
-        #expect(h.commands.last == .open(.followUps(elderID: Self.elderID)))
+        #expect(h.commands.last == .open(.followUps(elderID: Self.elderID, adding: true)))
         // Given a supervisor / Then refused, and the key is not in the bar.
         var s = Self.harness(Fx.supervisor)
         s.send(.char("a"))

@@ -57,6 +57,28 @@ import TanfangCore
         h.requests.compactMap { if case .followUps(let q) = $0 { q } else { nil } }
     }
 
+    @Test func anElderWithoutFollowUpsIsNamedAndTheFileCanOpenTheAddForm() {
+        let file = ElderFileScreenTests.file()
+        let elder = file.elder.id
+        // Given one elder's queue with nothing in it
+        var h = ScreenHarness(FollowUpsScreen(elderID: elder), env: Fx.env(Fx.clerk)) { request in
+            if case .followUps(let q) = request { return .followUps(Self.page([], q)) }
+            if request == .elderFile(elder) { return .elderFile(file) }
+            return nil
+        }
+        h.start()
+        // Then the filter line names the elder at once
+        #expect(h.lines().contains { $0.contains("王秀英") }, "\(h.screenText())")
+        // And opened to add one, the form comes up straight away
+        var add = ScreenHarness(FollowUpsScreen(elderID: elder, adding: true), env: Fx.env(Fx.clerk)) { request in
+            if case .followUps(let q) = request { return .followUps(Self.page([], q)) }
+            if request == .elderFile(elder) { return .elderFile(file) }
+            return nil
+        }
+        add.start()
+        #expect(add.screen.isAdding)
+    }
+
     @Test func gridWorkerStartsWithMine() {
         // Given a grid worker / When the queue starts / Then it asks for their own follow-ups.
         let h = Self.harness(Fx.gridWorker)

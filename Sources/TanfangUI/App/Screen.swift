@@ -160,7 +160,8 @@ public enum Destination: Hashable, Sendable {
     case newVisit(elderID: UUID?)
     /// Add (nil) or edit an elder.
     case editElder(UUID?)
-    case followUps(elderID: UUID?)
+    /// `adding`: straight to the add form (the elder file's `a`).
+    case followUps(elderID: UUID?, adding: Bool = false)
     case redFlags
     /// The monthly figures, of `month` (nil: this month).
     case monthly(YearMonth?)

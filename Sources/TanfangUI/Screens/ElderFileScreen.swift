@@ -103,9 +103,9 @@ public struct ElderFileScreen: Screen {
         case .followUps:
             return [.open(.followUps(elderID: elderID))]
         case .addFollowUp:
-            // The elder's follow-up queue holds the form (key `a` there); Destination has no "add" case.
+            // The elder's follow-up queue holds the form: opened on it.
             guard env.canEdit else { return [.status(key: "elderFile.readOnly", args: [], tone: .warning)] }
-            return [.open(.followUps(elderID: elderID))]
+            return [.open(.followUps(elderID: elderID, adding: true))]
         case .edit:
             guard env.canEdit else { return [.status(key: "elderFile.readOnly", args: [], tone: .warning)] }
             return [.open(.editElder(elderID))]

@@ -123,8 +123,12 @@ public struct FollowUpsScreen: Screen {
     /// The elder's file, asked for when adding (for the responsible visitor and the village).
     var elderFile: ElderFile?
 
-    public init(elderID: UUID?) {
+    /// Opened to add one (the elder file's `a`): the form comes up once, at the first start.
+    var startsAdding: Bool
+
+    public init(elderID: UUID?, adding: Bool = false) {
         self.elderID = elderID
+        self.startsAdding = adding
     }
 
     public var titleKey: String { "followUps.title" }
@@ -174,7 +178,15 @@ public struct FollowUpsScreen: Screen {
             // A grid worker's queue is their own; one elder's queue shows everyone's.
             mine = elderID == nil && env.user?.role == .gridWorker && env.user?.visitorID != nil
         }
-        return reload(env: env)
+        var commands = reload(env: env)
+        if startsAdding {
+            startsAdding = false
+            commands += startAdding(env: env)
+        } else if let elderID, elderFile == nil {
+            // One elder's queue names them even before any follow-up is listed (the name comes with the file).
+            commands.append(.request(.elderFile(elderID)))
+        }
+        return commands
     }
 
     func row(_ id: UUID) -> FollowUpRow? { rows.first { $0.followUp.id == id } }

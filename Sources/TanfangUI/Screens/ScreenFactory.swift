@@ -10,7 +10,7 @@ public enum ScreenFactory {
         case .elderFile(let id): ElderFileScreen(elderID: id)
         case .newVisit(let id): VisitFormScreen(elderID: id)
         case .editElder(let id): ElderEditScreen(elderID: id)
-        case .followUps(let id): FollowUpsScreen(elderID: id)
+        case .followUps(let id, let adding): FollowUpsScreen(elderID: id, adding: adding)
         case .redFlags: RedFlagsScreen()
         case .monthly(let month): MonthlyScreen(month: month)
         case .importRoster: ImportScreen()
