@@ -167,6 +167,14 @@ import TanfangCore
         #expect(!lines.joined().contains("阿依"))
     }
 
+    @Test func aClosedFollowUpsDetailOffersOnlyWhatCanBeDone() {
+        var h = Self.harness()
+        h.screen.mode = .detail(Self.done.id)
+        #expect(Set(h.screen.keyHints(env: h.env).map(\.keys)) == ["o", "Esc"], "\(h.screen.keyHints(env: h.env))")
+        h.screen.mode = .detail(Self.hazard.id)
+        #expect(h.screen.keyHints(env: h.env).contains { $0.keys == "x" })
+    }
+
     @Test func enterShowsDetail() {
         // Given the first row / When Enter / Then a panel shows its type, dates and lateness.
         var h = Self.harness()

@@ -147,7 +147,12 @@ public struct FollowUpsScreen: Screen {
                 // Read-only roles do not see the add key (pressing it explains why).
                 : zip(Self.listKeymap.bindings, Self.listKeymap.hints(env.strings))
                     .filter { env.canEdit || $0.0.action != .add }.map(\.1)
-        case .detail: Self.detailKeymap.hints(env.strings)
+        case .detail(let id):
+            // A closed one, or a read-only role: only what can be done (see the elder, go back).
+            zip(Self.detailKeymap.bindings, Self.detailKeymap.hints(env.strings))
+                .filter { b, _ in
+                    [.elder, .back].contains(b.action) || (env.canEdit && (row(id)?.followUp.status.isOpen ?? false))
+                }.map(\.1)
         case .form, .adding: Self.formKeymap.hints(env.strings)
         }
     }
