@@ -291,6 +291,24 @@ struct VisitFormScreenTests {
         #expect(h.answers["health.note"] == .text("腿脚不便"))
     }
 
+    @Test("a long name at 80 columns leaves out the responsible visitor, not the last visit's date")
+    func longNameHeader() throws {
+        let fx = self.fx
+        var file = fx.file
+        file.elder.name = "阿娜尔古丽·阿不都热合曼"
+        file.visitor = Visitor(name: "库尔班别克·吐尔逊别克", role: .gridWorker, placeID: fx.village.id)
+        var h = ScreenHarness(VisitFormScreen(elderID: fx.elder.id), env: try fx.env()) { request in
+            switch request {
+            case .loadDraft(let key): .draft(key: key, json: nil)
+            case .elderFile: .elderFile(file)
+            default: nil
+            }
+        }
+        h.start()
+        let top = h.lines()[0]
+        #expect(top.contains("上次探访 2026-10-20") && top.contains("阿娜尔古丽·阿不都热合曼") && !top.contains("库尔班别克"), "\(top)")
+    }
+
     @Test("F6 copies the health section from the last visit and marks it")
     func sameAsLast() throws {
         // Given the focus in the health section

@@ -109,8 +109,9 @@ extension VisitFormScreen {
         let counter = s.format("visit.keystrokes", String(keystrokes))
         let counterWidth = DisplayWidth.of(counter)
         grid.put(counter, x: area.maxX - counterWidth - 1, y: area.y, maxWidth: counterWidth)
-        grid.put(Self.elderLine(sheet, env: env), x: area.x + 1, y: area.y, style: Style(bold: true),
-                 maxWidth: max(0, area.width - counterWidth - 3))
+        let lineWidth = max(0, area.width - counterWidth - 3)
+        grid.put(Self.elderLine(sheet, env: env, width: lineWidth), x: area.x + 1, y: area.y, style: Style(bold: true),
+                 maxWidth: lineWidth)
 
         // Bottom line: how to fill the focused field, or the leave question.
         let bottom = area.maxY - 1
@@ -164,19 +165,23 @@ extension VisitFormScreen {
         return cursor
     }
 
-    /// `王秀英  女  82岁  团结村  责任人 李建国  上次探访 2026-11-01`.
-    static func elderLine(_ sheet: VisitSheet, env: AppEnvironment) -> String {
+    /// `王秀英  女  82岁  团结村  责任人 李建国  上次探访 2026-11-01`; where that is wider than
+    /// `width` (long names at 80 columns), the 责任人 goes first, then the village, so that the
+    /// last visit's date, which the clerk compares with the paper sheet, stays whole.
+    static func elderLine(_ sheet: VisitSheet, env: AppEnvironment, width: Int = .max) -> String {
         let s = env.strings
         let elder = sheet.file.elder
-        var parts = [elder.name]
-        if let gender = elder.gender { parts.append(s["gender.\(gender.rawValue)"]) }
-        if let age = elder.age(on: env.today) { parts.append(s.format("visit.age", String(age))) }
-        parts.append(sheet.file.village.name)
-        if let visitor = sheet.file.visitor { parts.append(s.format("visit.responsible", visitor.name)) }
-        if let last = sheet.file.lastCountedVisit {
-            parts.append(s.format("visit.lastVisit", last.date.description))
+        var head = [elder.name]
+        if let gender = elder.gender { head.append(s["gender.\(gender.rawValue)"]) }
+        if let age = elder.age(on: env.today) { head.append(s.format("visit.age", String(age))) }
+        let village = sheet.file.village.name
+        let visitor = sheet.file.visitor.map { s.format("visit.responsible", $0.name) }
+        let last = sheet.file.lastCountedVisit.map { s.format("visit.lastVisit", $0.date.description) }
+        for optional in [[village, visitor], [village], []] {
+            let line = (head + optional.compactMap { $0 } + [last].compactMap { $0 }).joined(separator: "  ")
+            if DisplayWidth.of(line) <= width { return line }
         }
-        return parts.joined(separator: "  ")
+        return (head + [last].compactMap { $0 }).joined(separator: "  ")
     }
 
     /// How to fill the focused field, on the bottom line, and its tags for the right end:
