@@ -89,8 +89,10 @@ extension ElderEditScreen {
             let y = body.y + index - top
             guard let first = line.fields.first else { continue }
             var label = s[line.label]
-            if case .supporterName(let i) = first { label += String(i + 1) }
-            if case .contactName(let i) = first, contactRows > 1 { label += String(i + 1) }
+            if case .supporterName(let i) = first { label = s.format("elderEdit.field.numbered", label, String(i + 1)) }
+            if case .contactName(let i) = first, contactRows > 1 {
+                label = s.format("elderEdit.field.numbered", label, String(i + 1))
+            }
             let focusedLine = line.fields.contains(focus)
             grid.put(label, x: body.x, y: y, style: focusedLine ? Style(bold: true) : .plain, maxWidth: labelWidth)
             var x = body.x + labelWidth
