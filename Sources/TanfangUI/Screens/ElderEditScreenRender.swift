@@ -75,7 +75,17 @@ extension ElderEditScreen {
         for p in problems where problemOf[p.field] == nil { problemOf[p.field] = p.issue }
 
         var all = lines()
-        let labelWidth = min(16, (all.map { DisplayWidth.of(s[$0.label]) }.max() ?? 8) + 2)
+        // Supporter and contact rows are numbered (赡养人1; the English labels end in a space: Supporter 1).
+        func label(_ line: (label: String, fields: [Field])) -> String {
+            switch line.fields.first {
+            case .supporterName(let i)?: s[line.label] + String(i + 1)
+            case .contactName(let i)? where contactRows > 1: s[line.label] + String(i + 1)
+            default: s[line.label]
+            }
+        }
+        // Two columns after the widest label, one after a numbered one (its number is its end).
+        let labelWidth = min(16, max((all.map { DisplayWidth.of(s[$0.label]) }.max() ?? 8) + 2,
+                                     (all.map { DisplayWidth.of(label($0)) }.max() ?? 8) + 1))
         let body = Rect(x: inner.x, y: area.y + 2, width: inner.width, height: area.height - 4)
         // Categories that do not fit on their row (English at 80 columns) go on to a row of their own.
         let categoriesWrap = categoryLabels(env: env).reduce(0) { $0 + DisplayWidth.of($1) + 2 } > body.width - labelWidth
@@ -87,14 +97,9 @@ extension ElderEditScreen {
         var cursor: CursorPosition?
         for (index, line) in all.enumerated() where index >= top && index - top < body.height {
             let y = body.y + index - top
-            guard let first = line.fields.first else { continue }
-            var label = s[line.label]
-            if case .supporterName(let i) = first { label = s.format("elderEdit.field.numbered", label, String(i + 1)) }
-            if case .contactName(let i) = first, contactRows > 1 {
-                label = s.format("elderEdit.field.numbered", label, String(i + 1))
-            }
+            guard !line.fields.isEmpty else { continue }
             let focusedLine = line.fields.contains(focus)
-            grid.put(label, x: body.x, y: y, style: focusedLine ? Style(bold: true) : .plain, maxWidth: labelWidth)
+            grid.put(label(line), x: body.x, y: y, style: focusedLine ? Style(bold: true) : .plain, maxWidth: labelWidth)
             var x = body.x + labelWidth
             for field in line.fields {
                 let room = body.maxX - x
