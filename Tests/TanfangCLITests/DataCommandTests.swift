@@ -261,6 +261,9 @@ import Testing
         let after = try CLI.run(["due", "--db", db, "--json"])
         let dueAfter = try JSONSerialization.jsonObject(with: Data(after.out.utf8)) as! [[String: Any]]
         #expect(dueAfter.count > dueBefore.count)
+        // And the due list says which periods are in force (the demo's cold wave; this one starts tomorrow)
+        let table = try CLI.run(["due", "--db", db])
+        #expect(table.out.contains("特殊时期进行中：2026年11月寒潮降温") && !table.out.contains("特殊时期进行中：十二月寒潮"), "\(table.out.suffix(300))")
         let list = try CLI.run(["period", "list", "--db", db])
         #expect(list.out.contains("十二月寒潮") && list.out.contains("未开始"), "\(list.out)")
         // And a clerk may not declare one; a second one of the same name is refused
