@@ -278,13 +278,15 @@ extension Ledger {
         for (type, action) in closings {
             let open = try FollowUpRecord.fetchAll(db, sql: """
                 SELECT * FROM followUp WHERE elderId = ? AND type = ? AND status IN ('open', 'inProgress')
-                """, arguments: [visit.elderID.uuidString, type.rawValue]).map { try $0.followUp() }
-            for before in open where before.openedAt <= visit.at {
+                """, arguments: [visit.elderID.uuidString, type.rawValue])
+            for old in open {
+                let before = try old.followUp()
+                guard before.openedAt <= visit.at else { continue }
                 var after = before
                 after.status = .done
                 after.closing = ClosingRecord(action: action, at: visit.at, by: names.joined(separator: "、"))
                 var record = FollowUpRecord(after)
-                record.stamp(at: now, by: user, old: try FollowUpRecord.fetchOne(db, key: before.id.uuidString))
+                record.stamp(at: now, by: user, old: old)
                 try record.update(db)
                 try audit(db, table: "followUp", id: before.id, action: .close, before: before, after: after, by: user, at: now)
                 closed.append(after)

@@ -29,12 +29,7 @@ struct Period: ParsableCommand {
         var pin: String?
 
         func actor(_ ledger: Ledger, _ s: Strings) throws -> User {
-            guard let pin = try pin ?? Setup.askPIN(s.format("cli.setup.pinPrompt", user), strings: s) else {
-                throw CLIError(s.format("cli.setup.adminPINNeeded", user))
-            }
-            guard let found = try ledger.verifyPIN(userName: user, pin: pin) else {
-                throw CLIError(s.format("data.error.badLogin", user))
-            }
+            let found = try Setup.login(user, pin: pin, ledger: ledger, strings: s)
             guard found.role == .supervisor || found.role == .admin else {
                 throw CLIError(s.format("cli.period.notAllowed", user, s["role.\(found.role.rawValue)"]))
             }

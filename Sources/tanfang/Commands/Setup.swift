@@ -37,12 +37,7 @@ struct Setup: ParsableCommand {
         func admin(_ ledger: Ledger, _ s: Strings) throws -> User? {
             guard !(try ledger.users().isEmpty) else { return nil }
             guard let user else { throw CLIError(s["cli.setup.needsAdmin"]) }
-            guard let pin = try pin ?? Setup.askPIN(s.format("cli.setup.pinPrompt", user), strings: s) else {
-                throw CLIError(s.format("cli.setup.adminPINNeeded", user))
-            }
-            guard let found = try ledger.verifyPIN(userName: user, pin: pin) else {
-                throw CLIError(s.format("data.error.badLogin", user))
-            }
+            let found = try Setup.login(user, pin: pin, ledger: ledger, strings: s)
             guard found.role == .admin else { throw CLIError(s.format("cli.setup.notAdmin", user)) }
             return found
         }
@@ -157,6 +152,17 @@ struct Setup: ParsableCommand {
             print(s.format("cli.setup.placeRenamed", place.code, old, place.name))
         }
         if outcome.unchanged > 0 { print(s.format("cli.setup.placesUnchanged", String(outcome.unchanged))) }
+    }
+
+    /// The user `name` once their PIN checks out; the PIN is asked (without echo) when not given.
+    static func login(_ name: String, pin: String?, ledger: Ledger, strings s: Strings) throws -> User {
+        guard let pin = try pin ?? askPIN(s.format("cli.setup.pinPrompt", name), strings: s) else {
+            throw CLIError(s.format("cli.setup.adminPINNeeded", name))
+        }
+        guard let found = try ledger.verifyPIN(userName: name, pin: pin) else {
+            throw CLIError(s.format("data.error.badLogin", name))
+        }
+        return found
     }
 
     /// A place from a code, or from a name only one place has.
