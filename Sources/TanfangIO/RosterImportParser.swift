@@ -120,7 +120,7 @@ public struct RosterImportParser: Sendable {
         let headerOf = RosterField.allCases.map { f in columns[f].map { headers[$0] } ?? "" }
         // Rows are checked on both cores (each on its own); then, in file order, the one check
         // that spans rows (a repeated ID number) and the collection of rows and issues.
-        let parsed = Self.concurrentMap(dataRows) { line, cells -> ParsedRow? in
+        let parsed = Parallel.map(dataRows) { line, cells -> ParsedRow? in
             let row = RowContext(line: line, cells: cells, slots: slots, headers: headerOf)
             // Rows with nothing in the recognised columns (e.g. only a pre-filled 序号) are blank.
             guard row.values.contains(where: { $0 != nil }) else { return nil }
@@ -165,19 +165,6 @@ public struct RosterImportParser: Sendable {
         var idNumber: (normalized: String, text: String, issueIndex: Int)?
 
         init(row: RowContext) { self.row = row }
-    }
-
-    /// `items.map(transform)` on both cores, in chunks; same order.
-    static func concurrentMap<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable (T) -> R) -> [R] {
-        let chunk = 2_048
-        let chunks = (items.count + chunk - 1) / chunk
-        guard chunks > 1 else { return items.map(transform) }
-        let results = Mutex([[R]](repeating: [], count: chunks))
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            let part = items[c * chunk..<min((c + 1) * chunk, items.count)].map(transform)
-            results.withLock { $0[c] = part }
-        }
-        return results.withLock { $0.flatMap { $0 } }
     }
 
     /// The cell at `index`, "" past the end of a short row.

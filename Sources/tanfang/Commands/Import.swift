@@ -93,8 +93,8 @@ struct Import: ParsableCommand {
             if ProcessInfo.processInfo.environment["TANFANG_IMPORT_TIMING"] != nil {
                 let write = Double(DispatchTime.now().uptimeNanoseconds - writeStart) / 1e9
                 FileHandle.standardError.write(Data(String(
-                    format: "timing: read+decode %.3f s, parse+validate %.3f s, write %.3f s\n",
-                    job.readSeconds, job.parseSeconds, write).utf8))
+                    format: "timing: read+decode %.3f s, parse+validate %.3f s, villages %.3f s, write %.3f s\n",
+                    job.readSeconds, job.parseSeconds, job.resolveSeconds, write).utf8))
             }
             if json {
                 try JSONOutput.print(Output(file: name, rows: job.rowCount,

@@ -13,7 +13,7 @@ struct RosterImportJob {
     /// Parser and village problems, by line, errors before notes.
     let issues: [ImportIssue]
     /// Seconds spent reading and decoding the file, and parsing, checking and resolving villages.
-    var readSeconds = 0.0, parseSeconds = 0.0
+    var readSeconds = 0.0, parseSeconds = 0.0, resolveSeconds = 0.0
 
     var errors: [ImportIssue] { issues.filter(\.isError) }
     /// Lines with at least one error.
@@ -38,6 +38,7 @@ struct RosterImportJob {
             readDone = DispatchTime.now().uptimeNanoseconds
             return RosterImportParser(mapping: mapping, today: today).parse(table, file: name)
         }
+        let parseDone = DispatchTime.now().uptimeNanoseconds
         let resolved = try RosterVillages.resolve(parsed, flag: village, places: ledger.places(),
                                                   visitors: ledger.visitors(), source: source ?? name, today: today,
                                                   scope: scope)
@@ -48,7 +49,8 @@ struct RosterImportJob {
         }
         var job = RosterImportJob(name: name, parsed: parsed, resolved: resolved, issues: issues)
         job.readSeconds = Double(readDone - start) / 1e9
-        job.parseSeconds = Double(DispatchTime.now().uptimeNanoseconds - readDone) / 1e9
+        job.parseSeconds = Double(parseDone - readDone) / 1e9
+        job.resolveSeconds = Double(DispatchTime.now().uptimeNanoseconds - parseDone) / 1e9
         return job
     }
 
