@@ -79,6 +79,11 @@ enum LedgerMigrations {
                 WHERE key = 'visit' AND json_valid(json) AND json_extract(json, '$.elderID') IS NOT NULL
                 """)
         }
+        // No query filters or sorts by the next visit alone (lists use dueDate, which includes the
+        // home visit owed): the index only cost every elder write and each bulk load a pass.
+        migrator.registerMigration("v12-no-nextDue-index", foreignKeyChecks: .immediate) { db in
+            try db.execute(sql: "DROP INDEX IF EXISTS elder_on_nextDue")
+        }
         return migrator
     }
 
