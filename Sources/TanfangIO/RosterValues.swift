@@ -49,7 +49,9 @@ public enum RosterValues {
 
     /// Without any whitespace character.
     static func withoutWhitespace(_ text: String) -> String {
-        text.contains(where: \.isWhitespace) ? text.filter { !$0.isWhitespace } : text
+        // Checked by scalar (ID numbers and phones are ASCII), copied by Character only when needed.
+        text.unicodeScalars.contains(where: { $0.value < 0x80 ? $0 == " " || (0x09...0x0D).contains($0.value) : $0.properties.isWhitespace })
+            ? text.filter { !$0.isWhitespace } : text
     }
 
     /// Trimmed of `CharacterSet.whitespaces` only.
@@ -74,8 +76,10 @@ public enum RosterValues {
     static func name(_ raw: String) -> String? {
         // Most names have nothing to change: no space, dot or full-width letter.
         if !raw.unicodeScalars.contains(where: { s in
-            s.properties.isWhitespace || (0xFF01...0xFF5E).contains(s.value) || s.value == 0x3000
-                || nameDotScalars.contains(s.value)
+            // Han characters first: most of every name, and no property lookup.
+            !(0x4E00...0x9FFF).contains(s.value)
+                && (s.properties.isWhitespace || (0xFF01...0xFF5E).contains(s.value) || s.value == 0x3000
+                    || nameDotScalars.contains(s.value))
         }) {
             return raw.isEmpty ? nil : raw
         }
@@ -204,9 +208,13 @@ public enum RosterValues {
 
     static func people(_ raw: String) -> Result<[RosterPerson], UnreadablePerson> {
         var out: [RosterPerson] = []
-        // People apart by ；, and by ， or , as hands often write them (a residence has no comma).
-        for entry in raw.split(whereSeparator: { "；;，,\n".contains($0) }) {
-            var rest = Substring(trimmed(String(entry)))
+        // People apart by ；, and by ， or , as hands often write them (a residence has no comma), or
+        // by line breaks. Split by scalar: by Character, a long cell cost more than the rest of its row.
+        for scalars in raw.unicodeScalars.split(whereSeparator: { s in
+            switch s { case "；", ";", "，", ",", "\n", "\r": true; default: false }
+        }) {
+            let entry = String(scalars)
+            var rest = Substring(trimmed(entry))
             guard !rest.isEmpty else { continue }
             let nameEnd = rest.firstIndex { $0 == "（" || $0 == "(" || $0.isWhitespace || ($0.isASCII && $0.isNumber) } ?? rest.endIndex
             guard let name = name(String(rest[..<nameEnd])) else { return .failure(UnreadablePerson(entry: String(entry))) }
@@ -269,6 +277,7 @@ public enum RosterValues {
     /// `195003`, Excel serial numbers (`18328`), and any of them followed by a zero time.
     /// Nil when the text is not a date or names an impossible one.
     static func date(_ raw: String) -> ParsedDate? {
+        if let day = isoDay(raw) { return day }
         var t = trimmedOfSpaces(halfWidth(raw))
         if let cut = zeroTimeSuffixStart(t) { t = String(t.unicodeScalars[..<cut]) }
         if t.contains(where: \.isWhitespace) { t = t.filter { !$0.isWhitespace } }
@@ -314,6 +323,23 @@ public enum RosterValues {
             return LocalDate(year: numbers[0], month: numbers[1], day: 1).map(ParsedDate.month)
         }
         return LocalDate(year: numbers[0], month: numbers[1], day: numbers[2]).map(ParsedDate.day)
+    }
+
+    /// `1950-03-06` exactly, as exports and most spreadsheets write dates, read from its bytes;
+    /// nil for any other text (which `date` reads the long way).
+    static func isoDay(_ raw: String) -> ParsedDate? {
+        var raw = raw
+        return raw.withUTF8 { b -> ParsedDate? in
+            guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-") else { return nil }
+            var n = [0, 0, 0]
+            for (part, range) in [0..<4, 5..<7, 8..<10].enumerated() {
+                for i in range {
+                    guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b[i]) else { return nil }
+                    n[part] = n[part] * 10 + Int(b[i] - UInt8(ascii: "0"))
+                }
+            }
+            return LocalDate(year: n[0], month: n[1], day: n[2]).map(ParsedDate.day)
+        }
     }
 
     /// Where a zero time at the end starts (`[ T]0?0:00(:00(\.0+)?)?$`, matched by hand). The
@@ -426,11 +452,12 @@ public enum RosterValues {
         return table
     }()
 
-    static let categorySeparators: Set<Character> = ["、", ",", "，", ";", "；", "/", "|"]
+    static let categorySeparators: Set<Unicode.Scalar> = ["、", ",", "，", ";", "；", "/", "|"]
 
     /// Splits a category cell into words; each maps to a meaning or is unknown (nil).
     static func categoryWords(_ raw: String) -> [(word: String, meaning: CategoryWord?)] {
-        let words = raw.split { categorySeparators.contains($0) || $0.isWhitespace }
+        let words = raw.unicodeScalars.split { categorySeparators.contains($0) || $0.properties.isWhitespace }
+            .map { String($0) }
         return words.map { word in
             var key = halfWidth(String(word)).lowercased()
             // "独居老人", "特困人员" and "失独家庭" name the same categories.
@@ -438,7 +465,7 @@ public enum RosterValues {
                 let stem = String(key.dropLast(suffix.count))
                 if categoryWords[key] == nil, categoryWords[stem] != nil { key = stem }
             }
-            return (String(word), categoryWords[key])
+            return (word, categoryWords[key])
         }
     }
 

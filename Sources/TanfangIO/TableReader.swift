@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A sheet of text cells as read from a CSV file or a workbook.
 ///
@@ -87,12 +88,24 @@ public enum TableReader {
     public static func readCSV(text: String, file: String) throws -> SheetTable {
         var text = text
         return try text.withUTF8 { bytes in
-            if let line = unterminatedQuoteLine(bytes) {
+            // The check for a quote left open runs on the other core while the records are read.
+            let quoteLine = Mutex<Int?>(nil)
+            let records = Mutex<[[String]]>([])
+            let all = UnsafeSendableBytes(bytes)
+            DispatchQueue.concurrentPerform(iterations: 2) { part in
+                if part == 0 {
+                    let line = unterminatedQuoteLine(all.bytes)
+                    quoteLine.withLock { $0 = line }
+                } else {
+                    // Excel shows one row per record, even when a quoted field holds line breaks.
+                    let read = CSVScanner.records(all.bytes, delimiter: detectDelimiter(all.bytes))
+                    records.withLock { $0 = read }
+                }
+            }
+            if let line = quoteLine.withLock({ $0 }) {
                 throw TanfangIOError.unterminatedQuote(file: file, line: line)
             }
-            // Excel shows one row per record, even when a quoted field holds line breaks.
-            let records = CSVScanner.records(bytes, delimiter: detectDelimiter(bytes))
-            return SheetTable(records: records)
+            return SheetTable(records: records.withLock { $0 })
         }
     }
 
@@ -160,4 +173,11 @@ public enum TableReader {
         }
         return inQuotes ? openedOn : nil
     }
+}
+
+/// Bytes read by two threads at once while their owner waits for both.
+/// (Unchecked: the buffer is only read, and outlives the threads.)
+private struct UnsafeSendableBytes: @unchecked Sendable {
+    let bytes: UnsafeBufferPointer<UInt8>
+    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 }

@@ -42,6 +42,8 @@ public enum TextDecoding {
             case .failure(let f): throw TanfangIOError.undecodable(file: file, offset: f.offset + 4)
             }
         }
+        // Valid UTF-8 (nearly every file) is checked and copied in one pass.
+        if let text = String(validating: bytes, as: UTF8.self) { return (text, .utf8) }
         guard let bad = firstInvalidUTF8(bytes) else {
             return (String(decoding: bytes, as: UTF8.self), .utf8)
         }

@@ -238,7 +238,7 @@ import Testing
         #expect(RosterValues.date(text) == .month(LocalDate(iso)!), "\(text)")
     }
 
-    @Test(arguments: ["1950/2/30", "1950-13-01", "1950", "60", "50/3/6", "三月六日", "1950-03-06 08:30", "19501306"])
+    @Test(arguments: ["1950/2/30", "1950-02-30", "1950-13-01", "1950-00-10", "195a-03-06", "1950", "60", "50/3/6", "三月六日", "1950-03-06 08:30", "19501306"])
     func impossibleOrUnreadableDates(_ text: String) {
         #expect(RosterValues.date(text) == nil, "\(text)")
     }
@@ -272,6 +272,8 @@ import Testing
         // People apart by a comma too; a residence may hold digits after its words
         #expect(try RosterValues.people("张三（儿子）13900001111 伊宁市，李四（女儿）13900001112 本村3组").get().map(\.name) == ["张三", "李四"])
         #expect(try RosterValues.people("张三（儿子）13900001111 伊宁市，李四（女儿）13900001112 本村3组").get().last?.residence == "本村3组")
+        // People on lines of their own, as Excel keeps a cell's line breaks (\r\n from Windows)
+        #expect(try RosterValues.people("王二（女儿）13900000000\r\n王三（儿子）\n马兰").get().map(\.name) == ["王二", "王三", "马兰"])
         // A relation left open, a phone that is no phone, letters where the phone goes: cannot be read
         #expect((try? RosterValues.people("王二（女儿 139").get()) == nil)
         #expect((try? RosterValues.people("王二 1390000").get()) == nil)
