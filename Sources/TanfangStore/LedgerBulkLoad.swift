@@ -36,3 +36,25 @@ extension Ledger {
         }
     }
 }
+
+/// Triggers dropped for a bulk load that does their work once at its end instead of once per row,
+/// created again from their own text afterwards, in the same transaction.
+struct SuspendedTriggers {
+    private let sql: [String]
+
+    /// Drops those of `names` that exist.
+    static func suspend(_ db: Database, _ names: [String]) throws -> SuspendedTriggers {
+        var sql: [String] = []
+        for name in names {
+            guard let text = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+                                                 arguments: [name]) else { continue }
+            try db.execute(sql: "DROP TRIGGER \(name.quotedDatabaseIdentifier)")
+            sql.append(text)
+        }
+        return SuspendedTriggers(sql: sql)
+    }
+
+    func restore(_ db: Database) throws {
+        for statement in sql { try db.execute(sql: statement) }
+    }
+}

@@ -129,6 +129,8 @@ extension Ledger {
                 if rebuilds[0] != nil { state.rosterBumps = try RosterInsertBumps.suspend(db) }
                 let elderFlags = rebuilds[0] != nil ? try ElderFlagTable.suspendInserts(db) : nil
                 let dupKeys = rebuilds[0] != nil ? try SharedDupKeyTable.suspend(db) : nil
+                // Marks the monthly tally stale once (below) instead of once per new elder.
+                let tallyTrigger = rebuilds[0] != nil ? try SuspendedTriggers.suspend(db, ["tally_elder_insert"]) : nil
                 clock.lap("setup")
                 pinyin.wait()
                 clock.lap("pinyin")
@@ -151,6 +153,10 @@ extension Ledger {
                 for rebuild in rebuilds { try rebuild?.restore(db) }
                 clock.lap("indexes")
                 if let dupKeys { try SharedDupKeyTable.resume(db, dupKeys) }
+                if let tallyTrigger {
+                    try tallyTrigger.restore(db)
+                    if outcome.added > 0 { try db.execute(sql: "UPDATE tallyState SET stale = 1 WHERE stale = 0") }
+                }
                 try MonthTally.rebuildIfStale(db)
                 clock.lap("tallies")
                 let summary = ImportAuditSummary(file: file, source: source, rows: rows.count, added: outcome.added,

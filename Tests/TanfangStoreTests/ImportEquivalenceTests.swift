@@ -105,6 +105,10 @@ struct ImportEquivalenceTests {
         // And so are the shared duplicate keys, refilled after the load
         let shared = "SELECT dupKey FROM sharedDupKey ORDER BY dupKey"
         #expect(try rebuilt.read { try String.fetchAll($0, sql: shared) } == indexed.read { try String.fetchAll($0, sql: shared) })
+        // And the monthly tally is marked stale once (no trigger per elder) and made whole again,
+        // as row by row
+        let tally = "SELECT * FROM tallyState"
+        #expect(try rebuilt.read { try Row.fetchAll($0, sql: tally) } == indexed.read { try Row.fetchAll($0, sql: tally) })
         // And reading through the indexes finds every elder (by ID number and by roster order)
         let number = try #require(try Ledger.checked(rows[0].elder, today: Self.today).idNumber)
         #expect(try rebuilt.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM elder INDEXED BY elder_on_idNumber WHERE idNumber = ?",

@@ -116,6 +116,29 @@ struct MonthTallyTests {
         try Self.expectKept(ledger)
     }
 
+    @Test func aBulkImportOfNewEldersLeavesTheTallyKept() throws {
+        // Given a demo ledger with months of visits, and a roster of more new elders than it holds
+        let (ledger, _) = try SupervisionEquivalenceTests.demoLedger(seed: 4, elders: 60, months: 5)
+        let villages = try ledger.places().filter { $0.level == .village }
+        var seen = Set(try ledger.read { try String.fetchAll($0, sql: "SELECT idNumber FROM elder WHERE idNumber IS NOT NULL") })
+        let newcomers = DemoGenerator(seed: 77).generate(elders: 150, months: 1, today: Self.today).elders
+        let rows = newcomers.enumerated().compactMap { i, e -> RosterImportRow? in
+            var e = e
+            e.villageID = villages[i % villages.count].id
+            e.gridID = nil
+            e.visitorID = nil
+            guard let number = (try? Ledger.checked(e, today: Self.today))?.idNumber, seen.insert(number).inserted else { return nil }
+            return RosterImportRow(line: i + 2, elder: e)
+        }
+        #expect(rows.count > 60)
+        // When they go in the bulk way (triggers suspended, indexes built afterwards)
+        let outcome = try ledger.importRoster(rows, source: "卫健", file: "new.csv", by: nil, today: Self.today,
+                                              dryRun: false, rebuildIndexesFrom: 0)
+        #expect(outcome.added == rows.count)
+        // Then the tally counts them as counting again from the facts does
+        try Self.expectKept(ledger)
+    }
+
     @Test func aWriteTheTallyDoesNotFollowMakesReportsCountFromTheFacts() throws {
         // Given a demo ledger with its tally
         let (ledger, data) = try SupervisionEquivalenceTests.demoLedger(seed: 31, elders: 120, months: 4)
