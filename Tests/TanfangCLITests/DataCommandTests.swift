@@ -264,6 +264,9 @@ import Testing
         // And the due list says which periods are in force (the demo's cold wave; this one starts tomorrow)
         let table = try CLI.run(["due", "--db", db])
         #expect(table.out.contains("特殊时期进行中：2026年11月寒潮降温") && !table.out.contains("特殊时期进行中：十二月寒潮"), "\(table.out.suffix(300))")
+        // And so does the red-flag list, whose overdue visits it explains
+        let flags = try CLI.run(["redflags", "--db", db])
+        #expect(flags.out.contains("特殊时期进行中：2026年11月寒潮降温") && !flags.out.contains("十二月寒潮"), "\(flags.out.suffix(300))")
         let list = try CLI.run(["period", "list", "--db", db])
         #expect(list.out.contains("十二月寒潮") && list.out.contains("未开始"), "\(list.out)")
         // And a clerk may not declare one; a second one of the same name is refused

@@ -59,7 +59,7 @@ import TanfangUI
     @Test func redFlagsExportOnlyTheFlagsGiven() throws {
         // Given the demo ledger's flags / When two of them are exported (what a screen shows)
         let (runtime, dir) = try Self.runtime()
-        guard case .redFlags(let flags, _)? = runtime.perform(.redFlags) else {
+        guard case .redFlags(let flags, _, _)? = runtime.perform(.redFlags) else {
             Issue.record("no flags")
             return
         }

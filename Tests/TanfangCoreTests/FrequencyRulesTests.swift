@@ -159,4 +159,20 @@ private func elder(_ categories: Set<Category> = [], history: [(String, ElderSta
             String(describing: error).contains("frequency.json")
         }
     }
+
+    @Test func aPeriodIsInForceForTheVillagesAScopeSees() {
+        // Given a cold wave from 1 to 10 Feb in one village
+        let village = UUID(), other = UUID()
+        let cold = SpecialPeriod(name: "寒潮", kind: .coldWave, from: d("2026-02-01"), to: d("2026-02-10"),
+                                 intervalDays: 3, villageIDs: [village])
+        // Then it is in force on its days, for everyone and for that village's clerk, not another village's
+        #expect(cold.inForce(on: d("2026-02-01"), within: .everything))
+        #expect(cold.inForce(on: d("2026-02-10"), within: AccessScope(villageIDs: [village, other])))
+        #expect(!cold.inForce(on: d("2026-02-05"), within: AccessScope(villageIDs: [other])))
+        #expect(!cold.inForce(on: d("2026-01-31"), within: .everything) && !cold.inForce(on: d("2026-02-11"), within: .everything))
+        // And a period for every village reaches every scope
+        var everywhere = cold
+        everywhere.villageIDs = []
+        #expect(everywhere.inForce(on: d("2026-02-05"), within: AccessScope(villageIDs: [other])))
+    }
 }

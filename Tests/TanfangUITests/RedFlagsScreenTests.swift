@@ -54,6 +54,21 @@ import TanfangCore
         #expect(lines[23] == "                  │ 应于2026-11-18前探访，已逾期5天")
     }
 
+    @Test func aSpecialPeriodInForceIsSaidAboveTheList() {
+        // Given a cold wave in force (visits due every 7 days instead of monthly)
+        let period = SpecialPeriod(name: "寒潮", kind: .coldWave, from: LocalDate("2026-11-20")!, to: LocalDate("2026-12-10")!,
+                                   intervalDays: 7, categories: [.livingAlone])
+        var h = ScreenHarness(RedFlagsScreen(), env: Fx.env(Fx.supervisor), width: 80, height: 24) {
+            $0 == .redFlags ? .redFlags(Self.flags, elderNames: Self.names, periods: [period]) : nil
+        }
+        h.start()
+        // Then the first line says so, and the list follows under it
+        let lines = h.lines()
+        #expect(lines[0] == "特殊时期：寒潮（至 2026-12-10，每 7 天至少探访一次）", "\(h.screenText())")
+        #expect(lines[1] == "预警共4条         │ 对象       村(社区)   原因")
+        #expect(lines[3] == " 缺少身份证号   1 │ 王秀英     红旗村     应于2026-11-18前探访，已逾期5天")
+    }
+
     @Test func aLongNameIsWholeAt120() {
         var names = Self.names
         names[Self.wang] = "努尔·尼亚孜·买买提"

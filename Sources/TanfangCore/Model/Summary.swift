@@ -54,6 +54,13 @@ public struct SpecialPeriod: Hashable, Sendable, Codable, Identifiable {
         (categories.isEmpty || !categories.isDisjoint(with: elder.categories))
             && (villageIDs.isEmpty || villageIDs.contains(elder.villageID))
     }
+
+    /// In force on `day` for some village that `scope` sees.
+    public func inForce(on day: LocalDate, within scope: AccessScope) -> Bool {
+        guard from <= day && day <= to else { return false }
+        guard let seen = scope.villageIDs, !villageIDs.isEmpty else { return true }
+        return !villageIDs.isDisjoint(with: seen)
+    }
 }
 
 /// What lists, due queues and red flags read about an elder, kept up to date at write time

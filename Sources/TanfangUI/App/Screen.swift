@@ -135,7 +135,8 @@ public enum DataResponse: Hashable, Sendable {
     case followUps(FollowUpPage)
     case followUpSaved(FollowUp)
     /// Red flags with the names of the elders they concern.
-    case redFlags([RedFlag], elderNames: [UUID: String])
+    /// The flags, and the special periods in force today in the user's villages (why visits came due early).
+    case redFlags([RedFlag], elderNames: [UUID: String], periods: [SpecialPeriod] = [])
     case monthlyReport(MonthlyReport)
     case draftSaved
     case draft(key: String, json: String?)

@@ -52,6 +52,8 @@ public struct RedFlagsScreen: Screen {
     /// pinyin again on every keystroke took longer than the keystroke may.
     var searchTexts: [ScreenSearch.Prepared]?
     var elderNames: [UUID: String] = [:]
+    /// Special periods in force: said above the list, since they bring visits due early.
+    var periods: [SpecialPeriod] = []
     var loaded = false
     var error: String?
     /// The kind the selection is in, and the row within it.
@@ -230,11 +232,12 @@ public struct RedFlagsScreen: Screen {
     public mutating func receive(_ response: DataResponse, env: AppEnvironment) -> [ScreenCommand] {
         if let commands = ExportPrompt.receive(response, prompt: &prompt, exporting: &exporting) { return commands }
         switch response {
-        case .redFlags(let flags, let names):
+        case .redFlags(let flags, let names, let periods):
             loaded = true
             error = nil
             self.flags = flags
             elderNames = names
+            self.periods = periods
             searchTexts = nil
             regroup(env: env)
         case .failed(let message):
@@ -283,6 +286,13 @@ public struct RedFlagsScreen: Screen {
         guard loaded else {
             grid.put(s["status.loading"], x: area.x, y: area.y, style: Style(dim: true), maxWidth: area.width)
             return nil
+        }
+        if !periods.isEmpty {
+            let list = periods.map { s.format("redFlags.period", $0.name, $0.to.description, String($0.intervalDays)) }
+            grid.put(s.format("redFlags.periods", list.joined(separator: s["redFlags.periodSeparator"])), x: area.x, y: area.y,
+                     style: Style(fg: .yellow), maxWidth: area.width)
+            area = area.droppingTop(1)
+            guard !area.isEmpty else { return cursor }
         }
         guard !groups.isEmpty else {
             if flags.isEmpty {

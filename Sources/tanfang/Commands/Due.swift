@@ -52,11 +52,7 @@ struct Due: ParsableCommand {
                                rows: rows))
         print(s.format("cli.due.count", String(lines.count), String(lines.filter { $0.state == .overdue }.count)))
         // Why some dates come early: the special periods in force today.
-        let periods = try ledger.specialPeriods().filter { $0.from <= ctx.today && $0.to >= ctx.today }
-        if !periods.isEmpty {
-            let places = Dictionary(try ledger.places().map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-            for p in periods { print(s.format("cli.due.period", p.name, Period.describe(p, places: places, strings: s))) }
-        }
+        for line in try Period.inForceLines(ledger: ledger, today: ctx.today, strings: s) { print(line) }
     }
 }
 

@@ -88,6 +88,15 @@ struct Period: ParsableCommand {
         return out
     }
 
+    /// One line per special period in force on `today`, saying why some visits come due early
+    /// (under the due list and the red-flag list).
+    static func inForceLines(ledger: Ledger, today: LocalDate, strings s: Strings) throws -> [String] {
+        let periods = try ledger.specialPeriods().filter { $0.inForce(on: today, within: .everything) }
+        guard !periods.isEmpty else { return [] }
+        let places = Dictionary(try ledger.places().map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        return periods.map { s.format("cli.due.period", $0.name, describe($0, places: places, strings: s)) }
+    }
+
     /// "2027-02-05 至 2027-02-12，每 7 天至少探访一次；独居、特困；3 个村" for a period.
     static func describe(_ p: SpecialPeriod, places: [UUID: Place], strings s: Strings) -> String {
         let who = p.categories.isEmpty ? s["cli.period.allCategories"]

@@ -70,7 +70,8 @@ final class LedgerRuntime {
         case .redFlags:
             // The names come from the same read as the flags, not from a second lookup per elder.
             let list = try ledger.redFlagList(today: today, now: now(), scope: scope)
-            return .redFlags(list.flags, elderNames: list.elderNames)
+            return .redFlags(list.flags, elderNames: list.elderNames,
+                             periods: try ledger.specialPeriods().filter { $0.inForce(on: today, within: scope) })
         case .monthlyReport(let month):
             return .monthlyReport(try ledger.monthlyReport(month: month, scope: scope, now: now()))
         case .saveDraft(let key, let json):
