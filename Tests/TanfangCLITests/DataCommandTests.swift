@@ -247,6 +247,33 @@ import Testing
         #expect(try Self.rosterLines(db).contains { $0.hasPrefix("王测试,") && $0.contains(",死亡,2026-10-02,") })
     }
 
+    @Test func aPeriodListTellsVillagesOfTheSameNameApartByTheirTownship() throws {
+        // Given two villages of different townships with the same name
+        let (_, db) = try Self.demoCopy()
+        let (code, township) = try DatabaseQueue(path: db).write { db -> (String, String) in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT v.id, v.code, t.name AS township FROM place v JOIN place t ON t.id = v.parentId
+                WHERE v.level = 'village' ORDER BY v.code LIMIT 2
+                """)
+            let other = try Row.fetchAll(db, sql: """
+                SELECT v.id FROM place v JOIN place t ON t.id = v.parentId
+                WHERE v.level = 'village' AND t.name <> ? ORDER BY v.code LIMIT 1
+                """, arguments: [rows[0]["township"] as String])
+            for id in [rows[0]["id"] as String, other[0]["id"] as String] {
+                try db.execute(sql: "UPDATE place SET name = '团结村' WHERE id = ?", arguments: [id])
+            }
+            return (rows[0]["code"], rows[0]["township"])
+        }
+        // When a period is declared for one of them
+        let add = try CLI.run(["period", "add", "春节走访", "--kind", "festival", "--from", "2026-12-20", "--to", "2026-12-30",
+                               "--every", "7", "--village", code, "--user", "李红梅", "--pin", "1111", "--db", db])
+        #expect(add.status == 0, "\(add.err)")
+        // Then the confirmation and the list name its township with it
+        #expect(add.out.contains("\(township)·团结村"), "\(add.out)")
+        let list = try CLI.run(["period", "list", "--db", db])
+        #expect(list.out.contains("\(township)·团结村"), "\(list.out)")
+    }
+
     @Test func aSupervisorDeclaresASpecialPeriodAndTheDueListFollows() throws {
         // Given the demo ledger and its due list
         let (_, db) = try Self.demoCopy()

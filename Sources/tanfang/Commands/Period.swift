@@ -102,8 +102,13 @@ struct Period: ParsableCommand {
         let who = p.categories.isEmpty ? s["cli.period.allCategories"]
             : p.categories.sorted().map { s["category.\($0.rawValue)"] }.joined(separator: "、")
         let villages = p.villageIDs.compactMap { places[$0] }.sorted { $0.code < $1.code }
+        // A name two villages share is told apart by its township (巴扎镇·团结村), as on the screens.
+        let names = villages.map { v in
+            places.values.contains { $0.name == v.name && $0.id != v.id }
+                ? (v.parentID.flatMap { places[$0] }.map { $0.name + "·" } ?? "") + v.name : v.name
+        }
         let whereText = p.villageIDs.isEmpty ? s["cli.period.allVillages"]
-            : villages.count <= 3 ? villages.map(\.name).joined(separator: "、")
+            : villages.count <= 3 ? names.joined(separator: "、")
             : s.format("cli.period.villageCount", String(p.villageIDs.count))
         return s.format("cli.period.describe", p.from.description, p.to.description, String(p.intervalDays), who, whereText)
     }
