@@ -304,6 +304,11 @@ extension Ledger {
             if let old, old.elderId != followUp.elderID.uuidString {
                 throw LedgerError.invalidField(field: "elderID", messageKey: "store.error.followUpMovedElder", args: [])
             }
+            // Closed meanwhile from another screen (a stale 办理中): that closing record stands.
+            if let stored = try old?.followUp(), !stored.status.isOpen {
+                throw LedgerError.invalidField(field: "status", messageKey: "store.error.followUpAlreadyClosed",
+                                               args: [stored.closing?.by ?? "", stored.closing?.action ?? ""])
+            }
             var record = FollowUpRecord(followUp)
             record.stamp(at: now, by: user, old: old)
             try record.save(db)

@@ -89,6 +89,16 @@ struct LedgerWriteTests {
                                            today: f.today)
         }
         #expect(try f.ledger.elderFile(id: loaded.id)?.followUps.first { $0.id == hazard.id }?.closing?.action == "已修")
+        // Nor marked in progress from a screen that still shows it open (which reopened it, the closing lost)
+        var stale = hazard
+        stale.status = .inProgress
+        #expect {
+            try f.ledger.updateFollowUp(stale, by: nil, today: f.today)
+        } throws: { error in
+            (error as? LedgerError)?.messageKey == "store.error.followUpAlreadyClosed" && (error as? LedgerError)?.args == ["张网格", "已修"]
+        }
+        let kept = try f.ledger.elderFile(id: loaded.id)?.followUps.first { $0.id == hazard.id }
+        #expect(kept?.status == .done && kept?.closing?.action == "已修")
     }
 
     @Test("A visit that fails validation writes nothing at all")

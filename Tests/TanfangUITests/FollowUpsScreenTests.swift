@@ -266,6 +266,25 @@ import TanfangCore
             id: Self.hazard.id, closing: ClosingRecord(action: "老人已搬走", at: Fx.now, by: "张文书"), status: .cancelled))
     }
 
+    @Test func aRefusedSaveShowsTheQueueAsItStandsNow() {
+        // Given p on a follow-up that another screen has closed meanwhile
+        var h = Self.harness()
+        h.send(.char("p"))
+        let asked = h.requests.count
+        // When the ledger refuses the save
+        h.deliver(.failed(message: "这项跟进已经办结或撤销（王丽娟：已修），本次未保存"))
+        // Then the error is shown and the queue is read again
+        #expect(h.commands.contains(.status(key: "status.error", args: ["这项跟进已经办结或撤销（王丽娟：已修），本次未保存"], tone: .error)))
+        #expect(h.requests.count == asked + 1)
+        guard case .followUps? = h.requests.last else {
+            Issue.record("no reload: \(String(describing: h.requests.last))")
+            return
+        }
+        // And a later failure of something else does not read it again
+        h.deliver(.failed(message: "磁盘已满"))
+        #expect(h.requests.count == asked + 1)
+    }
+
     @Test func pXAndZWorkOnTheSelectedRowOfTheList() {
         // Given the list with the overdue hazard selected / When p / Then it is saved in progress, still on the list.
         var h = Self.harness()

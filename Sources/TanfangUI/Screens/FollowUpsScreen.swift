@@ -114,6 +114,8 @@ public struct FollowUpsScreen: Screen {
     var total = 0
     var overdueCount = 0
     var loadingMore = false
+    /// A save or close was sent and its answer has not come back (a refusal reloads the list).
+    var savePending = false
     var loaded = false
     var error: String?
     var table = TableState()
@@ -311,6 +313,7 @@ public struct FollowUpsScreen: Screen {
                 }
                 var changed = followUp
                 changed.status = .inProgress
+                savePending = true
                 return [.request(.saveFollowUp(changed))]
             default:
                 mode = .form(ClosingForm(followUpID: id, cancelling: action == .cancel,
@@ -388,6 +391,7 @@ public struct FollowUpsScreen: Screen {
             return []
         }
         form.saving = true
+        savePending = true
         return [.request(.closeFollowUp(id: form.followUpID, closing: ClosingRecord(action: action, at: at, by: by),
                                         status: form.cancelling ? .cancelled : .done))]
     }
@@ -459,6 +463,7 @@ public struct FollowUpsScreen: Screen {
             if case .detail(let id) = mode, row(id) == nil { mode = .list }
             return loadMoreIfNeeded(env: env)
         case .followUpSaved(let followUp) where isAdding:
+            savePending = false
             mode = .list
             let type = env.strings["followup.type.\(followUp.type.rawValue)"]
             return reload(env: env) + [.status(key: "followUps.add.saved", args: [type], tone: .success)]
@@ -466,6 +471,7 @@ public struct FollowUpsScreen: Screen {
             receiveElderFile(file, env: env)
             return []
         case .followUpSaved(let followUp):
+            savePending = false
             let key: String = switch followUp.status {
             case .inProgress: "followUps.savedInProgress"
             case .done: "followUps.savedDone"
@@ -476,6 +482,9 @@ public struct FollowUpsScreen: Screen {
             return reload(env: env) + [.status(key: key, args: [], tone: .success)]
         case .failed(let message):
             loadingMore = false
+            // A save refused (closed meanwhile from another screen): the list shows how things stand now.
+            let refresh = savePending && loaded ? reload(env: env) : []
+            savePending = false
             if case .form(var form) = mode {
                 form.saving = false
                 form.error = FormMessage("status.error", [message])
@@ -488,7 +497,7 @@ public struct FollowUpsScreen: Screen {
                 loaded = true
                 error = message
             }
-            return [.status(key: "status.error", args: [message], tone: .error)]
+            return refresh + [.status(key: "status.error", args: [message], tone: .error)]
         default:
             return []
         }
@@ -816,6 +825,7 @@ extension FollowUpsScreen {
             return []
         }
         form.saving = true
+        savePending = true
         return [.request(.saveFollowUp(FollowUp(elderID: form.elderID, type: type, ownerID: form.ownerID,
                                                 openedAt: env.now, due: due, status: .open, detail: detail)))]
     }
