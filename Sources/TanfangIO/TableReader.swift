@@ -105,7 +105,15 @@ public enum TableReader {
             if let line = quoteLine.withLock({ $0 }) {
                 throw TanfangIOError.unterminatedQuote(file: file, line: line)
             }
-            return SheetTable(records: records.withLock { $0 })
+            // A line break inside a quoted cell of a Windows file (CRLF, or a lone CR) becomes "\n", as
+            // Excel keeps it: screens and exports then see one kind of line break.
+            var table = records.withLock { $0 }
+            for r in table.indices where table[r].contains(where: { $0.utf8.contains(13) }) {
+                for c in table[r].indices where table[r][c].utf8.contains(13) {
+                    table[r][c] = table[r][c].replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+                }
+            }
+            return SheetTable(records: table)
         }
     }
 

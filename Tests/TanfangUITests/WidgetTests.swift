@@ -56,6 +56,10 @@ struct WidgetTests {
         #expect(TextWrap.lines("Search by name or ID", width: 10) == ["Search by", "name or ID"])
         #expect(TextWrap.lines("王a秀英", width: 4) == ["王a", "秀英"])  // 秀 would straddle the edge
         #expect(TextWrap.lines("一\n\n二", width: 4) == ["一", "", "二"])
+        // A Windows line break (one Character, "\r\n") breaks the line too; it was counted as text
+        // and the line came out a column too wide, its last character lost under the ellipsis
+        #expect(TextWrap.lines("有高血压\r\n常年吃药", width: 8) == ["有高血压", "常年吃药"])
+        #expect(TextWrap.lines("腿脚\r不便", width: 8) == ["腿脚", "不便"])
     }
 
     @Test("Grid.put(in:alignment:) pads by display width")

@@ -33,7 +33,8 @@ public enum TextWrap {
     public static func lines(_ text: String, width: Int) -> [String] {
         guard width > 0 else { return [] }
         var result: [String] = []
-        for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Any line break: "\r\n" (from a Windows file) is one Character, which is not "\n".
+        for paragraph in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             var line: [Character] = []
             var used = 0
             for character in paragraph {
