@@ -206,36 +206,67 @@ public enum RosterValues {
         var entry: String
     }
 
+    /// Relations written without brackets ("王二 女儿 139…"), told from a residence by the word itself.
+    static let relationWords: Set<String> = [
+        "儿子", "女儿", "儿媳", "女婿", "长子", "次子", "三子", "长女", "次女", "三女", "养子", "养女", "继子", "继女",
+        "孙子", "孙女", "外孙", "外孙女", "配偶", "妻子", "丈夫", "老伴", "兄弟", "姐妹", "哥哥", "弟弟", "姐姐", "妹妹",
+        "侄子", "侄女", "外甥", "外甥女", "儿", "女", "邻居", "朋友", "亲戚", "村干部", "网格员",
+    ]
+
     static func people(_ raw: String) -> Result<[RosterPerson], UnreadablePerson> {
         var out: [RosterPerson] = []
-        // People apart by ；, and by ， or , as hands often write them (a residence has no comma), or
-        // by line breaks. Split by scalar: by Character, a long cell cost more than the rest of its row.
+        // People apart by ；, and by ， 、 / or , as hands often write them (a residence has none of
+        // them), or by line breaks. Split by scalar: by Character, a long cell cost more than the rest of its row.
         for scalars in raw.unicodeScalars.split(whereSeparator: { s in
-            switch s { case "；", ";", "，", ",", "\n", "\r": true; default: false }
+            switch s { case "；", ";", "，", ",", "、", "/", "／", "\n", "\r": true; default: false }
         }) {
             let entry = String(scalars)
+            let unreadable = Result<[RosterPerson], UnreadablePerson>.failure(UnreadablePerson(entry: entry))
             var rest = Substring(trimmed(entry))
             guard !rest.isEmpty else { continue }
             let nameEnd = rest.firstIndex { $0 == "（" || $0 == "(" || $0.isWhitespace || ($0.isASCII && $0.isNumber) } ?? rest.endIndex
-            guard let name = name(String(rest[..<nameEnd])) else { return .failure(UnreadablePerson(entry: String(entry))) }
+            guard let name = name(String(rest[..<nameEnd])) else { return unreadable }
             rest = rest[nameEnd...].drop { $0.isWhitespace }
             var relation = ""
             if let open = rest.first, open == "（" || open == "(" {
-                guard let close = rest.firstIndex(where: { $0 == "）" || $0 == ")" }) else { return .failure(UnreadablePerson(entry: String(entry))) }
+                guard let close = rest.firstIndex(where: { $0 == "）" || $0 == ")" }) else { return unreadable }
                 relation = trimmed(String(rest[rest.index(after: rest.startIndex)..<close]))
                 rest = rest[rest.index(after: close)...].drop { $0.isWhitespace }
+            } else {
+                let wordEnd = rest.firstIndex { $0.isWhitespace || ($0.isASCII && $0.isNumber) } ?? rest.endIndex
+                if relationWords.contains(String(rest[..<wordEnd])) {
+                    relation = String(rest[..<wordEnd])
+                    rest = rest[wordEnd...].drop { $0.isWhitespace }
+                }
+            }
+            // "电话：139…" as forms print it.
+            for label in ["联系电话", "电话", "手机", "tel", "Tel", "TEL"] where rest.hasPrefix(label) {
+                let after = rest.dropFirst(label.count)
+                if let colon = after.first, colon == "：" || colon == ":" {
+                    rest = after.dropFirst().drop { $0.isWhitespace }
+                } else if after.first?.isASCII == true && after.first?.isNumber == true {
+                    rest = after
+                }
+                break
             }
             var phone: String?
             let phoneEnd = rest.firstIndex { !($0.isASCII && ($0.isNumber || $0 == "-")) && $0 != "+" } ?? rest.endIndex
             if phoneEnd > rest.startIndex {
-                guard case .success(let digits) = self.phone(String(rest[..<phoneEnd])) else { return .failure(UnreadablePerson(entry: String(entry))) }
-                phone = digits
+                let written = String(rest[..<phoneEnd])
+                guard case .success(let digits) = self.phone(written) else { return unreadable }
+                phone = landlineAsWritten(written, digits: digits) ?? digits
                 rest = rest[phoneEnd...]
             } else if let first = rest.first, first.isASCII, first.isLetter {
                 // Letters where the phone goes ("abc 伊宁市"): a phone mistyped, not a residence.
-                return .failure(UnreadablePerson(entry: String(entry)))
+                return unreadable
             }
             let residence = trimmed(String(rest))
+            // What is left holding a phone number or a bracket is another person or a phone in the wrong
+            // place, not a residence: said, never stored as one.
+            if residence.contains(where: { $0 == "（" || $0 == "(" || $0 == "：" || $0 == ":" })
+                || residence.unicodeScalars.split(whereSeparator: { !("0"..."9").contains($0) }).contains(where: { $0.count >= 7 }) {
+                return unreadable
+            }
             out.append(RosterPerson(name: name, relation: relation, phone: phone, residence: residence.isEmpty ? nil : residence))
         }
         return .success(out)

@@ -267,13 +267,25 @@ import Testing
         let people = try RosterValues.people("王二（女儿）13900000000 乌鲁木齐市；王三(儿子)； 马兰 0999-4292917").get()
         #expect(people == [RosterPerson(name: "王二", relation: "女儿", phone: "13900000000", residence: "乌鲁木齐市"),
                            RosterPerson(name: "王三", relation: "儿子"),
-                           RosterPerson(name: "马兰", phone: "09994292917")])
-        #expect(RosterPerson.cell(people) == "王二（女儿）13900000000 乌鲁木齐市；王三（儿子）；马兰 09994292917")
+                           RosterPerson(name: "马兰", phone: "0999-4292917")])
+        #expect(RosterPerson.cell(people) == "王二（女儿）13900000000 乌鲁木齐市；王三（儿子）；马兰 0999-4292917")
         // People apart by a comma too; a residence may hold digits after its words
         #expect(try RosterValues.people("张三（儿子）13900001111 伊宁市，李四（女儿）13900001112 本村3组").get().map(\.name) == ["张三", "李四"])
         #expect(try RosterValues.people("张三（儿子）13900001111 伊宁市，李四（女儿）13900001112 本村3组").get().last?.residence == "本村3组")
         // People on lines of their own, as Excel keeps a cell's line breaks (\r\n from Windows)
         #expect(try RosterValues.people("王二（女儿）13900000000\r\n王三（儿子）\n马兰").get().map(\.name) == ["王二", "王三", "马兰"])
+        // People apart by 、 or /, a relation without brackets, a phone after 电话：
+        #expect(try RosterValues.people("王二（女儿）13900000000、王三（儿子）13900000001").get()
+                == [RosterPerson(name: "王二", relation: "女儿", phone: "13900000000"),
+                    RosterPerson(name: "王三", relation: "儿子", phone: "13900000001")])
+        #expect(try RosterValues.people("王二 女儿 13900000000；王三 儿子").get()
+                == [RosterPerson(name: "王二", relation: "女儿", phone: "13900000000"), RosterPerson(name: "王三", relation: "儿子")])
+        #expect(try RosterValues.people("王二（女儿） 电话：13900000000 乌鲁木齐市").get()
+                == [RosterPerson(name: "王二", relation: "女儿", phone: "13900000000", residence: "乌鲁木齐市")])
+        #expect(try RosterValues.people("王二（女儿）13900000000 乌鲁木齐市 / 王三（儿子）").get().map(\.name) == ["王二", "王三"])
+        // What cannot be a residence (another person's phone or bracket) is said, never stored as one
+        #expect((try? RosterValues.people("王二（女儿）13900000000 王三（儿子）").get()) == nil)
+        #expect((try? RosterValues.people("王二 乌鲁木齐市 13900000001").get()) == nil)
         // A relation left open, a phone that is no phone, letters where the phone goes: cannot be read
         #expect((try? RosterValues.people("王二（女儿 139").get()) == nil)
         #expect((try? RosterValues.people("王二 1390000").get()) == nil)
