@@ -507,11 +507,44 @@ extension Ledger {
                                                         field: "status", stored: stored.status.rawValue,
                                                         incoming: status.rawValue))
             }
-            for s in incoming.supporters where !merged.supporters.contains(where: { $0.name == s.name }) {
-                merged.supporters.append(s)
+            // People by name: a new one is added, an empty phone or relation filled, a different one reported.
+            func shown(_ name: String, _ relation: String, _ phone: String?) -> String {
+                name + (relation.isEmpty ? "" : "（\(relation)）") + (phone.map { " " + Masking.phone($0) } ?? "")
             }
-            for c in incoming.emergencyContacts where !merged.emergencyContacts.contains(where: { $0.name == c.name }) {
-                merged.emergencyContacts.append(c)
+            func samePhone(_ a: String?, _ b: String?) -> Bool {
+                guard let a, let b else { return true }
+                return a.filter(\.isNumber) == b.filter(\.isNumber)
+            }
+            for s in incoming.supporters {
+                guard let i = merged.supporters.firstIndex(where: { $0.name == s.name }) else {
+                    merged.supporters.append(s)
+                    continue
+                }
+                let have = merged.supporters[i]
+                if !samePhone(have.phone, s.phone) || (!have.relation.isEmpty && !s.relation.isEmpty && have.relation != s.relation) {
+                    outcome.conflicts.append(ImportConflict(line: row.line, elderID: stored.id, name: stored.name, field: "supporters",
+                                                            stored: shown(have.name, have.relation, have.phone),
+                                                            incoming: shown(s.name, s.relation, s.phone)))
+                    continue
+                }
+                if have.phone == nil { merged.supporters[i].phone = s.phone }
+                if have.relation.isEmpty { merged.supporters[i].relation = s.relation }
+                if have.residence == nil { merged.supporters[i].residence = s.residence }
+            }
+            for c in incoming.emergencyContacts {
+                guard let i = merged.emergencyContacts.firstIndex(where: { $0.name == c.name }) else {
+                    merged.emergencyContacts.append(c)
+                    continue
+                }
+                let have = merged.emergencyContacts[i]
+                if !samePhone(have.phone, c.phone) || (!have.relation.isEmpty && !c.relation.isEmpty && have.relation != c.relation) {
+                    outcome.conflicts.append(ImportConflict(line: row.line, elderID: stored.id, name: stored.name,
+                                                            field: "emergencyContacts",
+                                                            stored: shown(have.name, have.relation, have.phone),
+                                                            incoming: shown(c.name, c.relation, c.phone)))
+                    continue
+                }
+                if have.relation.isEmpty { merged.emergencyContacts[i].relation = c.relation }
             }
             guard merged != stored else {
                 outcome.unchanged += 1

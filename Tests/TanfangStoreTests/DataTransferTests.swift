@@ -85,6 +85,34 @@ struct DataTransferTests {
                                                      stored: "139****5678", incoming: "138****1111")])
     }
 
+    @Test("A supporter or contact of the same name with another phone or relation is a conflict; an empty one is filled")
+    func peopleAreMergedByName() throws {
+        // Given an elder with a supporter (no phone yet) and an emergency contact
+        let f = try FileLedger()
+        var first = f.row(2, "王秀英", id: idA)
+        first.elder.supporters = [Supporter(name: "王二", relation: "女儿")]
+        first.elder.emergencyContacts = [Contact(name: "赵四", relation: "邻居", phone: "13700003333")]
+        try f.ledger.importRoster([first], source: "卫健", file: "a.csv", by: nil, today: f.today)
+        // When a list gives the supporter's phone, the contact with another phone, and a new supporter
+        var second = f.row(3, "王秀英", id: idA)
+        second.elder.supporters = [Supporter(name: "王二", relation: "女儿", phone: "13900000000"),
+                                   Supporter(name: "王三", relation: "儿子")]
+        second.elder.emergencyContacts = [Contact(name: "赵四", relation: "邻居", phone: "13700004444")]
+        let outcome = try f.ledger.importRoster([second], source: "卫健", file: "a.csv", by: nil, today: f.today)
+        // Then the phone is filled, the new supporter added, and the contact's other phone reported, not taken
+        let elder = try #require(try f.ledger.roster(RosterQuery(status: nil, limit: 10, today: f.today)).rows.first?.elder)
+        #expect(elder.supporters == [Supporter(name: "王二", relation: "女儿", phone: "13900000000"),
+                                     Supporter(name: "王三", relation: "儿子")])
+        #expect(elder.emergencyContacts == [Contact(name: "赵四", relation: "邻居", phone: "13700003333")])
+        #expect(outcome.conflicts == [ImportConflict(line: 3, elderID: elder.id, name: "王秀英", field: "emergencyContacts",
+                                                     stored: "赵四（邻居） 137****3333", incoming: "赵四（邻居） 137****4444")])
+        // And a supporter whose relation differs is reported too
+        var third = f.row(4, "王秀英", id: idA)
+        third.elder.supporters = [Supporter(name: "王三", relation: "女婿")]
+        let again = try f.ledger.importRoster([third], source: "卫健", file: "a.csv", by: nil, today: f.today)
+        #expect(again.conflicts.map(\.field) == ["supporters"] && again.unchanged == 1)
+    }
+
     @Test("A landline written with and without its hyphen is one number, not a conflict")
     func landlineDigitsAreCompared() throws {
         let f = try FileLedger()
