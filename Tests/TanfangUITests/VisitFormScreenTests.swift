@@ -336,6 +336,29 @@ struct VisitFormScreenTests {
         #expect(h.screen.sheet?.visit(env: h.env).copiedSections == ["health"])
     }
 
+    @Test("F6 keeps the answers already typed in the section and fills only the others")
+    func sameAsLastKeepsTyped() throws {
+        // Given the first two health answers typed, different from the previous visit's
+        var h = try fx.sheet()
+        h.advance(to: "health.expression")
+        let expression = fx.previous.answers["health.expression"] == .choice(2) ? "1" : "2"
+        let mobility = fx.previous.answers["health.mobility"] == .choice(3) ? "1" : "3"
+        h.fill(expression)
+        h.fill(mobility)
+        let typed = ["health.expression": h.answers["health.expression"], "health.mobility": h.answers["health.mobility"]]
+        #expect(typed.values.allSatisfy { $0 != nil })
+        // When F6 is pressed
+        h.send(.function(6))
+        // Then the typed answers stay, the rest of the section is the previous visit's
+        for (code, answer) in typed { #expect(h.answers[code] == answer, "\(code)") }
+        for code in ["health.response", "health.illness", "health.mental", "health.note"] {
+            #expect(h.answers[code] == fx.previous.answers[code], "\(code)")
+        }
+        // And the section is not marked a copy, and the status says what was kept
+        #expect(h.screen.sheet?.copiedSections.contains("health") == false)
+        #expect(h.lastStatus?.key == "visit.copiedKeeping" && h.lastStatus?.args.last == "2")
+    }
+
     @Test("a second visit on a day the elder already has one is saved only after Y")
     func secondVisitTheSameDayAsks() throws {
         // A whole home visit at `time`, every required answer given

@@ -353,7 +353,8 @@ public struct VisitFormScreen: Screen {
         return commands
     }
 
-    /// F6: fills the focused section from the previous visit and marks it as copied.
+    /// F6: fills the focused section's unanswered fields from the previous visit; answers already
+    /// typed on this sheet stay. The section is marked copied when it then equals the previous visit's.
     private mutating func copyLast(_ sheet: inout VisitSheet, env: AppEnvironment) -> [ScreenCommand] {
         guard let section = env.form.section(of: sheet.focus) else {
             return [.status(key: "visit.copyNeedsSection", args: [], tone: .warning)]
@@ -365,17 +366,27 @@ public struct VisitFormScreen: Screen {
         guard let previous = sheet.file.lastCountedVisit else {
             return [.status(key: "visit.noPrevious", args: [], tone: .warning)]
         }
+        // What is being typed in the focused field counts as typed.
+        if let problem = sheet.commit(env: env) {
+            return [.status(key: problem.key, args: problem.args, tone: .error)]
+        }
+        var kept = 0
         for field in section.fields {
+            if sheet.answers[field.code] != nil {
+                if sheet.answers[field.code] != previous.answers[field.code] { kept += 1 }
+                continue
+            }
             sheet.answers[field.code] = previous.answers[field.code]
         }
-        sheet.copiedSections.insert(section.code)
+        if kept == 0 { sheet.copiedSections.insert(section.code) } else { sheet.copiedSections.remove(section.code) }
         sheet.issues.removeAll { section.fields.map(\.code).contains($0.fieldCode) }
         // Go on with the first applicable field after the section, where fresh answers start.
         let last = section.fields.last?.code ?? sheet.focus
         let target = sheet.neighbour(of: last, by: 1, env: env) ?? sheet.focus
         sheet.focus(target, env: env)
         return [draftCommand(sheet, env: env, includePending: false),
-                .status(key: "visit.copied", args: [heading, previous.date.description], tone: .success)]
+                kept == 0 ? .status(key: "visit.copied", args: [heading, previous.date.description], tone: .success)
+                    : .status(key: "visit.copiedKeeping", args: [heading, previous.date.description, String(kept)], tone: .success)]
     }
 
     /// Ctrl-S / F10: commit the field, validate the whole visit, and ask the ledger to save it.
