@@ -306,6 +306,14 @@ import Testing
         let loose = try CLI.run(["period", "add", "宽松", "--kind", "other", "--from", "2026-11-24", "--to", "2026-12-06",
                                  "--every", "45", "--user", "李红梅", "--pin", "1111", "--db", db])
         #expect(loose.status != 0 && loose.err.contains("只会让探访更密"), "\(loose.err)")
+        // And a first day gone by is refused: the days past would count as overdue
+        let past = try CLI.run(["period", "add", "补登", "--kind", "other", "--from", "2026-11-01", "--to", "2026-12-06",
+                                "--every", "7", "--user", "李红梅", "--pin", "1111", "--db", db])
+        #expect(past.status != 0 && past.err.contains("开始日期 2026-11-01 已经过去"), "\(past.err)")
+        // And a last day before the first is refused, not taken as a withdrawal
+        let early = try CLI.run(["period", "end", "十二月寒潮", "--last-day", "2026-11-23", "--user", "李红梅", "--pin", "1111",
+                                 "--db", db])
+        #expect(early.status != 0 && early.err.contains("早于开始日期 2026-11-24"), "\(early.err)")
         // And one not yet begun is withdrawn by ending it: the due list is as without it
         let withdraw = try CLI.run(["period", "end", "十二月寒潮", "--user", "李红梅", "--pin", "1111", "--db", db])
         #expect(withdraw.status == 0 && withdraw.out.contains("已撤销"), "\(withdraw.out) \(withdraw.err)")
@@ -316,6 +324,11 @@ import Testing
                                "--every", "2", "--category", "分散供养特困", "--category", "Empty nest",
                                "--user", "周建华", "--pin", "0000", "--db", db])
         #expect(now.status == 0 && now.out.contains("（寒潮）") && now.out.contains("空巢、特困；全部村（社区）"), "\(now.out) \(now.err)")
+        // And one that began today, ended today, is withdrawn as such
+        _ = try CLI.run(["period", "add", "今日起", "--kind", "other", "--from", "2026-11-23", "--to", "2026-11-30", "--every", "5",
+                         "--user", "周建华", "--pin", "0000", "--db", db])
+        let today = try CLI.run(["period", "end", "今日起", "--user", "周建华", "--pin", "0000", "--db", db])
+        #expect(today.status == 0 && today.out.contains("今天才开始，已撤销"), "\(today.out) \(today.err)")
         let rewrite = try CLI.run(["period", "end", "2026年11月寒潮降温", "--last-day", "2026-11-10", "--user", "周建华",
                                    "--pin", "0000", "--db", db])
         #expect(rewrite.status != 0 && rewrite.err.contains("已在执行"), "\(rewrite.err)")

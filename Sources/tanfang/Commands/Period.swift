@@ -80,7 +80,7 @@ struct Period: ParsableCommand {
             }
             let (found, unknown) = RosterValues.categories(word)
             guard unknown.isEmpty, !found.isEmpty else {
-                let names = TanfangCore.Category.allCases.map { s["category.\($0.rawValue)"] }.joined(separator: "、")
+                let names = TanfangCore.Category.allCases.map { s["category.\($0.rawValue)"] }.joined(separator: s["files.listSeparator"])
                 throw CLIError(s.format("cli.period.badCategory", word, names))
             }
             out.formUnion(found)
@@ -100,7 +100,7 @@ struct Period: ParsableCommand {
     /// "2027-02-05 至 2027-02-12，每 7 天至少探访一次；独居、特困；3 个村" for a period.
     static func describe(_ p: SpecialPeriod, places: [UUID: Place], strings s: Strings) -> String {
         let who = p.categories.isEmpty ? s["cli.period.allCategories"]
-            : p.categories.sorted().map { s["category.\($0.rawValue)"] }.joined(separator: "、")
+            : p.categories.sorted().map { s["category.\($0.rawValue)"] }.joined(separator: s["files.listSeparator"])
         let villages = p.villageIDs.compactMap { places[$0] }.sorted { $0.code < $1.code }
         // A name two villages share is told apart by its township (巴扎镇·团结村), as on the screens.
         let names = villages.map { v in
@@ -108,7 +108,7 @@ struct Period: ParsableCommand {
                 ? (v.parentID.flatMap { places[$0] }.map { $0.name + "·" } ?? "") + v.name : v.name
         }
         let whereText = p.villageIDs.isEmpty ? s["cli.period.allVillages"]
-            : villages.count <= 3 ? names.joined(separator: "、")
+            : villages.count <= 3 ? names.joined(separator: s["files.listSeparator"])
             : s.format("cli.period.villageCount", String(p.villageIDs.count))
         return s.format("cli.period.describe", p.from.description, p.to.description, String(p.intervalDays), who, whereText)
     }
@@ -153,6 +153,11 @@ struct Period: ParsableCommand {
             let to = try Period.date(to, option: "--to", strings: s)
             guard from <= to else { throw CLIError(s.format("cli.period.endsBeforeStart", to.description, from.description)) }
             guard to >= ctx.today else { throw CLIError(s.format("cli.period.alreadyOver", to.description)) }
+            // Declared late, it would make elders overdue for days already gone (visits owed then that
+            // nobody could have known of).
+            guard from >= ctx.today else {
+                throw CLIError(s.format("cli.period.startPassed", from.description, ctx.today.description))
+            }
             guard every >= 1 else { throw CLIError(s["cli.period.badEvery"]) }
             // A period only tightens: one looser than a visit a month would change nobody's due date.
             guard every <= 30 else { throw CLIError(s.format("cli.period.everyTooLong", String(every))) }
@@ -253,9 +258,13 @@ struct Period: ParsableCommand {
                     guard period.from >= ctx.today else {
                         throw CLIError(s.format("cli.period.inForceSince", name, period.from.description))
                     }
-                    // Never in force: withdrawn (the audit keeps it).
+                    // A last day given before the first is a slip, not a withdrawal.
+                    if lastDay != nil {
+                        throw CLIError(s.format("cli.period.endBeforeStart", last.description, period.from.description))
+                    }
+                    // Never in force on a day gone by: withdrawn (the audit keeps it).
                     try ledger.removeSpecialPeriod(id: period.id, by: actor.id, today: ctx.today)
-                    print(s.format("cli.period.withdrawn", name))
+                    print(s.format(period.from == ctx.today ? "cli.period.withdrawnToday" : "cli.period.withdrawn", name))
                     return
                 }
                 period.to = last
