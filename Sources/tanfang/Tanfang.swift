@@ -34,13 +34,13 @@ struct Tanfang: ParsableCommand {
         } catch let error as CLIError {
             // Already a sentence in the user's language: printed as it is, without the parser's
             // English "Error: " in front.
-            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            StandardError.write(error.description + "\n")
             Foundation.exit(EXIT_FAILURE)
         } catch {
             // The parser's own messages are English: a Chinese user gets them in Chinese.
             let code = exitCode(for: error)
             if code != .success, let text = ParserMessages.localized(fullMessage(for: error), arguments: arguments) {
-                FileHandle.standardError.write(Data((text + "\n").utf8))
+                StandardError.write(text + "\n")
                 Foundation.exit(code.rawValue)
             }
             exit(withError: error)

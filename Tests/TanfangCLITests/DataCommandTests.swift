@@ -340,6 +340,34 @@ import Testing
         #expect(ended.status == 0 && ended.out == reference.out)
     }
 
+    @Test func outputAndErrorsInOneFileStayWholeLines() throws {
+        // Given a file of 400 rows whose ID numbers all fail their check
+        let (dir, db) = try Self.demoCopy()
+        let file = dir.appendingPathComponent("r.csv")
+        let rows = (0..<400).map { "测试\($0),11010519491231002\($0 % 10),阿克达拉村" }
+        try Self.write((["姓名,身份证号码,所属村"] + rows).joined(separator: "\n") + "\n", to: file)
+        // When it is imported with output and errors going to one file (> log.txt 2>&1)
+        let log = dir.appendingPathComponent("log.txt")
+        #expect(FileManager.default.createFile(atPath: log.path, contents: nil))
+        let handle = try FileHandle(forWritingTo: log)
+        let p = Process()
+        p.executableURL = CLI.binary
+        p.arguments = ["import", "roster", file.path, "--db", db]
+        var env = ProcessInfo.processInfo.environment
+        env["TANFANG_TODAY"] = "2026-11-23"
+        p.environment = env
+        p.standardOutput = handle
+        p.standardError = handle
+        try p.run()
+        p.waitUntilExit()
+        try handle.close()
+        // Then the file is whole UTF-8 and the refusal is a line of its own, after the problems
+        let text = try #require(String(data: try Data(contentsOf: log), encoding: .utf8))
+        let lines = text.split(separator: "\n")
+        #expect(p.terminationStatus == 1 && lines.count == 401, "\(lines.suffix(2))")
+        #expect(lines.last?.hasPrefix("r.csv 有 400 处错误") == true, "\(lines.suffix(2))")
+    }
+
     @Test func anUnknownVillageIsAProblemWithItsLine() throws {
         let (dir, db) = try Self.demoCopy()
         let file = dir.appendingPathComponent("r.csv")

@@ -48,7 +48,7 @@ struct Demo: ParsableCommand {
             lastReport = now
             let line = ctx.strings.format("cli.demo.progress", String(counts.elders), String(elders), String(counts.visits),
                                           String(format: "%.0f", now.timeIntervalSince(started)))
-            FileHandle.standardError.write(Data((line + "\n").utf8))
+            StandardError.write(line + "\n")
         }
         let seconds = String(format: "%.1f", Date().timeIntervalSince(started))
         print(ctx.strings.format("cli.demo.done", path, String(counts.elders), String(counts.visits), seconds))

@@ -92,9 +92,9 @@ struct Import: ParsableCommand {
             // For measuring imports (docs/PERFORMANCE.md), not a user feature.
             if ProcessInfo.processInfo.environment["TANFANG_IMPORT_TIMING"] != nil {
                 let write = Double(DispatchTime.now().uptimeNanoseconds - writeStart) / 1e9
-                FileHandle.standardError.write(Data(String(
+                StandardError.write(String(
                     format: "timing: read+decode %.3f s, parse+validate %.3f s, villages %.3f s, write %.3f s\n",
-                    job.readSeconds, job.parseSeconds, job.resolveSeconds, write).utf8))
+                    job.readSeconds, job.parseSeconds, job.resolveSeconds, write))
             }
             if json {
                 try JSONOutput.print(Output(file: name, rows: job.rowCount,
@@ -119,7 +119,7 @@ struct Import: ParsableCommand {
                 }
             }
             if refused {
-                if !json { FileHandle.standardError.write(Data((s.format("data.import.refused", name, String(errors.count)) + "\n").utf8)) }
+                if !json { StandardError.write(s.format("data.import.refused", name, String(errors.count)) + "\n") }
                 throw ExitCode.failure
             }
         }

@@ -313,7 +313,7 @@ struct Setup: ParsableCommand {
     /// puts the echo back before the process ends.
     static func askPIN(_ prompt: String, strings s: Strings) throws -> String? {
         guard isatty(STDIN_FILENO) != 0 else { return nil }
-        FileHandle.standardError.write(Data(prompt.utf8))
+        StandardError.write(prompt)
         tcgetattr(STDIN_FILENO, &savedTerminal)
         var quiet = savedTerminal
         quiet.c_lflag &= ~tcflag_t(ECHO)
@@ -326,7 +326,7 @@ struct Setup: ParsableCommand {
         defer {
             tcsetattr(STDIN_FILENO, TCSANOW, &savedTerminal)
             signal(SIGINT, previous)
-            FileHandle.standardError.write(Data("\n".utf8))
+            StandardError.write("\n")
         }
         return readLine() ?? ""
     }

@@ -48,9 +48,9 @@ struct UI: ParsableCommand {
             runtime.perform(request)
         }
         if let error = backup.finish(onWait: {
-            FileHandle.standardError.write(Data((ctx.strings["cli.ui.backupFinishing"] + "\n").utf8))
+            StandardError.write(ctx.strings["cli.ui.backupFinishing"] + "\n")
         }) {
-            FileHandle.standardError.write(Data((ctx.strings["cli.ui.backupFailed"] + " \(error)\n").utf8))
+            StandardError.write(ctx.strings["cli.ui.backupFailed"] + " \(error)\n")
         }
         if case .interrupted(let signal) = result.outcome {
             Glibc.exit(128 + signal)

@@ -28,7 +28,7 @@ struct Context {
         if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         do {
             return try Ledger(path: path, rules: rules, onUpgrade: { _ in
-                FileHandle.standardError.write(Data((strings.format("cli.upgrading", path) + "\n").utf8))
+                StandardError.write(strings.format("cli.upgrading", path) + "\n")
             })
         } catch let error as LedgerError {
             // In the user's language (the error's own description is English, for logs).
