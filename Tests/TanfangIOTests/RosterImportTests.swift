@@ -154,7 +154,7 @@ import Testing
         let expected: [String: RosterField] = [
             "姓名": .name, "性别": .gender, "身份证号": .idNumber, "身份证号码": .idNumber, "公民身份号码": .idNumber,
             "证件号码": .idNumber, "出生日期": .birthDate, "出生年月": .birthDate, "民族": .ethnicity,
-            "联系电话": .phone, "电话": .phone, "手机": .phone, "手机号码": .phone, "住址": .address,
+            "联系电话": .phone, "电话": .phone, "手机": .phone, "手机号码": .phone, "联系方式": .phone, "住址": .address,
             "家庭住址": .address, "现住址": .address, "村(社区)": .village, "村（社区）": .village,
             "所属村": .village, "村": .village, "类别": .categories, "人员类别": .categories,
             "老人类别": .categories, "失能程度": .disabilityDegree, "赡养人": .supporterName,
