@@ -66,6 +66,8 @@ public struct ImportedElder: Hashable, Sendable {
     public var remote: Bool?
     /// The 网格 as written; the ledger resolves it among the village's grids.
     public var gridName: String?
+    /// The lists the person is on (来源: 卫健、民政…), as our export writes them; empty when absent.
+    public var sources: [String] = []
 
     public init(line: Int, name: String, gender: Gender? = nil, idNumber: String? = nil,
                 birthDate: LocalDate? = nil, ethnicity: String? = nil, phone: String? = nil,
@@ -76,7 +78,7 @@ public struct ImportedElder: Hashable, Sendable {
                 note: String? = nil, status: ElderStatus? = nil, statusDate: LocalDate? = nil,
                 supporterRelation: String? = nil, supporterResidence: String? = nil, otherSupporters: [RosterPerson] = [],
                 contactRelation: String? = nil, otherContacts: [RosterPerson] = [], wishes: String? = nil,
-                remote: Bool? = nil, gridName: String? = nil) {
+                remote: Bool? = nil, gridName: String? = nil, sources: [String] = []) {
         self.line = line
         self.name = name
         self.gender = gender
@@ -105,6 +107,7 @@ public struct ImportedElder: Hashable, Sendable {
         self.wishes = wishes
         self.remote = remote
         self.gridName = gridName
+        self.sources = sources
     }
 }
 
@@ -166,7 +169,7 @@ public enum RosterField: String, CaseIterable, Codable, Sendable {
     case name, gender, idNumber, birthDate, ethnicity, phone, address, village, categories,
          disabilityDegree, supporterName, supporterPhone, note, livingArrangement, contactName, contactPhone, visitor,
          status, statusDate, supporterRelation, supporterResidence, otherSupporters, contactRelation, otherContacts,
-         wishes, remote, grid
+         wishes, remote, grid, sources
 
     /// The header offices use most; what our own templates and exports write.
     public var standardHeader: String {
@@ -198,6 +201,7 @@ public enum RosterField: String, CaseIterable, Codable, Sendable {
         case .wishes: "意愿"
         case .remote: "偏散远"
         case .grid: "网格"
+        case .sources: "来源"
         }
     }
 
@@ -231,6 +235,7 @@ public enum RosterField: String, CaseIterable, Codable, Sendable {
             (.wishes, ["意愿", "老人意愿", "本人意愿"]),
             (.remote, ["偏散远", "是否偏散远", "偏远"]),
             (.grid, ["网格", "所属网格", "网格/组", "组"]),
+            (.sources, ["来源", "数据来源", "名单来源"]),
         ]
         var out: [String: RosterField] = [:]
         for (field, headers) in table {

@@ -396,7 +396,8 @@ public struct RosterImportParser: Sendable {
             supporterResidence: row.raw(.supporterResidence).flatMap(RosterValues.text),
             otherSupporters: otherSupporters, contactRelation: row.raw(.contactRelation).flatMap(RosterValues.text),
             otherContacts: otherContacts, wishes: row.raw(.wishes).flatMap(RosterValues.text), remote: remote,
-            gridName: row.raw(.grid).flatMap(RosterValues.text))
+            gridName: row.raw(.grid).flatMap(RosterValues.text),
+            sources: row.raw(.sources).map(RosterValues.sources) ?? [])
     }
 
     func checkedPhone(_ row: RowContext, _ field: RosterField, _ issues: inout [ImportIssue]) -> String? {
@@ -443,6 +444,7 @@ extension RosterField {
         case .wishes: 24
         case .remote: 25
         case .grid: 26
+        case .sources: 27
         }
     }
 }

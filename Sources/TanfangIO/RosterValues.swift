@@ -206,6 +206,13 @@ public enum RosterValues {
         var entry: String
     }
 
+    /// A 来源 cell: the lists named, apart by 、 ， , ； or spaces.
+    static func sources(_ raw: String) -> [String] {
+        raw.unicodeScalars.split { s in
+            switch s { case "、", "，", ",", "；", ";", "/": true; default: s.properties.isWhitespace }
+        }.map { String($0) }
+    }
+
     /// Relations written without brackets ("王二 女儿 139…"), told from a residence by the word itself.
     static let relationWords: Set<String> = [
         "儿子", "女儿", "儿媳", "女婿", "长子", "次子", "三子", "长女", "次女", "三女", "养子", "养女", "继子", "继女",
@@ -261,10 +268,12 @@ public enum RosterValues {
                 return unreadable
             }
             let residence = trimmed(String(rest))
-            // What is left holding a phone number or a bracket is another person or a phone in the wrong
-            // place, not a residence: said, never stored as one.
-            if residence.contains(where: { $0 == "（" || $0 == "(" || $0 == "：" || $0 == ":" })
-                || residence.unicodeScalars.split(whereSeparator: { !("0"..."9").contains($0) }).contains(where: { $0.count >= 7 }) {
+            // What is left holding a phone number or a relation in brackets is another person or a phone
+            // in the wrong place, not a residence (外省（甘肃省） is one): said, never stored as one.
+            if residence.unicodeScalars.split(whereSeparator: { !("0"..."9").contains($0) }).contains(where: { $0.count >= 7 })
+                || residence.split(whereSeparator: { $0 == "（" || $0 == "(" }).dropFirst().contains(where: { part in
+                    relationWords.contains(String(part.prefix { $0 != "）" && $0 != ")" }))
+                }) {
                 return unreadable
             }
             out.append(RosterPerson(name: name, relation: relation, phone: phone, residence: residence.isEmpty ? nil : residence))

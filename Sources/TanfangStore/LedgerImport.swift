@@ -515,36 +515,46 @@ extension Ledger {
                 guard let a, let b else { return true }
                 return a.filter(\.isNumber) == b.filter(\.isNumber)
             }
+            func fits(_ haveRelation: String, _ havePhone: String?, _ relation: String, _ phone: String?) -> Bool {
+                samePhone(havePhone, phone) && (haveRelation.isEmpty || relation.isEmpty || haveRelation == relation)
+            }
+            // Two of a family may share a name: the one written the same, else one that fits, is theirs.
             for s in incoming.supporters {
-                guard let i = merged.supporters.firstIndex(where: { $0.name == s.name }) else {
+                let named = merged.supporters.indices.filter { merged.supporters[$0].name == s.name }
+                guard let first = named.first else {
                     merged.supporters.append(s)
                     continue
                 }
-                let have = merged.supporters[i]
-                if !samePhone(have.phone, s.phone) || (!have.relation.isEmpty && !s.relation.isEmpty && have.relation != s.relation) {
+                if named.contains(where: { merged.supporters[$0] == s }) { continue }
+                guard let i = named.first(where: { fits(merged.supporters[$0].relation, merged.supporters[$0].phone, s.relation, s.phone) }) else {
+                    let have = merged.supporters[first]
                     outcome.conflicts.append(ImportConflict(line: row.line, elderID: stored.id, name: stored.name, field: "supporters",
                                                             stored: shown(have.name, have.relation, have.phone),
                                                             incoming: shown(s.name, s.relation, s.phone)))
                     continue
                 }
-                if have.phone == nil { merged.supporters[i].phone = s.phone }
-                if have.relation.isEmpty { merged.supporters[i].relation = s.relation }
-                if have.residence == nil { merged.supporters[i].residence = s.residence }
+                if merged.supporters[i].phone == nil { merged.supporters[i].phone = s.phone }
+                if merged.supporters[i].relation.isEmpty { merged.supporters[i].relation = s.relation }
+                if merged.supporters[i].residence == nil { merged.supporters[i].residence = s.residence }
             }
             for c in incoming.emergencyContacts {
-                guard let i = merged.emergencyContacts.firstIndex(where: { $0.name == c.name }) else {
+                let named = merged.emergencyContacts.indices.filter { merged.emergencyContacts[$0].name == c.name }
+                guard let first = named.first else {
                     merged.emergencyContacts.append(c)
                     continue
                 }
-                let have = merged.emergencyContacts[i]
-                if !samePhone(have.phone, c.phone) || (!have.relation.isEmpty && !c.relation.isEmpty && have.relation != c.relation) {
+                if named.contains(where: { merged.emergencyContacts[$0] == c }) { continue }
+                guard let i = named.first(where: {
+                    fits(merged.emergencyContacts[$0].relation, merged.emergencyContacts[$0].phone, c.relation, c.phone)
+                }) else {
+                    let have = merged.emergencyContacts[first]
                     outcome.conflicts.append(ImportConflict(line: row.line, elderID: stored.id, name: stored.name,
                                                             field: "emergencyContacts",
                                                             stored: shown(have.name, have.relation, have.phone),
                                                             incoming: shown(c.name, c.relation, c.phone)))
                     continue
                 }
-                if have.relation.isEmpty { merged.emergencyContacts[i].relation = c.relation }
+                if merged.emergencyContacts[i].relation.isEmpty { merged.emergencyContacts[i].relation = c.relation }
             }
             guard merged != stored else {
                 outcome.unchanged += 1

@@ -286,6 +286,8 @@ import Testing
         // What cannot be a residence (another person's phone or bracket) is said, never stored as one
         #expect((try? RosterValues.people("王二（女儿）13900000000 王三（儿子）").get()) == nil)
         #expect((try? RosterValues.people("王二 乌鲁木齐市 13900000001").get()) == nil)
+        // But a residence may hold brackets of its own
+        #expect(try RosterValues.people("吾尔尼沙（女儿）13200005824 外省（甘肃省）").get().first?.residence == "外省（甘肃省）")
         // A relation left open, a phone that is no phone, letters where the phone goes: cannot be read
         #expect((try? RosterValues.people("王二（女儿 139").get()) == nil)
         #expect((try? RosterValues.people("王二 1390000").get()) == nil)

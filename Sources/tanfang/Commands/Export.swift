@@ -96,7 +96,7 @@ enum RosterTable {
         .name, .gender, .idNumber, .birthDate, .ethnicity, .phone, .address, .village, .grid, .categories,
         .disabilityDegree, .livingArrangement, .supporterName, .supporterRelation, .supporterPhone, .supporterResidence,
         .otherSupporters, .contactName, .contactRelation, .contactPhone, .otherContacts, .visitor, .remote, .wishes,
-        .note, .status, .statusDate,
+        .note, .status, .statusDate, .sources,
     ]
 
     static func make(_ rows: [RosterRow], strings s: Strings, unmasked: Bool, today: LocalDate,
@@ -125,6 +125,7 @@ enum RosterTable {
                 .contactName: contact?.name, .contactRelation: contact?.relation, .contactPhone: masked(contact?.phone),
                 .visitor: e.visitorID.flatMap { visitorNames[$0] }, .remote: e.remote ? s["files.yes"] : nil,
                 .wishes: e.wishes, .note: e.remarks, .status: s["status.\(e.status.rawValue)"],
+                .sources: e.sources.isEmpty ? nil : e.sources.sorted().joined(separator: "、"),
             ]
             text[.otherSupporters] = RosterPerson.cell(e.supporters.dropFirst().map {
                 RosterPerson(name: $0.name, relation: $0.relation, phone: masked($0.phone), residence: $0.residence)

@@ -237,7 +237,7 @@ enum RosterVillages {
                               remote: r.remote ?? false,
                               statusHistory: r.status.map { status in
                                   [StatusChange(date: status == .active ? today : r.statusDate ?? today, status: status)]
-                              } ?? [], sources: [source])
+                              } ?? [], sources: r.sources.isEmpty ? [source] : Set(r.sources))
             rows.append(RosterImportRow(line: r.line, elder: elder))
         }
         // 在册 since an earlier day: said once, with why the ledger counts from today.

@@ -59,7 +59,10 @@ struct RosterImportJob {
     func run(skipInvalid: Bool, dryRun: Bool, source: String?, ledger: Ledger, by user: UUID?,
              today: LocalDate, bulkLoad: Bool = false, scope: AccessScope = .everything) throws -> ImportOutcome? {
         guard !refused(skipInvalid: skipInvalid) else { return nil }
-        return try ledger.importRoster(resolved.rows, source: source ?? name, file: name, by: user, today: today,
+        // A file with a 来源 column (our export) names each row's lists: the file's name is added only
+        // to rows without one (done by `RosterVillages.resolve`), so an unchanged export read back changes nothing.
+        let hasSources = parsed.headerMapping.contains { $0.field == .sources }
+        return try ledger.importRoster(resolved.rows, source: source ?? (hasSources ? nil : name), file: name, by: user, today: today,
                                        dryRun: dryRun, bulkLoad: bulkLoad, scope: scope)
     }
 
