@@ -167,6 +167,15 @@ let sharedDemo: URL = {
         #expect((total["denominator"] as! Int) > 200)
     }
 
+    @Test func aMonthWithNobodyOwedAVisitHasNoRateInTheFiles() throws {
+        // Given a month long before the demo ledger's first elder, as CSV
+        let r = try CLI.run(["report", "monthly", "--db", sharedDemo.path, "--month", "2020-01", "--format", "csv"])
+        #expect(r.status == 0, "\(r.err)")
+        // Then each village's rate cell is "—" (0 of 0), never 100.0%
+        let rows = r.out.components(separatedBy: "\r\n").dropFirst().filter { !$0.isEmpty }
+        #expect(!rows.isEmpty && rows.allSatisfy { $0.hasSuffix(",0,0,—") }, "\(rows.prefix(2))")
+    }
+
     @Test func monthlyReportRejectsABadMonth() throws {
         let r = try CLI.run(["report", "monthly", "--db", sharedDemo.path, "--month", "2026-13"])
         #expect(r.status != 0)

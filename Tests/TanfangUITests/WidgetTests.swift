@@ -44,7 +44,7 @@ struct WidgetTests {
             "红旗村                      20/20 100.0%",
             "阿克苏镇                    10/20  50.0%",
             "团结村                    199/200  99.5%",
-            "新村                          0/0   0.0%",
+            "新村                          0/0      —",  // nobody owed a visit: no rate
         ])
         let bars: [Int] = (0..<4).map { y in (9..<25).filter { grid[x: $0, y: y].style.reverse }.count }
         #expect(bars == [16, 8, 15, 0])

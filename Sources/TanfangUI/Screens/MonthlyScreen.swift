@@ -159,10 +159,11 @@ public struct MonthlyScreen: Screen {
         let s = env.strings
         var left: [DocLine] = []
         let total = report.total
-        let totalStyle: Style = total.rate >= 1 ? Style(fg: .green, bold: true)
+        let totalStyle: Style = total.denominator == 0 ? Style(bold: true) : total.rate >= 1 ? Style(fg: .green, bold: true)
             : total.rate >= Self.warningRate ? Style(fg: .yellow, bold: true) : Style(fg: .red, bold: true)
+        // Nobody owed a visit (a month before the ledger's first elder): no rate, not 100%.
         left.append(.text(DocSegment(s["monthly.totalRate"] + " "),
-                          DocSegment(ScreenText.percent(total.rate), totalStyle),
+                          DocSegment(total.denominator == 0 ? "—" : ScreenText.percent(total.rate), totalStyle),
                           DocSegment(s.format("monthly.totalDetail", String(total.visited), String(total.denominator)))))
         left.append(.text(DocSegment(s.format("monthly.notVisited", String(report.notVisited.count)),
                                      report.notVisited.isEmpty ? .plain : Style(bold: true))))

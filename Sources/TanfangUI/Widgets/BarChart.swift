@@ -62,7 +62,8 @@ public struct BarChart: Hashable, Sendable {
             grid.put(counts[index], in: Rect(x: x, y: y, width: countWidth, height: 1), alignment: .right)
             x += countWidth + 1
             // One decimal rounded down, as the totals and the reports (`Percent`): 199/200 is 99.5%.
-            let percent = Percent.text(item.total > 0 ? Double(max(0, item.value)) / Double(item.total) : 0)
+            // Nobody owed a visit: no rate ("—"), as in the reports.
+            let percent = item.total > 0 ? Percent.text(Double(max(0, item.value)) / Double(item.total)) : "—"
             grid.put(percent, in: Rect(x: x, y: y, width: percentWidth, height: 1), alignment: .right)
         }
     }
