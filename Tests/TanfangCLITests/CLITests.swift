@@ -201,6 +201,7 @@ let sharedDemo: URL = {
         let current = try CLI.run(["report", "monthly", "--db", sharedDemo.path, "--month", "2026-11"])
         #expect(current.status == 0, "\(current.err)")
         #expect(current.out.hasPrefix("2026-11 月度探访统计"))
+        #expect(current.out.contains("本月尚未结束：截至 2026-11-23"), "\(current.out.prefix(200))")
     }
 
     @Test func dueListsOnlyDueOrOverdueActiveElders() throws {

@@ -65,7 +65,8 @@ import TanfangCore
         let lines = Self.harness().lines()
         #expect(lines[0] == "2026年11月探访统计")
         #expect(lines[1] == "全部探访率 90.0%（已探访27人/应探访30人，目标100%）")
-        #expect(lines[2] == "本月未探访：3人")
+        // November is still running on the 23rd: said beside the count
+        #expect(lines[2] == "当月未探访：3人（本月尚未结束，截至 2026-11-23）")
         #expect(lines[4] == "各村(社区)探访率（2个）")
         #expect(lines[5] == "红旗村                                                    │20/20 100.0%")
         #expect(lines[6] == "阿克苏村                                                  │ 7/10  70.0% 未达标")

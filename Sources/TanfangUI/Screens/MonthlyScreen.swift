@@ -165,8 +165,11 @@ public struct MonthlyScreen: Screen {
         left.append(.text(DocSegment(s["monthly.totalRate"] + " "),
                           DocSegment(total.denominator == 0 ? "—" : ScreenText.percent(total.rate), totalStyle),
                           DocSegment(s.format("monthly.totalDetail", String(total.visited), String(total.denominator)))))
+        // The month still running: its rate is not yet what it will be.
+        let running = report.month == env.today.yearMonth
         left.append(.text(DocSegment(s.format("monthly.notVisited", String(report.notVisited.count)),
-                                     report.notVisited.isEmpty ? .plain : Style(bold: true))))
+                                     report.notVisited.isEmpty ? .plain : Style(bold: true)),
+                          DocSegment(running ? s.format("monthly.inProgress", env.today.description) : "", Style(dim: true))))
         left.append(.blank)
         left.append(.title(s.format("monthly.villages", String(report.villages.count))))
         if report.villages.isEmpty {

@@ -57,7 +57,7 @@ struct Report: ParsableCommand {
             case .json:
                 try OutputFile.write(JSONOutput.data(report), to: out, replace: force, strings: ctx.strings)
             case .table:
-                let text = try MonthlyText.render(report, ledger: ledger, strings: ctx.strings) + "\n"
+                let text = try MonthlyText.render(report, ledger: ledger, strings: ctx.strings, today: ctx.today) + "\n"
                 try OutputFile.write(Data(text.utf8), to: out, replace: force, strings: ctx.strings)
             case .csv:
                 let data = try ReportFiles.monthly(report, format: .csv, ledger: ledger, strings: ctx.strings,
@@ -80,11 +80,12 @@ enum MonthlyText {
     /// is then 100%, so that such a village never counts as under target, but 0 / 0 = 100% reads wrong).
     static func percent(_ rate: Double, of denominator: Int) -> String { denominator == 0 ? "—" : percent(rate) }
 
-    static func render(_ r: MonthlyReport, ledger: Ledger, strings s: Strings) throws -> String {
+    static func render(_ r: MonthlyReport, ledger: Ledger, strings s: Strings, today: LocalDate) throws -> String {
         let places = Dictionary(try ledger.places().map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var out: [String] = []
         out.append(s.format("cli.report.title", r.month.description))
         out.append(s.format("cli.report.total", String(r.total.visited), String(r.total.denominator), percent(r.total.rate, of: r.total.denominator)))
+        if r.month == today.yearMonth { out.append(s.format("cli.report.inProgress", today.description)) }
         out.append("")
         out.append(s["cli.report.byVillage"])
         let villageRows = r.villages.map { v -> [String] in
