@@ -186,6 +186,27 @@ private struct ProbeScreen: Screen {
         #expect((app.top as! ProbeScreen).received == [.loginFailed])
     }
 
+    @Test func aLatinLabelAfterALatinKeyIsSpacedInTheKeyBar() {
+        // Given English, a screen whose key is a word ("Enter") and its label a word
+        let en = try! Strings.load(.en, resources: ResourceLocator.sourceCheckout)
+        let env = AppEnvironment(strings: en, form: Self.form, today: Self.today, now: LocalDateTime(date: Self.today, hour: 9, minute: 30)!)
+        struct Keys: Screen {
+            var titleKey: String { "probe" }
+            var capturesText: Bool { false }
+            func keyHints(env: AppEnvironment) -> [KeyHint] { [KeyHint(keys: "Enter", label: "File", help: ""), KeyHint(keys: "n", label: "新", help: "")] }
+            mutating func start(env: AppEnvironment) -> [ScreenCommand] { [] }
+            mutating func handle(_ key: Key, env: AppEnvironment) -> [ScreenCommand] { [] }
+            mutating func receive(_ response: DataResponse, env: AppEnvironment) -> [ScreenCommand] { [] }
+            func render(into grid: inout Grid, area: Rect, env: AppEnvironment) -> CursorPosition? { nil }
+        }
+        var app = AppModel(env: env, first: .roster) { _, _ in Keys() }
+        _ = app.update(.resize(width: 80, height: 24))
+        var grid = Grid(width: 80, height: 24)
+        _ = app.render(into: &grid)
+        // Then "Enter File" and "F1 Help" read apart, a Chinese label stays next to its key
+        #expect(grid.lines()[23] == "Enter File n新 F1 Help")
+    }
+
     @Test func chromeAndHelpAt80x24() {
         var app = Self.make(first: .roster, login: [:])
         _ = app.update(.resize(width: 80, height: 24))

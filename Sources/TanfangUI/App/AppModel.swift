@@ -203,11 +203,16 @@ public struct AppModel: Program {
         var x = 0
         let items = hints.filter(\.inBar) + [KeyHint(keys: "F1", label: s["key.help"], help: "")]
         for item in items {
+            // "Enter" then "File" would read "EnterFile" where reverse video is not seen (a copied
+            // screen, a braille display): a Latin label after a Latin key gets a space.
+            let spaced = (item.keys.last?.isASCII ?? false) && (item.keys.last.map { $0.isLetter || $0.isNumber } ?? false)
+                && (item.label.first?.isASCII ?? false) && (item.label.first?.isLetter ?? false)
+            let label = spaced ? " " + item.label : item.label
             let keyWidth = DisplayWidth.of(item.keys)
-            let labelWidth = DisplayWidth.of(item.label)
+            let labelWidth = DisplayWidth.of(label)
             guard x + keyWidth + labelWidth + 1 <= w else { break }
             x += grid.put(item.keys, x: x, y: h - 1, style: Style(reverse: true), maxWidth: w - x)
-            x += grid.put(item.label, x: x, y: h - 1, maxWidth: w - x)
+            x += grid.put(label, x: x, y: h - 1, maxWidth: w - x)
             x += 1
         }
         return cursor
