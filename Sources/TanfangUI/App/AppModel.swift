@@ -199,18 +199,23 @@ public struct AppModel: Program {
             }
             grid.put(status.text, x: 1, y: h - 2, style: style, maxWidth: w - 2)
         }
-        // Key bar: the screen's keys, then help
-        var x = 0
-        let items = hints.filter(\.inBar) + [KeyHint(keys: "F1", label: s["key.help"], help: "")]
-        for item in items {
+        // Key bar: the screen's keys, then help, which always has its room (the help page lists the
+        // keys left off).
+        func labelled(_ item: KeyHint) -> String {
             // "Enter" then "File" would read "EnterFile" where reverse video is not seen (a copied
-            // screen, a braille display): a Latin label after a Latin key gets a space.
+            // screen, a braille display): a Latin label after a Latin key or digit gets a space.
             let spaced = (item.keys.last?.isASCII ?? false) && (item.keys.last.map { $0.isLetter || $0.isNumber } ?? false)
                 && (item.label.first?.isASCII ?? false) && (item.label.first?.isLetter ?? false)
-            let label = spaced ? " " + item.label : item.label
-            let keyWidth = DisplayWidth.of(item.keys)
-            let labelWidth = DisplayWidth.of(label)
-            guard x + keyWidth + labelWidth + 1 <= w else { break }
+            return spaced ? " " + item.label : item.label
+        }
+        let help = KeyHint(keys: "F1", label: s["key.help"], help: "")
+        let helpWidth = DisplayWidth.of(help.keys) + DisplayWidth.of(labelled(help))
+        var x = 0
+        for item in hints.filter(\.inBar) + [help] {
+            let label = labelled(item)
+            let width = DisplayWidth.of(item.keys) + DisplayWidth.of(label)
+            let room = item == help ? w : w - helpWidth - 1
+            guard x + width + 1 <= room else { continue }
             x += grid.put(item.keys, x: x, y: h - 1, style: Style(reverse: true), maxWidth: w - x)
             x += grid.put(label, x: x, y: h - 1, maxWidth: w - x)
             x += 1

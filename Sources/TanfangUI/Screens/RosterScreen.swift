@@ -21,7 +21,7 @@ public struct RosterScreen: Screen {
         KeyBinding([.char("S")], .reverse, label: "roster.key.reverse", help: "roster.help.reverse", showsInBar: false),
         KeyBinding([.char("a")], .add, label: "key.new", help: "roster.help.add"),
         KeyBinding([.char("e")], .edit, label: "key.edit", help: "roster.help.edit"),
-        KeyBinding([.char("i")], .importRoster, label: "importRoster.key.open", help: "importRoster.help.open", showsInBar: false),
+        KeyBinding([.char("i")], .importRoster, label: "importRoster.key.open", help: "importRoster.help.open"),
         KeyBinding([.up, .down], .move, label: "key.select", help: "help.moveUpDown", showsInBar: false),
         KeyBinding([.pageUp, .pageDown, .home, .end], .page, label: "key.nextPage", help: "roster.help.page", showsInBar: false),
         KeyBinding([.escape], .back, label: "key.back", help: "roster.help.back"),
