@@ -250,6 +250,15 @@ extension Ledger {
             var created: [FollowUp] = []
             if old == nil {
                 created = rules.followUps.followUps(for: visit, ownerID: elder.visitorID)
+                // A follow-up the next fitting visit closes by itself (a revisit) is opened once: a
+                // second home visit that found nobody leaves the open one to be answered.
+                let selfClosing = Set(rules.followUps.rules.filter { $0.closeWhen != nil }.map(\.type))
+                created = try created.filter { f in
+                    guard selfClosing.contains(f.type) else { return true }
+                    return try !Bool.fetchOne(db, sql: """
+                        SELECT EXISTS (SELECT 1 FROM followUp WHERE elderId = ? AND type = ? AND status IN ('open', 'inProgress'))
+                        """, arguments: [visit.elderID.uuidString, f.type.rawValue])!
+                }
                 for followUp in created {
                     var f = FollowUpRecord(followUp)
                     f.stamp(at: now, by: user, old: nil)

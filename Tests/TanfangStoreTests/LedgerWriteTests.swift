@@ -44,6 +44,11 @@ struct LedgerWriteTests {
                             visitorIDs: [f.visitor1.id], method: .home, seenInPerson: false)
         let opened = try f.ledger.saveVisit(attempt, by: nil, today: f.today)
         #expect(opened.map(\.type) == [.revisit] && opened.first?.ownerID == f.visitor1.id)
+        // And a second home visit that finds nobody leaves that revisit to be answered, opening no other
+        let again = Visit(elderID: elder.id, at: LocalDateTime(date: f.today.adding(days: -1), hour: 16, minute: 0)!,
+                          visitorIDs: [f.visitor1.id], method: .home, seenInPerson: false)
+        #expect(try f.ledger.saveVisit(again, by: nil, today: f.today).isEmpty)
+        #expect(try f.ledger.elderFile(id: elder.id)?.followUps.count { $0.type == .revisit } == 1)
         // When a phone call reaches the elder / Then the revisit stays open
         _ = try f.ledger.saveVisit(f.visit(elder, method: .phone), by: nil, today: f.today)
         #expect(try f.ledger.elderFile(id: elder.id)?.followUps.first { $0.type == .revisit }?.status == .open)
