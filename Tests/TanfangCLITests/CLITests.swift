@@ -94,6 +94,12 @@ let sharedDemo: URL = {
         let ui = try CLI.run(["ui", "--db", typo])
         #expect(ui.status != 0 && ui.err.contains("找不到台账文件"))
         #expect(!FileManager.default.fileExists(atPath: (typo as NSString).deletingLastPathComponent))
+        // And an empty file (a failed copy) is no ledger: said, and left empty
+        let empty = CLI.tempDir().appendingPathComponent("empty.sqlite").path
+        #expect(FileManager.default.createFile(atPath: empty, contents: Data()))
+        let e = try CLI.run(["report", "monthly", "--db", empty])
+        #expect(e.status != 0 && e.err.hasPrefix("台账文件已损坏，或不是探访台账文件"), "\(e.err)")
+        #expect((try FileManager.default.attributesOfItem(atPath: empty)[.size] as? Int) == 0)
     }
 
     @Test func anUnknownLanguageIsRefused() throws {
@@ -237,6 +243,9 @@ let sharedDemo: URL = {
         #expect(!answers.isEmpty)
         #expect(answers.allSatisfy { $0.dropFirst(2).contains("  ") }, "\(answers)")
         #expect(!r.out.contains("、"))
+        // And --last 0 is refused, not answered with "no visits yet"
+        let none = try CLI.run(["visits", "--db", sharedDemo.path, "--elder", name, "--last", "0"])
+        #expect(none.status != 0 && none.err.contains("--last 至少为 1"), "\(none.err)")
     }
 
     @Test func englishOnRequest() throws {

@@ -29,6 +29,8 @@ struct Visits: ParsableCommand {
 
     func run() throws {
         let ctx = try Context(language: options.language)
+        // --last 0 printed "no visits yet" for an elder with many.
+        guard last >= 1 else { throw CLIError(ctx.strings["cli.visits.lastAtLeastOne"]) }
         let ledger = try ctx.openLedger(path: options.databasePath())
         let id: UUID
         if let given = UUID(uuidString: elder) {
@@ -46,7 +48,7 @@ struct Visits: ParsableCommand {
             id = row.elder.id
         }
         guard let file = try ledger.elderFile(id: id) else { throw CLIError(ctx.strings.format("cli.visits.noElder", elder)) }
-        let visits = Array(file.visits.prefix(max(0, last)))
+        let visits = Array(file.visits.prefix(last))
         if json {
             try JSONOutput.print(Output(elderID: file.elder.id, name: file.elder.name, village: file.village.name,
                                        visits: visits, followUps: file.followUps))

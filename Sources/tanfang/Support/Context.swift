@@ -24,6 +24,10 @@ struct Context {
         if !create && !FileManager.default.fileExists(atPath: path) {
             throw CLIError(strings.format("cli.error.noLedger", path))
         }
+        // An empty file (a copy or transfer that failed) is no ledger: opening it would make it a new one.
+        if !create, let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size == 0 {
+            throw CLIError(strings["store.error.damagedFile"])
+        }
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         do {
