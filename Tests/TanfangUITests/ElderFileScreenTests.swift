@@ -142,7 +142,7 @@ import TanfangCore
         #expect(lines[header + 2] == "2026-11-20 10:30 上门入户     李四、赵医生    隐患：用电")
         #expect(lines[header + 3] == "2026-10-15 09:00 电话         李四            无异常                    沿用2节")
         #expect(lines[header + 6] == "期限             类型               状态           内容")
-        #expect(lines[header + 7] == "2026-11-21 17:00 消除安全隐患       逾期1天        更换老化电线")
+        #expect(lines[header + 7] == "2026-11-21 17:00 消除安全隐患       逾期2天        更换老化电线")
         #expect(lines[header + 8] == "2026-12-01 12:00 回访               办理中         下周回访")
     }
 
@@ -178,7 +178,7 @@ import TanfangCore
         #expect(lines[0].hasSuffix("│ ▸ 探访记录（2次）"))
         #expect(lines[2] == "电话        13812345678                         │ 2026-11-20 10:30 上门入户   李四、赵医生   隐患：用电")
         // Long values wrap under themselves in the narrower profile pane.
-        #expect(lines[7] == "状态        在册                                │ 2026-11-21 17:00 消除安全隐患     逾期1天       更换老化电线")
+        #expect(lines[7] == "状态        在册                                │ 2026-11-21 17:00 消除安全隐患     逾期2天       更换老化电线")
         #expect(lines[8].hasPrefix("            2020-01-01 在册 → 2025-03-02 住院 → │"))
         #expect(lines[9].hasPrefix("            2025-04-01 在册                     │"))
     }

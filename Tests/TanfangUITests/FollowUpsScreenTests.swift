@@ -92,7 +92,8 @@ import TanfangCore
         let lines = Self.harness().lines()
         #expect(lines[0] == "范围：全部  类型：全部  村：全部  含已办结：否                    共4项，逾期2项")
         #expect(lines[1] == "期限        类型          老人     村(社区) 负责人 状态   逾期      内容")
-        #expect(lines[2] == "11-21 17:00 消除安全隐患  王秀英   红旗村   李四   待办   逾期1天   更换老化电线")
+        // Due on the 21st, now the 23rd: two days late by the calendar, as the red-flag list says
+        #expect(lines[2] == "11-21 17:00 消除安全隐患  王秀英   红旗村   李四   待办   逾期2天   更换老化电线")
         #expect(lines[3] == "11-23 09:00 紧急处置      阿依古丽 阿克苏村 赵医生 待办   逾期6小时 摔倒送医")
         #expect(lines[4] == "12-01 12:00 回访          马明     红旗村   —      办理中           下周回访")
         #expect(lines[5] == "10-20 10:00 通知赡养人    王秀英   红旗村   李四   已办结           已通知儿子")
@@ -127,7 +128,7 @@ import TanfangCore
         // Given 120×40 in English / When shown / Then full due dates and wider columns.
         let lines = Self.harness(language: .en, width: 120, height: 40).lines()
         #expect(lines[1] == "Due              Type              Elder        Village      Owner      Status      Late      Detail")
-        #expect(lines[2] == "2026-11-21 17:00 Fix safety hazard 王秀英       红旗村       李四       Open        1 d late  更换老化电线")
+        #expect(lines[2] == "2026-11-21 17:00 Fix safety hazard 王秀英       红旗村       李四       Open        2 d late  更换老化电线")
     }
 
     @Test func filtersReload() {
@@ -181,7 +182,7 @@ import TanfangCore
         h.send(.enter)
         let text = h.screenText()
         #expect(text.contains("类型      消除安全隐患"))
-        #expect(text.contains("期限      2026-11-21 17:00  逾期1天"))
+        #expect(text.contains("期限      2026-11-21 17:00  逾期2天"))
         #expect(text.contains("登记时间  2026-11-20 11:00"))
         #expect(text.contains("内容      更换老化电线"))
     }

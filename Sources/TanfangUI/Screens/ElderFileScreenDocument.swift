@@ -165,7 +165,9 @@ enum ScreenText {
     static func lateness(due: LocalDateTime, now: LocalDateTime, strings: Strings) -> String? {
         let late = minutes(from: due, to: now)
         guard late > 0 else { return nil }
-        if late >= 24 * 60 { return strings.format("files.lateDays", String(late / (24 * 60))) }
+        // Days by the calendar, as the red-flag list counts them (due yesterday is one day late);
+        // hours while it is still the due day.
+        if due.date < now.date { return strings.format("files.lateDays", String(due.date.days(to: now.date))) }
         return strings.format("files.lateHours", String(max(1, late / 60)))
     }
 
