@@ -453,11 +453,14 @@ import Testing
         }
         let missing = try CLI.run(["import", "roster", xlsx, "--sheet", "不存在", "--db", sharedDemo.path, "--dry-run"])
         #expect(missing.err.contains("没有名为“不存在”的工作表"))
-        // And the CSV is UTF-8 with a BOM, one line per village
+        // And the CSV is UTF-8 with a BOM, one line per village then the total, each naming its month
         let csv = try CLI.run(["report", "monthly", "--db", sharedDemo.path, "--month", "2026-11", "--format", "csv"])
-        #expect(csv.out.hasPrefix("\u{FEFF}乡镇(街道),村(社区),已探访,应探访,探访率\r\n"))
-        #expect(csv.out.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count
-                == 1 + ((total["villages"] as? [Any])?.count ?? -1))
+        #expect(csv.out.hasPrefix("\u{FEFF}月份,乡镇(街道),村(社区),已探访,应探访,探访率\r\n"))
+        let lines = csv.out.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        #expect(lines.count == 2 + ((total["villages"] as? [Any])?.count ?? -1))
+        #expect(lines.dropFirst().allSatisfy { $0.hasPrefix("2026-11,") })
+        let sums = total["total"] as! [String: Any]
+        #expect(lines.last?.hasPrefix("2026-11,合计,,\(sums["visited"] as! Int),\(sums["denominator"] as! Int),") == true, "\(lines.last ?? "")")
     }
 
     @Test func aMaskedExportReadBackSaysWhyEveryRowFails() throws {

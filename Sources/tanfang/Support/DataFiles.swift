@@ -30,16 +30,21 @@ enum OutputFile {
 
 /// The monthly report as files: a workbook with a sheet per part, or the per-village table as CSV.
 enum MonthlyFiles {
-    /// The per-village table (township, village, visited, due, rate), one row per village.
+    /// The per-village table (month, township, village, visited, due, rate), one row per village,
+    /// then the total. The month is on every row, so that a file renamed or pasted into another
+    /// still says which month it counts.
     static func villageTable(_ r: MonthlyReport, places: [UUID: Place], strings s: Strings) -> (header: [String], rows: [[XLSXCell]]) {
-        let header = ["cli.report.township", "cli.report.village", "cli.report.visited", "cli.report.denominator",
-                      "cli.report.rate"].map { s[$0] }
-        let rows = r.villages.map { v -> [XLSXCell] in
+        let header = ["cli.report.month", "cli.report.township", "cli.report.village", "cli.report.visited",
+                      "cli.report.denominator", "cli.report.rate"].map { s[$0] }
+        let month = XLSXCell.string(r.month.description)
+        var rows = r.villages.map { v -> [XLSXCell] in
             let village = places[v.villageID]
             let township = village?.parentID.flatMap { places[$0]?.name } ?? ""
-            return [.string(township), .string(village?.name ?? "?"), .number(Double(v.visited)),
+            return [month, .string(township), .string(village?.name ?? "?"), .number(Double(v.visited)),
                     .number(Double(v.denominator)), rateCell(v.rate, of: v.denominator)]
         }
+        rows.append([month, .string(s["cli.report.allVillages"]), .empty, .number(Double(r.total.visited)),
+                     .number(Double(r.total.denominator)), rateCell(r.total.rate, of: r.total.denominator)])
         return (header, rows)
     }
 
