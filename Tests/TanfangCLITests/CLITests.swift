@@ -171,6 +171,10 @@ let sharedDemo: URL = {
         let notVisited = (json["notVisited"] as! [Any]).count
         #expect(notVisited == (total["denominator"] as! Int) - (total["visited"] as! Int))
         #expect((total["denominator"] as! Int) > 200)
+        // And villages and elders are named, not only identified
+        #expect(villages.allSatisfy { !(($0["village"] as? String) ?? "").isEmpty && !(($0["township"] as? String) ?? "").isEmpty })
+        let missed = json["notVisited"] as! [[String: Any]]
+        #expect(missed.allSatisfy { !(($0["name"] as? String) ?? "").isEmpty && $0["elderID"] is String })
     }
 
     @Test func aMonthWithNobodyOwedAVisitHasNoRateInTheFiles() throws {

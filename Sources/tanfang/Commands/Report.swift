@@ -55,7 +55,8 @@ struct Report: ParsableCommand {
             let report = try ledger.monthlyReport(month: ym, now: ctx.now)
             switch format {
             case .json:
-                try OutputFile.write(JSONOutput.data(report), to: out, replace: force, strings: ctx.strings)
+                let json = try MonthlyJSON(report, ledger: ledger, today: ctx.today)
+                try OutputFile.write(JSONOutput.data(json), to: out, replace: force, strings: ctx.strings)
             case .table:
                 let text = try MonthlyText.render(report, ledger: ledger, strings: ctx.strings, today: ctx.today) + "\n"
                 try OutputFile.write(Data(text.utf8), to: out, replace: force, strings: ctx.strings)
@@ -117,5 +118,53 @@ enum MonthlyText {
     static func bar(_ rate: Double) -> String {
         let n = Int((rate * 20).rounded())
         return String(repeating: "█", count: n) + String(repeating: "░", count: 20 - n)
+    }
+}
+
+/// The monthly report as JSON, each village and elder named as well as identified: ids alone
+/// cannot be read without the ledger.
+struct MonthlyJSON: Encodable {
+    struct Village: Encodable {
+        let villageID: UUID
+        let village: String
+        let township: String
+        let visited: Int
+        let denominator: Int
+        /// 1 when nobody was owed a visit (denominator 0), as `VisitRate` counts it.
+        let rate: Double
+    }
+
+    struct Elder: Encodable {
+        let elderID: UUID
+        let name: String
+        let village: String
+    }
+
+    let month: YearMonth
+    let total: VisitRate
+    let villages: [Village]
+    let byCategory: [CategoryRate]
+    let byMethod: [MethodCount]
+    let notVisited: [Elder]
+    let followUps: FollowUpStats
+
+    init(_ r: MonthlyReport, ledger: Ledger, today: LocalDate) throws {
+        let places = Dictionary(try ledger.places().map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        month = r.month
+        total = r.total
+        villages = r.villages.map { v in
+            let place = places[v.villageID]
+            return Village(villageID: v.villageID, village: place?.name ?? "", township: place?.parentID.flatMap { places[$0]?.name } ?? "",
+                           visited: v.visited, denominator: v.denominator, rate: v.rate)
+        }
+        byCategory = r.byCategory
+        byMethod = r.byMethod
+        let missing = Set(r.notVisited)
+        let rows = try ledger.roster(RosterQuery(status: nil, limit: Int.max, today: today)).rows.filter { missing.contains($0.elder.id) }
+        let byID = Dictionary(rows.map { ($0.elder.id, $0) }, uniquingKeysWith: { a, _ in a })
+        notVisited = r.notVisited.map { id in
+            Elder(elderID: id, name: byID[id]?.elder.name ?? "", village: byID[id]?.villageName ?? "")
+        }
+        followUps = r.followUps
     }
 }
