@@ -124,6 +124,25 @@ struct ElderEditScreenTests {
         #expect(h.screen.visitorChoices(env: h.env).map(\.name) == ["李网格", "镇医生", "组网格员", "无单位"])
     }
 
+    @Test("An ID number typed in groups with spaces, or in full-width digits, is read as the import reads it")
+    func idNumberWithSpaces() throws {
+        let id = RosterFixture.wangID
+        let grouped = String(id.prefix(6)) + " " + String(id.dropFirst(6).prefix(8)) + " " + String(id.suffix(4)).lowercased()
+        let fullWidth = String(String.UnicodeScalarView(id.unicodeScalars.map { s in
+            ("0"..."9").contains(s) ? Unicode.Scalar(s.value + 0xFF10 - 0x30)! : s
+        }))
+        for typed in [grouped, fullWidth] {
+            var h = try newForm()
+            h.type("王秀英")
+            h.send(.tab)
+            h.type(typed)
+            h.send(.tab)
+            // Then the field shows the number as stored, and the birth date is filled from it
+            #expect(h.screen.text(.idNumber) == id, "\(typed)")
+            #expect(h.screen.text(.birthDate) == "1940-03-05", "\(typed)")
+        }
+    }
+
     @Test("Saving sends the typed values, the ID normalized, status active from today")
     func saveNew() throws {
         var h = try newForm()

@@ -337,7 +337,7 @@ public struct ElderEditScreen: Screen {
 
     /// The ID number's meaning, when it is valid.
     func idInfo(env: AppEnvironment) -> IDNumberInfo? {
-        guard !trimmed(.idNumber).isEmpty, case .success(let info) = IDNumber.parse(text(.idNumber), today: env.today) else {
+        guard !trimmed(.idNumber).isEmpty, case .success(let info) = IDNumber.parse(idText, today: env.today) else {
             return nil
         }
         return info
@@ -345,8 +345,14 @@ public struct ElderEditScreen: Screen {
 
     /// After the ID number changed: fill the birth date and gender from it where they are empty
     /// (or were filled from an earlier ID).
+    /// The ID number as typed, without the spaces people put between its groups (654021 19480815 100X),
+    /// as the roster import reads it.
+    var idText: String { String(text(.idNumber).filter { !$0.isWhitespace }) }
+
     mutating func applyIDNumber(env: AppEnvironment) {
         guard let info = idInfo(env: env) else { return }
+        // Shown as it will be stored (full-width digits took twice the room and were cut).
+        if info.normalized != text(.idNumber) { set(.idNumber, info.normalized) }
         if trimmed(.birthDate).isEmpty || autoFilled.contains(.birthDate) {
             set(.birthDate, info.birthDate.description)
             autoFilled.insert(.birthDate)
@@ -376,7 +382,7 @@ public struct ElderEditScreen: Screen {
         if trimmed(.name).isEmpty { result.append((.name, Issue(key: "field.required"))) }
         var info: IDNumberInfo?
         if !trimmed(.idNumber).isEmpty {
-            switch IDNumber.parse(text(.idNumber), today: env.today) {
+            switch IDNumber.parse(idText, today: env.today) {
             case .success(let parsed): info = parsed
             case .failure(let error): result.append((.idNumber, Issue(key: error.messageKey, args: error.args)))
             }
