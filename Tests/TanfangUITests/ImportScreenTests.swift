@@ -36,20 +36,21 @@ import TanfangCore
         #expect(h.lines()[2] == "正在检查文件…")
     }
 
-    @Test func previewShowsMappingProblemsAndCountsThenEnterImportsValidRows() {
+    @Test func previewShowsMappingProblemsAndCountsThenEnterImportsValidRows() throws {
         // Given a preview with one bad row
         var h = Self.harness()
         h.type("a.csv")
         h.send(.enter)
         h.deliver(.importReport(Self.preview))
         let lines = h.lines()
-        // Then the counts, the mapping (header → field, ignored columns said) and the masked problem show.
+        // Then the counts, the masked problem first (what the clerk must act on), then the mapping
+        // (header → field, ignored columns said)
         #expect(lines[2] == "花名册.csv：共 3 行，其中 1 行有错误")
         #expect(lines[3] == "将新增 1 人，合并 1 人，无变化 0 人，冲突 0 处")
-        #expect(lines.contains { $0.hasPrefix("公民身份号码") && $0.contains("身份证号码") })
-        #expect(lines.contains { $0.hasPrefix("爱好") && $0.contains("（忽略）") })
-        #expect(lines[13] == "  行 列               值                      原因")
-        #expect(lines[14] == "   3 公民身份号码     650102********1234      身份证号码校验位不对")
+        #expect(lines[7] == "  行 列               值                      原因")
+        #expect(lines[8] == "   3 公民身份号码     650102********1234      身份证号码校验位不对")
+        let mapping = try #require(lines.firstIndex { $0.hasPrefix("公民身份号码") && $0.contains("身份证号码") })
+        #expect(mapping > 8 && lines.contains { $0.hasPrefix("爱好") && $0.contains("（忽略）") })
         #expect(!h.screen.capturesText)
         // When Enter / Then the import runs, skipping the invalid rows.
         h.send(.enter)
@@ -60,6 +61,8 @@ import TanfangCore
         h.deliver(.importReport(done))
         #expect(h.lines()[2] == "已导入：新增 1 人，合并 1 人，无变化 0 人，冲突 0 处")
         #expect(h.commands.last == .status(key: "importRoster.done", args: ["花名册.csv", "1", "1", "0", "0"], tone: .success))
+        // And the keys offered are going back, not importing again
+        #expect(h.screen.keyHints(env: h.env).filter(\.inBar).map(\.label) == ["返回"])
         h.send(.enter)
         #expect(h.commands.last == .back)
     }
@@ -74,10 +77,11 @@ import TanfangCore
         h.deliver(.importReport(report))
         let lines = h.lines()
         let first = try #require(lines.firstIndex { $0.hasPrefix("   4 结对责任人") })
-        // The lines under it hold the rest of the reason, in its column, so the whole text can be read
+        // The lines under it hold the rest of the reason, in its column, so the whole text can be read;
+        // a note (the row is imported) says so
         #expect(lines[first + 1].hasPrefix(String(repeating: " ", count: 40)))
         let text = lines[first..<first + 4].map { $0.trimmingCharacters(in: .whitespaces) }.joined()
-        #expect(text.contains("属乡镇登记的探访人") && text.hasSuffix("登记后再导入一次"), "\(lines)")
+        #expect(text.contains("提示：“查无此人”") && text.contains("属乡镇登记的探访人") && text.hasSuffix("登记后再导入一次"), "\(lines)")
     }
 
     @Test func cleanFileImportsWithoutSkipping() {

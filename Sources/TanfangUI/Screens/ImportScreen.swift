@@ -22,6 +22,15 @@ public struct ImportScreen: Screen {
         KeyBinding([.escape], .back, label: "key.back", help: "importRoster.help.back"),
     ])
 
+    /// Once the import is done: Enter or Esc goes back (the preview's "Enter import" would mislead).
+    static let doneKeymap = Keymap<Action>([
+        KeyBinding([.enter, .escape], .back, label: "key.back", help: "importRoster.help.back"),
+        KeyBinding([.up], .up, label: "key.prev", help: "help.moveUpDown", showsInBar: false),
+        KeyBinding([.down], .down, label: "key.next", help: "help.moveUpDown", showsInBar: false),
+        KeyBinding([.pageUp], .pageUp, label: "key.prevPage", help: "help.page", showsInBar: false),
+        KeyBinding([.pageDown], .pageDown, label: "key.nextPage", help: "help.page", showsInBar: false),
+    ])
+
     static let pageLines = 10
 
     var step: Step = .path
@@ -36,7 +45,7 @@ public struct ImportScreen: Screen {
     public var capturesText: Bool { step == .path }
 
     public func keyHints(env: AppEnvironment) -> [KeyHint] {
-        (step == .path ? Self.pathKeymap : Self.keymap).hints(env.strings)
+        (step == .path ? Self.pathKeymap : step == .done ? Self.doneKeymap : Self.keymap).hints(env.strings)
     }
 
     /// The village rows without a 村(社区) column go to: the user's own, when they have just one.
@@ -180,18 +189,6 @@ public struct ImportScreen: Screen {
             lines.append(.text(DocSegment(s[errors > 0 ? "importRoster.confirmSkipping" : "importRoster.confirm"],
                                           Style(fg: errors > 0 ? .yellow : .green, bold: true))))
         }
-        if !report.written {
-            lines.append(.blank)
-            lines.append(.title(s["importRoster.mapping"]))
-            let columns = [
-                TableColumn(s["importRoster.col.header"], minWidth: 10, flex: 1, maxWidth: 24),
-                TableColumn(s["importRoster.col.field"], minWidth: 10, flex: 1, maxWidth: 24),
-            ]
-            lines.append(.header(columns))
-            for c in report.columns {
-                lines.append(.row(columns, [c.header, c.field.map { s["importRoster.field.\($0)"] } ?? s["importRoster.ignored"]]))
-            }
-        }
         if !report.conflicts.isEmpty {
             lines.append(.blank)
             lines.append(.title(s.format("importRoster.conflicts", String(report.conflicts.count))))
@@ -211,9 +208,22 @@ public struct ImportScreen: Screen {
             let reasonWidth = max(10, Table(columns: columns, rows: []).columnWidths(for: width).last ?? 10)
             for p in report.problems {
                 let style = p.isError ? Style(fg: .red) : Style(dim: true)
-                let parts = TextWrap.lines(p.message, width: reasonWidth)
+                // A note (the row is imported) reads as one even without colour.
+                let parts = TextWrap.lines(p.isError ? p.message : s["importRoster.notePrefix"] + p.message, width: reasonWidth)
                 lines.append(.row(columns, [p.line > 0 ? String(p.line) : "", p.column, p.value, parts.first ?? ""], style: style))
                 for rest in parts.dropFirst() { lines.append(.row(columns, ["", "", "", rest], style: style)) }
+            }
+        }
+        if !report.written {
+            lines.append(.blank)
+            lines.append(.title(s["importRoster.mapping"]))
+            let columns = [
+                TableColumn(s["importRoster.col.header"], minWidth: 10, flex: 1, maxWidth: 24),
+                TableColumn(s["importRoster.col.field"], minWidth: 10, flex: 1, maxWidth: 24),
+            ]
+            lines.append(.header(columns))
+            for c in report.columns {
+                lines.append(.row(columns, [c.header, c.field.map { s["importRoster.field.\($0)"] } ?? s["importRoster.ignored"]]))
             }
         }
         return lines
