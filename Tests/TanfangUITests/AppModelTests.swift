@@ -207,6 +207,22 @@ private struct ProbeScreen: Screen {
         #expect(grid.lines()[23] == "Enter File n新 F1 Help")
     }
 
+    @Test func theRedFlagHelpFitsAt80x24() {
+        // Given the red-flag screen (many keys) at 80×24 / When ? opens the help
+        var app = AppModel(env: Self.env, first: .roster) { _, _ in RedFlagsScreen() }
+        _ = app.update(.resize(width: 80, height: 24))
+        _ = app.update(.key(.char("?")))
+        var grid = Grid(width: 80, height: 24)
+        _ = app.render(into: &grid)
+        let lines = grid.lines()
+        // Then keys doing the same share a line, the global keys down to Ctrl-Q show, and the closing
+        // hint has its own line (it overwrote the last entry)
+        #expect(lines.contains { $0.contains("↑ / ↓") }, "\(lines)")
+        #expect(lines.contains { $0.contains("Ctrl-Q") && $0.contains("退出") }, "\(lines)")
+        let closing = lines.first { $0.contains("按任意键") } ?? ""
+        #expect(closing.trimmingCharacters(in: .whitespaces) == Self.strings["help.anyKey"], "\(closing)")
+    }
+
     @Test func chromeAndHelpAt80x24() {
         var app = Self.make(first: .roster, login: [:])
         _ = app.update(.resize(width: 80, height: 24))

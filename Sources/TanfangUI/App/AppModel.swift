@@ -225,13 +225,22 @@ public struct AppModel: Program {
 
     private func renderHelp(_ hints: [KeyHint], into grid: inout Grid, area: Rect) {
         let s = env.strings
-        var lines: [(String, String)] = hints.map { ($0.keys, $0.help) }
+        // Keys that do the same (↑ and ↓, Home and End) share one line: at 80×24 every line is needed.
+        var lines: [(String, String)] = []
+        for hint in hints {
+            if let i = lines.firstIndex(where: { $0.1 == hint.help }) {
+                lines[i].0 += " / " + hint.keys
+            } else {
+                lines.append((hint.keys, hint.help))
+            }
+        }
         lines += [("F1 / ?", s["help.app.help"]), ("F2", s["help.app.roster"]), ("F3", s["help.app.followUps"]),
                   ("F4", s["help.app.redFlags"]), ("F5", s["help.app.monthly"]), ("Ctrl-Q", s["help.app.quit"])]
         grid.put(s["help.title"] + " — " + s[top.titleKey], x: 1, y: area.y, style: Style(bold: true), maxWidth: area.width - 2)
         // Keys column as wide as the longest key list (up to a third of the screen), then a gap.
         let keyWidth = min(max(8, area.width / 3), (lines.map { DisplayWidth.of($0.0) }.max() ?? 0) + 2)
-        for (i, line) in lines.enumerated() where i + 2 < area.height {
+        // The last row is the closing hint's.
+        for (i, line) in lines.enumerated() where i + 3 < area.height {
             grid.put(line.0, x: 2, y: area.y + 2 + i, style: Style(bold: true), maxWidth: keyWidth - 1)
             grid.put(line.1, x: 2 + keyWidth, y: area.y + 2 + i, maxWidth: area.width - keyWidth - 3)
         }
