@@ -186,6 +186,20 @@ let sharedDemo: URL = {
         #expect(!rows.isEmpty && rows.allSatisfy { $0.hasSuffix(",0,0,—") }, "\(rows.prefix(2))")
     }
 
+    @Test func anOutPathWhoseFolderIsMissingOrAFileIsSaid() throws {
+        let dir = CLI.tempDir()
+        // A folder not there is named
+        let missing = dir.appendingPathComponent("nodir/sub/m.csv").path
+        let r = try CLI.run(["report", "monthly", "--db", sharedDemo.path, "--month", "2026-10", "--format", "csv", "--out", missing])
+        #expect(r.status != 0 && r.err.contains("文件夹 \(dir.path)/nodir/sub 不存在"), "\(r.err)")
+        // A file where a folder should be is said to be one
+        let file = dir.appendingPathComponent("a.csv")
+        #expect(FileManager.default.createFile(atPath: file.path, contents: Data("x".utf8)))
+        let f = try CLI.run(["report", "monthly", "--db", sharedDemo.path, "--month", "2026-10", "--format", "csv",
+                             "--out", file.appendingPathComponent("m.csv").path])
+        #expect(f.status != 0 && f.err.contains("\(file.path) 是文件，不是文件夹"), "\(f.err)")
+    }
+
     @Test func monthlyReportRejectsABadMonth() throws {
         let r = try CLI.run(["report", "monthly", "--db", sharedDemo.path, "--month", "2026-13"])
         #expect(r.status != 0)

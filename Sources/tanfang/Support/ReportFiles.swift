@@ -107,8 +107,16 @@ enum ReportFiles {
         } catch {
             // Say why when it is plain: a folder that is not there is the usual typo.
             let folder = (full as NSString).deletingLastPathComponent
+            // The nearest part of the path that exists: a file there (a.csv/sub/b.csv) is not a missing folder.
+            var existing = folder
             var isFolder: ObjCBool = false
-            if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) || !isFolder.boolValue {
+            while !existing.isEmpty, existing != "/", !FileManager.default.fileExists(atPath: existing, isDirectory: &isFolder) {
+                existing = (existing as NSString).deletingLastPathComponent
+            }
+            if !existing.isEmpty, existing != "/", !isFolder.boolValue {
+                throw CLIError(strings.format("data.error.notAFolder", path, existing))
+            }
+            if !folder.isEmpty, existing != folder {
                 throw CLIError(strings.format("data.error.noFolder", path, folder))
             }
             throw CLIError(strings.format("data.error.cannotWrite", path))
