@@ -146,9 +146,10 @@ public struct FollowUpsScreen: Screen {
         switch mode {
         case .list:
             searching ? Self.searchKeymap.hints(env.strings)
-                // Read-only roles do not see the add key (pressing it explains why).
+                // The add key only where it adds: one elder's queue, for a role that may edit (pressing
+                // it elsewhere explains why).
                 : zip(Self.listKeymap.bindings, Self.listKeymap.hints(env.strings))
-                    .filter { env.canEdit || $0.0.action != .add }.map(\.1)
+                    .filter { (env.canEdit && elderID != nil) || $0.0.action != .add }.map(\.1)
         case .detail(let id):
             // A closed one, or a read-only role: only what can be done (see the elder, go back).
             zip(Self.detailKeymap.bindings, Self.detailKeymap.hints(env.strings))
