@@ -628,7 +628,7 @@ extension Ledger {
     }
 
     /// The villages at or below `areaID`; for a grid, its village.
-    static func villages(under areaID: UUID, in places: [Place]) -> Set<UUID> {
+    public static func villages(under areaID: UUID, in places: [Place]) -> Set<UUID> {
         let byID = Dictionary(places.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         guard let area = byID[areaID] else { return [] }
         if area.level == .grid { return area.parentID.map { [$0] } ?? [] }

@@ -200,6 +200,34 @@ let sharedDemo: URL = {
         #expect(f.status != 0 && f.err.contains("\(file.path) 是文件，不是文件夹"), "\(f.err)")
     }
 
+    @Test func redFlagsAndTheMonthlyReportForOneTownship() throws {
+        // Given the county's figures and one township's name
+        let township = try #require(try DatabaseQueue(path: sharedDemo.path).read {
+            try String.fetchOne($0, sql: "SELECT name FROM place WHERE level = 'township' ORDER BY code LIMIT 1")
+        })
+        let county = try CLI.run(["report", "monthly", "--db", sharedDemo.path, "--month", "2026-10", "--format", "json"])
+        let all = try JSONSerialization.jsonObject(with: Data(county.out.utf8)) as! [String: Any]
+        let ours = (all["villages"] as! [[String: Any]]).filter { $0["township"] as? String == township }
+        // When the report is asked for that township / Then it holds its villages, and its total is theirs
+        let r = try CLI.run(["report", "monthly", "--db", sharedDemo.path, "--month", "2026-10", "--format", "json", "--area", township])
+        #expect(r.status == 0, "\(r.err)")
+        let json = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any]
+        let villages = json["villages"] as! [[String: Any]]
+        #expect(!ours.isEmpty && villages.count == ours.count && villages.allSatisfy { $0["township"] as? String == township })
+        #expect((json["total"] as! [String: Any])["denominator"] as? Int == ours.map { $0["denominator"] as! Int }.reduce(0, +))
+        // And the red-flag list narrowed to it holds no other township's villages
+        let flags = try CLI.run(["redflags", "--db", sharedDemo.path, "--json", "--area", township])
+        let everywhere = try CLI.run(["redflags", "--db", sharedDemo.path, "--json"])
+        let names = Set(ours.map { $0["village"] as! String })
+        let narrowed = try JSONSerialization.jsonObject(with: Data(flags.out.utf8)) as! [[String: Any]]
+        let wide = try JSONSerialization.jsonObject(with: Data(everywhere.out.utf8)) as! [[String: Any]]
+        #expect(!narrowed.isEmpty && narrowed.count < wide.count)
+        #expect(narrowed.allSatisfy { names.contains($0["village"] as? String ?? "") })
+        // And an unknown area is said
+        let unknown = try CLI.run(["redflags", "--db", sharedDemo.path, "--area", "没有这个镇"])
+        #expect(unknown.status != 0 && unknown.err.contains("没有名为“没有这个镇”的乡镇"), "\(unknown.err)")
+    }
+
     @Test func monthlyReportRejectsABadMonth() throws {
         let r = try CLI.run(["report", "monthly", "--db", sharedDemo.path, "--month", "2026-13"])
         #expect(r.status != 0)

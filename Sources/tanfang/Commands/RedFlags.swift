@@ -13,6 +13,9 @@ struct RedFlags: ParsableCommand {
 
     @OptionGroup var options: LedgerOptions
 
+    @Option(name: .long, help: "Only this township or village (name or division code), as its supervisor sees it.")
+    var area: String?
+
     @Option(name: .long, help: "Only this kind: \(RedFlagKind.allCases.map(\.rawValue).joined(separator: ", ")).")
     var kind: RedFlagKind?
 
@@ -24,7 +27,9 @@ struct RedFlags: ParsableCommand {
     func run() throws {
         let ctx = try Context(language: options.language)
         let ledger = try ctx.openCurrentLedger(path: options.databasePath())
-        let lines = try Self.lines(ledger: ledger, ctx: ctx).filter { kind == nil || $0.kind == kind }
+        let scope = try area.map { try ByName.area($0, in: ledger.places(), strings: ctx.strings) } ?? .everything
+        let lines = try ReportFiles.redFlagLines(ledger: ledger, strings: ctx.strings, today: ctx.today, now: ctx.now,
+                                                 scope: scope).filter { kind == nil || $0.kind == kind }
         if json { try JSONOutput.print(lines); return }
         let s = ctx.strings
         let whoWidth = lines.map { TextTable.width(Self.who($0)) }.max() ?? 0

@@ -16,6 +16,9 @@ struct Report: ParsableCommand {
 
         @OptionGroup var options: LedgerOptions
 
+        @Option(name: .long, help: "Only this township or village (name or division code), as its supervisor sees it.")
+        var area: String?
+
         @Option(name: .long, help: "The month, YYYY-MM (default: this month).")
         var month: String?
 
@@ -52,7 +55,8 @@ struct Report: ParsableCommand {
                 throw CLIError(ctx.strings.format("cli.report.futureMonth", ym.description,
                                                   ctx.today.yearMonth.description))
             }
-            let report = try ledger.monthlyReport(month: ym, now: ctx.now)
+            let scope = try area.map { try ByName.area($0, in: ledger.places(), strings: ctx.strings) } ?? .everything
+            let report = try ledger.monthlyReport(month: ym, scope: scope, now: ctx.now)
             switch format {
             case .json:
                 let json = try MonthlyJSON(report, ledger: ledger, today: ctx.today)
