@@ -251,6 +251,26 @@ import Testing
         #expect(try Self.rosterLines(db).contains { $0.hasPrefix("王测试,") && $0.contains(",死亡,2026-10-02,") })
     }
 
+    @Test func aPeriodFor高龄EldersIsDeclaredLikeOneForACategory() throws {
+        // Given the demo ledger's due list
+        let (_, db) = try Self.demoCopy()
+        let before = try CLI.run(["due", "--db", db, "--json"])
+        let dueBefore = try JSONSerialization.jsonObject(with: Data(before.out.utf8)) as! [[String: Any]]
+        // When a cold wave for 高龄 elders, a visit every 2 days, is declared from today
+        let add = try CLI.run(["period", "add", "高龄寒潮", "--kind", "寒潮", "--from", "2026-11-23", "--to", "2026-12-06",
+                               "--every", "2", "--category", "高龄", "--user", "李红梅", "--pin", "1111", "--db", db])
+        #expect(add.status == 0, "\(add.err)")
+        #expect(add.out.contains("每 2 天至少探访一次；高龄；"), "\(add.out)")
+        // Then more elders are due, and the list names it so
+        let after = try JSONSerialization.jsonObject(with: Data(try CLI.run(["due", "--db", db, "--json"]).out.utf8)) as! [[String: Any]]
+        #expect(after.count > dueBefore.count)
+        #expect(try CLI.run(["period", "list", "--db", db]).out.contains("高龄；全部村（社区）"))
+        // And an unknown word still names every choice, 高龄 among them
+        let bad = try CLI.run(["period", "add", "乱写", "--kind", "other", "--from", "2026-11-23", "--to", "2026-11-30",
+                               "--every", "2", "--category", "老弱", "--user", "李红梅", "--pin", "1111", "--db", db])
+        #expect(bad.status != 0 && bad.err.contains("高龄"), "\(bad.err)")
+    }
+
     @Test func aPeriodListTellsVillagesOfTheSameNameApartByTheirTownship() throws {
         // Given two villages of different townships with the same name
         let (_, db) = try Self.demoCopy()

@@ -175,4 +175,26 @@ private func elder(_ categories: Set<Category> = [], history: [(String, ElderSta
         everywhere.villageIDs = []
         #expect(everywhere.inForce(on: d("2026-02-05"), within: AccessScope(villageIDs: [other])))
     }
+
+    @Test func aPeriodFor高龄CoversEldersEightyOrOlderWhenItBegins() {
+        // Given a cold wave from 1 Feb for 高龄 elders only
+        let cold = SpecialPeriod(name: "寒潮", kind: .coldWave, from: d("2026-02-01"), to: d("2026-02-10"),
+                                 intervalDays: 3, advancedAge: true)
+        func born(_ date: String, _ categories: Set<TanfangCore.Category> = []) -> Elder {
+            var e = elder(categories)
+            e.birthDate = d(date)
+            return e
+        }
+        // Then an elder 80 on its first day is covered, one 80 only a day later is not, nor one without a birth date
+        #expect(cold.covers(born("1946-02-01")))
+        #expect(!cold.covers(born("1946-02-02")))
+        var unknown = elder([])
+        unknown.birthDate = nil
+        #expect(!cold.covers(unknown))
+        // And with a category too, either one is enough
+        var both = cold
+        both.categories = [.livingAlone]
+        #expect(both.covers(born("1950-01-01", [.livingAlone])) && both.covers(born("1940-01-01")))
+        #expect(!both.covers(born("1950-01-01", [.emptyNest])))
+    }
 }

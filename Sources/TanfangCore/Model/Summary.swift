@@ -36,10 +36,13 @@ public struct SpecialPeriod: Hashable, Sendable, Codable, Identifiable {
     /// At most this many days between visits while the period lasts (1 = daily).
     public var intervalDays: Int
     public var categories: Set<Category>
+    /// 高龄 elders too (80 or older when the period begins): 高龄 comes from the birth date, so it is
+    /// no stored `Category`. With no categories and this false, the period covers everyone.
+    public var advancedAge: Bool
     public var villageIDs: Set<UUID>
 
     public init(id: UUID = RecordID.make(), name: String, kind: Kind, from: LocalDate, to: LocalDate,
-                intervalDays: Int, categories: Set<Category> = [], villageIDs: Set<UUID> = []) {
+                intervalDays: Int, categories: Set<Category> = [], advancedAge: Bool = false, villageIDs: Set<UUID> = []) {
         self.id = id
         self.name = name
         self.kind = kind
@@ -47,12 +50,26 @@ public struct SpecialPeriod: Hashable, Sendable, Codable, Identifiable {
         self.to = to
         self.intervalDays = intervalDays
         self.categories = categories
+        self.advancedAge = advancedAge
         self.villageIDs = villageIDs
     }
 
+    /// Periods written before 高龄 could be named read as not naming it.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(id: try c.decode(UUID.self, forKey: .id), name: try c.decode(String.self, forKey: .name),
+                  kind: try c.decode(Kind.self, forKey: .kind), from: try c.decode(LocalDate.self, forKey: .from),
+                  to: try c.decode(LocalDate.self, forKey: .to), intervalDays: try c.decode(Int.self, forKey: .intervalDays),
+                  categories: try c.decode(Set<Category>.self, forKey: .categories),
+                  advancedAge: try c.decodeIfPresent(Bool.self, forKey: .advancedAge) ?? false,
+                  villageIDs: try c.decode(Set<UUID>.self, forKey: .villageIDs))
+    }
+
     public func covers(_ elder: Elder) -> Bool {
-        (categories.isEmpty || !categories.isDisjoint(with: elder.categories))
-            && (villageIDs.isEmpty || villageIDs.contains(elder.villageID))
+        let everyone = categories.isEmpty && !advancedAge
+        let named = !categories.isDisjoint(with: elder.categories)
+            || (advancedAge && (elder.age(on: from).map { $0 >= advancedAgeThreshold } ?? false))
+        return (everyone || named) && (villageIDs.isEmpty || villageIDs.contains(elder.villageID))
     }
 
     /// In force on `day` for some village that `scope` sees.

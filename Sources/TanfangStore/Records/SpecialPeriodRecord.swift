@@ -17,6 +17,8 @@ struct SpecialPeriodRecord: Codable, Hashable, Stamped {
     var createdBy: String?
     var updatedBy: String?
 
+    static let advancedAgeBit = 1 << 30
+
     init(_ period: SpecialPeriod) {
         id = period.id.uuidString
         name = period.name
@@ -24,7 +26,8 @@ struct SpecialPeriodRecord: Codable, Hashable, Stamped {
         startDate = StoreCoding.text(period.from)
         endDate = StoreCoding.text(period.to)
         intervalDays = period.intervalDays
-        categoryMask = Category.mask(period.categories)
+        // 高龄, derived rather than a category, takes a bit above every category's.
+        categoryMask = Category.mask(period.categories) | (period.advancedAge ? Self.advancedAgeBit : 0)
         villageIds = StoreCoding.json(strings: period.villageIDs.map(\.uuidString).sorted())
     }
 
@@ -36,6 +39,7 @@ struct SpecialPeriodRecord: Codable, Hashable, Stamped {
             from: try StoreCoding.date(startDate, column: "specialPeriod.startDate"),
             to: try StoreCoding.date(endDate, column: "specialPeriod.endDate"),
             intervalDays: intervalDays, categories: Category.from(mask: categoryMask),
+            advancedAge: categoryMask & Self.advancedAgeBit != 0,
             villageIDs: Set(try villages.map { try StoreCoding.uuid($0, column: "specialPeriod.villageIds") }))
     }
 }

@@ -65,13 +65,21 @@ struct Period: ParsableCommand {
 
     /// Categories as the roster names them (独居, 分散供养特困…), by their labels in either language
     /// (Living alone) or their codes, separated by , 、 ， or ; and given once or repeated.
-    static func categories(_ texts: [String], strings s: Strings, resources: URL) throws -> Set<TanfangCore.Category> {
+    /// 高龄 (advancedAge) is named like the categories and given apart: it comes from the birth date.
+    static func categories(_ texts: [String], strings s: Strings, resources: URL) throws
+        -> (categories: Set<TanfangCore.Category>, advancedAge: Bool) {
         // Labels in both languages: a command line copied from an English help reads the same.
         let catalogs = [Language.zhHans, .en].compactMap { try? Strings.load($0, resources: resources) }
         var out: Set<TanfangCore.Category> = []
+        var advancedAge = false
         for item in texts.flatMap({ $0.split(whereSeparator: { ",，、;；".contains($0) }) }) {
             let word = item.trimmingCharacters(in: .whitespaces)
             guard !word.isEmpty else { continue }
+            let aged = ["advancedAge", "高龄", "高龄老人"] + catalogs.map { $0["category.advancedAge"] }
+            if aged.contains(where: { $0.lowercased() == word.lowercased() }) {
+                advancedAge = true
+                continue
+            }
             if let category = TanfangCore.Category.allCases.first(where: { c in
                 ([c.rawValue] + catalogs.map { $0["category.\(c.rawValue)"] }).contains { $0.lowercased() == word.lowercased() }
             }) {
@@ -80,12 +88,13 @@ struct Period: ParsableCommand {
             }
             let (found, unknown) = RosterValues.categories(word)
             guard unknown.isEmpty, !found.isEmpty else {
-                let names = TanfangCore.Category.allCases.map { s["category.\($0.rawValue)"] }.joined(separator: s["files.listSeparator"])
+                let names = (TanfangCore.Category.allCases.map { s["category.\($0.rawValue)"] } + [s["category.advancedAge"]])
+                    .joined(separator: s["files.listSeparator"])
                 throw CLIError(s.format("cli.period.badCategory", word, names))
             }
             out.formUnion(found)
         }
-        return out
+        return (out, advancedAge)
     }
 
     /// One line per special period in force on `today`, saying why some visits come due early
@@ -99,8 +108,8 @@ struct Period: ParsableCommand {
 
     /// "2027-02-05 至 2027-02-12，每 7 天至少探访一次；独居、特困；3 个村" for a period.
     static func describe(_ p: SpecialPeriod, places: [UUID: Place], strings s: Strings) -> String {
-        let who = p.categories.isEmpty ? s["cli.period.allCategories"]
-            : p.categories.sorted().map { s["category.\($0.rawValue)"] }.joined(separator: s["files.listSeparator"])
+        let named = p.categories.sorted().map { s["category.\($0.rawValue)"] } + (p.advancedAge ? [s["category.advancedAge"]] : [])
+        let who = named.isEmpty ? s["cli.period.allCategories"] : named.joined(separator: s["files.listSeparator"])
         let villages = p.villageIDs.compactMap { places[$0] }.sorted { $0.code < $1.code }
         // A name two villages share is told apart by its township (巴扎镇·团结村), as on the screens.
         let names = villages.map { v in
@@ -136,7 +145,7 @@ struct Period: ParsableCommand {
         @Option(name: .long, help: "At most this many days between visits (1 = daily).")
         var every: Int
 
-        @Option(name: .long, help: "Only elders of these categories, e.g. 独居,特困 (repeatable; default: every category).")
+        @Option(name: .long, help: "Only elders of these categories, e.g. 独居,特困,高龄 (高龄: 80 or older; repeatable; default: every category).")
         var category: [String] = []
 
         @Option(name: .long, help: "A village (name or code) in the user's area; repeat for more (default: all of them).")
@@ -180,9 +189,9 @@ struct Period: ParsableCommand {
             if try ledger.specialPeriods().contains(where: { $0.name == name && $0.to >= ctx.today }) {
                 throw CLIError(s.format("cli.period.exists", name))
             }
+            let groups = try Period.categories(category, strings: s, resources: ctx.resources)
             let period = SpecialPeriod(name: name, kind: try Period.kind(kind, strings: s), from: from, to: to,
-                                       intervalDays: every,
-                                       categories: try Period.categories(category, strings: s, resources: ctx.resources),
+                                       intervalDays: every, categories: groups.categories, advancedAge: groups.advancedAge,
                                        villageIDs: villages)
             do {
                 try ledger.saveSpecialPeriod(period, by: actor.id, today: ctx.today)
