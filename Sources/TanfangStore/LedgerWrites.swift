@@ -250,14 +250,18 @@ extension Ledger {
             var created: [FollowUp] = []
             if old == nil {
                 created = rules.followUps.followUps(for: visit, ownerID: elder.visitorID)
-                // A follow-up the next fitting visit closes by itself (a revisit) is opened once: a
-                // second home visit that found nobody leaves the open one to be answered.
+                // What is already being worked on is not opened again: a follow-up the next fitting visit
+                // closes by itself (a revisit) once, any other once for the same finding (a section
+                // copied with F6 while its hazard is still open). A different finding opens its own.
                 let selfClosing = Set(rules.followUps.rules.filter { $0.closeWhen != nil }.map(\.type))
                 created = try created.filter { f in
-                    guard selfClosing.contains(f.type) else { return true }
+                    let sameDetail = selfClosing.contains(f.type) ? "" : " AND detail = ?"
+                    var arguments: StatementArguments = [visit.elderID.uuidString, f.type.rawValue]
+                    if !selfClosing.contains(f.type) { arguments += [f.detail] }
                     return try !Bool.fetchOne(db, sql: """
-                        SELECT EXISTS (SELECT 1 FROM followUp WHERE elderId = ? AND type = ? AND status IN ('open', 'inProgress'))
-                        """, arguments: [visit.elderID.uuidString, f.type.rawValue])!
+                        SELECT EXISTS (SELECT 1 FROM followUp WHERE elderId = ? AND type = ?\(sameDetail)
+                                       AND status IN ('open', 'inProgress'))
+                        """, arguments: arguments)!
                 }
                 for followUp in created {
                     var f = FollowUpRecord(followUp)

@@ -35,6 +35,24 @@ struct LedgerWriteTests {
         #expect(try f.ledger.auditTrail(recordID: created[0].id).map(\.action) == [.insert])
     }
 
+    @Test("A finding already being followed up is not opened again; a different one is")
+    func aSameFindingOpensNoSecondFollowUp() throws {
+        let f = try Fixture()
+        let elder = try f.ledger.saveElder(f.elder("王秀英"), by: nil, today: f.today)
+        func hazard(_ detail: String, hour: Int) throws -> [FollowUp] {
+            var v = f.visit(elder, answers: [FieldCode.hasHazard: .yesNo(true), FieldCode.hazardDetail: .text(detail)])
+            v.at = LocalDateTime(date: f.today, hour: hour, minute: 0)!
+            return try f.ledger.saveVisit(v, by: nil, today: f.today)
+        }
+        // Given a visit that found old wiring, its rectification open
+        #expect(try hazard("电线老化", hour: 8).map(\.type) == [.hazardRectification])
+        // When a later visit finds the same (a section copied with F6) / Then nothing new is opened
+        #expect(try hazard("电线老化", hour: 9).filter { $0.type == .hazardRectification }.isEmpty)
+        // When one finds another hazard / Then it has its own follow-up
+        #expect(try hazard("燃气管老化", hour: 10).map(\.type) == [.hazardRectification])
+        #expect(try f.ledger.elderFile(id: elder.id)?.followUps.count { $0.type == .hazardRectification } == 2)
+    }
+
     @Test("A home visit that found nobody opens a revisit, which the next home visit that finds the elder closes")
     func revisitClosedByTheVisitThatFindsTheElder() throws {
         let f = try Fixture()
