@@ -207,6 +207,25 @@ private struct ProbeScreen: Screen {
         #expect(grid.lines()[23] == "Enter File n新 F1 Help")
     }
 
+    @Test func aStatusLongerThanTheLineGoesOnOverTheKeyBar() {
+        // Given a screen whose key says something long (a refusal naming who and what)
+        let long = String(repeating: "很长的说明", count: 13)
+        var app = AppModel(env: Self.env, first: .roster) { _, _ in
+            ProbeScreen(name: "roster", onKey: [.char("x"): [.status(key: "status.error", args: [long], tone: .error)]])
+        }
+        _ = app.update(.resize(width: 80, height: 24))
+        _ = app.update(.key(.char("x")))
+        var grid = Grid(width: 80, height: 24)
+        _ = app.render(into: &grid)
+        // Then it is read whole over the last two lines, and the key bar is back with the next key
+        let shown = (grid.lines()[22] + grid.lines()[23]).replacingOccurrences(of: " ", with: "")
+        #expect(shown.contains(long), "\(grid.lines().suffix(2))")
+        _ = app.update(.key(.char("y")))
+        grid = Grid(width: 80, height: 24)
+        _ = app.render(into: &grid)
+        #expect(grid.lines()[23] == "n新 F1帮助")
+    }
+
     @Test func theRedFlagHelpFitsAt80x24() {
         // Given the red-flag screen (many keys) at 80×24 / When ? opens the help
         var app = AppModel(env: Self.env, first: .roster) { _, _ in RedFlagsScreen() }

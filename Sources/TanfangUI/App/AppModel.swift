@@ -197,7 +197,14 @@ public struct AppModel: Program {
             case .warning: style = Style(fg: .yellow, bold: true)
             case .error: style = Style(fg: .red, bold: true)
             }
-            grid.put(status.text, x: 1, y: h - 2, style: style, maxWidth: w - 2)
+            // A message longer than the line (a refusal naming who changed what) goes on over the key
+            // bar, which comes back with the next message: cut, its advice was lost.
+            let parts = TextWrap.lines(status.text, width: max(1, w - 2))
+            grid.put(parts.first ?? "", x: 1, y: h - 2, style: style, maxWidth: w - 2)
+            if parts.count > 1 {
+                grid.put(parts.dropFirst().joined(), x: 1, y: h - 1, style: style, maxWidth: w - 2)
+                return cursor
+            }
         }
         // Key bar: the screen's keys, then help, which always has its room (the help page lists the
         // keys left off).
