@@ -62,6 +62,15 @@ import TanfangCore
         return h
     }
 
+    @Test func aStatusChangeShowsTheNoteTypedWithIt() {
+        // Given a hospital stay entered with where and why
+        var f = Self.file()
+        f.elder.statusHistory[1].note = "伊宁县人民医院，肺炎"
+        let text = Self.harness(width: 120, height: 30, file: f).screenText()
+        // Then the file says it beside the change
+        #expect(text.contains("住院（伊宁县人民医院，肺炎）"), "\(text)")
+    }
+
     @Test func aHomeVisitThatDidNotFindTheElderSaysSo() {
         let env = Fx.env()
         var visit = Visit(elderID: Self.elderID, at: LocalDateTime("2026-11-20 10:00")!, visitorIDs: [], method: .home,

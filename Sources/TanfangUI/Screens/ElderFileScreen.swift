@@ -263,7 +263,11 @@ public struct ElderFileScreen: Screen {
         add("elderFile.label.categories", categories.isEmpty ? none : categories.joined(separator: separator))
         add("elderFile.label.living", elder.livingArrangement.map { s["files.living.\($0.rawValue)"] } ?? none)
 
-        let history = elder.statusHistory.map { "\($0.date) \(s["status.\($0.status.rawValue)"])" }
+        // Each change with the note typed with it (伊宁县人民医院，肺炎).
+        let history = elder.statusHistory.map { change in
+            "\(change.date) \(s["status.\(change.status.rawValue)"])"
+                + (change.note.map { $0.isEmpty ? "" : s.format("elderFile.statusNote", $0) } ?? "")
+        }
         rows.append((s["elderFile.label.status"], [
             DocSegment(s["status.\(elder.status.rawValue)"], Style(bold: true)),
             DocSegment("  " + history.joined(separator: " → ")),
