@@ -247,14 +247,16 @@ public enum RosterValues {
                 }
             }
             // "电话：139…" as forms print it.
-            for label in ["联系电话", "电话", "手机", "tel", "Tel", "TEL"] where rest.hasPrefix(label) {
-                let after = rest.dropFirst(label.count)
-                if let colon = after.first, colon == "：" || colon == ":" {
-                    rest = after.dropFirst().drop { $0.isWhitespace }
-                } else if after.first?.isASCII == true && after.first?.isNumber == true {
-                    rest = after
+            if let first = rest.unicodeScalars.first, ["联", "电", "手", "t", "T"].contains(first) {
+                for label in ["联系电话", "电话", "手机", "tel", "Tel", "TEL"] where rest.hasPrefix(label) {
+                    let after = rest.dropFirst(label.count)
+                    if let colon = after.first, colon == "：" || colon == ":" {
+                        rest = after.dropFirst().drop { $0.isWhitespace }
+                    } else if after.first?.isASCII == true && after.first?.isNumber == true {
+                        rest = after
+                    }
+                    break
                 }
-                break
             }
             var phone: String?
             let phoneEnd = rest.firstIndex { !($0.isASCII && ($0.isNumber || $0 == "-")) && $0 != "+" } ?? rest.endIndex
@@ -270,10 +272,13 @@ public enum RosterValues {
             let residence = trimmed(String(rest))
             // What is left holding a phone number or a relation in brackets is another person or a phone
             // in the wrong place, not a residence (外省（甘肃省） is one): said, never stored as one.
-            if residence.unicodeScalars.split(whereSeparator: { !("0"..."9").contains($0) }).contains(where: { $0.count >= 7 })
-                || residence.split(whereSeparator: { $0 == "（" || $0 == "(" }).dropFirst().contains(where: { part in
+            // (Checked only when it holds a digit or a bracket: most residences are a few Han characters.)
+            let digits = residence.utf8.contains { $0 >= 0x30 && $0 <= 0x39 }
+            let brackets = residence.contains("（") || residence.contains("(")
+            if (digits && residence.unicodeScalars.split(whereSeparator: { !("0"..."9").contains($0) }).contains(where: { $0.count >= 7 }))
+                || (brackets && residence.split(whereSeparator: { $0 == "（" || $0 == "(" }).dropFirst().contains(where: { part in
                     relationWords.contains(String(part.prefix { $0 != "）" && $0 != ")" }))
-                }) {
+                })) {
                 return unreadable
             }
             out.append(RosterPerson(name: name, relation: relation, phone: phone, residence: residence.isEmpty ? nil : residence))
