@@ -515,46 +515,48 @@ extension Ledger {
                 guard let a, let b else { return true }
                 return a.filter(\.isNumber) == b.filter(\.isNumber)
             }
-            func fits(_ haveRelation: String, _ havePhone: String?, _ relation: String, _ phone: String?) -> Bool {
-                samePhone(havePhone, phone) && (haveRelation.isEmpty || relation.isEmpty || haveRelation == relation)
-            }
-            // Two of a family may share a name: the one written the same, else one that fits, is theirs.
-            for s in incoming.supporters {
-                let named = merged.supporters.indices.filter { merged.supporters[$0].name == s.name }
-                guard let first = named.first else {
-                    merged.supporters.append(s)
-                    continue
+            // Two of a family may share a name: the one written the same, else one that fits (same phone,
+            // relation not contradicting), is theirs; a name on the ledger with nothing fitting is a conflict.
+            enum Match { case same, fits(Int), conflict(Int), new }
+            func match<P: Equatable>(_ p: P, in people: [P], name: (P) -> String, relation: (P) -> String,
+                                     phone: (P) -> String?) -> Match {
+                let named = people.indices.filter { name(people[$0]) == name(p) }
+                guard let first = named.first else { return .new }
+                if named.contains(where: { people[$0] == p }) { return .same }
+                let fitting = named.first { i in
+                    samePhone(phone(people[i]), phone(p))
+                        && (relation(people[i]).isEmpty || relation(p).isEmpty || relation(people[i]) == relation(p))
                 }
-                if named.contains(where: { merged.supporters[$0] == s }) { continue }
-                guard let i = named.first(where: { fits(merged.supporters[$0].relation, merged.supporters[$0].phone, s.relation, s.phone) }) else {
-                    let have = merged.supporters[first]
+                return fitting.map { .fits($0) } ?? .conflict(first)
+            }
+            for s in incoming.supporters {
+                switch match(s, in: merged.supporters, name: \.name, relation: \.relation, phone: \.phone) {
+                case .same: break
+                case .new: merged.supporters.append(s)
+                case .fits(let i):
+                    if merged.supporters[i].phone == nil { merged.supporters[i].phone = s.phone }
+                    if merged.supporters[i].relation.isEmpty { merged.supporters[i].relation = s.relation }
+                    if merged.supporters[i].residence == nil { merged.supporters[i].residence = s.residence }
+                case .conflict(let i):
+                    let have = merged.supporters[i]
                     outcome.conflicts.append(ImportConflict(line: row.line, elderID: stored.id, name: stored.name, field: "supporters",
                                                             stored: shown(have.name, have.relation, have.phone),
                                                             incoming: shown(s.name, s.relation, s.phone)))
-                    continue
                 }
-                if merged.supporters[i].phone == nil { merged.supporters[i].phone = s.phone }
-                if merged.supporters[i].relation.isEmpty { merged.supporters[i].relation = s.relation }
-                if merged.supporters[i].residence == nil { merged.supporters[i].residence = s.residence }
             }
             for c in incoming.emergencyContacts {
-                let named = merged.emergencyContacts.indices.filter { merged.emergencyContacts[$0].name == c.name }
-                guard let first = named.first else {
-                    merged.emergencyContacts.append(c)
-                    continue
-                }
-                if named.contains(where: { merged.emergencyContacts[$0] == c }) { continue }
-                guard let i = named.first(where: {
-                    fits(merged.emergencyContacts[$0].relation, merged.emergencyContacts[$0].phone, c.relation, c.phone)
-                }) else {
-                    let have = merged.emergencyContacts[first]
+                switch match(c, in: merged.emergencyContacts, name: \.name, relation: \.relation, phone: { $0.phone }) {
+                case .same: break
+                case .new: merged.emergencyContacts.append(c)
+                case .fits(let i):
+                    if merged.emergencyContacts[i].relation.isEmpty { merged.emergencyContacts[i].relation = c.relation }
+                case .conflict(let i):
+                    let have = merged.emergencyContacts[i]
                     outcome.conflicts.append(ImportConflict(line: row.line, elderID: stored.id, name: stored.name,
                                                             field: "emergencyContacts",
                                                             stored: shown(have.name, have.relation, have.phone),
                                                             incoming: shown(c.name, c.relation, c.phone)))
-                    continue
                 }
-                if merged.emergencyContacts[i].relation.isEmpty { merged.emergencyContacts[i].relation = c.relation }
             }
             guard merged != stored else {
                 outcome.unchanged += 1
