@@ -13,6 +13,8 @@ public protocol TerminalBackend: AnyObject {
     func draw(_ grid: Grid, cursor: CursorPosition?)
     /// Gives the terminal back (idempotent).
     func shutdown()
+    /// Drops the keys typed but not read yet.
+    func discardTypeahead()
 }
 
 /// Errors starting the terminal UI.
@@ -75,6 +77,10 @@ public final class RecordingBackend: TerminalBackend {
     }
 
     public func shutdown() { isShutDown = true }
+
+    /// Scripted keys stand for keys typed later, so they stay; the calls are counted.
+    public private(set) var typeaheadDiscards = 0
+    public func discardTypeahead() { typeaheadDiscards += 1 }
 
     /// Whether every scripted key has been read.
     public var isDrained: Bool { keys.isEmpty }

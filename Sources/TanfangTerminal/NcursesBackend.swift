@@ -61,6 +61,11 @@ public final class NcursesBackend: TerminalBackend {
         CrashRestore.uninstall()
     }
 
+    public func discardTypeahead() {
+        guard active else { return }
+        _ = flushinp()
+    }
+
     // MARK: - Keys
 
     /// The next key, or nil after the 100 ms timeout (or for a key tanfang does not use).

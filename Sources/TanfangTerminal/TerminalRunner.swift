@@ -56,6 +56,7 @@ public enum TerminalRunner {
         on backend: some TerminalBackend,
         tickInterval: Duration = .seconds(1),
         pendingFrameDelay: DispatchTimeInterval = .milliseconds(50),
+        typeaheadLimit: Duration = .seconds(2),
         stopWhenIdle: Bool = false,
         stopSignal: () -> Int32? = { nil },
         perform: (P.Effect) -> P.EffectResult?
@@ -70,6 +71,11 @@ public enum TerminalRunner {
             var t1 = t0
             let effects = driver.deliver(event)
             if !effects.isEmpty {
+                let started = clock.now
+                // Keys typed while the screen stood still for seconds (the ledger busy with another
+                // program's write) would land in whatever field is current by then — a visit sheet
+                // filled with shifted answers: dropped instead.
+                defer { if clock.now - started >= typeaheadLimit { backend.discardTypeahead() } }
                 // The frame before the effects (a screen's "正在读取…") is drawn only when they
                 // are slow: most answers come in a few milliseconds, and drawing it anyway cost a
                 // second render and write for every search keystroke.

@@ -78,6 +78,22 @@ struct RunnerTests {
         #expect(backend.frames.last?.grid.width == 30)
     }
 
+    @Test("Keys typed while an effect held the screen for long are dropped, not replayed into the next field")
+    func typeaheadAfterAStallIsDropped() {
+        // Given a save that stalls (the ledger busy) longer than the limit, and a quick one
+        let backend = RecordingBackend(width: 20, height: 3, keys: [.function(2), .char("a"), .function(2), .function(10)])
+        var calls = 0
+        _ = TerminalRunner.run(Counter(), on: backend, typeaheadLimit: .milliseconds(200), stopWhenIdle: true) { effect in
+            calls += 1
+            if calls == 1 { Thread.sleep(forTimeInterval: 0.4) }
+            if case .save(let n) = effect { return .saved(n) }
+            return nil
+        }
+        // Then the typeahead was dropped once, after the stalled save only
+        #expect(calls == 2)
+        #expect(backend.typeaheadDiscards == 1)
+    }
+
     @Test("Each keystroke writes only the changed cells")
     func minimalWrites() {
         let backend = RecordingBackend(width: 20, height: 3, keys: [.char("a")])
