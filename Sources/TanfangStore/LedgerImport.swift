@@ -209,6 +209,9 @@ extension Ledger {
         /// number reads the row back), since copying every new record into a lookup cost ~15% of a
         /// 100,000-row load.
         var addedByIDNumber: [String: String] = [:]
+        /// ID numbers two or more elders on the ledger hold (a person entered twice, a red flag), with
+        /// how many: a row with one cannot say which of them it is, so it changes none.
+        var sharedIDNumbers: [String: Int] = [:]
         var elders = RowWriter<ElderRecord>()
         /// The fast insert of elder rows; nil until the first insert, and unused when the record's
         /// columns are not the ones it binds.
@@ -248,8 +251,12 @@ extension Ledger {
                 let request = ElderRecord.filter(sql: "idNumber IN (SELECT value FROM json_each(?))",
                                                  arguments: [StoreCoding.json(strings: Array(idNumbers))])
                     .order(Column("createdAt"), Column("id"))
-                for record in try request.fetchAll(db) where byIDNumber[record.idNumber!] == nil {
-                    byIDNumber[record.idNumber!] = record
+                for record in try request.fetchAll(db) {
+                    if byIDNumber[record.idNumber!] == nil {
+                        byIDNumber[record.idNumber!] = record
+                    } else {
+                        sharedIDNumbers[record.idNumber!, default: 1] += 1
+                    }
                 }
             }
             let ids = elders == 0 ? [] : rows.map { DemoUUIDText.text($0.elder.id) }
@@ -445,6 +452,13 @@ extension Ledger {
         guard let place = state.places[DemoUUIDText.text(incoming.villageID)],
               place.level == PlaceLevel.village.rawValue else {
             throw LedgerError.notFound(table: "place", id: incoming.villageID)
+        }
+        if let number = incoming.idNumber, let count = state.sharedIDNumbers[number] {
+            outcome.conflicts.append(ImportConflict(line: row.line, elderID: incoming.id, name: incoming.name,
+                                                    field: "sharedIDNumber", stored: String(count),
+                                                    incoming: Masking.idNumber(number)))
+            outcome.unchanged += 1
+            return
         }
         if let old = try matching(db, incoming, state: state) {
             let stored = try old.elder()

@@ -184,6 +184,13 @@ let sharedDemo: URL = {
         // Then each village's rate cell is "—" (0 of 0), never 100.0%
         let rows = r.out.components(separatedBy: "\r\n").dropFirst().filter { !$0.isEmpty }
         #expect(!rows.isEmpty && rows.allSatisfy { $0.hasSuffix(",0,0,—") }, "\(rows.prefix(2))")
+        // And JSON gives no rate, and the table's bars are empty
+        let json = try CLI.run(["report", "monthly", "--db", sharedDemo.path, "--month", "2020-01", "--format", "json"])
+        let object = try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as! [String: Any]
+        #expect((object["total"] as! [String: Any])["rate"] == nil)
+        #expect((object["villages"] as! [[String: Any]]).allSatisfy { $0["rate"] == nil })
+        let table = try CLI.run(["report", "monthly", "--db", sharedDemo.path, "--month", "2020-01"])
+        #expect(!table.out.contains("█") && table.out.contains(String(repeating: "░", count: 20)), "\(table.out.prefix(400))")
     }
 
     @Test func anOutPathWhoseFolderIsMissingOrAFileIsSaid() throws {

@@ -218,6 +218,8 @@ import Testing
         // lists, and the file's name is not added as another
         let again = try CLI.run(["import", "roster", file, "--db", db, "--skip-invalid"])
         #expect(again.status == 0 && again.out.contains("新增 0 人，合并 0 人"), "\(again.out.suffix(300))")
+        // (the demo's person entered twice cannot be told apart: said, and neither record changed)
+        #expect(again.out.contains("在台账中登记了 2 人"), "\(again.out.suffix(600))")
     }
 
     @Test func statusesComeBackWithTheirDatesAndADifferentOneIsAConflict() throws {
@@ -269,6 +271,24 @@ import Testing
         let bad = try CLI.run(["period", "add", "乱写", "--kind", "other", "--from", "2026-11-23", "--to", "2026-11-30",
                                "--every", "2", "--category", "老弱", "--user", "李红梅", "--pin", "1111", "--db", db])
         #expect(bad.status != 0 && bad.err.contains("高龄"), "\(bad.err)")
+    }
+
+    @Test func aPeriodForOneVillageIsNamedOnlyWhereItApplies() throws {
+        // Given a period in force today for one village
+        let (_, db) = try Self.demoCopy()
+        let villages = try DatabaseQueue(path: db).read {
+            try Row.fetchAll($0, sql: "SELECT code, name FROM place WHERE level = 'village' ORDER BY code LIMIT 2")
+        }
+        let add = try CLI.run(["period", "add", "本村节日", "--kind", "festival", "--from", "2026-11-23", "--to", "2026-11-30",
+                               "--every", "7", "--village", villages[0]["code"] as String, "--user", "李红梅", "--pin", "1111",
+                               "--db", db])
+        #expect(add.status == 0, "\(add.err)")
+        // Then the red-flag list and the due list of that village name it, another village's do not
+        let ours = villages[0]["name"] as String, theirs = villages[1]["name"] as String
+        #expect(try CLI.run(["redflags", "--db", db, "--area", ours]).out.contains("特殊时期进行中：本村节日"))
+        #expect(!(try CLI.run(["redflags", "--db", db, "--area", theirs]).out.contains("本村节日")))
+        #expect(try CLI.run(["due", "--db", db, "--village", ours]).out.contains("特殊时期进行中：本村节日"))
+        #expect(!(try CLI.run(["due", "--db", db, "--village", theirs]).out.contains("本村节日")))
     }
 
     @Test func aPeriodListTellsVillagesOfTheSameNameApartByTheirTownship() throws {

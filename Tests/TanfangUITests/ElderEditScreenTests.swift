@@ -152,7 +152,7 @@ struct ElderEditScreenTests {
         h.send(.tab, .tab, .tab)           // gender, birth date (filled) → ethnicity
         h.type("维吾尔族")
         h.send(.tab)
-        h.type("13912345678")
+        h.type("139 1234 5678")             // typed in groups: kept without the spaces
         h.send(.tab)
         h.type("红星村3组12号")
         h.send(.tab, .tab)                 // village (preselected) → categories

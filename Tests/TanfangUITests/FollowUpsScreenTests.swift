@@ -326,6 +326,13 @@ import TanfangCore
         #expect(h.screenText().contains("出错：数据库被锁定"))
         h.send(.ctrl("s"))
         #expect(h.requests.filter { if case .closeFollowUp = $0 { true } else { false } }.count == 2)
+        // And the queue is read again only once the form is left (reading it at once hid the form)
+        func reads() -> Int { h.requests.filter { if case .followUps = $0 { true } else { false } }.count }
+        h.deliver(.failed(message: "这项跟进已经办结或撤销（王丽娟：已修），本次未保存"))
+        let before = reads()
+        #expect(h.screen.capturesText && h.screenText().contains("本次未保存"))
+        h.send(.escape, .escape)
+        #expect(reads() == before + 1)
     }
 
     @Test func supervisorMayNotChange() {

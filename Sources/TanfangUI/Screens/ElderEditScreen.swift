@@ -425,6 +425,8 @@ public struct ElderEditScreen: Screen {
     func elder(env: AppEnvironment) -> Elder? {
         guard let villageID else { return nil }
         func optional(_ f: Field) -> String? { trimmed(f).isEmpty ? nil : trimmed(f) }
+        // A phone typed in groups (138 0000 0009) is kept without the spaces, as the import keeps it.
+        func phone(_ f: Field) -> String? { optional(f).map { String($0.filter { $0 != " " }) } }
         var elder = original ?? Elder(name: "", villageID: villageID,
                                       statusHistory: [StatusChange(date: env.today, status: .active)])
         elder.name = trimmed(.name)
@@ -432,7 +434,7 @@ public struct ElderEditScreen: Screen {
         elder.gender = gender
         elder.birthDate = optional(.birthDate).flatMap { parseDate($0, env: env) }
         elder.ethnicity = optional(.ethnicity)
-        elder.phone = optional(.phone)
+        elder.phone = phone(.phone)
         elder.address = optional(.address)
         elder.villageID = villageID
         elder.gridID = gridID
@@ -443,12 +445,12 @@ public struct ElderEditScreen: Screen {
         elder.remote = remote
         elder.supporters = (0..<supporterRows).compactMap { i in
             guard let name = optional(.supporterName(i)) else { return nil }
-            return Supporter(name: name, relation: trimmed(.supporterRelation(i)), phone: optional(.supporterPhone(i)),
+            return Supporter(name: name, relation: trimmed(.supporterRelation(i)), phone: phone(.supporterPhone(i)),
                              residence: optional(.supporterResidence(i)))
         } + (original?.supporters.dropFirst(Self.maxSupporters) ?? [])
         // Contacts beyond the rows the form has (an import may bring more) are kept as they were.
         elder.emergencyContacts = (0..<contactRows).compactMap { i in
-            guard let name = optional(.contactName(i)), let phone = optional(.contactPhone(i)) else { return nil }
+            guard let name = optional(.contactName(i)), let phone = phone(.contactPhone(i)) else { return nil }
             return Contact(name: name, relation: trimmed(.contactRelation(i)), phone: phone)
         } + (original?.emergencyContacts.dropFirst(Self.maxContacts) ?? [])
         elder.wishes = optional(.wishes)

@@ -116,6 +116,8 @@ public struct FollowUpsScreen: Screen {
     var loadingMore = false
     /// A save or close was sent and its answer has not come back (a refusal reloads the list).
     var savePending = false
+    /// A dialog's save was refused: the list is read again when the dialog is left.
+    var reloadWhenDialogLeft = false
     var loaded = false
     var error: String?
     var table = TableState()
@@ -335,6 +337,10 @@ public struct FollowUpsScreen: Screen {
                     return [.status(key: "followUps.formUnsavedEsc", args: [], tone: .warning)]
                 }
                 mode = .detail(form.followUpID)
+                if reloadWhenDialogLeft {
+                    reloadWhenDialogLeft = false
+                    return reload(env: env)
+                }
                 return []
             case .previous:
                 form.field = max(0, form.field - 1)
@@ -483,8 +489,11 @@ public struct FollowUpsScreen: Screen {
             return reload(env: env) + [.status(key: key, args: [], tone: .success)]
         case .failed(let message):
             loadingMore = false
-            // A save refused (closed meanwhile from another screen): the list shows how things stand now.
-            let refresh = savePending && loaded ? reload(env: env) : []
+            // A save refused (closed meanwhile from another screen): the list shows how things stand now;
+            // from a dialog, once it is left (the refusal is read in it, which reloading would hide).
+            let inDialog: Bool = switch mode { case .form, .adding: true; default: false }
+            let refresh = savePending && loaded && !inDialog ? reload(env: env) : []
+            if savePending && inDialog { reloadWhenDialogLeft = true }
             savePending = false
             if case .form(var form) = mode {
                 form.saving = false

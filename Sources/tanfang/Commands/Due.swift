@@ -52,7 +52,11 @@ struct Due: ParsableCommand {
                                rows: rows))
         print(s.format("cli.due.count", String(lines.count), String(lines.filter { $0.state == .overdue }.count)))
         // Why some dates come early: the special periods in force today.
-        for line in try Period.inForceLines(ledger: ledger, today: ctx.today, strings: s) { print(line) }
+        // (Those of the village asked for, when one was.)
+        let scope = try village.map { AccessScope(villageIDs: [try ByName.village($0, in: ledger.places(), strings: s).id]) }
+        for line in try Period.inForceLines(ledger: ledger, today: ctx.today, scope: scope ?? .everything, strings: s) {
+            print(line)
+        }
     }
 }
 

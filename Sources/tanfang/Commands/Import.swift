@@ -172,6 +172,8 @@ enum RosterVillages {
             parsed.headerMapping.first { $0.field == field }?.header ?? field.standardHeader
         }
         let column = parsed.headerMapping.first { $0.field == .village }?.header ?? "--village"
+        // With a 来源 column (our export) an empty cell means no list, not this file.
+        let hasSources = parsed.headerMapping.contains { $0.field == .sources }
         var rows: [RosterImportRow] = []
         var issues: [ImportIssue] = []
         let flag = flag?.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -237,7 +239,7 @@ enum RosterVillages {
                               remote: r.remote ?? false,
                               statusHistory: r.status.map { status in
                                   [StatusChange(date: status == .active ? today : r.statusDate ?? today, status: status)]
-                              } ?? [], sources: r.sources.isEmpty ? [source] : Set(r.sources))
+                              } ?? [], sources: hasSources ? Set(r.sources) : [source])
             rows.append(RosterImportRow(line: r.line, elder: elder))
         }
         // 在册 since an earlier day: said once, with why the ledger counts from today.

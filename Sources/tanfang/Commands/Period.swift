@@ -99,8 +99,9 @@ struct Period: ParsableCommand {
 
     /// One line per special period in force on `today`, saying why some visits come due early
     /// (under the due list and the red-flag list).
-    static func inForceLines(ledger: Ledger, today: LocalDate, strings s: Strings) throws -> [String] {
-        let periods = try ledger.specialPeriods().filter { $0.inForce(on: today, within: .everything) }
+    static func inForceLines(ledger: Ledger, today: LocalDate, scope: AccessScope = .everything,
+                             strings s: Strings) throws -> [String] {
+        let periods = try ledger.specialPeriods().filter { $0.inForce(on: today, within: scope) }
         guard !periods.isEmpty else { return [] }
         let places = Dictionary(try ledger.places().map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         return periods.map { s.format("cli.due.period", $0.name, describe($0, places: places, strings: s)) }

@@ -43,7 +43,7 @@ struct RedFlags: ParsableCommand {
         }
         print(s.format("cli.redflags.total", String(lines.count)))
         // Why some visits are overdue sooner than usual.
-        for line in try Period.inForceLines(ledger: ledger, today: ctx.today, strings: s) { print(line) }
+        for line in try Period.inForceLines(ledger: ledger, today: ctx.today, scope: scope, strings: s) { print(line) }
     }
 
     static func who(_ line: Line) -> String {

@@ -96,7 +96,7 @@ enum MonthlyText {
         let villageRows = r.villages.map { v -> [String] in
             let village = places[v.villageID]
             let township = village?.parentID.flatMap { places[$0]?.name } ?? ""
-            return [township, village?.name ?? "?", String(v.visited), String(v.denominator), percent(v.rate, of: v.denominator), bar(v.rate)]
+            return [township, village?.name ?? "?", String(v.visited), String(v.denominator), percent(v.rate, of: v.denominator), bar(v.rate, of: v.denominator)]
         }
         out.append(TextTable.render(header: ["cli.report.township", "cli.report.village", "cli.report.visited",
                                              "cli.report.denominator", "cli.report.rate", ""].map { $0.isEmpty ? "" : s[$0] },
@@ -119,8 +119,9 @@ enum MonthlyText {
         return out.joined(separator: "\n")
     }
 
-    static func bar(_ rate: Double) -> String {
-        let n = Int((rate * 20).rounded())
+    /// Rounded down as the percentages are: full only at 100% (98.6% filled it), empty for 0 of 0.
+    static func bar(_ rate: Double, of denominator: Int) -> String {
+        let n = denominator == 0 ? 0 : min(20, max(0, Int(rate * 20)))
         return String(repeating: "█", count: n) + String(repeating: "░", count: 20 - n)
     }
 }
@@ -128,14 +129,32 @@ enum MonthlyText {
 /// The monthly report as JSON, each village and elder named as well as identified: ids alone
 /// cannot be read without the ledger.
 struct MonthlyJSON: Encodable {
+    /// A rate; null when nobody was owed a visit (0 of 0), as the screens and files show "—".
+    struct Rate: Encodable {
+        let visited: Int
+        let denominator: Int
+        let rate: Double?
+        init(visited: Int, denominator: Int, rate: Double) {
+            self.visited = visited
+            self.denominator = denominator
+            self.rate = denominator == 0 ? nil : rate
+        }
+    }
+
     struct Village: Encodable {
         let villageID: UUID
         let village: String
         let township: String
         let visited: Int
         let denominator: Int
-        /// 1 when nobody was owed a visit (denominator 0), as `VisitRate` counts it.
-        let rate: Double
+        let rate: Double?
+    }
+
+    struct CategoryRow: Encodable {
+        let category: String
+        let visited: Int
+        let denominator: Int
+        let rate: Double?
     }
 
     struct Elder: Encodable {
@@ -145,9 +164,11 @@ struct MonthlyJSON: Encodable {
     }
 
     let month: YearMonth
-    let total: VisitRate
+    /// Whether the month was still running on the day of the report.
+    let inProgress: Bool
+    let total: Rate
     let villages: [Village]
-    let byCategory: [CategoryRate]
+    let byCategory: [CategoryRow]
     let byMethod: [MethodCount]
     let notVisited: [Elder]
     let followUps: FollowUpStats
@@ -155,13 +176,17 @@ struct MonthlyJSON: Encodable {
     init(_ r: MonthlyReport, ledger: Ledger, today: LocalDate) throws {
         let places = Dictionary(try ledger.places().map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         month = r.month
-        total = r.total
+        inProgress = r.month == today.yearMonth
+        total = Rate(visited: r.total.visited, denominator: r.total.denominator, rate: r.total.rate)
         villages = r.villages.map { v in
             let place = places[v.villageID]
             return Village(villageID: v.villageID, village: place?.name ?? "", township: place?.parentID.flatMap { places[$0]?.name } ?? "",
-                           visited: v.visited, denominator: v.denominator, rate: v.rate)
+                           visited: v.visited, denominator: v.denominator, rate: v.denominator == 0 ? nil : v.rate)
         }
-        byCategory = r.byCategory
+        byCategory = r.byCategory.map {
+            CategoryRow(category: $0.category, visited: $0.visited, denominator: $0.denominator,
+                        rate: $0.denominator == 0 ? nil : $0.rate)
+        }
         byMethod = r.byMethod
         let missing = Set(r.notVisited)
         let rows = try ledger.roster(RosterQuery(status: nil, limit: Int.max, today: today)).rows.filter { missing.contains($0.elder.id) }

@@ -68,6 +68,9 @@ struct RosterImportJob {
 
     /// The sentence for one conflict.
     func conflictText(_ c: ImportConflict, strings s: Strings) -> String {
+        if c.field == "sharedIDNumber" {
+            return s.format("data.import.sharedIDNumber", name, String(c.line), c.name, c.incoming, c.stored)
+        }
         // Coded values in the user's words (女, 死亡, 与配偶同住), not their codes.
         let prefix = ["gender": "gender.", "status": "status.", "livingArrangement": "files.living.",
                       "disabilityDegree": "files.disability."][c.field]
