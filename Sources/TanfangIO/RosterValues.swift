@@ -441,6 +441,11 @@ public enum RosterValues {
         let t = halfWidth(raw).filter { !$0.isWhitespace && !phoneFillers.contains($0) }
         if t.contains(where: { phoneSeparators.contains($0) }) { return .failure(.multiple) }
         var digits = Substring(t)
+        // "电话：139…" as forms print it (the colon half-width by now).
+        for label in ["联系电话:", "电话:", "手机:", "tel:", "Tel:", "TEL:"] where digits.hasPrefix(label) {
+            digits = digits.dropFirst(label.count)
+            break
+        }
         if digits.hasPrefix("+86") { digits = digits.dropFirst(3) }
         else if digits.hasPrefix("0086") { digits = digits.dropFirst(4) }
         guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return .failure(.characters) }

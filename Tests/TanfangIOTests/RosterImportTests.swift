@@ -244,6 +244,7 @@ import Testing
     }
 
     @Test func phones() {
+        #expect(RosterValues.phone("电话：13912345678") == .success("13912345678"))  // as forms print it
         #expect(RosterValues.phone("139 1234 5678") == .success("13912345678"))
         #expect(RosterValues.phone("+86 139-1234-5678") == .success("13912345678"))
         #expect(RosterValues.phone("0086 13912345678") == .success("13912345678"))

@@ -107,6 +107,9 @@ import TanfangCore
                                              problems: [.init(line: 0, column: "", value: "", message: "找不到表头行",
                                                               isError: true)],
                                              rejectedLines: [0], refused: true)))
+        // Then the screen says nothing can be imported and offers no Enter
+        #expect(h.screenText().contains("无法导入"))
+        #expect(!h.screen.keyHints(env: h.env).contains { $0.keys == "Enter" })
         h.send(.enter)
         #expect(h.commands.last == .status(key: "importRoster.nothingToImport", args: [], tone: .warning))
         #expect(h.requests.count == 1)

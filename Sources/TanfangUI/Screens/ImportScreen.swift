@@ -45,7 +45,16 @@ public struct ImportScreen: Screen {
     public var capturesText: Bool { step == .path }
 
     public func keyHints(env: AppEnvironment) -> [KeyHint] {
-        (step == .path ? Self.pathKeymap : step == .done ? Self.doneKeymap : Self.keymap).hints(env.strings)
+        // Nothing to import: Enter is not offered, only Esc back to the file name.
+        if step == .preview, report.map(Self.nothingValid) == true {
+            return Self.keymap.hints(env.strings).filter { $0.keys != "Enter" }
+        }
+        return (step == .path ? Self.pathKeymap : step == .done ? Self.doneKeymap : Self.keymap).hints(env.strings)
+    }
+
+    /// Every row has an error (or the file itself has one): there is nothing Enter could import.
+    static func nothingValid(_ report: ImportReport) -> Bool {
+        report.refused || report.rows <= report.rejectedLines.filter { $0 > 0 }.count
     }
 
     /// The village rows without a 村(社区) column go to: the user's own, when they have just one.
@@ -80,7 +89,7 @@ public struct ImportScreen: Screen {
             switch step {
             case .preview:
                 guard let report else { return [] }
-                guard !report.refused, report.rows > report.rejectedLines.filter({ $0 > 0 }).count else {
+                guard !Self.nothingValid(report) else {
                     return [.status(key: "importRoster.nothingToImport", args: [], tone: .warning)]
                 }
                 step = .importing
@@ -186,8 +195,12 @@ public struct ImportScreen: Screen {
                                                    String(errors)), Style(bold: true))))
             lines.append(.text(DocSegment(s.format("importRoster.wouldDo", String(report.added), String(report.merged),
                                                    String(report.unchanged), String(report.conflicts.count)))))
-            lines.append(.text(DocSegment(s[errors > 0 ? "importRoster.confirmSkipping" : "importRoster.confirm"],
-                                          Style(fg: errors > 0 ? .yellow : .green, bold: true))))
+            if Self.nothingValid(report) {
+                lines.append(.text(DocSegment(s["importRoster.nothingValid"], Style(fg: .red, bold: true))))
+            } else {
+                lines.append(.text(DocSegment(s[errors > 0 ? "importRoster.confirmSkipping" : "importRoster.confirm"],
+                                              Style(fg: errors > 0 ? .yellow : .green, bold: true))))
+            }
         }
         if !report.conflicts.isEmpty {
             lines.append(.blank)
