@@ -191,6 +191,8 @@ let sharedDemo: URL = {
         #expect((object["villages"] as! [[String: Any]]).allSatisfy { $0["rate"] == nil })
         let table = try CLI.run(["report", "monthly", "--db", sharedDemo.path, "--month", "2020-01"])
         #expect(!table.out.contains("█") && table.out.contains(String(repeating: "░", count: 20)), "\(table.out.prefix(400))")
+        // And a median with nothing to measure is a dash, without a unit after it
+        #expect(table.out.contains("办结用时中位数 —\n"), "\(table.out.suffix(200))")
     }
 
     @Test func anOutPathWhoseFolderIsMissingOrAFileIsSaid() throws {

@@ -114,7 +114,7 @@ enum MonthlyText {
         out.append("")
         let f = r.followUps
         out.append(s.format("cli.report.followUps", String(f.opened), String(f.closed), String(f.openPastDue),
-                            f.medianHoursToClose.map { String(format: "%.1f", $0) } ?? "—"))
+                            f.medianHoursToClose.map { s.format("cli.report.hours", String(format: "%.1f", $0)) } ?? "—"))
         out.append(s.format("cli.report.notVisited", String(r.notVisited.count)))
         return out.joined(separator: "\n")
     }
