@@ -127,8 +127,9 @@ import TanfangCore
     @Test func wideEnglishShowsFullDates() {
         // Given 120×40 in English / When shown / Then full due dates and wider columns.
         let lines = Self.harness(language: .en, width: 120, height: 40).lines()
-        #expect(lines[1] == "Due              Type              Elder        Village      Owner      Status      Late      Detail")
-        #expect(lines[2] == "2026-11-21 17:00 Fix safety hazard 王秀英       红旗村       李四       Open        2 d late  更换老化电线")
+        // (the late column holds "364 d late" whole)
+        #expect(lines[1] == "Due              Type              Elder        Village      Owner      Status      Late       Detail")
+        #expect(lines[2] == "2026-11-21 17:00 Fix safety hazard 王秀英       红旗村       李四       Open        2 d late   更换老化电线")
     }
 
     @Test func filtersReload() {

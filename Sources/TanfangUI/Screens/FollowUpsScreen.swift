@@ -524,7 +524,8 @@ public struct FollowUpsScreen: Screen {
             TableColumn(s["followUps.col.village"], minWidth: 8, flex: 1, maxWidth: 14),
             TableColumn(s["followUps.col.owner"], minWidth: 6, flex: 1, maxWidth: 12),
             TableColumn(s["followUps.col.status"], minWidth: wide ? 11 : 6),
-            TableColumn(s["followUps.col.late"], minWidth: 9),
+            // Room for three-digit days late in either language (364 d late was cut).
+            TableColumn(s["followUps.col.late"], minWidth: max(9, s.format("files.lateDays", "999").displayWidth)),
             TableColumn(s["followUps.col.detail"], minWidth: 8, flex: 4),
         ]
     }
