@@ -220,6 +220,9 @@ public enum RosterValues {
         "侄子", "侄女", "外甥", "外甥女", "儿", "女", "邻居", "朋友", "亲戚", "村干部", "网格员",
     ]
 
+    /// The first characters of the relation words of two or more characters.
+    static let relationStarts = Set(relationWords.filter { $0.count >= 2 }.compactMap(\.first))
+
     static func people(_ raw: String) -> Result<[RosterPerson], UnreadablePerson> {
         var out: [RosterPerson] = []
         // People apart by ；, and by ， 、 / or , as hands often write them (a residence has none of
@@ -232,14 +235,22 @@ public enum RosterValues {
             var rest = Substring(trimmed(entry))
             guard !rest.isEmpty else { continue }
             let nameEnd = rest.firstIndex { $0 == "（" || $0 == "(" || $0.isWhitespace || ($0.isASCII && $0.isNumber) } ?? rest.endIndex
-            guard let name = name(String(rest[..<nameEnd])) else { return unreadable }
+            guard var name = name(String(rest[..<nameEnd])) else { return unreadable }
             rest = rest[nameEnd...].drop { $0.isWhitespace }
             var relation = ""
+            // "邻居张三 137…", "儿子王二": the relation written before the name (a word of two or more
+            // characters, which no name begins with).
+            if name.count >= 4, let first = name.first, relationStarts.contains(first),
+               let word = relationWords.filter({ $0.count >= 2 && name.hasPrefix($0) && name.count >= $0.count + 2 })
+                .max(by: { $0.count < $1.count }) {
+                relation = word
+                name = String(name.dropFirst(word.count))
+            }
             if let open = rest.first, open == "（" || open == "(" {
                 guard let close = rest.firstIndex(where: { $0 == "）" || $0 == ")" }) else { return unreadable }
                 relation = trimmed(String(rest[rest.index(after: rest.startIndex)..<close]))
                 rest = rest[rest.index(after: close)...].drop { $0.isWhitespace }
-            } else {
+            } else if relation.isEmpty {
                 let wordEnd = rest.firstIndex { $0.isWhitespace || ($0.isASCII && $0.isNumber) } ?? rest.endIndex
                 if relationWords.contains(String(rest[..<wordEnd])) {
                     relation = String(rest[..<wordEnd])

@@ -287,6 +287,11 @@ import Testing
         // What cannot be a residence (another person's phone or bracket) is said, never stored as one
         #expect((try? RosterValues.people("王二（女儿）13900000000 王三（儿子）").get()) == nil)
         #expect((try? RosterValues.people("王二 乌鲁木齐市 13900000001").get()) == nil)
+        // A relation written before the name (the longest word that fits)
+        #expect(try RosterValues.people("邻居张三 13700000001；外孙女李小红").get()
+                == [RosterPerson(name: "张三", relation: "邻居", phone: "13700000001"), RosterPerson(name: "李小红", relation: "外孙女")])
+        // And a name that does not begin with one stays whole
+        #expect(try RosterValues.people("王儿子").get().first?.name == "王儿子")
         // But a residence may hold brackets of its own
         #expect(try RosterValues.people("吾尔尼沙（女儿）13200005824 外省（甘肃省）").get().first?.residence == "外省（甘肃省）")
         // A relation left open, a phone that is no phone, letters where the phone goes: cannot be read
