@@ -226,6 +226,30 @@ private struct ProbeScreen: Screen {
         #expect(grid.lines()[23] == "n新 F1帮助")
     }
 
+    @Test func aLongHelpSentenceGoesOnUnderItself() {
+        // Given a screen with one key whose help is longer than the line
+        struct Long: Screen {
+            var titleKey: String { "probe" }
+            var capturesText: Bool { false }
+            func keyHints(env: AppEnvironment) -> [KeyHint] {
+                [KeyHint(keys: "/", label: "Search", help: "Search by name, pinyin initials or full pinyin, or the last digits of an ID number or phone; Enter opens the elder's file")]
+            }
+            mutating func start(env: AppEnvironment) -> [ScreenCommand] { [] }
+            mutating func handle(_ key: Key, env: AppEnvironment) -> [ScreenCommand] { [] }
+            mutating func receive(_ response: DataResponse, env: AppEnvironment) -> [ScreenCommand] { [] }
+            func render(into grid: inout Grid, area: Rect, env: AppEnvironment) -> CursorPosition? { nil }
+        }
+        var app = AppModel(env: Self.env, first: .roster) { _, _ in Long() }
+        _ = app.update(.resize(width: 80, height: 24))
+        _ = app.update(.key(.char("?")))
+        var grid = Grid(width: 80, height: 24)
+        _ = app.render(into: &grid)
+        // Then the sentence is read whole over two lines, and the global keys still follow
+        let text = grid.lines().map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        #expect(text.contains("or the last digits") && text.contains("Enter opens the elder's file"), "\(grid.lines())")
+        #expect(grid.lines().contains { $0.contains("Ctrl-Q") })
+    }
+
     @Test func theRedFlagHelpFitsAt80x24() {
         // Given the red-flag screen (many keys) at 80×24 / When ? opens the help
         var app = AppModel(env: Self.env, first: .roster) { _, _ in RedFlagsScreen() }

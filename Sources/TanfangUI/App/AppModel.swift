@@ -246,10 +246,22 @@ public struct AppModel: Program {
         grid.put(s["help.title"] + " — " + s[top.titleKey], x: 1, y: area.y, style: Style(bold: true), maxWidth: area.width - 2)
         // Keys column as wide as the longest key list (up to a third of the screen), then a gap.
         let keyWidth = min(max(8, area.width / 3), (lines.map { DisplayWidth.of($0.0) }.max() ?? 0) + 2)
-        // The last row is the closing hint's.
-        for (i, line) in lines.enumerated() where i + 3 < area.height {
-            grid.put(line.0, x: 2, y: area.y + 2 + i, style: Style(bold: true), maxWidth: keyWidth - 1)
-            grid.put(line.1, x: 2 + keyWidth, y: area.y + 2 + i, maxWidth: area.width - keyWidth - 3)
+        // A long sentence goes on under itself while the rows left still hold one for every entry
+        // after it (the last row is the closing hint's): none is left off, the first are read whole.
+        let textWidth = max(1, area.width - keyWidth - 3)
+        let rows = area.height - 3
+        var spare = rows - lines.count
+        var y = area.y + 2
+        for line in lines where y < area.y + 2 + rows {
+            grid.put(line.0, x: 2, y: y, style: Style(bold: true), maxWidth: keyWidth - 1)
+            var parts = TextWrap.lines(line.1, width: textWidth)
+            let extra = max(0, min(parts.count - 1, spare))
+            spare -= extra
+            if parts.count > extra + 1 { parts = Array(parts.prefix(extra)) + [parts[extra...].joined(separator: " ")] }
+            for part in parts.isEmpty ? [""] : parts where y < area.y + 2 + rows {
+                grid.put(part, x: 2 + keyWidth, y: y, maxWidth: textWidth)
+                y += 1
+            }
         }
         grid.put(s["help.anyKey"], x: 1, y: area.maxY - 1, style: Style(dim: true), maxWidth: area.width - 2)
     }
