@@ -44,8 +44,8 @@ struct VisitFixture {
 
     /// A harness on a sheet for 王秀英, with no draft waiting; `draft` is answered when given.
     func sheet(_ language: Language = .zhHans, width: Int = 80, height: Int = 24,
-               draft: String? = nil) throws -> ScreenHarness<VisitFormScreen> {
-        let file = self.file
+               draft: String? = nil, file: ElderFile? = nil) throws -> ScreenHarness<VisitFormScreen> {
+        let file = file ?? self.file
         var h = ScreenHarness(VisitFormScreen(elderID: elder.id), env: try env(language), width: width, height: height) { request in
             switch request {
             case .loadDraft(let key): .draft(key: key, json: draft)
@@ -276,14 +276,7 @@ struct VisitFormScreenTests {
         let attempt = Visit(elderID: fx.elder.id, at: LocalDateTime("2026-11-22 16:00")!, visitorIDs: [fx.li.id],
                             method: .home, seenInPerson: false)
         file.visits = [attempt, fx.previous]
-        var h = ScreenHarness(VisitFormScreen(elderID: fx.elder.id), env: try fx.env()) { request in
-            switch request {
-            case .loadDraft(let key): .draft(key: key, json: nil)
-            case .elderFile: .elderFile(file)
-            default: nil
-            }
-        }
-        h.start()
+        var h = try fx.sheet(file: file)
         #expect(h.screenText().contains("上次探访 2026-10-20"), "\(h.screenText())")
         h.advance(to: "health.mobility")
         h.send(.function(6))
@@ -297,14 +290,7 @@ struct VisitFormScreenTests {
         var file = fx.file
         file.elder.name = "阿娜尔古丽·阿不都热合曼"
         file.visitor = Visitor(name: "库尔班别克·吐尔逊别克", role: .gridWorker, placeID: fx.village.id)
-        var h = ScreenHarness(VisitFormScreen(elderID: fx.elder.id), env: try fx.env()) { request in
-            switch request {
-            case .loadDraft(let key): .draft(key: key, json: nil)
-            case .elderFile: .elderFile(file)
-            default: nil
-            }
-        }
-        h.start()
+        let h = try fx.sheet(file: file)
         let top = h.lines()[0]
         #expect(top.contains("上次探访 2026-10-20") && top.contains("阿娜尔古丽·阿不都热合曼") && !top.contains("库尔班别克"), "\(top)")
     }
