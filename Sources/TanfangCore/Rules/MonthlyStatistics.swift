@@ -37,6 +37,23 @@ public struct VisitRate: Hashable, Sendable, Codable {
     public var missed: Int { denominator - visited }
 }
 
+/// Visited of owed, with its rate (1.0 when nobody was owed a visit, so that such a village is never
+/// under target).
+public protocol RateFigures {
+    var denominator: Int { get }
+    var visited: Int { get }
+    var rate: Double { get }
+}
+
+extension RateFigures {
+    /// The rate as screens, files and JSON show it: none for 0 of 0, where "100%" would mislead.
+    public var shownRate: Double? { denominator == 0 ? nil : rate }
+}
+
+extension VisitRate: RateFigures {}
+extension VillageRate: RateFigures {}
+extension CategoryRate: RateFigures {}
+
 /// The month's visit rate of one village (same denominator rule as `MonthlyStatistics`).
 public struct VillageRate: Hashable, Sendable, Codable {
     public var villageID: UUID

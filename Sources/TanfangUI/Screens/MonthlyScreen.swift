@@ -163,7 +163,7 @@ public struct MonthlyScreen: Screen {
             : total.rate >= Self.warningRate ? Style(fg: .yellow, bold: true) : Style(fg: .red, bold: true)
         // Nobody owed a visit (a month before the ledger's first elder): no rate, not 100%.
         left.append(.text(DocSegment(s["monthly.totalRate"] + " "),
-                          DocSegment(total.denominator == 0 ? "—" : ScreenText.percent(total.rate), totalStyle),
+                          DocSegment(total.shownRate.map(ScreenText.percent) ?? "—", totalStyle),
                           DocSegment(s.format("monthly.totalDetail", String(total.visited), String(total.denominator)))))
         // The month still running: its rate is not yet what it will be.
         let running = report.month == env.today.yearMonth
@@ -205,7 +205,7 @@ public struct MonthlyScreen: Screen {
             let style: Style = c.denominator == 0 ? Style(dim: true) : c.rate < 1 ? Style(fg: .yellow) : .plain
             right.append(.row(categoryColumns, [
                 s["category.\(c.category)"], String(c.denominator), String(c.visited),
-                c.denominator == 0 ? none : ScreenText.percent(c.rate),
+                c.shownRate.map(ScreenText.percent) ?? none,
             ], style: style))
         }
         right.append(.blank)

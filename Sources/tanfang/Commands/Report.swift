@@ -81,22 +81,21 @@ struct Report: ParsableCommand {
 enum MonthlyText {
     static func percent(_ rate: Double) -> String { Percent.text(rate) }
 
-    /// The rate of `visited` of `denominator`; "—" when nobody was owed a visit (the stored rate
-    /// is then 100%, so that such a village never counts as under target, but 0 / 0 = 100% reads wrong).
-    static func percent(_ rate: Double, of denominator: Int) -> String { denominator == 0 ? "—" : percent(rate) }
+    /// The rate, or "—" when nobody was owed a visit (`shownRate`).
+    static func percent(_ figures: some RateFigures) -> String { figures.shownRate.map(percent) ?? "—" }
 
     static func render(_ r: MonthlyReport, ledger: Ledger, strings s: Strings, today: LocalDate) throws -> String {
         let places = Dictionary(try ledger.places().map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var out: [String] = []
         out.append(s.format("cli.report.title", r.month.description))
-        out.append(s.format("cli.report.total", String(r.total.visited), String(r.total.denominator), percent(r.total.rate, of: r.total.denominator)))
+        out.append(s.format("cli.report.total", String(r.total.visited), String(r.total.denominator), percent(r.total)))
         if r.month == today.yearMonth { out.append(s.format("cli.report.inProgress", today.description)) }
         out.append("")
         out.append(s["cli.report.byVillage"])
         let villageRows = r.villages.map { v -> [String] in
             let village = places[v.villageID]
             let township = village?.parentID.flatMap { places[$0]?.name } ?? ""
-            return [township, village?.name ?? "?", String(v.visited), String(v.denominator), percent(v.rate, of: v.denominator), bar(v.rate, of: v.denominator)]
+            return [township, village?.name ?? "?", String(v.visited), String(v.denominator), percent(v), bar(v)]
         }
         out.append(TextTable.render(header: ["cli.report.township", "cli.report.village", "cli.report.visited",
                                              "cli.report.denominator", "cli.report.rate", ""].map { $0.isEmpty ? "" : s[$0] },
@@ -105,7 +104,7 @@ enum MonthlyText {
         out.append(s["cli.report.byCategory"])
         out.append(TextTable.render(
             header: ["cli.report.category", "cli.report.visited", "cli.report.denominator", "cli.report.rate"].map { s[$0] },
-            rows: r.byCategory.map { [s["category.\($0.category)"], String($0.visited), String($0.denominator), percent($0.rate, of: $0.denominator)] }))
+            rows: r.byCategory.map { [s["category.\($0.category)"], String($0.visited), String($0.denominator), percent($0)] }))
         out.append("")
         out.append(s["cli.report.byMethod"])
         out.append(TextTable.render(
@@ -120,8 +119,8 @@ enum MonthlyText {
     }
 
     /// Rounded down as the percentages are: full only at 100% (98.6% filled it), empty for 0 of 0.
-    static func bar(_ rate: Double, of denominator: Int) -> String {
-        let n = denominator == 0 ? 0 : min(20, max(0, Int(rate * 20)))
+    static func bar(_ figures: some RateFigures) -> String {
+        let n = figures.shownRate.map { min(20, max(0, Int($0 * 20))) } ?? 0
         return String(repeating: "█", count: n) + String(repeating: "░", count: 20 - n)
     }
 }
@@ -129,15 +128,15 @@ enum MonthlyText {
 /// The monthly report as JSON, each village and elder named as well as identified: ids alone
 /// cannot be read without the ledger.
 struct MonthlyJSON: Encodable {
-    /// A rate; null when nobody was owed a visit (0 of 0), as the screens and files show "—".
+    /// A rate; none when nobody was owed a visit (0 of 0), as the screens and files show "—".
     struct Rate: Encodable {
         let visited: Int
         let denominator: Int
         let rate: Double?
-        init(visited: Int, denominator: Int, rate: Double) {
-            self.visited = visited
-            self.denominator = denominator
-            self.rate = denominator == 0 ? nil : rate
+        init(_ figures: some RateFigures) {
+            visited = figures.visited
+            denominator = figures.denominator
+            rate = figures.shownRate
         }
     }
 
@@ -177,15 +176,15 @@ struct MonthlyJSON: Encodable {
         let places = Dictionary(try ledger.places().map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         month = r.month
         inProgress = r.month == today.yearMonth
-        total = Rate(visited: r.total.visited, denominator: r.total.denominator, rate: r.total.rate)
+        total = Rate(r.total)
         villages = r.villages.map { v in
             let place = places[v.villageID]
             return Village(villageID: v.villageID, village: place?.name ?? "", township: place?.parentID.flatMap { places[$0]?.name } ?? "",
-                           visited: v.visited, denominator: v.denominator, rate: v.denominator == 0 ? nil : v.rate)
+                           visited: v.visited, denominator: v.denominator, rate: v.shownRate)
         }
         byCategory = r.byCategory.map {
             CategoryRow(category: $0.category, visited: $0.visited, denominator: $0.denominator,
-                        rate: $0.denominator == 0 ? nil : $0.rate)
+                        rate: $0.shownRate)
         }
         byMethod = r.byMethod
         let missing = Set(r.notVisited)

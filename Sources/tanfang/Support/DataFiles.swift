@@ -41,17 +41,16 @@ enum MonthlyFiles {
             let village = places[v.villageID]
             let township = village?.parentID.flatMap { places[$0]?.name } ?? ""
             return [month, .string(township), .string(village?.name ?? "?"), .number(Double(v.visited)),
-                    .number(Double(v.denominator)), rateCell(v.rate, of: v.denominator)]
+                    .number(Double(v.denominator)), rateCell(v)]
         }
         rows.append([month, .string(s["cli.report.allVillages"]), .empty, .number(Double(r.total.visited)),
-                     .number(Double(r.total.denominator)), rateCell(r.total.rate, of: r.total.denominator)])
+                     .number(Double(r.total.denominator)), rateCell(r.total)])
         return (header, rows)
     }
 
-    /// A rate cell; "—" when nobody was owed a visit (the stored rate is then 1.0, so that such a
-    /// village is never under target, but a file saying 100% for 0 of 0 misleads whoever reads it).
-    static func rateCell(_ rate: Double, of denominator: Int) -> XLSXCell {
-        denominator == 0 ? .string("—") : .percent(Percent.shown(rate))
+    /// A rate cell; "—" when nobody was owed a visit (`shownRate`).
+    static func rateCell(_ figures: some RateFigures) -> XLSXCell {
+        figures.shownRate.map { .percent(Percent.shown($0)) } ?? .string("—")
     }
 
     static func csv(_ r: MonthlyReport, ledger: Ledger, strings s: Strings, encoding: FileEncoding) throws -> Data {
@@ -79,7 +78,7 @@ enum MonthlyFiles {
             name: s["data.sheet.byCategory"],
             header: ["cli.report.category", "cli.report.visited", "cli.report.denominator", "cli.report.rate"].map { s[$0] },
             rows: r.byCategory.map { [.string(s["category.\($0.category)"]), .number(Double($0.visited)),
-                                      .number(Double($0.denominator)), rateCell($0.rate, of: $0.denominator)] }))
+                                      .number(Double($0.denominator)), rateCell($0)] }))
         sheets.append(XLSXSheet(
             name: s["data.sheet.byMethod"],
             header: ["cli.report.method", "cli.report.visits", "cli.report.elders"].map { s[$0] },
