@@ -76,6 +76,42 @@ public final class Ledger: Sendable {
         try self.init(writer: pool, rules: rules, clock: clock, onUpgrade: onUpgrade)
     }
 
+    /// Whether this process may write the ledger at `path`: the file, and the folder where SQLite
+    /// keeps its `-wal` and `-shm` files beside it (unless both are there already and writable).
+    /// False for a copy on a read-only share, a read-only mount, or a file of another user.
+    public static func isWritable(path: String) -> Bool {
+        guard FileManager.default.fileExists(atPath: path) else { return true }
+        guard access(path, W_OK) == 0 else { return false }
+        let dir = (path as NSString).deletingLastPathComponent
+        if access(dir.isEmpty ? "." : dir, W_OK) == 0 { return true }
+        return access(path + "-wal", W_OK) == 0 && access(path + "-shm", W_OK) == 0
+    }
+
+    /// The ledger at `path`, which this process may not write (`isWritable`), copied into memory
+    /// to be read: upgraded and brought to today there, while the file is left as it is. What is
+    /// changed in the copy is lost with it, so only reading commands use it.
+    public static func readOnlyCopy(path: String, rules: RuleBook,
+                                    clock: @escaping @Sendable () -> Date = { Date() }) throws -> Ledger {
+        var config = Configuration()
+        config.readonly = true
+        let memory = try DatabaseQueue(configuration: configuration(busyTimeout: 5))
+        do {
+            if FileManager.default.fileExists(atPath: path + "-wal") {
+                // Another program may be writing it: read through its WAL (needs its -shm file).
+                try DatabaseQueue(path: path, configuration: config).backup(to: memory)
+            } else {
+                // The file is the whole ledger: read it as it stands (`immutable`), making no -wal
+                // or -shm file beside it (a read-only folder could not take them anyway).
+                let escaped = path.replacingOccurrences(of: "%", with: "%25")
+                    .replacingOccurrences(of: "?", with: "%3f").replacingOccurrences(of: "#", with: "%23")
+                try DatabaseQueue(path: "file:\(escaped)?immutable=1", configuration: config).backup(to: memory)
+            }
+        } catch {
+            throw LedgerError.wrap(error)
+        }
+        return try Ledger(writer: memory, rules: rules, clock: clock)
+    }
+
     /// Another program's database: tables, but none applied by our migrations. It must be left
     /// untouched, rather than given a ledger's tables (which a restore would then take for a ledger).
     static func isForeign(_ db: Database) throws -> Bool {

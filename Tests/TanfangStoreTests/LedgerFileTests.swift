@@ -34,6 +34,31 @@ struct LedgerFileTests {
         #expect(try reopened.places().map(\.name) == ["天山区"])
     }
 
+    @Test("A ledger this process may not write is read from a copy in memory, the file left byte for byte")
+    func readOnlyLedgerIsReadFromACopy() throws {
+        let dir = try Self.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // Given a ledger file, closed (as a copy on a read-only share is)
+        let path = try { () throws -> String in try Self.ledgerWithOnePlace(in: dir).path }()
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+        // When it is read through a copy
+        let copy = try Ledger.readOnlyCopy(path: path, rules: Fixture.rules)
+        // Then the copy holds its data, and may even be changed (summaries brought to today)
+        #expect(try copy.places().map(\.name) == ["天山区"])
+        try copy.savePlace(Place(code: "650103", name: "沙依巴克区", level: .county, parentID: nil))
+        #expect(try copy.places().count == 2)
+        // But the file is exactly as it was, with no WAL files made beside it
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+        #expect(!FileManager.default.fileExists(atPath: path + "-shm"))
+        #expect(try Ledger(path: path, rules: Fixture.rules).places().map(\.name) == ["天山区"])
+        // And another program's file is refused as it is on the writable path
+        let other = dir.appendingPathComponent("customers.sqlite").path
+        try DatabaseQueue(path: other).write { db in try db.execute(sql: "CREATE TABLE customer (name TEXT)") }
+        #expect(throws: LedgerError.damagedFile) { _ = try Ledger.readOnlyCopy(path: other, rules: Fixture.rules) }
+    }
+
     @Test("A ledger upgraded by a newer tanfang is refused, untouched")
     func newerLedgerIsRefused() throws {
         let dir = try Self.tempDir()

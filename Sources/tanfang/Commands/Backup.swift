@@ -17,7 +17,7 @@ struct Backup: ParsableCommand {
     func run() throws {
         let ctx = try Context(language: options.language)
         let path = options.databasePath()
-        let ledger = try ctx.openLedger(path: path)
+        let ledger = try ctx.openLedgerToRead(path: path)
         var target = dest ?? Ledger.defaultBackupPath(ledgerPath: path)
         var isFolder: ObjCBool = false
         var named = dest != nil
@@ -38,7 +38,14 @@ struct Backup: ParsableCommand {
         if FileManager.default.fileExists(atPath: target) {
             throw CLIError(ctx.strings.format("data.error.exists", target))
         }
-        try ledger.backup(to: target)
+        do {
+            try ledger.backup(to: target)
+        } catch LedgerError.cannotOpen(_, let detail) {
+            // The copy's folder (a read-only share, a full or write-protected USB stick).
+            throw CLIError(ctx.strings.format("data.backup.cannotWrite", target, detail))
+        } catch let error as LedgerError {
+            throw CLIError(ctx.strings.format(error.messageKey, error.args))
+        }
         print(ctx.strings.format("data.backup.done", target))
     }
 }

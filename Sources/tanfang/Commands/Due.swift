@@ -36,7 +36,7 @@ struct Due: ParsableCommand {
 
     func run() throws {
         let ctx = try Context(language: options.language)
-        let ledger = try ctx.openCurrentLedger(path: options.databasePath())
+        let ledger = try ctx.openCurrentLedger(path: options.databasePath(), reading: true)
         let lines = try DueList.compute(ledger: ledger, today: ctx.today, visitorName: visitor,
                                         villageName: village, strings: ctx.strings)
             .filter { !overdue || $0.state == .overdue }

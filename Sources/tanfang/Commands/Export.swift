@@ -49,7 +49,7 @@ struct Export: ParsableCommand {
         func run() throws {
             let ctx = try Context(language: options.language)
             let s = ctx.strings
-            let ledger = try ctx.openCurrentLedger(path: options.databasePath())
+            let ledger = try ctx.openCurrentLedger(path: options.databasePath(), reading: true)
             var scope = AccessScope.everything
             var actor: User?
             if let user {

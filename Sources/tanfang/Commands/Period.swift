@@ -214,7 +214,7 @@ struct Period: ParsableCommand {
         func run() throws {
             let ctx = try Context(language: options.language)
             let s = ctx.strings
-            let ledger = try ctx.openLedger(path: options.databasePath())
+            let ledger = try ctx.openLedgerToRead(path: options.databasePath())
             let periods = try ledger.specialPeriods().sorted { ($0.from, $0.name) > ($1.from, $1.name) }
             guard !periods.isEmpty else {
                 print(s["cli.period.none"])

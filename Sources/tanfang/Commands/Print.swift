@@ -37,7 +37,7 @@ struct PrintCommand: ParsableCommand {
         func run() throws {
             let ctx = try Context(language: options.language)
             let s = ctx.strings
-            let ledger = try ctx.openCurrentLedger(path: options.databasePath())
+            let ledger = try ctx.openCurrentLedger(path: options.databasePath(), reading: true)
             let ym = YearMonth(month)!
             let person = try ByName.visitor(visitor, in: ledger.visitors(), strings: s)
             let form = try FormDefinition.load(resources: ctx.resources)

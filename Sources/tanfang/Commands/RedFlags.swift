@@ -26,7 +26,7 @@ struct RedFlags: ParsableCommand {
 
     func run() throws {
         let ctx = try Context(language: options.language)
-        let ledger = try ctx.openCurrentLedger(path: options.databasePath())
+        let ledger = try ctx.openCurrentLedger(path: options.databasePath(), reading: true)
         let scope = try area.map { try ByName.area($0, in: ledger.places(), strings: ctx.strings) } ?? .everything
         let lines = try ReportFiles.redFlagLines(ledger: ledger, strings: ctx.strings, today: ctx.today, now: ctx.now,
                                                  scope: scope).filter { kind == nil || $0.kind == kind }

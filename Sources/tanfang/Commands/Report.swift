@@ -48,7 +48,7 @@ struct Report: ParsableCommand {
 
         func run() throws {
             let ctx = try Context(language: options.language)
-            let ledger = try ctx.openCurrentLedger(path: options.databasePath())
+            let ledger = try ctx.openCurrentLedger(path: options.databasePath(), reading: true)
             let ym = month.flatMap(YearMonth.init) ?? ctx.today.yearMonth
             // A month not yet begun would read as 0% visited; the monthly screen stops at this month too.
             guard ym <= ctx.today.yearMonth else {

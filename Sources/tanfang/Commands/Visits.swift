@@ -31,7 +31,7 @@ struct Visits: ParsableCommand {
         let ctx = try Context(language: options.language)
         // --last 0 printed "no visits yet" for an elder with many.
         guard last >= 1 else { throw CLIError(ctx.strings["cli.visits.lastAtLeastOne"]) }
-        let ledger = try ctx.openLedger(path: options.databasePath())
+        let ledger = try ctx.openLedgerToRead(path: options.databasePath())
         let id: UUID
         if let given = UUID(uuidString: elder) {
             id = given

@@ -28,6 +28,8 @@ struct Context {
         if !create, let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size == 0 {
             throw CLIError(strings["store.error.damagedFile"])
         }
+        // Said before SQLite tries (it would fail on the first write, or on the WAL's files).
+        if !Ledger.isWritable(path: path) { throw CLIError(strings.format("cli.error.readOnlyLedger", path)) }
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         do {
@@ -42,11 +44,28 @@ struct Context {
 }
 
 extension Context {
+    /// `openLedger` for a command that only reads: a ledger this process may not write (a copy on
+    /// a read-only share) is read from a copy in memory, and the file stays as it is.
+    func openLedgerToRead(path: String) throws -> Ledger {
+        guard FileManager.default.fileExists(atPath: path), !Ledger.isWritable(path: path) else {
+            return try openLedger(path: path)
+        }
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size == 0 {
+            throw CLIError(strings["store.error.damagedFile"])
+        }
+        do {
+            return try Ledger.readOnlyCopy(path: path, rules: rules)
+        } catch let error as LedgerError {
+            throw CLIError(strings.format(error.messageKey, error.args))
+        }
+    }
+
     /// `openLedger`, then the summaries brought to today when they were derived on an earlier day
     /// (due dates, ages, ended special periods), as the workstation does when it starts: the
     /// commands that show them (due, redflags, report, print, export) must not give yesterday's.
-    func openCurrentLedger(path: String) throws -> Ledger {
-        let ledger = try openLedger(path: path)
+    /// With `reading`, see `openLedgerToRead`.
+    func openCurrentLedger(path: String, reading: Bool = false) throws -> Ledger {
+        let ledger = try reading ? openLedgerToRead(path: path) : openLedger(path: path)
         do {
             // Also a day ahead of today: the clock was set ahead once and put right since.
             if let computed = try ledger.summariesComputedOn(), computed != today {
