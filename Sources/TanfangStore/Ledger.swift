@@ -17,7 +17,7 @@ public final class Ledger: Sendable {
     public let rules: RuleBook
     private let writer: any DatabaseWriter
     /// Wall-clock time for `createdAt`/`updatedAt` and audit rows (never for rules).
-    private let clock: @Sendable () -> Date
+    let clock: @Sendable () -> Date
     /// The roster's in-memory index, rebuilt when the elders change.
     let rosterCache: RosterCache
     let summaryCounts = SummaryCounts()

@@ -70,6 +70,7 @@ extension Ledger {
                         stepStart = DispatchTime.now().uptimeNanoseconds
                     }
                 }
+                try Ledger.markBackup(dest, at: clock())
                 try dest.close()
             }
             try Ledger.checkpointToSingleFile(partial)
@@ -165,6 +166,7 @@ extension Ledger {
                 try createPrivateFileIfMissing(replacedPath)
                 let keep = try DatabaseQueue(path: replacedPath)
                 try target.backup(to: keep)
+                try markBackup(keep, at: Date())
                 try keep.close()
                 try checkpointToSingleFile(replacedPath)
             }
@@ -172,10 +174,27 @@ extension Ledger {
             config.readonly = true
             let from = try DatabaseQueue(path: source, configuration: config)
             try from.backup(to: target)
+            // Restored, the copy is the ledger in use again.
+            try target.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA user_version = 0") }
             try target.close()
         } catch {
             throw LedgerError.wrap(error)
         }
+    }
+
+    /// Marks the database a backup taken at `date`, so that the workstation opening it says it is
+    /// not the ledger in use (`backupTakenAt`). The header's user version holds the minute
+    /// (Unix time / 60: 32 bits last until the year 6053); the migrations do not use it.
+    static func markBackup(_ queue: DatabaseQueue, at date: Date) throws {
+        let minute = max(1, Int(date.timeIntervalSince1970 / 60))
+        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA user_version = \(minute)") }
+    }
+
+    /// When this file was taken as a backup (`tanfang backup`, the daily backup, the ledger a
+    /// restore replaced); nil for a ledger in use.
+    public func backupTakenAt() throws -> Date? {
+        let minute = try read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") } ?? 0
+        return minute > 0 ? Date(timeIntervalSince1970: Double(minute) * 60) : nil
     }
 
     /// Leaves a backup as one self-contained file in rollback-journal mode (no -wal beside it).

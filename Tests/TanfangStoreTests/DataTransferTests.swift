@@ -202,6 +202,13 @@ struct DataTransferTests {
         #expect(try restored.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM elder") } == expected)
         let kept = try Ledger(path: replaced, rules: Fixture.rules)
         #expect(try kept.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM elder") } == 150)
+        // And each copy knows it is one (the workstation says so), while the restored ledger,
+        // in use again, does not
+        #expect(try f.ledger.backupTakenAt() == nil)
+        let taken = try #require(try Ledger(path: backups[0], rules: Fixture.rules).backupTakenAt())
+        #expect(abs(taken.timeIntervalSinceNow) < 600)
+        #expect(try kept.backupTakenAt() != nil)
+        #expect(try restored.backupTakenAt() == nil)
     }
 
     @Test("Restore refuses a file that is not a sound ledger")

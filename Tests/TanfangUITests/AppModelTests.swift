@@ -207,6 +207,29 @@ private struct ProbeScreen: Screen {
         #expect(grid.lines()[23] == "Enter File n新 F1 Help")
     }
 
+    @Test func aBackupOpenedSaysSoInEveryTitleAndOnceInWords() {
+        // Given the workstation opened on a backup file
+        var env = Self.env
+        env.backupTakenAt = "2026-12-07 16:40"
+        var app = AppModel(env: env, first: .login) { destination, _ in
+            ProbeScreen(name: destination == .login ? "login" : "roster",
+                        onKey: [.enter: [.setUser(Self.clerk, .everything), .replace(.roster)]])
+        }
+        _ = app.update(.resize(width: 80, height: 24))
+        var grid = Grid(width: 80, height: 24)
+        _ = app.render(into: &grid)
+        // Then the title names the backup, and the status line says what that means, whole
+        #expect(grid.lines()[0].hasPrefix(" 备份 2026-12-07 16:40 · "), "\(grid.lines()[0])")
+        let said = (grid.lines()[22] + grid.lines()[23]).replacingOccurrences(of: " ", with: "")
+        #expect(said.contains("不是正在使用的台账") && said.contains("tanfangrestore"), "\(grid.lines().suffix(2))")
+        // And after logging in, every screen's title still does
+        _ = app.update(.key(.enter))
+        grid = Grid(width: 80, height: 24)
+        _ = app.render(into: &grid)
+        #expect(grid.lines()[0].hasPrefix(" 备份 2026-12-07 16:40 · "), "\(grid.lines()[0])")
+        #expect(grid.lines()[0].contains("王丽娟"))
+    }
+
     @Test func aStatusLongerThanTheLineGoesOnOverTheKeyBar() {
         // Given a screen whose key says something long (a refusal naming who and what)
         let long = String(repeating: "很长的说明", count: 13)

@@ -60,6 +60,12 @@ struct WidgetTests {
         // and the line came out a column too wide, its last character lost under the ellipsis
         #expect(TextWrap.lines("有高血压\r\n常年吃药", width: 8) == ["有高血压", "常年吃药"])
         #expect(TextWrap.lines("腿脚\r不便", width: 8) == ["腿脚", "不便"])
+        // After a space, a short run is carried whole (an item of a list, a place name)…
+        #expect(TextWrap.lines("王大 13698765432 乌鲁木齐市", width: 24) == ["王大 13698765432", "乌鲁木齐市"])
+        // …but a long run of Chinese fills the line: a date and time early in a message left a
+        // line of 21 columns and cut the rest of it
+        #expect(TextWrap.lines("这是 2026-12-07 16:40 的备份副本，不是正在使用的台账", width: 40)
+                == ["这是 2026-12-07 16:40 的备份副本，不是正", "在使用的台账"])
     }
 
     @Test("Grid.put(in:alignment:) pads by display width")

@@ -33,6 +33,7 @@ public struct AppModel: Program {
         self.clock = clock
         self.makeScreen = makeScreen
         self.stack = [makeScreen(first, env)]
+        if let taken = env.backupTakenAt { status = (env.strings.format("app.backupCopy.warning", taken), .warning) }
     }
 
     /// Ticks change nothing here (status messages stay until the next key).
@@ -171,7 +172,8 @@ public struct AppModel: Program {
         // Title bar
         let bar = Style(reverse: true)
         grid.fill(Rect(x: 0, y: 0, width: w, height: 1), style: bar)
-        let title = s["app.title"] + " · " + s[top.titleKey]
+        var title = s["app.title"] + " · " + s[top.titleKey]
+        if let taken = env.backupTakenAt { title = s.format("app.backupCopy.title", taken) + " · " + s[top.titleKey] }
         var right = env.today.description
         if let user = env.user {
             right = s.format("app.userWithRole", user.name, s["role.\(user.role.rawValue)"]) + "  " + right

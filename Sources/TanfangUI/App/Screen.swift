@@ -15,6 +15,9 @@ public struct AppEnvironment: Sendable {
     public var scope: AccessScope { didSet { reindexVillages() } }
     public var places: [Place] { didSet { reindexPlaces() } }
     public var visitors: [Visitor] { didSet { visitorIndex = Self.index(visitors) } }
+    /// When the open file was taken as a backup ("2026-12-07 16:36"); nil for the ledger in use.
+    /// Every screen's title says so: what is entered in a backup is not in the ledger.
+    public var backupTakenAt: String?
 
     // Lookups kept beside the lists: a county has thousands of places and visitors, and screens
     // ask for names and the villages in scope on every frame.

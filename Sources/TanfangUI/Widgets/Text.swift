@@ -29,7 +29,8 @@ public enum TextWrap {
     ///
     /// Line breaks in the text are kept. Chinese text breaks between any two characters; a line
     /// holding a space breaks after its last space instead, so Latin words stay whole unless a
-    /// single word is wider than the line. A wide character never straddles the edge.
+    /// single word is wider than the line (or but for a long run of Chinese after the space).
+    /// A wide character never straddles the edge.
     public static func lines(_ text: String, width: Int) -> [String] {
         guard width > 0 else { return [] }
         var result: [String] = []
@@ -40,18 +41,26 @@ public enum TextWrap {
             for character in paragraph {
                 let w = character.displayWidth
                 if used + w > width, !line.isEmpty {
-                    if character != " ", let space = line.lastIndex(of: " "), space > 0 {
-                        // Move the partial word to the next line.
-                        let carried = Array(line[(space + 1)...])
-                        result.append(trimmed(line[..<space]))
-                        line = carried
-                        used = DisplayWidth.of(String(carried))
-                    } else {
-                        result.append(trimmed(line[...]))
-                        line = []
-                        used = 0
+                    // A line with a space breaks after its last space, so that a Latin word or a
+                    // date (and an item of a list set apart by spaces) stays whole; but where that
+                    // would carry over more than a third of the line, Chinese text breaks beside
+                    // its last Chinese character instead (a line of 17 columns left a 40-column gap).
+                    var cut = line.count
+                    if let space = line.lastIndex(of: " "), space > 0, character != " " {
+                        cut = space + 1
+                        if DisplayWidth.of(String(line[cut...])) > width / 3 {
+                            var p = line.count
+                            while p > cut, !(line[p - 1].displayWidth > 1 || (p < line.count ? line[p] : character).displayWidth > 1) {
+                                p -= 1
+                            }
+                            if p > cut { cut = p }
+                        }
                     }
-                    if character == " " { continue }
+                    let carried = line[cut...]
+                    result.append(trimmed(line[..<cut]))
+                    line = Array(carried)
+                    used = DisplayWidth.of(String(carried))
+                    if character == " ", line.isEmpty { continue }
                 }
                 line.append(character)
                 used += w

@@ -37,9 +37,12 @@ struct UI: ParsableCommand {
         // the whole file (gigabytes for a county), so it runs beside the screens rather than
         // before them: WAL lets it read a snapshot while the clerk writes. A failed backup must
         // not keep the clerk out of the ledger: it is reported once the terminal is restored.
-        let backup = BackgroundBackup(ledger: ledger, path: path)
-        let env = AppEnvironment(strings: ctx.strings, form: ctx.rules.form, today: ctx.today, now: ctx.now,
+        // A backup opened here is not backed up beside itself (backups/ in the backups folder).
+        let takenAt = try ledger.backupTakenAt()
+        let backup = takenAt == nil ? BackgroundBackup(ledger: ledger, path: path) : nil
+        var env = AppEnvironment(strings: ctx.strings, form: ctx.rules.form, today: ctx.today, now: ctx.now,
                                  places: try ledger.places(), visitors: try ledger.visitors())
+        env.backupTakenAt = takenAt.map(WallClock.minuteText)
         FrameTrace.mark("places and visitors")
         let runtime = LedgerRuntime(ledger: ledger, strings: ctx.strings, now: { WallClock.now() })
         let app = AppModel(env: env, first: .login, clock: { WallClock.now() },
@@ -47,7 +50,7 @@ struct UI: ParsableCommand {
         let result = try TerminalRunner.run(app, colorMode: noColor ? .monochrome : .auto) { request in
             runtime.perform(request)
         }
-        if let error = backup.finish(onWait: {
+        if let error = backup?.finish(onWait: {
             StandardError.write(ctx.strings["cli.ui.backupFinishing"] + "\n")
         }) {
             StandardError.write(ctx.strings["cli.ui.backupFailed"] + " \(error)\n")

@@ -55,6 +55,15 @@ enum WallClock {
 
     static func today() -> LocalDate { now().date }
 
+    /// `date` as local "YYYY-MM-DD HH:MM".
+    static func minuteText(_ date: Date) -> String {
+        var seconds = time_t(date.timeIntervalSince1970)
+        var local = tm()
+        guard localtime_r(&seconds, &local) != nil else { return "" }
+        return String(format: "%04d-%02d-%02d %02d:%02d", Int(local.tm_year) + 1900, Int(local.tm_mon) + 1,
+                      Int(local.tm_mday), Int(local.tm_hour), Int(local.tm_min))
+    }
+
     /// The local date and time from the C library (TZ, else /etc/localtime, as TimeZone.current
     /// reads them): Foundation's Calendar and TimeZone loaded ICU's time-zone data at every start.
     static func currentTime() -> DateComponents {
