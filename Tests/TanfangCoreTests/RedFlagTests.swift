@@ -334,19 +334,29 @@ import Testing
         #expect(throws: ResourceError.self) { try RedFlagRules.load(resources: dir) }
     }
 
-    @Test func villageRatesAreRoundedDownToATenth() {
-        // Every visited/denominator fraction up to 400 elders: the tenths a whole-number division gives
+    @Test func villageRatesAreRoundedHalfUpToATenthButNeverToAllOrNone() {
+        // Every visited/denominator fraction up to 400 elders: the tenths whole-number arithmetic
+        // gives when rounding half up (as an office recomputing the rate by hand or in Excel)
         for denominator in 1...400 {
             for visited in 0...denominator {
                 let rate = Double(visited) / Double(denominator)
-                let tenths = visited * 1000 / denominator
+                var tenths = (visited * 2000 + denominator) / (2 * denominator)
+                if visited < denominator { tenths = min(tenths, 999) }
+                if visited > 0 { tenths = max(tenths, 1) }
                 #expect(RedFlagEngine.percent(rate) == "\(tenths / 10).\(tenths % 10)%", "\(visited)/\(denominator)")
             }
         }
-        #expect(RedFlagEngine.percent(23.0 / 80) == "28.7%")
+        #expect(RedFlagEngine.percent(21.0 / 22) == "95.5%")
+        #expect(RedFlagEngine.percent(15.0 / 16) == "93.8%")
+        #expect(RedFlagEngine.percent(23.0 / 80) == "28.8%")
+        // Short of all is never "100.0%", above none never "0.0%"
         #expect(RedFlagEngine.percent(1999.0 / 2000) == "99.9%")
+        #expect(RedFlagEngine.percent(2999.0 / 3000) == "99.9%")
+        #expect(RedFlagEngine.percent(1.0 / 3000) == "0.1%")
+        #expect(RedFlagEngine.percent(0) == "0.0%")
         // A spreadsheet cell holds the rate as shown, so that Excel's 0.0% gives the screen's figure
-        #expect(Percent.shown(20.0 / 23) == 0.869 && Percent.text(Percent.shown(20.0 / 23)) == "86.9%")
+        #expect(Percent.shown(20.0 / 23) == 0.87 && Percent.text(Percent.shown(20.0 / 23)) == "87.0%")
+        #expect(Percent.shown(2999.0 / 3000) == 0.999)
         #expect(Percent.shown(1) == 1)
         #expect(RedFlagEngine.percent(1) == "100.0%")
     }

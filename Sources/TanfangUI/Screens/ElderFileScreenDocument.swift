@@ -152,7 +152,7 @@ enum ScreenText {
         String(format: "%02d-%02d %02d:%02d", t.date.month, t.date.day, t.hour, t.minute)
     }
 
-    /// One decimal, rounded down, as in the reports (`Percent`).
+    /// One decimal, as in the reports (`Percent`).
     static func percent(_ rate: Double) -> String { Percent.text(rate) }
 
     /// Minutes from `a` to `b` (negative when `b` is earlier).

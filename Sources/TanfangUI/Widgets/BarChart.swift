@@ -61,7 +61,7 @@ public struct BarChart: Hashable, Sendable {
             x += barWidth + 1
             grid.put(counts[index], in: Rect(x: x, y: y, width: countWidth, height: 1), alignment: .right)
             x += countWidth + 1
-            // One decimal rounded down, as the totals and the reports (`Percent`): 199/200 is 99.5%.
+            // One decimal, as the totals and the reports (`Percent`): 21/22 is 95.5%, 1999/2000 99.9%.
             // Nobody owed a visit: no rate ("—"), as in the reports.
             let percent = item.total > 0 ? Percent.text(Double(max(0, item.value)) / Double(item.total)) : "—"
             grid.put(percent, in: Rect(x: x, y: y, width: percentWidth, height: 1), alignment: .right)
