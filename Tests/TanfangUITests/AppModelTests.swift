@@ -11,6 +11,8 @@ private struct ProbeScreen: Screen {
     var received: [DataResponse] = []
     var starts = 0
     var onQuit: [ScreenCommand] = []
+    var unsaved: String?
+    var unsavedOnQuitKey: String? { unsaved }
 
     var titleKey: String { "probe.\(name)" }
     func keyHints(env: AppEnvironment) -> [KeyHint] { [KeyHint(keys: "n", label: "新", help: "新建")] }
@@ -205,6 +207,30 @@ private struct ProbeScreen: Screen {
         _ = app.render(into: &grid)
         // Then "Enter File" and "F1 Help" read apart, a Chinese label stays next to its key
         #expect(grid.lines()[23] == "Enter File n新 F1 Help")
+    }
+
+    @Test func ctrlQWithUnsavedWorkThatNoDraftKeepsAsksToBePressedAgain() {
+        // Given a form holding typed details that no draft keeps (the elder form)
+        var app = AppModel(env: Self.env, first: .roster) { _, _ in
+            ProbeScreen(name: "roster", unsaved: "elderEdit.unsavedQuit")
+        }
+        _ = app.update(.resize(width: 80, height: 24))
+        // When Ctrl-Q is pressed, the workstation stays and says what would be lost
+        _ = app.update(.key(.ctrl("q")))
+        #expect(!app.wantsQuit)
+        #expect(app.status?.text.contains("未保存") == true)
+        // And another key goes on with the form; Ctrl-Q asks again
+        _ = app.update(.key(.char("x")))
+        _ = app.update(.key(.ctrl("q")))
+        #expect(!app.wantsQuit)
+        // And Ctrl-Q twice in a row quits
+        _ = app.update(.key(.ctrl("q")))
+        #expect(app.wantsQuit)
+        // While a screen with nothing to lose quits at the first
+        var plain = Self.make(first: .roster)
+        _ = plain.update(.resize(width: 80, height: 24))
+        _ = plain.update(.key(.ctrl("q")))
+        #expect(plain.wantsQuit)
     }
 
     @Test func aBackupOpenedSaysSoInEveryTitleAndOnceInWords() {

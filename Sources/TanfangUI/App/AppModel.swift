@@ -19,6 +19,8 @@ public struct AppModel: Program {
     public private(set) var wantsQuit = false
     /// Esc left the last screen after login: one more Esc quits, any other key stays.
     public private(set) var confirmingQuit = false
+    /// Ctrl-Q was pressed with unsaved work on a screen (`unsavedOnQuitKey`): a second one quits.
+    public private(set) var confirmingUnsavedQuit = false
     private var started = false
     private let makeScreen: @Sendable (Destination, AppEnvironment) -> any Screen
 
@@ -59,6 +61,7 @@ public struct AppModel: Program {
                 showingHelp = false
                 return []
             }
+            if key != .ctrl("q") { confirmingUnsavedQuit = false }
             if confirmingQuit {
                 confirmingQuit = false
                 status = nil
@@ -72,6 +75,11 @@ public struct AppModel: Program {
                 showingHelp = true
                 return []
             case .ctrl("q"):
+                if !confirmingUnsavedQuit, let key = stack.lazy.compactMap(\.unsavedOnQuitKey).last {
+                    confirmingUnsavedQuit = true
+                    status = (env.strings[key], .warning)
+                    return []
+                }
                 wantsQuit = true
                 // What the screens still hold (a field typed but not yet committed) is saved first;
                 // only their requests are kept: nothing opens or goes back on the way out.

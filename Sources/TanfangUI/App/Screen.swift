@@ -227,10 +227,14 @@ public protocol Screen: Sendable {
     /// Called on every screen of the stack when the user quits (Ctrl-Q): the requests among the
     /// commands are performed before the workstation closes (a sheet saves what is typed).
     mutating func willQuit(env: AppEnvironment) -> [ScreenCommand]
+    /// The message when Ctrl-Q would lose what the screen holds (typed, not saved, and kept in no
+    /// draft): Ctrl-Q then asks to be pressed again. nil when nothing would be lost.
+    var unsavedOnQuitKey: String? { get }
 }
 
 extension Screen {
     public mutating func willQuit(env: AppEnvironment) -> [ScreenCommand] { [] }
+    public var unsavedOnQuitKey: String? { nil }
 }
 
 extension Keymap {

@@ -89,6 +89,7 @@ public struct ElderEditScreen: Screen {
     var focus = Field.name
     var dialog: StatusDialog?
     var dirty = false
+    public var unsavedOnQuitKey: String? { dirty ? "elderEdit.unsavedQuit" : nil }
     /// Esc was pressed once with unsaved changes; a second Esc leaves.
     var leaveArmed = false
     var saving = false
