@@ -459,7 +459,7 @@ struct VisitFormScreenTests {
         var r = try fx.sheet(draft: json)
         // Then it asks, naming the elder and the visit's time, and says what N and Esc do
         #expect(r.lines()[0] == " 王秀英 有未保存的探访草稿：11-20 14:30 的探访")
-        #expect(r.lines()[1] == " Y 继续填写这份草稿　N 丢弃草稿　Esc 返回（草稿保留）")
+        #expect(r.lines()[1] == " Enter/Y 继续填写这份草稿　D 丢弃草稿　Esc 返回（草稿保留）")
         // When Y is typed, the file is loaded and the sheet restored with the pending text
         r.type("y")
         #expect(r.requests.last == .elderFile(fx.elder.id))
@@ -468,9 +468,13 @@ struct VisitFormScreenTests {
         #expect(r.screen.sheet?.input.text == "1")
         #expect(r.screen.sheet?.visitID == draft.visitID)
 
-        // And N discards it
+        // And N (the roster's key for a new sheet, pressed twice) keeps it, saying which key discards
         var n = try fx.sheet(draft: json)
         n.type("n")
+        #expect(!n.requests.contains(.deleteDraft(key: VisitDraft.key(for: fx.elder.id))))
+        #expect(n.commands.last == .status(key: "visit.draftDiscardKey", args: [], tone: .warning))
+        // While D discards it
+        n.type("d")
         #expect(n.requests.contains(.deleteDraft(key: VisitDraft.key(for: fx.elder.id))))
         #expect(n.answers.isEmpty && n.focus == "visit.at")
     }

@@ -253,13 +253,16 @@ public struct VisitFormScreen: Screen {
 
     private mutating func handleDraftPrompt(_ key: Key, env: AppEnvironment) -> [ScreenCommand] {
         switch key {
-        case .char("y"), .char("Y"):
+        case .char("y"), .char("Y"), .enter:
             guard let draft = offeredDraft else { return proceed(env: env) }
             restoring = draft
             offeredDraft = nil
             phase = .loadingFile
             return [.request(.elderFile(draft.elderID))]
         case .char("n"), .char("N"):
+            // N opens a sheet on the roster: pressed twice it threw a half-typed sheet away.
+            return [.status(key: "visit.draftDiscardKey", args: [], tone: .warning)]
+        case .char("d"), .char("D"):
             offeredDraft = nil
             let discard: [ScreenCommand] = draftElderID.map { [.request(.deleteDraft(key: VisitDraft.key(for: $0)))] } ?? []
             return discard + proceed(env: env)

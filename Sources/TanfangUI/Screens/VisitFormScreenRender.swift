@@ -14,7 +14,7 @@ extension VisitFormScreen {
             return nil
         case .draftPrompt:
             guard let draft = offeredDraft else { return nil }
-            // The visit's own date and time (as on the paper sheet), and what each key does: N
+            // The visit's own date and time (as on the paper sheet), and what each key does: D
             // throws the draft away, Esc keeps it.
             let when = ScreenText.monthDayTime(draft.at)
             grid.put(s.format("visit.draftPrompt", draft.elderName, when), x: area.x + 1, y: area.y,
