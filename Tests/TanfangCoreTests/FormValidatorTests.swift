@@ -273,11 +273,16 @@ import Testing
         #expect(parse("20261123", today) == d(2026, 11, 23))
         #expect(parse("2026-11-23", today) == d(2026, 11, 23))
         #expect(parse("2026/11/23", today) == d(2026, 11, 23))
-        // Year boundaries: +7 from 28 December is in January; "0101" stays in today's year
+        // Year boundaries: +7 from 28 December is in January; a month and day is the nearest such
+        // date: "0105" planned on 7 December is next January's, "1231" typed on 2 January last
+        // year's; whichever is nearer, so March typed in December is next March
         let dec28 = LocalDate(year: 2026, month: 12, day: 28)!
         #expect(parse("+7", dec28) == d(2027, 1, 4))
-        #expect(parse("0101", dec28) == d(2026, 1, 1))
-        #expect(parse("1231", LocalDate(year: 2027, month: 1, day: 2)!) == d(2027, 12, 31))
+        #expect(parse("0101", dec28) == d(2027, 1, 1))
+        #expect(parse("0105", LocalDate(year: 2026, month: 12, day: 7)!) == d(2027, 1, 5))
+        #expect(parse("1231", LocalDate(year: 2027, month: 1, day: 2)!) == d(2026, 12, 31))
+        #expect(parse("0301", LocalDate(year: 2026, month: 12, day: 7)!) == d(2027, 3, 1))
+        #expect(parse("0701", LocalDate(year: 2027, month: 1, day: 2)!) == d(2027, 7, 1))
         // 29 February only in leap years
         #expect(parse("0229", LocalDate(year: 2028, month: 1, day: 5)!) == d(2028, 2, 29))
         #expect(validator.parseInput("0229", for: next, today: today).failureKey == "form.error.date")

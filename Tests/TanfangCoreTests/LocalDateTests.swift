@@ -3,6 +3,18 @@ import Testing
 @testable import TanfangCore
 
 @Suite struct LocalDateTests {
+    @Test func aMonthAndDayIsTheNearestSuchDate() {
+        let d = { (y: Int, m: Int, day: Int) in LocalDate(year: y, month: m, day: day)! }
+        // A December sheet typed in January is last year's; a plan for January made in December next year's
+        #expect(LocalDate.nearest(month: 12, day: 28, to: d(2027, 1, 4)) == d(2026, 12, 28))
+        #expect(LocalDate.nearest(month: 1, day: 5, to: d(2026, 12, 7)) == d(2027, 1, 5))
+        #expect(LocalDate.nearest(month: 11, day: 20, to: d(2026, 12, 7)) == d(2026, 11, 20))
+        // 29 February: the nearest leap year's only within half a year, else none this year
+        #expect(LocalDate.nearest(month: 2, day: 29, to: d(2027, 12, 20)) == d(2028, 2, 29))
+        #expect(LocalDate.nearest(month: 2, day: 29, to: d(2026, 12, 7)) == nil)
+        #expect(LocalDate.nearest(month: 13, day: 1, to: d(2026, 12, 7)) == nil)
+    }
+
     @Test func leapYears() {
         #expect(LocalDate(year: 2024, month: 2, day: 29) != nil)
         #expect(LocalDate(year: 2023, month: 2, day: 29) == nil)

@@ -77,6 +77,19 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
     /// Whole days from `self` to `other` (positive when `other` is later).
     public func days(to other: LocalDate) -> Int { other.dayNumber - dayNumber }
 
+    /// The date with this month and day nearest to `today`, in its year or the one before or
+    /// after: a month and day typed without a year (`1228`) in early January is last December's,
+    /// a next visit `0105` planned in December is next January's. Another year only within half a
+    /// year (29 February is no reason to go four years away); nil when no such date exists.
+    public static func nearest(month: Int, day: Int, to today: LocalDate) -> LocalDate? {
+        let thisYear = LocalDate(year: today.year, month: month, day: day)
+        let near = [today.year, today.year - 1, today.year + 1]
+            .compactMap { LocalDate(year: $0, month: month, day: day) }
+            .filter { abs(today.days(to: $0)) <= 183 }
+            .min { abs(today.days(to: $0)) < abs(today.days(to: $1)) }
+        return near ?? thisYear
+    }
+
     public var yearMonth: YearMonth { YearMonth(year: year, month: month)! }
 
     /// Age in completed years on `date` (a birthday on 29 February counts from 1 March in common years).

@@ -232,7 +232,7 @@ public struct FormValidator: Sendable {
             return (relativeTo ?? today).adding(days: sign == "+" ? n : -n)
         }
         if input.count == 4, input.allSatisfy({ $0.isASCII && $0.isNumber }), let v = Int(input) {
-            return LocalDate(year: today.year, month: v / 100, day: v % 100)
+            return LocalDate.nearest(month: v / 100, day: v % 100, to: today)
         }
         return LocalDate(input)
     }

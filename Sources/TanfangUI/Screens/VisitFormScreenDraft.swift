@@ -75,7 +75,7 @@ enum VisitEntry {
     static let seenField = "visit.seenInPerson"
     static let headerFields = [atField, visitorsField, methodField, seenField]
 
-    /// Parses `t`, `1123` (this year), `20261123`, `2026-11-23` or `-1` (yesterday), optionally
+    /// Parses `t`, `1123` (the nearest 23 November: `LocalDate.nearest`), `20261123`, `2026-11-23` or `-1` (yesterday), optionally
     /// followed by ` 14:30` or ` 1430`. Without a time the time of `current` is kept.
     static func parseDateTime(_ text: String, current: LocalDateTime, today: LocalDate) -> LocalDateTime? {
         let parts = asciiDigits(text).split(whereSeparator: { $0 == " " || $0 == "\u{3000}" }).map(String.init)
@@ -95,7 +95,7 @@ enum VisitEntry {
             return today.adding(days: -n)
         }
         if digits, text.count == 4, let v = Int(text) {
-            return LocalDate(year: today.year, month: v / 100, day: v % 100)
+            return LocalDate.nearest(month: v / 100, day: v % 100, to: today)
         }
         return LocalDate(text)
     }
