@@ -364,6 +364,8 @@ struct VisitFormScreenTests {
         // When N / Then back on the sheet, still unsaved; Ctrl-S asks again, and Y saves
         h.send(.char("n"))
         #expect(h.savedVisit == nil && h.screen.phase == .sheet)
+        // On the sheet's date, which the question was about (it stayed on the last field)
+        #expect(h.focus == FormValidator.dateField)
         h.send(.ctrl("s"), .char("y"))
         #expect(h.savedVisit?.at == LocalDateTime("2026-10-20 15:00"))
 

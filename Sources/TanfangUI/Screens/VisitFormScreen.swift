@@ -238,6 +238,11 @@ public struct VisitFormScreen: Screen {
                 return save(&sheet, env: env)
             case .char("n"), .char("N"), .escape:
                 phase = .sheet
+                // Both questions are about the sheet's date: N goes to it, not to the last field.
+                if var sheet {
+                    sheet.focus(VisitEntry.atField, env: env)
+                    self.sheet = sheet
+                }
                 return []
             default:
                 return []
