@@ -314,6 +314,11 @@ public struct RosterImportParser: Sendable {
                 issues.append(row.issue(.statusDate, raw, "import.error.date"))
             }
         }
+        // A death or a move without its day would be dated the import day: a made-up date that
+        // moves the month's rate and the "visited after death" flag.
+        if let status, status != .active, row.raw(.statusDate) == nil {
+            issues.append(row.issue(.status, row.raw(.status) ?? "", "import.error.statusDateMissing"))
+        }
         func others(_ field: RosterField, needPhone: Bool) -> [RosterPerson] {
             guard let raw = row.raw(field) else { return [] }
             switch RosterValues.people(raw) {

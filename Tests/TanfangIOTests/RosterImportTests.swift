@@ -314,6 +314,11 @@ import Testing
                             ["甲", "死亡", "2026-10-02"], ["乙", "失联", ""], ["丙", "", "2026-10-02"], ["丁", "迁出", "2027-01-01"]])
         #expect(result.rows.first?.status == .deceased && result.rows.first?.statusDate == LocalDate(year: 2026, month: 10, day: 2))
         #expect(result.errors.map(\.messageKey) == ["import.error.status", "import.error.statusDateAlone", "import.error.statusDateFuture"])
+        // A death (or a move) without its day is reported: it was dated the import day, unsaid
+        let undated = parse([["姓名", "状态", "状态日期"], ["甲七", "已故", ""], ["乙八", "在册", ""], ["丙九", "住院", " "]])
+        #expect(undated.errors.map(\.messageKey) == ["import.error.statusDateMissing", "import.error.statusDateMissing"])
+        #expect(undated.errors.map(\.line) == [2, 4])
+        #expect(parse([["姓名", "状态"], ["甲七", "迁出"]]).errors.map(\.messageKey) == ["import.error.statusDateMissing"])
         #expect(result.errors.map(\.line) == [3, 4, 5])
     }
 
