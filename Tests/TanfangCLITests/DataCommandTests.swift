@@ -128,6 +128,20 @@ import Testing
         #expect(after.contains { $0.hasPrefix("王测试,女,654002********") && $0.contains("独居、空巢") })
     }
 
+    @Test func aFileWithoutANameColumnIsRefusedEvenWithSkipInvalid() throws {
+        // Given a roster whose header has no 姓名 (every row would fail)
+        let (dir, db) = try Self.demoCopy()
+        let file = dir.appendingPathComponent("无姓名.csv")
+        try Self.write("性别,身份证号码,所属村\n女,\(Self.idA),\(Self.village)\n", to: file)
+        // When importing with --skip-invalid
+        let r = try CLI.run(["import", "roster", file.path, "--db", db, "--skip-invalid"])
+        // Then it fails (it said 已导入 0 people and exited 0), pointing at the header, not at --skip-invalid
+        #expect(r.status == 1)
+        #expect(r.out.contains("表头中没有“姓名”列"))
+        #expect(!r.out.contains("已导入"))
+        #expect(r.err.contains("表头有问题") && !r.err.contains("--skip-invalid"))
+    }
+
     @Test func remarksLivingContactAndResponsibleVisitorGoInAndComeBackOut() throws {
         // Given a roster with 备注, 居住情况, an emergency contact and a 结对责任人 registered in the village
         let (dir, db) = try Self.demoCopy()

@@ -119,7 +119,11 @@ struct Import: ParsableCommand {
                 }
             }
             if refused {
-                if !json { StandardError.write(s.format("data.import.refused", name, String(errors.count)) + "\n") }
+                if !json {
+                    // --skip-invalid cannot help a file whose header is wrong: not offered then.
+                    let key = job.wholeFileRefused ? "data.import.refusedFile" : "data.import.refused"
+                    StandardError.write(s.format(key, name, String(errors.count)) + "\n")
+                }
                 throw ExitCode.failure
             }
         }

@@ -23,7 +23,13 @@ struct RosterImportJob {
 
     /// Nothing may be written: a file-level error, or row errors without skip-invalid.
     func refused(skipInvalid: Bool) -> Bool {
-        !errors.isEmpty && (!skipInvalid || errors.contains { $0.line == 0 })
+        !errors.isEmpty && (!skipInvalid || wholeFileRefused)
+    }
+
+    /// An error no row can be skipped past: no header, or no 姓名 column (every row fails; with
+    /// --skip-invalid the file was "imported" as 0 people, exit 0).
+    var wholeFileRefused: Bool {
+        errors.contains { $0.line == 0 || $0.messageKey == "import.error.nameColumnMissing" }
     }
 
     static func prepare(path: String, sheet: String? = nil, mapping: [String: RosterField] = [:], village: String?,
