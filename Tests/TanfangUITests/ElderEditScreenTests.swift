@@ -131,7 +131,11 @@ struct ElderEditScreenTests {
         let fullWidth = String(String.UnicodeScalarView(id.unicodeScalars.map { s in
             ("0"..."9").contains(s) ? Unicode.Scalar(s.value + 0xFF10 - 0x30)! : s
         }))
-        for typed in [grouped, fullWidth] {
+        // In fours, as read off a card: 22 characters (the field took 20 and cut the last digits)
+        let fours = stride(from: 0, to: 18, by: 4).map { i in
+            String(id.dropFirst(i).prefix(4))
+        }.joined(separator: " ")
+        for typed in [grouped, fullWidth, fours] {
             var h = try newForm()
             h.type("王秀英")
             h.send(.tab)

@@ -64,7 +64,7 @@ public struct ElderEditScreen: Screen {
 
     static let maxSupporters = 9
     static let maxContacts = 5
-    static let textLimits: [Field: Int] = [.name: 20, .idNumber: 20, .birthDate: 10, .ethnicity: 10, .phone: 20,
+    static let textLimits: [Field: Int] = [.name: 20, .idNumber: 26, .birthDate: 10, .ethnicity: 10, .phone: 20,
                                            .address: 100,
                                            .wishes: 200, .remarks: 500]
 
