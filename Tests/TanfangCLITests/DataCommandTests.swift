@@ -142,6 +142,20 @@ import Testing
         #expect(r.err.contains("表头有问题") && !r.err.contains("--skip-invalid"))
     }
 
+    @Test func aFolderWhereAFileIsMeantIsSaidSoAndABackupMakesNoFolders() throws {
+        let (dir, db) = try Self.demoCopy()
+        // A folder as the roster file, and as the ledger: said in words (not NSCocoaErrorDomain, not SQLite's)
+        let imported = try CLI.run(["import", "roster", dir.path, "--db", db])
+        #expect(imported.status == 1 && imported.err.contains("是一个文件夹，不是文件"), "\(imported.err)")
+        let flags = try CLI.run(["redflags", "--db", dir.path])
+        #expect(flags.status == 1 && flags.err.contains("是一个文件夹：--db 要写台账文件本身"), "\(flags.err)")
+        // A backup to a folder that is not there (a USB stick not plugged in) is refused, nothing made
+        let missing = dir.appendingPathComponent("U盘/备份").path
+        let backup = try CLI.run(["backup", "--db", db, missing + "/台账.sqlite"])
+        #expect(backup.status == 1 && backup.err.contains("文件夹不存在"), "\(backup.err)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("U盘").path))
+    }
+
     @Test func remarksLivingContactAndResponsibleVisitorGoInAndComeBackOut() throws {
         // Given a roster with 备注, 居住情况, an emergency contact and a 结对责任人 registered in the village
         let (dir, db) = try Self.demoCopy()

@@ -38,6 +38,14 @@ struct Backup: ParsableCommand {
         if FileManager.default.fileExists(atPath: target) {
             throw CLIError(ctx.strings.format("data.error.exists", target))
         }
+        // A named copy goes where it is told: a mistyped USB stick path must not become a new folder
+        // on the local disk (the copy "done", the stick empty).
+        if named {
+            let folder = (target as NSString).deletingLastPathComponent
+            if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) {
+                throw CLIError(ctx.strings.format("data.backup.noFolder", folder))
+            }
+        }
         do {
             try ledger.backup(to: target)
         } catch LedgerError.cannotOpen(_, let detail) {

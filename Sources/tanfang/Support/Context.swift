@@ -21,6 +21,7 @@ struct Context {
 
     /// Opens the ledger at `path`; `create` allows a new file.
     func openLedger(path: String, create: Bool = false) throws -> Ledger {
+        try refuseFolder(path)
         if !create && !FileManager.default.fileExists(atPath: path) {
             throw CLIError(strings.format("cli.error.noLedger", path))
         }
@@ -44,9 +45,18 @@ struct Context {
 }
 
 extension Context {
+    /// --db naming a folder (the one the ledger is in) gets SQLite's "unable to open database file".
+    private func refuseFolder(_ path: String) throws {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            throw CLIError(strings.format("cli.error.ledgerIsFolder", path))
+        }
+    }
+
     /// `openLedger` for a command that only reads: a ledger this process may not write (a copy on
     /// a read-only share) is read from a copy in memory, and the file stays as it is.
     func openLedgerToRead(path: String) throws -> Ledger {
+        try refuseFolder(path)
         guard FileManager.default.fileExists(atPath: path), !Ledger.isWritable(path: path) else {
             return try openLedger(path: path)
         }
@@ -86,6 +96,10 @@ struct CLIError: Error, CustomStringConvertible {
     /// `body`, which reads the file at `path`, with its failures said in the user's language:
     /// the file's own problem (`TanfangIOError`), or that there is no such file.
     static func reading<T>(_ path: String, strings s: Strings, _ body: () throws -> T) throws -> T {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            throw CLIError(s.format("data.error.isFolder", path))
+        }
         do {
             return try body()
         } catch let error as TanfangIOError {
