@@ -284,6 +284,34 @@ struct VisitFormScreenTests {
         #expect(h.answers["health.note"] == .text("腿脚不便"))
     }
 
+    @Test("on a sheet dated before a later visit, F6 copies the visit before the sheet's date")
+    func sameAsLastOnALateSheet() throws {
+        // Given a visit on 11-22 that found the elder walking with help (3), after 10-20's (2)
+        let fx = self.fx
+        var file = fx.file
+        var later = fx.previous
+        later.id = UUID()
+        later.at = LocalDateTime("2026-11-22 09:00")!
+        later.answers["health.mobility"] = .choice(3)
+        later.answers["economic.note"] = .text("希望冬季送煤上门")
+        file.visits = [later, fx.previous]
+        // When a paper sheet of 11-01 is typed and F6 pressed in its health section
+        var h = try fx.sheet(file: file)
+        h.fill("1101 1000")
+        h.advance(to: "health.mobility")
+        h.send(.function(6))
+        // Then its answers are 10-20's, the visit before it (11-22's were copied into the past)
+        #expect(h.answers["health.mobility"] == .choice(2))
+        #expect(h.lastStatus?.args.last == "2026-10-20")
+        // And a sheet dated before every visit has nothing to copy
+        var first = try fx.sheet(file: file)
+        first.fill("1001 1000")
+        first.advance(to: "health.mobility")
+        first.send(.function(6))
+        #expect(first.lastStatus?.key == "visit.noPrevious")
+        #expect(first.answers["health.mobility"] == nil)
+    }
+
     @Test("a long name at 80 columns leaves out the responsible visitor, not the last visit's date")
     func longNameHeader() throws {
         let fx = self.fx

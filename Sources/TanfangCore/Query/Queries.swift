@@ -120,6 +120,12 @@ public struct RosterPage: Hashable, Sendable, Codable {
 extension ElderFile {
     /// The newest visit that counts (`Visit.isAttempt` left out): what "last visit" and F6 mean.
     public var lastCountedVisit: Visit? { visits.first { !$0.isAttempt } }
+
+    /// The newest visit that counts before `at`: what F6 copies onto a sheet dated then (a late
+    /// paper sheet is not a copy of a visit made after it).
+    public func lastCountedVisit(before at: LocalDateTime) -> Visit? {
+        visits.first { !$0.isAttempt && $0.at < at }
+    }
 }
 
 public struct ElderFile: Hashable, Sendable, Codable {

@@ -371,7 +371,7 @@ public struct VisitFormScreen: Screen {
         guard section.copyable else {
             return [.status(key: "visit.notCopyable", args: [heading], tone: .warning)]
         }
-        guard let previous = sheet.file.lastCountedVisit else {
+        guard let previous = sheet.file.lastCountedVisit(before: sheet.at) else {
             return [.status(key: "visit.noPrevious", args: [], tone: .warning)]
         }
         // What is being typed in the focused field counts as typed.
@@ -647,7 +647,7 @@ struct VisitSheet: Hashable, Sendable {
                 // A section copied with F6 and then answered differently is no longer a copy (the
                 // mark is what the copied-answers red flag and the supervisors read).
                 if let section = env.form.section(of: field.code), copiedSections.contains(section.code),
-                   answer != file.lastCountedVisit?.answers[field.code] {
+                   answer != file.lastCountedVisit(before: at)?.answers[field.code] {
                     copiedSections.remove(section.code)
                 }
             }
