@@ -84,6 +84,14 @@ enum LedgerMigrations {
         migrator.registerMigration("v12-no-nextDue-index", foreignKeyChecks: .immediate) { db in
             try db.execute(sql: "DROP INDEX IF EXISTS elder_on_nextDue")
         }
+        // An open emergency now counts for the risk (RiskFactor.emergency) though the visit that
+        // found it did not see the elder: the summaries of elders with one are made again.
+        migrator.registerMigration("v13-open-emergency-risk", foreignKeyChecks: .immediate) { db in
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO pendingSummary
+                  SELECT DISTINCT elderId FROM followUp WHERE type = 'emergency' AND status IN ('open', 'inProgress')
+                """)
+        }
         return migrator
     }
 

@@ -37,6 +37,23 @@ private func t(_ text: String) -> LocalDateTime { LocalDateTime(text)! }
         #expect(!derivation.copyableFieldCodes.contains(FieldCode.helpGiven))
     }
 
+    @Test func anOpenEmergencyKeepsTheRiskHighThoughItsVisitDidNotSeeTheElder() {
+        // Given a home visit that found nobody but an emergency (the neighbours had not seen her for two days)
+        var attempt = visit("2026-03-18 10:00", .home, [FieldCode.emergency: .yesNo(true)])
+        attempt.seenInPerson = false
+        let emergency = FollowUp(elderID: elder.id, visitID: attempt.id, type: .emergency,
+                                 openedAt: attempt.at, due: t("2026-03-19 10:00"))
+        // Then while its emergency is open the elder is high risk, for that reason (it stayed low:
+        // a visit that did not see the elder counts for no finding)
+        let open = summary([visit("2026-03-01 09:00", .home, clear), attempt], followUps: [emergency])
+        #expect(open.risk.level == .high && open.risk.reasons.first == "risk.reason.emergency", "\(open.risk)")
+        // And once it is closed, the last visit that saw her decides again
+        var closed = emergency
+        closed.status = .done
+        let after = summary([visit("2026-03-01 09:00", .home, clear), attempt], followUps: [closed])
+        #expect(!after.risk.reasons.contains("risk.reason.emergency"))
+    }
+
     @Test func identicalStreak() {
         // Given three visits with the same five-section answers, given out of order
         let a = visit("2026-01-10 09:00", .home, clear)

@@ -39,7 +39,8 @@ public struct Derivation: Sendable {
         let latest = history.latest
         let open = followUps.filter(\.status.isOpen)
         let openHazards = open.count { $0.type == .hazardRectification }
-        let assessment = risk.assess(elder: elder, latestVisit: latest, openHazards: openHazards, on: today)
+        let assessment = risk.assess(elder: elder, latestVisit: latest, openHazards: openHazards,
+                                     openEmergencies: open.count { $0.type == .emergency }, on: today)
         let due = frequency.nextDue(for: elder, risk: assessment.level, lastVisit: latest?.date,
                                     lastHomeVisit: history.lastHomeVisit, periods: periods, today: today)
         return ElderSummary(

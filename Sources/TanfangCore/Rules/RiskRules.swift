@@ -25,14 +25,16 @@ public enum RiskFactor: String, Hashable, Sendable, Codable, CaseIterable {
     case immobile
     /// Latest visit: needs 未满足 (3).
     case unmetNeeds
-    /// Latest visit: an emergency was flagged.
+    /// Latest visit: an emergency was flagged; or an emergency is still open (one found on a home
+    /// visit that did not see the elder, which is no visit for the other factors).
     case emergency
 
     /// The string-catalog key of this factor's reason.
     public var reasonKey: String { "risk.reason.\(rawValue)" }
 
     /// Whether the factor holds for `elder` with its latest visit on `date`.
-    public func holds(elder: Elder, latestVisit: Visit?, openHazards: Int, on date: LocalDate) -> Bool {
+    public func holds(elder: Elder, latestVisit: Visit?, openHazards: Int, openEmergencies: Int = 0,
+                      on date: LocalDate) -> Bool {
         let answers = latestVisit?.answers ?? [:]
         func chosen(_ code: String) -> Set<Int> {
             switch answers[code] {
@@ -57,7 +59,7 @@ public enum RiskFactor: String, Hashable, Sendable, Codable, CaseIterable {
             return chosen(FieldCode.obligations).contains(3) || chosen(FieldCode.familyContact).contains(3)
         case .immobile: return !chosen(FieldCode.mobility).isDisjoint(with: [3, 4])
         case .unmetNeeds: return chosen(FieldCode.needsMet).contains(3)
-        case .emergency: return answers[FieldCode.emergency] == .yesNo(true)
+        case .emergency: return answers[FieldCode.emergency] == .yesNo(true) || openEmergencies > 0
         }
     }
 }
@@ -121,9 +123,11 @@ public struct RiskRules: Sendable {
     /// Scores every factor that holds; `reasons` are catalog keys, most points first. A manual
     /// `elder.riskOverride` replaces the level: `overridden` is set and `reasons` starts with the
     /// override's reason text, followed by the computed reasons.
-    public func assess(elder: Elder, latestVisit: Visit?, openHazards: Int, on date: LocalDate) -> RiskAssessment {
+    public func assess(elder: Elder, latestVisit: Visit?, openHazards: Int, openEmergencies: Int = 0,
+                       on date: LocalDate) -> RiskAssessment {
         let held = weights.enumerated()
-            .filter { $0.element.factor.holds(elder: elder, latestVisit: latestVisit, openHazards: openHazards, on: date) }
+            .filter { $0.element.factor.holds(elder: elder, latestVisit: latestVisit, openHazards: openHazards,
+                                              openEmergencies: openEmergencies, on: date) }
             .sorted { ($0.element.points, -$0.offset) > ($1.element.points, -$1.offset) }
             .map(\.element)
         let score = held.reduce(0) { $0 + $1.points }
