@@ -93,6 +93,22 @@ struct RosterScreenTests {
         #expect(queries[0].countsDueStates && queries[0].detail == .listing)
     }
 
+    @Test("An elder due today reads 今天到期, told apart from one due in a few days")
+    func dueTodayIsSaid() throws {
+        // Given 李建国 due today (RosterFixture.today), not in three days
+        var rows = RosterFixture.rows
+        rows[1].summary.nextDue = RosterFixture.today
+        var h = ScreenHarness(RosterScreen(), env: try RosterFixture.env()) { request in
+            guard case .roster(let q) = request else { return nil }
+            var page = RosterPage(rows: Array(rows.prefix(q.limit)), total: rows.count)
+            page.dueSoon = 1
+            return .roster(page)
+        }
+        h.start()
+        #expect(h.lines()[4].hasSuffix("2026-11-23 今天到期"), "\(h.screenText())")
+        #expect(h.lines()[3].hasSuffix("逾期"))
+    }
+
     @Test("At 80×24 a row with a Chinese name lines up under the header, overdue marked in words")
     func render80() throws {
         // Given the ledger answers with three elders

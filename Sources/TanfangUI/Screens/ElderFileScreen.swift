@@ -300,7 +300,9 @@ public struct ElderFileScreen: Screen {
         if let next = file.summary.nextDue {
             dueValue.append(DocSegment(s.format("elderFile.nextDue", next.description) + "  "))
         }
-        dueValue.append(DocSegment(s["due.state.\(state.rawValue)"], dueStyle))
+        let dueDay = [file.summary.nextDue, file.summary.homeVisitDue].compactMap { $0 }.min()
+        dueValue.append(DocSegment(s[state == .dueSoon && dueDay == today ? "due.state.dueToday" : "due.state.\(state.rawValue)"],
+                                   dueStyle))
         if let home = file.summary.homeVisitDue {
             dueValue.append(DocSegment("  " + s.format("elderFile.homeVisitDue", home.description)))
         }

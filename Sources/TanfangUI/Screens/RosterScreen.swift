@@ -490,7 +490,7 @@ public struct RosterScreen: Screen {
             TableColumn(s["roster.column.risk"], minWidth: fit(s["roster.column.risk"], RiskLevel.allCases.map { s["risk.level.\($0.rawValue)"] })),
             TableColumn(s["roster.column.lastVisit"], minWidth: 10),
             TableColumn(s["roster.column.nextDue"], minWidth: 10),
-            TableColumn(s["roster.column.due"], minWidth: fit(s["roster.column.due"], [s["due.state.overdue"], s["due.state.dueSoon"]]
+            TableColumn(s["roster.column.due"], minWidth: fit(s["roster.column.due"], [s["due.state.overdue"], s["due.state.dueSoon"], s["due.state.dueToday"]]
                 + ElderStatus.allCases.map { s["roster.shortStatus.\($0.rawValue)"] })),
         ]
         if Self.isWide(width) {
@@ -507,13 +507,15 @@ public struct RosterScreen: Screen {
         let s = env.strings
         let elder = row.elder
         let state = row.summary.dueState(today: env.today)
-        let dueText: String
+        var dueText: String
         switch state {
         case .overdue, .dueSoon: dueText = s["due.state.\(state.rawValue)"]
         case .ok: dueText = ""
         case .inactive: dueText = s["roster.shortStatus.\(elder.status.rawValue)"]
         }
         let nextDue = [row.summary.nextDue, row.summary.homeVisitDue].compactMap { $0 }.min()
+        // Due today is overdue tomorrow: told apart from due in a few days.
+        if state == .dueSoon, nextDue == env.today { dueText = s["due.state.dueToday"] }
         var cells = [
             elder.name,
             elder.gender.map { s["roster.gender.\($0.rawValue)"] } ?? "",

@@ -43,7 +43,9 @@ struct Due: ParsableCommand {
         if json { try JSONOutput.print(lines); return }
         let s = ctx.strings
         let rows = lines.map { l -> [String] in
-            [l.name, l.village, l.visitor ?? "—", s["due.state.\(l.state.rawValue)"], l.due.description,
+            [l.name, l.village, l.visitor ?? "—",
+             s[l.state == .dueSoon && l.due == ctx.today ? "due.state.dueToday" : "due.state.\(l.state.rawValue)"],
+             l.due.description,
              l.daysLate > 0 ? String(l.daysLate) : "", l.homeVisitRequired ? s["cli.due.homeRequired"] : "",
              l.lastVisit ?? "—"]
         }
