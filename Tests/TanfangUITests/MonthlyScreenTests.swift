@@ -60,6 +60,21 @@ import TanfangCore
         #expect(h.lines()[1].hasPrefix("全部探访率 90.0%"))
     }
 
+    @Test func aGridWorkersFiguresSayTheyAreHerOwnElders() {
+        // Given a grid worker, who sees only the elders she is responsible for
+        var env = Fx.env(Fx.clerk)
+        env.scope = AccessScope(visitorID: Fx.liSi.id)
+        var h = ScreenHarness(MonthlyScreen(), env: env) {
+            if case .monthlyReport(let month) = $0 { return .monthlyReport(Self.report(month)) }
+            return nil
+        }
+        h.start()
+        // Then the heading says so: her 3 of 5 read as the village's rate
+        #expect(h.lines()[0] == "2026年11月探访统计（仅我负责的老人，不是全村）")
+        // While a supervisor's does not
+        #expect(Self.harness().lines()[0] == "2026年11月探访统计")
+    }
+
     @Test func ratesAndBarsAt80() {
         // Given the report at 80×24 / Then the total, and one bar per village with aligned names.
         let lines = Self.harness().lines()

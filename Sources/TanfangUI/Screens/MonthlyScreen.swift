@@ -127,7 +127,9 @@ public struct MonthlyScreen: Screen {
         guard !area.isEmpty else { return nil }
         let s = env.strings
         let month = self.month ?? env.today.yearMonth
-        let heading = s.format("monthly.heading", String(month.year), String(month.month))
+        var heading = s.format("monthly.heading", String(month.year), String(month.month))
+        // A grid worker's figures are her own elders' only: a village row must not read as the village's.
+        if env.scope.visitorID != nil { heading += s["monthly.ownElders"] }
         grid.put(heading, x: area.x, y: area.y, style: Style(bold: true), maxWidth: area.width)
         let body = area.droppingTop(1)
         if let error {
