@@ -147,6 +147,33 @@ struct ElderEditScreenTests {
         }
     }
 
+    @Test("A grid worker's new elder is hers, and she cannot hand an elder to another visitor")
+    func aGridWorkerKeepsHerElders() throws {
+        // Given a grid worker (she sees only the elders she is responsible for)
+        let other = Visitor(name: "镇医生", role: .familyDoctor, placeID: RosterFixture.hongxing.id)
+        var env = try RosterFixture.env(scope: AccessScope(villageIDs: [RosterFixture.hongxing.id],
+                                                           visitorID: RosterFixture.visitor.id))
+        env.visitors = [RosterFixture.visitor, other]
+        var h = ScreenHarness(ElderEditScreen(elderID: nil), env: env)
+        h.start()
+        // Then a new elder has her as the responsible visitor (with none, it left her list on saving)
+        #expect(h.screen.visitorID == RosterFixture.visitor.id)
+        // And on that field, choosing another is refused with a word, the choice kept
+        h.type("测试")
+        while h.screen.focus != .visitor { h.send(.tab) }
+        h.send(.right)
+        h.type("镇")
+        #expect(h.screen.visitorID == RosterFixture.visitor.id)
+        #expect(h.commands.last == .status(key: "elderEdit.visitorFixed", args: [], tone: .warning))
+        // While a clerk chooses freely
+        var clerk = try newForm()
+        clerk.env.visitors = [RosterFixture.visitor, other]
+        #expect(clerk.screen.visitorID == nil)
+        while clerk.screen.focus != .visitor { clerk.send(.tab) }
+        clerk.type("镇")
+        #expect(clerk.screen.visitorID == other.id)
+    }
+
     @Test("Saving sends the typed values, the ID normalized, status active from today")
     func saveNew() throws {
         var h = try newForm()

@@ -123,6 +123,8 @@ public struct ElderEditScreen: Screen {
             let villages = env.villagesInScope
             if villages.count == 1 { villageID = villages[0].id }
             villageGrids = Self.grids(of: villageID, env: env)
+            // A grid worker sees only her own elders: one she adds is hers (with nobody, it vanished from her list).
+            if let own = env.scope.visitorID { visitorID = own }
         }
         return []
     }
@@ -518,6 +520,16 @@ public struct ElderEditScreen: Screen {
     private mutating func handleChoice(_ key: Key, env: AppEnvironment) -> [ScreenCommand] {
         let (options, index) = choice(focus, env: env)
         guard !options.isEmpty else { return [] }
+        // Handing an elder to another visitor is the clerk's: from a grid worker's list the elder
+        // (and the open follow-ups) left her sight, and nobody was told.
+        if focus == .visitor, env.scope.visitorID != nil {
+            switch key {
+            case .right, .left, .char, .delete, .backspace:
+                return [.status(key: "elderEdit.visitorFixed", args: [], tone: .warning)]
+            default:
+                return []
+            }
+        }
         switch key {
         case .right, .char(" "):
             setChoice(focus, index.map { ($0 + 1) % options.count } ?? 0, env: env)
