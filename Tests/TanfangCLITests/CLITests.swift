@@ -175,6 +175,14 @@ let sharedDemo: URL = {
         #expect(villages.allSatisfy { !(($0["village"] as? String) ?? "").isEmpty && !(($0["township"] as? String) ?? "").isEmpty })
         let missed = json["notVisited"] as! [[String: Any]]
         #expect(missed.allSatisfy { !(($0["name"] as? String) ?? "").isEmpty && $0["elderID"] is String })
+        // And the table names each of them under the count (it gave the count alone)
+        let table = try CLI.run(["report", "monthly", "--db", sharedDemo.path, "--month", "2026-10"])
+        let lines = table.out.components(separatedBy: "\n")
+        let count = try #require(lines.firstIndex { $0.hasPrefix("当月未探访 \(notVisited) 人") })
+        #expect(lines[count + 1].hasPrefix("姓名"))
+        let listed = lines[(count + 2)...].filter { !$0.isEmpty }
+        #expect(listed.count == notVisited)
+        #expect(Set(listed.map { String($0.split(separator: " ")[0]) }) == Set(missed.map { $0["name"] as! String }))
     }
 
     @Test func aMonthWithNobodyOwedAVisitHasNoRateInTheFiles() throws {

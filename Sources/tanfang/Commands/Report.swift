@@ -115,6 +115,12 @@ enum MonthlyText {
         out.append(s.format("cli.report.followUps", String(f.opened), String(f.closed), String(f.openPastDue),
                             f.medianHoursToClose.map { s.format("cli.report.hours", String(format: "%.1f", $0)) } ?? "—"))
         out.append(s.format("cli.report.notVisited", String(r.notVisited.count)))
+        // Who they are, for the visits still to make (the count alone sent supervisors to the workbook).
+        let missing = try MonthlyFiles.notVisited(r, ledger: ledger, today: today)
+        if !missing.isEmpty {
+            let rows: [[String]] = missing.map { m in [m.name, m.village, m.visitor, m.lastVisit?.description ?? "—"] }
+            out.append(TextTable.render(header: MonthlyFiles.notVisitedHeader.map { s[$0] }, rows: rows))
+        }
         return out.joined(separator: "\n")
     }
 

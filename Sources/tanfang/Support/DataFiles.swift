@@ -70,6 +70,21 @@ enum MonthlyFiles {
         return CSVWriter.write(header: table.header, rows: rows, encoding: encoding.csv)
     }
 
+    static let notVisitedHeader = ["data.col.name", "data.col.village", "data.col.visitor", "data.col.lastVisit"]
+
+    /// The elders of `r` not visited in its month, by village and name (the list DOMAIN §8 asks for).
+    static func notVisited(_ r: MonthlyReport, ledger: Ledger, today: LocalDate) throws
+        -> [(name: String, village: String, visitor: String, lastVisit: LocalDate?)] {
+        guard !r.notVisited.isEmpty else { return [] }
+        let all = try ledger.roster(RosterQuery(status: nil, sort: .village, limit: Int.max, today: today)).rows
+        let byID = Dictionary(all.map { ($0.elder.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let visitors = Dictionary(try ledger.visitors().map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        return r.notVisited.compactMap { byID[$0] }
+            .sorted { ($0.villageName, $0.elder.name) < ($1.villageName, $1.elder.name) }
+            .map { row in (row.elder.name, row.villageName, row.elder.visitorID.flatMap { visitors[$0] } ?? "",
+                           row.summary.lastVisit?.date) }
+    }
+
     static func sheets(_ r: MonthlyReport, ledger: Ledger, strings s: Strings, today: LocalDate) throws -> [XLSXSheet] {
         let places = Dictionary(try ledger.places().map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let village = villageTable(r, places: places, strings: s)
@@ -85,18 +100,11 @@ enum MonthlyFiles {
             rows: r.byMethod.map { [.string(s["method.\($0.method.rawValue)"]), .number(Double($0.visits)),
                                     .number(Double($0.elders))] }))
 
-        let all = try ledger.roster(RosterQuery(status: nil, sort: .village, limit: Int.max, today: today)).rows
-        let byID = Dictionary(all.map { ($0.elder.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let visitors = Dictionary(try ledger.visitors().map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-        let missing = r.notVisited.compactMap { byID[$0] }
-            .sorted { ($0.villageName, $0.elder.name) < ($1.villageName, $1.elder.name) }
         sheets.append(XLSXSheet(
             name: s["data.sheet.notVisited"],
-            header: ["data.col.name", "data.col.village", "data.col.visitor", "data.col.lastVisit"].map { s[$0] },
-            rows: missing.map { row in
-                [.string(row.elder.name), .string(row.villageName),
-                 .string(row.elder.visitorID.flatMap { visitors[$0] } ?? ""),
-                 row.summary.lastVisit.map { .date($0.date) } ?? .empty]
+            header: notVisitedHeader.map { s[$0] },
+            rows: try notVisited(r, ledger: ledger, today: today).map { row in
+                [.string(row.name), .string(row.village), .string(row.visitor), row.lastVisit.map { .date($0) } ?? .empty]
             }))
         let f = r.followUps
         sheets.append(XLSXSheet(
