@@ -628,6 +628,28 @@ import Testing
         #expect((o2[0]["conflicts"] as? [Any])?.isEmpty == true)
     }
 
+    @Test func aLaterChangeInTheVillageIsTakenAndCountedAsUpdated() throws {
+        // Given a township with 王测试 (空巢), and a village copy that later finds him 独居
+        let (dir, town) = try Self.demoCopy()
+        let first = dir.appendingPathComponent("a.csv")
+        try Self.write("姓名,身份证号码,类别\n王测试,\(Self.idA),空巢\n", to: first)
+        #expect(try CLI.run(["import", "roster", first.path, "--db", town, "--village", Self.village]).status == 0)
+        let village = dir.appendingPathComponent("village.sqlite").path
+        #expect(try CLI.run(["backup", "--db", town, village]).status == 0)
+        let second = dir.appendingPathComponent("b.csv")
+        try Self.write("姓名,身份证号码,类别\n王测试,\(Self.idA),独居\n", to: second)
+        #expect(try CLI.run(["import", "roster", second.path, "--db", village, "--village", Self.village]).status == 0)
+        // When the township merges the village's ledger, twice
+        let merged = try CLI.run(["merge", "--db", town, village])
+        let again = try CLI.run(["merge", "--db", town, village])
+        // Then the change is taken and said, not a conflict; the second merge takes nothing
+        #expect(merged.status == 0, "\(merged.err)")
+        #expect(merged.out.contains("更新 1 行（老年人 1）") && merged.out.contains("冲突 0 处"), "\(merged.out)")
+        #expect(again.out.contains("复制 0 行（—），更新 0 行（—）") && again.out.contains("冲突 0 处"), "\(again.out)")
+        let export = try Self.rosterLines(town).filter { $0.contains("王测试") }
+        #expect(export.count == 1 && export[0].contains("独居"), "\(export)")
+    }
+
     @Test func dueRefusesAVillageOrVisitorNameThatMeansSeveral() throws {
         // Given 红旗村 and 张伟 name one village and one visitor, whose due lists show
         for args in [["--village", "红旗村"], ["--visitor", "张伟"]] {

@@ -8,8 +8,9 @@ struct Merge: ParsableCommand {
         abstract: "Gather village ledgers into this one (offline path up to the township).",
         discussion: """
         Rows are matched by their UUIDs; missing rows (audit trail included) are copied, one \
-        transaction per file. A row on both sides with different content is reported as a conflict \
-        and ours is kept. Merging the same file twice changes nothing.
+        transaction per file. A row on both sides with different content is taken from the file when \
+        the file has every change of ours and more (by the audit trail); when both sides changed it, \
+        it is reported as a conflict and ours is kept. Merging the same file twice changes nothing.
         """
     )
 
@@ -41,11 +42,14 @@ struct Merge: ParsableCommand {
             }
             outcomes.append(outcome)
             if json { continue }
-            let detail = outcome.inserted.sorted { $0.key < $1.key }
-                .map { "\(s["data.merge.table.\($0.key)"]) \($0.value)" }.joined(separator: s["data.merge.comma"])
-            print(s.format("data.merge.done", outcome.file, String(outcome.insertedTotal),
-                           detail.isEmpty ? "—" : detail, String(outcome.same.values.reduce(0, +)),
-                           String(outcome.conflicts.count)))
+            func detail(_ counts: [String: Int]) -> String {
+                let text = counts.sorted { $0.key < $1.key }
+                    .map { "\(s["data.merge.table.\($0.key)"]) \($0.value)" }.joined(separator: s["data.merge.comma"])
+                return text.isEmpty ? "—" : text
+            }
+            print(s.format("data.merge.done", outcome.file, String(outcome.insertedTotal), detail(outcome.inserted),
+                           String(outcome.updatedTotal), detail(outcome.updated), String(outcome.same.values.reduce(0, +)),
+                           String(outcome.newerHere.values.reduce(0, +)), String(outcome.conflicts.count)))
             for c in outcome.conflicts {
                 // A login's label is "name role@area": the role in words.
                 func words(_ label: String) -> String {
