@@ -66,16 +66,19 @@ extension Ledger {
     /// when both changed it since they parted, it is reported as a conflict and ours is kept (the
     /// newer `updatedAt` is not chosen silently). Merging the same file again changes nothing. The
     /// summaries of elders that gained or changed rows are recomputed, and one audit row (table
-    /// `merge`) records the file and counts when anything was copied or taken.
+    /// `merge`) records the file and counts when anything was copied or taken. A demo ledger is
+    /// refused (`demoIntoReal`) unless this one is a demo too.
     public func merge(from path: String, by user: UUID?, today: LocalDate) throws -> MergeOutcome {
         let problems = try Ledger.integrityProblems(path: path)
         guard problems.isEmpty else { throw LedgerError.damagedFile }
         var config = Configuration()
         config.readonly = true
         let theirs: [String: [Row]]
+        var theirsIsDemo = false
         do {
             let source = try DatabaseQueue(path: path, configuration: config)
             theirs = try source.read { db in
+                theirsIsDemo = try Ledger.isDemo(db)
                 var out: [String: [Row]] = [:]
                 for table in Ledger.mergeTables where try db.tableExists(table) {
                     let order = table == "place"
@@ -91,6 +94,8 @@ extension Ledger {
         }
         let file = (path as NSString).lastPathComponent
         return try write { db in
+            // Its places would come a second time beside ours, with made-up people under them.
+            if theirsIsDemo, try !Ledger.isDemo(db) { throw LedgerError.demoIntoReal(file: file) }
             var outcome = MergeOutcome(file: file)
             var touched = Set<String>()
             // Records left in conflict ("table|id"): their audit rows stay behind, so that an audit

@@ -650,6 +650,32 @@ import Testing
         #expect(export.count == 1 && export[0].contains("独居"), "\(export)")
     }
 
+    @Test func aDemoLedgerIsNotMergedIntoOrRestoredOverARealOne() throws {
+        // Given a real ledger set up from codes, and a copy of the demo
+        let (_, real) = try SetupCommandTests.newLedger()
+        let (dir, demo) = try Self.demoCopy()
+        let places = try SetupCommandTests.places(real)
+        // When the demo is merged into it / Then that is refused, naming the file, and nothing is written
+        let merged = try CLI.run(["merge", "--db", real, demo])
+        #expect(merged.status != 0 && merged.err.contains("\(demo) 是演示台账"), "\(merged.err)")
+        let english = try CLI.run(["merge", "--db", real, demo, "--lang", "en"])
+        #expect(english.status != 0 && english.err.contains("\(demo) is a demo ledger"), "\(english.err)")
+        #expect(try SetupCommandTests.places(real) == places)
+        // And no new ledger is made for it either
+        let none = dir.appendingPathComponent("none.sqlite").path
+        #expect(try CLI.run(["merge", "--db", none, demo]).status != 0)
+        #expect(!FileManager.default.fileExists(atPath: none))
+        // When the demo is restored over it / Then that is refused, saying how to insist
+        let restored = try CLI.run(["restore", "--db", real, demo])
+        #expect(restored.status != 0 && restored.err.contains("是真实台账") && restored.err.contains("--allow-demo"),
+                "\(restored.err)")
+        #expect(try SetupCommandTests.places(real) == places)
+        // And with --allow-demo it is done, the real ledger kept beside it
+        let insisted = try CLI.run(["restore", "--db", real, demo, "--allow-demo"])
+        #expect(insisted.status == 0, "\(insisted.err)")
+        #expect(try SetupCommandTests.places(real) != places)
+    }
+
     @Test func dueRefusesAVillageOrVisitorNameThatMeansSeveral() throws {
         // Given 红旗村 and 张伟 name one village and one visitor, whose due lists show
         for args in [["--village", "红旗村"], ["--visitor", "张伟"]] {

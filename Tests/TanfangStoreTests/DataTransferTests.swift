@@ -371,6 +371,48 @@ struct DataTransferTests {
         #expect(try town.ledger.elderFile(id: id)?.elder.phone == "13700002222")
     }
 
+    @Test("A demo ledger neither merges into nor replaces a real one; into a demo, or where there is none, it goes")
+    func demoLedgerStaysOutOfARealOne() throws {
+        // Given a real ledger with one elder, and two demo ledgers beside it
+        let real = try FileLedger(name: "real.sqlite")
+        _ = try real.ledger.importRoster([real.row(2, "王秀英", id: idA)], source: nil, file: "a.csv", by: nil, today: real.today)
+        func demo(_ name: String, seed: UInt64) throws -> String {
+            let path = real.dir.appendingPathComponent(name).path
+            let ledger = try Ledger(path: path, rules: Fixture.rules)
+            try ledger.importDemo(DemoGenerator(seed: seed).generate(elders: 20, months: 1, today: real.today), today: real.today)
+            return path
+        }
+        let demoPath = try demo("demo.sqlite", seed: 1)
+        let otherDemo = try demo("other.sqlite", seed: 2)
+        #expect(Ledger.isDemoFile(path: demoPath) == true && Ledger.isDemoFile(path: real.path) == false)
+        let counts = try Ledger.mergeTables.map { try real.count($0) }
+
+        // When a demo is merged into the real ledger / Then it is refused and nothing is written
+        #expect(throws: LedgerError.demoIntoReal(file: "demo.sqlite")) {
+            try real.ledger.merge(from: demoPath, by: nil, today: real.today)
+        }
+        #expect(try Ledger.mergeTables.map { try real.count($0) } == counts)
+        #expect(try !real.ledger.isDemo())
+        // And a demo into a demo is merged as before
+        let demoLedger = try Ledger(path: demoPath, rules: Fixture.rules)
+        #expect(try demoLedger.merge(from: otherDemo, by: nil, today: real.today).insertedTotal > 0)
+
+        // When a demo is restored over the real ledger / Then it is refused, the ledger untouched
+        let replaced = real.path + ".replaced"
+        #expect(throws: LedgerError.demoIntoReal(file: "other.sqlite")) {
+            try Ledger.restore(from: otherDemo, into: real.path, keepingReplacedAt: replaced)
+        }
+        #expect(try Ledger.mergeTables.map { try real.count($0) } == counts)
+        #expect(!FileManager.default.fileExists(atPath: replaced))
+        // And over a demo, or where there is no ledger yet, it is restored; over a real one only when insisted on
+        try Ledger.restore(from: otherDemo, into: demoPath, keepingReplacedAt: demoPath + ".replaced")
+        let fresh = real.dir.appendingPathComponent("fresh.sqlite").path
+        try Ledger.restore(from: otherDemo, into: fresh, keepingReplacedAt: fresh + ".replaced")
+        #expect(Ledger.isDemoFile(path: fresh) == true)
+        try Ledger.restore(from: otherDemo, into: real.path, keepingReplacedAt: replaced, allowingDemo: true)
+        #expect(Ledger.isDemoFile(path: real.path) == true && Ledger.isDemoFile(path: replaced) == false)
+    }
+
     @Test("Imported summaries are what a full recomputation gives, and rows of one file see each other")
     func importSummariesMatchRecomputation() throws {
         // Given a cold-wave period for elders living alone in the east village, and one elder on the ledger

@@ -10,7 +10,8 @@ struct Merge: ParsableCommand {
         Rows are matched by their UUIDs; missing rows (audit trail included) are copied, one \
         transaction per file. A row on both sides with different content is taken from the file when \
         the file has every change of ours and more (by the audit trail); when both sides changed it, \
-        it is reported as a conflict and ours is kept. Merging the same file twice changes nothing.
+        it is reported as a conflict and ours is kept. Merging the same file twice changes nothing. \
+        A demo ledger is refused unless this one is a demo too.
         """
     )
 
@@ -30,15 +31,25 @@ struct Merge: ParsableCommand {
     func run() throws {
         let ctx = try Context(language: options.language)
         let s = ctx.strings
-        let ledger = try ctx.openLedger(path: options.databasePath())
-        var outcomes: [MergeOutcome] = []
+        let path = options.databasePath()
+        // Every file before any is merged (one transaction per file), and before the ledger is opened
+        // (which would make a new one): a demo among them writes nothing.
         for file in files {
             guard FileManager.default.fileExists(atPath: file) else { throw CLIError(s.format("data.error.noFile", file)) }
+        }
+        if let demo = files.first(where: { Ledger.isDemoFile(path: $0) == true }), Ledger.isDemoFile(path: path) != true {
+            throw CLIError(s.format("data.merge.demo", demo, path))
+        }
+        let ledger = try ctx.openLedger(path: path)
+        var outcomes: [MergeOutcome] = []
+        for file in files {
             let outcome: MergeOutcome
             do {
                 outcome = try ledger.merge(from: file, by: nil, today: ctx.today)
             } catch LedgerError.damagedFile {
                 throw CLIError(s.format("data.merge.damaged", file))
+            } catch LedgerError.demoIntoReal {
+                throw CLIError(s.format("data.merge.demo", file, path))
             }
             outcomes.append(outcome)
             if json { continue }
