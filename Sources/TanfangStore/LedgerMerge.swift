@@ -32,6 +32,28 @@ public struct MergeConflict: Hashable, Sendable, Codable {
     }
 }
 
+/// An elder the merge brought (or changed) whose ID number another elder of this ledger holds:
+/// perhaps one person entered in two villages. Both records stay, to be reconciled by hand.
+public struct MergeSharedIDNumber: Hashable, Sendable, Codable {
+    /// The elder the merge brought or changed, and their village's name.
+    public var id: String
+    public var name: String
+    public var village: String?
+    /// The elder already on this ledger with that number (never the number itself).
+    public var otherID: String
+    public var otherName: String
+    public var otherVillage: String?
+
+    public init(id: String, name: String, village: String?, otherID: String, otherName: String, otherVillage: String?) {
+        self.id = id
+        self.name = name
+        self.village = village
+        self.otherID = otherID
+        self.otherName = otherName
+        self.otherVillage = otherVillage
+    }
+}
+
 /// What merging one ledger file did.
 public struct MergeOutcome: Hashable, Sendable, Codable {
     public var file: String
@@ -45,6 +67,8 @@ public struct MergeOutcome: Hashable, Sendable, Codable {
     /// Rows where this ledger has every change of the other's and more: ours kept, no conflict.
     public var newerHere: [String: Int] = [:]
     public var conflicts: [MergeConflict] = []
+    /// Elders copied or taken whose ID number another elder here holds (reported, not refused).
+    public var sharedIDNumbers: [MergeSharedIDNumber] = []
     /// Elders whose summary was recomputed (new or taken, or with new or taken visits or follow-ups).
     public var touchedElders: Int = 0
 
@@ -165,7 +189,11 @@ extension Ledger {
                                                arguments: StatementArguments(set.map { row[$0] as DatabaseValue } + [id.databaseValue]))
                                 outcome.updated[table, default: 0] += 1
                                 switch table {
-                                case "elder": touched.insert(id)
+                                case "elder":
+                                    touched.insert(id)
+                                    if mine["idNumber"] as String? != row["idNumber"] {
+                                        outcome.sharedIDNumbers += try Ledger.sharedIDNumbers(db, elderID: id)
+                                    }
                                 case "visit", "followUp": if let elder: String = row["elderId"] { touched.insert(elder) }
                                 default: break
                                 }
@@ -204,7 +232,9 @@ extension Ledger {
                                    arguments: StatementArguments(values))
                     outcome.inserted[table, default: 0] += 1
                     switch table {
-                    case "elder": touched.insert(id)
+                    case "elder":
+                        touched.insert(id)
+                        outcome.sharedIDNumbers += try Ledger.sharedIDNumbers(db, elderID: id)
                     case "visit", "followUp": if let elder: String = row["elderId"] { touched.insert(elder) }
                     default: break
                     }
@@ -265,6 +295,19 @@ extension Ledger {
               let new = try? StoreCoding.decode(Elder.self, after, column: "audit.after") else { return false }
         old.sources = new.sources
         return old == new
+    }
+
+    /// The other elders holding elder `id`'s ID number: one person perhaps entered in two
+    /// villages (the red flags' 疑似重复登记), which a merge says rather than leaves to be found.
+    static func sharedIDNumbers(_ db: Database, elderID id: String) throws -> [MergeSharedIDNumber] {
+        let sql = "SELECT e.id, e.name, e.idNumber, p.name AS village FROM elder e LEFT JOIN place p ON p.id = e.villageId"
+        guard let me = try Row.fetchOne(db, sql: sql + " WHERE e.id = ?", arguments: [id]),
+              let number: String = me["idNumber"] else { return [] }
+        return try Row.fetchAll(db, sql: sql + " WHERE e.idNumber = ? AND e.id <> ? ORDER BY e.rowid", arguments: [number, id])
+            .map { other in
+                MergeSharedIDNumber(id: id, name: me["name"], village: me["village"], otherID: other["id"],
+                                    otherName: other["name"], otherVillage: other["village"])
+            }
     }
 
     /// An elder row's sources.

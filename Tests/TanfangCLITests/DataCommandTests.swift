@@ -650,6 +650,27 @@ import Testing
         #expect(export.count == 1 && export[0].contains("独居"), "\(export)")
     }
 
+    @Test func twoEldersWithOneIDNumberFromTwoLedgersAreSaidByTheMerge() throws {
+        // Given a township and a village copy of it, each of which then enters 王测试 with one ID number
+        let (dir, town) = try Self.demoCopy()
+        let village = dir.appendingPathComponent("village.sqlite").path
+        #expect(try CLI.run(["backup", "--db", town, village]).status == 0)
+        for (db, name) in [(town, "a.csv"), (village, "b.csv")] {
+            let file = dir.appendingPathComponent(name)
+            try Self.write("姓名,身份证号码\n王测试,\(Self.idA)\n", to: file)
+            #expect(try CLI.run(["import", "roster", file.path, "--db", db, "--village", Self.village]).status == 0)
+        }
+        // When the township merges the village's ledger
+        let merged = try CLI.run(["merge", "--db", town, village])
+        // Then the second record is copied, and the merge says the two share an ID number (never showing it)
+        #expect(merged.status == 0, "\(merged.err)")
+        #expect(merged.out.contains("复制 3 行（审计记录 2，老年人 1）") && merged.out.contains("身份证号相同 1 对"), "\(merged.out)")
+        #expect(merged.out.contains("身份证号相同：“王测试”（\(Self.village)）与本台账的“王测试”（\(Self.village)）是同一个身份证号"),
+                "\(merged.out)")
+        #expect(!merged.out.contains(Self.idA))
+        #expect(try Self.rosterLines(town).filter { $0.contains("王测试") }.count == 2)
+    }
+
     @Test func aDemoLedgerIsNotMergedIntoOrRestoredOverARealOne() throws {
         // Given a real ledger set up from codes, and a copy of the demo
         let (_, real) = try SetupCommandTests.newLedger()

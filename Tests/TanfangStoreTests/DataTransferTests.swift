@@ -371,6 +371,31 @@ struct DataTransferTests {
         #expect(try town.ledger.elderFile(id: id)?.elder.phone == "13700002222")
     }
 
+    @Test("An elder merged in with the ID number of another elder here is copied and reported as a pair")
+    func mergeReportsTwoEldersWithOneIDNumber() throws {
+        // Given a township ledger with 王秀英 in 东村, and another village's ledger where the same
+        // ID number was entered for 王秀英 in 西村 (another record, another UUID)
+        let town = try FileLedger(name: "town.sqlite")
+        let ours = try town.ledger.importRoster([town.row(2, "王秀英", id: idA)], source: nil, file: "a.csv",
+                                                by: nil, today: town.today).touched[0]
+        let west = try FileLedger(name: "west.sqlite", in: town.dir)
+        let theirs = try west.ledger.importRoster([west.row(2, "王秀英", id: idA, village: FileLedger.west)], source: nil,
+                                                  file: "b.csv", by: nil, today: town.today).touched[0]
+        #expect(ours != theirs)
+
+        // When the township merges it, twice
+        let first = try town.ledger.merge(from: west.path, by: nil, today: town.today)
+        let second = try town.ledger.merge(from: west.path, by: nil, today: town.today)
+
+        // Then their elder is copied, and the pair is reported by name and village (no conflict)
+        #expect(first.inserted["elder"] == 1 && first.conflicts.isEmpty)
+        #expect(first.sharedIDNumbers == [MergeSharedIDNumber(id: theirs.uuidString, name: "王秀英", village: "西村",
+                                                              otherID: ours.uuidString, otherName: "王秀英", otherVillage: "东村")])
+        #expect(try town.ledger.elderFile(id: theirs) != nil)
+        // And the second merge, which copies nothing, has nothing new to report
+        #expect(second.insertedTotal == 0 && second.sharedIDNumbers.isEmpty)
+    }
+
     @Test("A demo ledger neither merges into nor replaces a real one; into a demo, or where there is none, it goes")
     func demoLedgerStaysOutOfARealOne() throws {
         // Given a real ledger with one elder, and two demo ledgers beside it

@@ -60,7 +60,12 @@ struct Merge: ParsableCommand {
             }
             print(s.format("data.merge.done", outcome.file, String(outcome.insertedTotal), detail(outcome.inserted),
                            String(outcome.updatedTotal), detail(outcome.updated), String(outcome.same.values.reduce(0, +)),
-                           String(outcome.newerHere.values.reduce(0, +)), String(outcome.conflicts.count)))
+                           String(outcome.newerHere.values.reduce(0, +)), String(outcome.conflicts.count),
+                           String(outcome.sharedIDNumbers.count)))
+            for pair in outcome.sharedIDNumbers {
+                print(s.format("data.merge.sharedIDNumber", pair.name, pair.village ?? "—", pair.otherName,
+                               pair.otherVillage ?? "—"))
+            }
             for c in outcome.conflicts {
                 // A login's label is "name role@area": the role in words.
                 func words(_ label: String) -> String {
