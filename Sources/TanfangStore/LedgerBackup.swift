@@ -149,12 +149,17 @@ extension Ledger {
 
     /// Replaces the ledger at `ledgerPath` with the database at `source`, after checking
     /// `source`'s integrity. The current ledger, when there is one, is first copied (online
-    /// backup) to `replacedPath`.
+    /// backup) to `replacedPath`. A demo ledger does not replace a real one (`demoIntoReal`)
+    /// unless `allowingDemo`; it may replace a demo, or go where there is no ledger yet.
     /// The copy goes through SQLite's backup API into the live file, so an open connection
     /// never sees a half-written file.
-    public static func restore(from source: String, into ledgerPath: String, keepingReplacedAt replacedPath: String) throws {
+    public static func restore(from source: String, into ledgerPath: String, keepingReplacedAt replacedPath: String,
+                               allowingDemo: Bool = false) throws {
         let problems = try integrityProblems(path: source)
         guard problems.isEmpty else { throw LedgerError.damagedFile }
+        if !allowingDemo, isDemoFile(path: source) == true, isDemoFile(path: ledgerPath) == false {
+            throw LedgerError.demoIntoReal(file: (source as NSString).lastPathComponent)
+        }
         let existed = FileManager.default.fileExists(atPath: ledgerPath)
         if existed && FileManager.default.fileExists(atPath: replacedPath) {
             throw LedgerError.cannotOpen(path: replacedPath, detail: "file exists")

@@ -33,6 +33,9 @@ public enum LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The file was upgraded by a newer tanfang (it holds migrations this one does not know):
     /// this one would keep its new tables only in part, so it does not open it.
     case newerLedger
+    /// `file` is a demo ledger (`tanfang demo`) and would go into or replace a real one (merge,
+    /// restore): its made-up places, people and visits could not be told apart or taken out again.
+    case demoIntoReal(file: String)
     /// A stored value could not be read back (a hand-edited or damaged row).
     case corrupt(column: String)
     /// A schema rule refused the change (a foreign key, a unique name…).
@@ -51,6 +54,7 @@ public enum LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
         case .readOnly: "store.error.readOnly"
         case .damagedFile: "store.error.damagedFile"
         case .newerLedger: "store.error.newerLedger"
+        case .demoIntoReal: "store.error.demoIntoReal"
         case .corrupt: "store.error.corrupt"
         case .constraint: "store.error.constraint"
         case .database: "store.error.database"
@@ -65,6 +69,7 @@ public enum LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
         case .invalidField(_, _, let args): args
         case .notFound(let table, let id): [table, id.uuidString]
         case .cannotOpen(let path, let detail): [path, detail]
+        case .demoIntoReal(let file): [file]
         case .corrupt(let column): [column]
         case .constraint(let message): [message]
         case .database(let code, let message): [String(code), message]
@@ -86,6 +91,8 @@ public enum LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
         case .readOnly: "The ledger file is read-only: changes cannot be saved."
         case .damagedFile: "The ledger file is damaged or is not a tanfang database."
         case .newerLedger: "The ledger file was written by a newer version of tanfang: update tanfang to open it. Nothing was changed."
+        case .demoIntoReal(let file):
+            "\(file) is a demo ledger (made by tanfang demo): it cannot go into or replace a real ledger. Nothing was changed."
         case .corrupt(let column): "A stored value in \(column) cannot be read; the file may have been edited by hand."
         case .constraint(let message): "The change breaks a ledger rule (\(message)); nothing was saved."
         case .database(let code, let message): "Database error \(code): \(message)."

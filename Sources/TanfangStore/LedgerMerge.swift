@@ -32,20 +32,50 @@ public struct MergeConflict: Hashable, Sendable, Codable {
     }
 }
 
+/// An elder the merge brought (or changed) whose ID number another elder of this ledger holds:
+/// perhaps one person entered in two villages. Both records stay, to be reconciled by hand.
+public struct MergeSharedIDNumber: Hashable, Sendable, Codable {
+    /// The elder the merge brought or changed, and their village's name.
+    public var id: String
+    public var name: String
+    public var village: String?
+    /// The elder already on this ledger with that number (never the number itself).
+    public var otherID: String
+    public var otherName: String
+    public var otherVillage: String?
+
+    public init(id: String, name: String, village: String?, otherID: String, otherName: String, otherVillage: String?) {
+        self.id = id
+        self.name = name
+        self.village = village
+        self.otherID = otherID
+        self.otherName = otherName
+        self.otherVillage = otherVillage
+    }
+}
+
 /// What merging one ledger file did.
 public struct MergeOutcome: Hashable, Sendable, Codable {
     public var file: String
     /// Rows copied, by table.
     public var inserted: [String: Int] = [:]
+    /// Rows taken from the other ledger because it had every change of ours and more (a later
+    /// copy of the same record), by table.
+    public var updated: [String: Int] = [:]
     /// Rows already present with the same content, by table.
     public var same: [String: Int] = [:]
+    /// Rows where this ledger has every change of the other's and more: ours kept, no conflict.
+    public var newerHere: [String: Int] = [:]
     public var conflicts: [MergeConflict] = []
-    /// Elders whose summary was recomputed (new, or with new visits or follow-ups).
+    /// Elders copied or taken whose ID number another elder here holds (reported, not refused).
+    public var sharedIDNumbers: [MergeSharedIDNumber] = []
+    /// Elders whose summary was recomputed (new or taken, or with new or taken visits or follow-ups).
     public var touchedElders: Int = 0
 
     public init(file: String) { self.file = file }
 
     public var insertedTotal: Int { inserted.values.reduce(0, +) }
+    public var updatedTotal: Int { updated.values.reduce(0, +) }
 }
 
 extension Ledger {
@@ -53,20 +83,26 @@ extension Ledger {
     static let mergeTables = ["place", "visitor", "user", "elder", "visit", "followUp", "specialPeriod", "audit"]
 
     /// Gathers another ledger file into this one (a township collecting village ledgers), in one
-    /// transaction: every row whose UUID is missing here is copied, audit rows included; a row on
-    /// both sides with different content is reported as a conflict and ours is kept (the newer
-    /// `updatedAt` is not chosen silently). Merging the same file again changes nothing. The
-    /// summaries of elders that gained rows are recomputed, and one audit row (table `merge`)
-    /// records the file and counts when anything was copied.
+    /// transaction: every row whose UUID is missing here is copied, audit rows included. A row on
+    /// both sides with different content is settled by its audit rows (`mergeLineage`): when the
+    /// other ledger knows every change of ours and has more (the village changed it since the
+    /// last merge), theirs is taken; when we know every change of theirs and more, ours stays;
+    /// when both changed it since they parted, it is reported as a conflict and ours is kept (the
+    /// newer `updatedAt` is not chosen silently). Merging the same file again changes nothing. The
+    /// summaries of elders that gained or changed rows are recomputed, and one audit row (table
+    /// `merge`) records the file and counts when anything was copied or taken. A demo ledger is
+    /// refused (`demoIntoReal`) unless this one is a demo too.
     public func merge(from path: String, by user: UUID?, today: LocalDate) throws -> MergeOutcome {
         let problems = try Ledger.integrityProblems(path: path)
         guard problems.isEmpty else { throw LedgerError.damagedFile }
         var config = Configuration()
         config.readonly = true
         let theirs: [String: [Row]]
+        var theirsIsDemo = false
         do {
             let source = try DatabaseQueue(path: path, configuration: config)
             theirs = try source.read { db in
+                theirsIsDemo = try Ledger.isDemo(db)
                 var out: [String: [Row]] = [:]
                 for table in Ledger.mergeTables where try db.tableExists(table) {
                     let order = table == "place"
@@ -82,31 +118,97 @@ extension Ledger {
         }
         let file = (path as NSString).lastPathComponent
         return try write { db in
+            // Its places would come a second time beside ours, with made-up people under them.
+            if theirsIsDemo, try !Ledger.isDemo(db) { throw LedgerError.demoIntoReal(file: file) }
             var outcome = MergeOutcome(file: file)
             var touched = Set<String>()
+            // Records left in conflict ("table|id"): their audit rows stay behind, so that an audit
+            // row here always means its change is in our row (what `mergeLineage` relies on), and
+            // the conflict is reported again next time rather than read as ours being newer.
+            var inConflict = Set<String>()
+            // Their audit rows by record ("table|recordId"), gathered when first asked.
+            var theirAudit: [String: [Row]]?
+            func theirChangeIDs(_ table: String, _ id: String) -> Set<String> {
+                if theirAudit == nil {
+                    var byRecord: [String: [Row]] = [:]
+                    for a in theirs["audit"] ?? [] {
+                        guard let t: String = a["tableName"], let r: String = a["recordId"] else { continue }
+                        byRecord["\(t)|\(r)", default: []].append(a)
+                    }
+                    theirAudit = byRecord
+                }
+                return Set((theirAudit?["\(table)|\(id)"] ?? []).compactMap { a -> String? in
+                    Ledger.changesOnlySources(table: table, action: a["action"], before: a["before"], after: a["after"])
+                        ? nil : a["id"]
+                })
+            }
+            func who(_ r: Row) throws -> String {
+                let area = try String.fetchOne(db, sql: "SELECT name FROM place WHERE id = ?",
+                                               arguments: [r["areaId"] as String?]) ?? "?"
+                return "\(r["role"] as String? ?? "?")@\(area)"
+            }
             for table in Ledger.mergeTables {
                 guard let rows = theirs[table] else { continue }
                 let ours = Set(try db.columns(in: table).map(\.name))
                 let ignored = Ledger.mergeIgnoredColumns(table)
                 for row in rows {
                     guard let id: String = row["id"] else { continue }
+                    if table == "audit", let t: String = row["tableName"], let r: String = row["recordId"],
+                       inConflict.contains("\(t)|\(r)") { continue }
                     let columns = row.columnNames.filter { ours.contains($0) }
                     if let mine = try Row.fetchOne(db, sql: "SELECT * FROM \(table) WHERE id = ?", arguments: [id]) {
                         var differing = Array(columns.filter { !ignored.contains($0) && mine[$0] as DatabaseValue != row[$0] as DatabaseValue })
-                        // An elder's sources (where the record came from) are a set: both sides' are kept.
-                        if table == "elder", differing.contains("sources") {
-                            try mergeSources(db, id: id, theirs: row["sources"], by: user)
-                            differing.removeAll { $0 == "sources" }
-                        }
+                        // An elder's sources (where the record came from) are a set: both sides' are
+                        // kept, whoever's other columns win (joined below).
+                        var sourcesDiffer = table == "elder" && differing.contains("sources")
+                        differing.removeAll { sourcesDiffer && $0 == "sources" }
                         if differing.isEmpty {
                             outcome.same[table, default: 0] += 1
                         } else {
-                            outcome.conflicts.append(MergeConflict(table: table, id: id, columns: differing.sorted(),
-                                                                   ourUpdatedAt: mine["updatedAt"],
-                                                                   theirUpdatedAt: row["updatedAt"],
-                                                                   label: try Ledger.mergeLabel(db, table: table, row: mine),
-                                                                   theirLabel: try Ledger.mergeLabel(db, table: table, row: row)))
+                            let lineage = try mergeLineage(db, table: table, id: id, theirs: theirChangeIDs(table, id))
+                            if lineage == .theirsNewer, table == "user", let name: String = row["name"], name != mine["name"],
+                               let namesake = try Row.fetchOne(db, sql: "SELECT role, areaId FROM user WHERE name = ?",
+                                                               arguments: [name]) {
+                                // Renamed there to a name another login has here: one login per name.
+                                inConflict.insert("\(table)|\(id)")
+                                outcome.conflicts.append(MergeConflict(table: table, id: id, columns: ["name"],
+                                                                       ourUpdatedAt: nil, theirUpdatedAt: row["updatedAt"],
+                                                                       label: "\(name) \(try who(namesake))",
+                                                                       theirLabel: "\(name) \(try who(row))", nameTaken: true))
+                            } else if lineage == .theirsNewer {
+                                // Their columns as they are (stamps included: the change is theirs, and
+                                // their audit rows, merged after, record it); their sources too when
+                                // they hold all of ours, else the two are joined below.
+                                var set = Array(columns.filter { $0 != "id" })
+                                if sourcesDiffer, try Ledger.sources(row).isSuperset(of: Ledger.sources(mine)) {
+                                    sourcesDiffer = false
+                                } else {
+                                    set.removeAll { $0 == "sources" }
+                                }
+                                try db.execute(sql: "UPDATE \(table) SET \(set.map { "\"\($0)\" = ?" }.joined(separator: ", ")) WHERE id = ?",
+                                               arguments: StatementArguments(set.map { row[$0] as DatabaseValue } + [id.databaseValue]))
+                                outcome.updated[table, default: 0] += 1
+                                switch table {
+                                case "elder":
+                                    touched.insert(id)
+                                    if mine["idNumber"] as String? != row["idNumber"] {
+                                        outcome.sharedIDNumbers += try Ledger.sharedIDNumbers(db, elderID: id)
+                                    }
+                                case "visit", "followUp": if let elder: String = row["elderId"] { touched.insert(elder) }
+                                default: break
+                                }
+                            } else if lineage == .oursNewer {
+                                outcome.newerHere[table, default: 0] += 1
+                            } else {
+                                inConflict.insert("\(table)|\(id)")
+                                outcome.conflicts.append(MergeConflict(table: table, id: id, columns: differing.sorted(),
+                                                                       ourUpdatedAt: mine["updatedAt"],
+                                                                       theirUpdatedAt: row["updatedAt"],
+                                                                       label: try Ledger.mergeLabel(db, table: table, row: mine),
+                                                                       theirLabel: try Ledger.mergeLabel(db, table: table, row: row)))
+                            }
                         }
+                        if sourcesDiffer { try mergeSources(db, id: id, theirs: row["sources"], by: user) }
                         continue
                     }
                     if table == "user", let name: String = row["name"],
@@ -116,11 +218,6 @@ extension Ledger {
                         if namesake["role"] as String? == row["role"], namesake["areaId"] as String? == row["areaId"] {
                             outcome.same[table, default: 0] += 1
                         } else {
-                            func who(_ r: Row) throws -> String {
-                                let area = try String.fetchOne(db, sql: "SELECT name FROM place WHERE id = ?",
-                                                               arguments: [r["areaId"] as String?]) ?? "?"
-                                return "\(r["role"] as String? ?? "?")@\(area)"
-                            }
                             outcome.conflicts.append(MergeConflict(table: table, id: id, columns: ["name"],
                                                                    ourUpdatedAt: nil, theirUpdatedAt: row["updatedAt"],
                                                                    label: "\(name) \(try who(namesake))",
@@ -135,7 +232,9 @@ extension Ledger {
                                    arguments: StatementArguments(values))
                     outcome.inserted[table, default: 0] += 1
                     switch table {
-                    case "elder": touched.insert(id)
+                    case "elder":
+                        touched.insert(id)
+                        outcome.sharedIDNumbers += try Ledger.sharedIDNumbers(db, elderID: id)
                     case "visit", "followUp": if let elder: String = row["elderId"] { touched.insert(elder) }
                     default: break
                     }
@@ -147,16 +246,73 @@ extension Ledger {
             }
             try MonthTally.rebuildIfStale(db)
             outcome.touchedElders = touched.count
-            if outcome.insertedTotal > 0 {
+            if outcome.insertedTotal + outcome.updatedTotal > 0 {
                 struct MergeAudit: Codable {
-                    var file: String; var inserted: [String: Int]; var conflicts: Int
+                    var file: String; var inserted: [String: Int]; var updated: [String: Int]; var conflicts: Int
                 }
                 try audit(db, table: "merge", id: RecordID.make(), action: .insert, before: MergeAudit?.none,
-                          after: MergeAudit(file: file, inserted: outcome.inserted, conflicts: outcome.conflicts.count),
+                          after: MergeAudit(file: file, inserted: outcome.inserted, updated: outcome.updated,
+                                            conflicts: outcome.conflicts.count),
                           by: user, at: timestamp())
             }
             return outcome
         }
+    }
+
+    /// How the two copies of a record that differ descend from each other, read from the audit
+    /// rows of the record (ids, as the audit table is merged by id).
+    enum MergeLineage: Equatable {
+        /// Their changes include all of ours and more: theirs is a later copy of ours.
+        case theirsNewer
+        /// Ours include all of theirs and more.
+        case oursNewer
+        /// Each has a change the other lacks (or neither has one to tell them apart): a conflict.
+        case diverged
+    }
+
+    /// `MergeLineage` of record `id` of `table`, given the ids of their audit rows for it (less
+    /// those that changed only an elder's sources). Audit rows that change only an elder's sources
+    /// are left out on both sides: a merge writes them here by itself (`mergeSources`) and the
+    /// other ledger never sees them, so counting them would make every later merge of the record
+    /// a conflict. Leaving them out loses nothing, since sources are joined whichever side wins.
+    func mergeLineage(_ db: Database, table: String, id: String, theirs: Set<String>) throws -> MergeLineage {
+        var ours = Set<String>()
+        for a in try Row.fetchAll(db, sql: "SELECT id, action, before, after FROM audit WHERE recordId = ? AND tableName = ?",
+                                  arguments: [id, table])
+        where !Ledger.changesOnlySources(table: table, action: a["action"], before: a["before"], after: a["after"]) {
+            ours.insert(a["id"])
+        }
+        if ours.isSubset(of: theirs), ours != theirs { return .theirsNewer }
+        if theirs.isSubset(of: ours), ours != theirs { return .oursNewer }
+        return .diverged
+    }
+
+    /// Whether an audit row changed nothing of an elder but their sources (a merge joining them,
+    /// or an import of the same person from another list). A row that cannot be read is a change.
+    static func changesOnlySources(table: String, action: String?, before: String?, after: String?) -> Bool {
+        guard table == "elder", action == AuditAction.update.rawValue, let before, let after,
+              var old = try? StoreCoding.decode(Elder.self, before, column: "audit.before"),
+              let new = try? StoreCoding.decode(Elder.self, after, column: "audit.after") else { return false }
+        old.sources = new.sources
+        return old == new
+    }
+
+    /// The other elders holding elder `id`'s ID number: one person perhaps entered in two
+    /// villages (the red flags' 疑似重复登记), which a merge says rather than leaves to be found.
+    static func sharedIDNumbers(_ db: Database, elderID id: String) throws -> [MergeSharedIDNumber] {
+        let sql = "SELECT e.id, e.name, e.idNumber, p.name AS village FROM elder e LEFT JOIN place p ON p.id = e.villageId"
+        guard let me = try Row.fetchOne(db, sql: sql + " WHERE e.id = ?", arguments: [id]),
+              let number: String = me["idNumber"] else { return [] }
+        return try Row.fetchAll(db, sql: sql + " WHERE e.idNumber = ? AND e.id <> ? ORDER BY e.rowid", arguments: [number, id])
+            .map { other in
+                MergeSharedIDNumber(id: id, name: me["name"], village: me["village"], otherID: other["id"],
+                                    otherName: other["name"], otherVillage: other["village"])
+            }
+    }
+
+    /// An elder row's sources.
+    static func sources(_ row: Row) throws -> Set<String> {
+        Set(try StoreCoding.strings(fromJSON: row["sources"] ?? "[]", column: "elder.sources"))
     }
 
     /// Adds the other ledger's sources of elder `id` to ours (their union), with an audit row.

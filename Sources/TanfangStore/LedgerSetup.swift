@@ -9,10 +9,23 @@ extension Ledger {
 
     /// Whether the ledger was made by `tanfang demo` (or has a demo merged into it).
     public func isDemo() throws -> Bool {
-        try read { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM audit WHERE recordId = ? AND tableName = 'demo')",
-                              arguments: [Ledger.demoMarkerID]) ?? false
-        }
+        try read { db in try Ledger.isDemo(db) }
+    }
+
+    static func isDemo(_ db: Database) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM audit WHERE recordId = ? AND tableName = 'demo')",
+                          arguments: [Ledger.demoMarkerID]) ?? false
+    }
+
+    /// Whether the ledger file at `path` was made by `tanfang demo`, read without opening it as
+    /// the ledger (no migration); nil when it holds no ledger (a new or empty file) or cannot be read.
+    public static func isDemoFile(path: String) -> Bool? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        var config = Configuration()
+        config.readonly = true
+        guard let queue = try? DatabaseQueue(path: path, configuration: config) else { return nil }
+        defer { try? queue.close() }
+        return try? queue.read { db in try db.tableExists("audit") ? try Ledger.isDemo(db) : nil }
     }
 
     /// What `setupPlaces` did.

@@ -656,6 +656,75 @@ import Testing
         #expect((o2[0]["conflicts"] as? [Any])?.isEmpty == true)
     }
 
+    @Test func aLaterChangeInTheVillageIsTakenAndCountedAsUpdated() throws {
+        // Given a township with 王测试 (空巢), and a village copy that later finds him 独居
+        let (dir, town) = try Self.demoCopy()
+        let first = dir.appendingPathComponent("a.csv")
+        try Self.write("姓名,身份证号码,类别\n王测试,\(Self.idA),空巢\n", to: first)
+        #expect(try CLI.run(["import", "roster", first.path, "--db", town, "--village", Self.village]).status == 0)
+        let village = dir.appendingPathComponent("village.sqlite").path
+        #expect(try CLI.run(["backup", "--db", town, village]).status == 0)
+        let second = dir.appendingPathComponent("b.csv")
+        try Self.write("姓名,身份证号码,类别\n王测试,\(Self.idA),独居\n", to: second)
+        #expect(try CLI.run(["import", "roster", second.path, "--db", village, "--village", Self.village]).status == 0)
+        // When the township merges the village's ledger, twice
+        let merged = try CLI.run(["merge", "--db", town, village])
+        let again = try CLI.run(["merge", "--db", town, village])
+        // Then the change is taken and said, not a conflict; the second merge takes nothing
+        #expect(merged.status == 0, "\(merged.err)")
+        #expect(merged.out.contains("更新 1 行（老年人 1）") && merged.out.contains("冲突 0 处"), "\(merged.out)")
+        #expect(again.out.contains("复制 0 行（—），更新 0 行（—）") && again.out.contains("冲突 0 处"), "\(again.out)")
+        let export = try Self.rosterLines(town).filter { $0.contains("王测试") }
+        #expect(export.count == 1 && export[0].contains("独居"), "\(export)")
+    }
+
+    @Test func twoEldersWithOneIDNumberFromTwoLedgersAreSaidByTheMerge() throws {
+        // Given a township and a village copy of it, each of which then enters 王测试 with one ID number
+        let (dir, town) = try Self.demoCopy()
+        let village = dir.appendingPathComponent("village.sqlite").path
+        #expect(try CLI.run(["backup", "--db", town, village]).status == 0)
+        for (db, name) in [(town, "a.csv"), (village, "b.csv")] {
+            let file = dir.appendingPathComponent(name)
+            try Self.write("姓名,身份证号码\n王测试,\(Self.idA)\n", to: file)
+            #expect(try CLI.run(["import", "roster", file.path, "--db", db, "--village", Self.village]).status == 0)
+        }
+        // When the township merges the village's ledger
+        let merged = try CLI.run(["merge", "--db", town, village])
+        // Then the second record is copied, and the merge says the two share an ID number (never showing it)
+        #expect(merged.status == 0, "\(merged.err)")
+        #expect(merged.out.contains("复制 3 行（审计记录 2，老年人 1）") && merged.out.contains("身份证号相同 1 对"), "\(merged.out)")
+        #expect(merged.out.contains("身份证号相同：“王测试”（\(Self.village)）与本台账的“王测试”（\(Self.village)）是同一个身份证号"),
+                "\(merged.out)")
+        #expect(!merged.out.contains(Self.idA))
+        #expect(try Self.rosterLines(town).filter { $0.contains("王测试") }.count == 2)
+    }
+
+    @Test func aDemoLedgerIsNotMergedIntoOrRestoredOverARealOne() throws {
+        // Given a real ledger set up from codes, and a copy of the demo
+        let (_, real) = try SetupCommandTests.newLedger()
+        let (dir, demo) = try Self.demoCopy()
+        let places = try SetupCommandTests.places(real)
+        // When the demo is merged into it / Then that is refused, naming the file, and nothing is written
+        let merged = try CLI.run(["merge", "--db", real, demo])
+        #expect(merged.status != 0 && merged.err.contains("\(demo) 是演示台账"), "\(merged.err)")
+        let english = try CLI.run(["merge", "--db", real, demo, "--lang", "en"])
+        #expect(english.status != 0 && english.err.contains("\(demo) is a demo ledger"), "\(english.err)")
+        #expect(try SetupCommandTests.places(real) == places)
+        // And no new ledger is made for it either
+        let none = dir.appendingPathComponent("none.sqlite").path
+        #expect(try CLI.run(["merge", "--db", none, demo]).status != 0)
+        #expect(!FileManager.default.fileExists(atPath: none))
+        // When the demo is restored over it / Then that is refused, saying how to insist
+        let restored = try CLI.run(["restore", "--db", real, demo])
+        #expect(restored.status != 0 && restored.err.contains("是真实台账") && restored.err.contains("--allow-demo"),
+                "\(restored.err)")
+        #expect(try SetupCommandTests.places(real) == places)
+        // And with --allow-demo it is done, the real ledger kept beside it
+        let insisted = try CLI.run(["restore", "--db", real, demo, "--allow-demo"])
+        #expect(insisted.status == 0, "\(insisted.err)")
+        #expect(try SetupCommandTests.places(real) != places)
+    }
+
     @Test func dueRefusesAVillageOrVisitorNameThatMeansSeveral() throws {
         // Given 红旗村 and 张伟 name one village and one visitor, whose due lists show
         for args in [["--village", "红旗村"], ["--visitor", "张伟"]] {

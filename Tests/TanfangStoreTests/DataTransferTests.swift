@@ -258,7 +258,7 @@ struct DataTransferTests {
         #expect(Ledger.rotatingBackups(in: dir).count == 1)
     }
 
-    @Test("Merging a village ledger copies missing rows with their audit trail, twice changes nothing")
+    @Test("Merging a village ledger copies missing rows with their audit trail; a row both changed is a conflict, ours kept; twice changes nothing")
     func mergeIsIdempotentAndReportsConflicts() throws {
         // Given a township ledger and a village ledger started as a copy of it (same places)
         let town = try FileLedger(name: "town.sqlite")
@@ -276,6 +276,10 @@ struct DataTransferTests {
         var edited = try #require(try village.elderFile(id: shared)).elder
         edited.phone = "13800001111"
         try village.saveElder(edited, by: nil, today: town.today)
+        // And the township, since the copy, edits that elder's phone too
+        var ours = try #require(try town.ledger.elderFile(id: shared)).elder
+        ours.phone = "13700002222"
+        try town.ledger.saveElder(ours, by: nil, today: town.today)
 
         // When the township merges the village ledger twice
         let first = try town.ledger.merge(from: villagePath, by: nil, today: town.today)
@@ -284,19 +288,154 @@ struct DataTransferTests {
 
         // Then the new elder, the visit and their audit rows came over, with a recomputed summary
         #expect(first.inserted["elder"] == 1 && first.inserted["visit"] == 1)
-        #expect((first.inserted["audit"] ?? 0) >= 3)
+        #expect(first.inserted["audit"] == 2)
         let file = try #require(try town.ledger.elderFile(id: new.id))
         #expect(file.visits.map(\.id) == [visit.id])
         #expect(file.summary.visitCount == 1)
         #expect(try town.ledger.auditTrail(recordID: new.id).count >= 1)
-        // And the edited elder is a conflict naming the phone column; ours is kept
+        // And the elder both edited is a conflict naming the phone column; ours is kept
         #expect(first.conflicts.map(\.id) == [shared.uuidString])
         #expect(first.conflicts.first?.columns.contains("phone") == true)
-        #expect(try town.ledger.elderFile(id: shared)?.elder.phone == "13912345678")
+        #expect(first.updated.isEmpty)
+        #expect(try town.ledger.elderFile(id: shared)?.elder.phone == "13700002222")
+        // And the village's audit row of its edit stays behind, as the edit does
+        let villageOnly = Set(try village.auditTrail(recordID: shared).map(\.id))
+            .subtracting(try town.ledger.auditTrail(recordID: shared).map(\.id))
+        #expect(villageOnly.count == 1)
         // And the second merge copies nothing and leaves every table as it was
-        #expect(second.insertedTotal == 0)
+        #expect(second.insertedTotal == 0 && second.updated.isEmpty)
         #expect(second.conflicts == first.conflicts)
         #expect(try Ledger.mergeTables.map { try town.count($0) } == counts)
+    }
+
+    @Test("A record changed only in the village since the last merge is taken from it, also after a merge joined its sources; merging again changes nothing")
+    func mergeTakesLaterChangesFromTheVillage() throws {
+        // Given a township ledger with 李建国 (空巢) and an open hazard, and a village ledger copied from it
+        let town = try FileLedger(name: "town.sqlite")
+        let id = try town.ledger.importRoster([town.row(2, "李建国", id: idB, categories: [.emptyNest])],
+                                              source: "卫健", file: "a.csv", by: nil, today: town.today).touched[0]
+        let elder = try #require(try town.ledger.elderFile(id: id)).elder
+        let hazard = try #require(try town.ledger.saveVisit(
+            try Fixture().visit(elder, answers: [FieldCode.hasHazard: .yesNo(true)]), by: nil, today: town.today).first)
+        let villagePath = town.dir.appendingPathComponent("village.sqlite").path
+        try town.ledger.backup(to: villagePath)
+        let village = try Ledger(path: villagePath, rules: Fixture.rules)
+        // And the village finds him on another list (a new source, nothing else) and closes the hazard
+        _ = try village.importRoster([town.row(2, "李建国", id: idB)], source: "残联", file: "b.csv", by: nil, today: town.today)
+        _ = try village.closeFollowUp(id: hazard.id, closing: ClosingRecord(action: "已修", at: LocalDateTime(
+            date: town.today, hour: 16, minute: 0)!, by: "张网格"), by: nil, today: town.today)
+
+        // When the township merges the village ledger
+        let first = try town.ledger.merge(from: villagePath, by: nil, today: town.today)
+        // Then the closed follow-up is taken, the sources are joined, and nothing is a conflict
+        #expect(first.conflicts.isEmpty && first.updated == ["followUp": 1])
+        #expect(try town.ledger.elderFile(id: id)?.followUps.first { $0.id == hazard.id }?.status == .done)
+        #expect(try town.ledger.elderFile(id: id)?.summary.openHazards == 0)
+        #expect(try town.ledger.elderFile(id: id)?.elder.sources == ["卫健", "残联"])
+
+        // When the village then imports him again as 失能 (重度), and the township merges again
+        var again = town.row(2, "李建国", id: idB, categories: [.disabled])
+        again.elder.disabilityDegree = .severe
+        _ = try village.importRoster([again], source: "残联", file: "c.csv", by: nil, today: town.today)
+        let theirs = try #require(try village.elderFile(id: id))
+        #expect(try town.ledger.elderFile(id: id)?.summary.risk != theirs.summary.risk)
+        let second = try town.ledger.merge(from: villagePath, by: nil, today: town.today)
+
+        // Then the elder is taken from the village, not a conflict: the audit row the first merge
+        // wrote here (joining the sources) is no change of the township's own
+        #expect(second.conflicts.isEmpty && second.updated == ["elder": 1])
+        let file = try #require(try town.ledger.elderFile(id: id))
+        #expect(file.elder.categories == [.emptyNest, .disabled] && file.elder.disabilityDegree == .severe)
+        #expect(file.elder.sources == ["卫健", "残联"])
+        // And the summary is recomputed: the risk the village sees
+        #expect(file.summary.risk == theirs.summary.risk)
+        // And the village's audit rows came along, beside the township's one of the first merge
+        let trail = Set(try town.ledger.auditTrail(recordID: id).map(\.id))
+        let villageTrail = Set(try village.auditTrail(recordID: id).map(\.id))
+        #expect(villageTrail.isSubset(of: trail) && trail.count == villageTrail.count + 1)
+
+        // When the same file is merged a third time
+        let counts = try Ledger.mergeTables.map { try town.count($0) }
+        let third = try town.ledger.merge(from: villagePath, by: nil, today: town.today)
+        // Then nothing is copied, taken or in conflict, and every table is as it was
+        #expect(third.insertedTotal == 0 && third.updated.isEmpty && third.conflicts.isEmpty)
+        #expect(try Ledger.mergeTables.map { try town.count($0) } == counts)
+
+        // When the township itself corrects him afterwards and merges the same file
+        var corrected = file.elder
+        corrected.phone = "13700002222"
+        try town.ledger.saveElder(corrected, by: nil, today: town.today)
+        let fourth = try town.ledger.merge(from: villagePath, by: nil, today: town.today)
+        // Then ours, the later copy, is kept without a conflict
+        #expect(fourth.conflicts.isEmpty && fourth.updated.isEmpty && fourth.newerHere == ["elder": 1])
+        #expect(try town.ledger.elderFile(id: id)?.elder.phone == "13700002222")
+    }
+
+    @Test("An elder merged in with the ID number of another elder here is copied and reported as a pair")
+    func mergeReportsTwoEldersWithOneIDNumber() throws {
+        // Given a township ledger with 王秀英 in 东村, and another village's ledger where the same
+        // ID number was entered for 王秀英 in 西村 (another record, another UUID)
+        let town = try FileLedger(name: "town.sqlite")
+        let ours = try town.ledger.importRoster([town.row(2, "王秀英", id: idA)], source: nil, file: "a.csv",
+                                                by: nil, today: town.today).touched[0]
+        let west = try FileLedger(name: "west.sqlite", in: town.dir)
+        let theirs = try west.ledger.importRoster([west.row(2, "王秀英", id: idA, village: FileLedger.west)], source: nil,
+                                                  file: "b.csv", by: nil, today: town.today).touched[0]
+        #expect(ours != theirs)
+
+        // When the township merges it, twice
+        let first = try town.ledger.merge(from: west.path, by: nil, today: town.today)
+        let second = try town.ledger.merge(from: west.path, by: nil, today: town.today)
+
+        // Then their elder is copied, and the pair is reported by name and village (no conflict)
+        #expect(first.inserted["elder"] == 1 && first.conflicts.isEmpty)
+        #expect(first.sharedIDNumbers == [MergeSharedIDNumber(id: theirs.uuidString, name: "王秀英", village: "西村",
+                                                              otherID: ours.uuidString, otherName: "王秀英", otherVillage: "东村")])
+        #expect(try town.ledger.elderFile(id: theirs) != nil)
+        // And the second merge, which copies nothing, has nothing new to report
+        #expect(second.insertedTotal == 0 && second.sharedIDNumbers.isEmpty)
+    }
+
+    @Test("A demo ledger neither merges into nor replaces a real one; into a demo, or where there is none, it goes")
+    func demoLedgerStaysOutOfARealOne() throws {
+        // Given a real ledger with one elder, and two demo ledgers beside it
+        let real = try FileLedger(name: "real.sqlite")
+        _ = try real.ledger.importRoster([real.row(2, "王秀英", id: idA)], source: nil, file: "a.csv", by: nil, today: real.today)
+        func demo(_ name: String, seed: UInt64) throws -> String {
+            let path = real.dir.appendingPathComponent(name).path
+            let ledger = try Ledger(path: path, rules: Fixture.rules)
+            try ledger.importDemo(DemoGenerator(seed: seed).generate(elders: 20, months: 1, today: real.today), today: real.today)
+            return path
+        }
+        let demoPath = try demo("demo.sqlite", seed: 1)
+        let otherDemo = try demo("other.sqlite", seed: 2)
+        #expect(Ledger.isDemoFile(path: demoPath) == true && Ledger.isDemoFile(path: real.path) == false)
+        let counts = try Ledger.mergeTables.map { try real.count($0) }
+
+        // When a demo is merged into the real ledger / Then it is refused and nothing is written
+        #expect(throws: LedgerError.demoIntoReal(file: "demo.sqlite")) {
+            try real.ledger.merge(from: demoPath, by: nil, today: real.today)
+        }
+        #expect(try Ledger.mergeTables.map { try real.count($0) } == counts)
+        #expect(try !real.ledger.isDemo())
+        // And a demo into a demo is merged as before
+        let demoLedger = try Ledger(path: demoPath, rules: Fixture.rules)
+        #expect(try demoLedger.merge(from: otherDemo, by: nil, today: real.today).insertedTotal > 0)
+
+        // When a demo is restored over the real ledger / Then it is refused, the ledger untouched
+        let replaced = real.path + ".replaced"
+        #expect(throws: LedgerError.demoIntoReal(file: "other.sqlite")) {
+            try Ledger.restore(from: otherDemo, into: real.path, keepingReplacedAt: replaced)
+        }
+        #expect(try Ledger.mergeTables.map { try real.count($0) } == counts)
+        #expect(!FileManager.default.fileExists(atPath: replaced))
+        // And over a demo, or where there is no ledger yet, it is restored; over a real one only when insisted on
+        try Ledger.restore(from: otherDemo, into: demoPath, keepingReplacedAt: demoPath + ".replaced")
+        let fresh = real.dir.appendingPathComponent("fresh.sqlite").path
+        try Ledger.restore(from: otherDemo, into: fresh, keepingReplacedAt: fresh + ".replaced")
+        #expect(Ledger.isDemoFile(path: fresh) == true)
+        try Ledger.restore(from: otherDemo, into: real.path, keepingReplacedAt: replaced, allowingDemo: true)
+        #expect(Ledger.isDemoFile(path: real.path) == true && Ledger.isDemoFile(path: replaced) == false)
     }
 
     @Test("Imported summaries are what a full recomputation gives, and rows of one file see each other")

@@ -61,13 +61,19 @@ struct Backup: ParsableCommand {
 struct Restore: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Replace the ledger with a backup, after checking the backup's integrity.",
-        discussion: "The replaced ledger is kept as <ledger>.replaced-YYYYMMDD-HHMMSS."
+        discussion: """
+        The replaced ledger is kept as <ledger>.replaced-YYYYMMDD-HHMMSS. A demo ledger replaces only \
+        a demo (or goes where there is no ledger yet) unless --allow-demo is given.
+        """
     )
 
     @OptionGroup var options: LedgerOptions
 
     @Argument(help: "The backup file to restore.")
     var file: String
+
+    @Flag(name: .customLong("allow-demo"), help: "Let a demo ledger replace a real one.")
+    var allowDemo = false
 
     func run() throws {
         let ctx = try Context(language: options.language)
@@ -87,7 +93,11 @@ struct Restore: ParsableCommand {
         let replaced = path + String(format: ".replaced-%04d%02d%02d-%02d%02d%02d", c.year ?? 0, c.month ?? 0,
                                      c.day ?? 0, c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
         let existed = FileManager.default.fileExists(atPath: path)
-        try Ledger.restore(from: file, into: path, keepingReplacedAt: replaced)
+        do {
+            try Ledger.restore(from: file, into: path, keepingReplacedAt: replaced, allowingDemo: allowDemo)
+        } catch LedgerError.demoIntoReal {
+            throw CLIError(s.format("data.restore.demo", file, path))
+        }
         // Opening brings an older backup's schema up to date.
         _ = try ctx.openLedger(path: path)
         print(s.format("data.restore.done", file, path))

@@ -8,8 +8,10 @@ struct Merge: ParsableCommand {
         abstract: "Gather village ledgers into this one (offline path up to the township).",
         discussion: """
         Rows are matched by their UUIDs; missing rows (audit trail included) are copied, one \
-        transaction per file. A row on both sides with different content is reported as a conflict \
-        and ours is kept. Merging the same file twice changes nothing.
+        transaction per file. A row on both sides with different content is taken from the file when \
+        the file has every change of ours and more (by the audit trail); when both sides changed it, \
+        it is reported as a conflict and ours is kept. Merging the same file twice changes nothing. \
+        A demo ledger is refused unless this one is a demo too.
         """
     )
 
@@ -29,23 +31,41 @@ struct Merge: ParsableCommand {
     func run() throws {
         let ctx = try Context(language: options.language)
         let s = ctx.strings
-        let ledger = try ctx.openLedger(path: options.databasePath())
-        var outcomes: [MergeOutcome] = []
+        let path = options.databasePath()
+        // Every file before any is merged (one transaction per file), and before the ledger is opened
+        // (which would make a new one): a demo among them writes nothing.
         for file in files {
             guard FileManager.default.fileExists(atPath: file) else { throw CLIError(s.format("data.error.noFile", file)) }
+        }
+        if let demo = files.first(where: { Ledger.isDemoFile(path: $0) == true }), Ledger.isDemoFile(path: path) != true {
+            throw CLIError(s.format("data.merge.demo", demo, path))
+        }
+        let ledger = try ctx.openLedger(path: path)
+        var outcomes: [MergeOutcome] = []
+        for file in files {
             let outcome: MergeOutcome
             do {
                 outcome = try ledger.merge(from: file, by: nil, today: ctx.today)
             } catch LedgerError.damagedFile {
                 throw CLIError(s.format("data.merge.damaged", file))
+            } catch LedgerError.demoIntoReal {
+                throw CLIError(s.format("data.merge.demo", file, path))
             }
             outcomes.append(outcome)
             if json { continue }
-            let detail = outcome.inserted.sorted { $0.key < $1.key }
-                .map { "\(s["data.merge.table.\($0.key)"]) \($0.value)" }.joined(separator: s["data.merge.comma"])
-            print(s.format("data.merge.done", outcome.file, String(outcome.insertedTotal),
-                           detail.isEmpty ? "—" : detail, String(outcome.same.values.reduce(0, +)),
-                           String(outcome.conflicts.count)))
+            func detail(_ counts: [String: Int]) -> String {
+                let text = counts.sorted { $0.key < $1.key }
+                    .map { "\(s["data.merge.table.\($0.key)"]) \($0.value)" }.joined(separator: s["data.merge.comma"])
+                return text.isEmpty ? "—" : text
+            }
+            print(s.format("data.merge.done", outcome.file, String(outcome.insertedTotal), detail(outcome.inserted),
+                           String(outcome.updatedTotal), detail(outcome.updated), String(outcome.same.values.reduce(0, +)),
+                           String(outcome.newerHere.values.reduce(0, +)), String(outcome.conflicts.count),
+                           String(outcome.sharedIDNumbers.count)))
+            for pair in outcome.sharedIDNumbers {
+                print(s.format("data.merge.sharedIDNumber", pair.name, pair.village ?? "—", pair.otherName,
+                               pair.otherVillage ?? "—"))
+            }
             for c in outcome.conflicts {
                 // A login's label is "name role@area": the role in words.
                 func words(_ label: String) -> String {
