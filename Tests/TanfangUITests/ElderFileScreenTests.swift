@@ -244,6 +244,28 @@ import TanfangCore
         #expect(!h.commands.contains(.back))
     }
 
+    @Test func aLongAnswerIsShownWholeUnderItselfAndEnglishLabelsLeaveRoom() {
+        // Given the newest visit with a long note (it was cut with "…" on one line)
+        var file = Self.file()
+        let note = String(repeating: "老人独自居住在村东头的老房子里，房屋为土木结构，年久失修。", count: 3)
+        file.visits[0].answers["health.note"] = .text(note)
+        var h = Self.harness(file: file)
+        h.send(.enter)
+        // Then every character of it is on the screen, the lines under the first in the value column
+        let lines = h.lines()
+        let first = try! #require(lines.firstIndex { $0.hasPrefix("  健康情况说明") })
+        #expect(lines[first + 1].hasPrefix(String(repeating: " ", count: 20)) && !lines[first + 1].hasPrefix(String(repeating: " ", count: 21)))
+        #expect(lines.joined().replacingOccurrences(of: " ", with: "").contains(note), "\(lines)")
+        #expect(!lines.contains { $0.hasSuffix("…") })
+        // And in English a value keeps most of the line (labels took it: values had 9 columns)
+        var en = Self.harness(language: .en, file: file)
+        en.send(.enter)
+        let mobility = try! #require(en.lines().first { $0.contains("Mobility") })
+        #expect(mobility.contains("Needs help from others") || en.lines().contains { $0.contains("Needs help from others") },
+                "\(en.lines())")
+        #expect(!en.lines().contains { $0.hasSuffix("…") }, "\(en.lines())")
+    }
+
     @Test func copiedSectionsAreMarkedInTheDetail() {
         // Given the older visit (health copied) / When opened / Then the section heading says so.
         var h = Self.harness()

@@ -197,7 +197,7 @@ public struct ElderFileScreen: Screen {
             return nil
         }
         if let detail, detail < file.visits.count {
-            let lines = visitDetailLines(file.visits[detail], file: file, env: env)
+            let lines = visitDetailLines(file.visits[detail], file: file, env: env, width: area.width)
             DocView.render(lines, into: &grid, area: area, scroll: detailScroll, selected: nil)
             return nil
         }
@@ -496,11 +496,13 @@ public struct ElderFileScreen: Screen {
 
     func detailLineCount(env: AppEnvironment) -> Int {
         guard let file, let detail, detail < file.visits.count else { return 0 }
-        return visitDetailLines(file.visits[detail], file: file, env: env).count
+        // The narrowest screen wraps the most: every line can be scrolled to on a wider one too.
+        return visitDetailLines(file.visits[detail], file: file, env: env, width: 80).count
     }
 
     /// All answers of one visit, by section, labelled with the form's field and option labels.
-    func visitDetailLines(_ visit: Visit, file: ElderFile, env: AppEnvironment) -> [DocLine] {
+    /// A long answer (a note) goes on under itself, whole: the clerk checks here what was saved.
+    func visitDetailLines(_ visit: Visit, file: ElderFile, env: AppEnvironment, width: Int) -> [DocLine] {
         let s = env.strings
         let language = s.language
         var lines: [DocLine] = [
@@ -526,11 +528,24 @@ public struct ElderFileScreen: Screen {
         for code in visit.answers.keys.sorted() where !known.contains(code) {
             header.append((code, ScreenText.answer(visit.answers[code]!, field: nil, strings: s)))
         }
-        let labelWidth = (header.map { $0.0.displayWidth } + body.flatMap { $0.rows.map { $0.0.displayWidth } }).max() ?? 0
-        func line(_ label: String, _ value: String) -> DocLine {
-            .text(DocSegment("  " + ScreenText.pad(label, labelWidth) + "  ", Style(dim: true)), DocSegment(value))
+        // Labels (long in English) take at most two fifths of the line; a longer one has its value under it.
+        let longest = (header.map { $0.0.displayWidth } + body.flatMap { $0.rows.map { $0.0.displayWidth } }).max() ?? 0
+        let labelWidth = min(longest, max(8, (width - 4) * 2 / 5))
+        let indent = String(repeating: " ", count: 2 + labelWidth + 2)
+        func line(_ label: String, _ value: String) -> [DocLine] {
+            let parts = TextWrap.lines(value, width: max(1, width - indent.count))
+            var out: [DocLine] = []
+            if label.displayWidth > labelWidth {
+                out.append(.text(DocSegment("  " + label, Style(dim: true))))
+            } else {
+                out.append(.text(DocSegment("  " + ScreenText.pad(label, labelWidth) + "  ", Style(dim: true)),
+                                 DocSegment(parts.first ?? "")))
+            }
+            let rest = label.displayWidth > labelWidth ? parts[...] : parts.dropFirst()
+            out += rest.map { .text(DocSegment(indent + $0)) }
+            return out
         }
-        lines += header.map { line($0.0, $0.1) }
+        lines += header.flatMap { line($0.0, $0.1) }
         for (section, rows) in body {
             lines.append(.blank)
             // The sheet numbers sections 一、二…; English reads 1, 2…
@@ -541,7 +556,7 @@ public struct ElderFileScreen: Screen {
                 title.append(DocSegment("  " + s["elderFile.copiedSection"], Style(fg: .yellow)))
             }
             lines.append(DocLine(kind: .text(title), ref: nil))
-            lines += rows.map { line($0.0, $0.1) }
+            lines += rows.flatMap { line($0.0, $0.1) }
         }
         if visit.answers.isEmpty {
             lines.append(.text(DocSegment(s["table.empty"], Style(dim: true))))
