@@ -390,7 +390,7 @@ public struct RosterImportParser: Sendable {
         guard let name else { return nil }
         return ImportedElder(
             line: row.line, name: name, gender: gender, idNumber: idInfo?.normalized, birthDate: birthDate,
-            ethnicity: row.raw(.ethnicity).flatMap(RosterValues.text), phone: phone,
+            ethnicity: row.raw(.ethnicity).flatMap(RosterValues.ethnicity), phone: phone,
             address: row.raw(.address).flatMap(RosterValues.text),
             villageName: row.raw(.village).flatMap(RosterValues.text), categories: categories,
             disabilityDegree: degree, supporterName: row.raw(.supporterName).flatMap(RosterValues.name),

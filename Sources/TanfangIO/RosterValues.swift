@@ -39,6 +39,20 @@ public enum RosterValues {
 
     static func trimmed(_ raw: String) -> String { TextTrimming.trimmed(raw) }
 
+    /// The 56 nationalities by their full names (GB 3304).
+    static let ethnicities: Set<String> = Set("""
+        汉族 蒙古族 回族 藏族 维吾尔族 苗族 彝族 壮族 布依族 朝鲜族 满族 侗族 瑶族 白族 土家族 哈尼族 哈萨克族 傣族 黎族
+        傈僳族 佤族 畲族 高山族 拉祜族 水族 东乡族 纳西族 景颇族 柯尔克孜族 土族 达斡尔族 仫佬族 羌族 布朗族 撒拉族 毛南族
+        仡佬族 锡伯族 阿昌族 普米族 塔吉克族 怒族 乌孜别克族 俄罗斯族 鄂温克族 德昂族 保安族 裕固族 京族 塔塔尔族 独龙族
+        鄂伦春族 赫哲族 门巴族 珞巴族 基诺族
+        """.split(whereSeparator: \.isWhitespace).map(String.init))
+
+    /// 民族 as the full name: 汉 and 汉族 are one (a later file writing the other was a conflict).
+    static func ethnicity(_ raw: String) -> String? {
+        guard let t = text(raw) else { return nil }
+        return !t.hasSuffix("族") && ethnicities.contains(t + "族") ? t + "族" : t
+    }
+
     static func isWhitespaceOrNewline(_ s: Unicode.Scalar) -> Bool { TextTrimming.isWhitespaceOrNewline(s) }
 
     /// Membership in `CharacterSet.whitespaces`: Unicode Zs and tab.
@@ -505,6 +519,14 @@ public enum RosterValues {
             "特困": .category(.destitute, nil),
             "分散供养特困": .category(.destitute, nil),
             "五保": .category(.destitute, nil),
+            // As the visit sheet and older rosters write them.
+            "五保户": .category(.destitute, nil),
+            "五保供养": .category(.destitute, nil),
+            "特困供养": .category(.destitute, nil),
+            "集中供养特困": .category(.destitute, nil),
+            "农村特困": .category(.destitute, nil),
+            "城市特困": .category(.destitute, nil),
+            "重度残疾人": .category(.severelyDisabled, nil),
             "高龄": .advancedAge,
             "advancedage": .advancedAge,
         ]

@@ -346,6 +346,13 @@ import Testing
         #expect(result.errors.last?.value == "139****5678")
     }
 
+    @Test func anEthnicityWithoutItsLastCharacterIsTheFullName() {
+        // 汉 and 汉族 are one nationality (a later file with the other was reported as a conflict)
+        let rows = parse([["姓名", "民族"], ["甲", "汉"], ["乙", "维吾尔"], ["丙", "哈萨克族"], ["丁", "未知"]]).rows
+        #expect(rows.map(\.ethnicity) == ["汉族", "维吾尔族", "哈萨克族", "未知"])
+        #expect(RosterValues.ethnicities.count == 56)
+    }
+
     @Test func categoryWordsAndSeparators() {
         // Given every word the offices use, separated in every accepted way
         let cell = "独居、空巢,留守，失能;重残；计生特殊 特困\u{3000}五保"
@@ -357,6 +364,9 @@ import Testing
             ("一级残疾", [.severelyDisabled], nil), ("二级残疾", [.severelyDisabled], nil),
             ("计划生育特殊家庭", [.familyPlanningSpecial], nil), ("失独", [.familyPlanningSpecial], nil),
             ("分散供养特困", [.destitute], nil), ("独居老人", [.livingAlone], nil), ("emptyNest", [.emptyNest], nil),
+            // As the visit sheet and older rosters write them (refused before)
+            ("五保户", [.destitute], nil), ("特困供养", [.destitute], nil), ("特困供养人员", [.destitute], nil),
+            ("集中供养特困", [.destitute], nil), ("重度残疾人", [.severelyDisabled], nil),
         ]
         for (word, categories, degree) in cases {
             let row = parse([["姓名", "类别"], ["王秀英", word]]).rows.first
