@@ -99,6 +99,25 @@ extension ScreenHarness where S == VisitFormScreen {
 struct VisitFormScreenTests {
     let fx = VisitFixture()
 
+    @Test("Enter in the picker before anything is typed or chosen opens no sheet (a second Enter after saving did)")
+    func pickerEnterNeedsASearch() throws {
+        let fx = self.fx
+        var h = ScreenHarness(VisitFormScreen(elderID: nil), env: try fx.env()) { request in
+            if case .loadDraft(let key) = request { return .draft(key: key, json: nil) }
+            return nil
+        }
+        h.start()
+        let row = RosterRow(elder: fx.elder, summary: fx.file.summary, villageName: "团结村")
+        h.deliver(.roster(RosterPage(rows: [row], total: 1)))
+        // When Enter comes with nothing typed / Then no file is asked for, and the clerk is told what to do
+        h.send(.enter)
+        #expect(!h.requests.contains(.elderFile(fx.elder.id)))
+        #expect(h.commands.last == .status(key: "visit.picker.typeFirst", args: [], tone: .warning))
+        // But a row chosen with ↓ is taken
+        h.send(.down, .enter)
+        #expect(h.requests.last == .elderFile(fx.elder.id))
+    }
+
     @Test("picking an elder: typing wxy searches the roster, Enter loads the file")
     func picker() throws {
         // Given a new sheet without an elder and no draft

@@ -45,6 +45,8 @@ public struct VisitFormScreen: Screen {
     var search = TextFieldState()
     var matches: [RosterRow] = []
     var selection = TableState()
+    /// ↑/↓ was used in the picker: Enter then takes the chosen row even with nothing typed.
+    var pickerMoved = false
     var sheet: VisitSheet?
     var saving = false
     /// The clerk answered Y to saving a visit the sheet asked about (`saveQuestion`).
@@ -281,6 +283,10 @@ public struct VisitFormScreen: Screen {
     private mutating func handlePicker(_ key: Key, env: AppEnvironment) -> [ScreenCommand] {
         switch key {
         case .enter:
+            // Enter pressed once more after "Enter 开始下一位" opened a sheet for the list's first elder.
+            guard !search.text.isEmpty || pickerMoved else {
+                return [.status(key: "visit.picker.typeFirst", args: [], tone: .warning)]
+            }
             guard let index = selection.selected, matches.indices.contains(index) else {
                 return [.status(key: "status.noResults", args: [], tone: .warning)]
             }
@@ -293,6 +299,7 @@ public struct VisitFormScreen: Screen {
             return [.back]
         case .up, .down, .pageUp, .pageDown:
             _ = selection.handle(key, rowCount: matches.count, visibleRows: Self.pickerLimit)
+            pickerMoved = true
             return []
         default:
             let before = search.text
