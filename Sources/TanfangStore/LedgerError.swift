@@ -36,6 +36,9 @@ public enum LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
     /// `file` is a demo ledger (`tanfang demo`) and would go into or replace a real one (merge,
     /// restore): its made-up places, people and visits could not be told apart or taken out again.
     case demoIntoReal(file: String)
+    /// The login's PIN was mistyped `Ledger.pinAttempts` times in a row: no PIN is tried for it
+    /// until `minutes` have passed (a 4-digit PIN falls to trying them all).
+    case pinLocked(minutes: Int)
     /// A stored value could not be read back (a hand-edited or damaged row).
     case corrupt(column: String)
     /// A schema rule refused the change (a foreign key, a unique name…).
@@ -55,6 +58,7 @@ public enum LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
         case .damagedFile: "store.error.damagedFile"
         case .newerLedger: "store.error.newerLedger"
         case .demoIntoReal: "store.error.demoIntoReal"
+        case .pinLocked: "store.error.pinLocked"
         case .corrupt: "store.error.corrupt"
         case .constraint: "store.error.constraint"
         case .database: "store.error.database"
@@ -70,6 +74,7 @@ public enum LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
         case .notFound(let table, let id): [table, id.uuidString]
         case .cannotOpen(let path, let detail): [path, detail]
         case .demoIntoReal(let file): [file]
+        case .pinLocked(let minutes): [String(minutes)]
         case .corrupt(let column): [column]
         case .constraint(let message): [message]
         case .database(let code, let message): [String(code), message]
@@ -93,6 +98,8 @@ public enum LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
         case .newerLedger: "The ledger file was written by a newer version of tanfang: update tanfang to open it. Nothing was changed."
         case .demoIntoReal(let file):
             "\(file) is a demo ledger (made by tanfang demo): it cannot go into or replace a real ledger. Nothing was changed."
+        case .pinLocked(let minutes):
+            "The PIN was mistyped too often: this login is paused; try again in \(minutes) minutes, or ask an administrator to set a new PIN."
         case .corrupt(let column): "A stored value in \(column) cannot be read; the file may have been edited by hand."
         case .constraint(let message): "The change breaks a ledger rule (\(message)); nothing was saved."
         case .database(let code, let message): "Database error \(code): \(message)."

@@ -49,6 +49,8 @@ extension Ledger {
             var stored = user
             if let pin {
                 stored.pinHash = PINHash.make(pin)
+                // A new PIN set by an administrator ends a pause for mistyped ones.
+                try db.execute(sql: "DELETE FROM pinFailure WHERE userId = ?", arguments: [user.id.uuidString])
             } else if let old {
                 stored.pinHash = old.pinHash
             } else {
@@ -64,10 +66,39 @@ extension Ledger {
         }
     }
 
-    /// The user with that name when `pin` matches, else nil.
+    /// PINs mistyped in a row before a login is paused, and for how long.
+    static let pinAttempts = 5
+    static let pinPauseSeconds: TimeInterval = 300
+
+    /// The user with that name when `pin` matches, else nil. After `pinAttempts` wrong PINs in a
+    /// row (counted in the ledger, so neither a restart nor the command line starts them again),
+    /// the login is paused for `pinPauseSeconds`: `LedgerError.pinLocked`, no PIN compared.
     public func verifyPIN(userName: String, pin: String) throws -> User? {
         guard let user = try self.user(named: userName) else { return nil }
-        return PINHash.verify(pin, against: user.pinHash) ? user : nil
+        let now = clock()
+        let key = user.id.uuidString
+        if let row = try read({ db in try Row.fetchOne(db, sql: "SELECT failures, lastAt FROM pinFailure WHERE userId = ?",
+                                                       arguments: [key]) }),
+           (row["failures"] as Int) >= Ledger.pinAttempts {
+            let waited = now.timeIntervalSince1970 - (row["lastAt"] as Double)
+            if waited < Ledger.pinPauseSeconds {
+                throw LedgerError.pinLocked(minutes: Int(((Ledger.pinPauseSeconds - waited) / 60).rounded(.up)))
+            }
+        }
+        let matches = PINHash.verify(pin, against: user.pinHash)
+        try write { db in
+            if matches {
+                try db.execute(sql: "DELETE FROM pinFailure WHERE userId = ?", arguments: [key])
+            } else {
+                // A pause that has run out starts the count again.
+                try db.execute(sql: """
+                    INSERT INTO pinFailure (userId, failures, lastAt) VALUES (?1, 1, ?2)
+                    ON CONFLICT (userId) DO UPDATE SET
+                      failures = CASE WHEN failures >= ?3 THEN 1 ELSE failures + 1 END, lastAt = ?2
+                    """, arguments: [key, now.timeIntervalSince1970, Ledger.pinAttempts])
+            }
+        }
+        return matches ? user : nil
     }
 
     /// Audit rows never hold the PIN hash.

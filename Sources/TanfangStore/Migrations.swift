@@ -92,6 +92,13 @@ enum LedgerMigrations {
                   SELECT DISTINCT elderId FROM followUp WHERE type = 'emergency' AND status IN ('open', 'inProgress')
                 """)
         }
+        // Wrong PINs in a row per login (Ledger.verifyPIN pauses it after five). Not merged: each
+        // ledger counts its own.
+        migrator.registerMigration("v14-pin-failures", foreignKeyChecks: .immediate) { db in
+            try db.execute(sql: """
+                CREATE TABLE pinFailure (userId TEXT PRIMARY KEY NOT NULL, failures INTEGER NOT NULL, lastAt REAL NOT NULL)
+                """)
+        }
         return migrator
     }
 

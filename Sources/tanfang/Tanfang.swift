@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TanfangCore
+import TanfangStore
 
 @main
 struct Tanfang: ParsableCommand {
@@ -36,6 +37,12 @@ struct Tanfang: ParsableCommand {
             // English "Error: " in front.
             StandardError.write(error.description + "\n")
             Foundation.exit(EXIT_FAILURE)
+        } catch let error as LedgerError {
+            // One a command did not put in words itself (a busy ledger, a full disk, a paused
+            // login): the catalog's sentence, not the English description meant for logs.
+            let s = try? Strings.load(ParserMessages.language(arguments), resources: ResourceLocator.directory())
+            StandardError.write((s.map { $0.format(error.messageKey, error.args) } ?? error.description) + "\n")
+            Foundation.exit(EXIT_FAILURE)
         } catch {
             // The parser's own messages are English: a Chinese user gets them in Chinese.
             let code = exitCode(for: error)
@@ -51,11 +58,16 @@ struct Tanfang: ParsableCommand {
 /// argument-parser's messages (a missing or unknown option, a wrong value, a mistyped command)
 /// in the user's language, line by line; nil when that language is English.
 enum ParserMessages {
-    static func localized(_ message: String, arguments: [String]) -> String? {
+    /// The language the arguments (--lang) or the environment ask for.
+    static func language(_ arguments: [String]) -> Language {
         var flag: String?
         if let i = arguments.firstIndex(of: "--lang"), i + 1 < arguments.count { flag = arguments[i + 1] }
         if let inline = arguments.first(where: { $0.hasPrefix("--lang=") }) { flag = String(inline.dropFirst(7)) }
-        let language = Language.resolve(flag: flag, environment: ProcessInfo.processInfo.environment)
+        return Language.resolve(flag: flag, environment: ProcessInfo.processInfo.environment)
+    }
+
+    static func localized(_ message: String, arguments: [String]) -> String? {
+        let language = language(arguments)
         guard language != .en, let s = try? Strings.load(language, resources: ResourceLocator.directory()) else { return nil }
         return message.split(separator: "\n", omittingEmptySubsequences: false).map { localize(String($0), s) }
             .joined(separator: "\n")

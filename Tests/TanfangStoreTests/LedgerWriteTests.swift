@@ -322,6 +322,32 @@ struct LedgerWriteTests {
         #expect(try f.ledger.verifyPIN(userName: "文书甲", pin: "2468") != nil)
     }
 
+    @Test("Five wrong PINs in a row pause the login for five minutes, even for the right PIN; a new PIN ends it")
+    func pinPause() throws {
+        // Given a ledger whose clock a test moves
+        final class Clock: @unchecked Sendable { var now = Date(timeIntervalSince1970: 1_795_000_000) }
+        let clock = Clock()
+        let ledger = try Ledger.inMemory(rules: Fixture.rules, clock: { clock.now })
+        let place = Place(code: "650102", name: "天山区", level: .county, parentID: nil)
+        try ledger.savePlace(place)
+        let user = try ledger.saveUser(User(name: "督导", role: .supervisor, areaID: place.id, pinHash: ""), pin: "2468")
+        // When the PIN is mistyped five times, each is only refused
+        for _ in 0..<5 { #expect(try ledger.verifyPIN(userName: "督导", pin: "0000") == nil) }
+        // Then the sixth try is paused, the right PIN too, with the minutes left
+        #expect(throws: LedgerError.pinLocked(minutes: 5)) { try ledger.verifyPIN(userName: "督导", pin: "2468") }
+        clock.now += 170
+        #expect(throws: LedgerError.pinLocked(minutes: 3)) { try ledger.verifyPIN(userName: "督导", pin: "2468") }
+        // And after five minutes the right PIN opens, and the count starts again
+        clock.now += 140
+        #expect(try ledger.verifyPIN(userName: "督导", pin: "2468")?.id == user.id)
+        for _ in 0..<4 { #expect(try ledger.verifyPIN(userName: "督导", pin: "0000") == nil) }
+        #expect(try ledger.verifyPIN(userName: "督导", pin: "2468")?.id == user.id)
+        // And a PIN set anew by an administrator ends a pause
+        for _ in 0..<5 { _ = try ledger.verifyPIN(userName: "督导", pin: "0000") }
+        try ledger.saveUser(user, pin: "1357")
+        #expect(try ledger.verifyPIN(userName: "督导", pin: "1357")?.id == user.id)
+    }
+
     @Test("Drafts are kept per user and key, replaced and deleted")
     func drafts() throws {
         let f = try Fixture()
