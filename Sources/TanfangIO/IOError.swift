@@ -61,7 +61,8 @@ public enum TanfangIOError: Error, Hashable, Sendable, CustomStringConvertible {
         case .legacyXLS(let file), .notAWorkbook(let file), .noSheets(let file), .mappingFile(let file): [file]
         case .workbookPart(let file, let part): [file, part]
         case .sheetNotFound(let file, let sheet): [file, sheet]
-        case .mappingField(let file, let header, let field): [file, header, field]
+        case .mappingField(let file, let header, let field):
+            [file, header, field, RosterField.allCases.map(\.standardHeader).joined(separator: "、")]
         case .sheetName(let name), .duplicateSheetName(let name): [name]
         case .cellTooLong(let sheet, let cell), .notANumber(let sheet, let cell): [sheet, cell]
         case .zip(let detail): [detail]

@@ -46,7 +46,9 @@ public struct RosterImportParser: Sendable {
         }
         var out: [String: RosterField] = [:]
         for (header, name) in object.sorted(by: { $0.key < $1.key }) {
-            guard let field = RosterField(rawValue: name) else {
+            // The field by its code (birthDate) or as the standard roster heads it (出生日期, or an
+            // alias of it): an office writes the mapping in its own words.
+            guard let field = RosterField(rawValue: name) ?? RosterField.knownHeaders[RosterValues.headerKey(name)] else {
                 throw TanfangIOError.mappingField(file: file, header: header, field: name)
             }
             out[header] = field

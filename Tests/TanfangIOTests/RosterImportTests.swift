@@ -203,11 +203,18 @@ import Testing
         #expect(result.rows.map(\.address) == ["幸福路1号"])
         #expect(result.headerMapping.map(\.header) == ["老人名字", "户籍 地址", "性别"])
 
-        // And an unknown field name is refused by name
+        // And a field may be named as the standard roster heads it (出生日期, 村(社区)), not only by its code
+        try Data(#"{"生日": "出生日期", "所属行政村": "村(社区)", "住所": "address"}"#.utf8).write(to: url)
+        #expect(try RosterImportParser.loadMapping(url: url) == ["生日": .birthDate, "所属行政村": .village, "住所": .address])
+        // And an unknown field name is refused by name, the fields that may be named listed
         try Data(#"{"老人名字": "fullName"}"#.utf8).write(to: url)
         #expect(throws: TanfangIOError.mappingField(file: "mapping.json", header: "老人名字", field: "fullName")) {
             try RosterImportParser.loadMapping(url: url)
         }
+        #expect(TanfangIOError.mappingField(file: "m", header: "h", field: "f").args.last?.hasPrefix("姓名、性别、身份证号码、出生日期") == true)
+        // And headers offices often write are known without a mapping
+        let plain = parse([["姓名", "出生年月日", "所在村", "现居住地址"], ["王秀英", "1940-03-05", "红星村", "幸福路1号"]])
+        #expect(plain.headerMapping.map(\.field) == [.name, .birthDate, .village, .address])
         try Data("[1,2]".utf8).write(to: url)
         #expect(throws: TanfangIOError.mappingFile(file: "mapping.json")) { try RosterImportParser.loadMapping(url: url) }
     }

@@ -37,7 +37,7 @@ struct Import: ParsableCommand {
         @Option(name: .long, help: "Worksheet name in an .xlsx (default: the first).")
         var sheet: String?
 
-        @Option(name: .long, help: "JSON file mapping other headers to fields, {\"表头\": \"phone\"}.")
+        @Option(name: .long, help: "JSON file mapping the file's own headers to the roster's, {\"户籍地\": \"住址\", \"生日\": \"出生日期\"} (the standard header or its code: address, birthDate…).")
         var mapping: String?
 
         @Flag(name: .long, help: "Check and count, but write nothing.")
