@@ -11,11 +11,14 @@ struct Period: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Special periods (cold wave, festival, epidemic…): visits at least every N days while they last.",
         discussion: """
-        tanfang period add 2027年春节 --kind festival --from 2027-02-05 --to 2027-02-12 --every 7 \\
-            --category 独居,特困 --user 李红梅
-        tanfang period list
-        tanfang period end 2027年春节 --last-day 2027-02-10 --user 李红梅
+        tanfang period add 2027年春节 --kind festival --every 7 \\
+            --from 2027-02-05 --to 2027-02-12 --category 独居,特困 \\
+            --user 李红梅 --db 台账.sqlite
+        tanfang period list --db 台账.sqlite
+        tanfang period end 2027年春节 --last-day 2027-02-10 \\
+            --user 李红梅 --db 台账.sqlite
         Without --village a period covers every village of the user's area.
+        The PIN is asked at a terminal; a script gives --pin.
         """,
         subcommands: [Add.self, List.self, End.self]
     )

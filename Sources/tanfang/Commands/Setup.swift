@@ -17,10 +17,12 @@ struct Setup: ParsableCommand {
         discussion: """
         A new ledger starts with its places, then its first login, an admin:
           tanfang setup place 654021 伊宁县 --db 台账.sqlite
-          tanfang setup place 654021100 吉里于孜镇
-          tanfang setup places 区划代码.xlsx        (columns 代码 and 名称)
-          tanfang setup user 周建华 --role admin --area 654021
-        Once the ledger has a login, changes need an admin's --user and --pin.
+          tanfang setup place 654021100 吉里于孜镇 --db 台账.sqlite
+          tanfang setup places 区划代码.xlsx --db 台账.sqlite    (columns 代码 and 名称)
+          tanfang setup user 周建华 --role admin --area 654021 --db 台账.sqlite
+        (Without --db: $TANFANG_DB, else the default ledger; see tanfang --help.)
+        Once the ledger has a login, changes need an admin's --user and --pin
+        (the PIN is asked at a terminal; a script gives --pin).
         """,
         subcommands: [PlaceCommand.self, Places.self, UserCommand.self, VisitorCommand.self, List.self]
     )
