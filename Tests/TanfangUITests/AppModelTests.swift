@@ -299,6 +299,23 @@ private struct ProbeScreen: Screen {
         #expect(grid.lines().contains { $0.contains("Ctrl-Q") })
     }
 
+    @Test func aKeyThatClosesTheHelpAlsoDoesItsWork() {
+        // Given the help open over a screen that records its keys
+        var app = AppModel(env: Self.env, first: .roster) { _, _ in
+            ProbeScreen(name: "roster", onKey: [.char("2"): [.status(key: "status.error", args: ["2"], tone: .info)]])
+        }
+        _ = app.update(.resize(width: 80, height: 24))
+        _ = app.update(.key(.function(1)))
+        #expect(app.showingHelp)
+        // When a digit is typed / Then the help closes and the digit reaches the screen (it was lost)
+        _ = app.update(.key(.char("2")))
+        #expect(!app.showingHelp && app.status?.text.contains("2") == true)
+        // While Esc only closes it
+        _ = app.update(.key(.function(1)))
+        _ = app.update(.key(.escape))
+        #expect(!app.showingHelp && !app.confirmingQuit)
+    }
+
     @Test func theRedFlagHelpFitsAt80x24() {
         // Given the red-flag screen (many keys) at 80×24 / When ? opens the help
         var app = AppModel(env: Self.env, first: .roster) { _, _ in RedFlagsScreen() }
@@ -311,7 +328,7 @@ private struct ProbeScreen: Screen {
         // hint has its own line (it overwrote the last entry)
         #expect(lines.contains { $0.contains("↑ / ↓") }, "\(lines)")
         #expect(lines.contains { $0.contains("Ctrl-Q") && $0.contains("退出") }, "\(lines)")
-        let closing = lines.first { $0.contains("按任意键") } ?? ""
+        let closing = lines.first { $0.contains("关闭帮助") } ?? ""
         #expect(closing.trimmingCharacters(in: .whitespaces) == Self.strings["help.anyKey"], "\(closing)")
     }
 

@@ -59,7 +59,9 @@ public struct AppModel: Program {
             if let clock { let t = clock(); if t.date == env.today { env.now = t } }
             if showingHelp {
                 showingHelp = false
-                return []
+                // Esc, Enter, space or F1 only close it; another key also does what it does (a
+                // digit typed after reading the help went nowhere).
+                if [.escape, .enter, .char(" "), .function(1), .char("?")].contains(key) { return [] }
             }
             if key != .ctrl("q") { confirmingUnsavedQuit = false }
             if confirmingQuit {
