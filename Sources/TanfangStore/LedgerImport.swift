@@ -621,15 +621,21 @@ extension Ledger {
         }
     }
 
-    /// The elder a row describes: same ID number, else (no ID number) same name, village and birth date.
+    /// The elder a row describes: same ID number, else (no ID number) same name, village and birth
+    /// date; a row with no birth date either, same name, village and phone (a list without ID
+    /// numbers made everyone on the ledger a second time).
     private func matching(_ db: Database, _ e: Elder, state: ImportState) throws -> ElderRecord? {
         if let id = e.idNumber {
             if let record = state.byIDNumber[id] { return record }
             return try state.addedByIDNumber[id].flatMap { try ElderRecord.fetchOne(db, key: $0) }
         }
-        return try ElderRecord.filter(Column("name") == e.name && Column("villageId") == e.villageID.uuidString
-                                      && Column("birthDate") == StoreCoding.text(e.birthDate))
-            .order(Column("createdAt"), Column("id")).fetchOne(db)
+        let sameNameAndVillage = ElderRecord.filter(Column("name") == e.name && Column("villageId") == e.villageID.uuidString)
+            .order(Column("createdAt"), Column("id"))
+        if let record = try sameNameAndVillage.filter(Column("birthDate") == StoreCoding.text(e.birthDate)).fetchOne(db) {
+            return record
+        }
+        guard e.birthDate == nil, let phone = e.phone else { return nil }
+        return try sameNameAndVillage.filter(Column("phone") == phone).fetchOne(db)
     }
 }
 

@@ -85,6 +85,25 @@ struct DataTransferTests {
                                                      stored: "139****5678", incoming: "138****1111")])
     }
 
+    @Test("A row with neither ID number nor birth date is the elder of its village with that name and phone")
+    func matchByNameAndPhoneWithoutIDOrBirth() throws {
+        // Given 王秀英 on the ledger with her ID number (so a birth date) and phone
+        let f = try FileLedger()
+        try f.ledger.importRoster([f.row(2, "王秀英", id: idA, phone: "13912345678", categories: [.livingAlone])],
+                                  source: "卫健", file: "a.csv", by: nil, today: f.today)
+        // When a list without ID numbers or birth dates names her with that phone, and 李建国 once
+        let outcome = try f.ledger.importRoster(
+            [f.row(2, "王秀英", id: nil, phone: "13912345678", categories: [.emptyNest]),
+             f.row(3, "王秀英", id: nil, phone: "13800001111"),
+             f.row(4, "李建国", id: nil, phone: "13912345678")],
+            source: "村委会", file: "no-id.csv", by: nil, today: f.today)
+        // Then she is merged (she was added a second time), while another phone or name is another elder
+        #expect(outcome.merged == 1 && outcome.added == 2)
+        let rows = try f.ledger.roster(RosterQuery(status: nil, limit: 10, today: f.today)).rows
+        let wang = try #require(rows.first { $0.elder.idNumber == idA }?.elder)
+        #expect(wang.categories == [.livingAlone, .emptyNest] && wang.sources == ["卫健", "村委会"])
+    }
+
     @Test("A supporter or contact of the same name with another phone or relation is a conflict; an empty one is filled")
     func peopleAreMergedByName() throws {
         // Given an elder with a supporter (no phone yet) and an emergency contact
