@@ -149,6 +149,11 @@ import Testing
         #expect(imported.status == 1 && imported.err.contains("是一个文件夹，不是文件"), "\(imported.err)")
         let flags = try CLI.run(["redflags", "--db", dir.path])
         #expect(flags.status == 1 && flags.err.contains("是一个文件夹：--db 要写台账文件本身"), "\(flags.err)")
+        // A folder as --out: said so (Foundation's atomic write onto it crashed the process)
+        for out in [dir.path, dir.path + "/"] {
+            let export = try CLI.run(["export", "roster", "--db", db, "--out", out])
+            #expect(export.status == 1 && export.err.contains("是一个文件夹：请写出文件名，例如 \(dir.path)/报表.xlsx"), "\(export.err)")
+        }
         // A backup to a folder that is not there (a USB stick not plugged in) is refused, nothing made
         let missing = dir.appendingPathComponent("U盘/备份").path
         let backup = try CLI.run(["backup", "--db", db, missing + "/台账.sqlite"])

@@ -99,6 +99,12 @@ enum ReportFiles {
     @discardableResult
     static func save(_ data: Data, to path: String, strings: Strings) throws -> String {
         let full = expandedPath(path)
+        // An atomic write onto a folder's name crashed Foundation (Illegal instruction).
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: full, isDirectory: &isFolder), isFolder.boolValue {
+            let folder = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+            throw CLIError(strings.format("data.error.outIsFolder", folder))
+        }
         do {
             try data.write(to: URL(fileURLWithPath: full), options: .atomic)
             // Names, reasons and (unmasked) ID numbers of vulnerable people: readable by the owner
