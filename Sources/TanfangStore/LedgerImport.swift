@@ -225,6 +225,10 @@ extension Ledger {
         var takenIDs: Set<String>
         /// Set during a bulk load: the roster version bumped once per run of inserts.
         var rosterBumps: RosterInsertBumps?
+        /// Elders on the ledger without an ID number, by name and village: a later list giving the
+        /// number is theirs (it added each a second time). Read once: during a bulk load the
+        /// indexes a query would use are gone.
+        var withoutIDNumber: [String: [(id: String, birthDate: String?, phoneDigits: String)]] = [:]
         let periods: [SpecialPeriod]
 
         /// `scanKeys`: match by reading the ledger's keys (true) or by looking the file's up (false);
@@ -272,6 +276,13 @@ extension Ledger {
                                                    arguments: [StoreCoding.json(strings: ids)]))
             }
             addedByIDNumber.reserveCapacity(rows.count)
+            if elders > 0, rows.contains(where: { $0.elder.idNumber != nil }) {
+                let unnumbered = try Row.fetchCursor(db, sql: "SELECT id, name, villageId, birthDate, phone FROM elder WHERE idNumber IS NULL")
+                while let r = try unnumbered.next() {
+                    let key = (r["name"] as String) + "|" + (r["villageId"] as String)
+                    withoutIDNumber[key, default: []].append((r["id"], r["birthDate"], ((r["phone"] as String?) ?? "").filter(\.isNumber)))
+                }
+            }
             periods = try ledger.activePeriods(db, today: today)
         }
 
@@ -460,7 +471,7 @@ extension Ledger {
             outcome.unchanged += 1
             return
         }
-        if let old = try matching(db, incoming, state: state) {
+        if let old = try matching(db, incoming, state: &state) {
             let stored = try old.elder()
             if let allowed = scope.villageIDs, !allowed.contains(stored.villageID) {
                 // Registered in a village outside the importer's area: reported, never changed.
@@ -624,10 +635,22 @@ extension Ledger {
     /// The elder a row describes: same ID number, else (no ID number) same name, village and birth
     /// date; a row with no birth date either, same name, village and phone (a list without ID
     /// numbers made everyone on the ledger a second time).
-    private func matching(_ db: Database, _ e: Elder, state: ImportState) throws -> ElderRecord? {
+    private func matching(_ db: Database, _ e: Elder, state: inout ImportState) throws -> ElderRecord? {
         if let id = e.idNumber {
             if let record = state.byIDNumber[id] { return record }
-            return try state.addedByIDNumber[id].flatMap { try ElderRecord.fetchOne(db, key: $0) }
+            if let added = state.addedByIDNumber[id] { return try ElderRecord.fetchOne(db, key: added) }
+            // Entered before without a number: the same name and village, and the same birth date
+            // (or, without one, the same phone). Taken once: a second row with that number finds
+            // the record under it (`written`).
+            let key = e.name + "|" + DemoUUIDText.text(e.villageID)
+            guard let candidates = state.withoutIDNumber[key] else { return nil }
+            let birth = e.birthDate.map { StoreCoding.text($0) }
+            let phone = (e.phone ?? "").filter(\.isNumber)
+            guard let i = candidates.firstIndex(where: { c in
+                c.birthDate.map { $0 == birth } ?? (!phone.isEmpty && c.phoneDigits == phone)
+            }) else { return nil }
+            state.withoutIDNumber[key]?.remove(at: i)
+            return try ElderRecord.fetchOne(db, key: candidates[i].id)
         }
         let sameNameAndVillage = ElderRecord.filter(Column("name") == e.name && Column("villageId") == e.villageID.uuidString)
             .order(Column("createdAt"), Column("id"))

@@ -85,6 +85,34 @@ struct DataTransferTests {
                                                      stored: "139****5678", incoming: "138****1111")])
     }
 
+    @Test("A list giving ID numbers to elders entered without them fills them in, rather than adding them again")
+    func idNumbersAddedByALaterList() throws {
+        // Given 王秀英 entered without an ID number but with her birth date, and 李建国 with only a phone
+        let f = try FileLedger()
+        var wang = f.row(2, "王秀英", id: nil)
+        wang.elder.birthDate = LocalDate(year: 1940, month: 3, day: 5)
+        try f.ledger.importRoster([wang, f.row(3, "李建国", id: nil, phone: "13912345678")],
+                                  source: "村委会", file: "a.csv", by: nil, today: f.today)
+        // When the corrected list gives their numbers (her birth date is the number's)
+        let wangID = Fixture.idNumber(born: "19400305")
+        let liID = Fixture.idNumber(born: "19450101", sequence: "131")
+        let outcome = try f.ledger.importRoster([f.row(2, "王秀英", id: wangID), f.row(3, "李建国", id: liID, phone: "139 1234 5678")],
+                                                source: "村委会", file: "b.csv", by: nil, today: f.today)
+        // Then both are merged, their numbers filled in, nobody added
+        #expect(outcome.added == 0 && outcome.merged == 2, "\(outcome)")
+        #expect(try f.count("elder") == 2)
+        let rows = try f.ledger.roster(RosterQuery(status: nil, limit: 10, today: f.today)).rows
+        #expect(Set(rows.compactMap(\.elder.idNumber)) == [wangID, liID])
+        // And the same list again changes nothing
+        let again = try f.ledger.importRoster([f.row(2, "王秀英", id: wangID), f.row(3, "李建国", id: liID, phone: "13912345678")],
+                                              source: "村委会", file: "b.csv", by: nil, today: f.today)
+        #expect(try again.added == 0 && f.count("elder") == 2)
+        // While a number for a name with another birth date is another person
+        let other = try f.ledger.importRoster([f.row(4, "王秀英", id: Fixture.idNumber(born: "19410101"))],
+                                              source: "村委会", file: "c.csv", by: nil, today: f.today)
+        #expect(other.added == 1)
+    }
+
     @Test("A row with neither ID number nor birth date is the elder of its village with that name and phone")
     func matchByNameAndPhoneWithoutIDOrBirth() throws {
         // Given 王秀英 on the ledger with her ID number (so a birth date) and phone
