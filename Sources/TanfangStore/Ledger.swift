@@ -92,24 +92,29 @@ public final class Ledger: Sendable {
     /// changed in the copy is lost with it, so only reading commands use it.
     public static func readOnlyCopy(path: String, rules: RuleBook,
                                     clock: @escaping @Sendable () -> Date = { Date() }) throws -> Ledger {
-        var config = Configuration()
-        config.readonly = true
         let memory = try DatabaseQueue(configuration: configuration(busyTimeout: 5))
         do {
-            if FileManager.default.fileExists(atPath: path + "-wal") {
-                // Another program may be writing it: read through its WAL (needs its -shm file).
-                try DatabaseQueue(path: path, configuration: config).backup(to: memory)
-            } else {
-                // The file is the whole ledger: read it as it stands (`immutable`), making no -wal
-                // or -shm file beside it (a read-only folder could not take them anyway).
-                let escaped = path.replacingOccurrences(of: "%", with: "%25")
-                    .replacingOccurrences(of: "?", with: "%3f").replacingOccurrences(of: "#", with: "%23")
-                try DatabaseQueue(path: "file:\(escaped)?immutable=1", configuration: config).backup(to: memory)
-            }
+            try readOnlyQueue(path).backup(to: memory)
         } catch {
             throw LedgerError.wrap(error)
         }
         return try Ledger(writer: memory, rules: rules, clock: clock)
+    }
+
+    /// The database at `path` opened only to be read (a village's ledger on a USB stick, a backup,
+    /// a copy on a read-only share). With no -wal beside it the file is the whole database: it is
+    /// read as it stands (`immutable`), making no -wal or -shm file beside it (they were left on
+    /// the stick, and a read-only folder cannot take them). With one, another program may be
+    /// writing: it is read through its WAL (which needs the -shm file).
+    static func readOnlyQueue(_ path: String) throws -> DatabaseQueue {
+        var config = Configuration()
+        config.readonly = true
+        if FileManager.default.fileExists(atPath: path + "-wal") {
+            return try DatabaseQueue(path: path, configuration: config)
+        }
+        let escaped = path.replacingOccurrences(of: "%", with: "%25")
+            .replacingOccurrences(of: "?", with: "%3f").replacingOccurrences(of: "#", with: "%23")
+        return try DatabaseQueue(path: "file:\(escaped)?immutable=1", configuration: config)
     }
 
     /// Another program's database: tables, but none applied by our migrations. It must be left

@@ -124,16 +124,22 @@ extension Ledger {
         }.sorted()
     }
 
+    /// Whether two paths name one file (the same device and inode: a relative and an absolute
+    /// path, a link).
+    public static func isSameFile(_ a: String, _ b: String) -> Bool {
+        var x = stat(), y = stat()
+        guard stat(a, &x) == 0, stat(b, &y) == 0 else { return false }
+        return x.st_dev == y.st_dev && x.st_ino == y.st_ino
+    }
+
     /// `PRAGMA integrity_check` of the database at `path`, plus a check that it holds a ledger.
     /// Returns the problems found; empty means the file is sound.
     public static func integrityProblems(path: String) throws -> [String] {
         guard FileManager.default.fileExists(atPath: path) else {
             throw LedgerError.cannotOpen(path: path, detail: "no such file")
         }
-        var config = Configuration()
-        config.readonly = true
         do {
-            let queue = try DatabaseQueue(path: path, configuration: config)
+            let queue = try readOnlyQueue(path)
             return try queue.read { db in
                 let lines = try String.fetchAll(db, sql: "PRAGMA integrity_check")
                 var problems = lines == ["ok"] ? [] : lines
@@ -175,9 +181,7 @@ extension Ledger {
                 try keep.close()
                 try checkpointToSingleFile(replacedPath)
             }
-            var config = Configuration()
-            config.readonly = true
-            let from = try DatabaseQueue(path: source, configuration: config)
+            let from = try readOnlyQueue(source)
             try from.backup(to: target)
             // Restored, the copy is the ledger in use again.
             try target.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA user_version = 0") }

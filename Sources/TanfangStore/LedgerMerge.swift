@@ -95,12 +95,10 @@ extension Ledger {
     public func merge(from path: String, by user: UUID?, today: LocalDate) throws -> MergeOutcome {
         let problems = try Ledger.integrityProblems(path: path)
         guard problems.isEmpty else { throw LedgerError.damagedFile }
-        var config = Configuration()
-        config.readonly = true
         let theirs: [String: [Row]]
         var theirsIsDemo = false
         do {
-            let source = try DatabaseQueue(path: path, configuration: config)
+            let source = try Ledger.readOnlyQueue(path)
             theirs = try source.read { db in
                 theirsIsDemo = try Ledger.isDemo(db)
                 var out: [String: [Row]] = [:]

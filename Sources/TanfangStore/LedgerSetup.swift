@@ -21,9 +21,7 @@ extension Ledger {
     /// the ledger (no migration); nil when it holds no ledger (a new or empty file) or cannot be read.
     public static func isDemoFile(path: String) -> Bool? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
-        var config = Configuration()
-        config.readonly = true
-        guard let queue = try? DatabaseQueue(path: path, configuration: config) else { return nil }
+        guard let queue = try? Ledger.readOnlyQueue(path) else { return nil }
         defer { try? queue.close() }
         return try? queue.read { db in try db.tableExists("audit") ? try Ledger.isDemo(db) : nil }
     }

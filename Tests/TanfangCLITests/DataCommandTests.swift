@@ -161,6 +161,29 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("U盘").path))
     }
 
+    @Test func aMergedVillageFileIsLeftAsItWasAndAFolderOrTheLedgerItselfIsRefused() throws {
+        // Given a village's ledger copied onto a stick as it is (a WAL ledger, closed)
+        let (dir, db) = try Self.demoCopy()
+        let stick = dir.appendingPathComponent("U盘").path
+        try FileManager.default.createDirectory(atPath: stick, withIntermediateDirectories: true)
+        let village = stick + "/村.sqlite"
+        #expect(try CLI.run(["demo", "--db", village, "--seed", "2026", "--elders", "20", "--months", "1"]).status == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: stick) == ["村.sqlite"])
+        let before = try Data(contentsOf: URL(fileURLWithPath: village))
+        // When it is merged / Then the stick holds the file as it was, and no -wal or -shm beside it
+        let merged = try CLI.run(["merge", "--db", db, village])
+        #expect(merged.status == 0, "\(merged.err)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: stick) == ["村.sqlite"])
+        #expect(try Data(contentsOf: URL(fileURLWithPath: village)) == before)
+        // And a folder, or the ledger itself, is refused in words (disk I/O error; "merged")
+        let folder = try CLI.run(["merge", "--db", db, stick])
+        #expect(folder.status == 1 && folder.err.contains("是一个文件夹"), "\(folder.err)")
+        let itself = try CLI.run(["merge", "--db", db, db])
+        #expect(itself.status == 1 && itself.err.contains("就是本台账"), "\(itself.err)")
+        let restored = try CLI.run(["restore", "--db", db, db])
+        #expect(restored.status == 1 && restored.err.contains("就是本台账"), "\(restored.err)")
+    }
+
     @Test func remarksLivingContactAndResponsibleVisitorGoInAndComeBackOut() throws {
         // Given a roster with 备注, 居住情况, an emergency contact and a 结对责任人 registered in the village
         let (dir, db) = try Self.demoCopy()

@@ -78,7 +78,12 @@ struct Restore: ParsableCommand {
     func run() throws {
         let ctx = try Context(language: options.language)
         let s = ctx.strings
-        guard FileManager.default.fileExists(atPath: file) else { throw CLIError(s.format("data.error.noFile", file)) }
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: file, isDirectory: &isFolder) else {
+            throw CLIError(s.format("data.error.noFile", file))
+        }
+        if isFolder.boolValue { throw CLIError(s.format("data.error.isFolder", file)) }
+        if Ledger.isSameFile(file, options.databasePath()) { throw CLIError(s.format("data.restore.itself", file)) }
         let problems: [String]
         do {
             problems = try Ledger.integrityProblems(path: file)

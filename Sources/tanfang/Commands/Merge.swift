@@ -35,7 +35,13 @@ struct Merge: ParsableCommand {
         // Every file before any is merged (one transaction per file), and before the ledger is opened
         // (which would make a new one): a demo among them writes nothing.
         for file in files {
-            guard FileManager.default.fileExists(atPath: file) else { throw CLIError(s.format("data.error.noFile", file)) }
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: file, isDirectory: &isFolder) else {
+                throw CLIError(s.format("data.error.noFile", file))
+            }
+            if isFolder.boolValue { throw CLIError(s.format("data.error.isFolder", file)) }
+            // The ledger into itself: every row "the same", said as merged.
+            if Ledger.isSameFile(file, path) { throw CLIError(s.format("data.merge.itself", file)) }
         }
         if let demo = files.first(where: { Ledger.isDemoFile(path: $0) == true }), Ledger.isDemoFile(path: path) != true {
             throw CLIError(s.format("data.merge.demo", demo, path))
