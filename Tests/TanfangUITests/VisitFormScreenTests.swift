@@ -68,9 +68,9 @@ extension ScreenHarness where S == VisitFormScreen {
         send(.enter)
     }
 
-    /// Presses Enter until `code` has focus (at most 40 times).
+    /// Presses Tab (which skips an empty question, as Enter does not) until `code` has focus (at most 40 times).
     mutating func advance(to code: String) {
-        for _ in 0..<40 where focus != code { send(.enter) }
+        for _ in 0..<40 where focus != code { send(.tab) }
     }
 
     var lastStatus: (key: String, args: [String], tone: StatusTone)? {
@@ -209,7 +209,7 @@ struct VisitFormScreenTests {
         var visited: [String] = []
         for _ in 0..<40 {
             if let focus = h.focus { visited.append(focus) }
-            h.send(.enter)
+            h.send(.tab)
         }
         // Then the inspection was skipped but the hazard question asked
         #expect(!visited.contains("safety.inspected"))
@@ -340,6 +340,29 @@ struct VisitFormScreenTests {
         let h = try fx.sheet(file: file)
         let top = h.lines()[0]
         #expect(top.contains("上次探访 2026-10-20") && top.contains("阿娜尔古丽·阿不都热合曼") && !top.contains("库尔班别克"), "\(top)")
+    }
+
+    @Test("Enter does not pass a required question left empty (a skipped question shifted every later answer); Tab does")
+    func enterStopsAtAnEmptyRequiredQuestion() throws {
+        // Given a phone visit: 是否见到本人 does not apply and is skipped
+        var h = try fx.sheet()
+        h.fill("1122 1430")
+        h.send(.enter)                          // visitors kept
+        h.fill("2")                             // 电话
+        #expect(h.focus == "health.expression")
+        // When the clerk presses Enter for the question the paper sheet has there
+        h.send(.enter)
+        // Then the focus stays on 表达能力, saying why, and the next answer goes where it belongs
+        #expect(h.focus == "health.expression")
+        #expect(h.lastStatus?.key == "visit.requiredEnter")
+        h.fill("1")
+        #expect(h.answers["health.expression"] == .choice(1) && h.focus == "health.mobility")
+        // And Tab leaves a question empty on purpose; an answered one passes with Enter
+        h.send(.tab)
+        #expect(h.focus == "health.response" && h.answers["health.mobility"] == nil)
+        h.send(.backTab, .backTab)
+        h.send(.enter)
+        #expect(h.focus == "health.mobility")
     }
 
     @Test("F6 copies the health section from the last visit and marks it")
@@ -678,7 +701,7 @@ struct VisitFormScreenTests {
         let tagsX = rightEnd - DisplayWidth.of(tags)
         h.send(.backTab)
         let illness = h.frame().grid
-        h.send(.enter)
+        h.send(.tab)
         #expect(h.focus == "health.note")
         grid = h.frame().grid
         #expect(illness.lines()[23].hasSuffix("必填  " + tags) && grid.lines()[23].hasSuffix(" " + tags))
@@ -803,7 +826,7 @@ struct VisitFormScreenTests {
                     h.send(.tab)
                     #expect(h.screen.sheet?.focus == sheet.focus)
                 }
-                h.send(.enter)
+                h.send(.tab)
             }
             // Every field of a home visit was reached, down to the last, and nearly every move
             // to the next field scrolled by a row at most (one new row of text to write)

@@ -9,12 +9,14 @@ import TanfangCore
 public struct VisitFormScreen: Screen {
     public enum Action: Hashable, Sendable {
         case next, prev, nextSection, prevSection, copyLast, save, back
+        /// Enter: as `next`, but not past a required question left empty (Tab and ↓ skip it).
+        case answer
     }
 
-    /// Keys of the sheet. Enter and Tab commit the field and move on; the picker and the
-    /// Y/N prompts read their few keys directly.
+    /// Keys of the sheet. Enter and Tab commit the field and move on (Enter not past an empty
+    /// required question); the picker and the Y/N prompts read their few keys directly.
     public static let keymap = Keymap<Action>([
-        KeyBinding([.enter], .next, label: "key.next", help: "visit.help.next"),
+        KeyBinding([.enter], .answer, label: "key.next", help: "visit.help.next"),
         KeyBinding([.backTab], .prev, label: "key.prev", help: "visit.help.prev"),
         KeyBinding([.tab, .down], .next, label: "key.next", help: "visit.help.tabDown", showsInBar: false),
         KeyBinding([.up], .prev, label: "key.prev", help: "visit.help.up", showsInBar: false),
@@ -316,6 +318,14 @@ public struct VisitFormScreen: Screen {
         if let action = Self.keymap.action(for: key) {
             switch action {
             case .next: return advance(&sheet, by: 1, env: env)
+            case .answer:
+                // An Enter typed for a question the sheet skipped (是否见到本人 on a phone visit)
+                // moved every later answer one question down: it stops at the first empty one.
+                if sheet.input.text.trimmingCharacters(in: .whitespaces).isEmpty,
+                   let field = env.form.field(sheet.focus), field.required, sheet.answers[field.code] == nil {
+                    return [.status(key: "visit.requiredEnter", args: [Self.fieldRef(field.code, env: env)], tone: .warning)]
+                }
+                return advance(&sheet, by: 1, env: env)
             case .prev: return advance(&sheet, by: -1, env: env)
             case .nextSection: return advance(&sheet, by: 1, wholeSection: true, env: env)
             case .prevSection: return advance(&sheet, by: -1, wholeSection: true, env: env)
