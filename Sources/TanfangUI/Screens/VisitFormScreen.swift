@@ -74,7 +74,11 @@ public struct VisitFormScreen: Screen {
             return [KeyHint(keys: "Enter", label: s["key.select"], help: s["visit.help.pick"]),
                     KeyHint(keys: "↑/↓", label: s["key.select"], help: s["help.moveUpDown"], inBar: false),
                     KeyHint(keys: "Esc", label: s["key.back"], help: s["visit.help.pickerBack"])]
-        case .draftPrompt, .confirmLeave, .confirmSave:
+        case .draftPrompt:
+            return [KeyHint(keys: "Enter/Y", label: s["visit.key.continueDraft"], help: s["visit.help.continueDraft"]),
+                    KeyHint(keys: "D", label: s["visit.key.discardDraft"], help: s["visit.help.discardDraft"]),
+                    KeyHint(keys: "Esc", label: s["key.back"], help: s["visit.help.keepDraft"])]
+        case .confirmLeave, .confirmSave:
             return [KeyHint(keys: "Y", label: s["visit.key.yes"], help: s["visit.help.yes"]),
                     KeyHint(keys: "N", label: s["visit.key.no"], help: s["visit.help.no"])]
         case .saved:
