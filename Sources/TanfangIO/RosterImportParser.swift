@@ -127,6 +127,12 @@ public struct RosterImportParser: Sendable {
             // Rows with nothing in the recognised columns (e.g. only a pre-filled 序号) are blank.
             guard row.values.contains(where: { $0 != nil }) else { return nil }
             var out = ParsedRow(row: row)
+            // A total or signature line under the table (合计：4人, 制表人：王丽娟): no one to add. With
+            // --village (which a missing village asked for) it was added as an elder named 合计:4人.
+            if row.raw(.idNumber) == nil, let name = row.raw(.name), Self.isFooter(name) {
+                out.issues.append(row.issue(.name, name, "import.note.footerRow", [name]))
+                return out
+            }
             out.elder = parseRow(row, issues: &out.issues, idNumber: &out.idNumber)
             return out
         }
@@ -167,6 +173,15 @@ public struct RosterImportParser: Sendable {
         var idNumber: (normalized: String, text: String, issueIndex: Int)?
 
         init(row: RowContext) { self.row = row }
+    }
+
+    /// Words that begin a total or signature line of an office table, not a person's name.
+    static let footerWords = ["合计", "总计", "小计", "共计", "制表", "填表", "审核", "统计人", "负责人", "说明", "注：", "注:",
+                              "备注：", "备注:", "单位：", "单位:"]
+
+    static func isFooter(_ name: String) -> Bool {
+        let t = name.trimmingCharacters(in: .whitespaces)
+        return footerWords.contains { t.hasPrefix($0) }
     }
 
     /// The cell at `index`, "" past the end of a short row.

@@ -353,6 +353,16 @@ import Testing
         #expect(result.errors.last?.value == "139****5678")
     }
 
+    @Test func totalAndSignatureLinesUnderTheTableAreNotElders() {
+        // Given an office table with a total and a signature line under it
+        let result = parse([["姓名", "身份证号码", "类别"], ["王秀英", "", "独居"], ["合计：2人", "", ""], ["制表人：王丽娟", "", ""],
+                            ["合计", "", "2"]])
+        // Then only 王秀英 is an elder; the others are noted (not errors), named
+        #expect(result.rows.map(\.name) == ["王秀英"])
+        #expect(result.issues.map(\.messageKey) == Array(repeating: "import.note.footerRow", count: 3))
+        #expect(result.errors.isEmpty && result.issues.map(\.line) == [3, 4, 5])
+    }
+
     @Test func anEthnicityWithoutItsLastCharacterIsTheFullName() {
         // 汉 and 汉族 are one nationality (a later file with the other was reported as a conflict)
         let rows = parse([["姓名", "民族"], ["甲", "汉"], ["乙", "维吾尔"], ["丙", "哈萨克族"], ["丁", "未知"]]).rows
