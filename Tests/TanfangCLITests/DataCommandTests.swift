@@ -630,12 +630,14 @@ import Testing
         let (dir, db) = try Self.demoCopy()
         let dest = dir.appendingPathComponent("copy.sqlite").path
         #expect(try CLI.run(["backup", "--db", db, dest]).status == 0)
-        // A folder as the destination gets a dated copy inside it; a file already there is refused
+        // A folder as the destination gets a copy inside it named after the ledger and the time
+        // (three villages' copies on one stick are told apart); a file already there is refused
         let stick = dir.appendingPathComponent("stick")
         try FileManager.default.createDirectory(at: stick, withIntermediateDirectories: true)
         #expect(try CLI.run(["backup", "--db", db, stick.path]).status == 0)
         let copies = try FileManager.default.contentsOfDirectory(atPath: stick.path)
-        #expect(copies.count == 1 && copies[0].hasPrefix("tanfang-") && copies[0].hasSuffix(".sqlite"))
+        #expect(copies.count == 1 && copies[0].range(of: #"^ledger-\d{8}-\d{4}\.sqlite$"#, options: .regularExpression) != nil,
+                "\(copies)")
         // A second one within the minute gets -2 after the name rather than failing
         #expect(try CLI.run(["backup", "--db", db, stick.path]).status == 0)
         let twice = try FileManager.default.contentsOfDirectory(atPath: stick.path).sorted()

@@ -11,7 +11,7 @@ struct Backup: ParsableCommand {
 
     @OptionGroup var options: LedgerOptions
 
-    @Argument(help: "Where to write the copy: a new file, or a folder to put tanfang-YYYYMMDD-HHMM.sqlite in.")
+    @Argument(help: "Where to write the copy: a new file, or a folder to put <ledger name>-YYYYMMDD-HHMM.sqlite in.")
     var dest: String?
 
     func run() throws {
@@ -22,8 +22,10 @@ struct Backup: ParsableCommand {
         var isFolder: ObjCBool = false
         var named = dest != nil
         if let dest, FileManager.default.fileExists(atPath: dest, isDirectory: &isFolder), isFolder.boolValue {
-            // A folder (a USB stick's, say): the copy goes in it under the default name.
-            target = (dest as NSString).appendingPathComponent("tanfang-" + Ledger.stamp(Date()) + ".sqlite")
+            // A folder (a USB stick's, say): the copy goes in it named after the ledger and the time,
+            // so that three villages' copies on one stick are told apart.
+            let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+            target = (dest as NSString).appendingPathComponent((stem.isEmpty ? "tanfang" : stem) + "-" + Ledger.stamp(Date()) + ".sqlite")
             named = false
         }
         // A name of our making taken (a second backup within the minute): -2, -3… after it.
