@@ -84,13 +84,13 @@ import TanfangUI
         // When the export says to replace it / Then the file is the export.
         #expect(runtime.perform(.exportRedFlags(format: .csv, path: path, replace: true)) == .exported(path: path))
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)).prefix(3) == Data([0xEF, 0xBB, 0xBF]))
-        // A folder is not a file to replace: the write itself reports it.
+        // A folder is not a file to replace: the write says it is a folder (a file name is wanted).
         let month = WallClock.now().date.yearMonth
         guard case .failed(let message) = runtime.perform(.exportMonthly(month: month, format: .csv, path: dir.path)) else {
             Issue.record("expected a failure")
             return
         }
-        #expect(message.contains("无法写入文件"))
+        #expect(message.contains("是一个文件夹：请写出文件名"), "\(message)")
     }
 
     @Test func aClerksImportStaysInHerVillage() throws {
