@@ -99,14 +99,20 @@ extension ScreenHarness where S == VisitFormScreen {
 struct VisitFormScreenTests {
     let fx = VisitFixture()
 
-    @Test("Enter in the picker before anything is typed or chosen opens no sheet (a second Enter after saving did)")
-    func pickerEnterNeedsASearch() throws {
-        let fx = self.fx
+    /// A new sheet without an elder (the picker), with no draft waiting for anyone.
+    static func picker(_ fx: VisitFixture) throws -> ScreenHarness<VisitFormScreen> {
         var h = ScreenHarness(VisitFormScreen(elderID: nil), env: try fx.env()) { request in
             if case .loadDraft(let key) = request { return .draft(key: key, json: nil) }
             return nil
         }
         h.start()
+        return h
+    }
+
+    @Test("Enter in the picker before anything is typed or chosen opens no sheet (a second Enter after saving did)")
+    func pickerEnterNeedsASearch() throws {
+        let fx = self.fx
+        var h = try Self.picker(fx)
         let row = RosterRow(elder: fx.elder, summary: fx.file.summary, villageName: "团结村")
         h.deliver(.roster(RosterPage(rows: [row], total: 1)))
         // When Enter comes with nothing typed / Then no file is asked for, and the clerk is told what to do
@@ -122,11 +128,7 @@ struct VisitFormScreenTests {
     func picker() throws {
         // Given a new sheet without an elder and no draft
         let fx = self.fx
-        var h = ScreenHarness(VisitFormScreen(elderID: nil), env: try fx.env()) { request in
-            if case .loadDraft(let key) = request { return .draft(key: key, json: nil) }
-            return nil
-        }
-        h.start()
+        var h = try Self.picker(fx)
         #expect(h.screen.capturesText)
         // No draft is asked for before the elder is known: each elder has their own
         #expect(!h.requests.contains { if case .loadDraft = $0 { true } else { false } })
@@ -880,11 +882,7 @@ struct VisitFormScreenTests {
         #expect(!h.requests.contains { if case .saveDraft = $0 { true } else { false } })
 
         // Given the picker with a search typed
-        var p = ScreenHarness(VisitFormScreen(elderID: nil), env: try fx.env()) { request in
-            if case .loadDraft(let key) = request { return .draft(key: key, json: nil) }
-            return nil
-        }
-        p.start()
+        var p = try Self.picker(fx)
         p.type("wang")
         // When Esc is pressed the search is cleared and the roster asked again, unfiltered
         p.send(.escape)
