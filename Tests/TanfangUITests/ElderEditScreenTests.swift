@@ -381,10 +381,14 @@ struct ElderEditScreenTests {
         #expect(line(h, "姓名").contains("✗ 此项必须填写"))
         #expect(line(h, "村(社区)").contains("✗ 此项必须填写"))
         #expect(h.screen.focus == .name)
-        // A village picked with → and a name typed make the form valid
+        // A village picked with → and a name typed make the form valid; with no category the
+        // first save asks (on the categories line), the second goes ahead
         h.type("王秀英")
         while h.screen.focus != .village { h.send(.tab) }
         h.send(.right)
+        h.send(.ctrl("s"))
+        #expect(h.requests.isEmpty && h.screen.focus == .categories)
+        #expect(h.commands.last == .status(key: "elderEdit.noCategory", args: [], tone: .warning))
         h.send(.ctrl("s"))
         guard case .saveElder(let elder, _)? = h.requests.last else { Issue.record("no save"); return }
         #expect(elder.villageID == RosterFixture.hongxing.id && elder.idNumber == nil && elder.gender == nil)

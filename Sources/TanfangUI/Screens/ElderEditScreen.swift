@@ -92,6 +92,8 @@ public struct ElderEditScreen: Screen {
     public var unsavedOnQuitKey: String? { dirty ? "elderEdit.unsavedQuit" : nil }
     /// Esc was pressed once with unsaved changes; a second Esc leaves.
     var leaveArmed = false
+    /// Saving without a category was asked about once; the next save goes ahead.
+    var categoriesConfirmed = false
     var saving = false
     /// Missing values are pointed out only once a save was tried (a fresh form is not all red).
     var attemptedSave = false
@@ -572,6 +574,13 @@ public struct ElderEditScreen: Screen {
             return [.status(key: "elderEdit.invalid", args: [String(problems.count), reason], tone: .error)]
         }
         guard let elder = elder(env: env) else { return [] }
+        // The ledger is of elders with special difficulties: one with none chosen is asked about
+        // once (a second Ctrl-S saves), as the categories line is easy to pass over.
+        if elder.categories.isEmpty, original?.categories.isEmpty != true, !categoriesConfirmed {
+            categoriesConfirmed = true
+            focus = .categories
+            return [.status(key: "elderEdit.noCategory", args: [], tone: .warning)]
+        }
         saving = true
         return [.request(.saveElder(elder, basedOn: original))]
     }

@@ -86,6 +86,9 @@ struct Restore: ParsableCommand {
         }
         if isFolder.boolValue { throw CLIError(s.format("data.error.isFolder", file)) }
         if Ledger.isSameFile(file, options.databasePath()) { throw CLIError(s.format("data.restore.itself", file)) }
+        if !Ledger.isWritable(path: options.databasePath()) {
+            throw CLIError(s.format("cli.error.readOnlyLedger", options.databasePath()))
+        }
         let problems: [String]
         do {
             problems = try Ledger.integrityProblems(path: file)
