@@ -324,6 +324,12 @@ struct VisitFormScreenTests {
         // Then its answers are 10-20's, the visit before it (11-22's were copied into the past)
         #expect(h.answers["health.mobility"] == .choice(2))
         #expect(h.lastStatus?.args.last == "2026-10-20")
+        #expect(h.screen.sheet?.copiedSections == ["health"])
+        // And moving the sheet after 11-22 (whose health answers differ) takes the mark off: it is
+        // no copy of the visit before it now
+        while h.focus != "visit.at" { h.send(.backTab) }
+        h.fill("1123 0800")
+        #expect(h.screen.sheet?.copiedSections == [])
         // And a sheet dated before every visit has nothing to copy
         var first = try fx.sheet(file: file)
         first.fill("1001 1000")

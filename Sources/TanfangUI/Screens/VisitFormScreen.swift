@@ -628,6 +628,15 @@ struct VisitSheet: Hashable, Sendable {
             // Later today than now: its follow-ups could not be closed (a closing is never later than now).
             if value > env.now { return FieldIssueKey("visit.error.futureTime", [value.description]) }
             at = value
+            // A section copied with F6 is a copy of the visit before the sheet's date: with another
+            // date it keeps its mark only where it still equals that visit's answers.
+            if !copiedSections.isEmpty {
+                let previous = file.lastCountedVisit(before: at)
+                copiedSections = copiedSections.filter { code in
+                    guard let previous, let section = env.form.sections.first(where: { $0.code == code }) else { return false }
+                    return section.fields.allSatisfy { answers[$0.code] == previous.answers[$0.code] }
+                }
+            }
         case VisitEntry.visitorsField:
             switch VisitEntry.parseCodes(text, count: visitorChoices.count) {
             case .success(let codes): visitorIDs = codes.map { visitorChoices[$0 - 1].id }
