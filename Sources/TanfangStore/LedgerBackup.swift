@@ -124,6 +124,25 @@ extension Ledger {
         }.sorted()
     }
 
+    /// Whether the ledger at `ledgerPath` has no elder, or shares one (by id) with the database at
+    /// `backupPath`: a backup of it does; another village's ledger does not.
+    public static func sharesElders(_ backupPath: String, _ ledgerPath: String) throws -> Bool {
+        do {
+            let ours = try readOnlyQueue(ledgerPath).read { db in
+                try db.tableExists("elder") ? Set(String.fetchAll(db, sql: "SELECT id FROM elder")) : []
+            }
+            guard !ours.isEmpty else { return true }
+            return try readOnlyQueue(backupPath).read { db in
+                guard try db.tableExists("elder") else { return false }
+                let ids = try String.fetchCursor(db, sql: "SELECT id FROM elder")
+                while let id = try ids.next() { if ours.contains(id) { return true } }
+                return false
+            }
+        } catch {
+            throw LedgerError.wrap(error)
+        }
+    }
+
     /// Whether two paths name one file (the same device and inode: a relative and an absolute
     /// path, a link).
     public static func isSameFile(_ a: String, _ b: String) -> Bool {

@@ -184,6 +184,23 @@ import Testing
         #expect(restored.status == 1 && restored.err.contains("就是本台账"), "\(restored.err)")
     }
 
+    @Test func anotherLedgersFileIsNotRestoredOverThisOneUnlessSaidSo() throws {
+        // Given the ledger and another county's (no elder in common)
+        let (dir, db) = try Self.demoCopy()
+        let other = dir.appendingPathComponent("别的镇.sqlite").path
+        #expect(try CLI.run(["demo", "--db", other, "--seed", "2026", "--elders", "20", "--months", "1"]).status == 0)
+        let before = try Self.rosterLines(db)
+        // When it is restored over the ledger / Then it is refused, saying why and how, nothing changed
+        let refused = try CLI.run(["restore", "--db", db, other])
+        #expect(refused.status == 1 && refused.err.contains("没有一位相同的老人") && refused.err.contains("--other-ledger"),
+                "\(refused.err)")
+        #expect(try Self.rosterLines(db) == before)
+        // And with --other-ledger it is done (the ledger kept as .replaced)
+        let forced = try CLI.run(["restore", "--db", db, other, "--other-ledger"])
+        #expect(forced.status == 0, "\(forced.err)")
+        #expect(try Self.rosterLines(db) != before)
+    }
+
     @Test func remarksLivingContactAndResponsibleVisitorGoInAndComeBackOut() throws {
         // Given a roster with 备注, 居住情况, an emergency contact and a 结对责任人 registered in the village
         let (dir, db) = try Self.demoCopy()

@@ -77,6 +77,9 @@ struct Restore: ParsableCommand {
     @Flag(name: .customLong("allow-demo"), help: "Let a demo ledger replace a real one.")
     var allowDemo = false
 
+    @Flag(name: .customLong("other-ledger"), help: "Restore a file that shares no elder with the ledger (another village's or township's).")
+    var otherLedger = false
+
     func run() throws {
         let ctx = try Context(language: options.language)
         let s = ctx.strings
@@ -99,6 +102,11 @@ struct Restore: ParsableCommand {
             throw CLIError(s.format("data.restore.damaged", file, problems.prefix(5).joined(separator: "; ")))
         }
         let path = options.databasePath()
+        // A village's file put over the township's ledger (or the reverse) is kept as .replaced,
+        // but nothing said it was not this ledger's backup.
+        if !otherLedger, FileManager.default.fileExists(atPath: path), try !Ledger.sharesElders(file, path) {
+            throw CLIError(s.format("data.restore.otherLedger", file, path))
+        }
         let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone.current, from: Date())
         let replaced = path + String(format: ".replaced-%04d%02d%02d-%02d%02d%02d", c.year ?? 0, c.month ?? 0,
                                      c.day ?? 0, c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
