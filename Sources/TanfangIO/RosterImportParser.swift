@@ -428,7 +428,10 @@ public struct RosterImportParser: Sendable {
         switch RosterValues.phone(raw) {
         case .success(let digits): return RosterValues.landlineAsWritten(raw, digits: digits) ?? digits
         case .failure(.multiple): issues.append(row.issue(field, masked, "import.error.phoneMultiple"))
-        case .failure(.characters): issues.append(row.issue(field, masked, "import.error.phoneCharacters"))
+        case .failure(.characters):
+            // 1.3912345678E+10: Excel made the column a number (as it does ID numbers).
+            let scientific = raw.range(of: #"^\s*\d(\.\d+)?[eE]\+?\d+\s*$"#, options: .regularExpression) != nil
+            issues.append(row.issue(field, masked, scientific ? "import.error.phoneAsNumber" : "import.error.phoneCharacters"))
         case .failure(.length(let n)): issues.append(row.issue(field, masked, "import.error.phoneLength", [String(n)]))
         }
         return nil

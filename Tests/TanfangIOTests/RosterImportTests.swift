@@ -480,6 +480,12 @@ import Testing
         #expect(!result.errors[0].value.contains("50102194405121"))
     }
 
+    @Test func aPhoneExcelStoredAsANumberIsSaidSo() {
+        // As the ID number's case: the cause and what to do, not "characters other than digits"
+        let result = parse([["姓名", "联系电话"], ["王秀英", "1.3912345678E+10"], ["李建国", "1.39123E10"]])
+        #expect(result.errors.map(\.messageKey) == ["import.error.phoneAsNumber", "import.error.phoneAsNumber"])
+    }
+
     @Test func phoneProblemsAreMasked() {
         let result = parse([["姓名", "联系电话", "赡养人电话"],
                             ["甲", "139123456789", "138 0000 1111"], ["乙", "139-1234-abcd", ""], ["丙", "13912345678、0991456789", ""]])
