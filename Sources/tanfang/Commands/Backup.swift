@@ -19,9 +19,8 @@ struct Backup: ParsableCommand {
         let path = options.databasePath()
         let ledger = try ctx.openLedgerToRead(path: path)
         var target = dest ?? Ledger.defaultBackupPath(ledgerPath: path)
-        var isFolder: ObjCBool = false
         var named = dest != nil
-        if let dest, FileManager.default.fileExists(atPath: dest, isDirectory: &isFolder), isFolder.boolValue {
+        if let dest, FileManager.default.isFolder(atPath: dest) {
             // A folder (a USB stick's, say): the copy goes in it named after the ledger and the time,
             // so that three villages' copies on one stick are told apart.
             let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
@@ -51,10 +50,9 @@ struct Backup: ParsableCommand {
         do {
             try ledger.backup(to: target)
         } catch LedgerError.cannotOpen(_, let detail) {
-            // The copy's folder (a read-only share, a full or write-protected USB stick).
+            // The copy's folder (a read-only share, a full or write-protected USB stick); other
+            // ledger errors are put in words by `Tanfang.main`.
             throw CLIError(ctx.strings.format("data.backup.cannotWrite", target, detail))
-        } catch let error as LedgerError {
-            throw CLIError(ctx.strings.format(error.messageKey, error.args))
         }
         print(ctx.strings.format("data.backup.done", target))
     }
@@ -83,11 +81,7 @@ struct Restore: ParsableCommand {
     func run() throws {
         let ctx = try Context(language: options.language)
         let s = ctx.strings
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: file, isDirectory: &isFolder) else {
-            throw CLIError(s.format("data.error.noFile", file))
-        }
-        if isFolder.boolValue { throw CLIError(s.format("data.error.isFolder", file)) }
+        try CLIError.requireFile(file, strings: s)
         if Ledger.isSameFile(file, options.databasePath()) { throw CLIError(s.format("data.restore.itself", file)) }
         if !Ledger.isWritable(path: options.databasePath()) {
             throw CLIError(s.format("cli.error.readOnlyLedger", options.databasePath()))

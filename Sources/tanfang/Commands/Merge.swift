@@ -35,11 +35,7 @@ struct Merge: ParsableCommand {
         // Every file before any is merged (one transaction per file), and before the ledger is opened
         // (which would make a new one): a demo among them writes nothing.
         for file in files {
-            var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: file, isDirectory: &isFolder) else {
-                throw CLIError(s.format("data.error.noFile", file))
-            }
-            if isFolder.boolValue { throw CLIError(s.format("data.error.isFolder", file)) }
+            try CLIError.requireFile(file, strings: s)
             // The ledger into itself: every row "the same", said as merged.
             if Ledger.isSameFile(file, path) { throw CLIError(s.format("data.merge.itself", file)) }
         }

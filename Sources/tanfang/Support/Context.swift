@@ -21,14 +21,10 @@ struct Context {
 
     /// Opens the ledger at `path`; `create` allows a new file.
     func openLedger(path: String, create: Bool = false) throws -> Ledger {
-        try refuseFolder(path)
         if !create && !FileManager.default.fileExists(atPath: path) {
             throw CLIError(strings.format("cli.error.noLedger", path))
         }
-        // An empty file (a copy or transfer that failed) is no ledger: opening it would make it a new one.
-        if !create, let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size == 0 {
-            throw CLIError(strings["store.error.damagedFile"])
-        }
+        try refuseNonLedger(path, emptyAllowed: create)
         // Said before SQLite tries (it would fail on the first write, or on the WAL's files).
         if !Ledger.isWritable(path: path) { throw CLIError(strings.format("cli.error.readOnlyLedger", path)) }
         let dir = (path as NSString).deletingLastPathComponent
@@ -45,29 +41,25 @@ struct Context {
 }
 
 extension Context {
-    /// --db naming a folder (the one the ledger is in) gets SQLite's "unable to open database file".
-    private func refuseFolder(_ path: String) throws {
-        var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
-            throw CLIError(strings.format("cli.error.ledgerIsFolder", path))
+    /// What --db names when it cannot be a ledger: a folder (the one the ledger is in: SQLite said
+    /// "unable to open database file"), or an empty file (a copy or transfer that failed: opening it
+    /// would make it a new ledger) unless `emptyAllowed`.
+    private func refuseNonLedger(_ path: String, emptyAllowed: Bool = false) throws {
+        if FileManager.default.isFolder(atPath: path) { throw CLIError(strings.format("cli.error.ledgerIsFolder", path)) }
+        if !emptyAllowed, let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size == 0 {
+            throw CLIError(strings["store.error.damagedFile"])
         }
     }
 
     /// `openLedger` for a command that only reads: a ledger this process may not write (a copy on
     /// a read-only share) is read from a copy in memory, and the file stays as it is.
+    /// (Its ledger errors are put in words by `Tanfang.main`.)
     func openLedgerToRead(path: String) throws -> Ledger {
-        try refuseFolder(path)
         guard FileManager.default.fileExists(atPath: path), !Ledger.isWritable(path: path) else {
             return try openLedger(path: path)
         }
-        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size == 0 {
-            throw CLIError(strings["store.error.damagedFile"])
-        }
-        do {
-            return try Ledger.readOnlyCopy(path: path, rules: rules)
-        } catch let error as LedgerError {
-            throw CLIError(strings.format(error.messageKey, error.args))
-        }
+        try refuseNonLedger(path)
+        return try Ledger.readOnlyCopy(path: path, rules: rules)
     }
 
     /// `openLedger`, then the summaries brought to today when they were derived on an earlier day
@@ -96,10 +88,7 @@ struct CLIError: Error, CustomStringConvertible {
     /// `body`, which reads the file at `path`, with its failures said in the user's language:
     /// the file's own problem (`TanfangIOError`), or that there is no such file.
     static func reading<T>(_ path: String, strings s: Strings, _ body: () throws -> T) throws -> T {
-        var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
-            throw CLIError(s.format("data.error.isFolder", path))
-        }
+        if FileManager.default.isFolder(atPath: path) { throw CLIError(s.format("data.error.isFolder", path)) }
         do {
             return try body()
         } catch let error as TanfangIOError {
@@ -148,5 +137,22 @@ enum JSONOutput {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(value) + Data("\n".utf8)
+    }
+}
+
+extension CLIError {
+    /// A ledger file a command reads from (to merge, to restore): there, and a file, not a folder
+    /// (SQLite said "disk I/O error").
+    static func requireFile(_ path: String, strings s: Strings) throws {
+        guard FileManager.default.fileExists(atPath: path) else { throw CLIError(s.format("data.error.noFile", path)) }
+        if FileManager.default.isFolder(atPath: path) { throw CLIError(s.format("data.error.isFolder", path)) }
+    }
+}
+
+extension FileManager {
+    /// Whether `path` names a folder (nothing there, or a file, is not one).
+    func isFolder(atPath path: String) -> Bool {
+        var isFolder: ObjCBool = false
+        return fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue
     }
 }

@@ -100,8 +100,7 @@ enum ReportFiles {
     static func save(_ data: Data, to path: String, strings: Strings) throws -> String {
         let full = expandedPath(path)
         // An atomic write onto a folder's name crashed Foundation (Illegal instruction).
-        var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: full, isDirectory: &isFolder), isFolder.boolValue {
+        if FileManager.default.isFolder(atPath: full) {
             let folder = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
             throw CLIError(strings.format("data.error.outIsFolder", folder))
         }
