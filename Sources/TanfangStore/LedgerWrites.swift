@@ -77,16 +77,16 @@ extension Ledger {
         guard let user = try self.user(named: userName) else { return nil }
         let now = clock()
         let key = user.id.uuidString
-        if let row = try read({ db in try Row.fetchOne(db, sql: "SELECT failures, lastAt FROM pinFailure WHERE userId = ?",
-                                                       arguments: [key]) }),
-           (row["failures"] as Int) >= Ledger.pinAttempts {
-            let waited = now.timeIntervalSince1970 - (row["lastAt"] as Double)
-            if waited < Ledger.pinPauseSeconds {
-                throw LedgerError.pinLocked(minutes: Int(((Ledger.pinPauseSeconds - waited) / 60).rounded(.up)))
+        // One transaction: two logins tried at once from two terminals each count.
+        let matches = try write { db -> Bool in
+            if let row = try Row.fetchOne(db, sql: "SELECT failures, lastAt FROM pinFailure WHERE userId = ?", arguments: [key]),
+               (row["failures"] as Int) >= Ledger.pinAttempts {
+                let waited = now.timeIntervalSince1970 - (row["lastAt"] as Double)
+                if waited < Ledger.pinPauseSeconds {
+                    throw LedgerError.pinLocked(minutes: Int(((Ledger.pinPauseSeconds - waited) / 60).rounded(.up)))
+                }
             }
-        }
-        let matches = PINHash.verify(pin, against: user.pinHash)
-        try write { db in
+            let matches = PINHash.verify(pin, against: user.pinHash)
             if matches {
                 try db.execute(sql: "DELETE FROM pinFailure WHERE userId = ?", arguments: [key])
             } else {
@@ -97,6 +97,7 @@ extension Ledger {
                       failures = CASE WHEN failures >= ?3 THEN 1 ELSE failures + 1 END, lastAt = ?2
                     """, arguments: [key, now.timeIntervalSince1970, Ledger.pinAttempts])
             }
+            return matches
         }
         return matches ? user : nil
     }
