@@ -481,107 +481,12 @@ extension Ledger {
                 outcome.unchanged += 1
                 return
             }
-            var merged = stored
-            merged.categories.formUnion(incoming.categories)
-            merged.sources.formUnion(incoming.sources)
-            func take<T: Equatable>(_ path: WritableKeyPath<Elder, T?>, _ field: String, _ show: (T) -> String,
-                                    same: (T, T) -> Bool = { $0 == $1 }) {
-                guard let new = incoming[keyPath: path] else { return }
-                if let have = stored[keyPath: path] {
-                    if !same(have, new) {
-                        outcome.conflicts.append(ImportConflict(line: row.line, elderID: stored.id, name: stored.name,
-                                                                field: field, stored: show(have), incoming: show(new)))
-                    }
-                } else {
-                    merged[keyPath: path] = new
-                }
-            }
-            if incoming.name != stored.name {
+            let (merged, differences) = ElderFold.fold(incoming, into: stored)
+            for difference in differences {
+                let shown = try Ledger.shown(db, difference, stored: stored, incoming: incoming, places: state.places)
                 outcome.conflicts.append(ImportConflict(line: row.line, elderID: stored.id, name: stored.name,
-                                                        field: "name", stored: stored.name, incoming: incoming.name))
-            }
-            if incoming.villageID != stored.villageID {
-                let storedVillage = state.places[DemoUUIDText.text(stored.villageID)]?.name ?? "?"
-                outcome.conflicts.append(ImportConflict(line: row.line, elderID: stored.id, name: stored.name,
-                                                        field: "villageID", stored: storedVillage, incoming: place.name))
-            }
-            take(\.idNumber, "idNumber", Masking.idNumber)
-            take(\.gender, "gender") { $0.rawValue }
-            take(\.birthDate, "birthDate") { $0.description }
-            take(\.ethnicity, "ethnicity") { $0 }
-            // 0999-4877824 and 09994877824 are one landline: only the digits are compared.
-            take(\.phone, "phone", Masking.phone) { $0.filter(\.isNumber) == $1.filter(\.isNumber) }
-            take(\.address, "address") { $0 }
-            take(\.disabilityDegree, "disabilityDegree") { $0.rawValue }
-            take(\.livingArrangement, "livingArrangement") { $0.rawValue }
-            take(\.visitorID, "visitorID") { id in
-                (try? String.fetchOne(db, sql: "SELECT name FROM visitor WHERE id = ?", arguments: [DemoUUIDText.text(id)]))
-                    .flatMap { $0 } ?? id.uuidString
-            }
-            take(\.remarks, "remarks") { $0 }
-            take(\.wishes, "wishes") { $0 }
-            take(\.gridID, "gridID") { id in
-                (try? String.fetchOne(db, sql: "SELECT name FROM place WHERE id = ?", arguments: [DemoUUIDText.text(id)]))
-                    .flatMap { $0 } ?? id.uuidString
-            }
-            // 偏散远 from any list holds, as categories do.
-            if incoming.remote { merged.remote = true }
-            // A status is changed on its own date in the elder file (F7), never by a list: said when it differs.
-            if let status = incoming.statusHistory.last?.status, status != stored.status {
-                outcome.conflicts.append(ImportConflict(line: row.line, elderID: stored.id, name: stored.name,
-                                                        field: "status", stored: stored.status.rawValue,
-                                                        incoming: status.rawValue))
-            }
-            // People by name: a new one is added, an empty phone or relation filled, a different one reported.
-            func shown(_ name: String, _ relation: String, _ phone: String?) -> String {
-                name + (relation.isEmpty ? "" : "（\(relation)）") + (phone.map { " " + Masking.phone($0) } ?? "")
-            }
-            func samePhone(_ a: String?, _ b: String?) -> Bool {
-                guard let a, let b else { return true }
-                return a.filter(\.isNumber) == b.filter(\.isNumber)
-            }
-            // Two of a family may share a name: the one written the same, else one that fits (same phone,
-            // relation not contradicting), is theirs; a name on the ledger with nothing fitting is a conflict.
-            enum Match { case same, fits(Int), conflict(Int), new }
-            func match<P: Equatable>(_ p: P, in people: [P], name: (P) -> String, relation: (P) -> String,
-                                     phone: (P) -> String?) -> Match {
-                let named = people.indices.filter { name(people[$0]) == name(p) }
-                guard let first = named.first else { return .new }
-                if named.contains(where: { people[$0] == p }) { return .same }
-                let fitting = named.first { i in
-                    samePhone(phone(people[i]), phone(p))
-                        && (relation(people[i]).isEmpty || relation(p).isEmpty || relation(people[i]) == relation(p))
-                }
-                return fitting.map { .fits($0) } ?? .conflict(first)
-            }
-            for s in incoming.supporters {
-                switch match(s, in: merged.supporters, name: \.name, relation: \.relation, phone: \.phone) {
-                case .same: break
-                case .new: merged.supporters.append(s)
-                case .fits(let i):
-                    if merged.supporters[i].phone == nil { merged.supporters[i].phone = s.phone }
-                    if merged.supporters[i].relation.isEmpty { merged.supporters[i].relation = s.relation }
-                    if merged.supporters[i].residence == nil { merged.supporters[i].residence = s.residence }
-                case .conflict(let i):
-                    let have = merged.supporters[i]
-                    outcome.conflicts.append(ImportConflict(line: row.line, elderID: stored.id, name: stored.name, field: "supporters",
-                                                            stored: shown(have.name, have.relation, have.phone),
-                                                            incoming: shown(s.name, s.relation, s.phone)))
-                }
-            }
-            for c in incoming.emergencyContacts {
-                switch match(c, in: merged.emergencyContacts, name: \.name, relation: \.relation, phone: { $0.phone }) {
-                case .same: break
-                case .new: merged.emergencyContacts.append(c)
-                case .fits(let i):
-                    if merged.emergencyContacts[i].relation.isEmpty { merged.emergencyContacts[i].relation = c.relation }
-                case .conflict(let i):
-                    let have = merged.emergencyContacts[i]
-                    outcome.conflicts.append(ImportConflict(line: row.line, elderID: stored.id, name: stored.name,
-                                                            field: "emergencyContacts",
-                                                            stored: shown(have.name, have.relation, have.phone),
-                                                            incoming: shown(c.name, c.relation, c.phone)))
-                }
+                                                        field: difference.field, stored: shown.stored,
+                                                        incoming: shown.incoming))
             }
             guard merged != stored else {
                 outcome.unchanged += 1
@@ -629,6 +534,51 @@ extension Ledger {
             try state.audit(db, id: elder.id, action: .insert, before: nil, after: elder, by: user, at: now)
             outcome.added += 1
             outcome.touched.append(elder.id)
+        }
+    }
+
+    /// A difference `ElderFold` found, as a person reads both values: ID numbers and phones
+    /// masked, villages, grids and visitors by name, people as 姓名（关系） phone.
+    static func shown(_ db: Database, _ difference: ElderFold.Difference, stored: Elder, incoming: Elder,
+                      places: [String: PlaceRecord]? = nil) throws -> (stored: String, incoming: String) {
+        func person(_ name: String, _ relation: String, _ phone: String?) -> String {
+            name + (relation.isEmpty ? "" : "（\(relation)）") + (phone.map { " " + Masking.phone($0) } ?? "")
+        }
+        func place(_ id: UUID?) throws -> String {
+            guard let id else { return "" }
+            if let known = places?[DemoUUIDText.text(id)] { return known.name }
+            return try String.fetchOne(db, sql: "SELECT name FROM place WHERE id = ?", arguments: [DemoUUIDText.text(id)])
+                ?? id.uuidString
+        }
+        func visitor(_ id: UUID?) throws -> String {
+            guard let id else { return "" }
+            return try String.fetchOne(db, sql: "SELECT name FROM visitor WHERE id = ?", arguments: [DemoUUIDText.text(id)])
+                ?? id.uuidString
+        }
+        func value(_ e: Elder, _ field: String) throws -> String {
+            switch field {
+            case "name": e.name
+            case "villageID": try place(e.villageID)
+            case "idNumber": e.idNumber.map(Masking.idNumber) ?? ""
+            case "gender": e.gender?.rawValue ?? ""
+            case "birthDate": e.birthDate?.description ?? ""
+            case "ethnicity": e.ethnicity ?? ""
+            case "phone": e.phone.map(Masking.phone) ?? ""
+            case "address": e.address ?? ""
+            case "disabilityDegree": e.disabilityDegree?.rawValue ?? ""
+            case "livingArrangement": e.livingArrangement?.rawValue ?? ""
+            case "visitorID": try visitor(e.visitorID)
+            case "remarks": e.remarks ?? ""
+            case "wishes": e.wishes ?? ""
+            case "gridID": try place(e.gridID)
+            case "status": e.status.rawValue
+            default: ""
+            }
+        }
+        switch difference {
+        case .field(let f): return (try value(stored, f), try value(incoming, f))
+        case .supporter(let a, let b): return (person(a.name, a.relation, a.phone), person(b.name, b.relation, b.phone))
+        case .contact(let a, let b): return (person(a.name, a.relation, a.phone), person(b.name, b.relation, b.phone))
         }
     }
 

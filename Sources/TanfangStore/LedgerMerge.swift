@@ -71,6 +71,10 @@ public struct MergeOutcome: Hashable, Sendable, Codable {
     public var sharedIDNumbers: [MergeSharedIDNumber] = []
     /// Elders whose summary was recomputed (new or taken, or with new or taken visits or follow-ups).
     public var touchedElders: Int = 0
+    /// Records of one person combined (`combineElders`) in the other ledger and folded here too.
+    public var combined: Int = 0
+    /// Rows of theirs for a record folded into another here, mapped onto the record kept.
+    public var combinedHere: Int = 0
 
     public init(file: String) { self.file = file }
 
@@ -97,6 +101,7 @@ extension Ledger {
         guard problems.isEmpty else { throw LedgerError.damagedFile }
         let theirs: [String: [Row]]
         var theirsIsDemo = false
+        var theirAliases: [String: String] = [:]
         do {
             let source = try Ledger.readOnlyQueue(path)
             theirs = try source.read { db in
@@ -108,6 +113,7 @@ extension Ledger {
                         : table == "audit" ? " ORDER BY at, rowid" : " ORDER BY rowid"
                     out[table] = try Row.fetchAll(db, sql: "SELECT * FROM \(table)\(order)")
                 }
+                theirAliases = try Ledger.elderAliases(db)
                 return out
             }
             try source.close()
@@ -120,6 +126,15 @@ extension Ledger {
             if theirsIsDemo, try !Ledger.isDemo(db) { throw LedgerError.demoIntoReal(file: file) }
             var outcome = MergeOutcome(file: file)
             var touched = Set<String>()
+            // Records folded into another (here or there): their rows go to the record kept.
+            let ourAliases = try Ledger.elderAliases(db)
+            let aliases = ourAliases.merging(theirAliases) { ours, _ in ours }
+            func kept(_ id: String) -> String {
+                var id = id
+                var seen = Set<String>()
+                while let next = aliases[id], seen.insert(id).inserted { id = next }
+                return id
+            }
             // Records left in conflict ("table|id"): their audit rows stay behind, so that an audit
             // row here always means its change is in our row (what `mergeLineage` relies on), and
             // the conflict is reported again next time rather than read as ours being newer.
@@ -149,8 +164,26 @@ extension Ledger {
                 guard let rows = theirs[table] else { continue }
                 let ours = Set(try db.columns(in: table).map(\.name))
                 let ignored = Ledger.mergeIgnoredColumns(table)
-                for row in rows {
+                for var row in rows {
                     guard let id: String = row["id"] else { continue }
+                    if table == "elder", aliases[id] != nil {
+                        // Folded into another record (its row is gone here, or goes below). A change
+                        // they made to it since is reported: it is not on the record kept.
+                        if ourAliases[id] != nil, try !Row.exists(db, table: "elder", id: id),
+                           try mergeLineage(db, table: table, id: id, theirs: theirChangeIDs(table, id)) == .diverged {
+                            outcome.conflicts.append(MergeConflict(table: table, id: id, columns: ["combined"],
+                                                                   ourUpdatedAt: nil, theirUpdatedAt: row["updatedAt"],
+                                                                   label: row["name"]))
+                        }
+                        outcome.combinedHere += ourAliases[id] != nil ? 1 : 0
+                        continue
+                    }
+                    if table == "visit" || table == "followUp", let elder: String = row["elderId"], kept(elder) != elder {
+                        var values = Dictionary(uniqueKeysWithValues: row.map { ($0, $1) })
+                        values["elderId"] = kept(elder).databaseValue
+                        row = Row(values)
+                        outcome.combinedHere += 1
+                    }
                     if table == "audit", let t: String = row["tableName"], let r: String = row["recordId"],
                        inConflict.contains("\(t)|\(r)") { continue }
                     let columns = row.columnNames.filter { ours.contains($0) }
@@ -238,13 +271,27 @@ extension Ledger {
                     }
                 }
             }
+            // Their combinations, done here too: the record they folded goes into the one they kept.
+            for (id, into) in theirAliases.sorted(by: { $0.key < $1.key }) where ourAliases[id] == nil {
+                let target = kept(into)
+                if try Row.exists(db, table: "elder", id: id), target != id, try Row.exists(db, table: "elder", id: target),
+                   let foldID = UUID(uuidString: id), let keepID = UUID(uuidString: target) {
+                    _ = try combine(db, keep: keepID, fold: foldID, by: user, today: today, at: timestamp(), auditKept: false)
+                    touched.remove(id)
+                    touched.insert(target)
+                    outcome.combined += 1
+                } else {
+                    try db.execute(sql: "INSERT OR IGNORE INTO elderAlias (id, intoId, at, userId) VALUES (?, ?, ?, ?)",
+                                   arguments: [id, target, timestamp(), user?.uuidString])
+                }
+            }
             for id in touched.sorted() {
                 guard var record = try ElderRecord.fetchOne(db, key: id) else { continue }
                 try refreshSummary(db, record: &record, elder: try record.elder(), today: today)
             }
             try MonthTally.rebuildIfStale(db)
             outcome.touchedElders = touched.count
-            if outcome.insertedTotal + outcome.updatedTotal > 0 {
+            if outcome.insertedTotal + outcome.updatedTotal + outcome.combined > 0 {
                 struct MergeAudit: Codable {
                     var file: String; var inserted: [String: Int]; var updated: [String: Int]; var conflicts: Int
                 }
@@ -354,5 +401,12 @@ extension Ledger {
             out.formUnion(["pinyinInitials", "pinyinFull", "idTail", "phoneDigits"])
         }
         return out
+    }
+}
+
+extension Row {
+    /// Whether `table` has a row with this `id`.
+    static func exists(_ db: Database, table: String, id: String) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(table) WHERE id = ?)", arguments: [id]) ?? false
     }
 }

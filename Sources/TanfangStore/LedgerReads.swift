@@ -199,7 +199,36 @@ extension Ledger {
                 .sorted { $0.from < $1.from }
             return ElderFile(elder: elder, summary: summary, village: village,
                              visitor: visitors.first { $0.id == elder.visitorID },
-                             visits: visits, followUps: followUps, visitorNames: names, periods: periods)
+                             visits: visits, followUps: followUps, visitorNames: names, periods: periods,
+                             duplicates: try possibleDuplicates(db, record, elder))
+        }
+    }
+
+    /// The other records that may be `elder`'s person: the same duplicate key (`dupKey`: ID
+    /// number, or name and birth date without one), or, between a record with an ID number and one
+    /// without, the same name and birth date. The deceased have no key and are left out.
+    func possibleDuplicates(_ db: Database, _ record: ElderRecord, _ elder: Elder) throws -> [PossibleDuplicate] {
+        var records: [ElderRecord] = []
+        if let key = record.dupKey {
+            records += try ElderRecord.fetchAll(db, sql: "SELECT * FROM elder WHERE dupKey = ? AND id <> ?",
+                                                arguments: [key, record.id])
+        }
+        if let birth = elder.birthDate, elder.status != .deceased {
+            // Same name and birth date, one with an ID number and one without.
+            let other = elder.idNumber == nil ? "idNumber IS NOT NULL" : "idNumber IS NULL"
+            records += try ElderRecord.fetchAll(db, sql: """
+                SELECT * FROM elder INDEXED BY elder_roster WHERE pinyinFull = ? AND name = ? AND birthDate = ?
+                  AND id <> ? AND \(other) AND status <> 'deceased'
+                """, arguments: [record.pinyinFull, record.name, StoreCoding.text(birth), record.id])
+        }
+        return try records.map { r in
+            PossibleDuplicate(elder: try r.elder(),
+                              villageName: try String.fetchOne(db, sql: "SELECT name FROM place WHERE id = ?",
+                                                               arguments: [r.villageId]) ?? "",
+                              visitCount: try Int.fetchOne(db, sql: "SELECT count(*) FROM visit WHERE elderId = ?",
+                                                           arguments: [r.id]) ?? 0,
+                              followUpCount: try Int.fetchOne(db, sql: "SELECT count(*) FROM followUp WHERE elderId = ?",
+                                                              arguments: [r.id]) ?? 0)
         }
     }
 

@@ -99,6 +99,13 @@ enum LedgerMigrations {
                 CREATE TABLE pinFailure (userId TEXT PRIMARY KEY NOT NULL, failures INTEGER NOT NULL, lastAt REAL NOT NULL)
                 """)
         }
+        // Records folded into another record of the same person (`combineElders`): a merge maps a
+        // village's rows for a folded record onto the one kept instead of bringing it back.
+        migrator.registerMigration("v15-elder-alias", foreignKeyChecks: .immediate) { db in
+            try db.execute(sql: """
+                CREATE TABLE elderAlias (id TEXT PRIMARY KEY NOT NULL, intoId TEXT NOT NULL, at TEXT NOT NULL, userId TEXT)
+                """)
+        }
         return migrator
     }
 

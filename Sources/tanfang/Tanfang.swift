@@ -14,7 +14,7 @@ struct Tanfang: ParsableCommand {
         """,
         subcommands: [
             UI.self, Demo.self, IDCheck.self, Due.self, RedFlags.self, Report.self, Visits.self,
-            Import.self, Export.self, Backup.self, Restore.self, Merge.self, PrintCommand.self, Setup.self, Period.self,
+            Import.self, Export.self, Backup.self, Restore.self, Merge.self, Combine.self, PrintCommand.self, Setup.self, Period.self,
         ],
         defaultSubcommand: UI.self
     )

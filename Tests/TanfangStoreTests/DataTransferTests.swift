@@ -5,7 +5,7 @@ import TanfangCore
 @testable import TanfangStore
 
 /// A ledger file with one township and two villages, for import, backup and merge tests.
-private struct FileLedger {
+struct FileLedger {
     let dir: URL
     let path: String
     let ledger: Ledger

@@ -117,4 +117,12 @@ public struct Strings: Sendable {
     }
 
     public func format(_ key: String, _ args: String...) -> String { format(key, args) }
+
+    /// A stored value of an elder's field (`ElderFold.Difference.field`) in the user's words (女,
+    /// 死亡, 与配偶同住), not its code; other values as they are.
+    public func elderFieldValue(_ field: String, _ value: String) -> String {
+        let prefix = ["gender": "gender.", "status": "status.", "livingArrangement": "files.living.",
+                      "disabilityDegree": "files.disability."][field]
+        return prefix.flatMap { table[$0 + value] } ?? value
+    }
 }

@@ -140,10 +140,15 @@ public struct ElderFile: Hashable, Sendable, Codable {
     public var visitorNames: [UUID: String]
     /// The special periods covering the elder that have not ended: why a due date came early.
     public var periods: [SpecialPeriod]
+    /// Other records that may be the same person (疑似重复登记: the same ID number, or the same
+    /// name and birth date where one has no ID number), to be combined into this one.
+    public var duplicates: [PossibleDuplicate]
 
     public init(elder: Elder, summary: ElderSummary, village: Place, visitor: Visitor?, visits: [Visit],
-                followUps: [FollowUp], visitorNames: [UUID: String], periods: [SpecialPeriod] = []) {
+                followUps: [FollowUp], visitorNames: [UUID: String], periods: [SpecialPeriod] = [],
+                duplicates: [PossibleDuplicate] = []) {
         self.periods = periods
+        self.duplicates = duplicates
         self.elder = elder
         self.summary = summary
         self.village = village
@@ -151,6 +156,21 @@ public struct ElderFile: Hashable, Sendable, Codable {
         self.visits = visits
         self.followUps = followUps
         self.visitorNames = visitorNames
+    }
+}
+
+/// Another record that may be the same person as an elder file's, with what combining would move.
+public struct PossibleDuplicate: Hashable, Sendable, Codable {
+    public var elder: Elder
+    public var villageName: String
+    public var visitCount: Int
+    public var followUpCount: Int
+
+    public init(elder: Elder, villageName: String, visitCount: Int, followUpCount: Int) {
+        self.elder = elder
+        self.villageName = villageName
+        self.visitCount = visitCount
+        self.followUpCount = followUpCount
     }
 }
 

@@ -77,10 +77,7 @@ struct RosterImportJob {
         if c.field == "sharedIDNumber" {
             return s.format("data.import.sharedIDNumber", name, String(c.line), c.name, c.incoming, c.stored)
         }
-        // Coded values in the user's words (女, 死亡, 与配偶同住), not their codes.
-        let prefix = ["gender": "gender.", "status": "status.", "livingArrangement": "files.living.",
-                      "disabilityDegree": "files.disability."][c.field]
-        func shown(_ value: String) -> String { prefix.flatMap { s.table[$0 + value] } ?? value }
+        func shown(_ value: String) -> String { s.elderFieldValue(c.field, value) }
         return s.format("data.import.conflict", name, String(c.line), c.name, s["data.field.\(c.field)"], shown(c.stored),
                         shown(c.incoming))
             + (c.differsWhereMasked ? s["data.import.conflictMasked"] : "")

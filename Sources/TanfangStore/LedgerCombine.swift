@@ -1,0 +1,199 @@
+import Foundation
+import GRDB
+import TanfangCore
+
+/// What folding one record of a person into another did (or, for a dry run, would do).
+public struct CombineOutcome: Hashable, Sendable {
+    /// The record kept, as it is after the fold.
+    public var kept: Elder
+    /// The record folded in and removed (its row is in the audit trail, action `delete`).
+    public var folded: Elder
+    /// Values the folded record gave differently: the kept record's were kept.
+    public var differences: [ElderFold.Difference]
+    /// The same, as a person reads them (masked, places and visitors by name): field, kept, folded.
+    public var shownDifferences: [(field: String, kept: String, folded: String)]
+    public var visits: Int
+    public var followUps: Int
+
+    public static func == (a: CombineOutcome, b: CombineOutcome) -> Bool {
+        a.kept == b.kept && a.folded == b.folded && a.differences == b.differences && a.visits == b.visits
+            && a.followUps == b.followUps
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(kept.id)
+        hasher.combine(folded.id)
+    }
+}
+
+/// A group of records holding one ID number, and the record `combineAll` keeps of them.
+public struct CombineGroup: Hashable, Sendable {
+    public var keep: UUID
+    public var fold: [UUID]
+}
+
+extension Ledger {
+    /// Folds elder `foldID` into elder `keepID`, two records of one person (a county list imported
+    /// and the village's ledger merged; one person entered twice): in one transaction, the folded
+    /// record's visits, follow-ups and drafts move to the kept one, `ElderFold` adds what it knew
+    /// (categories, sources, empty fields, people), its row is removed with its whole content in an
+    /// audit row, and `elderAlias` remembers where it went, so that a later merge of a ledger that
+    /// still has it maps its rows onto the kept record. Two records with different ID numbers are
+    /// two people: refused. With `dryRun` nothing is written.
+    public func combineElders(keep keepID: UUID, fold foldID: UUID, by user: UUID?, today: LocalDate,
+                              dryRun: Bool = false) throws -> CombineOutcome {
+        struct DryRun: Error { let outcome: CombineOutcome }
+        do {
+            return try write { db in
+                let outcome = try combine(db, keep: keepID, fold: foldID, by: user, today: today, at: timestamp())
+                try MonthTally.rebuildIfStale(db)
+                if dryRun { throw DryRun(outcome: outcome) }
+                return outcome
+            }
+        } catch let rollback as DryRun {
+            return rollback.outcome
+        }
+    }
+
+    /// Every group of records sharing an ID number (the red flag 疑似重复登记), each folded into one
+    /// of them in one transaction: the record with the most visits, then the most follow-ups, then
+    /// the first entered. Records of the deceased are left alone (the flag leaves them too).
+    /// `villages`: only groups all of whose records are in these villages.
+    public func combineAll(villages: Set<UUID>? = nil, by user: UUID?, today: LocalDate,
+                           dryRun: Bool = false) throws -> [CombineOutcome] {
+        struct DryRun: Error { let outcomes: [CombineOutcome] }
+        do {
+            return try write { db in
+                var outcomes: [CombineOutcome] = []
+                for group in try Ledger.sharedIDNumberGroups(db, villages: villages) {
+                    for fold in group.fold {
+                        outcomes.append(try combine(db, keep: group.keep, fold: fold, by: user, today: today, at: timestamp()))
+                    }
+                }
+                try MonthTally.rebuildIfStale(db)
+                if dryRun { throw DryRun(outcomes: outcomes) }
+                return outcomes
+            }
+        } catch let rollback as DryRun {
+            return rollback.outcomes
+        }
+    }
+
+    /// The groups `combineAll` folds, in ID-number order.
+    static func sharedIDNumberGroups(_ db: Database, villages: Set<UUID>?) throws -> [CombineGroup] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT e.id, e.villageId, e.dupKey,
+                   (SELECT count(*) FROM visit v WHERE v.elderId = e.id) AS visits,
+                   (SELECT count(*) FROM followUp f WHERE f.elderId = e.id) AS followUps
+            FROM sharedDupKey k JOIN elder e INDEXED BY elder_on_dupKey ON e.dupKey = k.dupKey
+            WHERE k.dupKey LIKE 'i:%'
+            ORDER BY e.dupKey, visits DESC, followUps DESC, e.createdAt, e.rowid
+            """)
+        var groups: [CombineGroup] = []
+        var current: (key: String, ids: [UUID], inScope: Bool)?
+        func close() {
+            guard let c = current, c.inScope, c.ids.count > 1 else { return }
+            groups.append(CombineGroup(keep: c.ids[0], fold: Array(c.ids.dropFirst())))
+        }
+        for row in rows {
+            let key: String = row["dupKey"]
+            guard let id = UUID(uuidString: row["id"]), let village = UUID(uuidString: row["villageId"]) else { continue }
+            let inScope = villages.map { $0.contains(village) } ?? true
+            if current?.key == key {
+                current!.ids.append(id)
+                current!.inScope = current!.inScope && inScope
+            } else {
+                close()
+                current = (key, [id], inScope)
+            }
+        }
+        close()
+        return groups
+    }
+
+    /// `combineElders` inside a transaction.
+    func combine(_ db: Database, keep keepID: UUID, fold foldID: UUID, by user: UUID?, today: LocalDate,
+                 at now: String, auditKept: Bool = true) throws -> CombineOutcome {
+        guard keepID != foldID else {
+            throw LedgerError.invalidField(field: "elder", messageKey: "store.error.combineSame", args: [])
+        }
+        guard let keepRecord = try ElderRecord.fetchOne(db, key: keepID.uuidString) else {
+            throw LedgerError.notFound(table: "elder", id: keepID)
+        }
+        guard let foldRecord = try ElderRecord.fetchOne(db, key: foldID.uuidString) else {
+            throw LedgerError.notFound(table: "elder", id: foldID)
+        }
+        let kept = try keepRecord.elder()
+        let folded = try foldRecord.elder()
+        if let a = kept.idNumber, let b = folded.idNumber, IDNumber.normalize(a) != IDNumber.normalize(b) {
+            throw LedgerError.invalidField(field: "idNumber", messageKey: "store.error.combineOtherPerson",
+                                           args: [kept.name, folded.name])
+        }
+        let (merged, differences) = ElderFold.fold(folded, into: kept)
+        let shown = try differences.map { d -> (field: String, kept: String, folded: String) in
+            let pair = try Ledger.shown(db, d, stored: kept, incoming: folded)
+            return (d.field, pair.stored, pair.incoming)
+        }
+        let tally = try MonthTally.begin(db, elderIDs: [keepRecord.id, foldRecord.id], months: nil)
+
+        // Visits and follow-ups move, each with its audit row: a merge reads a row's audit trail
+        // to tell which copy is newer, and the village's copy still names the folded record.
+        let visits = try VisitRecord.fetchAll(db, sql: "SELECT * FROM visit WHERE elderId = ?", arguments: [foldRecord.id])
+        for record in visits {
+            let before = try record.visit()
+            var after = before
+            after.elderID = keepID
+            try db.execute(sql: "UPDATE visit SET elderId = ?, updatedAt = ?, updatedBy = ? WHERE id = ?",
+                           arguments: [keepRecord.id, now, user?.uuidString, record.id])
+            try audit(db, table: "visit", id: before.id, action: .update, before: before, after: after, by: user, at: now)
+        }
+        let followUps = try FollowUpRecord.fetchAll(db, sql: "SELECT * FROM followUp WHERE elderId = ?",
+                                                    arguments: [foldRecord.id])
+        for record in followUps {
+            let before = try record.followUp()
+            var after = before
+            after.elderID = keepID
+            try db.execute(sql: "UPDATE followUp SET elderId = ?, updatedAt = ?, updatedBy = ? WHERE id = ?",
+                           arguments: [keepRecord.id, now, user?.uuidString, record.id])
+            try audit(db, table: "followUp", id: before.id, action: .update, before: before, after: after, by: user, at: now)
+        }
+        // A draft kept under the folded record's id (a sheet put aside) follows it, unless the
+        // same person already has one for the kept record.
+        try db.execute(sql: """
+            UPDATE OR IGNORE draft SET key = substr(key, 1, length(key) - length(?1)) || ?2
+            WHERE key LIKE '%.' || ?1
+            """, arguments: [foldID.uuidString, keepID.uuidString])
+        try db.execute(sql: "DELETE FROM draft WHERE key LIKE '%.' || ?", arguments: [foldID.uuidString])
+
+        try audit(db, table: "elder", id: foldID, action: .delete, before: folded, after: Elder?.none, by: user, at: now)
+        try db.execute(sql: "DELETE FROM pendingSummary WHERE elderId = ?", arguments: [foldRecord.id])
+        try db.execute(sql: "DELETE FROM elder WHERE id = ?", arguments: [foldRecord.id])
+        try db.execute(sql: "INSERT OR REPLACE INTO elderAlias (id, intoId, at, userId) VALUES (?, ?, ?, ?)",
+                       arguments: [foldRecord.id, keepRecord.id, now, user?.uuidString])
+        // Records folded into the one folded now go where it went.
+        try db.execute(sql: "UPDATE elderAlias SET intoId = ? WHERE intoId = ?", arguments: [keepRecord.id, foldRecord.id])
+
+        var record = ElderRecord(merged, summary: try keepRecord.summary())
+        if merged != kept {
+            record.stamp(at: now, by: user, old: keepRecord)
+            try record.update(db)
+            if auditKept {
+                try audit(db, table: "elder", id: keepID, action: .update, before: kept, after: merged, by: user, at: now)
+            }
+        } else {
+            record = keepRecord
+        }
+        // The history changed: every visit is read again.
+        try refreshSummary(db, record: &record, elder: merged, today: today)
+        try MonthTally.finish(db, tally, elderIDs: [keepRecord.id, foldRecord.id])
+        return CombineOutcome(kept: merged, folded: folded, differences: differences, shownDifferences: shown,
+                              visits: visits.count, followUps: followUps.count)
+    }
+
+    /// Where each folded record went (`elderAlias`), chains followed.
+    static func elderAliases(_ db: Database) throws -> [String: String] {
+        guard try db.tableExists("elderAlias") else { return [:] }
+        return Dictionary(try Row.fetchAll(db, sql: "SELECT id, intoId FROM elderAlias").map { ($0["id"], $0["intoId"]) },
+                          uniquingKeysWith: { a, _ in a })
+    }
+}
