@@ -40,12 +40,14 @@ extension Ledger {
     /// audit row, and `elderAlias` remembers where it went, so that a later merge of a ledger that
     /// still has it maps its rows onto the kept record. Two records with different ID numbers are
     /// two people: refused. With `dryRun` nothing is written.
+    /// `scope`: a user's area; both records must be in it.
     public func combineElders(keep keepID: UUID, fold foldID: UUID, by user: UUID?, today: LocalDate,
-                              dryRun: Bool = false) throws -> CombineOutcome {
+                              scope: AccessScope = .everything, dryRun: Bool = false) throws -> CombineOutcome {
         struct DryRun: Error { let outcome: CombineOutcome }
         do {
             return try write { db in
-                let outcome = try combine(db, keep: keepID, fold: foldID, by: user, today: today, at: timestamp())
+                let outcome = try combine(db, keep: keepID, fold: foldID, by: user, today: today, at: timestamp(),
+                                          scope: scope)
                 try MonthTally.rebuildIfStale(db)
                 if dryRun { throw DryRun(outcome: outcome) }
                 return outcome
@@ -113,7 +115,7 @@ extension Ledger {
 
     /// `combineElders` inside a transaction.
     func combine(_ db: Database, keep keepID: UUID, fold foldID: UUID, by user: UUID?, today: LocalDate,
-                 at now: String, auditKept: Bool = true) throws -> CombineOutcome {
+                 at now: String, auditKept: Bool = true, scope: AccessScope = .everything) throws -> CombineOutcome {
         guard keepID != foldID else {
             throw LedgerError.invalidField(field: "elder", messageKey: "store.error.combineSame", args: [])
         }
@@ -125,6 +127,12 @@ extension Ledger {
         }
         let kept = try keepRecord.elder()
         let folded = try foldRecord.elder()
+        for elder in [kept, folded] where !scope.allows(elder) {
+            let village = try String.fetchOne(db, sql: "SELECT name FROM place WHERE id = ?",
+                                              arguments: [DemoUUIDText.text(elder.villageID)]) ?? ""
+            throw LedgerError.invalidField(field: "elder", messageKey: "store.error.combineOutOfScope",
+                                           args: [elder.name, village])
+        }
         if let a = kept.idNumber, let b = folded.idNumber, IDNumber.normalize(a) != IDNumber.normalize(b) {
             throw LedgerError.invalidField(field: "idNumber", messageKey: "store.error.combineOtherPerson",
                                            args: [kept.name, folded.name])

@@ -570,7 +570,13 @@ extension Ledger {
             case "visitorID": try visitor(e.visitorID)
             case "remarks": e.remarks ?? ""
             case "wishes": e.wishes ?? ""
-            case "gridID": try place(e.gridID)
+            case "gridID":
+                // Each village has its 2组: the grid with its village.
+                try e.gridID.map { grid in
+                    let parent = try String.fetchOne(db, sql: "SELECT p.name FROM place g JOIN place p ON p.id = g.parentId WHERE g.id = ?",
+                                                     arguments: [DemoUUIDText.text(grid)])
+                    return (parent.map { $0 + "·" } ?? "") + (try place(grid))
+                } ?? ""
             case "status": e.status.rawValue
             default: ""
             }

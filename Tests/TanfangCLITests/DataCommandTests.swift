@@ -834,4 +834,41 @@ import Testing
         #expect(r.err.contains("有多个名为“张伟”的探访人员"))
         #expect(!FileManager.default.fileExists(atPath: out))
     }
+
+    @Test func aPersonEnteredTwiceIsCombinedAndAVillageFileFromBeforeBringsNoSecondRecordBack() throws {
+        // Given the demo ledger, where 萨拉木·吐尔逊 is registered in two villages with one ID number,
+        // and a village's copy of it taken before anything is done
+        let (dir, db) = try Self.demoCopy()
+        let village = dir.appendingPathComponent("village.sqlite").path
+        #expect(try CLI.run(["backup", "--db", db, village]).status == 0)
+        #expect(try CLI.run(["redflags", "--db", db]).out.contains("疑似重复登记"))
+
+        // When a dry run is asked for
+        let dry = try CLI.run(["combine", "--db", db, "--dry-run"])
+        // Then it names the person, what the two records give differently, and writes nothing
+        #expect(dry.status == 0, "\(dry.err)")
+        let line = try #require(dry.out.split(separator: "\n").first.map(String.init))
+        #expect(line.contains(/^\S+：\S+村的另一份档案（探访 \d+ 次，跟进 \d+ 项）并入\S+村的档案$/), "\(dry.out)")
+        #expect(dry.out.contains(/两份不同的所属村：保留“\S+村”，另一份为“\S+村”/))
+        // Two villages' grids of one name are told apart by their village
+        #expect(dry.out.contains(/两份不同的网格：保留“\S+村·\S+”，另一份为“\S+村·\S+”/))
+        #expect(dry.out.contains("试运行，未写入：将有 1 份重复档案并入 1 位老人保留的档案"))
+        #expect(try CLI.run(["redflags", "--db", db]).out.contains("疑似重复登记"))
+
+        // When they are combined
+        let done = try CLI.run(["combine", "--db", db])
+        #expect(done.status == 0 && done.out.contains("已合并：1 份重复档案"), "\(done.out)\(done.err)")
+        // Then the red flag is gone, and a second run finds nothing
+        #expect(!(try CLI.run(["redflags", "--db", db]).out.contains("疑似重复登记")))
+        #expect(try CLI.run(["combine", "--db", db]).out.contains("没有身份证号码相同的重复档案"))
+        let before = try Self.rosterLines(db).count
+
+        // When the village's older copy, which still has both records, is merged
+        let merged = try CLI.run(["merge", "--db", db, village])
+        // Then no record comes back: the folded one's rows went to the one kept, and it is said
+        #expect(merged.status == 0, "\(merged.err)")
+        #expect(merged.out.contains("属于本台账已合并掉的档案，已归入保留的档案"), "\(merged.out)")
+        #expect(try Self.rosterLines(db).count == before)
+        #expect(!(try CLI.run(["redflags", "--db", db]).out.contains("疑似重复登记")))
+    }
 }

@@ -96,6 +96,8 @@ public enum DataRequest: Hashable, Sendable {
     /// `basedOn`: the elder as the form loaded it, so that a change made meanwhile elsewhere is not overwritten.
     case saveElder(Elder, basedOn: Elder?)
     case changeStatus(elderID: UUID, status: ElderStatus, date: LocalDate, note: String?)
+    /// Fold elder `fold` into elder `keep`: two records of one person (`Ledger.combineElders`).
+    case combineElders(keep: UUID, fold: UUID)
     case saveVisit(Visit)
     case followUps(FollowUpQuery)
     case saveFollowUp(FollowUp)
@@ -132,6 +134,8 @@ public enum DataResponse: Hashable, Sendable {
     case elderFile(ElderFile?)
     case elderSaved(Elder)
     case statusChanged(elderID: UUID)
+    /// Two records were combined; `kept` is the one left.
+    case eldersCombined(kept: UUID)
     case visitSaved(Visit, followUps: [FollowUp])
     /// The ledger refused the visit; nothing was written.
     case visitInvalid([FieldIssue])

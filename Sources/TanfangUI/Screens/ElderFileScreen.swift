@@ -7,7 +7,7 @@ import TanfangCore
 /// ID numbers and phones are whole only for roles that see them unmasked (`env.seesUnmasked`).
 public struct ElderFileScreen: Screen {
     enum Action: Hashable, Sendable {
-        case newVisit, addFollowUp, followUps, edit, open, focus, up, down, pageUp, pageDown, home, back
+        case newVisit, addFollowUp, followUps, edit, combine, open, focus, up, down, pageUp, pageDown, home, back
     }
 
     enum DetailAction: Hashable, Sendable { case up, down, pageUp, pageDown, close }
@@ -17,6 +17,7 @@ public struct ElderFileScreen: Screen {
         KeyBinding([.char("a")], .addFollowUp, label: "elderFile.key.addFollowUp", help: "elderFile.help.addFollowUp"),
         KeyBinding([.char("f")], .followUps, label: "elderFile.key.followUps", help: "elderFile.help.followUps"),
         KeyBinding([.char("e")], .edit, label: "key.edit", help: "elderFile.help.edit"),
+        KeyBinding([.char("m")], .combine, label: "elderFile.key.combine", help: "elderFile.help.combine"),
         KeyBinding([.enter], .open, label: "elderFile.key.open", help: "elderFile.help.open"),
         KeyBinding([.tab, .backTab], .focus, label: "elderFile.key.focus", help: "elderFile.help.focus"),
         KeyBinding([.up], .up, label: "key.prev", help: "help.moveUpDown", showsInBar: false),
@@ -57,6 +58,8 @@ public struct ElderFileScreen: Screen {
     /// The visit whose answers are shown, by index into `file.visits`.
     var detail: Int?
     var detailScroll = 0
+    /// Set while the combine view (`m`) is open.
+    var combining: CombineChoice?
 
     public init(elderID: UUID) {
         self.elderID = elderID
@@ -67,9 +70,17 @@ public struct ElderFileScreen: Screen {
 
     public func keyHints(env: AppEnvironment) -> [KeyHint] {
         if detail != nil { return Self.detailKeymap.hints(env.strings) }
-        // Read-only roles do not see the edit key (pressing it explains why).
+        if combining != nil {
+            let several = (file?.duplicates.count ?? 0) > 1
+            return zip(Self.combineKeymap.bindings, Self.combineKeymap.hints(env.strings))
+                .filter { several || ![.next, .previous].contains($0.0.action) }.map(\.1)
+        }
+        // Read-only roles do not see the edit key (pressing it explains why); the combine key is
+        // shown only when there is another record to combine with.
+        let duplicates = !(file?.duplicates.isEmpty ?? true)
         return zip(Self.keymap.bindings, Self.keymap.hints(env.strings))
-            .filter { env.canEdit || ![.edit, .addFollowUp, .newVisit].contains($0.0.action) }.map(\.1)
+            .filter { env.canEdit || ![.edit, .addFollowUp, .newVisit, .combine].contains($0.0.action) }
+            .filter { duplicates || $0.0.action != .combine }.map(\.1)
     }
 
     public mutating func start(env: AppEnvironment) -> [ScreenCommand] {
@@ -93,6 +104,7 @@ public struct ElderFileScreen: Screen {
             }
             return []
         }
+        if combining != nil { return handleCombining(key, env: env) }
         guard let action = Self.keymap.action(for: key) else { return [] }
         let visitCount = file?.visits.count ?? 0
         let followCount = openFollowUps.count
@@ -109,6 +121,8 @@ public struct ElderFileScreen: Screen {
         case .edit:
             guard env.canEdit else { return [.status(key: "elderFile.readOnly", args: [], tone: .warning)] }
             return [.open(.editElder(elderID))]
+        case .combine:
+            return startCombining(env: env)
         case .open:
             switch focus {
             case .visits:
@@ -167,6 +181,13 @@ public struct ElderFileScreen: Screen {
             selectedVisit = min(selectedVisit, max(0, (file?.visits.count ?? 0) - 1))
             selectedFollowUp = min(selectedFollowUp, max(0, openFollowUps.count - 1))
             if let d = detail, d >= (file?.visits.count ?? 0) { detail = nil }
+            if file?.duplicates.isEmpty ?? true { combining = nil }
+        case .eldersCombined(let kept):
+            combining = nil
+            let done = ScreenCommand.status(key: "elderFile.combine.done", args: [], tone: .success)
+            // This file was folded into the other: that one is the file now.
+            if kept != elderID { return [.replace(.elderFile(kept)), done] }
+            return [.request(.elderFile(elderID)), done]
         case .failed(let message):
             loaded = true
             error = message
@@ -194,6 +215,11 @@ public struct ElderFileScreen: Screen {
         guard let file else {
             grid.put(s["elderFile.notFound"], x: area.x, y: area.y, style: Style(fg: .red, bold: true),
                      maxWidth: area.width)
+            return nil
+        }
+        if let choice = combining, !file.duplicates.isEmpty {
+            DocView.render(combineLines(file, choice: choice, env: env, width: area.width), into: &grid, area: area,
+                           scroll: 0, selected: nil)
             return nil
         }
         if let detail, detail < file.visits.count {
@@ -342,6 +368,12 @@ public struct ElderFileScreen: Screen {
         }
         if let remarks = elder.remarks, !remarks.isEmpty {
             add("elderFile.label.remarks", remarks)
+        }
+        // Another record of (perhaps) the same person: said, with the key that combines them.
+        for (i, d) in file.duplicates.enumerated() {
+            let text = s.format("elderFile.duplicate", d.elder.name, d.villageName, String(d.visitCount))
+                + (env.canEdit && i == 0 ? "  " + s["elderFile.duplicateKey"] : "")
+            rows.append((i == 0 ? s["elderFile.label.duplicates"] : "", [DocSegment(text, Style(fg: .yellow, bold: true))]))
         }
 
         let labelWidth = rows.map { $0.label.displayWidth }.max() ?? 0

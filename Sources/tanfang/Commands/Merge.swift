@@ -64,9 +64,8 @@ struct Merge: ParsableCommand {
                            String(outcome.updatedTotal), detail(outcome.updated), String(outcome.same.values.reduce(0, +)),
                            String(outcome.newerHere.values.reduce(0, +)), String(outcome.conflicts.count),
                            String(outcome.sharedIDNumbers.count)))
-            if outcome.combined + outcome.combinedHere > 0 {
-                print(s.format("data.merge.combined", String(outcome.combined), String(outcome.combinedHere)))
-            }
+            if outcome.combined > 0 { print(s.format("data.merge.combined", String(outcome.combined))) }
+            if outcome.combinedHere > 0 { print(s.format("data.merge.combinedHere", String(outcome.combinedHere))) }
             for pair in outcome.sharedIDNumbers {
                 print(s.format("data.merge.sharedIDNumber", pair.name, pair.village ?? "—", pair.otherName,
                                pair.otherVillage ?? "—"))

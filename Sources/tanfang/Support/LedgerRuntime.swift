@@ -55,6 +55,13 @@ final class LedgerRuntime {
         case .changeStatus(let elderID, let status, let date, let note):
             try ledger.changeStatus(elderID: elderID, to: status, on: date, note: note, by: user?.id, today: today)
             return .statusChanged(elderID: elderID)
+        case .combineElders(let keep, let fold):
+            // A village's roster is the clerk's (or an administrator's) to change, not a grid worker's.
+            guard let role = user?.role, role == .clerk || role == .admin else {
+                throw LedgerError.invalidField(field: "elder", messageKey: "store.error.combineRole", args: [])
+            }
+            _ = try ledger.combineElders(keep: keep, fold: fold, by: user?.id, today: today, scope: scope)
+            return .eldersCombined(kept: keep)
         case .saveVisit(let visit):
             let followUps = try ledger.saveVisit(visit, by: user?.id, today: today)
             return .visitSaved(visit, followUps: followUps)

@@ -1,0 +1,130 @@
+import Foundation
+import Testing
+import TanfangCore
+@testable import TanfangUI
+
+/// The elder file's `m`: another record of the same person, and combining the two.
+@Suite struct ElderFileCombineTests {
+    typealias T = ElderFileScreenTests
+
+    /// The same 王秀英 registered in 阿克苏村 too, without a phone, with another address and a visit.
+    static let other: Elder = {
+        var e = T.elder()
+        e.id = Fx.id(101)
+        e.villageID = Fx.akesu.id
+        e.phone = nil
+        e.address = "阿克苏村1组"
+        e.categories = [.emptyNest]
+        return e
+    }()
+
+    static func file(duplicates: [PossibleDuplicate] = [PossibleDuplicate(elder: other, villageName: "阿克苏村",
+                                                                           visitCount: 4, followUpCount: 1)]) -> ElderFile {
+        var f = T.file()
+        f.duplicates = duplicates
+        return f
+    }
+
+    @Test func theFileSaysThatAnotherRecordMayBeTheSamePersonAndOffersM() {
+        let h = T.harness(file: Self.file())
+        let text = h.screenText()
+        #expect(text.contains("阿克苏村的王秀英也有一份档案（探访 4 次）  按 m 合并"), "\(text)")
+        #expect(h.screen.keyHints(env: h.env).contains { $0.keys == "m" })
+        // A file without one neither says it nor shows the key
+        let plain = T.harness()
+        #expect(!plain.screenText().contains("疑似重复"))
+        #expect(!plain.screen.keyHints(env: plain.env).contains { $0.keys == "m" })
+    }
+
+    @Test func mShowsBothRecordsWhatMovesAndWhereTheyDifferThenEnterCombines() {
+        var h = T.harness(file: Self.file())
+        h.type("m")
+        let text = h.screenText()
+        // Both records, the open one kept, and the values the two give differently
+        #expect(text.contains("保留  王秀英  红旗村"), "\(text)")
+        #expect(text.contains("并入  王秀英  阿克苏村"))
+        #expect(text.contains("身份证 65402119400305002X  探访 4 次  跟进 1 项"))
+        #expect(text.contains("所属村：保留“红旗村”，并入的为“阿克苏村”"))
+        #expect(text.contains("住址：保留“红旗村3组12号”，并入的为“阿克苏村1组”"))
+        // The phone only the kept one has is no difference
+        #expect(!text.contains("联系电话："))
+        // When Enter is pressed, the other record is folded into this one
+        h.send(.enter)
+        #expect(h.requests.last == .combineElders(keep: T.elderID, fold: Self.other.id))
+        // And when the ledger says it is done, the file is read again and the message says so
+        h.deliver(.eldersCombined(kept: T.elderID))
+        #expect(h.commands.suffix(2) == [.request(.elderFile(T.elderID)),
+                                         .status(key: "elderFile.combine.done", args: [], tone: .success)])
+        #expect(!h.screenText().contains("合并重复档案"))
+    }
+
+    @Test func tabKeepsTheOtherRecordAndTheFileBecomesThatOne() {
+        var h = T.harness(file: Self.file())
+        h.type("m")
+        h.send(.tab)
+        let text = h.screenText()
+        #expect(text.contains("保留  王秀英  阿克苏村") && text.contains("并入  王秀英  红旗村"), "\(text)")
+        #expect(text.contains("住址：保留“阿克苏村1组”，并入的为“红旗村3组12号”"))
+        h.send(.enter)
+        #expect(h.requests.last == .combineElders(keep: Self.other.id, fold: T.elderID))
+        h.deliver(.eldersCombined(kept: Self.other.id))
+        #expect(h.commands.suffix(2).first == .replace(.elderFile(Self.other.id)))
+    }
+
+    @Test func escapeCombinesNothing() {
+        var h = T.harness(file: Self.file())
+        h.type("m")
+        h.send(.escape)
+        #expect(!h.requests.contains { if case .combineElders = $0 { true } else { false } })
+        #expect(h.commands.last == .status(key: "elderFile.combine.cancelled", args: [], tone: .info))
+        #expect(h.screenText().contains("身份证号"))
+    }
+
+    @Test func aGridWorkerOrASupervisorIsToldWhoCombines() {
+        var grid = T.harness(Fx.gridWorker, file: Self.file())
+        grid.type("m")
+        #expect(grid.commands.last == .status(key: "store.error.combineRole", args: [], tone: .warning))
+        #expect(!grid.screenText().contains("合并重复档案"))
+        var supervisor = T.harness(Fx.supervisor, file: Self.file())
+        supervisor.type("m")
+        #expect(supervisor.commands.last == .status(key: "elderFile.readOnly", args: [], tone: .warning))
+    }
+
+    @Test func aClerkCannotFoldARecordOfAnotherVillage() {
+        var env = Fx.env()
+        env.scope = AccessScope(villageIDs: [Fx.hongqi.id])
+        var h = T.harness(file: Self.file())
+        h.env = env
+        h.type("m")
+        #expect(h.screenText().contains("另一份档案在阿克苏村，不在您的范围内：请乡镇管理员合并"))
+        h.send(.enter)
+        #expect(!h.requests.contains { if case .combineElders = $0 { true } else { false } })
+        #expect(h.commands.last == .status(key: "elderFile.combine.otherVillage", args: ["阿克苏村"], tone: .warning))
+    }
+
+    @Test func withTwoOtherRecordsDownShowsTheNext() {
+        var third = Self.other
+        third.id = Fx.id(102)
+        third.name = "王秀英"
+        third.villageID = Fx.hongqi.id
+        var h = T.harness(file: Self.file(duplicates: [
+            PossibleDuplicate(elder: Self.other, villageName: "阿克苏村", visitCount: 4, followUpCount: 1),
+            PossibleDuplicate(elder: third, villageName: "红旗村", visitCount: 0, followUpCount: 0),
+        ]))
+        h.type("m")
+        #expect(h.screenText().contains("疑似重复第 1 份，共 2 份"))
+        h.send(.down)
+        #expect(h.screenText().contains("疑似重复第 2 份，共 2 份"))
+        h.send(.enter)
+        #expect(h.requests.last == .combineElders(keep: T.elderID, fold: third.id))
+    }
+
+    @Test func theEnglishViewReadsAsWell() {
+        var h = T.harness(language: .en, file: Self.file())
+        h.type("m")
+        let text = h.screenText()
+        #expect(text.contains("Keep     王秀英  红旗村"), "\(text)")
+        #expect(text.contains("Fold in  王秀英  阿克苏村"))
+        #expect(h.screen.keyHints(env: h.env).map(\.label) == ["Combine", "Keep the other", "Cancel"])
+    }
+}
