@@ -18,6 +18,9 @@ public struct MergeConflict: Hashable, Sendable, Codable {
     /// A login not copied because this ledger has one of the same name (a different person, or
     /// the same person set up in both ledgers); `columns` is ["name"].
     public var nameTaken = false
+    /// For an elder both ledgers changed: the fields both changed differently, with both values
+    /// (the fields only one side changed are not a conflict: see `MergeOutcome.fieldMerged`).
+    public var values: [MergeConflictValue] = []
 
     public init(table: String, id: String, columns: [String], ourUpdatedAt: String?, theirUpdatedAt: String?,
                 label: String? = nil, theirLabel: String? = nil, nameTaken: Bool = false) {
@@ -66,6 +69,8 @@ public struct MergeOutcome: Hashable, Sendable, Codable {
     public var same: [String: Int] = [:]
     /// Rows where this ledger has every change of the other's and more: ours kept, no conflict.
     public var newerHere: [String: Int] = [:]
+    /// Rows both ledgers changed in different fields: each side's changes kept, by table.
+    public var fieldMerged: [String: Int] = [:]
     public var conflicts: [MergeConflict] = []
     /// Elders copied or taken whose ID number another elder here holds (reported, not refused).
     public var sharedIDNumbers: [MergeSharedIDNumber] = []
@@ -231,12 +236,33 @@ extension Ledger {
                             } else if lineage == .oursNewer {
                                 outcome.newerHere[table, default: 0] += 1
                             } else {
-                                inConflict.insert("\(table)|\(id)")
-                                outcome.conflicts.append(MergeConflict(table: table, id: id, columns: differing.sorted(),
-                                                                       ourUpdatedAt: mine["updatedAt"],
-                                                                       theirUpdatedAt: row["updatedAt"],
-                                                                       label: try Ledger.mergeLabel(db, table: table, row: mine),
-                                                                       theirLabel: try Ledger.mergeLabel(db, table: table, row: row)))
+                                // Both changed it: field by field, each side's change is kept where
+                                // the other left that field alone; only fields both changed conflict.
+                                let fields = table == "elder"
+                                    ? try mergeElderFields(db, id: id, mine: mine, theirs: row, theirAuditIDs: theirChangeIDs(table, id))
+                                    : nil
+                                if case .merged(let elder) = fields {
+                                    var record = try ElderRecord(row: mine)
+                                    let before = try record.elder()
+                                    var updated = ElderRecord(elder, summary: try record.summary())
+                                    updated.stamp(at: timestamp(), by: user, old: record)
+                                    record = updated
+                                    try record.update(db)
+                                    try audit(db, table: "elder", id: elder.id, action: .update, before: before, after: elder,
+                                              by: user, at: timestamp())
+                                    sourcesDiffer = false
+                                    touched.insert(id)
+                                    outcome.fieldMerged[table, default: 0] += 1
+                                } else {
+                                    inConflict.insert("\(table)|\(id)")
+                                    var conflict = MergeConflict(table: table, id: id, columns: differing.sorted(),
+                                                                 ourUpdatedAt: mine["updatedAt"],
+                                                                 theirUpdatedAt: row["updatedAt"],
+                                                                 label: try Ledger.mergeLabel(db, table: table, row: mine),
+                                                                 theirLabel: try Ledger.mergeLabel(db, table: table, row: row))
+                                    if case .conflict(let values) = fields { conflict.values = values }
+                                    outcome.conflicts.append(conflict)
+                                }
                             }
                         }
                         if sourcesDiffer { try mergeSources(db, id: id, theirs: row["sources"], by: user) }

@@ -871,4 +871,24 @@ import Testing
         #expect(try Self.rosterLines(db).count == before)
         #expect(!(try CLI.run(["redflags", "--db", db]).out.contains("疑似重复登记")))
     }
+
+    @Test func aMergeConflictNamesTheFieldAndBothValues() throws {
+        // Given a village's copy of the ledger, and one elder's phone changed on both sides
+        let (dir, db) = try Self.demoCopy()
+        let village = dir.appendingPathComponent("village.sqlite").path
+        #expect(try CLI.run(["backup", "--db", db, village]).status == 0)
+        let id = try DatabaseQueue(path: db).read { db in
+            try String.fetchOne(db, sql: "SELECT id FROM elder WHERE phone IS NOT NULL ORDER BY rowid LIMIT 1")
+        }
+        for (path, phone) in [(db, "13700002222"), (village, "13800001111")] {
+            let queue = try DatabaseQueue(path: path)
+            try queue.write { db in try db.execute(sql: "UPDATE elder SET phone = ? WHERE id = ?", arguments: [phone, id]) }
+            try queue.close()
+        }
+        // When the village's file is merged
+        let merged = try CLI.run(["merge", "--db", db, village])
+        // Then the conflict says which field, and both values (masked)
+        #expect(merged.status == 0, "\(merged.err)")
+        #expect(merged.out.contains("的联系电话两边都改了：我方“137****2222”，对方“138****1111”。保留我方"), "\(merged.out)")
+    }
 }

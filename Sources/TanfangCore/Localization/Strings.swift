@@ -121,6 +121,19 @@ public struct Strings: Sendable {
     /// A stored value of an elder's field (`ElderFold.Difference.field`) in the user's words (女,
     /// 死亡, 与配偶同住), not its code; other values as they are.
     public func elderFieldValue(_ field: String, _ value: String) -> String {
+        switch field {
+        // "deceased 2026-11-03": the status in words, then its date.
+        case "statusHistory":
+            let parts = value.split(separator: " ", maxSplits: 1).map(String.init)
+            return parts.isEmpty ? value : ([elderFieldValue("status", parts[0])] + parts.dropFirst()).joined(separator: " ")
+        case "remote": return self[value == "1" ? "files.yes" : "files.no"]
+        case "categories":
+            return value.split(separator: ",").map { self["category.\($0)"] }.joined(separator: self["files.listSeparator"])
+        case "riskOverride":
+            let parts = value.split(separator: " ", maxSplits: 1).map(String.init)
+            return parts.isEmpty ? value : ([table["risk.level." + parts[0]] ?? parts[0]] + parts.dropFirst()).joined(separator: " ")
+        default: break
+        }
         let prefix = ["gender": "gender.", "status": "status.", "livingArrangement": "files.living.",
                       "disabilityDegree": "files.disability."][field]
         return prefix.flatMap { table[$0 + value] } ?? value

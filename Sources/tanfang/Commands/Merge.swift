@@ -64,6 +64,8 @@ struct Merge: ParsableCommand {
                            String(outcome.updatedTotal), detail(outcome.updated), String(outcome.same.values.reduce(0, +)),
                            String(outcome.newerHere.values.reduce(0, +)), String(outcome.conflicts.count),
                            String(outcome.sharedIDNumbers.count)))
+            let fieldMerged = outcome.fieldMerged.values.reduce(0, +)
+            if fieldMerged > 0 { print(s.format("data.merge.fieldMerged", String(fieldMerged))) }
             if outcome.combined > 0 { print(s.format("data.merge.combined", String(outcome.combined))) }
             if outcome.combinedHere > 0 { print(s.format("data.merge.combinedHere", String(outcome.combinedHere))) }
             for pair in outcome.sharedIDNumbers {
@@ -83,6 +85,12 @@ struct Merge: ParsableCommand {
                 if let theirs = c.theirLabel { what += s.format("data.merge.theirs", words(theirs)) }
                 if c.nameTaken {
                     print(s.format("data.merge.nameTaken", what))
+                } else if !c.values.isEmpty {
+                    // Both changed these fields of the elder: each with both values.
+                    for v in c.values {
+                        print(s.format("data.merge.conflictValue", what, s["data.field.\(v.field)"],
+                                       s.elderFieldValue(v.field, v.ours), s.elderFieldValue(v.field, v.theirs)))
+                    }
                 } else {
                     let columns = c.columns.map { column in
                         let key = "data.merge.column.\(column)"

@@ -1,0 +1,121 @@
+import Foundation
+import GRDB
+import TanfangCore
+
+/// One field both ledgers changed differently since they parted, with both values as a person
+/// reads them (ID numbers and phones masked, places and visitors by name, codes as stored).
+public struct MergeConflictValue: Hashable, Sendable, Codable {
+    /// The `Elder` property (`phone`, `statusHistory`, `supporters`…).
+    public var field: String
+    public var ours: String
+    public var theirs: String
+
+    public init(field: String, ours: String, theirs: String) {
+        self.field = field
+        self.ours = ours
+        self.theirs = theirs
+    }
+}
+
+extension Ledger {
+    /// What a field-by-field merge of an elder both ledgers changed gives.
+    enum ElderFieldMerge {
+        /// Each field changed on one side only (or the same way on both): the elder with both changes.
+        case merged(Elder)
+        /// Fields changed differently on both sides.
+        case conflict([MergeConflictValue])
+    }
+
+    /// Merges elder `id`, changed in both ledgers since they parted, field by field against the
+    /// last version both know (the `after` of the latest audit row both hold): a field only one
+    /// side changed takes that side's value; categories and sources take both sides' additions
+    /// and removals. Without such a version (a demo ledger, rows written without audit) every
+    /// field that differs is a conflict. nil when a row cannot be read.
+    func mergeElderFields(_ db: Database, id: String, mine: Row, theirs: Row, theirAuditIDs: Set<String>) throws -> ElderFieldMerge? {
+        var base: Elder?
+        for a in try Row.fetchAll(db, sql: """
+            SELECT id, after FROM audit WHERE recordId = ? AND tableName = 'elder' ORDER BY at DESC, rowid DESC
+            """, arguments: [id]) where theirAuditIDs.contains(a["id"]) {
+            guard let after: String = a["after"] else { continue }
+            base = try? JSONDecoder().decode(Elder.self, from: Data(after.utf8))
+            if base != nil { break }
+        }
+        guard let ours = try? ElderRecord(row: mine).elder(), let other = try? ElderRecord(row: theirs).elder(),
+              let ourFields = Self.fields(ours), let theirFields = Self.fields(other) else { return nil }
+        guard let base, let baseFields = Self.fields(base) else {
+            let differing = Set(ourFields.keys).union(theirFields.keys).sorted()
+                .filter { $0 != "sources" && ourFields[$0] != theirFields[$0] }
+            return .conflict(try differing.map { key in
+                MergeConflictValue(field: key, ours: try Self.fieldText(db, key, ours), theirs: try Self.fieldText(db, key, other))
+            })
+        }
+        var merged = ourFields
+        var conflicts: [String] = []
+        for key in Set(baseFields.keys).union(ourFields.keys).union(theirFields.keys).sorted() {
+            let b = baseFields[key], o = ourFields[key], t = theirFields[key]
+            if o == t || t == b { continue }
+            if o == b { merged[key] = t; continue }
+            if key == "categories" || key == "sources" { continue }
+            conflicts.append(key)
+        }
+        if !conflicts.isEmpty {
+            return .conflict(try conflicts.map { key in
+                MergeConflictValue(field: key, ours: try Self.fieldText(db, key, ours), theirs: try Self.fieldText(db, key, other))
+            })
+        }
+        guard let data = try? JSONSerialization.data(withJSONObject: merged.mapValues(\.value)),
+              var elder = try? JSONDecoder().decode(Elder.self, from: data) else { return nil }
+        // Sets: what either side added, less what either removed.
+        elder.categories = base.categories.union(ours.categories.subtracting(base.categories))
+            .union(other.categories.subtracting(base.categories))
+            .subtracting(base.categories.subtracting(ours.categories))
+            .subtracting(base.categories.subtracting(other.categories))
+        elder.sources = ours.sources.union(other.sources)
+        return .merged(elder)
+    }
+
+    /// A JSON value compared by its canonical text.
+    struct FieldValue: Equatable {
+        let value: Any
+        let text: String
+        static func == (a: FieldValue, b: FieldValue) -> Bool { a.text == b.text }
+    }
+
+    /// The elder's properties as JSON values, keyed by property name.
+    static func fields(_ elder: Elder) -> [String: FieldValue]? {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        guard let data = try? encoder.encode(elder),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        var out: [String: FieldValue] = [:]
+        for (key, value) in object {
+            guard let text = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed]) else {
+                return nil
+            }
+            out[key] = FieldValue(value: value, text: String(decoding: text, as: UTF8.self))
+        }
+        return out
+    }
+
+    /// One property's value as a conflict line shows it.
+    static func fieldText(_ db: Database, _ key: String, _ e: Elder) throws -> String {
+        switch key {
+        case "statusHistory":
+            return e.statusHistory.last.map { "\($0.status.rawValue) \($0.date)" } ?? ""
+        case "supporters":
+            return e.supporters.map { s in s.name + (s.relation.isEmpty ? "" : "（\(s.relation)）")
+                + (s.phone.map { " " + Masking.phone($0) } ?? "") }.joined(separator: "；")
+        case "emergencyContacts":
+            return e.emergencyContacts.map { c in c.name + (c.relation.isEmpty ? "" : "（\(c.relation)）")
+                + " " + Masking.phone(c.phone) }.joined(separator: "；")
+        case "remote":
+            return e.remote ? "1" : "0"
+        case "categories":
+            return Category.allCases.filter { e.categories.contains($0) }.map(\.rawValue).joined(separator: ",")
+        case "riskOverride":
+            return e.riskOverride.map { "\($0.level.rawValue) \($0.reason)" } ?? ""
+        default:
+            return try shown(db, .field(key), stored: e, incoming: e).stored
+        }
+    }
+}
