@@ -286,7 +286,24 @@ extension Ledger {
                 // closes by itself (a revisit) once, any other once for the same finding (a section
                 // copied with F6 while its hazard is still open). A different finding opens its own.
                 let selfClosing = Set(rules.followUps.rules.filter { $0.closeWhen != nil }.map(\.type))
+                // One per elder (a referral): the open one takes the new finding's detail instead.
+                let onePerElder = Set(rules.followUps.rules.filter { $0.onePerElder == true }.map(\.type))
                 created = try created.filter { f in
+                    if onePerElder.contains(f.type), let open = try FollowUpRecord.fetchOne(db, sql: """
+                        SELECT * FROM followUp WHERE elderId = ? AND type = ? AND status IN ('open', 'inProgress')
+                        ORDER BY openedAt DESC LIMIT 1
+                        """, arguments: [visit.elderID.uuidString, f.type.rawValue]) {
+                        let before = try open.followUp()
+                        guard before.detail != f.detail, before.openedAt <= visit.at else { return false }
+                        var after = before
+                        after.detail = f.detail
+                        var record = FollowUpRecord(after)
+                        record.stamp(at: now, by: user, old: open)
+                        try record.update(db)
+                        try audit(db, table: "followUp", id: before.id, action: .update, before: before, after: after,
+                                  by: user, at: now)
+                        return false
+                    }
                     let sameDetail = selfClosing.contains(f.type) ? "" : " AND detail = ?"
                     var arguments: StatementArguments = [visit.elderID.uuidString, f.type.rawValue]
                     if !selfClosing.contains(f.type) { arguments += [f.detail] }

@@ -53,6 +53,33 @@ struct LedgerWriteTests {
         #expect(try f.ledger.elderFile(id: elder.id)?.followUps.count { $0.type == .hazardRectification } == 2)
     }
 
+    @Test("An unmet need reported again, with another need added, updates the open referral instead of opening a second")
+    func aReferralIsOnePerElder() throws {
+        let f = try Fixture()
+        let elder = try f.ledger.saveElder(f.elder("王秀英"), by: nil, today: f.today)
+        func needs(_ codes: [Int], hour: Int, day: Int = 0) throws -> [FollowUp] {
+            var v = f.visit(elder, answers: [FieldCode.needs: .choices(codes), FieldCode.needsMet: .choice(2)])
+            v.at = LocalDateTime(date: f.today.adding(days: day), hour: hour, minute: 0)!
+            return try f.ledger.saveVisit(v, by: nil, today: f.today)
+        }
+        // Given a visit that found a need unmet, its referral open
+        let opened = try #require(try needs([2], hour: 8).first { $0.type == .referral })
+        // When a later visit reports it again with another need
+        #expect(try needs([2, 3], hour: 9).filter { $0.type == .referral }.isEmpty)
+        // Then one referral is open, its detail the later finding, its due date as it was
+        let referrals = try #require(try f.ledger.elderFile(id: elder.id)).followUps.filter { $0.type == .referral }
+        #expect(referrals.count == 1 && referrals[0].id == opened.id && referrals[0].due == opened.due)
+        #expect(referrals[0].detail != opened.detail && referrals[0].detail.hasPrefix(opened.detail))
+        #expect(try f.ledger.auditTrail(recordID: opened.id).map(\.action) == [.insert, .update])
+        // And a sheet back-dated before the referral leaves its detail alone
+        _ = try needs([4], hour: 7, day: -1)
+        #expect(try f.ledger.elderFile(id: elder.id)?.followUps.first { $0.type == .referral }?.detail == referrals[0].detail)
+        // When the referral is closed, the next unmet need opens a new one
+        _ = try f.ledger.closeFollowUp(id: opened.id, closing: ClosingRecord(action: "已转介", at: LocalDateTime(
+            date: f.today, hour: 12, minute: 0)!, by: "张网格"), by: nil, today: f.today)
+        #expect(try needs([2], hour: 13).map(\.type).contains(.referral))
+    }
+
     @Test("A home visit that found nobody opens a revisit, which the next home visit that finds the elder closes")
     func revisitClosedByTheVisitThatFindsTheElder() throws {
         let f = try Fixture()

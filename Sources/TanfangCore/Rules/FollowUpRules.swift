@@ -14,9 +14,14 @@ public struct FollowUpRule: Hashable, Sendable, Codable {
     /// elder), and the closing record's words for it.
     public var closeWhen: Condition?
     public var closingAction: String?
+    /// One open follow-up of this type per elder: a later visit's finding brings its detail up
+    /// to date instead of opening another (the elder's unmet needs, reported again with another
+    /// need added, are one referral being worked on).
+    public var onePerElder: Bool?
 
     public init(type: FollowUpType, when: Condition, dueInHours: Int, detailFields: [String] = [], detail: String? = nil,
-                closeWhen: Condition? = nil, closingAction: String? = nil) {
+                closeWhen: Condition? = nil, closingAction: String? = nil, onePerElder: Bool? = nil) {
+        self.onePerElder = onePerElder
         self.type = type
         self.when = when
         self.dueInHours = dueInHours
