@@ -49,6 +49,9 @@ public struct ImportOutcome: Hashable, Sendable, Codable {
     public var merged: Int = 0
     /// Rows whose person was already on the ledger with nothing new.
     public var unchanged: Int = 0
+    /// Of `merged`, those that only gained a source (the list a re-import of the same people was
+    /// read from): said apart, as nothing else of them changed.
+    public var sourcesOnly: Int = 0
     public var conflicts: [ImportConflict] = []
     /// The elders added or merged, in file order.
     public var touched: [UUID] = []
@@ -508,6 +511,9 @@ extension Ledger {
             state.written(record)
             try state.audit(db, id: stored.id, action: .update, before: stored, after: merged, by: user, at: now)
             outcome.merged += 1
+            var others = merged
+            others.sources = stored.sources
+            if others == stored { outcome.sourcesOnly += 1 }
             outcome.touched.append(stored.id)
         } else if let prepared {
             // Its id is in no other row of the file and not on the ledger (`prepareNewElders`), and

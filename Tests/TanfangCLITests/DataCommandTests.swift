@@ -525,6 +525,16 @@ import Testing
         let lines = try Self.rosterLines(db)
         #expect(lines.count == count)
         #expect(lines.contains { $0.hasPrefix("王测试,") && $0.contains("独居、空巢") && $0.contains("139****5678") })
+        // And the merge changed more than the sources: nothing is said about sources alone
+        #expect(!r.out.contains("只是在来源中加上"))
+
+        // When the first list comes back next month under another name
+        let again = dir.appendingPathComponent("卫健-12月.csv")
+        try Self.write("姓名,身份证号码,联系电话,类别\n王测试,\(Self.idA),13912345678,独居\n", to: again)
+        let dry = try CLI.run(["import", "roster", again.path, "--db", db, "--village", Self.village, "--dry-run"])
+        // Then the one merged is said to only gain the new name as a source
+        #expect(dry.out.contains("将新增 0 人，合并 1 人"), "\(dry.out)")
+        #expect(dry.out.contains("其中 1 人只是在来源中加上“卫健-12月.csv”（这份名单上也有他们），其他内容不变"))
     }
 
     @Test func aGBKFileAsExcelSavesItImportsWithoutMojibake() throws {

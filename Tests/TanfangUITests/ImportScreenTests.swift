@@ -67,6 +67,22 @@ import TanfangCore
         #expect(h.commands.last == .back)
     }
 
+    @Test func mergedPeopleWhoOnlyGainASourceAreSaidApart() {
+        // Given a preview and then an outcome where the one merged only gains the file as a source
+        var h = Self.harness()
+        h.type("a.csv")
+        h.send(.enter)
+        var report = Self.preview
+        report.sourcesOnly = "其中 1 人只是在来源中加上“花名册.csv”（这份名单上也有他们），其他内容不变"
+        h.deliver(.importReport(report))
+        // Then the sentence follows the counts, in the preview and after the import
+        #expect(h.lines()[4] == "其中 1 人只是在来源中加上“花名册.csv”（这份名单上也有他们），其他内容不变", "\(h.screenText())")
+        h.send(.enter)
+        report.written = true
+        h.deliver(.importReport(report))
+        #expect(h.lines()[3] == "其中 1 人只是在来源中加上“花名册.csv”（这份名单上也有他们），其他内容不变")
+    }
+
     @Test func aLongReasonGoesOnUnderItsColumnAt80() throws {
         var report = Self.preview
         let long = "“查无此人”不是喀拉墩村、其网格或所属乡镇登记的探访人，结对责任人未指定：可先用 tanfang setup visitor 登记后再导入一次"

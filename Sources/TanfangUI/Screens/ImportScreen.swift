@@ -188,6 +188,9 @@ public struct ImportScreen: Screen {
             lines.append(.text(DocSegment(s.format("importRoster.outcome", String(report.added), String(report.merged),
                                                    String(report.unchanged), String(report.conflicts.count)),
                                           Style(fg: .green, bold: true))))
+            for text in TextWrap.lines(report.sourcesOnly ?? "", width: width) where !text.isEmpty {
+                lines.append(.text(DocSegment(text)))
+            }
         } else if report.refused {
             lines.append(.text(DocSegment(s["importRoster.cannotImport"], Style(fg: .red, bold: true))))
         } else {
@@ -195,6 +198,9 @@ public struct ImportScreen: Screen {
                                                    String(errors)), Style(bold: true))))
             lines.append(.text(DocSegment(s.format("importRoster.wouldDo", String(report.added), String(report.merged),
                                                    String(report.unchanged), String(report.conflicts.count)))))
+            for text in TextWrap.lines(report.sourcesOnly ?? "", width: width) where !text.isEmpty {
+                lines.append(.text(DocSegment(text)))
+            }
             if Self.nothingValid(report) {
                 lines.append(.text(DocSegment(s["importRoster.nothingValid"], Style(fg: .red, bold: true))))
             } else {

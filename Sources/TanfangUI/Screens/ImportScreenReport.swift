@@ -48,6 +48,8 @@ public struct ImportReport: Hashable, Sendable {
     public var unchanged: Int
     /// Each conflict as a sentence (stored value kept).
     public var conflicts: [String]
+    /// How many of `merged` only gained the file as a source, as a sentence; nil when none.
+    public var sourcesOnly: String?
     /// True once the rows are on the ledger; false for a preview.
     public var written: Bool
 
@@ -64,6 +66,7 @@ public struct ImportReport: Hashable, Sendable {
         self.unchanged = unchanged
         self.conflicts = conflicts
         self.written = written
+        self.sourcesOnly = nil
     }
 
     /// Whether a file-level problem (line 0) stops any import.

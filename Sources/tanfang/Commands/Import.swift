@@ -116,6 +116,7 @@ struct Import: ParsableCommand {
                     print(s.format(dryRun ? "data.import.dryRunDone" : "data.import.done", name,
                                    String(outcome.added), String(outcome.merged), String(outcome.unchanged),
                                    String(outcome.conflicts.count)))
+                    if let note = job.sourcesOnlyText(outcome, source: source, strings: s) { print(note) }
                 }
             }
             if refused {

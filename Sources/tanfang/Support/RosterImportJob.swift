@@ -96,11 +96,20 @@ struct RosterImportJob {
             return ImportReport.Problem(line: issue.line, column: issue.column, value: value,
                                         message: s.format(issue.messageKey, issue.args), isError: issue.isError)
         }
-        return ImportReport(
+        var report = ImportReport(
             file: name, rows: rowCount,
             columns: parsed.headerMapping.map { ImportReport.Column(header: $0.header, field: $0.field.rawValue) },
             problems: problems, rejectedLines: rejected, refused: refused,
             added: outcome?.added ?? 0, merged: outcome?.merged ?? 0, unchanged: outcome?.unchanged ?? 0,
             conflicts: outcome?.conflicts.map { conflictText($0, strings: s) } ?? [], written: written)
+        report.sourcesOnly = outcome.flatMap { sourcesOnlyText($0, source: nil, strings: s) }
+        return report
+    }
+
+    /// "Of those merged, N only had this list added to their sources", when any; `source` as given
+    /// (--source), else the file's name.
+    func sourcesOnlyText(_ outcome: ImportOutcome, source: String?, strings s: Strings) -> String? {
+        guard outcome.sourcesOnly > 0 else { return nil }
+        return s.format("data.import.sourcesOnly", String(outcome.sourcesOnly), source ?? name)
     }
 }
