@@ -14,6 +14,8 @@ public struct CombineOutcome: Hashable, Sendable {
     public var shownDifferences: [(field: String, kept: String, folded: String)]
     public var visits: Int
     public var followUps: Int
+    /// Categories the kept record has now that it did not have.
+    public var categoriesAdded: Set<TanfangCore.Category> = []
 
     public static func == (a: CombineOutcome, b: CombineOutcome) -> Bool {
         a.kept == b.kept && a.folded == b.folded && a.differences == b.differences && a.visits == b.visits
@@ -59,7 +61,8 @@ extension Ledger {
 
     /// Every group of records sharing an ID number (the red flag 疑似重复登记), each folded into one
     /// of them in one transaction: the record with the most visits, then the most follow-ups, then
-    /// the first entered. Records of the deceased are left alone (the flag leaves them too).
+    /// the first entered. A record of the deceased is one of them: which status holds is listed
+    /// as a difference when the two disagree.
     /// `villages`: only groups all of whose records are in these villages.
     public func combineAll(villages: Set<UUID>? = nil, by user: UUID?, today: LocalDate,
                            dryRun: Bool = false) throws -> [CombineOutcome] {
@@ -78,6 +81,28 @@ extension Ledger {
             }
         } catch let rollback as DryRun {
             return rollback.outcomes
+        }
+    }
+
+    /// What `combineAll` leaves: groups sharing an ID number with records both inside and outside
+    /// `villages`, and groups without ID numbers (same name and birth date) with a record inside,
+    /// which are combined one by one in the elder file.
+    public func combineLeftovers(villages: Set<UUID>?) throws -> (outsideArea: Int, withoutIDNumber: Int) {
+        try read { db in
+            var outside = 0, unnumbered = 0
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT k.dupKey, e.villageId FROM sharedDupKey k JOIN elder e INDEXED BY elder_on_dupKey ON e.dupKey = k.dupKey
+                ORDER BY k.dupKey
+                """)
+            var groups: [String: [Bool]] = [:]
+            for row in rows {
+                let inside = villages.map { v in UUID(uuidString: row["villageId"]).map(v.contains) ?? false } ?? true
+                groups[row["dupKey"], default: []].append(inside)
+            }
+            for (key, members) in groups where members.contains(true) {
+                if key.hasPrefix("n:") { unnumbered += 1 } else if members.contains(false) { outside += 1 }
+            }
+            return (outside, unnumbered)
         }
     }
 
@@ -137,7 +162,14 @@ extension Ledger {
             throw LedgerError.invalidField(field: "idNumber", messageKey: "store.error.combineOtherPerson",
                                            args: [kept.name, folded.name])
         }
-        let (merged, differences) = ElderFold.fold(folded, into: kept)
+        var (merged, differences) = ElderFold.fold(folded, into: kept)
+        // One person registered twice was on the ledger from the earlier registration: a county
+        // list's record starts on its import day, the village's a year before, and the visits of
+        // that year are counted in their months.
+        if let first = merged.statusHistory.first, let theirs = folded.statusHistory.first,
+           theirs.date < first.date, theirs.status == first.status {
+            merged.statusHistory[0].date = theirs.date
+        }
         let shown = try differences.map { d -> (field: String, kept: String, folded: String) in
             let pair = try Ledger.shown(db, d, stored: kept, incoming: folded)
             return (d.field, pair.stored, pair.incoming)
@@ -168,7 +200,7 @@ extension Ledger {
         // A draft kept under the folded record's id (a sheet put aside) follows it, unless the
         // same person already has one for the kept record.
         try db.execute(sql: """
-            UPDATE OR IGNORE draft SET key = substr(key, 1, length(key) - length(?1)) || ?2
+            UPDATE OR IGNORE draft SET key = substr(key, 1, length(key) - length(?1)) || ?2, json = replace(json, ?1, ?2)
             WHERE key LIKE '%.' || ?1
             """, arguments: [foldID.uuidString, keepID.uuidString])
         try db.execute(sql: "DELETE FROM draft WHERE key LIKE '%.' || ?", arguments: [foldID.uuidString])
@@ -194,8 +226,17 @@ extension Ledger {
         // The history changed: every visit is read again.
         try refreshSummary(db, record: &record, elder: merged, today: today)
         try MonthTally.finish(db, tally, elderIDs: [keepRecord.id, foldRecord.id])
-        return CombineOutcome(kept: merged, folded: folded, differences: differences, shownDifferences: shown,
-                              visits: visits.count, followUps: followUps.count)
+        var outcome = CombineOutcome(kept: merged, folded: folded, differences: differences, shownDifferences: shown,
+                                     visits: visits.count, followUps: followUps.count)
+        outcome.categoriesAdded = merged.categories.subtracting(kept.categories)
+        return outcome
+    }
+
+    /// The record `id` was folded into, when it was (`elderAlias`, kept current along chains).
+    static func keptElderID(_ db: Database, _ id: UUID) throws -> UUID? {
+        guard try db.tableExists("elderAlias") else { return nil }
+        return try String.fetchOne(db, sql: "SELECT intoId FROM elderAlias WHERE id = ?", arguments: [id.uuidString])
+            .flatMap(UUID.init(uuidString:))
     }
 
     /// Where each folded record went (`elderAlias`), chains followed.

@@ -133,12 +133,17 @@ extension Ledger {
             var touched = Set<String>()
             // Records folded into another (here or there): their rows go to the record kept.
             let ourAliases = try Ledger.elderAliases(db)
-            let aliases = ourAliases.merging(theirAliases) { ours, _ in ours }
+            // Theirs are added where they do not undo ours: the same two records combined the
+            // other way round there (ours kept A, theirs kept B) follow ours.
+            var aliases = ourAliases
             func kept(_ id: String) -> String {
                 var id = id
                 var seen = Set<String>()
                 while let next = aliases[id], seen.insert(id).inserted { id = next }
                 return id
+            }
+            for (id, into) in theirAliases.sorted(by: { $0.key < $1.key }) where aliases[id] == nil && kept(into) != id {
+                aliases[id] = into
             }
             // Records left in conflict ("table|id"): their audit rows stay behind, so that an audit
             // row here always means its change is in our row (what `mergeLineage` relies on), and
@@ -165,6 +170,39 @@ extension Ledger {
                                                arguments: [r["areaId"] as String?]) ?? "?"
                 return "\(r["role"] as String? ?? "?")@\(area)"
             }
+            /// Their changes to a record folded here, onto the record kept: taken, or reported with
+            /// both values (their audit rows then stay behind, so that it is reported again until the
+            /// kept record holds their values).
+            func foldTheirChanges(_ db: Database, id: String, into keptID: String, row: Row) throws {
+                let theirIDs = theirChangeIDs("elder", id)
+                let ourIDs = Set(try String.fetchAll(db, sql: "SELECT id FROM audit WHERE recordId = ? AND tableName = 'elder'",
+                                                     arguments: [id]))
+                guard !theirIDs.isSubset(of: ourIDs), let keptRecord = try ElderRecord.fetchOne(db, key: keptID) else { return }
+                switch try mergeIntoKept(db, foldedID: id, kept: keptRecord, theirs: row, theirAuditIDs: theirIDs) {
+                case .merged(let elder):
+                    let before = try keptRecord.elder()
+                    if elder != before {
+                        var updated = ElderRecord(elder, summary: try keptRecord.summary())
+                        updated.stamp(at: timestamp(), by: user, old: keptRecord)
+                        try updated.update(db)
+                        try audit(db, table: "elder", id: elder.id, action: .update, before: before, after: elder,
+                                  by: user, at: timestamp())
+                        touched.insert(keptID)
+                        outcome.combinedHere += 1
+                    }
+                case .conflict(let values):
+                    inConflict.insert("elder|\(id)")
+                    var conflict = MergeConflict(table: "elder", id: id, columns: ["combined"], ourUpdatedAt: keptRecord.updatedAt,
+                                                 theirUpdatedAt: row["updatedAt"], label: row["name"])
+                    conflict.values = values
+                    outcome.conflicts.append(conflict)
+                case nil:
+                    inConflict.insert("elder|\(id)")
+                    outcome.conflicts.append(MergeConflict(table: "elder", id: id, columns: ["combined"],
+                                                           ourUpdatedAt: keptRecord.updatedAt,
+                                                           theirUpdatedAt: row["updatedAt"], label: row["name"]))
+                }
+            }
             for table in Ledger.mergeTables {
                 guard let rows = theirs[table] else { continue }
                 let ours = Set(try db.columns(in: table).map(\.name))
@@ -172,25 +210,24 @@ extension Ledger {
                 for var row in rows {
                     guard let id: String = row["id"] else { continue }
                     if table == "elder", aliases[id] != nil {
-                        // Folded into another record (its row is gone here, or goes below). A change
-                        // they made to it since is reported: it is not on the record kept.
-                        if ourAliases[id] != nil, try !Row.exists(db, table: "elder", id: id),
-                           try mergeLineage(db, table: table, id: id, theirs: theirChangeIDs(table, id)) == .diverged {
-                            outcome.conflicts.append(MergeConflict(table: table, id: id, columns: ["combined"],
-                                                                   ourUpdatedAt: nil, theirUpdatedAt: row["updatedAt"],
-                                                                   label: row["name"]))
+                        // Folded into another record (its row is gone here, or goes below). What they
+                        // changed in it since is brought onto the record kept, field by field.
+                        if ourAliases[id] != nil, try !Row.exists(db, table: "elder", id: id) {
+                            try foldTheirChanges(db, id: id, into: kept(id), row: row)
                         }
-                        outcome.combinedHere += ourAliases[id] != nil ? 1 : 0
                         continue
                     }
                     if table == "visit" || table == "followUp", let elder: String = row["elderId"], kept(elder) != elder {
                         var values = Dictionary(uniqueKeysWithValues: row.map { ($0, $1) })
                         values["elderId"] = kept(elder).databaseValue
                         row = Row(values)
-                        outcome.combinedHere += 1
                     }
                     if table == "audit", let t: String = row["tableName"], let r: String = row["recordId"],
                        inConflict.contains("\(t)|\(r)") { continue }
+                    // Their removal of a record kept here (the two combined the other way round there)
+                    // is no change of ours: an audit row here means its change is in our row.
+                    if table == "audit", row["tableName"] == "elder", row["action"] == AuditAction.delete.rawValue,
+                       let r: String = row["recordId"], aliases[r] == nil, try Row.exists(db, table: "elder", id: r) { continue }
                     let columns = row.columnNames.filter { ours.contains($0) }
                     if let mine = try Row.fetchOne(db, sql: "SELECT * FROM \(table) WHERE id = ?", arguments: [id]) {
                         var differing = Array(columns.filter { !ignored.contains($0) && mine[$0] as DatabaseValue != row[$0] as DatabaseValue })
@@ -298,8 +335,8 @@ extension Ledger {
                 }
             }
             // Their combinations, done here too: the record they folded goes into the one they kept.
-            for (id, into) in theirAliases.sorted(by: { $0.key < $1.key }) where ourAliases[id] == nil {
-                let target = kept(into)
+            for id in theirAliases.keys.sorted() where ourAliases[id] == nil && aliases[id] != nil {
+                let target = kept(id)
                 if try Row.exists(db, table: "elder", id: id), target != id, try Row.exists(db, table: "elder", id: target),
                    let foldID = UUID(uuidString: id), let keepID = UUID(uuidString: target) {
                     _ = try combine(db, keep: keepID, fold: foldID, by: user, today: today, at: timestamp(), auditKept: false)

@@ -32,37 +32,61 @@ extension Ledger {
     /// and removals. Without such a version (a demo ledger, rows written without audit) every
     /// field that differs is a conflict. nil when a row cannot be read.
     func mergeElderFields(_ db: Database, id: String, mine: Row, theirs: Row, theirAuditIDs: Set<String>) throws -> ElderFieldMerge? {
-        var base: Elder?
+        let base = try sharedVersion(db, id: id, theirAuditIDs: theirAuditIDs)
+        guard let ours = try? ElderRecord(row: mine).elder(), let other = try? ElderRecord(row: theirs).elder() else { return nil }
+        return try threeWay(db, base: base, ours: ours, theirs: other, fillEmpty: false)
+    }
+
+    /// Their changes, since the version both know, to a record folded here into `kept`
+    /// (`combineElders`), brought onto the kept record: a field they changed is taken where the
+    /// kept record has it as that version had it, or empty; one the kept record holds otherwise
+    /// is a conflict (unless it already holds their value). nil when there is no such version or a
+    /// row cannot be read.
+    func mergeIntoKept(_ db: Database, foldedID id: String, kept: ElderRecord, theirs: Row,
+                       theirAuditIDs: Set<String>) throws -> ElderFieldMerge? {
+        guard let base = try sharedVersion(db, id: id, theirAuditIDs: theirAuditIDs),
+              let other = try? ElderRecord(row: theirs).elder(), let ours = try? kept.elder() else { return nil }
+        var theirsOnKept = other
+        theirsOnKept.id = ours.id
+        var baseOnKept = base
+        baseOnKept.id = ours.id
+        return try threeWay(db, base: baseOnKept, ours: ours, theirs: theirsOnKept, fillEmpty: true)
+    }
+
+    /// The elder as the latest audit row both ledgers hold for record `id` left it.
+    func sharedVersion(_ db: Database, id: String, theirAuditIDs: Set<String>) throws -> Elder? {
         for a in try Row.fetchAll(db, sql: """
             SELECT id, after FROM audit WHERE recordId = ? AND tableName = 'elder' ORDER BY at DESC, rowid DESC
             """, arguments: [id]) where theirAuditIDs.contains(a["id"]) {
             guard let after: String = a["after"] else { continue }
-            base = try? JSONDecoder().decode(Elder.self, from: Data(after.utf8))
-            if base != nil { break }
+            if let base = try? JSONDecoder().decode(Elder.self, from: Data(after.utf8)) { return base }
         }
-        guard let ours = try? ElderRecord(row: mine).elder(), let other = try? ElderRecord(row: theirs).elder(),
-              let ourFields = Self.fields(ours), let theirFields = Self.fields(other) else { return nil }
-        guard let base, let baseFields = Self.fields(base) else {
-            let differing = Set(ourFields.keys).union(theirFields.keys).sorted()
-                .filter { $0 != "sources" && ourFields[$0] != theirFields[$0] }
-            return .conflict(try differing.map { key in
+        return nil
+    }
+
+    /// `ours` with the fields `theirs` changed since `base`; with `fillEmpty`, also a field ours
+    /// lacks. Without a base every differing field conflicts.
+    func threeWay(_ db: Database, base: Elder?, ours: Elder, theirs other: Elder, fillEmpty: Bool) throws -> ElderFieldMerge? {
+        guard let ourFields = Self.fields(ours), let theirFields = Self.fields(other) else { return nil }
+        func conflict(_ keys: [String]) throws -> ElderFieldMerge {
+            .conflict(try keys.map { key in
                 MergeConflictValue(field: key, ours: try Self.fieldText(db, key, ours), theirs: try Self.fieldText(db, key, other))
             })
+        }
+        guard let base, let baseFields = Self.fields(base) else {
+            return try conflict(Set(ourFields.keys).union(theirFields.keys).sorted()
+                .filter { $0 != "sources" && ourFields[$0] != theirFields[$0] })
         }
         var merged = ourFields
         var conflicts: [String] = []
         for key in Set(baseFields.keys).union(ourFields.keys).union(theirFields.keys).sorted() {
             let b = baseFields[key], o = ourFields[key], t = theirFields[key]
             if o == t || t == b { continue }
-            if o == b { merged[key] = t; continue }
+            if o == b || (fillEmpty && o == nil) { merged[key] = t; continue }
             if key == "categories" || key == "sources" { continue }
             conflicts.append(key)
         }
-        if !conflicts.isEmpty {
-            return .conflict(try conflicts.map { key in
-                MergeConflictValue(field: key, ours: try Self.fieldText(db, key, ours), theirs: try Self.fieldText(db, key, other))
-            })
-        }
+        if !conflicts.isEmpty { return try conflict(conflicts) }
         guard let data = try? JSONSerialization.data(withJSONObject: merged.mapValues(\.value)),
               var elder = try? JSONDecoder().decode(Elder.self, from: data) else { return nil }
         // Sets: what either side added, less what either removed.

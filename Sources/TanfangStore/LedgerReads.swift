@@ -176,9 +176,12 @@ struct SQLFilter {
 
 extension Ledger {
     /// Everything the elder file shows, or nil when there is no such elder.
+    /// A record combined into another (`combineElders`) gives the file of the record kept.
     public func elderFile(id: UUID) throws -> ElderFile? {
         try read { db in
-            guard let record = try ElderRecord.fetchOne(db, key: id.uuidString) else { return nil }
+            var found = try ElderRecord.fetchOne(db, key: id.uuidString)
+            if found == nil, let kept = try Ledger.keptElderID(db, id) { found = try ElderRecord.fetchOne(db, key: kept.uuidString) }
+            guard let record = found else { return nil }
             let elder = try record.elder()
             guard let village = try PlaceRecord.fetchOne(db, key: record.villageId)?.place() else {
                 throw LedgerError.notFound(table: "place", id: elder.villageID)
@@ -206,19 +209,19 @@ extension Ledger {
 
     /// The other records that may be `elder`'s person: the same duplicate key (`dupKey`: ID
     /// number, or name and birth date without one), or, between a record with an ID number and one
-    /// without, the same name and birth date. The deceased have no key and are left out.
+    /// without, the same name and birth date.
     func possibleDuplicates(_ db: Database, _ record: ElderRecord, _ elder: Elder) throws -> [PossibleDuplicate] {
         var records: [ElderRecord] = []
         if let key = record.dupKey {
             records += try ElderRecord.fetchAll(db, sql: "SELECT * FROM elder WHERE dupKey = ? AND id <> ?",
                                                 arguments: [key, record.id])
         }
-        if let birth = elder.birthDate, elder.status != .deceased {
+        if let birth = elder.birthDate {
             // Same name and birth date, one with an ID number and one without.
             let other = elder.idNumber == nil ? "idNumber IS NOT NULL" : "idNumber IS NULL"
             records += try ElderRecord.fetchAll(db, sql: """
                 SELECT * FROM elder INDEXED BY elder_roster WHERE pinyinFull = ? AND name = ? AND birthDate = ?
-                  AND id <> ? AND \(other) AND status <> 'deceased'
+                  AND id <> ? AND \(other)
                 """, arguments: [record.pinyinFull, record.name, StoreCoding.text(birth), record.id])
         }
         return try records.map { r in

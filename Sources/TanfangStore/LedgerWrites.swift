@@ -254,10 +254,17 @@ extension Ledger {
         guard issues.isEmpty else { throw LedgerError.invalidVisit(issues) }
         return try write { db in
             let now = timestamp()
+            var visit = visit
             // Cached statements: preparing the query-interface requests again on every save was a
             // tenth of its cost.
-            guard var elderRecord = try ElderRecord.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM elder WHERE id = ?"), arguments: [visit.elderID.uuidString]) else {
+            var found = try ElderRecord.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM elder WHERE id = ?"), arguments: [visit.elderID.uuidString])
+            // A sheet typed for a record combined into another meanwhile goes to the record kept.
+            if found == nil, let kept = try Ledger.keptElderID(db, visit.elderID) {
+                visit.elderID = kept
+                found = try ElderRecord.fetchOne(db, key: kept.uuidString)
+            }
+            guard var elderRecord = found else {
                 throw LedgerError.notFound(table: "elder", id: visit.elderID)
             }
             let elder = try elderRecord.elder()

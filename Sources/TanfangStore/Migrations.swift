@@ -106,6 +106,15 @@ enum LedgerMigrations {
                 CREATE TABLE elderAlias (id TEXT PRIMARY KEY NOT NULL, intoId TEXT NOT NULL, at TEXT NOT NULL, userId TEXT)
                 """)
         }
+        // The records of the deceased now have a duplicate key too (a county list's living record
+        // beside the village's record of the death is one person twice): theirs are filled in, and
+        // the shared keys' trigger adds the pairs.
+        migrator.registerMigration("v16-deceased-dup-keys", foreignKeyChecks: .immediate) { db in
+            for record in try ElderRecord.fetchAll(db, sql: "SELECT * FROM elder WHERE status = 'deceased'") {
+                guard let key = RedFlagEngine.duplicateKey(try record.elder()) else { continue }
+                try db.execute(sql: "UPDATE elder SET dupKey = ? WHERE id = ?", arguments: [key, record.id])
+            }
+        }
         return migrator
     }
 

@@ -55,9 +55,13 @@ struct SharedDupKeyTableTests {
         #expect(try Self.keys(ledger) == (try Self.grouped(ledger)))
         #expect(try Self.keys(ledger).contains(newKey))
         #expect(try Self.keys(ledger) != planted)
-        // When that other elder dies (the deceased have no key), the key is no longer shared
+        // When that other elder dies, the key stays shared (a record of a death beside a living
+        // record of the same number is still one person twice)
         try ledger.changeStatus(elderID: other.id, to: .deceased, on: today.adding(days: -1), note: nil, by: nil,
                                 today: today)
+        #expect(try Self.keys(ledger).contains(newKey))
+        // When the first gets its own number back, the key is no longer shared
+        try Self.give(first.idNumber, to: first.id, ledger)
         #expect(!(try Self.keys(ledger)).contains(newKey))
         #expect(try Self.keys(ledger) == (try Self.grouped(ledger)))
         // When a third elder is given the same ID number, it is shared again
@@ -103,5 +107,22 @@ struct SharedDupKeyTableTests {
         let now = LocalDateTime(date: Self.today, hour: 9, minute: 30)!
         #expect(try upgraded.ledger.redFlags(today: Self.today, now: now)
                 == upgraded.ledger.redFlagsReference(today: Self.today, now: now))
+    }
+
+    @Test func theMigrationGivesTheRecordsOfTheDeceasedTheirKeys() throws {
+        // Given a ledger written before the deceased had duplicate keys
+        let read: (Ledger) throws -> [Row] = { ledger in
+            try ledger.read { db in try Row.fetchAll(db, sql: "SELECT id, dupKey FROM elder WHERE status = 'deceased' ORDER BY id") }
+        }
+        let upgraded = try UpgradedLedger(seed: 31, today: Self.today, undo: """
+            UPDATE elder SET dupKey = NULL WHERE status = 'deceased';
+            DELETE FROM grdb_migrations WHERE identifier = 'v16-deceased-dup-keys';
+            """, read: read)
+        defer { upgraded.remove() }
+        // When it is opened / Then their keys are what writing them now gives, and the shared keys follow
+        let after = try read(upgraded.ledger)
+        #expect(!after.isEmpty && after.allSatisfy { ($0["dupKey"] as String?) != nil })
+        #expect(after == upgraded.before)
+        #expect(try Self.keys(upgraded.ledger) == (try Self.grouped(upgraded.ledger)))
     }
 }

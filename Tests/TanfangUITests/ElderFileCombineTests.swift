@@ -19,7 +19,7 @@ import TanfangCore
     }()
 
     static func file(duplicates: [PossibleDuplicate] = [PossibleDuplicate(elder: other, villageName: "阿克苏村",
-                                                                           visitCount: 4, followUpCount: 1)]) -> ElderFile {
+                                                                           visitCount: 1, followUpCount: 1)]) -> ElderFile {
         var f = T.file()
         f.duplicates = duplicates
         return f
@@ -28,7 +28,7 @@ import TanfangCore
     @Test func theFileSaysThatAnotherRecordMayBeTheSamePersonAndOffersM() {
         let h = T.harness(file: Self.file())
         let text = h.screenText()
-        #expect(text.contains("阿克苏村的王秀英也有一份档案（探访 4 次）  按 m 合并"), "\(text)")
+        #expect(text.contains("阿克苏村的王秀英也有一份档案（探访 1 次）  按 m 合并"), "\(text)")
         #expect(h.screen.keyHints(env: h.env).contains { $0.keys == "m" })
         // A file without one neither says it nor shows the key
         let plain = T.harness()
@@ -40,10 +40,12 @@ import TanfangCore
         var h = T.harness(file: Self.file())
         h.type("m")
         let text = h.screenText()
+        // The categories of both, together
+        #expect(text.contains("类别合起来为：独居、空巢、失能（保留的：独居、失能；并入的：空巢）"), "\(text)")
         // Both records, the open one kept, and the values the two give differently
         #expect(text.contains("保留  王秀英  红旗村"), "\(text)")
         #expect(text.contains("并入  王秀英  阿克苏村"))
-        #expect(text.contains("身份证 65402119400305002X  探访 4 次  跟进 1 项"))
+        #expect(text.contains("身份证 65402119400305002X  探访 1 次  跟进 1 项"))
         #expect(text.contains("所属村：保留“红旗村”，并入的为“阿克苏村”"))
         #expect(text.contains("住址：保留“红旗村3组12号”，并入的为“阿克苏村1组”"))
         // The phone only the kept one has is no difference
@@ -82,6 +84,9 @@ import TanfangCore
 
     @Test func aGridWorkerOrASupervisorIsToldWhoCombines() {
         var grid = T.harness(Fx.gridWorker, file: Self.file())
+        // A grid worker is not offered the key
+        #expect(!grid.screen.keyHints(env: grid.env).contains { $0.keys == "m" })
+        #expect(!grid.screenText().contains("按 m 合并") && grid.screenText().contains("阿克苏村的王秀英也有一份档案"))
         grid.type("m")
         #expect(grid.commands.last == .status(key: "store.error.combineRole", args: [], tone: .warning))
         #expect(!grid.screenText().contains("合并重复档案"))
@@ -97,6 +102,8 @@ import TanfangCore
         h.env = env
         h.type("m")
         #expect(h.screenText().contains("另一份档案在阿克苏村，不在您的范围内：请乡镇管理员合并"))
+        // And nothing more of that record than its name and village is shown
+        #expect(!h.screenText().contains("阿克苏村1组") && !h.screenText().contains("身份证"))
         h.send(.enter)
         #expect(!h.requests.contains { if case .combineElders = $0 { true } else { false } })
         #expect(h.commands.last == .status(key: "elderFile.combine.otherVillage", args: ["阿克苏村"], tone: .warning))
@@ -108,7 +115,7 @@ import TanfangCore
         third.name = "王秀英"
         third.villageID = Fx.hongqi.id
         var h = T.harness(file: Self.file(duplicates: [
-            PossibleDuplicate(elder: Self.other, villageName: "阿克苏村", visitCount: 4, followUpCount: 1),
+            PossibleDuplicate(elder: Self.other, villageName: "阿克苏村", visitCount: 1, followUpCount: 1),
             PossibleDuplicate(elder: third, villageName: "红旗村", visitCount: 0, followUpCount: 0),
         ]))
         h.type("m")
@@ -126,5 +133,18 @@ import TanfangCore
         #expect(text.contains("Keep     王秀英  红旗村"), "\(text)")
         #expect(text.contains("Fold in  王秀英  阿克苏村"))
         #expect(h.screen.keyHints(env: h.env).map(\.label) == ["Combine", "Keep the other", "Cancel"])
+    }
+
+    @Test func theRecordWithMoreVisitsIsKeptUnlessTabSaysOtherwise() {
+        // Given this file (2 visits) and another record with 5
+        var h = T.harness(file: Self.file(duplicates: [PossibleDuplicate(elder: Self.other, villageName: "阿克苏村",
+                                                                          visitCount: 5, followUpCount: 0)]))
+        h.type("m")
+        // Then the other is the one kept at first
+        #expect(h.screenText().contains("保留  王秀英  阿克苏村"), "\(h.screenText())")
+        h.send(.tab)
+        #expect(h.screenText().contains("保留  王秀英  红旗村"))
+        h.send(.enter)
+        #expect(h.requests.last == .combineElders(keep: T.elderID, fold: Self.other.id))
     }
 }

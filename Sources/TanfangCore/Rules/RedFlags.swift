@@ -65,8 +65,9 @@ extension RedFlagKind {
 ///   implausibleNoProblems) only for elders active on `today`;
 /// - follow-up flags (followUpOverdue, emergencyNotClosed) for every elder except the deceased,
 ///   whose open follow-ups raise deceasedStillActive instead;
-/// - headcount flags (missing/invalid ID, deceasedStillActive) for everyone; duplicatePerson among
-///   elders who are not deceased.
+/// - headcount flags (missing/invalid ID, deceasedStillActive, duplicatePerson) for everyone: a
+///   record of the deceased beside one of the living with the same ID number is one person
+///   registered twice, and the two records disagree on whether they live.
 /// Follow-ups of elders not in `elders` (outside the caller's scope) are ignored.
 ///
 /// Reason arguments are plain strings (dates as `YYYY-MM-DD`, counts, names, percentages) or
@@ -119,7 +120,7 @@ public struct RedFlagEngine: Sendable {
             }
             if !validIDs.contains(elder.id) { idFlags(elder, today: today, into: &flags) }
         }
-        duplicateFlags(elders.filter { $0.status != .deceased }, into: &flags)
+        duplicateFlags(elders, into: &flags)
 
         for rate in villageRates where rate.denominator > 0 && rate.rate < rules.villageRateTarget {
             flags.append(RedFlag(
@@ -212,9 +213,8 @@ public struct RedFlagEngine: Sendable {
     }
 
     /// What `evaluate` groups duplicates by: the normalized ID number, or for elders without one
-    /// the trimmed name and birth date; nil for the deceased and elders with neither.
+    /// the trimmed name and birth date; nil for elders with neither.
     public static func duplicateKey(_ e: Elder) -> String? {
-        guard e.status != .deceased else { return nil }
         let id = e.idNumber.map(IDNumber.normalize) ?? ""
         if !id.isEmpty { return "i:" + id }
         guard let birth = e.birthDate else { return nil }

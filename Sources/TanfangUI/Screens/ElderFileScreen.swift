@@ -79,8 +79,8 @@ public struct ElderFileScreen: Screen {
         // shown only when there is another record to combine with.
         let duplicates = !(file?.duplicates.isEmpty ?? true)
         return zip(Self.keymap.bindings, Self.keymap.hints(env.strings))
-            .filter { env.canEdit || ![.edit, .addFollowUp, .newVisit, .combine].contains($0.0.action) }
-            .filter { duplicates || $0.0.action != .combine }.map(\.1)
+            .filter { env.canEdit || ![.edit, .addFollowUp, .newVisit].contains($0.0.action) }
+            .filter { (duplicates && Self.combines(env)) || $0.0.action != .combine }.map(\.1)
     }
 
     public mutating func start(env: AppEnvironment) -> [ScreenCommand] {
@@ -371,9 +371,11 @@ public struct ElderFileScreen: Screen {
         }
         // Another record of (perhaps) the same person: said, with the key that combines them.
         for (i, d) in file.duplicates.enumerated() {
-            let text = s.format("elderFile.duplicate", d.elder.name, d.villageName, String(d.visitCount))
-                + (env.canEdit && i == 0 ? "  " + s["elderFile.duplicateKey"] : "")
-            rows.append((i == 0 ? s["elderFile.label.duplicates"] : "", [DocSegment(text, Style(fg: .yellow, bold: true))]))
+            let style = Style(fg: .yellow, bold: true)
+            var value = [DocSegment(s.format("elderFile.duplicate", d.elder.name, d.villageName, String(d.visitCount)), style)]
+            // Its own segment: at 80 columns it goes to the next line whole rather than broken.
+            if Self.combines(env), i == file.duplicates.count - 1 { value.append(DocSegment("  " + s["elderFile.duplicateKey"], style)) }
+            rows.append((i == 0 ? s["elderFile.label.duplicates"] : "", value))
         }
 
         let labelWidth = rows.map { $0.label.displayWidth }.max() ?? 0

@@ -21,15 +21,20 @@ extension ElderFileScreen {
         KeyBinding([.escape], .cancel, label: "key.cancel", help: "elderFile.combine.help.cancel"),
     ])
 
+    /// Whether the user's role combines records (a village's roster is a clerk's or an admin's).
+    static func combines(_ env: AppEnvironment) -> Bool {
+        env.user?.role == .clerk || env.user?.role == .admin
+    }
+
     /// `m` in the file: why it cannot be done, or the combine view.
     mutating func startCombining(env: AppEnvironment) -> [ScreenCommand] {
         guard let file else { return [] }
         guard !file.duplicates.isEmpty else { return [.status(key: "elderFile.combine.none", args: [], tone: .info)] }
         guard env.canEdit else { return [.status(key: "elderFile.readOnly", args: [], tone: .warning)] }
-        guard let role = env.user?.role, role == .clerk || role == .admin else {
-            return [.status(key: "store.error.combineRole", args: [], tone: .warning)]
-        }
-        combining = CombineChoice()
+        guard Self.combines(env) else { return [.status(key: "store.error.combineRole", args: [], tone: .warning)] }
+        // The record with more visits is kept unless the user says otherwise (Tab), as `tanfang
+        // combine` does: a county list's record opened first has none.
+        combining = CombineChoice(index: 0, keepOther: file.duplicates[0].visitCount > file.visits.count)
         return []
     }
 
@@ -45,8 +50,9 @@ extension ElderFileScreen {
             combining = nil
             return [.status(key: "elderFile.combine.cancelled", args: [], tone: .info)]
         case .swap: choice.keepOther.toggle()
-        case .next: choice.index = (choice.index + 1) % count
-        case .previous: choice.index = (choice.index + count - 1) % count
+        case .next, .previous:
+            choice.index = (choice.index + (action == .next ? 1 : count - 1)) % count
+            choice.keepOther = file.duplicates[choice.index].visitCount > file.visits.count
         case .confirm:
             let other = file.duplicates[choice.index].elder
             // The other record outside the user's villages is another clerk's: said before asking the ledger.
@@ -87,6 +93,15 @@ extension ElderFileScreen {
                                                    String(file.duplicates.count)), Style(dim: true))))
         }
         lines.append(.blank)
+        // Another village's record is that clerk's: its name and village only, and who combines.
+        guard env.scope.allows(other.elder) else {
+            lines.append(.text(DocSegment(other.elder.name + "  " + other.villageName, Style(bold: true))))
+            lines.append(.blank)
+            for text in TextWrap.lines(s.format("elderFile.combine.otherVillage", other.villageName), width: width) {
+                lines.append(.text(DocSegment(text, Style(fg: .red, bold: true))))
+            }
+            return lines
+        }
         lines += describe("elderFile.combine.kept", kept, bold: true)
         lines += describe("elderFile.combine.folded", folded, bold: false)
         lines.append(.blank)
@@ -94,6 +109,16 @@ extension ElderFileScreen {
             lines.append(.text(DocSegment(text)))
         }
         let differences = ElderFold.fold(folded.elder, into: kept.elder).differences
+        if kept.elder.categories != folded.elder.categories {
+            func names(_ set: Set<Category>) -> String {
+                let list = Category.allCases.filter(set.contains).map { s["category.\($0.rawValue)"] }
+                return list.isEmpty ? s["files.none"] : list.joined(separator: s["files.listSeparator"])
+            }
+            lines.append(.blank)
+            let text = s.format("elderFile.combine.categories", names(kept.elder.categories.union(folded.elder.categories)),
+                                names(kept.elder.categories), names(folded.elder.categories))
+            for part in TextWrap.lines(text, width: width) { lines.append(.text(DocSegment(part))) }
+        }
         lines.append(.blank)
         if differences.isEmpty {
             lines.append(.text(DocSegment(s["elderFile.combine.noDifference"], Style(dim: true))))
@@ -106,12 +131,6 @@ extension ElderFileScreen {
                     lines.append(.text(DocSegment("  " + part)))
                 }
             }
-        }
-        if !env.scope.allows(folded.elder) || !env.scope.allows(kept.elder) {
-            lines.append(.blank)
-            let outside = env.scope.allows(other.elder) ? this : other
-            lines.append(.text(DocSegment(s.format("elderFile.combine.otherVillage", outside.villageName),
-                                          Style(fg: .red, bold: true))))
         }
         return lines
     }

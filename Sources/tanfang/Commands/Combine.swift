@@ -39,6 +39,7 @@ struct Combine: ParsableCommand {
         let visits: Int
         let followUps: Int
         let differences: [Difference]
+        let categoriesAdded: [String]
     }
 
     func run() throws {
@@ -53,7 +54,8 @@ struct Combine: ParsableCommand {
             Line(keptID: o.kept.id, foldedID: o.folded.id, name: o.kept.name,
                  keptVillage: names[o.kept.villageID] ?? "", foldedVillage: names[o.folded.villageID] ?? "",
                  visits: o.visits, followUps: o.followUps,
-                 differences: o.shownDifferences.map { Line.Difference(field: $0.field, kept: $0.kept, folded: $0.folded) })
+                 differences: o.shownDifferences.map { Line.Difference(field: $0.field, kept: $0.kept, folded: $0.folded) },
+                 categoriesAdded: TanfangCore.Category.allCases.filter(o.categoriesAdded.contains).map(\.rawValue))
         }
         if json {
             try JSONOutput.print(lines)
@@ -65,6 +67,10 @@ struct Combine: ParsableCommand {
                 print(s.format("cli.combine.difference", s["data.field.\(d.field)"], s.elderFieldValue(d.field, d.kept),
                                s.elderFieldValue(d.field, d.folded)))
             }
+            if !l.categoriesAdded.isEmpty {
+                print(s.format("cli.combine.categories", l.categoriesAdded.map { s["category.\($0)"] }
+                    .joined(separator: s["files.listSeparator"])))
+            }
         }
         if lines.isEmpty {
             print(s["cli.combine.none"])
@@ -72,5 +78,9 @@ struct Combine: ParsableCommand {
             print(s.format(dryRun ? "cli.combine.dryRun" : "cli.combine.done", String(lines.count),
                            String(Set(lines.map(\.keptID)).count)))
         }
+        // What is left for a person to decide: said, with where to do it.
+        let left = try ledger.combineLeftovers(villages: scope.villageIDs)
+        if left.outsideArea > 0 { print(s.format("cli.combine.outsideArea", String(left.outsideArea))) }
+        if left.withoutIDNumber > 0 { print(s.format("cli.combine.withoutIDNumber", String(left.withoutIDNumber))) }
     }
 }

@@ -44,6 +44,7 @@ struct Merge: ParsableCommand {
         }
         let ledger = try ctx.openLedger(path: path)
         var outcomes: [MergeOutcome] = []
+        var failed = 0
         for file in files {
             let outcome: MergeOutcome
             do {
@@ -52,6 +53,11 @@ struct Merge: ParsableCommand {
                 throw CLIError(s.format("data.merge.damaged", file))
             } catch LedgerError.demoIntoReal {
                 throw CLIError(s.format("data.merge.demo", file, path))
+            } catch let error as LedgerError {
+                // Nothing of this file was written (one transaction); the others are still merged.
+                failed += 1
+                StandardError.write(s.format("data.merge.failed", file, s.format(error.messageKey, error.args)) + "\n")
+                continue
             }
             outcomes.append(outcome)
             if json { continue }
@@ -83,8 +89,12 @@ struct Merge: ParsableCommand {
                 }
                 var what = s["data.merge.table.\(c.table)"] + " " + (c.label.map { "“\(words($0))”" } ?? c.id)
                 if let theirs = c.theirLabel { what += s.format("data.merge.theirs", words(theirs)) }
+                // A record folded here that they changed since: said so, as the record kept holds it now.
+                if c.columns == ["combined"] { what += s["data.merge.combinedNote"] }
                 if c.nameTaken {
                     print(s.format("data.merge.nameTaken", what))
+                } else if c.columns == ["combined"], c.values.isEmpty {
+                    print(s.format("data.merge.combinedChanged", what))
                 } else if !c.values.isEmpty {
                     // Both changed these fields of the elder: each with both values.
                     for v in c.values {
@@ -102,5 +112,6 @@ struct Merge: ParsableCommand {
             }
         }
         if json { try JSONOutput.print(outcomes) }
+        if failed > 0 { throw ExitCode.failure }
     }
 }
