@@ -578,7 +578,9 @@ extension Ledger {
                 .fetchAll(db).map { try $0.followUp() }
             return (elders, facts, followUps)
         }
-        return MonthlyStatistics.compute(month: month, elders: elders, visits: facts, followUps: followUps, now: now)
+        var report = MonthlyStatistics.compute(month: month, elders: elders, visits: facts, followUps: followUps, now: now)
+        report.villages = try read { db in try Ledger.inCodeOrder(report.villages, db) }
+        return report
     }
 
     /// Who was visited on which day and how, for `month` (attempts, `Visit.isAttempt`, left out).

@@ -365,13 +365,23 @@ extension Ledger {
 
     // MARK: - Monthly report
 
+    /// Villages in the order of their division codes (a township's together), which imports,
+    /// merges and combining records do not change.
+    static func inCodeOrder(_ villages: [VillageRate], _ db: Database) throws -> [VillageRate] {
+        let code = try db.cachedStatement(sql: "SELECT code FROM place WHERE id = ?")
+        let keyed = try villages.map { v in
+            (key: (try String.fetchOne(code, arguments: [v.villageID.uuidString]) ?? "", v.villageID.uuidString), v)
+        }
+        return keyed.sorted { $0.key < $1.key }.map(\.1)
+    }
+
     func fastMonthlyReport(month: YearMonth, scope: AccessScope, now: LocalDateTime? = nil) throws -> MonthlyReport {
         try read { db in
             let counts = try monthCounts(db, month: month, scope: scope, details: true)
             let stats = try followUpStats(db, month: month, scope: scope, now: now)
             return MonthlyReport(
                 month: month, total: VisitRate(denominator: counts.total.0, visited: counts.total.1),
-                villages: counts.villages,
+                villages: try Ledger.inCodeOrder(counts.villages, db),
                 byCategory: (Category.allCases.map(\.rawValue) + [CategoryRate.advancedAge]).enumerated().map { i, code in
                     CategoryRate(category: code, denominator: counts.categories[i].0, visited: counts.categories[i].1)
                 },

@@ -56,4 +56,16 @@ struct ElderNamesTests {
         }
         #expect(try ledger.elderNames([]).isEmpty)
     }
+
+    @Test func villagesAreInTheOrderOfTheirCodesWhoeverWasEnteredFirst() throws {
+        // Given 西村 (code …002) whose elder was entered before 东村's (…001)
+        let f = try Fixture()
+        _ = try f.ledger.saveElder(f.elder("李四", village: f.village2), by: nil, today: f.today)
+        _ = try f.ledger.saveElder(f.elder("张三", village: f.village1), by: nil, today: f.today)
+        let month = f.today.yearMonth
+        // Then the report lists 东村 first, as the reference does
+        let report = try f.ledger.monthlyReport(month: month)
+        #expect(report.villages.map(\.villageID) == [f.village1.id, f.village2.id])
+        #expect(try f.ledger.monthlyReportReference(month: month) == report)
+    }
 }
