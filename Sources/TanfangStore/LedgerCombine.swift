@@ -163,13 +163,10 @@ extension Ledger {
                                            args: [kept.name, folded.name])
         }
         var (merged, differences) = ElderFold.fold(folded, into: kept)
-        // One person registered twice was on the ledger from the earlier registration: a county
-        // list's record starts on its import day, the village's a year before, and the visits of
-        // that year are counted in their months.
-        if let first = merged.statusHistory.first, let theirs = folded.statusHistory.first,
-           theirs.date < first.date, theirs.status == first.status {
-            merged.statusHistory[0].date = theirs.date
-        }
+        // One person registered twice was on the ledger from the earlier registration, with every
+        // change either record knows: a county list's record starts on its import day, the
+        // village's a year before with a hospital stay, and the visits of that year count.
+        merged.statusHistory = ElderFold.history(kept: kept.statusHistory, folded: folded.statusHistory)
         let shown = try differences.map { d -> (field: String, kept: String, folded: String) in
             let pair = try Ledger.shown(db, d, stored: kept, incoming: folded)
             return (d.field, pair.stored, pair.incoming)

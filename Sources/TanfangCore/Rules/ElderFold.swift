@@ -110,4 +110,27 @@ public enum ElderFold {
         guard let a, let b else { return true }
         return a.filter(\.isNumber) == b.filter(\.isNumber)
     }
+
+    /// The status history of one person registered twice, `kept`'s current status holding: the
+    /// earlier registration, then every change either record has after its registration, in date
+    /// order, a change that repeats the status in force left out (a county list's "在册 on its
+    /// import day" adds nothing to a village's history). When that would end on another status than `kept`'s
+    /// (the other record alone has a death), `kept`'s own history stands, from the earlier
+    /// registration date: the two disagree, which is listed as a difference.
+    public static func history(kept: [StatusChange], folded: [StatusChange]) -> [StatusChange] {
+        guard let keptFirst = kept.first, let foldedFirst = folded.first else { return kept.isEmpty ? folded : kept }
+        let (earlier, later) = foldedFirst.date < keptFirst.date ? (folded, kept) : (kept, folded)
+        // The later record's first entry is its registration, no change of the person's.
+        var events = Array(earlier.dropFirst()) + Array(later.dropFirst())
+        // Stable by date: on one day the earlier registration's change first.
+        events = events.enumerated().sorted { ($0.element.date, $0.offset) < ($1.element.date, $1.offset) }.map(\.element)
+        var merged = [earlier[0]]
+        for change in events where change.status != merged.last!.status && change.date >= merged[0].date {
+            merged.append(change)
+        }
+        if merged.last?.status == kept.last?.status { return merged }
+        var own = kept
+        if foldedFirst.date < keptFirst.date, foldedFirst.status == keptFirst.status { own[0].date = foldedFirst.date }
+        return own
+    }
 }
