@@ -901,4 +901,21 @@ import Testing
         #expect(merged.status == 0, "\(merged.err)")
         #expect(merged.out.contains("的联系电话两边都改了：我方“137****2222”，对方“138****1111”。保留我方"), "\(merged.out)")
     }
+
+    @Test func aDamagedFileAmongSeveralIsNamedAndTheOthersAreStillMerged() throws {
+        // Given a damaged file before a good village file
+        let (dir, db) = try Self.demoCopy()
+        let broken = dir.appendingPathComponent("broken.sqlite")
+        try Self.write("这不是台账", to: broken)
+        let village = dir.appendingPathComponent("village.sqlite").path
+        let made = try CLI.run(["demo", "--db", village, "--seed", "2026", "--elders", "5", "--months", "1"])
+        #expect(made.status == 0, "\(made.err)")
+        // When both are merged
+        let r = try CLI.run(["merge", "--db", db, broken.path, village, "--json"])
+        // Then the damaged one is named, the good one merged and reported, and the run fails
+        #expect(r.status != 0)
+        #expect(r.err.contains("broken.sqlite 不是完好的台账文件"), "\(r.err)")
+        let outcomes = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [[String: Any]]
+        #expect(outcomes?.count == 1 && (outcomes?.first?["file"] as? String) == "village.sqlite", "\(r.out)")
+    }
 }

@@ -33,7 +33,8 @@ struct Merge: ParsableCommand {
         let s = ctx.strings
         let path = options.databasePath()
         // Every file before any is merged (one transaction per file), and before the ledger is opened
-        // (which would make a new one): a demo among them writes nothing.
+        // (which would make a new one): a missing file or a demo among them writes nothing. A file
+        // found damaged on the way is named and left out; the others are merged.
         for file in files {
             try CLIError.requireFile(file, strings: s)
             // The ledger into itself: every row "the same", said as merged.
@@ -49,14 +50,15 @@ struct Merge: ParsableCommand {
             let outcome: MergeOutcome
             do {
                 outcome = try ledger.merge(from: file, by: nil, today: ctx.today)
-            } catch LedgerError.damagedFile {
-                throw CLIError(s.format("data.merge.damaged", file))
-            } catch LedgerError.demoIntoReal {
-                throw CLIError(s.format("data.merge.demo", file, path))
             } catch let error as LedgerError {
                 // Nothing of this file was written (one transaction); the others are still merged.
                 failed += 1
-                StandardError.write(s.format("data.merge.failed", file, s.format(error.messageKey, error.args)) + "\n")
+                let text = switch error {
+                case .damagedFile: s.format("data.merge.damaged", file)
+                case .demoIntoReal: s.format("data.merge.demo", file, path)
+                default: s.format("data.merge.failed", file, s.format(error.messageKey, error.args))
+                }
+                StandardError.write(text + "\n")
                 continue
             }
             outcomes.append(outcome)
