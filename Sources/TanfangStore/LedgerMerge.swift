@@ -165,6 +165,16 @@ extension Ledger {
                         ? nil : a["id"]
                 })
             }
+            /// The `before` of their first change of the record that we lack: the version they
+            /// changed, which is ours too when neither had changed it since they parted.
+            func theirFirstBefore(_ table: String, _ id: String) throws -> String? {
+                _ = theirChangeIDs(table, id)
+                for a in theirAudit?["\(table)|\(id)"] ?? [] {
+                    guard let auditID: String = a["id"], let before: String = a["before"] else { continue }
+                    if try !Row.exists(db, table: "audit", id: auditID) { return before }
+                }
+                return nil
+            }
             func who(_ r: Row) throws -> String {
                 let area = try String.fetchOne(db, sql: "SELECT name FROM place WHERE id = ?",
                                                arguments: [r["areaId"] as String?]) ?? "?"
@@ -276,7 +286,8 @@ extension Ledger {
                                 // Both changed it: field by field, each side's change is kept where
                                 // the other left that field alone; only fields both changed conflict.
                                 let fields = table == "elder"
-                                    ? try mergeElderFields(db, id: id, mine: mine, theirs: row, theirAuditIDs: theirChangeIDs(table, id))
+                                    ? try mergeElderFields(db, id: id, mine: mine, theirs: row, theirAuditIDs: theirChangeIDs(table, id),
+                                                           theirFirstBefore: theirFirstBefore(table, id))
                                     : nil
                                 if case .merged(let elder) = fields {
                                     var record = try ElderRecord(row: mine)

@@ -31,8 +31,20 @@ extension Ledger {
     /// side changed takes that side's value; categories and sources take both sides' additions
     /// and removals. Without such a version (a demo ledger, rows written without audit) every
     /// field that differs is a conflict. nil when a row cannot be read.
-    func mergeElderFields(_ db: Database, id: String, mine: Row, theirs: Row, theirAuditIDs: Set<String>) throws -> ElderFieldMerge? {
-        let base = try sharedVersion(db, id: id, theirAuditIDs: theirAuditIDs)
+    /// `theirFirstBefore`: the `before` of their first change we lack; when no audit row is
+    /// shared (records written without one, as a demo's), the version both changed is the one
+    /// their first change and ours started from, when those are the same.
+    func mergeElderFields(_ db: Database, id: String, mine: Row, theirs: Row, theirAuditIDs: Set<String>,
+                          theirFirstBefore: String? = nil) throws -> ElderFieldMerge? {
+        var base = try sharedVersion(db, id: id, theirAuditIDs: theirAuditIDs)
+        if base == nil, let theirFirstBefore,
+           let ourFirst = try Row.fetchAll(db, sql: """
+               SELECT id, before FROM audit WHERE recordId = ? AND tableName = 'elder' ORDER BY at, rowid
+               """, arguments: [id]).first(where: { !theirAuditIDs.contains($0["id"]) && ($0["before"] as String?) != nil }),
+           let ours = try? JSONDecoder().decode(Elder.self, from: Data((ourFirst["before"] as String).utf8)),
+           let theirs = try? JSONDecoder().decode(Elder.self, from: Data(theirFirstBefore.utf8)), ours == theirs {
+            base = ours
+        }
         guard let ours = try? ElderRecord(row: mine).elder(), let other = try? ElderRecord(row: theirs).elder() else { return nil }
         return try threeWay(db, base: base, ours: ours, theirs: other, fillEmpty: false)
     }

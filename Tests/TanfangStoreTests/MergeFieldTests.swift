@@ -85,4 +85,26 @@ struct MergeFieldTests {
         let second = try town.ledger.merge(from: villagePath, by: nil, today: town.today)
         #expect(second.conflicts == first.conflicts)
     }
+
+    @Test("A record written without an audit row (a demo's) is still merged field by field, from the version both changes started from")
+    func recordsWithoutAuditRows() throws {
+        // Given the pair, but the elder's audit rows gone before the village's copy was taken
+        let town = try FileLedger(name: "town.sqlite")
+        let id = try town.ledger.importRoster([town.row(2, "王秀英", id: idA, phone: "13912345678")],
+                                              source: "卫健", file: "a.csv", by: nil, today: town.today).touched[0]
+        try town.ledger.write { db in try db.execute(sql: "DELETE FROM audit WHERE recordId = ?", arguments: [id.uuidString]) }
+        let villagePath = town.dir.appendingPathComponent("village.sqlite").path
+        try town.ledger.backup(to: villagePath)
+        let village = try Ledger(path: villagePath, rules: Fixture.rules)
+        // When the village records her death and the township corrects her phone
+        try village.changeStatus(elderID: id, to: .deceased, on: town.today, note: nil, by: nil, today: town.today)
+        var ours = try #require(try town.ledger.elderFile(id: id)).elder
+        ours.phone = "13700002222"
+        try town.ledger.saveElder(ours, by: nil, today: town.today)
+        let outcome = try town.ledger.merge(from: villagePath, by: nil, today: town.today)
+        // Then both are kept, nothing conflicts
+        #expect(outcome.conflicts.isEmpty && outcome.fieldMerged == ["elder": 1], "\(outcome.conflicts)")
+        let elder = try #require(try town.ledger.elderFile(id: id)).elder
+        #expect(elder.phone == "13700002222" && elder.status == .deceased)
+    }
 }
