@@ -71,7 +71,8 @@ extension Ledger {
             return try write { db in
                 var outcomes: [CombineOutcome] = []
                 for group in try Ledger.sharedIDNumberGroups(db, villages: villages) {
-                    for fold in group.fold {
+                    // A sheet put aside by one person for each record: left for them (combineLeftovers).
+                    for fold in group.fold where try Ledger.draftsInTheWay(db, keep: group.keep, fold: fold) == nil {
                         outcomes.append(try combine(db, keep: group.keep, fold: fold, by: user, today: today, at: timestamp()))
                     }
                 }
@@ -87,23 +88,51 @@ extension Ledger {
     /// What `combineAll` leaves: groups sharing an ID number with records both inside and outside
     /// `villages`, and groups without ID numbers (same name and birth date) with a record inside,
     /// which are combined one by one in the elder file.
-    public func combineLeftovers(villages: Set<UUID>?) throws -> (outsideArea: Int, withoutIDNumber: Int) {
+    /// `outsideArea` and `heldByDrafts` name one person of each group; `heldByDrafts` are groups
+    /// `combineAll` left because one person has a sheet put aside for two of its records.
+    public func combineLeftovers(villages: Set<UUID>?) throws
+        -> (outsideArea: [String], withoutIDNumber: Int, heldByDrafts: [String]) {
         try read { db in
-            var outside = 0, unnumbered = 0
+            var outside: [String] = [], unnumbered = 0, held: [String] = []
             let rows = try Row.fetchAll(db, sql: """
-                SELECT k.dupKey, e.villageId FROM sharedDupKey k JOIN elder e INDEXED BY elder_on_dupKey ON e.dupKey = k.dupKey
-                ORDER BY k.dupKey
+                SELECT k.dupKey, e.id, e.name, e.villageId, (SELECT name FROM place WHERE id = e.villageId) AS village
+                FROM sharedDupKey k JOIN elder e INDEXED BY elder_on_dupKey ON e.dupKey = k.dupKey
+                ORDER BY k.dupKey, e.rowid
                 """)
-            var groups: [String: [Bool]] = [:]
+            var groups: [String: [(id: String, label: String, inside: Bool)]] = [:]
+            var order: [String] = []
             for row in rows {
                 let inside = villages.map { v in UUID(uuidString: row["villageId"]).map(v.contains) ?? false } ?? true
-                groups[row["dupKey"], default: []].append(inside)
+                let key: String = row["dupKey"]
+                if groups[key] == nil { order.append(key) }
+                groups[key, default: []].append((row["id"], "\(row["name"] as String)（\((row["village"] as String?) ?? "")）", inside))
             }
-            for (key, members) in groups where members.contains(true) {
-                if key.hasPrefix("n:") { unnumbered += 1 } else if members.contains(false) { outside += 1 }
+            for key in order {
+                let members = groups[key]!
+                guard members.contains(where: \.inside) else { continue }
+                if key.hasPrefix("n:") {
+                    unnumbered += 1
+                } else if members.contains(where: { !$0.inside }) {
+                    outside.append(members[0].label)
+                } else if let keep = UUID(uuidString: members[0].id),
+                          try members.dropFirst().contains(where: { m in
+                              try UUID(uuidString: m.id).map { try Ledger.draftsInTheWay(db, keep: keep, fold: $0) != nil } ?? false
+                          }) {
+                    held.append(members[0].label)
+                }
             }
-            return (outside, unnumbered)
+            return (outside, unnumbered, held)
         }
+    }
+
+    /// A user with a sheet put aside (a draft) for each of the two records: the name of one such
+    /// user. Folding would keep one sheet and lose the other.
+    static func draftsInTheWay(_ db: Database, keep: UUID, fold: UUID) throws -> String? {
+        try String.fetchOne(db, sql: """
+            SELECT u.name FROM draft a JOIN draft b ON b.userId = a.userId JOIN user u ON u.id = a.userId
+            WHERE a.key LIKE '%.' || ?1 AND b.key LIKE '%.' || ?2 AND substr(a.key, 1, length(a.key) - 36) = substr(b.key, 1, length(b.key) - 36)
+            LIMIT 1
+            """, arguments: [keep.uuidString, fold.uuidString])
     }
 
     /// The groups `combineAll` folds, in ID-number order.
@@ -152,6 +181,9 @@ extension Ledger {
         }
         let kept = try keepRecord.elder()
         let folded = try foldRecord.elder()
+        if let user = try Ledger.draftsInTheWay(db, keep: keepID, fold: foldID) {
+            throw LedgerError.invalidField(field: "draft", messageKey: "store.error.combineDrafts", args: [user, kept.name])
+        }
         for elder in [kept, folded] where !scope.allows(elder) {
             let village = try String.fetchOne(db, sql: "SELECT name FROM place WHERE id = ?",
                                               arguments: [DemoUUIDText.text(elder.villageID)]) ?? ""

@@ -682,6 +682,15 @@ extension Ledger {
             _ = try DraftRecord.filter(Column("userId") == userID.uuidString && Column("key") == key).deleteAll(db)
         }
     }
+
+    /// Deletes the user's drafts of the visit just saved, whatever their key: a sheet typed for a
+    /// record combined into another meanwhile was kept under the kept record's key.
+    public func deleteDrafts(userID: UUID, ofVisit visitID: UUID) throws {
+        try write { db in
+            try db.execute(sql: "DELETE FROM draft WHERE userId = ? AND instr(json, ?) > 0",
+                           arguments: [userID.uuidString, visitID.uuidString])
+        }
+    }
 }
 
 // MARK: - Audit

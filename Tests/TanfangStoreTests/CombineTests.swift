@@ -122,7 +122,7 @@ struct CombineTests {
         #expect(try fixture.ledger.elderFile(id: numbered.id)?.visits.count == 2)
     }
 
-    @Test("A sheet put aside for the folded record follows it to the kept one, unless one is kept for that record already")
+    @Test("A sheet put aside for the folded record follows it to the kept one; one person's sheets for both records hold the combine back")
     func draftsFollow() throws {
         let f = try Fixture()
         let born = LocalDate(year: 1944, month: 5, day: 12)!
@@ -134,14 +134,20 @@ struct CombineTests {
         try f.ledger.saveDraft(userID: clerk.id, key: "visit." + b.id.uuidString, json: "{\"elderID\":\"\(b.id.uuidString)\"}")
         try f.ledger.saveDraft(userID: other.id, key: "visit." + a.id.uuidString, json: "{\"a\":1}")
         try f.ledger.saveDraft(userID: other.id, key: "visit." + c.id.uuidString, json: "{\"c\":1}")
-        // When b and then c are folded into a
+        // When b is folded into a
         _ = try f.ledger.combineElders(keep: a.id, fold: b.id, by: nil, today: f.today)
-        _ = try f.ledger.combineElders(keep: a.id, fold: c.id, by: nil, today: f.today)
-        // Then the clerk's sheet for b is hers for a; the other's sheet for a stays, the one for c goes
+        // And c too: refused while the other clerk has a sheet put aside for both a and c, naming her
+        #expect {
+            try f.ledger.combineElders(keep: a.id, fold: c.id, by: nil, today: f.today)
+        } throws: { error in
+            (error as? LedgerError).map { if case .invalidField(_, "store.error.combineDrafts", let args) = $0 { args == ["文书二", "王秀英"] } else { false } } ?? false
+        }
+        // Then the clerk's sheet for b is hers for a; the other's sheets stay as they were
         // (the sheet inside it names the kept record too)
         #expect(try f.ledger.draft(userID: clerk.id, key: "visit." + a.id.uuidString) == "{\"elderID\":\"\(a.id.uuidString)\"}")
         #expect(try f.ledger.draft(userID: other.id, key: "visit." + a.id.uuidString) == "{\"a\":1}")
-        #expect(try f.ledger.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM draft") } == 2)
+        #expect(try f.ledger.draft(userID: other.id, key: "visit." + c.id.uuidString) == "{\"c\":1}")
+        #expect(try f.ledger.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM draft") } == 3)
     }
 
     @Test("A village's later visit to a record the township folded goes to the kept record; merging again changes nothing; a later edit there is reported")
@@ -286,9 +292,34 @@ struct CombineTests {
             try record.insert(db)
         }
         #expect(try f.ledger.combineAll(villages: [f.village1.id], by: nil, today: f.today).isEmpty)
-        #expect(try f.ledger.combineLeftovers(villages: [f.village1.id]) == (outsideArea: 1, withoutIDNumber: 1))
+        let left = try f.ledger.combineLeftovers(villages: [f.village1.id])
+        #expect(left.outsideArea == ["王秀英（东村）"] && left.withoutIDNumber == 1 && left.heldByDrafts.isEmpty)
         let all = try f.ledger.combineAll(by: nil, today: f.today)
         #expect(all.count == 1 && Set([all[0].kept.id, all[0].folded.id]) == [east.id, west.id])
-        #expect(try f.ledger.combineLeftovers(villages: nil) == (outsideArea: 0, withoutIDNumber: 1))
+        let after = try f.ledger.combineLeftovers(villages: nil)
+        #expect(after.outsideArea.isEmpty && after.withoutIDNumber == 1)
+    }
+
+    @Test("combineAll leaves a pair one person has sheets put aside for, and names it; a sheet saved after the combine leaves no draft behind")
+    func draftsHoldCombineAllBack() throws {
+        let d = try doubled()
+        let ledger = d.town.ledger
+        let clerk = try ledger.saveUser(User(name: "文书", role: .clerk, areaID: FileLedger.east.id, pinHash: ""), pin: "2468")
+        try ledger.saveDraft(userID: clerk.id, key: "visit." + d.county.uuidString, json: "{}")
+        try ledger.saveDraft(userID: clerk.id, key: "visit." + d.village.uuidString, json: "{}")
+        #expect(try ledger.combineAll(by: nil, today: d.town.today).isEmpty)
+        #expect(try ledger.combineLeftovers(villages: nil).heldByDrafts == ["王秀英（东村）"])
+        #expect(try d.town.count("elder") == 2)
+        // When she discards one, the next run combines them; her other sheet, typed on the county
+        // list's record, is saved after it and leaves no draft
+        try ledger.deleteDraft(userID: clerk.id, key: "visit." + d.village.uuidString)
+        let elder = try #require(try ledger.elderFile(id: d.county)).elder
+        let sheet = try Fixture().visit(elder, on: d.town.today)
+        try ledger.saveDraft(userID: clerk.id, key: "visit." + d.county.uuidString, json: "{\"visitID\":\"\(sheet.id.uuidString)\"}")
+        #expect(try ledger.combineAll(by: nil, today: d.town.today).map(\.kept.id) == [d.village])
+        try ledger.saveVisit(sheet, by: clerk.id, today: d.town.today)
+        try ledger.deleteDrafts(userID: clerk.id, ofVisit: sheet.id)
+        #expect(try d.town.count("draft") == 0)
+        #expect(try ledger.elderFile(id: d.village)?.visits.map(\.id).contains(sheet.id) == true)
     }
 }

@@ -80,7 +80,13 @@ struct Combine: ParsableCommand {
         }
         // What is left for a person to decide: said, with where to do it.
         let left = try ledger.combineLeftovers(villages: scope.villageIDs)
-        if left.outsideArea > 0 { print(s.format("cli.combine.outsideArea", String(left.outsideArea))) }
+        let comma = s["data.merge.comma"]
+        if !left.outsideArea.isEmpty {
+            print(s.format("cli.combine.outsideArea", String(left.outsideArea.count), left.outsideArea.joined(separator: comma)))
+        }
+        if !left.heldByDrafts.isEmpty {
+            print(s.format("cli.combine.heldByDrafts", String(left.heldByDrafts.count), left.heldByDrafts.joined(separator: comma)))
+        }
         if left.withoutIDNumber > 0 { print(s.format("cli.combine.withoutIDNumber", String(left.withoutIDNumber))) }
     }
 }
