@@ -235,6 +235,7 @@ extension Ledger {
         try db.execute(sql: "DELETE FROM draft WHERE key LIKE '%.' || ?", arguments: [foldID.uuidString])
 
         try audit(db, table: "elder", id: foldID, action: .delete, before: folded, after: Elder?.none, by: user, at: now)
+        try closeDoubledFollowUps(db, elderID: keepRecord.id, by: user, at: now, today: today)
         try db.execute(sql: "DELETE FROM pendingSummary WHERE elderId = ?", arguments: [foldRecord.id])
         try db.execute(sql: "DELETE FROM elder WHERE id = ?", arguments: [foldRecord.id])
         try db.execute(sql: "INSERT OR REPLACE INTO elderAlias (id, intoId, at, userId) VALUES (?, ?, ?, ?)",
@@ -259,6 +260,42 @@ extension Ledger {
                                      visits: visits.count, followUps: followUps.count)
         outcome.categoriesAdded = merged.categories.subtracting(kept.categories)
         return outcome
+    }
+
+    /// The elder's open follow-ups of a one-per-elder type (`FollowUpRule.onePerElder`) beyond the
+    /// first opened, which two combined records each had: the first takes their details, the others
+    /// are closed into it.
+    func closeDoubledFollowUps(_ db: Database, elderID: String, by user: UUID?, at now: String, today: LocalDate) throws {
+        // The closing time is the workstation's local time on `today`.
+        var seconds = time(nil)
+        var local = tm()
+        let clock = localtime_r(&seconds, &local) != nil ? (Int(local.tm_hour), Int(local.tm_min)) : (0, 0)
+        let when = LocalDateTime(date: today, hour: clock.0, minute: clock.1)!
+        for rule in rules.followUps.rules where rule.onePerElder == true {
+            let open = try FollowUpRecord.fetchAll(db, sql: """
+                SELECT * FROM followUp WHERE elderId = ? AND type = ? AND status IN ('open', 'inProgress') ORDER BY openedAt, rowid
+                """, arguments: [elderID, rule.type.rawValue]).map { ($0, try $0.followUp()) }
+            guard let (firstRecord, first) = open.first, open.count > 1 else { continue }
+            var joined = first
+            for (_, other) in open.dropFirst() where !other.detail.isEmpty && !joined.detail.contains(other.detail) {
+                joined.detail += (joined.detail.isEmpty ? "" : "；") + other.detail
+            }
+            if joined != first {
+                var record = FollowUpRecord(joined)
+                record.stamp(at: now, by: user, old: firstRecord)
+                try record.update(db)
+                try audit(db, table: "followUp", id: first.id, action: .update, before: first, after: joined, by: user, at: now)
+            }
+            for (otherRecord, other) in open.dropFirst() {
+                var closed = other
+                closed.status = .cancelled
+                closed.closing = ClosingRecord(action: rule.mergedAction ?? "", at: when, by: "")
+                var record = FollowUpRecord(closed)
+                record.stamp(at: now, by: user, old: otherRecord)
+                try record.update(db)
+                try audit(db, table: "followUp", id: other.id, action: .close, before: other, after: closed, by: user, at: now)
+            }
+        }
     }
 
     /// The record `id` was folded into, when it was (`elderAlias`, kept current along chains).

@@ -322,4 +322,26 @@ struct CombineTests {
         #expect(try d.town.count("draft") == 0)
         #expect(try ledger.elderFile(id: d.village)?.visits.map(\.id).contains(sheet.id) == true)
     }
+
+    @Test("Two records each with an open need referral give one: the first opened takes both details, the other is closed into it")
+    func referralsStayOnePerElder() throws {
+        let f = try Fixture()
+        let born = LocalDate(year: 1944, month: 5, day: 12)!
+        let a = try f.ledger.saveElder(f.elder("王秀英", born: born, idNumber: idA), by: nil, today: f.today)
+        let b = try f.ledger.saveElder(f.elder("王秀英", born: born), by: nil, today: f.today)
+        for (elder, need, hour) in [(a, 2, 9), (b, 3, 10)] {
+            var v = f.visit(elder, answers: [FieldCode.needs: .choices([need]), FieldCode.needsMet: .choice(2)])
+            v.at = LocalDateTime(date: f.today, hour: hour, minute: 0)!
+            try f.ledger.saveVisit(v, by: nil, today: f.today)
+        }
+        let details = try [a, b].map { try #require(try f.ledger.elderFile(id: $0.id)?.followUps.first { $0.type == .referral }).detail }
+        _ = try f.ledger.combineElders(keep: a.id, fold: b.id, by: nil, today: f.today)
+        let referrals = try #require(try f.ledger.elderFile(id: a.id)).followUps.filter { $0.type == .referral }
+        let open = referrals.filter(\.status.isOpen)
+        #expect(open.count == 1 && open[0].detail == details[0] + "；" + details[1])
+        let closed = try #require(referrals.first { !$0.status.isOpen })
+        #expect(closed.status == .cancelled && closed.closing?.action == "与同一老人的另一项合并（合并重复档案）")
+        let (kept, refilled) = try RedFlagTableTests.keptAndRefilled(f.ledger)
+        #expect(kept == refilled)
+    }
 }

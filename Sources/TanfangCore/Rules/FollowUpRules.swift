@@ -18,6 +18,9 @@ public struct FollowUpRule: Hashable, Sendable, Codable {
     /// to date instead of opening another (the elder's unmet needs, reported again with another
     /// need added, are one referral being worked on).
     public var onePerElder: Bool?
+    /// The closing record's words for one closed into another of the same elder (`onePerElder`),
+    /// when two records of the elder are combined with one open each.
+    public var mergedAction: String?
 
     public init(type: FollowUpType, when: Condition, dueInHours: Int, detailFields: [String] = [], detail: String? = nil,
                 closeWhen: Condition? = nil, closingAction: String? = nil, onePerElder: Bool? = nil) {
