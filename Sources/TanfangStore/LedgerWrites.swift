@@ -244,7 +244,8 @@ extension Ledger {
     /// Saves a visit record: validates it, inserts it with the follow-ups its findings call for
     /// (owned by the elder's responsible visitor), recomputes the elder's summary and writes
     /// audit rows, all in one transaction. Returns the follow-ups created, then those the visit
-    /// closed by itself (`closeAnswered`: a revisit that found the elder), closed.
+    /// closed by itself (`closeAnswered`: a revisit that found the elder), closed. An open one a
+    /// one-per-elder rule brought up to date is among them, open and opened before the visit.
     ///
     /// A visit that fails validation throws `LedgerError.invalidVisit` and writes nothing.
     /// Saving an existing visit again updates it and creates no further follow-ups.
@@ -295,6 +296,7 @@ extension Ledger {
                 let selfClosing = Set(rules.followUps.rules.filter { $0.closeWhen != nil }.map(\.type))
                 // One per elder (a referral): the open one takes the new finding's detail instead.
                 let onePerElder = Set(rules.followUps.rules.filter { $0.onePerElder == true }.map(\.type))
+                var updated: [FollowUp] = []
                 created = try created.filter { f in
                     if onePerElder.contains(f.type), let open = try FollowUpRecord.fetchOne(db, sql: """
                         SELECT * FROM followUp WHERE elderId = ? AND type = ? AND status IN ('open', 'inProgress')
@@ -309,6 +311,7 @@ extension Ledger {
                         try record.update(db)
                         try audit(db, table: "followUp", id: before.id, action: .update, before: before, after: after,
                                   by: user, at: now)
+                        updated.append(after)
                         return false
                     }
                     let sameDetail = selfClosing.contains(f.type) ? "" : " AND detail = ?"
@@ -326,6 +329,7 @@ extension Ledger {
                     try audit(db, table: "followUp", id: followUp.id, action: .insert,
                               before: FollowUp?.none, after: followUp, by: user, at: now)
                 }
+                created += updated
                 created += try closeAnswered(db, by: visit, user: user, now: now)
             }
             try refreshSummary(db, record: &elderRecord, elder: elder, today: today, history: history)

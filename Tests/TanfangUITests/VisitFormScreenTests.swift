@@ -582,6 +582,19 @@ struct VisitFormScreenTests {
         #expect(h.lastStatus?.key == "status.error" && h.answers["health.expression"] == .choice(1))
     }
 
+    @Test("a referral already open that the visit brought up to date is said to be one, not a new one")
+    func savedPanelSaysAnUpdatedReferralWasAlreadyOpen() throws {
+        var h = try fx.sheet()
+        let visit = Visit(elderID: fx.elder.id, at: LocalDateTime("2026-11-23 09:30")!, visitorIDs: [fx.li.id],
+                          method: .home, seenInPerson: true)
+        let referral = FollowUp(elderID: fx.elder.id, type: .referral, openedAt: LocalDateTime("2026-11-10 10:00")!,
+                                due: LocalDateTime("2026-11-24 10:00")!, detail: "助餐、就医")
+        h.deliver(.visitSaved(visit, followUps: [referral]))
+        let lines = h.lines()
+        #expect(lines[0].hasPrefix(" 已保存。待办中已有的这一项按本次记录更新了内容："), "\(h.screenText())")
+        #expect(lines[2].contains("已有一项，期限 2026-11-24 10:00，内容已更新  助餐、就医"))
+    }
+
     @Test("after saving, the follow-ups are listed and Enter starts the next sheet")
     func savedPanel() throws {
         // Given a saved visit that produced a hazard follow-up

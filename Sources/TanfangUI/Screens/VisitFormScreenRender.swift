@@ -75,8 +75,11 @@ extension VisitFormScreen {
         let x = area.x + 1, width = area.width - 2
         var y = area.y
         // The ledger hands back the follow-ups the visit opened and those it answered (closed).
+        // An open one opened before the visit was already being worked on: its detail was brought up to date.
+        func isUpdate(_ f: FollowUp) -> Bool { f.status.isOpen && savedVisit.map { f.openedAt < $0.at } == true }
         let title = followUps.isEmpty ? s["visit.saved.none"]
-            : followUps.allSatisfy({ !$0.status.isOpen }) ? s["visit.saved.closedOnly"] : s["visit.saved.followUps"]
+            : followUps.allSatisfy({ !$0.status.isOpen }) ? s["visit.saved.closedOnly"]
+            : followUps.allSatisfy({ !$0.status.isOpen || isUpdate($0) }) ? s["visit.saved.updatedOnly"] : s["visit.saved.followUps"]
         grid.put(title, x: x, y: y, style: Style(fg: .green, bold: true), maxWidth: width)
         y += 1
         // An attempt is kept but owes the visit still: said, so that the unchanged due date is no surprise.
@@ -91,7 +94,8 @@ extension VisitFormScreen {
             var column = x + 2
             grid.put(type, x: column, y: y, style: Style(bold: true), maxWidth: typeWidth)
             column += typeWidth + 2
-            let due = followUp.status.isOpen ? s.format("visit.saved.due", followUp.due.description) : s["visit.saved.closed"]
+            let due = isUpdate(followUp) ? s.format("visit.saved.updated", followUp.due.description)
+                : followUp.status.isOpen ? s.format("visit.saved.due", followUp.due.description) : s["visit.saved.closed"]
             column += grid.put(due, x: column, y: y, maxWidth: max(0, area.maxX - column)) + 2
             if column < area.maxX - 1 {
                 grid.put(followUp.detail, x: column, y: y, maxWidth: area.maxX - 1 - column)
