@@ -109,7 +109,7 @@ import TanfangCore
         #expect(h.commands.last == .status(key: "elderFile.combine.otherVillage", args: ["阿克苏村"], tone: .warning))
     }
 
-    @Test func withTwoOtherRecordsDownShowsTheNext() {
+    @Test func withTwoOtherRecordsRightShowsTheNext() {
         var third = Self.other
         third.id = Fx.id(102)
         third.name = "王秀英"
@@ -120,7 +120,7 @@ import TanfangCore
         ]))
         h.type("m")
         #expect(h.screenText().contains("疑似重复第 1 份，共 2 份"))
-        h.send(.down)
+        h.send(.right)
         #expect(h.screenText().contains("疑似重复第 2 份，共 2 份"))
         h.send(.enter)
         #expect(h.requests.last == .combineElders(keep: T.elderID, fold: third.id))
@@ -132,7 +132,7 @@ import TanfangCore
         let text = h.screenText()
         #expect(text.contains("Keep     王秀英  红旗村"), "\(text)")
         #expect(text.contains("Fold in  王秀英  阿克苏村"))
-        #expect(h.screen.keyHints(env: h.env).map(\.label) == ["Combine", "Keep the other", "Cancel"])
+        #expect(h.screen.keyHints(env: h.env).filter(\.inBar).map(\.label) == ["Combine", "Keep the other", "Cancel"])
     }
 
     @Test func theRecordWithMoreVisitsIsKeptUnlessTabSaysOtherwise() {
@@ -146,5 +146,30 @@ import TanfangCore
         #expect(h.screenText().contains("保留  王秀英  红旗村"))
         h.send(.enter)
         #expect(h.requests.last == .combineElders(keep: T.elderID, fold: Self.other.id))
+    }
+
+    @Test func manyDifferencesScrollAt80x24() {
+        // Given another record differing in many fields
+        var other = Self.other
+        other.name = "王秀英"
+        other.gender = .male
+        other.ethnicity = "维吾尔族"
+        other.phone = "13000000000"
+        other.disabilityDegree = .mild
+        other.livingArrangement = .withSpouse
+        other.visitorID = Fx.zhao.id
+        other.supporters = [Supporter(name: "王大", relation: "女儿", phone: "13000000001")]
+        other.emergencyContacts = [Contact(name: "马兰", relation: "邻居", phone: "13000000002")]
+        var h = T.harness(file: Self.file(duplicates: [PossibleDuplicate(elder: other, villageName: "阿克苏村",
+                                                                          visitCount: 0, followUpCount: 0)]))
+        h.type("m")
+        #expect(!h.screenText().contains("13000000002"))
+        // When ↓ and PgDn are pressed / Then the last differences come into view
+        h.send(.pageDown)
+        h.send(.down)
+        #expect(h.screenText().contains("13000000002"), "\(h.screenText())")
+        h.send(.pageUp)
+        h.send(.pageUp)
+        #expect(h.screenText().contains("合并重复档案"))
     }
 }

@@ -219,7 +219,7 @@ public struct ElderFileScreen: Screen {
         }
         if let choice = combining, !file.duplicates.isEmpty {
             DocView.render(combineLines(file, choice: choice, env: env, width: area.width), into: &grid, area: area,
-                           scroll: 0, selected: nil)
+                           scroll: choice.scroll, selected: nil)
             return nil
         }
         if let detail, detail < file.visits.count {

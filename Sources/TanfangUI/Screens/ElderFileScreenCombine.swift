@@ -9,15 +9,21 @@ extension ElderFileScreen {
         var index = 0
         /// Keep the other record and fold this file into it (Tab).
         var keepOther = false
+        /// Lines scrolled (many differences at 80×24).
+        var scroll = 0
     }
 
-    enum CombineAction: Hashable, Sendable { case confirm, swap, next, previous, cancel }
+    enum CombineAction: Hashable, Sendable { case confirm, swap, next, previous, lineDown, lineUp, pageDown, pageUp, cancel }
 
     static let combineKeymap = Keymap<CombineAction>([
         KeyBinding([.enter], .confirm, label: "elderFile.combine.key.confirm", help: "elderFile.combine.help.confirm"),
         KeyBinding([.tab, .backTab], .swap, label: "elderFile.combine.key.swap", help: "elderFile.combine.help.swap"),
-        KeyBinding([.down, .right], .next, label: "elderFile.combine.key.next", help: "elderFile.combine.help.next"),
-        KeyBinding([.up, .left], .previous, label: "key.prev", help: "elderFile.combine.help.next", showsInBar: false),
+        KeyBinding([.right], .next, label: "elderFile.combine.key.next", help: "elderFile.combine.help.next"),
+        KeyBinding([.left], .previous, label: "key.prev", help: "elderFile.combine.help.next", showsInBar: false),
+        KeyBinding([.down], .lineDown, label: "key.next", help: "help.moveUpDown", showsInBar: false),
+        KeyBinding([.up], .lineUp, label: "key.prev", help: "help.moveUpDown", showsInBar: false),
+        KeyBinding([.pageDown], .pageDown, label: "key.nextPage", help: "help.page", showsInBar: false),
+        KeyBinding([.pageUp], .pageUp, label: "key.prevPage", help: "help.page", showsInBar: false),
         KeyBinding([.escape], .cancel, label: "key.cancel", help: "elderFile.combine.help.cancel"),
     ])
 
@@ -53,6 +59,12 @@ extension ElderFileScreen {
         case .next, .previous:
             choice.index = (choice.index + (action == .next ? 1 : count - 1)) % count
             choice.keepOther = file.duplicates[choice.index].visitCount > file.visits.count
+            choice.scroll = 0
+        case .lineDown, .lineUp, .pageDown, .pageUp:
+            let step = [.lineDown: 1, .lineUp: -1, .pageDown: Self.pageLines, .pageUp: -Self.pageLines][action] ?? 0
+            // The narrowest screen wraps the most: every line can be reached on a wider one too.
+            let lines = combineLines(file, choice: choice, env: env, width: 80).count
+            choice.scroll = min(max(0, choice.scroll + step), max(0, lines - 1))
         case .confirm:
             let other = file.duplicates[choice.index].elder
             // The other record outside the user's villages is another clerk's: said before asking the ledger.
