@@ -466,7 +466,7 @@ extension Ledger {
     /// The month's village visit rates over the whole ledger (for the red-flag list), in the
     /// reference's order; from the tally only villages with elders counted (no rate, no flag).
     func villageRates(_ db: Database, month: YearMonth) throws -> [VillageRate] {
-        try monthCounts(db, month: month, scope: .everything, details: false).villages
+        try Ledger.inCodeOrder(monthCounts(db, month: month, scope: .everything, details: false).villages, db)
     }
 
     struct MonthCounts {
