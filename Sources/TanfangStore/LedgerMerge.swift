@@ -78,8 +78,10 @@ public struct MergeOutcome: Hashable, Sendable, Codable {
     public var touchedElders: Int = 0
     /// Records of one person combined (`combineElders`) in the other ledger and folded here too.
     public var combined: Int = 0
-    /// Rows of theirs for a record folded into another here, mapped onto the record kept.
+    /// Records folded into another here that they changed since: their changes went to the
+    /// record kept (the kept records' names in `combinedHereNames`).
     public var combinedHere: Int = 0
+    public var combinedHereNames: [String] = []
 
     public init(file: String) { self.file = file }
 
@@ -199,6 +201,7 @@ extension Ledger {
                                   by: user, at: timestamp())
                         touched.insert(keptID)
                         outcome.combinedHere += 1
+                        outcome.combinedHereNames.append(elder.name)
                     }
                 case .conflict(let values):
                     inConflict.insert("elder|\(id)")
@@ -364,6 +367,10 @@ extension Ledger {
                 try refreshSummary(db, record: &record, elder: try record.elder(), today: today)
             }
             try MonthTally.rebuildIfStale(db)
+            // Pairs their combinations folded on the way are one record now: nothing to report.
+            outcome.sharedIDNumbers = try outcome.sharedIDNumbers.filter { pair in
+                try Row.exists(db, table: "elder", id: pair.id) && Row.exists(db, table: "elder", id: pair.otherID)
+            }
             outcome.touchedElders = touched.count
             if outcome.insertedTotal + outcome.updatedTotal + outcome.combined > 0 {
                 struct MergeAudit: Codable {

@@ -137,7 +137,8 @@ extension Ledger {
     static func fieldText(_ db: Database, _ key: String, _ e: Elder) throws -> String {
         switch key {
         case "statusHistory":
-            return e.statusHistory.last.map { "\($0.status.rawValue) \($0.date)" } ?? ""
+            // Whole: two histories may end alike and differ before.
+            return e.statusHistory.map { "\($0.status.rawValue) \($0.date)" }.joined(separator: " → ")
         case "supporters":
             return e.supporters.map { s in s.name + (s.relation.isEmpty ? "" : "（\(s.relation)）")
                 + (s.phone.map { " " + Masking.phone($0) } ?? "") }.joined(separator: "；")

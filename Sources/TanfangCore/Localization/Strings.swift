@@ -124,8 +124,11 @@ public struct Strings: Sendable {
         switch field {
         // "deceased 2026-11-03": the status in words, then its date.
         case "statusHistory":
-            let parts = value.split(separator: " ", maxSplits: 1).map(String.init)
-            return parts.isEmpty ? value : ([elderFieldValue("status", parts[0])] + parts.dropFirst()).joined(separator: " ")
+            // "active 2025-12-01 → deceased 2026-02-06": each status in words, then its date.
+            return value.components(separatedBy: " → ").map { change in
+                let parts = change.split(separator: " ", maxSplits: 1).map(String.init)
+                return parts.isEmpty ? change : ([elderFieldValue("status", parts[0])] + parts.dropFirst()).joined(separator: " ")
+            }.joined(separator: " → ")
         case "remote": return self[value == "1" ? "files.yes" : "files.no"]
         case "categories":
             return value.split(separator: ",").map { self["category.\($0)"] }.joined(separator: self["files.listSeparator"])

@@ -70,10 +70,13 @@ public struct ElderFileScreen: Screen {
 
     public func keyHints(env: AppEnvironment) -> [KeyHint] {
         if detail != nil { return Self.detailKeymap.hints(env.strings) }
-        if combining != nil {
-            let several = (file?.duplicates.count ?? 0) > 1
+        if let choice = combining, let file, !file.duplicates.isEmpty {
+            let several = file.duplicates.count > 1
+            // Another village's record cannot be combined here: only leaving (and the next record) is offered.
+            let allowed = env.scope.allows(file.duplicates[min(choice.index, file.duplicates.count - 1)].elder)
             return zip(Self.combineKeymap.bindings, Self.combineKeymap.hints(env.strings))
-                .filter { several || ![.next, .previous].contains($0.0.action) }.map(\.1)
+                .filter { several || ![.next, .previous].contains($0.0.action) }
+                .filter { allowed || ![.confirm, .swap].contains($0.0.action) }.map(\.1)
         }
         // Read-only roles do not see the edit key (pressing it explains why); the combine key is
         // shown only when there is another record to combine with.
@@ -370,11 +373,15 @@ public struct ElderFileScreen: Screen {
             add("elderFile.label.remarks", remarks)
         }
         // Another record of (perhaps) the same person: said, with the key that combines them.
+        let combinable = Self.combines(env) && file.duplicates.contains { env.scope.allows($0.elder) }
         for (i, d) in file.duplicates.enumerated() {
             let style = Style(fg: .yellow, bold: true)
-            var value = [DocSegment(s.format("elderFile.duplicate", d.elder.name, d.villageName, String(d.visitCount)), style)]
+            // Another village's record: where it is, nothing of what it holds.
+            let text = env.scope.allows(d.elder) ? s.format("elderFile.duplicate", d.elder.name, d.villageName, String(d.visitCount))
+                : s.format("elderFile.duplicateElsewhere", d.elder.name, d.villageName)
+            var value = [DocSegment(text, style)]
             // Its own segment: at 80 columns it goes to the next line whole rather than broken.
-            if Self.combines(env), i == file.duplicates.count - 1 { value.append(DocSegment("  " + s["elderFile.duplicateKey"], style)) }
+            if combinable, i == file.duplicates.count - 1 { value.append(DocSegment("  " + s["elderFile.duplicateKey"], style)) }
             rows.append((i == 0 ? s["elderFile.label.duplicates"] : "", value))
         }
 

@@ -96,8 +96,13 @@ extension ElderFileScreen {
             let indent = String(repeating: " ", count: labelWidth + 2)
             let counts = s.format("elderFile.combine.counts", reveal(d.elder.idNumber, id: true), String(d.visitCount),
                                   String(d.followUpCount))
+            // Where each came from and since when: a county list's record and the village's look alike otherwise.
+            let sources = d.elder.sources.sorted().joined(separator: s["files.listSeparator"])
+            let origin = s.format("elderFile.combine.origin", sources.isEmpty ? s["files.none"] : sources,
+                                  d.elder.statusHistory.first?.date.description ?? s["files.none"])
             return [DocLine(kind: .text([label, DocSegment(d.elder.name + "  " + d.villageName, Style(bold: bold))]), ref: nil)]
-                + TextWrap.lines(counts, width: max(1, width - indent.count)).map { .text(DocSegment(indent + $0)) }
+                + (TextWrap.lines(counts, width: max(1, width - indent.count))
+                    + TextWrap.lines(origin, width: max(1, width - indent.count))).map { .text(DocSegment(indent + $0)) }
         }
         var lines: [DocLine] = [.title(s["elderFile.combine.title"])]
         if file.duplicates.count > 1 {

@@ -75,7 +75,10 @@ struct Merge: ParsableCommand {
             let fieldMerged = outcome.fieldMerged.values.reduce(0, +)
             if fieldMerged > 0 { print(s.format("data.merge.fieldMerged", String(fieldMerged))) }
             if outcome.combined > 0 { print(s.format("data.merge.combined", String(outcome.combined))) }
-            if outcome.combinedHere > 0 { print(s.format("data.merge.combinedHere", String(outcome.combinedHere))) }
+            if outcome.combinedHere > 0 {
+                print(s.format("data.merge.combinedHere", String(outcome.combinedHere),
+                               outcome.combinedHereNames.joined(separator: s["data.merge.comma"])))
+            }
             for pair in outcome.sharedIDNumbers {
                 print(s.format("data.merge.sharedIDNumber", pair.name, pair.village ?? "—", pair.otherName,
                                pair.otherVillage ?? "—"))
