@@ -78,6 +78,7 @@ public struct MergeOutcome: Hashable, Sendable, Codable {
     public var touchedElders: Int = 0
     /// Records of one person combined (`combineElders`) in the other ledger and folded here too.
     public var combined: Int = 0
+    public var combinedNames: [String] = []
     /// Records folded into another here that they changed since: their changes went to the
     /// record kept (the kept records' names in `combinedHereNames`).
     public var combinedHere: Int = 0
@@ -190,7 +191,8 @@ extension Ledger {
                 let ourIDs = Set(try String.fetchAll(db, sql: "SELECT id FROM audit WHERE recordId = ? AND tableName = 'elder'",
                                                      arguments: [id]))
                 guard !theirIDs.isSubset(of: ourIDs), let keptRecord = try ElderRecord.fetchOne(db, key: keptID) else { return }
-                switch try mergeIntoKept(db, foldedID: id, kept: keptRecord, theirs: row, theirAuditIDs: theirIDs) {
+                switch try mergeIntoKept(db, foldedID: id, kept: keptRecord, theirs: row, theirAuditIDs: theirIDs,
+                                         theirFirstBefore: theirFirstBefore("elder", id)) {
                 case .merged(let elder):
                     let before = try keptRecord.elder()
                     if elder != before {
@@ -353,10 +355,11 @@ extension Ledger {
                 let target = kept(id)
                 if try Row.exists(db, table: "elder", id: id), target != id, try Row.exists(db, table: "elder", id: target),
                    let foldID = UUID(uuidString: id), let keepID = UUID(uuidString: target) {
-                    _ = try combine(db, keep: keepID, fold: foldID, by: user, today: today, at: timestamp(), auditKept: false)
+                    let done = try combine(db, keep: keepID, fold: foldID, by: user, today: today, at: timestamp(), auditKept: false)
                     touched.remove(id)
                     touched.insert(target)
                     outcome.combined += 1
+                    outcome.combinedNames.append(done.kept.name)
                 } else {
                     try db.execute(sql: "INSERT OR IGNORE INTO elderAlias (id, intoId, at, userId) VALUES (?, ?, ?, ?)",
                                    arguments: [id, target, timestamp(), user?.uuidString])

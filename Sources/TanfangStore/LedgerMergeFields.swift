@@ -54,9 +54,20 @@ extension Ledger {
     /// kept record has it as that version had it, or empty; one the kept record holds otherwise
     /// is a conflict (unless it already holds their value). nil when there is no such version or a
     /// row cannot be read.
+    /// Without a shared audit row (a demo's records), the version folded here (the `before` of our
+    /// removal) is the base when their first change started from it.
     func mergeIntoKept(_ db: Database, foldedID id: String, kept: ElderRecord, theirs: Row,
-                       theirAuditIDs: Set<String>) throws -> ElderFieldMerge? {
-        guard let base = try sharedVersion(db, id: id, theirAuditIDs: theirAuditIDs),
+                       theirAuditIDs: Set<String>, theirFirstBefore: String? = nil) throws -> ElderFieldMerge? {
+        var shared = try sharedVersion(db, id: id, theirAuditIDs: theirAuditIDs)
+        if shared == nil, let theirFirstBefore,
+           let removed = try String.fetchOne(db, sql: """
+               SELECT before FROM audit WHERE recordId = ? AND tableName = 'elder' AND action = 'delete' ORDER BY at DESC LIMIT 1
+               """, arguments: [id]),
+           let folded = try? JSONDecoder().decode(Elder.self, from: Data(removed.utf8)),
+           let started = try? JSONDecoder().decode(Elder.self, from: Data(theirFirstBefore.utf8)), folded == started {
+            shared = folded
+        }
+        guard let base = shared,
               let other = try? ElderRecord(row: theirs).elder(), let ours = try? kept.elder() else { return nil }
         var theirsOnKept = other
         theirsOnKept.id = ours.id

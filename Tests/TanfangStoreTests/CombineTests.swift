@@ -344,4 +344,19 @@ struct CombineTests {
         let (kept, refilled) = try RedFlagTableTests.keptAndRefilled(f.ledger)
         #expect(kept == refilled)
     }
+
+    @Test("A village's edit to a folded record written without audit rows (a demo's) still comes onto the kept record")
+    func foldedRecordWithoutAuditRows() throws {
+        let d = try doubled()
+        for ledger in [d.town.ledger, d.west.ledger] {
+            try ledger.write { db in try db.execute(sql: "DELETE FROM audit WHERE recordId = ?", arguments: [d.village.uuidString]) }
+        }
+        _ = try d.town.ledger.combineElders(keep: d.county, fold: d.village, by: nil, today: d.town.today)
+        var edited = try #require(try d.west.ledger.elderFile(id: d.village)).elder
+        edited.phone = "13655556666"
+        try d.west.ledger.saveElder(edited, by: nil, today: d.town.today)
+        let outcome = try d.town.ledger.merge(from: d.west.path, by: nil, today: d.town.today)
+        #expect(outcome.conflicts.isEmpty && outcome.combinedHereNames == ["王秀英"], "\(outcome.conflicts)")
+        #expect(try d.town.ledger.elderFile(id: d.county)?.elder.phone == "13655556666")
+    }
 }

@@ -46,7 +46,7 @@ import TanfangCore
         #expect(text.contains("保留  王秀英  红旗村"), "\(text)")
         #expect(text.contains("并入  王秀英  阿克苏村"))
         #expect(text.contains("身份证 65402119400305002X  探访 1 次  跟进 1 项"))
-        #expect(text.contains("来源：—；登记于 2020-01-01"))
+        #expect(text.contains("来源：—；状态记录始于 2020-01-01"))
         #expect(text.contains("所属村：保留“红旗村”，并入的为“阿克苏村”"))
         #expect(text.contains("住址：保留“红旗村3组12号”，并入的为“阿克苏村1组”"))
         // The phone only the kept one has is no difference
@@ -175,5 +175,15 @@ import TanfangCore
         h.send(.pageUp)
         h.send(.pageUp)
         #expect(h.screenText().contains("合并重复档案"))
+    }
+
+    @Test func aRefusedCombineKeepsTheFileAndSaysWhy() {
+        var h = T.harness(file: Self.file())
+        h.type("m")
+        h.send(.enter)
+        h.deliver(.failed(message: "探访草稿：文书为两份王秀英的档案各存着一份未保存的探访草稿"))
+        #expect(h.commands.last == .status(key: "status.error", args: ["探访草稿：文书为两份王秀英的档案各存着一份未保存的探访草稿"],
+                                           tone: .error))
+        #expect(h.screenText().contains("身份证号") && !h.screenText().contains("合并重复档案"))
     }
 }

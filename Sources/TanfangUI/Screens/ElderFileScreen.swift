@@ -80,7 +80,8 @@ public struct ElderFileScreen: Screen {
         }
         // Read-only roles do not see the edit key (pressing it explains why); the combine key is
         // shown only when there is another record to combine with.
-        let duplicates = !(file?.duplicates.isEmpty ?? true)
+        // Only a record in the user's area can be combined here.
+        let duplicates = file?.duplicates.contains { env.scope.allows($0.elder) } ?? false
         return zip(Self.keymap.bindings, Self.keymap.hints(env.strings))
             .filter { env.canEdit || ![.edit, .addFollowUp, .newVisit].contains($0.0.action) }
             .filter { (duplicates && Self.combines(env)) || $0.0.action != .combine }.map(\.1)
@@ -191,6 +192,10 @@ public struct ElderFileScreen: Screen {
             // This file was folded into the other: that one is the file now.
             if kept != elderID { return [.replace(.elderFile(kept)), done] }
             return [.request(.elderFile(elderID)), done]
+        case .failed(let message) where combining != nil:
+            // A combine refused (drafts in the way, another's area): the file stays, the reason is said.
+            combining = nil
+            return [.status(key: "status.error", args: [message], tone: .error)]
         case .failed(let message):
             loaded = true
             error = message

@@ -74,7 +74,9 @@ struct Merge: ParsableCommand {
                            String(outcome.sharedIDNumbers.count)))
             let fieldMerged = outcome.fieldMerged.values.reduce(0, +)
             if fieldMerged > 0 { print(s.format("data.merge.fieldMerged", String(fieldMerged))) }
-            if outcome.combined > 0 { print(s.format("data.merge.combined", String(outcome.combined))) }
+            if outcome.combined > 0 {
+                print(s.format("data.merge.combined", String(outcome.combined), outcome.combinedNames.joined(separator: s["data.merge.comma"])))
+            }
             if outcome.combinedHere > 0 {
                 print(s.format("data.merge.combinedHere", String(outcome.combinedHere),
                                outcome.combinedHereNames.joined(separator: s["data.merge.comma"])))
