@@ -169,7 +169,7 @@ extension Ledger {
 
     /// `combineElders` inside a transaction.
     func combine(_ db: Database, keep keepID: UUID, fold foldID: UUID, by user: UUID?, today: LocalDate,
-                 at now: String, auditKept: Bool = true, scope: AccessScope = .everything) throws -> CombineOutcome {
+                 at now: String, scope: AccessScope = .everything) throws -> CombineOutcome {
         guard keepID != foldID else {
             throw LedgerError.invalidField(field: "elder", messageKey: "store.error.combineSame", args: [])
         }
@@ -181,9 +181,6 @@ extension Ledger {
         }
         let kept = try keepRecord.elder()
         let folded = try foldRecord.elder()
-        if let user = try Ledger.draftsInTheWay(db, keep: keepID, fold: foldID) {
-            throw LedgerError.invalidField(field: "draft", messageKey: "store.error.combineDrafts", args: [user, kept.name])
-        }
         for elder in [kept, folded] where !scope.allows(elder) {
             let village = try String.fetchOne(db, sql: "SELECT name FROM place WHERE id = ?",
                                               arguments: [DemoUUIDText.text(elder.villageID)]) ?? ""
@@ -193,6 +190,9 @@ extension Ledger {
         if let a = kept.idNumber, let b = folded.idNumber, IDNumber.normalize(a) != IDNumber.normalize(b) {
             throw LedgerError.invalidField(field: "idNumber", messageKey: "store.error.combineOtherPerson",
                                            args: [kept.name, folded.name])
+        }
+        if let user = try Ledger.draftsInTheWay(db, keep: keepID, fold: foldID) {
+            throw LedgerError.invalidField(field: "draft", messageKey: "store.error.combineDrafts", args: [user, kept.name])
         }
         var (merged, differences) = ElderFold.fold(folded, into: kept)
         // One person registered twice was on the ledger from the earlier registration, with every
@@ -226,8 +226,8 @@ extension Ledger {
                            arguments: [keepRecord.id, now, user?.uuidString, record.id])
             try audit(db, table: "followUp", id: before.id, action: .update, before: before, after: after, by: user, at: now)
         }
-        // A draft kept under the folded record's id (a sheet put aside) follows it, unless the
-        // same person already has one for the kept record.
+        // A draft kept under the folded record's id (a sheet put aside) follows it (one person with a
+        // draft for each record was refused above).
         try db.execute(sql: """
             UPDATE OR IGNORE draft SET key = substr(key, 1, length(key) - length(?1)) || ?2, json = replace(json, ?1, ?2)
             WHERE key LIKE '%.' || ?1
@@ -247,9 +247,9 @@ extension Ledger {
         if merged != kept {
             record.stamp(at: now, by: user, old: keepRecord)
             try record.update(db)
-            if auditKept {
-                try audit(db, table: "elder", id: keepID, action: .update, before: kept, after: merged, by: user, at: now)
-            }
+            // Audited even when a merge does it for another ledger's combination: a later merge reads
+            // the change as ours (and merges field by field should that ledger change the record too).
+            try audit(db, table: "elder", id: keepID, action: .update, before: kept, after: merged, by: user, at: now)
         } else {
             record = keepRecord
         }

@@ -294,7 +294,11 @@ extension Ledger {
                                     ? try mergeElderFields(db, id: id, mine: mine, theirs: row, theirAuditIDs: theirChangeIDs(table, id),
                                                            theirFirstBefore: theirFirstBefore(table, id))
                                     : nil
-                                if case .merged(let elder) = fields {
+                                if case .merged(let elder) = fields, elder == (try ElderRecord(row: mine).elder()) {
+                                    // Their changes are all in ours already: ours is the later copy.
+                                    outcome.newerHere[table, default: 0] += 1
+                                    sourcesDiffer = false
+                                } else if case .merged(let elder) = fields {
                                     var record = try ElderRecord(row: mine)
                                     let before = try record.elder()
                                     var updated = ElderRecord(elder, summary: try record.summary())
@@ -355,7 +359,7 @@ extension Ledger {
                 let target = kept(id)
                 if try Row.exists(db, table: "elder", id: id), target != id, try Row.exists(db, table: "elder", id: target),
                    let foldID = UUID(uuidString: id), let keepID = UUID(uuidString: target) {
-                    let done = try combine(db, keep: keepID, fold: foldID, by: user, today: today, at: timestamp(), auditKept: false)
+                    let done = try combine(db, keep: keepID, fold: foldID, by: user, today: today, at: timestamp())
                     touched.remove(id)
                     touched.insert(target)
                     outcome.combined += 1
