@@ -303,9 +303,12 @@ extension Ledger {
                         ORDER BY openedAt DESC LIMIT 1
                         """, arguments: [visit.elderID.uuidString, f.type.rawValue]) {
                         let before = try open.followUp()
-                        guard before.detail != f.detail, before.openedAt <= visit.at else { return false }
+                        // The new finding is added to what the open one holds (a need reported before
+                        // is not dropped by a visit that names another); one already there adds nothing.
+                        let parts = before.detail.components(separatedBy: "；")
+                        guard !parts.contains(f.detail), before.openedAt <= visit.at else { return false }
                         var after = before
-                        after.detail = f.detail
+                        after.detail = before.detail.isEmpty ? f.detail : before.detail + "；" + f.detail
                         var record = FollowUpRecord(after)
                         record.stamp(at: now, by: user, old: open)
                         try record.update(db)

@@ -70,7 +70,9 @@ struct LedgerWriteTests {
         // Then one referral is open, its detail the later finding, its due date as it was
         let referrals = try #require(try f.ledger.elderFile(id: elder.id)).followUps.filter { $0.type == .referral }
         #expect(referrals.count == 1 && referrals[0].id == opened.id && referrals[0].due == opened.due)
-        #expect(referrals[0].detail != opened.detail && referrals[0].detail.hasPrefix(opened.detail))
+        #expect(referrals[0].detail == opened.detail + "；" + again[0].detail.components(separatedBy: "；")[1])
+        // And the same finding again adds nothing
+        #expect(try needs([2, 3], hour: 10).filter { $0.type == .referral }.isEmpty)
         #expect(try f.ledger.auditTrail(recordID: opened.id).map(\.action) == [.insert, .update])
         // And a sheet back-dated before the referral leaves its detail alone
         _ = try needs([4], hour: 7, day: -1)

@@ -14,9 +14,9 @@ public struct FollowUpRule: Hashable, Sendable, Codable {
     /// elder), and the closing record's words for it.
     public var closeWhen: Condition?
     public var closingAction: String?
-    /// One open follow-up of this type per elder: a later visit's finding brings its detail up
-    /// to date instead of opening another (the elder's unmet needs, reported again with another
-    /// need added, are one referral being worked on).
+    /// One open follow-up of this type per elder: a later visit's finding is added to its detail
+    /// instead of opening another (the elder's unmet needs, reported again with another need
+    /// added, are one referral being worked on).
     public var onePerElder: Bool?
     /// The closing record's words for one closed into another of the same elder (`onePerElder`),
     /// when two records of the elder are combined with one open each.
