@@ -535,7 +535,9 @@ extension Ledger {
         }
         // The target is judged on the last complete month: the current one is still under way.
         let report = try monthlyReportReference(month: today.yearMonth.adding(months: -1), elders: elders, now: nil)
-        let flags = RedFlagEngine(rules: rules.redFlags).evaluate(
+        var engine = RedFlagEngine(rules: rules.redFlags)
+        engine.villageNames = try read { db in try Ledger.villageNames(db) }
+        let flags = engine.evaluate(
             elders: elders, summaries: summaries, openFollowUps: open, villageRates: report.villages,
             today: today, now: now)
         guard scope != .everything else { return flags }

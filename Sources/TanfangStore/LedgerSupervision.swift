@@ -38,7 +38,9 @@ extension Ledger {
             let rates = try villageRates(db, month: today.yearMonth.adding(months: -1))
             // The engine evaluates the live elders in full. Follow-up flags are not asked of it (it
             // gets no follow-ups), nor deceasedStillActive, which `elderFlag` keeps for every elder.
-            let engineFlags = Ledger.cut(RedFlagEngine(rules: rules.redFlags).evaluate(
+            var engine = RedFlagEngine(rules: rules.redFlags)
+            engine.villageNames = try Ledger.villageNames(db)
+            let engineFlags = Ledger.cut(engine.evaluate(
                 elders: live.elders, summaries: live.summaries, openFollowUps: [], villageRates: rates,
                 today: today, now: now, validIDs: live.validIDs), to: scope, elders: live.elders)
             var names: [UUID: String] = [:]
@@ -361,6 +363,15 @@ extension Ledger {
             guard let village = flag.villageID, scope.visitorID == nil else { return false }
             return scope.villageIDs?.contains(village) ?? true
         }
+    }
+
+    /// The villages' names by id (a duplicate's reason names the other record's village).
+    static func villageNames(_ db: Database) throws -> [UUID: String] {
+        var names: [UUID: String] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, name FROM place WHERE level = 'village'") {
+            if let id = UUID(uuidString: row["id"]) { names[id] = row["name"] }
+        }
+        return names
     }
 
     // MARK: - Monthly report

@@ -43,6 +43,12 @@ struct CombineTests {
         #expect(try d.town.count("elder") == 2)
         #expect(try ledger.elderFile(id: d.county)?.duplicates.map(\.elder.id) == [d.village])
         #expect(try SharedDupKeyTableTests.keys(ledger) == ["i:" + idA])
+        // And the red flag names the other record with its village, as the reference does
+        let now = LocalDateTime(date: d.town.today, hour: 12, minute: 0)!
+        let flag = try #require(try ledger.redFlags(today: d.town.today, now: now).first { $0.kind == .duplicatePerson && $0.elderID == d.county })
+        #expect(flag.reasonArgs == ["王秀英（西村）", "1"])
+        #expect(try ledger.redFlagsReference(today: d.town.today, now: now).filter { $0.kind == .duplicatePerson }
+                == (try ledger.redFlags(today: d.town.today, now: now)).filter { $0.kind == .duplicatePerson })
 
         // When a dry run is asked for first
         let dry = try ledger.combineAll(by: nil, today: d.town.today, dryRun: true)

@@ -75,6 +75,9 @@ extension RedFlagKind {
 /// `RedFlag.reason(_:)` localizes both. ID numbers never appear in them.
 public struct RedFlagEngine: Sendable {
     public var rules: RedFlagRules
+    /// Village names by id: a duplicate's reason names each other record with its village
+    /// (王秀英（恰普其海村）), two records of one name being otherwise alike. Empty: names alone.
+    public var villageNames: [UUID: String] = [:]
 
     /// Severity of "never had a home visit": worse than any real gap in days.
     public static let neverSeverity = 36_500
@@ -364,7 +367,9 @@ public struct RedFlagEngine: Sendable {
         }
         for (i, e) in elders.enumerated() {
             guard let members = group[i] else { continue }
-            let others = members.filter { $0 != i }.map { elders[$0].name }
+            let others = members.filter { $0 != i }.map { m in
+                elders[m].name + (villageNames[elders[m].villageID].map { "（\($0)）" } ?? "")
+            }
             flags.append(flag(.duplicatePerson, e, [others.joined(separator: "、"), String(others.count)],
                               severity: others.count))
         }
