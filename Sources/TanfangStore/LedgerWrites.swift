@@ -684,18 +684,16 @@ extension Ledger {
     }
 
     /// Removes a draft once its form is saved or abandoned.
+    /// A key ending with a record combined into another meanwhile (`combineElders` moved its
+    /// draft to the kept record's key) deletes the draft under the kept record's key.
     public func deleteDraft(userID: UUID, key: String) throws {
         try write { db in
-            _ = try DraftRecord.filter(Column("userId") == userID.uuidString && Column("key") == key).deleteAll(db)
-        }
-    }
-
-    /// Deletes the user's drafts of the visit just saved, whatever their key: a sheet typed for a
-    /// record combined into another meanwhile was kept under the kept record's key.
-    public func deleteDrafts(userID: UUID, ofVisit visitID: UUID) throws {
-        try write { db in
-            try db.execute(sql: "DELETE FROM draft WHERE userId = ? AND instr(json, ?) > 0",
-                           arguments: [userID.uuidString, visitID.uuidString])
+            let deleted = try DraftRecord.filter(Column("userId") == userID.uuidString && Column("key") == key).deleteAll(db)
+            guard deleted == 0, let dot = key.lastIndex(of: "."),
+                  let id = UUID(uuidString: String(key[key.index(after: dot)...])),
+                  let kept = try Ledger.keptElderID(db, id) else { return }
+            let moved = String(key[...dot]) + kept.uuidString
+            _ = try DraftRecord.filter(Column("userId") == userID.uuidString && Column("key") == moved).deleteAll(db)
         }
     }
 }

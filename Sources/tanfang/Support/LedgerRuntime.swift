@@ -64,7 +64,6 @@ final class LedgerRuntime {
             return .eldersCombined(kept: keep)
         case .saveVisit(let visit):
             let followUps = try ledger.saveVisit(visit, by: user?.id, today: today)
-            if let user { try ledger.deleteDrafts(userID: user.id, ofVisit: visit.id) }
             return .visitSaved(visit, followUps: followUps)
         case .followUps(let query):
             return .followUps(try ledger.followUpPage(query, now: now()))
