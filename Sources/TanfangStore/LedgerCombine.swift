@@ -207,25 +207,21 @@ extension Ledger {
 
         // Visits and follow-ups move, each with its audit row: a merge reads a row's audit trail
         // to tell which copy is newer, and the village's copy still names the folded record.
+        func move<T: Encodable>(_ table: String, _ rows: [T], id: (T) -> UUID, retarget: (inout T) -> Void) throws {
+            for before in rows {
+                var after = before
+                retarget(&after)
+                try db.execute(sql: "UPDATE \(table) SET elderId = ?, updatedAt = ?, updatedBy = ? WHERE id = ?",
+                               arguments: [keepRecord.id, now, user?.uuidString, id(before).uuidString])
+                try audit(db, table: table, id: id(before), action: .update, before: before, after: after, by: user, at: now)
+            }
+        }
         let visits = try VisitRecord.fetchAll(db, sql: "SELECT * FROM visit WHERE elderId = ?", arguments: [foldRecord.id])
-        for record in visits {
-            let before = try record.visit()
-            var after = before
-            after.elderID = keepID
-            try db.execute(sql: "UPDATE visit SET elderId = ?, updatedAt = ?, updatedBy = ? WHERE id = ?",
-                           arguments: [keepRecord.id, now, user?.uuidString, record.id])
-            try audit(db, table: "visit", id: before.id, action: .update, before: before, after: after, by: user, at: now)
-        }
+            .map { try $0.visit() }
+        try move("visit", visits, id: \.id) { $0.elderID = keepID }
         let followUps = try FollowUpRecord.fetchAll(db, sql: "SELECT * FROM followUp WHERE elderId = ?",
-                                                    arguments: [foldRecord.id])
-        for record in followUps {
-            let before = try record.followUp()
-            var after = before
-            after.elderID = keepID
-            try db.execute(sql: "UPDATE followUp SET elderId = ?, updatedAt = ?, updatedBy = ? WHERE id = ?",
-                           arguments: [keepRecord.id, now, user?.uuidString, record.id])
-            try audit(db, table: "followUp", id: before.id, action: .update, before: before, after: after, by: user, at: now)
-        }
+                                                    arguments: [foldRecord.id]).map { try $0.followUp() }
+        try move("followUp", followUps, id: \.id) { $0.elderID = keepID }
         // A draft kept under the folded record's id (a sheet put aside) follows it (one person with a
         // draft for each record was refused above).
         try db.execute(sql: """
@@ -243,16 +239,9 @@ extension Ledger {
         // Records folded into the one folded now go where it went.
         try db.execute(sql: "UPDATE elderAlias SET intoId = ? WHERE intoId = ?", arguments: [keepRecord.id, foldRecord.id])
 
-        var record = ElderRecord(merged, summary: try keepRecord.summary())
-        if merged != kept {
-            record.stamp(at: now, by: user, old: keepRecord)
-            try record.update(db)
-            // Audited even when a merge does it for another ledger's combination: a later merge reads
-            // the change as ours (and merges field by field should that ledger change the record too).
-            try audit(db, table: "elder", id: keepID, action: .update, before: kept, after: merged, by: user, at: now)
-        } else {
-            record = keepRecord
-        }
+        // Audited even when a merge does it for another ledger's combination: a later merge reads
+        // the change as ours (and merges field by field should that ledger change the record too).
+        var record = try updateElder(db, keepRecord, to: merged, by: user, at: now) ?? keepRecord
         // The history changed: every visit is read again.
         try refreshSummary(db, record: &record, elder: merged, today: today)
         try MonthTally.finish(db, tally, elderIDs: [keepRecord.id, foldRecord.id])
@@ -296,6 +285,18 @@ extension Ledger {
                 try audit(db, table: "followUp", id: other.id, action: .close, before: other, after: closed, by: user, at: now)
             }
         }
+    }
+
+    /// `record` rewritten as `elder` (its summary kept, stamps renewed) with an audit row; nil,
+    /// and nothing written, when it holds `elder` already.
+    func updateElder(_ db: Database, _ record: ElderRecord, to elder: Elder, by user: UUID?, at now: String) throws -> ElderRecord? {
+        let before = try record.elder()
+        guard elder != before else { return nil }
+        var updated = ElderRecord(elder, summary: try record.summary())
+        updated.stamp(at: now, by: user, old: record)
+        try updated.update(db)
+        try audit(db, table: "elder", id: elder.id, action: .update, before: before, after: elder, by: user, at: now)
+        return updated
     }
 
     /// The record `id` was folded into, when it was (`elderAlias`, kept current along chains).

@@ -543,13 +543,16 @@ extension Ledger {
         }
     }
 
+    /// A supporter or contact as conflict lines show them: 姓名（关系） and the phone masked.
+    static func personText(_ name: String, _ relation: String, _ phone: String?) -> String {
+        name + (relation.isEmpty ? "" : "（\(relation)）") + (phone.map { " " + Masking.phone($0) } ?? "")
+    }
+
     /// A difference `ElderFold` found, as a person reads both values: ID numbers and phones
     /// masked, villages, grids and visitors by name, people as 姓名（关系） phone.
     static func shown(_ db: Database, _ difference: ElderFold.Difference, stored: Elder, incoming: Elder,
                       places: [String: PlaceRecord]? = nil) throws -> (stored: String, incoming: String) {
-        func person(_ name: String, _ relation: String, _ phone: String?) -> String {
-            name + (relation.isEmpty ? "" : "（\(relation)）") + (phone.map { " " + Masking.phone($0) } ?? "")
-        }
+        let person = Ledger.personText
         func place(_ id: UUID?) throws -> String {
             guard let id else { return "" }
             if let known = places?[DemoUUIDText.text(id)] { return known.name }

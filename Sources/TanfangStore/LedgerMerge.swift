@@ -194,13 +194,7 @@ extension Ledger {
                 switch try mergeIntoKept(db, foldedID: id, kept: keptRecord, theirs: row, theirAuditIDs: theirIDs,
                                          theirFirstBefore: theirFirstBefore("elder", id)) {
                 case .merged(let elder):
-                    let before = try keptRecord.elder()
-                    if elder != before {
-                        var updated = ElderRecord(elder, summary: try keptRecord.summary())
-                        updated.stamp(at: timestamp(), by: user, old: keptRecord)
-                        try updated.update(db)
-                        try audit(db, table: "elder", id: elder.id, action: .update, before: before, after: elder,
-                                  by: user, at: timestamp())
+                    if try updateElder(db, keptRecord, to: elder, by: user, at: timestamp()) != nil {
                         touched.insert(keptID)
                         outcome.combinedHere += 1
                         outcome.combinedHereNames.append(elder.name)
@@ -294,22 +288,15 @@ extension Ledger {
                                     ? try mergeElderFields(db, id: id, mine: mine, theirs: row, theirAuditIDs: theirChangeIDs(table, id),
                                                            theirFirstBefore: theirFirstBefore(table, id))
                                     : nil
-                                if case .merged(let elder) = fields, elder == (try ElderRecord(row: mine).elder()) {
-                                    // Their changes are all in ours already: ours is the later copy.
-                                    outcome.newerHere[table, default: 0] += 1
+                                if case .merged(let elder) = fields {
                                     sourcesDiffer = false
-                                } else if case .merged(let elder) = fields {
-                                    var record = try ElderRecord(row: mine)
-                                    let before = try record.elder()
-                                    var updated = ElderRecord(elder, summary: try record.summary())
-                                    updated.stamp(at: timestamp(), by: user, old: record)
-                                    record = updated
-                                    try record.update(db)
-                                    try audit(db, table: "elder", id: elder.id, action: .update, before: before, after: elder,
-                                              by: user, at: timestamp())
-                                    sourcesDiffer = false
-                                    touched.insert(id)
-                                    outcome.fieldMerged[table, default: 0] += 1
+                                    if try updateElder(db, ElderRecord(row: mine), to: elder, by: user, at: timestamp()) != nil {
+                                        touched.insert(id)
+                                        outcome.fieldMerged[table, default: 0] += 1
+                                    } else {
+                                        // Their changes are all in ours already: ours is the later copy.
+                                        outcome.newerHere[table, default: 0] += 1
+                                    }
                                 } else {
                                     inConflict.insert("\(table)|\(id)")
                                     var conflict = MergeConflict(table: table, id: id, columns: differing.sorted(),

@@ -41,8 +41,8 @@ extension Ledger {
            let ourFirst = try Row.fetchAll(db, sql: """
                SELECT id, before FROM audit WHERE recordId = ? AND tableName = 'elder' ORDER BY at, rowid
                """, arguments: [id]).first(where: { !theirAuditIDs.contains($0["id"]) && ($0["before"] as String?) != nil }),
-           let ours = try? JSONDecoder().decode(Elder.self, from: Data((ourFirst["before"] as String).utf8)),
-           let theirs = try? JSONDecoder().decode(Elder.self, from: Data(theirFirstBefore.utf8)), ours == theirs {
+           let ours = Self.auditElder(ourFirst["before"]),
+           let theirs = Self.auditElder(theirFirstBefore), ours == theirs {
             base = ours
         }
         guard let ours = try? ElderRecord(row: mine).elder(), let other = try? ElderRecord(row: theirs).elder() else { return nil }
@@ -63,8 +63,8 @@ extension Ledger {
            let removed = try String.fetchOne(db, sql: """
                SELECT before FROM audit WHERE recordId = ? AND tableName = 'elder' AND action = 'delete' ORDER BY at DESC LIMIT 1
                """, arguments: [id]),
-           let folded = try? JSONDecoder().decode(Elder.self, from: Data(removed.utf8)),
-           let started = try? JSONDecoder().decode(Elder.self, from: Data(theirFirstBefore.utf8)), folded == started {
+           let folded = Self.auditElder(removed),
+           let started = Self.auditElder(theirFirstBefore), folded == started {
             shared = folded
         }
         guard let base = shared,
@@ -76,13 +76,17 @@ extension Ledger {
         return try threeWay(db, base: baseOnKept, ours: ours, theirs: theirsOnKept, fillEmpty: true)
     }
 
+    /// An elder as an audit row's `before` or `after` holds it; nil when there is none or it cannot be read.
+    static func auditElder(_ json: String?) -> Elder? {
+        json.flatMap { try? JSONDecoder().decode(Elder.self, from: Data($0.utf8)) }
+    }
+
     /// The elder as the latest audit row both ledgers hold for record `id` left it.
     func sharedVersion(_ db: Database, id: String, theirAuditIDs: Set<String>) throws -> Elder? {
         for a in try Row.fetchAll(db, sql: """
             SELECT id, after FROM audit WHERE recordId = ? AND tableName = 'elder' ORDER BY at DESC, rowid DESC
             """, arguments: [id]) where theirAuditIDs.contains(a["id"]) {
-            guard let after: String = a["after"] else { continue }
-            if let base = try? JSONDecoder().decode(Elder.self, from: Data(after.utf8)) { return base }
+            if let base = Self.auditElder(a["after"]) { return base }
         }
         return nil
     }
@@ -151,11 +155,9 @@ extension Ledger {
             // Whole: two histories may end alike and differ before.
             return e.statusHistory.map { "\($0.status.rawValue) \($0.date)" }.joined(separator: " → ")
         case "supporters":
-            return e.supporters.map { s in s.name + (s.relation.isEmpty ? "" : "（\(s.relation)）")
-                + (s.phone.map { " " + Masking.phone($0) } ?? "") }.joined(separator: "；")
+            return e.supporters.map { personText($0.name, $0.relation, $0.phone) }.joined(separator: "；")
         case "emergencyContacts":
-            return e.emergencyContacts.map { c in c.name + (c.relation.isEmpty ? "" : "（\(c.relation)）")
-                + " " + Masking.phone(c.phone) }.joined(separator: "；")
+            return e.emergencyContacts.map { personText($0.name, $0.relation, $0.phone) }.joined(separator: "；")
         case "remote":
             return e.remote ? "1" : "0"
         case "categories":
