@@ -262,6 +262,49 @@ struct VisitFormScreenTests {
         #expect(h.focus == "safety.hazards")
     }
 
+    @Test("a choice of one among at most nine moves on by its digit alone; an Enter after it out of habit skips nothing")
+    func oneKeyChoices() throws {
+        // Given the focus on 表情 (options 1–4)
+        var h = try fx.sheet()
+        h.advance(to: "health.expression")
+        // When 2 alone is typed / Then it is the answer and 行动 has the focus
+        h.type("2")
+        #expect(h.answers["health.expression"] == .choice(2))
+        #expect(h.focus == "health.mobility")
+        // When Enter follows out of habit / Then it passes over nothing
+        h.send(.enter)
+        #expect(h.focus == "health.mobility")
+        #expect(h.answers["health.mobility"] == nil)
+        // Digit then Enter, digit then Tab: one question each
+        h.fill("3")
+        #expect(h.focus == "health.response" && h.answers["health.mobility"] == .choice(3))
+        h.type("1")
+        h.send(.tab)
+        #expect(h.focus == "health.illness" && h.answers["health.response"] == .choice(1))
+        // Several choices wait for Enter, and the Enter that ends them is not swallowed
+        h.type("2")
+        #expect(h.focus == "health.illness")
+        h.fill("3")
+        #expect(h.answers["health.illness"] == .choices([2, 3]))
+        #expect(h.focus == "health.mental")
+        // A Chinese character left by the input method is refused as it is typed
+        h.type("好")
+        #expect(h.lastStatus?.key == "form.error.notAChoice")
+        #expect(h.screen.sheet?.input.text == "")
+        #expect(h.focus == "health.mental")
+        // A yes/no takes one key: n
+        h.advance(to: "safety.hasHazard")
+        h.type("n")
+        #expect(h.answers["safety.hasHazard"] == .yesNo(false))
+        #expect(h.focus != "safety.hasHazard")
+        // The header's method too: 2 (phone) moves past 见到本人, which a call does not ask
+        var m = try fx.sheet()
+        m.advance(to: VisitEntry.methodField)
+        m.type("2")
+        #expect(m.screen.sheet?.method == .phone)
+        #expect(m.focus == "health.expression")
+    }
+
     @Test("an unknown option shows an error and keeps the focus")
     func invalidOption() throws {
         // Given the focus on mobility (options 1–4)
@@ -476,16 +519,16 @@ struct VisitFormScreenTests {
         // Given a sheet where 2 is typed into a field but Enter not yet pressed
         var h = try fx.sheet()
         #expect(h.screen.willQuit(env: h.env).isEmpty)
-        h.advance(to: "health.expression")
+        h.advance(to: "health.illness")
         h.type("2")
-        #expect(h.answers["health.expression"] == nil)
+        #expect(h.answers["health.illness"] == nil)
         // When the workstation quits / Then the draft it saves keeps the 2 as the field's pending text
         guard case .request(.saveDraft(_, let json))? = h.screen.willQuit(env: h.env).first,
               let draft = VisitDraft.decode(json) else {
             Issue.record("no draft saved on quit")
             return
         }
-        #expect(draft.current == "health.expression" && draft.pendingText == "2")
+        #expect(draft.current == "health.illness" && draft.pendingText == "2")
     }
 
     @Test("a copied section answered differently loses its mark; the same answer keeps it")
@@ -524,6 +567,7 @@ struct VisitFormScreenTests {
         #expect(draft.answers == ["health.expression": .choice(2), "health.mobility": .choice(3)])
         #expect(draft.current == "health.response" && draft.elderID == fx.elder.id)
         // When Esc is pressed with half-typed text, the draft keeps it and leaving asks first
+        h.fill("1")
         h.type("1")
         h.send(.escape)
         #expect(h.lastDraft?.pendingText == "1")
@@ -543,8 +587,8 @@ struct VisitFormScreenTests {
         // When Y is typed, the file is loaded and the sheet restored with the pending text
         r.type("y")
         #expect(r.requests.last == .elderFile(fx.elder.id))
-        #expect(r.answers == ["health.expression": .choice(2), "health.mobility": .choice(3)])
-        #expect(r.focus == "health.response")
+        #expect(r.answers == ["health.expression": .choice(2), "health.mobility": .choice(3), "health.response": .choice(1)])
+        #expect(r.focus == "health.illness")
         #expect(r.screen.sheet?.input.text == "1")
         #expect(r.screen.sheet?.visitID == draft.visitID)
 
@@ -790,7 +834,7 @@ struct VisitFormScreenTests {
         #expect((at.x..<at.x + 5).allSatisfy { method[x: $0, y: at.y].style == Style(underline: true) })
         // And the hint is the single choice's, on a plain line
         let single = method.lines()[23]
-        #expect(single == " 输入选项编号")
+        #expect(single == " 输入选项编号，按一下即到下一项")
         #expect((0..<method.width).allSatisfy { method[x: $0, y: 23].style == .plain })
 
         // When the focus moves on, the method's row changes in the marker and the value's cell only
@@ -802,10 +846,10 @@ struct VisitFormScreenTests {
         // And seen in person keeps the hint as it was
         #expect(seen.lines()[23] == single)
 
-        // Given a multiple choice: its hint starts like the single choice's, so a move between
+        // Given a multiple choice: its hint starts like the single choice's (输入选项编号，), so a move between
         // them rewrites the tail only
         h.advance(to: "health.illness")
-        #expect(h.lines()[23].hasPrefix(single + "，可多选，如 135"))
+        #expect(h.lines()[23].hasPrefix(" 输入选项编号，可多选，如 135"))
         // And a text field's hint starts with the same verb
         h.advance(to: "health.note")
         #expect(h.lines()[23].hasPrefix(" 输入文字，最多"))

@@ -196,7 +196,8 @@ public struct FormValidator: Sendable {
         return .success(parsed)
     }
 
-    private static let separators: Set<Character> = [" ", ",", "，", "、", ";", "；", "/", "\t", "\u{3000}"]
+    /// What may stand between the codes of several choices typed (`1 3 5`, `1,3,5`, `1、3、5`).
+    public static let separators: Set<Character> = [" ", ",", "，", "、", ";", "；", "/", "\t", "\u{3000}"]
 
     private func parseCodes(_ input: String, for field: FormField) -> Result<[Int], FieldIssue> {
         var codes: [Int] = []

@@ -319,6 +319,11 @@ public struct VisitFormScreen: Screen {
     private mutating func handleSheet(_ key: Key, env: AppEnvironment) -> [ScreenCommand] {
         guard var sheet else { return [] }
         defer { self.sheet = sheet }
+        // A one-key choice already moved on: the Enter (or Tab) typed after the digit out of habit
+        // confirms it rather than passing over the next question.
+        let justChosen = sheet.autoAdvanced
+        sheet.autoAdvanced = false
+        if justChosen, key == .enter || key == .tab { return [] }
         if let action = Self.keymap.action(for: key) {
             switch action {
             case .next: return advance(&sheet, by: 1, env: env)
@@ -357,7 +362,17 @@ public struct VisitFormScreen: Screen {
                 return []
             }
         }
+        if case .char(let c) = key, let kind = sheet.choiceKind(env), !VisitSheet.mayTypeInChoice(c, kind) {
+            return [.status(key: kind == .yesNo ? "form.error.yesNo" : "form.error.notAChoice", args: [], tone: .warning)]
+        }
         if sheet.input.handle(key) { sheet.touched = true }
+        // A question of one choice among at most nine is answered by its digit alone.
+        if case .char = key, sheet.isOneKeyAnswer(env) {
+            let from = sheet.focus
+            let commands = advance(&sheet, by: 1, env: env)
+            sheet.autoAdvanced = sheet.focus != from
+            return commands
+        }
         return []
     }
 
@@ -541,6 +556,44 @@ struct VisitSheet: Hashable, Sendable {
     /// From the last save attempt, marked on the sheet.
     var issues: [FieldIssue] = []
     var touched = false
+    /// The last key answered a one-key choice and moved to the next question.
+    var autoAdvanced = false
+
+    /// The kind of choice the focused slot takes (the header's method and 见到本人 included), or nil.
+    func choiceKind(_ env: AppEnvironment) -> FieldKind? {
+        switch focus {
+        case VisitEntry.methodField: .single
+        case VisitEntry.seenField: .yesNo
+        case VisitEntry.visitorsField: .multi
+        case VisitEntry.atField: nil
+        default: env.form.field(focus).flatMap { [.single, .multi, .yesNo].contains($0.kind) ? $0.kind : nil }
+        }
+    }
+
+    /// Whether `c` can be part of a choice typed: digits (full-width too) and spaces, and for a
+    /// yes/no the letters and characters it takes. Anything else (a Chinese character left by an
+    /// input method) is refused as it is typed, not after Enter.
+    static func mayTypeInChoice(_ c: Character, _ kind: FieldKind) -> Bool {
+        if FormValidator.separators.contains(c) { return kind == .multi }
+        let ascii = VisitEntry.asciiDigits(String(c))
+        if ascii.count == 1, let d = ascii.first, d.isASCII, d.isNumber { return true }
+        return kind == .yesNo && "yesnoYESNO是否".contains(c)
+    }
+
+    /// Whether the input holds a whole answer to a one-key question: a single choice of at most
+    /// nine options (or the method) given by a valid digit, or a yes/no given by one key.
+    func isOneKeyAnswer(_ env: AppEnvironment) -> Bool {
+        let text = VisitEntry.asciiDigits(input.text.trimmingCharacters(in: .whitespaces)).lowercased()
+        guard text.count == 1 else { return false }
+        switch choiceKind(env) {
+        case .yesNo?: return ["1", "2", "0", "y", "n", "是", "否"].contains(text)
+        case .single?:
+            let count = focus == VisitEntry.methodField ? VisitMethod.allCases.count : env.form.field(focus)?.options.count ?? 0
+            guard count <= 9, let code = Int(text) else { return false }
+            return (1...count).contains(code)
+        default: return false
+        }
+    }
 
     func allSlots(_ env: AppEnvironment) -> [String] {
         VisitEntry.headerFields + env.form.fields.map(\.code)

@@ -121,7 +121,7 @@ enum VisitEntry {
     static func parseCodes(_ text: String, count: Int) -> Result<[Int], FieldIssueKey> {
         let input = asciiDigits(text).trimmingCharacters(in: .whitespaces)
         if input.isEmpty { return .success([]) }
-        let separators: Set<Character> = [" ", ",", "，", "、", ";", "；", "/", "\u{3000}"]
+        let separators = FormValidator.separators
         var codes: [Int] = []
         if input.contains(where: { separators.contains($0) }) {
             for part in input.split(whereSeparator: { separators.contains($0) }) {
