@@ -330,7 +330,10 @@ struct RosterScreenTests {
         h.send(.char("n"))
         #expect(h.commands.last == .open(.newVisit(elderID: top)))
         // With text typed too: ↓ leaves the search for the list, and n acts on the row
+        // (back from a sheet begun on the list without a search, the list keeps the keys: / searches)
         h.start()
+        #expect(!h.screen.searching)
+        h.type("/")
         #expect(h.screen.searching)
         h.type("w")
         h.send(.down, .down)
@@ -375,6 +378,33 @@ struct RosterScreenTests {
         #expect(h.screen.selectedRow?.elder.id == RosterFixture.ayi.id)
         h.send(.enter)
         #expect(h.commands.last == .open(.elderFile(RosterFixture.ayi.id)))
+    }
+
+    @Test("Walking down the list without a search, back from a file the keys act on the list again")
+    func returnToTheList() throws {
+        // Given the list entered from an empty search line, and the third row's file opened
+        var h = ScreenHarness(RosterScreen(), env: try RosterFixture.env(), respond: RosterFixture.ledger())
+        h.start()
+        h.send(.down, .down, .down)
+        #expect(!h.screen.searching)
+        h.send(.enter)
+        #expect(h.commands.last == .open(.elderFile(RosterFixture.ayi.id)))
+        // When the app starts the roster again on return
+        h.start()
+        // Then the list has the keys, on the same row: n is a new visit for her, not a search
+        #expect(!h.screen.searching)
+        #expect(h.lines()[1].hasPrefix(" 搜索："))
+        h.send(.char("n"))
+        #expect(h.commands.last == .open(.newVisit(elderID: RosterFixture.ayi.id)))
+        #expect(h.rosterQueries.allSatisfy { $0.search.isEmpty })
+        // And after that sheet too; a file opened from a name searched comes back to the search line
+        h.start()
+        #expect(!h.screen.searching)
+        h.type("/")
+        h.type("w")
+        h.send(.down, .enter)
+        h.start()
+        #expect(h.screen.searching && h.screen.replacesSearch)
     }
 
     @Test("Answers to an older search are ignored")

@@ -89,6 +89,9 @@ public struct RosterScreen: Screen {
     var replacesSearch = false
     var filterOpen = false
     var filterField = FilterField.village
+    /// A file or sheet was opened from the list with no name searched (walking down a filtered
+    /// list, such as 逾期): back on the roster, the keys act on the list again, at the same row.
+    var browsing = false
 
     var rows: [RosterRow] = []
     /// Whether the unsaved visit sheet (if any) was asked for, after the first start.
@@ -182,10 +185,12 @@ public struct RosterScreen: Screen {
 
     public mutating func start(env: AppEnvironment) -> [ScreenCommand] {
         pending = []
-        // Back on the roster: ready for the next name, the last search kept but replaced by typing.
-        searching = true
+        // Back on the roster: ready for the next name, the last search kept but replaced by typing;
+        // or, after a file opened while walking down the list, on the list again.
+        searching = !browsing || !search.isEmpty
+        browsing = false
         filterOpen = false
-        replacesSearch = !search.isEmpty
+        replacesSearch = searching && !search.isEmpty
         var commands = reload(env: env, keepingRows: true)
         // Once, after logging in: a visit sheet left unsaved (a dropped link, Ctrl-Q) is mentioned,
         // so the clerk knows it waits behind n.
@@ -206,10 +211,12 @@ public struct RosterScreen: Screen {
         switch Self.keymap.action(for: key) {
         case .open:
             guard let row = selectedRow else { return [] }
+            browsing = search.isEmpty
             return [.open(.elderFile(row.elder.id))]
         case .newVisit:
             guard let row = selectedRow else { return [] }
             guard env.canEdit else { return readOnly() }
+            browsing = search.isEmpty
             return [.open(.newVisit(elderID: row.elder.id))]
         case .add:
             guard env.canEdit else { return readOnly() }
@@ -220,6 +227,7 @@ public struct RosterScreen: Screen {
         case .edit:
             guard let row = selectedRow else { return [] }
             guard env.canEdit else { return readOnly() }
+            browsing = search.isEmpty
             return [.open(.editElder(row.elder.id))]
         case .search:
             searching = true
