@@ -108,19 +108,20 @@ struct SQLQuestions {
             WHERE date BETWEEN \(first) AND \(last) GROUP BY method;
 
             WITH f AS (
-              SELECT openedAt, due,
+              SELECT openedAt, due, status,
                      CASE WHEN status NOT IN ('open', 'inProgress') THEN closingAt END AS closedAt
               FROM followUp
               WHERE (openedAt >= \(first) AND openedAt < \(next)) OR (closingAt >= \(first) AND closingAt < \(next))
-                 OR status IN ('open', 'inProgress')
+                 OR status IN ('open', 'inProgress') OR (openedAt < \(first) AND closingAt >= \(next))
             ),
             closed AS (
               SELECT (julianday(closedAt) - julianday(openedAt)) * 24 AS hours, closedAt > due AS late
-              FROM f WHERE closedAt >= \(first) AND closedAt < \(next)
+              FROM f WHERE closedAt >= \(first) AND closedAt < \(next) AND status <> 'cancelled'
             )
             SELECT
               (SELECT count(*) FROM f WHERE openedAt >= \(first) AND openedAt < \(next)) AS opened,
               (SELECT count(*) FROM closed) AS closed,
+              (SELECT count(*) FROM f WHERE closedAt >= \(first) AND closedAt < \(next) AND status = 'cancelled') AS cancelled,
               coalesce((SELECT sum(late) FROM closed), 0)
                 + (SELECT count(*) FROM f WHERE coalesce(closedAt >= \(first) AND closedAt < \(next), 0) = 0
                      AND openedAt <= \(monthEnd) AND (closedAt IS NULL OR closedAt > \(monthEnd))

@@ -571,12 +571,13 @@ extension Ledger {
         let (elders, facts, followUps) = try read { db in
             let elders = try known ?? ElderRecord.fetchAll(db).map { try $0.elder() }
             let facts = try visitFacts(db, month: month)
-            // Follow-ups opened or closed in the month, or still open.
+            // Follow-ups opened or closed in the month, still open, or open through the month and
+            // closed after it.
+            let first = month.firstDay.description, next = month.adding(months: 1).firstDay.description
             let followUps = try FollowUpRecord.filter(sql: """
                 (openedAt >= ? AND openedAt < ?) OR (closingAt >= ? AND closingAt < ?)
-                OR status IN ('open', 'inProgress')
-                """, arguments: [month.firstDay.description, month.adding(months: 1).firstDay.description,
-                                 month.firstDay.description, month.adding(months: 1).firstDay.description])
+                OR status IN ('open', 'inProgress') OR (openedAt < ? AND closingAt >= ?)
+                """, arguments: [first, next, first, next, first, next])
                 .fetchAll(db).map { try $0.followUp() }
             return (elders, facts, followUps)
         }

@@ -439,30 +439,52 @@ extension Ledger {
         // Two ranges of the covering partial indexes (v4-supervision): opened in the month, then
         // closed in the month and opened in another.
         let closedAt = "CASE WHEN f.closingAction IS NOT NULL AND f.closingBy IS NOT NULL THEN f.closingAt END"
+        // Third: open through the whole month, due by its end, and closed after it (a past month's
+        // overdue count must not fall when they are closed later). From whichever index holds the
+        // shorter range: the closings after the month for a recent month, the openings before it
+        // for an old one.
+        let bounds = try Row.fetchOne(db, sql: """
+            SELECT (SELECT min(openedAt) FROM followUp INDEXED BY followUp_closed_opened WHERE status NOT IN ('open', 'inProgress')),
+                   (SELECT max(closingAt) FROM followUp INDEXED BY followUp_closed_closing WHERE status NOT IN ('open', 'inProgress'))
+            """)
+        func day(_ text: String?) -> Int? { text.flatMap { LocalDate(String($0.prefix(10)))?.dayNumber } }
+        let earliest = day(bounds?[0]) ?? month.firstDay.dayNumber, latest = day(bounds?[1]) ?? month.lastDay.dayNumber
+        let byClosing = latest - month.lastDay.dayNumber <= month.firstDay.dayNumber - earliest
+        let through = byClosing
+            ? "FROM followUp f INDEXED BY followUp_closed_closing WHERE f.status NOT IN ('open', 'inProgress') AND f.closingAt >= ?2 AND f.openedAt < ?1"
+            : "FROM followUp f INDEXED BY followUp_closed_opened WHERE f.status NOT IN ('open', 'inProgress') AND f.openedAt < ?1 AND f.closingAt >= ?2"
         let closed = try db.makeStatement(sql: """
-            SELECT f.openedAt, f.due, \(closedAt)
+            SELECT f.openedAt, f.due, \(closedAt), f.status
             FROM followUp f INDEXED BY followUp_closed_opened
             WHERE f.status NOT IN ('open', 'inProgress') AND f.openedAt >= ?1 AND f.openedAt < ?2 \(scoped)
             UNION ALL
-            SELECT f.openedAt, f.due, \(closedAt)
+            SELECT f.openedAt, f.due, \(closedAt), f.status
             FROM followUp f INDEXED BY followUp_closed_closing
             WHERE f.status NOT IN ('open', 'inProgress') AND f.closingAt >= ?1 AND f.closingAt < ?2
               AND NOT (f.openedAt >= ?1 AND f.openedAt < ?2) \(scoped)
+            UNION ALL
+            SELECT f.openedAt, f.due, \(closedAt), f.status \(through) AND f.due < ?2 \(scoped)
             """)
-        // The scope's `?` come after ?1 and ?2 in each half.
+        // The scope's `?` come after ?1 and ?2 in each part.
         var closedArguments: StatementArguments = [first, next]
+        closedArguments += filter.arguments
         closedArguments += filter.arguments
         closedArguments += filter.arguments
         closed.arguments = closedArguments
         let c = RawColumns(closed)
         let firstDay = month.firstDay, lastDay = month.lastDay
         var hours: [Double] = []
+        var cancelled = 0
         let cursor = try Row.fetchCursor(closed)
-        while try cursor.next() != nil {
+        while let row = try cursor.next() {
             let openedAt = try c.dateTime(0, "followUp.openedAt")!, due = try c.dateTime(1, "followUp.due")!
             let closedAt = try c.dateTime(2, "followUp.closingAt")
             if openedAt.date >= firstDay && openedAt.date <= lastDay { opened += 1 }
             if let closedAt, closedAt.date >= firstDay && closedAt.date <= lastDay {
+                if row[3] as String == FollowUpStatus.cancelled.rawValue {
+                    cancelled += 1
+                    continue
+                }
                 hours.append(Double(MonthlyStatistics.minutes(from: openedAt, to: closedAt)) / 60)
                 if closedAt > due { pastDue += 1 }
                 continue
@@ -470,7 +492,7 @@ extension Ledger {
             let openAtEnd = openedAt <= endTime && (closedAt.map { $0 > endTime } ?? true)
             if openAtEnd && (current ? due < endTime : due.date <= lastDay) { pastDue += 1 }
         }
-        return FollowUpStats(opened: opened, closed: hours.count, openPastDue: pastDue,
+        return FollowUpStats(opened: opened, closed: hours.count, cancelled: cancelled, openPastDue: pastDue,
                              medianHoursToClose: MonthlyStatistics.median(hours))
     }
 

@@ -69,3 +69,37 @@ struct ElderNamesTests {
         #expect(try f.ledger.monthlyReportReference(month: month) == report)
     }
 }
+
+@Suite("Follow-ups in a past month's report")
+struct PastMonthFollowUpTests {
+    static func t(_ text: String) -> LocalDateTime { LocalDateTime(text)! }
+
+    @Test func aPastMonthKeepsItsOverdueWhenClosedLaterAndCancellationsAreNotDone() throws {
+        // Given an elder with a follow-up opened in September, due in October, still open at the end of
+        // October; and another opened and cancelled in October
+        let f = try Fixture()
+        let elder = try f.ledger.saveElder(f.elder("张三", village: f.village1), by: nil, today: f.today)
+        let through = FollowUp(elderID: elder.id, type: .benefitApplication, openedAt: Self.t("2026-09-25 10:00"),
+                               due: Self.t("2026-10-25 10:00"))
+        let cancelled = FollowUp(elderID: elder.id, type: .revisit, openedAt: Self.t("2026-10-02 10:00"),
+                                 due: Self.t("2026-10-09 10:00"))
+        try f.ledger.updateFollowUp(through, by: nil, today: f.today)
+        try f.ledger.updateFollowUp(cancelled, by: nil, today: f.today)
+        try f.ledger.closeFollowUp(id: cancelled.id, closing: ClosingRecord(action: "老人已迁出", at: Self.t("2026-10-20 09:00"), by: "村委"),
+                                   status: .cancelled, by: nil, today: f.today)
+        let october = YearMonth(year: 2026, month: 10)!
+        let before = try f.ledger.monthlyReport(month: october)
+        #expect(before.followUps.openPastDue == 1)
+        #expect(before.followUps.closed == 0 && before.followUps.cancelled == 1)
+        #expect(before.followUps.medianHoursToClose == nil)
+        // When the September one is done in November
+        try f.ledger.closeFollowUp(id: through.id, closing: ClosingRecord(action: "已申请", at: Self.t("2026-11-12 09:00"), by: "村委"),
+                                   by: nil, today: f.today)
+        // Then October's report is unchanged, read either way; November counts it done late
+        let after = try f.ledger.monthlyReport(month: october)
+        #expect(after.followUps == before.followUps)
+        #expect(try f.ledger.monthlyReportReference(month: october).followUps == before.followUps)
+        let november = try f.ledger.monthlyReport(month: YearMonth(year: 2026, month: 11)!)
+        #expect(november.followUps.closed == 1 && november.followUps.openPastDue == 1)
+    }
+}

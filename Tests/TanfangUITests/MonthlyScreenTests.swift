@@ -109,13 +109,15 @@ import TanfangCore
         var h = Self.harness()
         h.send(.pageDown)
         let lines = h.lines()
-        #expect(lines[1].hasPrefix("按类别"))
-        #expect(lines[2] == "类别                 应探访 已探访 探访率")
-        #expect(lines[3] == "独居                     10      9  90.0%")
-        #expect(lines[7] == "重残                      0      0      —")
-        #expect(lines[10] == "高龄                     12     10  83.3%")
-        #expect(lines[13] == "方式                   次数   人数")
-        #expect(lines[14] == "上门入户                 20     18")
+        #expect(lines[0] == "2026年11月探访统计")
+        #expect(lines[1].hasPrefix("类别                 已探访 应探访 探访率"))
+        #expect(lines[2] == "独居                      9     10  90.0%")
+        #expect(lines[6] == "重残                      0      0      —")
+        #expect(lines[9] == "高龄                     10     12  83.3%")
+        #expect(lines[12] == "方式                   次数   人数")
+        #expect(lines[13] == "上门入户                 20     18")
+        #expect(lines[20] == "当月办结               4")
+        #expect(lines[21] == "当月撤销               0")
         #expect(lines[22] == "未按期办结             1")
         #expect(lines[23] == "办结用时中位数  30.5小时")
         // When PageUp / Then back at the top.
@@ -136,7 +138,7 @@ import TanfangCore
         let lines = Self.harness(language: .en, width: 120, height: 40).lines()
         #expect(lines[0] == "Visits in 2026-11")
         #expect(lines[1].hasPrefix("Visit rate 90.0% (27 of 30 elders visited, target 100%)"))
-        #expect(lines.contains { $0.contains("Median time to close  30.5 h") })
+        #expect(lines.contains { $0.contains("Median time to finish  30.5 h") })
     }
 
     @Test func keymapHasNoConflicts() {

@@ -108,17 +108,22 @@ public struct MethodCount: Hashable, Sendable, Codable {
 public struct FollowUpStats: Hashable, Sendable, Codable {
     /// Opened (`openedAt`) during the month.
     public var opened: Int
-    /// Closed (done or cancelled, with a closing record dated in the month).
+    /// Done (办结: closed with what was done, dated in the month).
     public var closed: Int
-    /// Still open at the end of the month with a due date in or before the month (for the current
-    /// month: still open now and due before now), or closed in the month after their due date.
+    /// Cancelled in the month (with a reason): an answer, but not done, so neither in `closed`,
+    /// its median, nor `openPastDue`.
+    public var cancelled: Int
+    /// Open at the end of the month with a due date in or before the month (for the current month:
+    /// still open now and due before now), whenever they were opened and however they were closed
+    /// later, or done in the month after their due date. A past month's figure does not change.
     public var openPastDue: Int
-    /// Median hours from opening to closing over the follow-ups closed in the month; nil when none.
+    /// Median hours from opening to closing over the follow-ups done in the month; nil when none.
     public var medianHoursToClose: Double?
 
-    public init(opened: Int, closed: Int, openPastDue: Int, medianHoursToClose: Double?) {
+    public init(opened: Int, closed: Int, cancelled: Int = 0, openPastDue: Int, medianHoursToClose: Double?) {
         self.opened = opened
         self.closed = closed
+        self.cancelled = cancelled
         self.openPastDue = openPastDue
         self.medianHoursToClose = medianHoursToClose
     }
@@ -241,11 +246,15 @@ public enum MonthlyStatistics {
         func late(_ due: LocalDateTime) -> Bool { cutoff < monthEnd ? due < cutoff : due.date <= month.lastDay }
         var opened = 0
         var hoursToClose: [Double] = []
-        var pastDue = 0
+        var pastDue = 0, cancelled = 0
         for f in followUps {
             if month.contains(f.openedAt.date) { opened += 1 }
             let closedAt = f.status.isOpen ? nil : f.closing?.at
             if let closedAt, month.contains(closedAt.date) {
+                if f.status == .cancelled {
+                    cancelled += 1
+                    continue
+                }
                 hoursToClose.append(Double(minutes(from: f.openedAt, to: closedAt)) / 60)
                 if closedAt > f.due { pastDue += 1 }
                 continue
@@ -254,7 +263,7 @@ public enum MonthlyStatistics {
             let openAtEnd = f.openedAt <= end && (closedAt.map { $0 > end } ?? true)
             if openAtEnd && late(f.due) { pastDue += 1 }
         }
-        return FollowUpStats(opened: opened, closed: hoursToClose.count, openPastDue: pastDue,
+        return FollowUpStats(opened: opened, closed: hoursToClose.count, cancelled: cancelled, openPastDue: pastDue,
                              medianHoursToClose: median(hoursToClose))
     }
 

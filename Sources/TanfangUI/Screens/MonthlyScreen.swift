@@ -198,15 +198,16 @@ public struct MonthlyScreen: Screen {
         right.append(.title(s["monthly.byCategory"]))
         let categoryColumns = [
             TableColumn(s["monthly.col.category"], minWidth: 8, flex: 1, maxWidth: 20),
-            TableColumn(s["monthly.col.due"], minWidth: max(6, s["monthly.col.due"].displayWidth), alignment: .right),
+            // Visited before due, as the village rows (20/20) and the report's workbook and text have it.
             TableColumn(s["monthly.col.visited"], minWidth: max(6, s["monthly.col.visited"].displayWidth), alignment: .right),
+            TableColumn(s["monthly.col.due"], minWidth: max(6, s["monthly.col.due"].displayWidth), alignment: .right),
             TableColumn(s["monthly.col.rate"], minWidth: max(6, s["monthly.col.rate"].displayWidth), alignment: .right),
         ]
         right.append(.header(categoryColumns))
         for c in report.byCategory {
             let style: Style = c.denominator == 0 ? Style(dim: true) : c.rate < 1 ? Style(fg: .yellow) : .plain
             right.append(.row(categoryColumns, [
-                s["category.\(c.category)"], String(c.denominator), String(c.visited),
+                s["category.\(c.category)"], String(c.visited), String(c.denominator),
                 c.shownRate.map(ScreenText.percent) ?? none,
             ], style: style))
         }
@@ -228,6 +229,7 @@ public struct MonthlyScreen: Screen {
         let figures: [(String, String, Style)] = [
             (s["monthly.fu.opened"], String(f.opened), .plain),
             (s["monthly.fu.closed"], String(f.closed), .plain),
+            (s["monthly.fu.cancelled"], String(f.cancelled), .plain),
             (s["monthly.fu.openPastDue"], String(f.openPastDue), f.openPastDue > 0 ? Style(fg: .red, bold: true) : .plain),
             (s["monthly.fu.median"], median, .plain),
         ]

@@ -113,6 +113,7 @@ enum MonthlyFiles {
             rows: [
                 [.string(s["data.followUps.opened"]), .number(Double(f.opened))],
                 [.string(s["data.followUps.closed"]), .number(Double(f.closed))],
+                [.string(s["data.followUps.cancelled"]), .number(Double(f.cancelled))],
                 [.string(s["data.followUps.openPastDue"]), .number(Double(f.openPastDue))],
                 [.string(s["data.followUps.medianHours"]), f.medianHoursToClose.map { .number(($0 * 10).rounded() / 10) } ?? .empty],
             ]))
