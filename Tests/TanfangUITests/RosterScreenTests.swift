@@ -287,6 +287,25 @@ struct RosterScreenTests {
         #expect(!s.requests.contains(.latestDraft(prefix: VisitDraft.key)))
     }
 
+    @Test("A grid worker adds and visits her elders but does not import roster files")
+    func gridWorkerDoesNotImport() throws {
+        let grid = User(name: "李网格", role: .gridWorker, areaID: RosterFixture.hongxing.id,
+                        visitorID: RosterFixture.visitor.id, pinHash: "x")
+        var h = ScreenHarness(RosterScreen(), env: try RosterFixture.env(user: grid, scope: AccessScope(visitorID: RosterFixture.visitor.id)),
+                              respond: RosterFixture.ledger())
+        h.start()
+        h.send(.tab, .char("i"))
+        // Then nothing opens, the status line says who imports, and i is not offered
+        #expect(!h.commands.contains { if case .open = $0 { return true } else { return false } })
+        #expect(h.commands.last == .status(key: "importRoster.clerksOnly", args: [], tone: .warning))
+        #expect(h.env.strings["importRoster.clerksOnly"].hasPrefix("导入花名册由村文书或管理员办理"))
+        let hints = h.screen.keyHints(env: h.env)
+        #expect(!hints.contains { $0.keys == "i" } && hints.contains { $0.keys == "a" } && hints.contains { $0.keys == "n" })
+        // And the import screen itself refuses her too
+        var screen = ImportScreen()
+        #expect(screen.start(env: h.env) == [.status(key: "importRoster.clerksOnly", args: [], tone: .warning)])
+    }
+
     @Test("A supervisor reads the roster but cannot add or edit")
     func supervisorReadOnly() throws {
         var h = ScreenHarness(RosterScreen(), env: try RosterFixture.env(user: RosterFixture.supervisor),

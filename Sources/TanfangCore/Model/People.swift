@@ -54,6 +54,11 @@ public enum UserRole: String, Codable, Sendable, CaseIterable {
     }
 
     public var canEdit: Bool { self != .supervisor }
+
+    /// Whether the role brings roster files into the ledger. A list from civil affairs or 残联 is
+    /// the village's (a clerk's) or the ledger keeper's: a grid worker's import would add elders
+    /// without her as their visitor, out of her own sight, and change other workers' elders.
+    public var canImportRosters: Bool { self == .clerk || self == .admin }
 }
 
 /// A login: a role and an area (a village, a township or a county).

@@ -82,6 +82,7 @@ public struct AppEnvironment: Sendable {
     /// Whether ID numbers and phones may be shown whole (in the elder file only).
     public var seesUnmasked: Bool { user?.role.seesUnmasked ?? false }
     public var canEdit: Bool { user?.role.canEdit ?? false }
+    public var canImportRosters: Bool { user?.role.canImportRosters ?? false }
 }
 
 // MARK: - Data requests

@@ -63,15 +63,20 @@ public struct ImportScreen: Screen {
         return villages.count == 1 ? villages[0].name : nil
     }
 
+    /// Why this user cannot import: a read-only account, or a grid worker (clerks import lists).
+    static func notAllowed(_ env: AppEnvironment) -> ScreenCommand {
+        .status(key: env.canEdit ? "importRoster.clerksOnly" : "importRoster.readOnly", args: [], tone: .warning)
+    }
+
     public mutating func start(env: AppEnvironment) -> [ScreenCommand] {
-        env.canEdit ? [] : [.status(key: "importRoster.readOnly", args: [], tone: .warning)]
+        env.canImportRosters ? [] : [Self.notAllowed(env)]
     }
 
     public mutating func handle(_ key: Key, env: AppEnvironment) -> [ScreenCommand] {
         if step == .path {
             switch Self.pathKeymap.action(for: key) {
             case .confirm?:
-                guard env.canEdit else { return [.status(key: "importRoster.readOnly", args: [], tone: .warning)] }
+                guard env.canImportRosters else { return [Self.notAllowed(env)] }
                 let path = field.text.trimmingCharacters(in: .whitespaces)
                 guard !path.isEmpty else { return [.status(key: "importRoster.emptyPath", args: [], tone: .warning)] }
                 step = .checking

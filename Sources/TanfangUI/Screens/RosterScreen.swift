@@ -136,12 +136,11 @@ public struct RosterScreen: Screen {
     /// The list's keys, without those a read-only user cannot use.
     func listHints(env: AppEnvironment) -> [KeyHint] {
         var hints = Self.keymap.hints(env.strings)
-        if !env.canEdit {
-            let hidden = [Self.keymap.binding(for: .add), Self.keymap.binding(for: .edit),
-                          Self.keymap.binding(for: .newVisit), Self.keymap.binding(for: .importRoster)].compactMap { $0 }
-                .map { $0.keys.map(\.name).joined(separator: "/") }
-            hints = hints.filter { !hidden.contains($0.keys) }
-        }
+        var hidden = env.canEdit ? [] : [Self.keymap.binding(for: .add), Self.keymap.binding(for: .edit),
+                                         Self.keymap.binding(for: .newVisit)]
+        if !env.canImportRosters { hidden.append(Self.keymap.binding(for: .importRoster)) }
+        let keys = hidden.compactMap { $0 }.map { $0.keys.map(\.name).joined(separator: "/") }
+        hints = hints.filter { !keys.contains($0.keys) }
         return hints
     }
 
@@ -223,6 +222,7 @@ public struct RosterScreen: Screen {
             return [.open(.editElder(nil))]
         case .importRoster:
             guard env.canEdit else { return readOnly() }
+            guard env.canImportRosters else { return [ImportScreen.notAllowed(env)] }
             return [.open(.importRoster)]
         case .edit:
             guard let row = selectedRow else { return [] }
