@@ -439,6 +439,29 @@ import TanfangCore
         #expect(h.requests.filter { if case .saveFollowUp = $0 { true } else { false } }.count == 2)
     }
 
+    @Test func anotherGridWorkerIsNotOfferedAsOwner() {
+        // Given a village with a second grid worker, 王网格, who is not the elder's (李四 is)
+        let wangGrid = Visitor(id: Fx.id(12), name: "王网格", role: .gridWorker, placeID: Fx.hongqi.id)
+        var env = Fx.env()
+        env.visitors.append(wangGrid)
+        var h = ScreenHarness(FollowUpsScreen(elderID: Self.wang), env: env) { request in
+            switch request {
+            case .followUps(let q): .followUps(Self.page(Self.rows, q))
+            case .elderFile(let id) where id == Self.wang: .elderFile(ElderFileScreenTests.file())
+            default: nil
+            }
+        }
+        h.start()
+        // When a follow-up is added / Then the owners offered are 李四 and 赵医生, not 王网格, who
+        // would never see it in her queue
+        h.send(.char("a"))
+        h.send(.tab)
+        #expect(h.screenText().contains("李四") && h.screenText().contains("赵医生"))
+        #expect(!h.screenText().contains("王网格"))
+        guard case .adding(let form) = h.screen.mode else { Issue.record("not adding"); return }
+        #expect(h.screen.ownerChoices(form, env: h.env).map(\.name) == ["李四", "赵医生"])
+    }
+
     @Test func addDefaultsToTheResponsibleVisitorAndSevenDays() {
         // Given the elder's responsible visitor is 李四 (from the file) / When only type and detail are given
         var h = Self.elderHarness()

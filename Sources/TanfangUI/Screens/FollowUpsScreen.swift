@@ -736,12 +736,17 @@ extension FollowUpsScreen {
     }
 
     /// Who the owner is picked from: the visitors of the elder's village (all visitors when the
-    /// village is unknown or has none), with the current owner kept in the list.
+    /// village is unknown or has none), with the current owner kept in the list. Of the grid
+    /// workers, only the elder's own: a grid worker sees the elders assigned to her, and another's
+    /// follow-up would never reach her queue.
     func ownerChoices(_ form: AddForm, env: AppEnvironment) -> [Visitor] {
         let villageID = elderFile?.elder.villageID ?? rows.first { $0.followUp.elderID == form.elderID }
             .flatMap { row in env.villagesInScope.first { $0.name == row.villageName }?.id }
         var list = env.visitors.filter { villageID != nil && $0.placeID == villageID }
         if list.isEmpty { list = env.visitors }
+        if let file = elderFile, file.elder.id == form.elderID {
+            list.removeAll { $0.role == .gridWorker && $0.id != file.elder.visitorID }
+        }
         if let owner = form.ownerID, !list.contains(where: { $0.id == owner }),
            let visitor = env.visitors.first(where: { $0.id == owner }) {
             list.append(visitor)
