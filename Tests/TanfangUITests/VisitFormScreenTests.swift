@@ -147,6 +147,24 @@ struct VisitFormScreenTests {
         // And the file opens the sheet on the visit time
         h.deliver(.elderFile(fx.file))
         #expect(h.focus == "visit.at")
+        // And its key count starts there: the four keys typed to pick her are not the sheet's
+        #expect(h.screen.keystrokes == 0)
+        #expect(h.lines().contains { $0.contains("按键 0") })
+    }
+
+    @Test("a long note is written to the draft as it is typed, not only when the field is left")
+    func draftWhileTyping() throws {
+        // Given the sheet at 健康 备注
+        var h = try fx.sheet()
+        h.advance(to: "health.note")
+        let drafts = { h.requests.filter { if case .saveDraft = $0 { true } else { false } }.count }
+        let before = drafts()
+        // When 17 characters are typed and no field is left (a dropped link would end it here)
+        h.type("老伴去年去世后情绪低落常一个人坐着")
+        // Then two drafts were written while typing, the last with the first 16 characters pending
+        #expect(drafts() == before + 2)
+        #expect(h.lastDraft?.current == "health.note")
+        #expect(h.lastDraft?.pendingText == "老伴去年去世后情绪低落常一个人坐")
     }
 
     @Test("a whole home visit typed field by field saves exactly the typed answers")

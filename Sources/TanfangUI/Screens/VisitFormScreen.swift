@@ -216,7 +216,8 @@ public struct VisitFormScreen: Screen {
     // MARK: - Keys
 
     public mutating func handle(_ key: Key, env: AppEnvironment) -> [ScreenCommand] {
-        if phase != .saved { keystrokes += 1 }
+        // The sheet's own keys: those typed to pick the elder or answer the draft question are not.
+        if [.sheet, .confirmLeave, .confirmSave].contains(phase) { keystrokes += 1 }
         switch phase {
         case .loadingDraft, .loadingFile, .readOnly:
             return key == .escape ? [.back] : []
@@ -347,7 +348,7 @@ public struct VisitFormScreen: Screen {
             case .back:
                 guard sheet.touched else { return [.back] }
                 phase = .confirmLeave
-                return [draftCommand(sheet, env: env, includePending: true)]
+                return [draftCommand(&sheet, env: env, includePending: true)]
             }
         }
         // The shown value is "selected": typing or deleting replaces it, moving keeps it.
@@ -365,13 +366,21 @@ public struct VisitFormScreen: Screen {
         if case .char(let c) = key, let kind = sheet.choiceKind(env), !VisitSheet.mayTypeInChoice(c, kind) {
             return [.status(key: kind == .yesNo ? "form.error.yesNo" : "form.error.notAChoice", args: [], tone: .warning)]
         }
-        if sheet.input.handle(key) { sheet.touched = true }
+        if sheet.input.handle(key) {
+            sheet.touched = true
+            sheet.typedSinceDraft += 1
+        }
         // A question of one choice among at most nine is answered by its digit alone.
         if case .char = key, sheet.isOneKeyAnswer(env) {
             let from = sheet.focus
             let commands = advance(&sheet, by: 1, env: env)
             sheet.autoAdvanced = sheet.focus != from
             return commands
+        }
+        // A long note is kept while it is typed, not only when the field is left: a dropped SSH
+        // link in the middle of it loses at most the last few characters.
+        if sheet.typedSinceDraft >= VisitSheet.draftEvery {
+            return [draftCommand(&sheet, env: env, includePending: true)]
         }
         return []
     }
@@ -393,7 +402,7 @@ public struct VisitFormScreen: Screen {
             sheet.focus(sheet.focus, env: env)
             if delta > 0 { commands.append(.status(key: "visit.endOfSheet", args: [], tone: .info)) }
         }
-        commands.insert(draftCommand(sheet, env: env, includePending: false), at: 0)
+        commands.insert(draftCommand(&sheet, env: env, includePending: false), at: 0)
         return commands
     }
 
@@ -496,6 +505,11 @@ public struct VisitFormScreen: Screen {
         return [draftCommand(sheet, env: env, includePending: true)]
     }
 
+    private func draftCommand(_ sheet: inout VisitSheet, env: AppEnvironment, includePending: Bool) -> ScreenCommand {
+        sheet.typedSinceDraft = 0
+        return draftCommand(sheet, env: env, includePending: includePending)
+    }
+
     private func draftCommand(_ sheet: VisitSheet, env: AppEnvironment, includePending: Bool) -> ScreenCommand {
         var draft = sheet.draft(keystrokes: keystrokes, savedAt: env.now)
         if !includePending { draft.pendingText = nil }
@@ -558,6 +572,10 @@ struct VisitSheet: Hashable, Sendable {
     var touched = false
     /// The last key answered a one-key choice and moved to the next question.
     var autoAdvanced = false
+    /// Keys typed into the field since the last draft; every `draftEvery` the draft is written
+    /// with the text so far.
+    var typedSinceDraft = 0
+    static let draftEvery = 8
 
     /// The kind of choice the focused slot takes (the header's method and 见到本人 included), or nil.
     func choiceKind(_ env: AppEnvironment) -> FieldKind? {
