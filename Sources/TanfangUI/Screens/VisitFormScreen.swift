@@ -370,8 +370,11 @@ public struct VisitFormScreen: Screen {
             sheet.touched = true
             sheet.typedSinceDraft += 1
         }
-        // A question of one choice among at most nine is answered by its digit alone.
-        if case .char = key, sheet.isOneKeyAnswer(env) {
+        // A question of one choice among at most nine is answered by its digit alone, when the next
+        // question must be answered too: there an Enter typed after the digit out of habit is a
+        // no-op anyway. Before an optional one (a note) Enter still moves on, since an Enter meant
+        // to pass over the note and one typed out of habit could not be told apart.
+        if case .char = key, sheet.isOneKeyAnswer(env), sheet.nextMustBeAnswered(env) {
             let from = sheet.focus
             let commands = advance(&sheet, by: 1, env: env)
             sheet.autoAdvanced = sheet.focus != from
@@ -596,6 +599,16 @@ struct VisitSheet: Hashable, Sendable {
         let ascii = VisitEntry.asciiDigits(String(c))
         if ascii.count == 1, let d = ascii.first, d.isASCII, d.isNumber { return true }
         return kind == .yesNo && "yesnoYESNO是否".contains(c)
+    }
+
+    /// Whether the question after the focused one, as the input would answer it, must be answered
+    /// (the header's are always filled).
+    func nextMustBeAnswered(_ env: AppEnvironment) -> Bool {
+        var trial = self
+        guard trial.commit(env: env) == nil, let next = trial.neighbour(of: focus, by: 1, env: env) else { return false }
+        if VisitEntry.headerFields.contains(next) { return true }
+        guard let field = env.form.field(next) else { return false }
+        return field.required && (trial.seenInPerson || !trial.method.isInPerson)
     }
 
     /// Whether the input holds a whole answer to a one-key question: a single choice of at most
