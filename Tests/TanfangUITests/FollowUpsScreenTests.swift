@@ -316,6 +316,25 @@ import TanfangCore
         #expect(!s.screen.capturesText)
     }
 
+    @Test func ctrlQAsksFirstOverATypedClosingOrNewFollowUp() {
+        // Given the list: nothing typed, nothing to lose
+        var h = Self.harness()
+        #expect(h.screen.unsavedOnQuitKey == nil)
+        // When x opens the closing form / Then still nothing, until what was done is typed
+        h.send(.char("x"))
+        #expect(h.screen.unsavedOnQuitKey == nil)
+        h.type("已电话联系儿子")
+        #expect(h.screen.unsavedOnQuitKey == "followUps.unsavedQuit")
+        // And the same for a new follow-up given a type
+        var a = Self.elderHarness()
+        a.send(.char("a"))
+        #expect(a.screen.unsavedOnQuitKey == nil)
+        a.type("2")
+        #expect(a.screen.unsavedOnQuitKey == "followUps.unsavedQuit")
+        // The app asks on Ctrl-Q with the screen's words (AppModelTests: a second Ctrl-Q quits)
+        #expect(Fx.strings[.zhHans]!["followUps.unsavedQuit"].contains("Ctrl-Q"))
+    }
+
     @Test func failedCloseKeepsTheForm() {
         // Given a submitted closing / When the ledger refuses / Then the form stays with the error and can resubmit.
         var h = Self.harness()

@@ -59,7 +59,7 @@ public struct FollowUpsScreen: Screen {
         KeyBinding([.ctrl("s"), .function(10)], .submit, label: "key.save", help: "followUps.help.submit"),
         KeyBinding([.tab, .down, .enter], .next, label: "key.next", help: "followUps.help.nextField"),
         KeyBinding([.backTab, .up], .previous, label: "key.prev", help: "help.prev"),
-        KeyBinding([.escape], .cancel, label: "key.cancel", help: "followUps.help.formCancel"),
+        KeyBinding([.escape], .cancel, label: "key.back", help: "followUps.help.formCancel"),
     ])
 
     /// Rows moved by PageUp/PageDown.
@@ -104,6 +104,18 @@ public struct FollowUpsScreen: Screen {
     }
 
     public let elderID: UUID?
+
+    /// A closing, a cancellation or a new follow-up typed but not saved: Ctrl-Q asks first, as Esc does.
+    public var unsavedOnQuitKey: String? {
+        switch mode {
+        case .form(let form) where !form.action.text.trimmingCharacters(in: .whitespaces).isEmpty:
+            "followUps.unsavedQuit"
+        case .adding(let form) where form.type != nil || !form.detail.text.trimmingCharacters(in: .whitespaces).isEmpty:
+            "followUps.unsavedQuit"
+        default: nil
+        }
+    }
+
     var mine: Bool?
     var type: FollowUpType?
     var villageID: UUID?
