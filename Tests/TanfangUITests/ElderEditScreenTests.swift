@@ -59,8 +59,10 @@ struct ElderEditScreenTests {
         h.type("王秀英")
         h.send(.tab)
         h.type(RosterFixture.wangID)
-        // When the gender is changed to 男 by its number
+        // When the gender is changed to 男 by its number (Tab passes over what the ID filled; back to it)
         h.send(.tab)
+        #expect(h.screen.focus == .ethnicity)
+        h.send(.backTab, .backTab)
         h.type("1")
         #expect(line(h, "性别").contains("✗ 与身份证不符（身份证为女）"))
         // Then save is refused with the reason, and nothing is sent
@@ -101,7 +103,9 @@ struct ElderEditScreenTests {
         } else {
             Issue.record("expected a status message")
         }
-        // A short number reports its length
+        // A short number reports its length (the save put the focus back on the number, selected
+        // for retyping: End keeps it to shorten it)
+        h.send(.end)
         for _ in 0..<10 { h.send(.backspace) }
         #expect(h.screenText().contains(h.env.strings.format("id.error.length", "8")))
     }
@@ -180,7 +184,8 @@ struct ElderEditScreenTests {
         h.type("王秀英")
         h.send(.tab)
         h.type(String(RosterFixture.wangID.dropLast()) + String(RosterFixture.wangID.last!).lowercased())
-        h.send(.tab, .tab, .tab)           // gender, birth date (filled) → ethnicity
+        h.send(.tab)                       // gender and birth date, filled from the ID, are passed over
+        #expect(h.screen.focus == .ethnicity)
         h.type("维吾尔族")
         h.send(.tab)
         h.type("139 1234 5678")             // typed in groups: kept without the spaces
@@ -222,6 +227,32 @@ struct ElderEditScreenTests {
         // When the ledger confirms, a success status and back
         h.deliver(.elderSaved(elder))
         #expect(Array(h.commands.suffix(2)) == [.status(key: "elderEdit.saved", args: ["王秀英"], tone: .success), .back])
+    }
+
+    @Test("A corrected ID number is typed over the old one, and the birth date and gender it gave follow it")
+    func correctedIDReplaces() throws {
+        // Given 王秀英 on file with her ID's birth date and gender
+        var h = try editForm(RosterFixture.wang)
+        while h.screen.focus != .idNumber { h.send(.tab) }
+        // When a corrected number (another person's digits: born 1946-03-15, male) is typed in
+        let corrected = "654021194603150054"
+        #expect((try? IDNumber.parse(corrected, today: RosterFixture.today).get()) != nil, "the fixture's ID must be valid")
+        h.type(corrected)
+        // Then it replaced the old one (it was added after it, and cut at 26 characters)
+        #expect(h.screen.texts[.idNumber]?.text == corrected)
+        #expect(line(h, "出生日期").contains("1946-03-15"))
+        #expect(line(h, "性别").contains("[1男]"))
+        #expect(!h.screenText().contains("✗"))
+        // And moving through a filled number keeps it: only a key typed replaces
+        h.send(.backTab, .tab, .right)
+        #expect(h.screen.texts[.idNumber]?.text == corrected)
+        // While a birth date typed by hand is not the ID's to change
+        var typed = RosterFixture.wang
+        typed.birthDate = LocalDate(year: 1940, month: 3, day: 6)
+        var k = try editForm(typed)
+        while k.screen.focus != .idNumber { k.send(.tab) }
+        k.type(corrected)
+        #expect(line(k, "出生日期").contains("1940-03-06"))
     }
 
     @Test("Editing loads the elder file and keeps id, history, sources and risk override")
@@ -438,7 +469,7 @@ struct ElderEditScreenTests {
         h.type("Wang")
         h.send(.tab)
         h.type(RosterFixture.wangID)
-        h.send(.tab)
+        h.send(.tab, .backTab, .backTab)
         h.type("1")
         #expect(line(h, "Sex").contains("Does not match the ID (Female)"))
         #expect(line(h, "Birth date").contains("1940-03-05"))

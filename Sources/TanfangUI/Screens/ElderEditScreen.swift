@@ -23,6 +23,15 @@ public struct ElderEditScreen: Screen {
         }
 
         var isText: Bool { !isChoice && self != .categories }
+
+        /// A number or date corrected by typing it again: moved into with a value, the value is
+        /// selected and the first key typed replaces it (the new ID was added after the old one).
+        var isRetyped: Bool {
+            switch self {
+            case .idNumber, .birthDate, .phone, .supporterPhone, .contactPhone: true
+            default: false
+            }
+        }
     }
 
     enum Action: Hashable, Sendable { case next, previous, save, changeStatus, back }
@@ -86,7 +95,11 @@ public struct ElderEditScreen: Screen {
     var remote = false
     /// Birth date and gender filled from the ID number (refilled when the ID changes, until typed over).
     var autoFilled: Set<Field> = []
-    var focus = Field.name
+    var focus = Field.name {
+        didSet { selected = focus.isRetyped && !(texts[focus]?.text.isEmpty ?? true) ? focus : nil }
+    }
+    /// The field whose whole value is selected (see `Field.isRetyped`).
+    var selected: Field?
     var dialog: StatusDialog?
     var dirty = false
     public var unsavedOnQuitKey: String? { dirty ? "elderEdit.unsavedQuit" : nil }
@@ -358,11 +371,15 @@ public struct ElderEditScreen: Screen {
         guard let info = idInfo(env: env) else { return }
         // Shown as it will be stored (full-width digits took twice the room and were cut).
         if info.normalized != text(.idNumber) { set(.idNumber, info.normalized) }
-        if trimmed(.birthDate).isEmpty || autoFilled.contains(.birthDate) {
+        // A record's birth date and gender that its stored ID number gave follow a corrected one
+        // (they used to stay, marked as not matching the new number, to be typed again).
+        var stored: IDNumberInfo?
+        if let old = original?.idNumber, case .success(let i) = IDNumber.parse(old, today: env.today) { stored = i }
+        if trimmed(.birthDate).isEmpty || autoFilled.contains(.birthDate) || trimmed(.birthDate) == stored?.birthDate.description {
             set(.birthDate, info.birthDate.description)
             autoFilled.insert(.birthDate)
         }
-        if gender == nil || autoFilled.contains(.gender) {
+        if gender == nil || autoFilled.contains(.gender) || (stored != nil && gender == stored?.gender) {
             gender = info.gender
             autoFilled.insert(.gender)
         }
@@ -493,6 +510,13 @@ public struct ElderEditScreen: Screen {
         if focus == .categories { return handleCategories(key, env: env) }
         var state = texts[focus] ?? TextFieldState(maxLength: Self.limit(focus))
         let before = state.text
+        if selected == focus {
+            selected = nil
+            switch key {
+            case .char, .backspace, .delete: state.setText("")
+            default: break
+            }
+        }
         if !state.handle(key), case .char = key {
             return [.status(key: "field.tooLong", args: [String(Self.limit(focus))], tone: .warning)]
         }
@@ -515,8 +539,15 @@ public struct ElderEditScreen: Screen {
             return
         }
         let order = focusOrder
-        guard let index = order.firstIndex(of: focus) else { focus = order.first ?? .name; return }
-        focus = order[min(max(0, index + delta), order.count - 1)]
+        guard var index = order.firstIndex(of: focus) else { focus = order.first ?? .name; return }
+        index = min(max(0, index + delta), order.count - 1)
+        // Forward, the gender and birth date the ID number just gave are passed over (Shift-Tab
+        // goes back to them).
+        while delta > 0, index < order.count - 1, [.gender, .birthDate].contains(order[index]),
+              autoFilled.contains(order[index]) {
+            index += 1
+        }
+        focus = order[index]
     }
 
     private mutating func handleChoice(_ key: Key, env: AppEnvironment) -> [ScreenCommand] {

@@ -118,6 +118,7 @@ extension ElderEditScreen {
                     if focused, let real = texts[field], env.seesUnmasked { state = real }
                     let placeholder = Self.placeholderKey(field).map { s[$0] }
                     let c = TextField.render(state, into: &grid, area: Rect(x: x, y: y, width: width, height: 1),
+                                             textStyle: focused && selected == field ? Style(reverse: true, underline: true) : nil,
                                              placeholder: placeholder, focused: focused)
                     if focused { cursor = c }
                     used = width
