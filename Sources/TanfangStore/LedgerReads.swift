@@ -586,6 +586,23 @@ extension Ledger {
         return report
     }
 
+    /// Each elder's last counted visit on or before `day` (none: not in the result), on the
+    /// elder's visit index: a past month's list of who was not visited gives the last visit then.
+    public func lastVisitDates(of elderIDs: [UUID], onOrBefore day: LocalDate) throws -> [UUID: LocalDate] {
+        try read { db in
+            let statement = try db.makeStatement(sql: """
+                SELECT max(date) FROM visit WHERE elderId = ? AND date <= ? AND \(Visit.countedSQL)
+                """)
+            var result: [UUID: LocalDate] = [:]
+            for id in elderIDs {
+                if let text = try String.fetchOne(statement, arguments: [id.uuidString, day.description]) {
+                    result[id] = try StoreCoding.date(text, column: "visit.date") as LocalDate
+                }
+            }
+            return result
+        }
+    }
+
     /// Who was visited on which day and how, for `month` (attempts, `Visit.isAttempt`, left out).
     public func visitFacts(month: YearMonth) throws -> [VisitFact] {
         try read { db in try visitFacts(db, month: month) }

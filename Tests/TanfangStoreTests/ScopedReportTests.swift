@@ -103,3 +103,23 @@ struct PastMonthFollowUpTests {
         #expect(november.followUps.closed == 1 && november.followUps.openPastDue == 1)
     }
 }
+
+@Suite("Last visits as of a day")
+struct LastVisitAsOfTests {
+    @Test func theLastCountedVisitOnOrBeforeTheDay() throws {
+        // Given 张三 visited 10-06 and 11-20, with a home visit on 10-20 that did not find her
+        let f = try Fixture()
+        let zhang = try f.ledger.saveElder(f.elder("张三"), by: nil, today: f.today)
+        let li = try f.ledger.saveElder(f.elder("李四"), by: nil, today: f.today)
+        _ = try f.ledger.saveVisit(f.visit(zhang, on: LocalDate(year: 2026, month: 10, day: 6)!), by: nil, today: f.today)
+        _ = try f.ledger.saveVisit(f.visit(zhang, on: LocalDate(year: 2026, month: 11, day: 20)!), by: nil, today: f.today)
+        var missed = f.visit(zhang, on: LocalDate(year: 2026, month: 10, day: 20)!)
+        missed.seenInPerson = false
+        missed.answers = [:]
+        _ = try f.ledger.saveVisit(missed, by: nil, today: f.today)
+        // When asked as of October's end / Then 10-06 (not 11-20, not the attempt); 李四 has none
+        let dates = try f.ledger.lastVisitDates(of: [zhang.id, li.id], onOrBefore: LocalDate(year: 2026, month: 10, day: 31)!)
+        #expect(dates == [zhang.id: LocalDate(year: 2026, month: 10, day: 6)!])
+        #expect(try f.ledger.lastVisitDates(of: [zhang.id], onOrBefore: f.today)[zhang.id] == LocalDate(year: 2026, month: 11, day: 20)!)
+    }
+}

@@ -79,10 +79,13 @@ enum MonthlyFiles {
         let all = try ledger.roster(RosterQuery(status: nil, sort: .village, limit: Int.max, today: today)).rows
         let byID = Dictionary(all.map { ($0.elder.id, $0) }, uniquingKeysWith: { a, _ in a })
         let visitors = Dictionary(try ledger.visitors().map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        // A month that has ended gives the last visit by its end: later ones were not known then.
+        let ended = r.month.lastDay < today
+        let asOfEnd = ended ? try ledger.lastVisitDates(of: r.notVisited, onOrBefore: r.month.lastDay) : [:]
         return r.notVisited.compactMap { byID[$0] }
             .sorted { ($0.villageName, $0.elder.name) < ($1.villageName, $1.elder.name) }
             .map { row in (row.elder.name, row.villageName, row.elder.visitorID.flatMap { visitors[$0] } ?? "",
-                           row.summary.lastVisit?.date) }
+                           ended ? asOfEnd[row.elder.id] : row.summary.lastVisit?.date) }
     }
 
     static func sheets(_ r: MonthlyReport, ledger: Ledger, strings s: Strings, today: LocalDate) throws -> [XLSXSheet] {
