@@ -320,9 +320,13 @@ extension Ledger {
                     let sameDetail = selfClosing.contains(f.type) ? "" : " AND detail = ?"
                     var arguments: StatementArguments = [visit.elderID.uuidString, f.type.rawValue]
                     if !selfClosing.contains(f.type) { arguments += [f.detail] }
+                    // A sheet typed days later: one open at the visit's time and closed since (the
+                    // hazard fixed after that visit) was the answer to this finding too.
+                    let at = visit.at.description
+                    arguments += [at, at]
                     return try !Bool.fetchOne(db, sql: """
                         SELECT EXISTS (SELECT 1 FROM followUp WHERE elderId = ? AND type = ?\(sameDetail)
-                                       AND status IN ('open', 'inProgress'))
+                                       AND (status IN ('open', 'inProgress') OR (openedAt <= ? AND closingAt > ?)))
                         """, arguments: arguments)!
                 }
                 for followUp in created {

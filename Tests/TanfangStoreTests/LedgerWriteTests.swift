@@ -53,6 +53,25 @@ struct LedgerWriteTests {
         #expect(try f.ledger.elderFile(id: elder.id)?.followUps.count { $0.type == .hazardRectification } == 2)
     }
 
+    @Test("A sheet typed late that reports a hazard fixed since does not open it again; a later finding does")
+    func aBackDatedSheetDoesNotReopenAFixedHazard() throws {
+        let f = try Fixture()
+        let elder = try f.ledger.saveElder(f.elder("苏金花"), by: nil, today: f.today)
+        func hazard(day: Int) throws -> [FollowUp] {
+            var v = f.visit(elder, answers: [FieldCode.hasHazard: .yesNo(true), FieldCode.hazardDetail: .text("卫生间地面湿滑")])
+            v.at = LocalDateTime(date: LocalDate(year: 2026, month: 11, day: day)!, hour: 9, minute: 0)!
+            return try f.ledger.saveVisit(v, by: nil, today: f.today)
+        }
+        // Given the hazard found on 11-10 and fixed on 11-20
+        let opened = try #require(try hazard(day: 10).first { $0.type == .hazardRectification })
+        try f.ledger.closeFollowUp(id: opened.id, closing: ClosingRecord(action: "已铺防滑垫", at: LocalDateTime("2026-11-20 10:00")!, by: "儿子"),
+                                   by: nil, today: f.today)
+        // When the sheet of 11-15 (while it was open) is typed afterwards / Then nothing is opened
+        #expect(try hazard(day: 15).filter { $0.type == .hazardRectification }.isEmpty)
+        // When a visit after the fix finds it again / Then it is a new finding
+        #expect(try hazard(day: 22).map(\.type) == [.hazardRectification])
+    }
+
     @Test("An unmet need reported again, with another need added, updates the open referral instead of opening a second")
     func aReferralIsOnePerElder() throws {
         let f = try Fixture()
