@@ -288,8 +288,34 @@ extension Ledger {
                       before: try old?.visit(), after: visit, by: user, at: now)
 
             var created: [FollowUp] = []
-            if old == nil {
-                created = rules.followUps.followUps(for: visit, ownerID: elder.visitorID)
+            // A corrected sheet: what it finds now that this visit had not opened is opened (a hazard
+            // ticked on correction); one it opened and still open takes the corrected detail.
+            var corrected: [FollowUp] = []
+            if old != nil {
+                var mine: [FollowUpType: FollowUpRecord] = [:]
+                for r in try FollowUpRecord.fetchAll(db, sql: "SELECT * FROM followUp WHERE visitId = ?",
+                                                     arguments: [visit.id.uuidString]) {
+                    mine[try r.followUp().type] = r
+                }
+                let onePerElder = Set(rules.followUps.rules.filter { $0.onePerElder == true }.map(\.type))
+                created = try rules.followUps.followUps(for: visit, ownerID: elder.visitorID).filter { f in
+                    guard let record = mine[f.type] else { return true }
+                    let before = try record.followUp()
+                    if before.status.isOpen, before.detail != f.detail, !onePerElder.contains(f.type) {
+                        var after = before
+                        after.detail = f.detail
+                        var updated = FollowUpRecord(after)
+                        updated.stamp(at: now, by: user, old: record)
+                        try updated.update(db)
+                        try audit(db, table: "followUp", id: before.id, action: .update, before: before, after: after,
+                                  by: user, at: now)
+                        corrected.append(after)
+                    }
+                    return false
+                }
+            }
+            if old == nil || !created.isEmpty {
+                if old == nil { created = rules.followUps.followUps(for: visit, ownerID: elder.visitorID) }
                 // What is already being worked on is not opened again: a follow-up the next fitting visit
                 // closes by itself (a revisit) once, any other once for the same finding (a section
                 // copied with F6 while its hazard is still open). A different finding opens its own.
@@ -337,8 +363,9 @@ extension Ledger {
                               before: FollowUp?.none, after: followUp, by: user, at: now)
                 }
                 created += updated
-                created += try closeAnswered(db, by: visit, user: user, now: now)
+                if old == nil { created += try closeAnswered(db, by: visit, user: user, now: now) }
             }
+            created += corrected
             try refreshSummary(db, record: &elderRecord, elder: elder, today: today, history: history)
             try MonthTally.finish(db, tally, elderIDs: [visit.elderID.uuidString])
             return created

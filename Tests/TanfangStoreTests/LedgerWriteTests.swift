@@ -53,6 +53,30 @@ struct LedgerWriteTests {
         #expect(try f.ledger.elderFile(id: elder.id)?.followUps.count { $0.type == .hazardRectification } == 2)
     }
 
+    @Test("A corrected sheet opens what it now finds and gives its own open follow-up the corrected detail")
+    func aCorrectedSheet() throws {
+        let f = try Fixture()
+        let elder = try f.ledger.saveElder(f.elder("依明"), by: nil, today: f.today)
+        // Given a visit saved without a hazard
+        var visit = f.visit(elder, answers: [FieldCode.hasHazard: .yesNo(false)])
+        #expect(try f.ledger.saveVisit(visit, by: nil, today: f.today).filter { $0.type == .hazardRectification }.isEmpty)
+        // When it is corrected: the paper sheet said 电线老化
+        visit.answers = f.answers([FieldCode.hasHazard: .yesNo(true), FieldCode.hazardDetail: .text("电线老化")])
+        let opened = try f.ledger.saveVisit(visit, by: nil, today: f.today)
+        // Then the hazard is opened, from this visit, and the ledger still has one visit
+        let hazard = try #require(opened.first { $0.type == .hazardRectification })
+        #expect(hazard.visitID == visit.id && hazard.detail.contains("电线老化"))
+        var file = try #require(try f.ledger.elderFile(id: elder.id))
+        #expect(file.visits.count == 1 && file.visits[0].answers[FieldCode.hasHazard] == .yesNo(true))
+        // When it is corrected again (燃气管老化) / Then the same follow-up takes the corrected detail
+        visit.answers[FieldCode.hazardDetail] = .text("燃气管老化")
+        let again = try f.ledger.saveVisit(visit, by: nil, today: f.today)
+        #expect(again.map(\.id) == [hazard.id] && again[0].detail.contains("燃气管老化"))
+        file = try #require(try f.ledger.elderFile(id: elder.id))
+        #expect(file.followUps.filter { $0.type == .hazardRectification }.count == 1)
+        #expect(file.elder.id == elder.id && file.summary.openHazards == 1)
+    }
+
     @Test("A sheet typed late that reports a hazard fixed since does not open it again; a later finding does")
     func aBackDatedSheetDoesNotReopenAFixedHazard() throws {
         let f = try Fixture()

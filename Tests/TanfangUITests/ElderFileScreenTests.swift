@@ -244,6 +244,61 @@ import TanfangCore
         #expect(!h.commands.contains(.back))
     }
 
+    @Test func eOnAShownVisitCorrectsItWhereTheRoleWrites() {
+        // Given the newest visit shown / When e / Then its sheet opens to be corrected
+        var h = Self.harness()
+        h.send(.enter)
+        #expect(h.screen.keyHints(env: h.env).contains { $0.keys == "e" })
+        h.send(.char("e"))
+        #expect(h.commands.last == .open(.correctVisit(Self.latest)))
+        // And a supervisor is told she only reads, with no e offered
+        var s = Self.harness(Fx.supervisor)
+        s.send(.enter)
+        #expect(!s.screen.keyHints(env: s.env).contains { $0.keys == "e" })
+        s.send(.char("e"))
+        #expect(s.commands.last == .status(key: "elderFile.readOnly", args: [], tone: .warning))
+    }
+
+    @Test func aCorrectionOpensTheSavedAnswersAndSavesTheSameVisitWithoutDrafts() throws {
+        // Given the newest visit (every required question answered) opened for correction
+        let env = Fx.env(Fx.clerk)
+        var visit = Self.latest
+        for _ in 0..<5 {
+            for field in env.validator.applicableFields(method: visit.method, answers: visit.answers)
+            where field.required && visit.answers[field.code] == nil {
+                switch field.kind {
+                case .single: visit.answers[field.code] = .choice(field.options[0].code)
+                case .multi: visit.answers[field.code] = .choices([field.options[0].code])
+                default: visit.answers[field.code] = .yesNo(false)
+                }
+            }
+        }
+        var file = Self.file()
+        file.visits[0] = visit
+        var h = ScreenHarness(VisitFormScreen(correcting: visit), env: env) { request in
+            request == .elderFile(Self.elderID) ? .elderFile(file) : nil
+        }
+        h.start()
+        // Then no draft is asked for or written, and the sheet holds the visit as saved
+        #expect(h.requests == [.elderFile(Self.elderID)])
+        #expect(h.screen.sheet?.answers == visit.answers && h.screen.sheet?.at == visit.at)
+        #expect(h.lines()[0].contains("修改 2026-11-20 10:30 的记录"))
+        // When 行动能力 is corrected from 3 to 2 and saved
+        for _ in 0..<40 where h.screen.sheet?.focus != "health.mobility" { h.send(.tab) }
+        h.type("2")
+        h.send(.ctrl("s"))
+        // Then the same visit is saved with the corrected answer, and no draft was written on the way
+        let saved = h.requests.compactMap { if case .saveVisit(let v) = $0 { v } else { nil } }.last
+        #expect(saved?.id == visit.id && saved?.answers["health.mobility"] == .choice(2))
+        #expect(saved?.answers["safety.hazardDetail"] == .text("电线老化"))
+        #expect(!h.requests.contains { if case .saveDraft = $0 { true } else { false } })
+        // And Ctrl-Q before the save would have asked first
+        #expect(h.screen.unsavedOnQuitKey == "visit.unsavedCorrectionQuit")
+        // When the ledger confirms / Then back to the file with what was done
+        h.deliver(.visitSaved(saved!, followUps: []))
+        #expect(Array(h.commands.suffix(2)) == [.status(key: "visit.corrected", args: ["王秀英", "2026-11-20 10:30"], tone: .success), .back])
+    }
+
     @Test func aLongAnswerIsShownWholeUnderItselfAndEnglishLabelsLeaveRoom() {
         // Given the newest visit with a long note (it was cut with "…" on one line)
         var file = Self.file()

@@ -167,6 +167,8 @@ public enum Destination: Hashable, Sendable {
     case elderFile(UUID)
     /// A new visit sheet; with nil the sheet starts by picking the elder.
     case newVisit(elderID: UUID?)
+    /// A saved visit's sheet, to correct it.
+    case correctVisit(Visit)
     /// Add (nil) or edit an elder.
     case editElder(UUID?)
     /// `adding`: straight to the add form (the elder file's `a`).

@@ -10,7 +10,7 @@ public struct ElderFileScreen: Screen {
         case newVisit, addFollowUp, followUps, edit, combine, open, focus, up, down, pageUp, pageDown, home, back
     }
 
-    enum DetailAction: Hashable, Sendable { case up, down, pageUp, pageDown, close }
+    enum DetailAction: Hashable, Sendable { case up, down, pageUp, pageDown, correct, close }
 
     static let keymap = Keymap<Action>([
         KeyBinding([.char("n")], .newVisit, label: "elderFile.key.newVisit", help: "elderFile.help.newVisit"),
@@ -33,6 +33,7 @@ public struct ElderFileScreen: Screen {
         KeyBinding([.down], .down, label: "key.next", help: "help.moveUpDown", showsInBar: false),
         KeyBinding([.pageUp], .pageUp, label: "key.prevPage", help: "help.page"),
         KeyBinding([.pageDown], .pageDown, label: "key.nextPage", help: "help.page"),
+        KeyBinding([.char("e")], .correct, label: "elderFile.key.correctVisit", help: "elderFile.help.correctVisit"),
         KeyBinding([.escape, .enter], .close, label: "key.back", help: "elderFile.help.closeVisit"),
     ])
 
@@ -69,7 +70,10 @@ public struct ElderFileScreen: Screen {
     public var capturesText: Bool { false }
 
     public func keyHints(env: AppEnvironment) -> [KeyHint] {
-        if detail != nil { return Self.detailKeymap.hints(env.strings) }
+        if detail != nil {
+            return zip(Self.detailKeymap.bindings, Self.detailKeymap.hints(env.strings))
+                .filter { env.canEdit || $0.0.action != .correct }.map(\.1)
+        }
         if let choice = combining, let file, !file.duplicates.isEmpty {
             let several = file.duplicates.count > 1
             // Another village's record cannot be combined here: only leaving (and the next record) is offered.
@@ -104,6 +108,12 @@ public struct ElderFileScreen: Screen {
             case .down: detailScroll = min(detailScroll + 1, max(0, detailLineCount(env: env) - 1))
             case .pageUp: detailScroll = max(0, detailScroll - Self.pageLines)
             case .pageDown: detailScroll = min(detailScroll + Self.pageLines, max(0, detailLineCount(env: env) - 1))
+            case .correct:
+                // A paper sheet typed wrong is corrected, not left in the rates and flags for good.
+                guard env.canEdit else { return [.status(key: "elderFile.readOnly", args: [], tone: .warning)] }
+                guard let file, let d = detail, d < file.visits.count else { return [] }
+                detail = nil
+                return [.open(.correctVisit(file.visits[d]))]
             case .close: detail = nil
             }
             return []

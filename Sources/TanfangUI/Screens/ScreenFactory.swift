@@ -9,6 +9,7 @@ public enum ScreenFactory {
         case .roster: RosterScreen()
         case .elderFile(let id): ElderFileScreen(elderID: id)
         case .newVisit(let id): VisitFormScreen(elderID: id)
+        case .correctVisit(let visit): VisitFormScreen(correcting: visit)
         case .editElder(let id): ElderEditScreen(elderID: id)
         case .followUps(let id, let adding): FollowUpsScreen(elderID: id, adding: adding)
         case .redFlags: RedFlagsScreen()

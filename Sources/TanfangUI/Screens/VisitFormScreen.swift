@@ -59,8 +59,24 @@ public struct VisitFormScreen: Screen {
     var savedVisit: Visit?
     var followUps: [FollowUp] = []
 
+    /// A saved visit being corrected (the elder file's visit, `e`): the sheet opens with its
+    /// answers, saving replaces it (with an audit row), and no draft is kept.
+    let correcting: Visit?
+
     public init(elderID: UUID?) {
         self.initialElderID = elderID
+        self.correcting = nil
+    }
+
+    public init(correcting visit: Visit) {
+        self.initialElderID = visit.elderID
+        self.correcting = visit
+    }
+
+    /// A correction begun: Ctrl-Q asks before dropping it, as no draft keeps it.
+    public var unsavedOnQuitKey: String? {
+        correcting != nil && sheet?.touched == true && [.sheet, .confirmLeave, .confirmSave].contains(phase)
+            ? "visit.unsavedCorrectionQuit" : nil
     }
 
     public var capturesText: Bool { phase == .picking || phase == .sheet }
@@ -97,6 +113,10 @@ public struct VisitFormScreen: Screen {
         guard env.canEdit else {
             phase = .readOnly
             return [.status(key: "visit.readOnly", args: [], tone: .warning)]
+        }
+        if let visit = correcting {
+            phase = .loadingFile
+            return [.request(.elderFile(visit.elderID))]
         }
         if let id = initialElderID { return askForDraft(of: id) }
         phase = .picking
@@ -149,6 +169,16 @@ public struct VisitFormScreen: Screen {
             }
             openSheet(file, env: env)
             return []
+        case .visitSaved(let visit, let generated) where correcting != nil:
+            // Back to the file, which reads the corrected visit again; what the correction opened is named.
+            saving = false
+            let name = sheet?.file.elder.name ?? ""
+            guard !generated.isEmpty else {
+                return [.status(key: "visit.corrected", args: [name, visit.at.description], tone: .success), .back]
+            }
+            let types = generated.map { env.strings["followup.type.\($0.type.rawValue)"] }
+                .joined(separator: env.strings["visit.listSeparator"])
+            return [.status(key: "visit.correctedFollowUps", args: [name, visit.at.description, types], tone: .success), .back]
         case .visitSaved(let visit, let generated):
             saving = false
             savedVisit = visit
@@ -183,7 +213,18 @@ public struct VisitFormScreen: Screen {
         if let responsible = file.visitor, !choices.contains(where: { $0.id == responsible.id }) {
             choices.insert(responsible, at: 0)
         }
-        if let draft = restoring, draft.elderID == file.elder.id {
+        if let visit = correcting {
+            for id in visit.visitorIDs where !choices.contains(where: { $0.id == id }) {
+                if let known = env.visitors.first(where: { $0.id == id }) { choices.append(known) }
+            }
+            var sheet = VisitSheet(file: file, visitID: visit.id, at: visit.at,
+                                   visitorIDs: visit.visitorIDs.filter { id in choices.contains { $0.id == id } },
+                                   visitorChoices: choices, method: visit.method, seenInPerson: visit.seenInPerson,
+                                   seenChosen: true, answers: visit.answers,
+                                   copiedSections: Set(visit.copiedSections), focus: VisitEntry.atField)
+            sheet.focus(VisitEntry.atField, env: env)
+            self.sheet = sheet
+        } else if let draft = restoring, draft.elderID == file.elder.id {
             for id in draft.visitorIDs where !choices.contains(where: { $0.id == id }) {
                 if let known = env.visitors.first(where: { $0.id == id }) { choices.append(known) }
             }
@@ -348,7 +389,7 @@ public struct VisitFormScreen: Screen {
             case .back:
                 guard sheet.touched else { return [.back] }
                 phase = .confirmLeave
-                return [draftCommand(&sheet, env: env, includePending: true)]
+                return draftCommands(&sheet, env: env, includePending: true)
             }
         }
         // The shown value is "selected": typing or deleting replaces it, moving keeps it.
@@ -383,7 +424,7 @@ public struct VisitFormScreen: Screen {
         // A long note is kept while it is typed, not only when the field is left: a dropped SSH
         // link in the middle of it loses at most the last few characters.
         if sheet.typedSinceDraft >= VisitSheet.draftEvery {
-            return [draftCommand(&sheet, env: env, includePending: true)]
+            return draftCommands(&sheet, env: env, includePending: true)
         }
         return []
     }
@@ -405,7 +446,7 @@ public struct VisitFormScreen: Screen {
             sheet.focus(sheet.focus, env: env)
             if delta > 0 { commands.append(.status(key: "visit.endOfSheet", args: [], tone: .info)) }
         }
-        commands.insert(draftCommand(&sheet, env: env, includePending: false), at: 0)
+        commands.insert(contentsOf: draftCommands(&sheet, env: env, includePending: false), at: 0)
         return commands
     }
 
@@ -440,7 +481,7 @@ public struct VisitFormScreen: Screen {
         let last = section.fields.last?.code ?? sheet.focus
         let target = sheet.neighbour(of: last, by: 1, env: env) ?? sheet.focus
         sheet.focus(target, env: env)
-        return [draftCommand(sheet, env: env, includePending: false),
+        return draftCommands(sheet, env: env, includePending: false) + [
                 kept == 0 ? .status(key: "visit.copied", args: [heading, previous.date.description], tone: .success)
                     : .status(key: "visit.copiedKeeping", args: [heading, previous.date.description, String(kept)], tone: .success)]
     }
@@ -454,17 +495,17 @@ public struct VisitFormScreen: Screen {
         sheet.focus(sheet.focus, env: env)
         let visit = sheet.visit(env: env)
         let issues = env.validator.validate(visit, today: env.today)
-        let draft = draftCommand(sheet, env: env, includePending: false)
-        guard issues.isEmpty else { return [draft] + Self.jump(&sheet, to: issues, env: env) }
+        let draft = draftCommands(sheet, env: env, includePending: false)
+        guard issues.isEmpty else { return draft + Self.jump(&sheet, to: issues, env: env) }
         sheet.issues = []
         // What may be a slip (`saveQuestion`) is asked once; Y saves it.
         if !saveConfirmed, let question = Self.saveQuestion(visit, file: sheet.file, env: env) {
             saveQuestion = question
             phase = .confirmSave
-            return [draft]
+            return draft
         }
         saving = true
-        return [draft, .request(.saveVisit(visit))]
+        return draft + [.request(.saveVisit(visit))]
     }
 
     /// What to ask before saving `visit`, if anything: a day the elder already has a visit (often
@@ -505,18 +546,21 @@ public struct VisitFormScreen: Screen {
     public mutating func willQuit(env: AppEnvironment) -> [ScreenCommand] {
         guard phase == .sheet || phase == .confirmLeave || phase == .confirmSave, let sheet,
               sheet.touched else { return [] }
-        return [draftCommand(sheet, env: env, includePending: true)]
+        return draftCommands(sheet, env: env, includePending: true)
     }
 
-    private func draftCommand(_ sheet: inout VisitSheet, env: AppEnvironment, includePending: Bool) -> ScreenCommand {
+    private func draftCommands(_ sheet: inout VisitSheet, env: AppEnvironment, includePending: Bool) -> [ScreenCommand] {
         sheet.typedSinceDraft = 0
-        return draftCommand(sheet, env: env, includePending: includePending)
+        return draftCommands(sheet, env: env, includePending: includePending)
     }
 
-    private func draftCommand(_ sheet: VisitSheet, env: AppEnvironment, includePending: Bool) -> ScreenCommand {
+    /// The sheet's draft to write; none for a correction of a saved visit (the elder's draft is
+    /// of a new sheet, and the visit itself stays as saved until the correction is).
+    private func draftCommands(_ sheet: VisitSheet, env: AppEnvironment, includePending: Bool) -> [ScreenCommand] {
+        guard correcting == nil else { return [] }
         var draft = sheet.draft(keystrokes: keystrokes, savedAt: env.now)
         if !includePending { draft.pendingText = nil }
-        return .request(.saveDraft(key: VisitDraft.key(for: sheet.file.elder.id), json: draft.json()))
+        return [.request(.saveDraft(key: VisitDraft.key(for: sheet.file.elder.id), json: draft.json()))]
     }
 
     // MARK: - Labels

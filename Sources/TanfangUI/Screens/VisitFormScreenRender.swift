@@ -110,7 +110,7 @@ extension VisitFormScreen {
     private func renderSheet(_ sheet: VisitSheet, into grid: inout Grid, area: Rect, env: AppEnvironment) -> CursorPosition? {
         let s = env.strings
         // Top line: who, and the keystroke counter on the right.
-        let counter = s.format("visit.keystrokes", String(keystrokes))
+        let counter = correcting.map { s.format("visit.correcting", $0.at.description) } ?? s.format("visit.keystrokes", String(keystrokes))
         let counterWidth = DisplayWidth.of(counter)
         grid.put(counter, x: area.maxX - counterWidth - 1, y: area.y, maxWidth: counterWidth)
         let lineWidth = max(0, area.width - counterWidth - 3)
@@ -120,7 +120,7 @@ extension VisitFormScreen {
         // Bottom line: how to fill the focused field, or the leave question.
         let bottom = area.maxY - 1
         if phase == .confirmLeave {
-            grid.put(s["visit.confirmLeave"], x: area.x + 1, y: bottom, style: Style(fg: .yellow, bold: true),
+            grid.put(s[correcting == nil ? "visit.confirmLeave" : "visit.confirmLeaveCorrection"], x: area.x + 1, y: bottom, style: Style(fg: .yellow, bold: true),
                      maxWidth: area.width - 2)
         } else if phase == .confirmSave, let question = saveQuestion {
             grid.put(s.format(question.key, question.args), x: area.x + 1, y: bottom,
