@@ -152,6 +152,31 @@ struct VisitFormScreenTests {
         #expect(h.lines().contains { $0.contains("按键 0") })
     }
 
+    @Test("the top line keeps the responsible visitor when the key count reaches two digits, two columns from it")
+    func topLineKeepsItsRoom() throws {
+        var h = try fx.sheet()
+        let first = h.lines()[0]
+        for _ in 0..<12 { h.send(.tab) }
+        let line = h.lines()[0]
+        #expect(line.contains("按键 12"))
+        // The elder's part is the same as at 0 keys, and the count stands apart from it
+        #expect(line.hasPrefix(String(first.prefix(40))))
+        #expect(first.contains("责任人") == line.contains("责任人"))
+        let beforeCount = try #require(line.range(of: "按键")).lowerBound
+        #expect(line[..<beforeCount].hasSuffix("  "))
+    }
+
+    @Test("PgDn in the last section goes to its last question before saying the sheet ends")
+    func pageDownInTheLastSection() throws {
+        var h = try fx.sheet()
+        h.advance(to: "help.given")
+        h.send(.pageDown)
+        #expect(h.focus == "help.nextVisit")
+        h.send(.pageDown)
+        #expect(h.focus == "help.nextVisit")
+        #expect(h.lastStatus?.key == "visit.endOfSheet")
+    }
+
     @Test("a long note is written to the draft as it is typed, not only when the field is left")
     func draftWhileTyping() throws {
         // Given the sheet at 健康 备注

@@ -438,8 +438,13 @@ public struct VisitFormScreen: Screen {
             return [.status(key: problem.key, args: problem.args, tone: .error)]
         }
         var commands: [ScreenCommand] = []
-        let target = wholeSection ? sheet.sectionNeighbour(by: delta, env: env)
+        var target = wholeSection ? sheet.sectionNeighbour(by: delta, env: env)
                                   : sheet.neighbour(of: sheet.focus, by: delta, env: env)
+        // PgDn in the last section goes to its last question (it said 已到最后一项 above 备注).
+        if target == nil, wholeSection, delta > 0 {
+            let last = sheet.allSlots(env).last { sheet.isApplicable($0, env: env) }
+            if last != sheet.focus { target = last }
+        }
         if let target {
             sheet.focus(target, env: env)
         } else {

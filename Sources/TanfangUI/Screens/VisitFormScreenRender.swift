@@ -113,7 +113,10 @@ extension VisitFormScreen {
         let counter = correcting.map { s.format("visit.correcting", $0.at.description) } ?? s.format("visit.keystrokes", String(keystrokes))
         let counterWidth = DisplayWidth.of(counter)
         grid.put(counter, x: area.maxX - counterWidth - 1, y: area.y, maxWidth: counterWidth)
-        let lineWidth = max(0, area.width - counterWidth - 3)
+        // Room kept for a three-digit count, two columns apart: the line does not lose the
+        // responsible visitor when the count reaches 10, nor touch it.
+        let kept = max(counterWidth, DisplayWidth.of(s.format("visit.keystrokes", "999")))
+        let lineWidth = max(0, area.width - kept - 4)
         grid.put(Self.elderLine(sheet, env: env, width: lineWidth), x: area.x + 1, y: area.y, style: Style(bold: true),
                  maxWidth: lineWidth)
 
