@@ -60,4 +60,13 @@ import Testing
         // A missing key is the key itself
         #expect(strings.format("missing", "甲") == "missing")
     }
+
+    @Test func aCountsWordIsSingularForOne() {
+        let strings = Strings(language: .en, table: ["a": "{0}; {1} {1:day|days} overdue", "b": "{0:item|items}", "c": "{0:x}"])
+        #expect(strings.format("a", "2026-11-30", "1") == "2026-11-30; 1 day overdue")
+        #expect(strings.format("a", "2026-11-30", "7") == "2026-11-30; 7 days overdue")
+        #expect(strings.format("b", "0") == "items")
+        // Without two forms it stays as written
+        #expect(strings.format("c", "1") == "{0:x}")
+    }
 }
