@@ -298,11 +298,18 @@ public struct RosterImportParser: Sendable {
         }
 
         let phone = checkedPhone(row, .phone, &issues)
-        let supporterPhone = checkedPhone(row, .supporterPhone, &issues)
-        let contactPhone = checkedPhone(row, .contactPhone, &issues)
-        let contactName = row.raw(.contactName).flatMap(RosterValues.name)
+        var supporter = PersonColumns(name: row.raw(.supporterName).flatMap(RosterValues.name),
+                                      relation: row.raw(.supporterRelation).flatMap(RosterValues.text),
+                                      phone: checkedPhone(row, .supporterPhone, &issues),
+                                      residence: row.raw(.supporterResidence).flatMap(RosterValues.text))
+        splitPersonCell(row, .supporterName, [.supporterRelation, .supporterPhone, .supporterResidence], into: &supporter, &issues)
+        var contact = PersonColumns(name: row.raw(.contactName).flatMap(RosterValues.name),
+                                    relation: row.raw(.contactRelation).flatMap(RosterValues.text),
+                                    phone: checkedPhone(row, .contactPhone, &issues), residence: nil)
+        splitPersonCell(row, .contactName, [.contactRelation, .contactPhone], into: &contact, &issues)
+        let supporterPhone = supporter.phone, contactName = contact.name, contactPhone = contact.phone
         // An emergency contact is a name and a phone: one without the other is reported, not dropped.
-        if contactName != nil, row.raw(.contactPhone) == nil {
+        if contactName != nil, row.raw(.contactPhone) == nil, contact.phone == nil {
             issues.append(row.issue(.contactName, contactName ?? "", "import.error.contactPhoneMissing"))
         } else if contactName == nil, let raw = row.raw(.contactPhone) {
             issues.append(row.issue(.contactPhone, Masking.invalidPhone(raw), "import.error.contactNameMissing"))
@@ -410,16 +417,61 @@ public struct RosterImportParser: Sendable {
             ethnicity: row.raw(.ethnicity).flatMap(RosterValues.ethnicity), phone: phone,
             address: row.raw(.address).flatMap(RosterValues.text),
             villageName: row.raw(.village).flatMap(RosterValues.text), categories: categories,
-            disabilityDegree: degree, supporterName: row.raw(.supporterName).flatMap(RosterValues.name),
+            disabilityDegree: degree, supporterName: supporter.name,
             supporterPhone: supporterPhone, livingArrangement: living, contactName: contactName,
             contactPhone: contactPhone, visitorName: row.raw(.visitor).flatMap(RosterValues.name),
             note: row.raw(.note).flatMap(RosterValues.text), status: status, statusDate: statusDate,
-            supporterRelation: row.raw(.supporterRelation).flatMap(RosterValues.text),
-            supporterResidence: row.raw(.supporterResidence).flatMap(RosterValues.text),
-            otherSupporters: otherSupporters, contactRelation: row.raw(.contactRelation).flatMap(RosterValues.text),
+            supporterRelation: supporter.relation,
+            supporterResidence: supporter.residence,
+            otherSupporters: otherSupporters, contactRelation: contact.relation,
             otherContacts: otherContacts, wishes: row.raw(.wishes).flatMap(RosterValues.text), remote: remote,
             gridName: row.raw(.grid).flatMap(RosterValues.text),
             sources: row.raw(.sources).map(RosterValues.sources) ?? [])
+    }
+
+    /// One person's columns (赡养人 or 紧急联系人): name, relation, phone, residence.
+    struct PersonColumns {
+        var name: String?
+        var relation: String?
+        var phone: String?
+        var residence: String?
+    }
+
+    /// A name cell written as a whole entry, as 其他赡养人 takes them (李强（儿子）13900002222 伊宁市):
+    /// its parts go to the columns left empty, so that no phone or relation is kept as part of a
+    /// name. A part its own column gives differently, several people, or an entry that cannot be
+    /// read is a problem naming the cell. `columns` are the relation, phone and (for a supporter)
+    /// residence columns, in that order; a contact's residence is said not to be kept.
+    func splitPersonCell(_ row: RowContext, _ nameField: RosterField, _ columns: [RosterField],
+                         into person: inout PersonColumns, _ issues: inout [ImportIssue]) {
+        guard let raw = row.raw(nameField),
+              raw.contains(where: { ($0.isASCII && $0.isNumber) || "（(".contains($0) }) else { return }
+        guard case .success(let people) = RosterValues.people(raw), let entry = people.first else {
+            issues.append(row.issue(nameField, Masking.invalidPhone(raw), "import.error.personCell"))
+            return
+        }
+        guard people.count == 1 else {
+            let others = nameField == .supporterName ? RosterField.otherSupporters : .otherContacts
+            issues.append(row.issue(nameField, entry.name, "import.error.personCellSeveral", [others.standardHeader]))
+            return
+        }
+        person.name = entry.name
+        func take(_ value: String?, _ field: RosterField, _ keep: inout String?) {
+            guard let value, !value.isEmpty else { return }
+            if let kept = keep, kept != value {
+                let shown = field == .supporterPhone || field == .contactPhone ? Masking.invalidPhone(value) : value
+                issues.append(row.issue(nameField, shown, "import.error.personCellConflict", [field.standardHeader]))
+            } else {
+                keep = value
+            }
+        }
+        take(entry.relation, columns[0], &person.relation)
+        take(entry.phone, columns[1], &person.phone)
+        if columns.count > 2 {
+            take(entry.residence, columns[2], &person.residence)
+        } else if let residence = entry.residence {
+            issues.append(row.issue(nameField, residence, "import.note.contactResidence", [entry.name]))
+        }
     }
 
     func checkedPhone(_ row: RowContext, _ field: RosterField, _ issues: inout [ImportIssue]) -> String? {

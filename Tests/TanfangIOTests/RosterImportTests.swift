@@ -27,6 +27,29 @@ import Testing
         }
     }
 
+    @Test func aWholePersonWrittenInTheNameCellGoesToItsColumns() {
+        // Given 赡养人 and 紧急联系人 cells written as 其他赡养人 takes them
+        let result = parse([["姓名", "赡养人", "赡养人关系", "紧急联系人", "紧急联系人电话"],
+                            ["甲", "李强（儿子）13900002222 伊宁市", "", "马兰(邻居) 13566667777", ""],
+                            ["乙", "王二（女儿）13800001111", "儿子", "张三 13512345678", "13512345678"],
+                            ["丙", "王二 13800001111；李四 13700001111", "", "", ""],
+                            ["丁", "王二（女儿 13800001111", "", "", ""]])
+        // Then the first row's parts are in their columns: nothing of them kept in a name
+        let jia = result.rows.first { $0.line == 2 }
+        #expect(jia?.supporterName == "李强" && jia?.supporterRelation == "儿子" && jia?.supporterPhone == "13900002222")
+        #expect(jia?.supporterResidence == "伊宁市")
+        #expect(jia?.contactName == "马兰" && jia?.contactRelation == "邻居" && jia?.contactPhone == "13566667777")
+        #expect(!result.issues.contains { $0.line == 2 && $0.messageKey.hasPrefix("import.error") })
+        // And a relation its own column gives differently is a problem naming that column; the same phone twice is not
+        #expect(result.errors.filter { $0.line == 3 }.map(\.messageKey) == ["import.error.personCellConflict"])
+        #expect(result.errors.first { $0.line == 3 }?.args == ["赡养人关系"])
+        // And two people, or an entry that cannot be read, are said
+        #expect(result.errors.first { $0.line == 4 }?.messageKey == "import.error.personCellSeveral")
+        #expect(result.errors.first { $0.line == 4 }?.args == ["其他赡养人"])
+        #expect(result.errors.first { $0.line == 5 }?.messageKey == "import.error.personCell")
+        expectNothingRaw(result, ["13800001111", "13900002222"])
+    }
+
     @Test func theExportsDerivedColumnsAreNamedAsSuch() throws {
         // Given a roster exported by the ledger, with its risk and visit columns
         let table = try TableReader.readCSV(text: "姓名,村(社区),风险等级,下次应探访,备用\n王秀英,红星村,高,2026-12-01,x\n", file: "e.csv")
