@@ -119,6 +119,9 @@ public struct RosterImportResult: Sendable {
     public var issues: [ImportIssue]
     /// The lines rejected because of at least one error.
     public var invalidLines: Set<Int>
+    /// The village cell of each rejected line that has one: its village is checked too, so that
+    /// a clerk fixing the file learns every problem of a row in one run.
+    public var invalidVillages: [Int: String] = [:]
     /// The recognised columns, left to right, with the header text as written.
     public var headerMapping: [(header: String, field: RosterField)]
     /// The row number of the header row, nil when none was found.

@@ -116,6 +116,7 @@ public struct RosterImportParser: Sendable {
         var rows: [ImportedElder] = []
         rows.reserveCapacity(dataRows.count)
         var invalid: Set<Int> = []
+        var invalidVillages: [Int: String] = [:]
         var seenIDs: [String: Int] = [:]
         seenIDs.reserveCapacity(dataRows.count)
         let slots = RosterField.allCases.map { columns[$0] }
@@ -156,12 +157,15 @@ public struct RosterImportParser: Sendable {
             issues += rowIssues
             if rowIssues.contains(where: \.isError) {
                 invalid.insert(line)
+                if let village = p.row.raw(.village) { invalidVillages[line] = village }
             } else if let elder {
                 rows.append(elder)
             }
         }
-        return RosterImportResult(rows: rows, issues: issues, invalidLines: invalid,
-                                  headerMapping: headerMapping, headerLine: headerLine)
+        var result = RosterImportResult(rows: rows, issues: issues, invalidLines: invalid,
+                                        headerMapping: headerMapping, headerLine: headerLine)
+        result.invalidVillages = invalidVillages
+        return result
     }
 
     /// One data row checked on its own: the elder (nil without a name), its issues, and its valid

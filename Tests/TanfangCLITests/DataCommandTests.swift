@@ -128,6 +128,20 @@ import Testing
         #expect(after.contains { $0.hasPrefix("王测试,女,654002********") && $0.contains("独居、空巢") })
     }
 
+    @Test func aRowRejectedForOneProblemAlsoNamesAnUnknownVillage() throws {
+        // Given a row with a wrong category and a village the ledger does not have
+        let (dir, db) = try Self.demoCopy()
+        let file = dir.appendingPathComponent("两处错.csv")
+        try Self.write("姓名,身份证号码,所属村,类别\n王测试,\(Self.idA),无此村,独居老人甲\n", to: file)
+        // When it is imported
+        let r = try CLI.run(["import", "roster", file.path, "--db", db])
+        // Then both problems are listed in this one run
+        #expect(r.status == 1)
+        let lines = r.out.split(separator: "\n").filter { $0.contains("两处错.csv:2") }
+        #expect(lines.contains { $0.contains("类别") }, "\(r.out)")
+        #expect(lines.contains { $0.contains("无此村") }, "\(r.out)")
+    }
+
     @Test func aFileWithoutANameColumnIsRefusedEvenWithSkipInvalid() throws {
         // Given a roster whose header has no 姓名 (every row would fail)
         let (dir, db) = try Self.demoCopy()

@@ -247,6 +247,19 @@ enum RosterVillages {
                               } ?? [], sources: hasSources ? Set(r.sources) : [source])
             rows.append(RosterImportRow(line: r.line, elder: elder))
         }
+        // The rows rejected for another problem: a village that would be refused too is said now,
+        // not in the next run after the first problems are fixed.
+        for (line, raw) in parsed.invalidVillages.sorted(by: { $0.key < $1.key }) {
+            let name = trimmed(raw)
+            let matches = lookup.matches(name)
+            var key: String?
+            if matches.count != 1 {
+                key = matches.isEmpty ? "data.error.villageUnknown" : "data.error.villageAmbiguous"
+            } else if let allowed = scope.villageIDs, !allowed.contains(matches[0].id) {
+                key = "data.error.villageOutOfScope"
+            }
+            if let key { issues.append(ImportIssue(line: line, column: column, value: name, messageKey: key, args: [name])) }
+        }
         // 在册 since an earlier day: said once, with why the ledger counts from today.
         let earlier = parsed.rows.filter { $0.status == .active && ($0.statusDate.map { $0 < today } ?? false) }
         if !earlier.isEmpty {
