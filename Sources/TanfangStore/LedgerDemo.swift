@@ -334,6 +334,32 @@ struct DemoLoader {
         var type: FollowUpType
     }
 
+    /// As `saveVisit` does: a one-per-elder follow-up (a referral) that a visit opens while the
+    /// elder's earlier one is still open at that time joins it, its finding added to the earlier
+    /// one's detail. `followUps` are in visit order, each elder's chronological.
+    static func joinOnePerElder(_ followUps: [FollowUp], rules: RuleBook) -> [FollowUp] {
+        let onePerElder = Set(rules.followUps.rules.filter { $0.onePerElder == true }.map(\.type))
+        guard !onePerElder.isEmpty else { return followUps }
+        struct Key: Hashable { var elder: UUID; var type: FollowUpType }
+        var out = followUps
+        var holder: [Key: Int] = [:]
+        var joined = Set<Int>()
+        for (i, f) in followUps.enumerated() where onePerElder.contains(f.type) {
+            let key = Key(elder: f.elderID, type: f.type)
+            if let j = holder[key], out[j].openedAt <= f.openedAt,
+               out[j].status.isOpen || (out[j].closing.map { $0.at > f.openedAt } ?? true) {
+                if !out[j].detail.components(separatedBy: "；").contains(f.detail) {
+                    out[j].detail = out[j].detail.isEmpty ? f.detail : out[j].detail + "；" + f.detail
+                }
+                joined.insert(i)
+            } else {
+                holder[key] = i
+            }
+        }
+        guard !joined.isEmpty else { return followUps }
+        return out.enumerated().filter { !joined.contains($0.offset) }.map(\.element)
+    }
+
     /// Rows for `elders` and their `visits` (in insertion order; chronological for the demo).
     /// Follow-ups of visits of elders not in `elders` are still opened, without an owner.
     static func rows(elders: [Elder], visits: [Visit], closures: [DemoClosure], rules: RuleBook,
@@ -367,6 +393,7 @@ struct DemoLoader {
             throw LedgerError.invalidField(field: "closures", messageKey: "store.error.demoClosureUnmatched",
                                            args: [String(unmatched)])
         }
+        followUps = Self.joinOnePerElder(followUps, rules: rules)
 
         // Summaries, once per elder.
         // Positions, not copies: copying millions of visits (each with its answers) cost more than the lookups.
