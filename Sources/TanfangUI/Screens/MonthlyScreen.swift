@@ -184,6 +184,9 @@ public struct MonthlyScreen: Screen {
                 var note: DocSegment?
                 if v.denominator == 0 {
                     note = DocSegment(s["monthly.noneDue"], Style(dim: true))
+                } else if v.rate < 1, running {
+                    // The month still running: visits are still to come, not a target missed.
+                    note = DocSegment(s["monthly.stillToVisit"], Style(dim: true))
                 } else if v.rate < 1 {
                     note = DocSegment(s["monthly.belowTarget"],
                                       Style(fg: v.rate >= Self.warningRate ? .yellow : .red, bold: true))
