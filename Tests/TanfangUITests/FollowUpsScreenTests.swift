@@ -57,6 +57,22 @@ import TanfangCore
         h.requests.compactMap { if case .followUps(let q) = $0 { q } else { nil } }
     }
 
+    @Test func aOneVillageUserHasNoVillageColumnAndLongerNames() {
+        // Given the queue of a clerk whose area is 红旗村 alone
+        var env = Fx.env()
+        env.scope = AccessScope(villageIDs: [Fx.hongqi.id])
+        var h = ScreenHarness(FollowUpsScreen(elderID: nil), env: env) { request in
+            if case .followUps(let q) = request { return .followUps(Self.page(Self.rows, q)) }
+            return nil
+        }
+        h.start()
+        // Then no 村(社区) column, which the county's queue has
+        #expect(env.villagesInScope.count == 1)
+        #expect(!h.screenText().contains("村(社区)"))
+        #expect(Self.harness().screenText().contains("村(社区)"))
+        #expect(h.screenText().contains("阿依古丽"))
+    }
+
     @Test func anElderWithoutFollowUpsIsNamedAndTheFileCanOpenTheAddForm() {
         let file = ElderFileScreenTests.file()
         let elder = file.elder.id

@@ -527,13 +527,18 @@ public struct FollowUpsScreen: Screen {
 
     // MARK: - Rendering
 
+    /// A user of one village (a clerk, a grid worker) has no village to tell apart: its column
+    /// goes to the names (three 阿米娜·… read alike at 80 columns).
+    static func showsVillage(_ env: AppEnvironment) -> Bool { env.villagesInScope.count != 1 }
+
     func columns(env: AppEnvironment, wide: Bool) -> [TableColumn] {
         let s = env.strings
+        let village = Self.showsVillage(env)
         return [
             TableColumn(s["followUps.col.due"], minWidth: wide ? 16 : 11),
             TableColumn(s["followUps.col.type"], minWidth: 12, flex: 1, maxWidth: 20),
-            TableColumn(s["followUps.col.elder"], minWidth: 8, flex: 1, maxWidth: 12),
-            TableColumn(s["followUps.col.village"], minWidth: 8, flex: 1, maxWidth: 14),
+            TableColumn(s["followUps.col.elder"], minWidth: village ? 8 : 14, flex: 1, maxWidth: village ? 12 : 18),
+        ] + (village ? [TableColumn(s["followUps.col.village"], minWidth: 8, flex: 1, maxWidth: 14)] : []) + [
             TableColumn(s["followUps.col.owner"], minWidth: 6, flex: 1, maxWidth: 12),
             TableColumn(s["followUps.col.status"], minWidth: wide ? 11 : 6),
             // Room for three-digit days late in either language (364 d late was cut).
@@ -549,9 +554,9 @@ public struct FollowUpsScreen: Screen {
         let due = wide ? f.due.description
             : f.due.date.year == env.today.year ? ScreenText.monthDayTime(f.due) : f.due.date.description
         let late = f.status.isOpen ? ScreenText.lateness(due: f.due, now: env.now, strings: s) : nil
-        return [due, s["followup.type.\(f.type.rawValue)"], row.elderName, row.villageName,
-                row.ownerName ?? s["files.none"], s["files.followUpStatus.\(f.status.rawValue)"],
-                late ?? "", f.detail]
+        return [due, s["followup.type.\(f.type.rawValue)"], row.elderName]
+            + (Self.showsVillage(env) ? [row.villageName] : [])
+            + [row.ownerName ?? s["files.none"], s["files.followUpStatus.\(f.status.rawValue)"], late ?? "", f.detail]
     }
 
     public func render(into grid: inout Grid, area: Rect, env: AppEnvironment) -> CursorPosition? {
