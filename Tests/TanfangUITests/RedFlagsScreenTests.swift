@@ -27,6 +27,16 @@ import TanfangCore
         return h
     }
 
+    @Test func at100ColumnsALongNameIsWhole() {
+        // Given a name of 7 characters (14 columns), which 10 columns cut
+        var h = ScreenHarness(RedFlagsScreen(), env: Fx.env(Fx.supervisor), width: 100, height: 30) {
+            $0 == .redFlags ? .redFlags(Self.flags, elderNames: [Self.wang: "努尔·尼亚孜买", Self.ayi: "阿依古丽", Self.ma: "马明"]) : nil
+        }
+        h.start()
+        // Then it is shown whole at 100 columns
+        #expect(h.screenText().contains("努尔·尼亚孜买"), "\(h.lines())")
+    }
+
     @Test func startRequestsFlags() {
         #expect(Self.harness().requests == [.redFlags])
     }
