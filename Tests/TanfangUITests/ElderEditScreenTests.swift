@@ -224,9 +224,10 @@ struct ElderEditScreenTests {
         #expect(elder.livingArrangement == .alone && elder.visitorID == RosterFixture.visitor.id && elder.remote)
         #expect(elder.supporters == [Supporter(name: "买买提", relation: "儿子", phone: "13800001111", residence: "乌鲁木齐")])
         #expect(elder.statusHistory == [StatusChange(date: RosterFixture.today, status: .active)])
-        // When the ledger confirms, a success status and back
+        // When the ledger confirms, a success status and her file in place of the form
         h.deliver(.elderSaved(elder))
-        #expect(Array(h.commands.suffix(2)) == [.status(key: "elderEdit.saved", args: ["王秀英"], tone: .success), .back])
+        #expect(Array(h.commands.suffix(2)) == [.status(key: "elderEdit.saved", args: ["王秀英"], tone: .success),
+                                                 .replace(.elderFile(elder.id))])
     }
 
     @Test("A corrected ID number is typed over the old one, and the birth date and gender it gave follow it")
@@ -276,6 +277,9 @@ struct ElderEditScreenTests {
         var expected = wang
         expected.phone = "0999-8123456"
         #expect(elder == expected)
+        // And once saved, back to the file it was edited from
+        h.deliver(.elderSaved(elder))
+        #expect(h.commands.last == .back)
     }
 
     @Test("备注 (remarks) are loaded, shown and saved like any other field")

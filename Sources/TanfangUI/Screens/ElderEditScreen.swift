@@ -156,7 +156,10 @@ public struct ElderEditScreen: Screen {
         case .elderSaved(let elder):
             saving = false
             dirty = false
-            return [.status(key: "elderEdit.saved", args: [elder.name], tone: .success), .back]
+            // A new elder's file opens in place of the form: her first visit is an n away (back on
+            // the roster, the last search did not show her).
+            let next: ScreenCommand = elderID == nil ? .replace(.elderFile(elder.id)) : .back
+            return [.status(key: "elderEdit.saved", args: [elder.name], tone: .success), next]
         case .statusChanged(let id) where id == elderID:
             guard let d = dialog, let date = parseDate(d.date.text, env: env) else { dialog = nil; return [] }
             let note = d.note.text.trimmingCharacters(in: .whitespaces)
