@@ -332,6 +332,47 @@ import TanfangCore
         #expect(!s.screen.capturesText)
     }
 
+    @Test func eInTheDetailHandsOverOrPostponesTheSameFollowUp() {
+        // Given the overdue hazard's detail (owner 李四, due 11-21 17:00)
+        var h = Self.harness()
+        h.send(.enter)
+        guard case .detail(let id) = h.screen.mode, id == Self.hazard.id else { Issue.record("not the hazard's detail"); return }
+        #expect(h.screen.keyHints(env: h.env).contains { $0.keys == "e" })
+        // When e, owner 赵医生, due in three days, and Ctrl-S
+        h.send(.char("e"))
+        #expect(h.screen.capturesText)
+        #expect(h.screen.unsavedOnQuitKey == nil)
+        #expect(h.screenText().contains("修改跟进事项：消除安全隐患"))
+        guard case .adding(let form) = h.screen.mode else { Issue.record("no form"); return }
+        let zhao = try! #require(h.screen.ownerChoices(form, env: h.env).firstIndex { $0.id == Fx.zhao.id })
+        h.type(String(zhao + 1))
+        h.send(.tab)
+        h.send(.ctrl("u"))
+        h.type("+3")
+        #expect(h.screen.unsavedOnQuitKey == "followUps.unsavedQuit")
+        h.send(.ctrl("s"))
+        // Then the same follow-up is saved with the new owner and due day, its type, status and detail kept
+        let saved = try! #require(Self.saved(h))
+        #expect(saved.id == Self.hazard.id && saved.type == .hazardRectification && saved.status == Self.hazard.status)
+        #expect(saved.ownerID == Fx.zhao.id && saved.detail == Self.hazard.detail)
+        #expect(saved.due == LocalDateTime(date: Fx.now.date.adding(days: 3), hour: Fx.now.hour, minute: Fx.now.minute))
+        // And once saved, its detail is shown again with what was done
+        h.deliver(.followUpSaved(saved))
+        #expect(h.screen.mode == .detail(Self.hazard.id))
+        #expect(h.commands.last == .status(key: "followUps.edit.saved", args: ["消除安全隐患"], tone: .success))
+        // While only the owner is changed, the due day already past is kept
+        var k = Self.harness()
+        k.send(.enter, .char("e"))
+        k.type(String(zhao + 1))
+        k.send(.ctrl("s"))
+        #expect(Self.saved(k)?.due == Self.hazard.due)
+        // And the type cannot be changed here
+        var t = Self.harness()
+        t.send(.enter, .char("e"), .backTab)
+        t.type("2")
+        #expect(t.screenText().contains("类型不能修改"))
+    }
+
     @Test func ctrlQAsksFirstOverATypedClosingOrNewFollowUp() {
         // Given the list: nothing typed, nothing to lose
         var h = Self.harness()

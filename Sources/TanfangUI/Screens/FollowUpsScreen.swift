@@ -16,7 +16,7 @@ public struct FollowUpsScreen: Screen {
     /// Keys while the search line has focus (everything printable is search text).
     typealias SearchAction = ScreenSearch.Action
 
-    enum DetailAction: Hashable, Sendable { case progress, close, cancel, elder, back }
+    enum DetailAction: Hashable, Sendable { case progress, close, cancel, edit, elder, back }
 
     enum FormAction: Hashable, Sendable { case next, previous, submit, cancel }
 
@@ -51,6 +51,7 @@ public struct FollowUpsScreen: Screen {
         KeyBinding([.char("p")], .progress, label: "followUps.key.progress", help: "followUps.help.progress"),
         KeyBinding([.char("x")], .close, label: "followUps.key.close", help: "followUps.help.close"),
         KeyBinding([.char("z")], .cancel, label: "followUps.key.cancel", help: "followUps.help.cancel"),
+        KeyBinding([.char("e")], .edit, label: "key.edit", help: "followUps.help.edit"),
         KeyBinding([.char("o")], .elder, label: "followUps.key.elder", help: "followUps.help.elder"),
         KeyBinding([.escape], .back, label: "key.back", help: "followUps.help.backToList"),
     ])
@@ -110,7 +111,9 @@ public struct FollowUpsScreen: Screen {
         switch mode {
         case .form(let form) where !form.action.text.trimmingCharacters(in: .whitespaces).isEmpty:
             "followUps.unsavedQuit"
-        case .adding(let form) where form.type != nil || !form.detail.text.trimmingCharacters(in: .whitespaces).isEmpty:
+        case .adding(let form) where form.editing.map { f in
+                form.ownerID != f.ownerID || form.due.text != f.due.description || form.detail.text != f.detail
+            } ?? (form.type != nil || !form.detail.text.trimmingCharacters(in: .whitespaces).isEmpty):
             "followUps.unsavedQuit"
         default: nil
         }
@@ -316,6 +319,21 @@ public struct FollowUpsScreen: Screen {
             return []
         case .elder:
             return [.open(.elderFile(followUp.elderID))]
+        case .edit:
+            // Another owner, a later due day or a fuller description: the same follow-up, not a
+            // cancelled one and a new one.
+            guard env.canEdit else { return [.status(key: "followUps.readOnly", args: [], tone: .warning)] }
+            guard followUp.status.isOpen else { return [.status(key: "followUps.alreadyClosed", args: [], tone: .warning)] }
+            var form = AddForm(elderID: followUp.elderID)
+            form.type = followUp.type
+            form.ownerID = followUp.ownerID
+            form.ownerTouched = true
+            form.due = TextFieldState(followUp.due.description, maxLength: 20)
+            form.detail = TextFieldState(followUp.detail, maxLength: 200)
+            form.field = 1
+            form.editing = followUp
+            mode = .adding(form)
+            return elderFile?.elder.id == followUp.elderID ? [] : [.request(.elderFile(followUp.elderID))]
         case .progress, .close, .cancel:
             guard env.canEdit else { return [.status(key: "followUps.readOnly", args: [], tone: .warning)] }
             guard followUp.status.isOpen else {
@@ -483,9 +501,12 @@ public struct FollowUpsScreen: Screen {
             return loadMoreIfNeeded(env: env)
         case .followUpSaved(let followUp) where isAdding:
             savePending = false
-            mode = .list
+            var edited = false
+            if case .adding(let form) = mode { edited = form.editing != nil }
+            mode = edited ? .detail(followUp.id) : .list
             let type = env.strings["followup.type.\(followUp.type.rawValue)"]
-            return reload(env: env) + [.status(key: "followUps.add.saved", args: [type], tone: .success)]
+            return reload(env: env) + [.status(key: edited ? "followUps.edit.saved" : "followUps.add.saved", args: [type],
+                                              tone: .success)]
         case .elderFile(let file):
             receiveElderFile(file, env: env)
             return []
@@ -740,6 +761,8 @@ extension FollowUpsScreen {
         var field = 0
         var error: FormMessage?
         var saving = false
+        /// The open follow-up being changed (`e` in its detail): its type stays.
+        var editing: FollowUp?
     }
 
     var isAdding: Bool {
@@ -757,11 +780,12 @@ extension FollowUpsScreen {
     /// workers, only the elder's own: a grid worker sees the elders assigned to her, and another's
     /// follow-up would never reach her queue.
     func ownerChoices(_ form: AddForm, env: AppEnvironment) -> [Visitor] {
-        let villageID = elderFile?.elder.villageID ?? rows.first { $0.followUp.elderID == form.elderID }
+        let file = elderFile.flatMap { $0.elder.id == form.elderID ? $0 : nil }
+        let villageID = file?.elder.villageID ?? rows.first { $0.followUp.elderID == form.elderID }
             .flatMap { row in env.villagesInScope.first { $0.name == row.villageName }?.id }
         var list = env.visitors.filter { villageID != nil && $0.placeID == villageID }
         if list.isEmpty { list = env.visitors }
-        if let file = elderFile, file.elder.id == form.elderID {
+        if let file {
             list.removeAll { $0.role == .gridWorker && $0.id != file.elder.visitorID }
         }
         if let owner = form.ownerID, !list.contains(where: { $0.id == owner }),
@@ -783,7 +807,9 @@ extension FollowUpsScreen {
     }
 
     mutating func receiveElderFile(_ file: ElderFile?, env: AppEnvironment) {
-        guard let file, file.elder.id == elderID else { return }
+        var forForm = false
+        if case .adding(let form) = mode, form.editing != nil { forForm = file?.elder.id == form.elderID }
+        guard let file, file.elder.id == elderID || forForm else { return }
         elderFile = file
         if case .adding(var form) = mode, !form.ownerTouched, let visitor = file.elder.visitorID {
             form.ownerID = visitor
@@ -818,6 +844,10 @@ extension FollowUpsScreen {
                 return []
             }
             if form.field == 0 {
+                guard form.editing == nil else {
+                    form.error = FormMessage("followUps.edit.typeFixed", [])
+                    return []
+                }
                 form.type = FollowUpType.allCases[n - 1]
             } else {
                 form.ownerID = n == 0 ? nil : ownerChoices(form, env: env)[n - 1].id
@@ -846,7 +876,8 @@ extension FollowUpsScreen {
             form.field = 2
             return []
         }
-        guard due >= env.now else {
+        // A changed owner or description keeps a due day already past; a new due day is not in the past.
+        guard due >= env.now || due == form.editing?.due else {
             form.error = FormMessage("followUps.add.duePast", [due.description])
             form.field = 2
             return []
@@ -859,6 +890,12 @@ extension FollowUpsScreen {
         }
         form.saving = true
         savePending = true
+        if var changed = form.editing {
+            changed.ownerID = form.ownerID
+            changed.due = due
+            changed.detail = detail
+            return [.request(.saveFollowUp(changed))]
+        }
         return [.request(.saveFollowUp(FollowUp(elderID: form.elderID, type: type, ownerID: form.ownerID,
                                                 openedAt: env.now, due: due, status: .open, detail: detail)))]
     }
@@ -920,7 +957,9 @@ extension FollowUpsScreen {
             [],
         ]
         let height = hints.reduce(0) { $0 + 1 + $1.count } + 1
-        let title = s.format("followUps.add.title", elderName(form.elderID) ?? s["files.none"])
+        let name = elderName(form.elderID) ?? s["files.none"]
+        let title = form.editing.map { s.format("followUps.edit.title", s["followup.type.\($0.type.rawValue)"], name) }
+            ?? s.format("followUps.add.title", name)
         let inner = panel(title, lines: height, into: &grid, area: area)
         var y = inner.y
         var cursor: CursorPosition?
