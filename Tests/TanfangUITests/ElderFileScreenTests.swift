@@ -244,6 +244,18 @@ import TanfangCore
         #expect(!h.commands.contains(.back))
     }
 
+    @Test func aVisitDueSinceTheReturnFromHospitalSaysWhy() {
+        // Given an elder last visited 11-20, in hospital 11-21 and home again 11-22
+        var file = Self.file()
+        file.elder.statusHistory += [StatusChange(date: Fx.date("2026-11-21"), status: .hospitalized),
+                                     StatusChange(date: Fx.date("2026-11-22"), status: .active)]
+        let h = Self.harness(file: file)
+        // Then the file says why the visit of 11-20 does not count
+        #expect(h.screenText().contains("2026-11-22 恢复在册后尚未探访"), "\(h.lines())")
+        // While the usual file (visited after its return in 2025) says nothing of it
+        #expect(!Self.harness().screenText().contains("恢复在册后"))
+    }
+
     @Test func eOnAShownVisitCorrectsItWhereTheRoleWrites() {
         // Given the newest visit shown / When e / Then its sheet opens to be corrected
         var h = Self.harness()

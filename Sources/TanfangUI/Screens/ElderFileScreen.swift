@@ -351,6 +351,13 @@ public struct ElderFileScreen: Screen {
             dueValue.append(DocSegment("  " + s.format("elderFile.homeVisitDue", home.description)))
         }
         rows.append((s["elderFile.label.due"], dueValue))
+        // Back on the register after a stay (hospital, institution): the visits before it do not
+        // count (FrequencyRules), which the monthly rate, counting the whole month, does not say.
+        if file.summary.nextDue != nil, elder.statusHistory.count > 1,
+           let since = FrequencyRules.activationDate(of: elder, today: today), since > elder.statusHistory[0].date,
+           file.summary.lastVisit.map({ $0.date < since }) ?? true {
+            rows.append(("", [DocSegment(s.format("elderFile.dueSinceReturn", since.description), Style(dim: true))]))
+        }
         // A special period in force or coming: why the due date may be early.
         for (i, p) in file.periods.enumerated() where p.to >= today && elder.status == .active {
             let text = s.format("elderFile.period", p.name, p.from.description, p.to.description, String(p.intervalDays))
