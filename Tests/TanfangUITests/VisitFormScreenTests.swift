@@ -584,6 +584,37 @@ struct VisitFormScreenTests {
         #expect(draft.current == "health.illness" && draft.pendingText == "2")
     }
 
+    @Test("F6 on the safety section leaves the hazard questions when the hazard found last time was fixed since")
+    func copyDoesNotReopenAFixedHazard() throws {
+        // Given the last visit (10-20) found old wiring, fixed on 10-25
+        var file = fx.file
+        file.visits[0].answers[FieldCode.inspected] = .choices([3])
+        file.visits[0].answers[FieldCode.hasHazard] = .yesNo(true)
+        file.visits[0].answers[FieldCode.hazards] = .choices([3])
+        file.visits[0].answers[FieldCode.hazardDetail] = .text("电线老化")
+        let hazard = FollowUp(elderID: fx.elder.id, visitID: file.visits[0].id, type: .hazardRectification,
+                              openedAt: file.visits[0].at, due: LocalDateTime("2026-10-27 10:00")!, status: .done,
+                              closing: ClosingRecord(action: "已更换电线", at: LocalDateTime("2026-10-25 16:00")!, by: "李四"))
+        file.followUps = [hazard]
+        var h = try fx.sheet(file: file)
+        // When F6 is pressed in the safety section
+        h.advance(to: FieldCode.inspected)
+        h.send(.function(6))
+        // Then what was inspected is copied, the hazard questions are left to answer, and the clerk is told why
+        #expect(h.answers[FieldCode.inspected] == .choices([3]))
+        #expect(h.answers[FieldCode.hasHazard] == nil && h.answers[FieldCode.hazardDetail] == nil)
+        #expect(h.focus == FieldCode.hasHazard)
+        #expect(h.lastStatus?.key == "visit.copiedHazardFixed")
+        #expect(h.screen.sheet?.copiedSections.contains("safety") == false)
+        // While a hazard still open is copied as before
+        file.followUps = [FollowUp(elderID: fx.elder.id, visitID: file.visits[0].id, type: .hazardRectification,
+                                   openedAt: file.visits[0].at, due: LocalDateTime("2026-10-27 10:00")!)]
+        var o = try fx.sheet(file: file)
+        o.advance(to: FieldCode.inspected)
+        o.send(.function(6))
+        #expect(o.answers[FieldCode.hasHazard] == .yesNo(true))
+    }
+
     @Test("a copied section answered differently loses its mark; the same answer keeps it")
     func editedCopyIsNoCopy() throws {
         // Given the health section copied with F6

@@ -472,8 +472,19 @@ public struct VisitFormScreen: Screen {
         if let problem = sheet.commit(env: env) {
             return [.status(key: problem.key, args: problem.args, tone: .error)]
         }
+        // A hazard the last visit found and that was fixed since is not "the same as last time":
+        // its questions are left to be answered (copied, it opened the fixed hazard again).
+        let fixed = sheet.file.followUps.first { f in
+            f.visitID == previous.id && f.type == .hazardRectification && f.status == .done
+                && (f.closing.map { $0.at <= sheet.at } ?? false)
+        }
+        let hazardFields: Set<String> = [FieldCode.hasHazard, FieldCode.hazards, FieldCode.hazardDetail]
         var kept = 0
         for field in section.fields {
+            if fixed != nil, hazardFields.contains(field.code), sheet.answers[field.code] == nil {
+                kept += 1
+                continue
+            }
             if sheet.answers[field.code] != nil {
                 if sheet.answers[field.code] != previous.answers[field.code] { kept += 1 }
                 continue
@@ -482,6 +493,12 @@ public struct VisitFormScreen: Screen {
         }
         if kept == 0 { sheet.copiedSections.insert(section.code) } else { sheet.copiedSections.remove(section.code) }
         sheet.issues.removeAll { section.fields.map(\.code).contains($0.fieldCode) }
+        if let fixed, sheet.answers[FieldCode.hasHazard] == nil, section.fields.contains(where: { $0.code == FieldCode.hasHazard }) {
+            sheet.focus(FieldCode.hasHazard, env: env)
+            return draftCommands(sheet, env: env, includePending: false) + [
+                .status(key: "visit.copiedHazardFixed", args: [heading, previous.date.description,
+                                                              fixed.closing.map { $0.at.date.description } ?? ""], tone: .warning)]
+        }
         // Go on with the first applicable field after the section, where fresh answers start.
         let last = section.fields.last?.code ?? sheet.focus
         let target = sheet.neighbour(of: last, by: 1, env: env) ?? sheet.focus
