@@ -22,14 +22,56 @@ struct ElderEditScreenTests {
         return h
     }
 
+    /// The elders sent to be saved (drafts and reads are other requests).
+    func saves(_ h: ScreenHarness<ElderEditScreen>) -> [Elder] {
+        h.requests.compactMap { if case .saveElder(let e, _) = $0 { e } else { nil } }
+    }
+
     func line(_ h: ScreenHarness<ElderEditScreen>, _ label: String) -> String {
         h.lines().first { $0.hasPrefix(" " + label) } ?? ""
+    }
+
+    @Test("What is typed is kept as a draft and offered back; saving it or leaving it drops the draft")
+    func drafts() throws {
+        // Given a new-elder form: its draft is asked for first
+        var h = try newForm()
+        #expect(h.requests == [.loadDraft(key: "elder.new")])
+        // When a name and part of an address are typed, the draft follows (each field left, every 8 keys)
+        h.type("王秀英")
+        h.send(.tab)
+        let json = try #require(h.requests.compactMap { if case .saveDraft("elder.new", let j) = $0 { j } else { nil } }.last)
+        #expect(json.contains("王秀英"))
+        guard case .saveDraft? = h.screen.willQuit(env: h.env).first.flatMap({ if case .request(let r) = $0 { r } else { nil } }) else {
+            Issue.record("Ctrl-Q writes no draft"); return
+        }
+        // When a fresh form (after a dropped link) gets that draft / Then it is filled in again and says so
+        var r = try newForm()
+        r.deliver(.draft(key: "elder.new", json: json))
+        #expect(line(r, "姓名").contains("王秀英"))
+        #expect(r.screen.focus == .idNumber)
+        // (typing goes on at the end of what was restored, not over it)
+        var half = try newForm()
+        half.type("王秀英")
+        half.send(.tab)
+        half.type("65402119")
+        let partial = try #require(half.screen.willQuit(env: half.env).compactMap { if case .request(.saveDraft(_, let j)) = $0 { j } else { nil } }.first)
+        var goOn = try newForm()
+        goOn.deliver(.draft(key: "elder.new", json: partial))
+        goOn.type("40")
+        #expect(goOn.screen.texts[.idNumber]?.text == "6540211940")
+        #expect(r.commands.last.map { if case .status("elderEdit.draftRestored", _, _) = $0 { true } else { false } } == true)
+        // When it is left with Esc twice / Then the draft goes with it
+        r.send(.escape, .escape)
+        #expect(r.requests.contains(.deleteDraft(key: "elder.new")) && r.commands.last == .back)
+        // And an edit has its own draft, asked for once the file is there
+        let e = try editForm(RosterFixture.wang)
+        #expect(e.requests.contains(.loadDraft(key: "elder.\(RosterFixture.wang.id.uuidString)")))
     }
 
     @Test("Typing a valid ID fills an empty birth date and gender")
     func idFillsBirthAndGender() throws {
         var h = try newForm()
-        #expect(h.requests.isEmpty)
+        #expect(saves(h).isEmpty)
         h.type("王秀英")
         h.send(.tab)
         h.type(RosterFixture.wangID)
@@ -67,7 +109,7 @@ struct ElderEditScreenTests {
         #expect(line(h, "性别").contains("✗ 与身份证不符（身份证为女）"))
         // Then save is refused with the reason, and nothing is sent
         h.send(.ctrl("s"))
-        #expect(h.requests.isEmpty)
+        #expect(saves(h).isEmpty)
         #expect(h.commands.last == .status(key: "elderEdit.invalid", args: ["1", "与身份证不符（身份证为女）"], tone: .error))
         #expect(h.screen.focus == .gender)
     }
@@ -83,7 +125,7 @@ struct ElderEditScreenTests {
         #expect(line(h, "出生日期").contains("1941-03-05"))
         #expect(line(h, "出生日期").contains("与身份证不符（身份证为1940-03-05）"))
         h.send(.function(10))
-        #expect(h.requests.isEmpty)
+        #expect(saves(h).isEmpty)
     }
 
     @Test("An invalid ID shows IDNumber's own reason, without the number")
@@ -97,7 +139,7 @@ struct ElderEditScreenTests {
         #expect(h.screenText().contains(reason))
         #expect(line(h, "出生日期") == " 出生日期")  // nothing filled from a bad number
         h.send(.ctrl("s"))
-        #expect(h.requests.isEmpty)
+        #expect(saves(h).isEmpty)
         if case .status(let key, let args, _) = h.commands.last {
             #expect(key == "elderEdit.invalid" && args == ["1", reason])
         } else {
@@ -224,8 +266,9 @@ struct ElderEditScreenTests {
         #expect(elder.livingArrangement == .alone && elder.visitorID == RosterFixture.visitor.id && elder.remote)
         #expect(elder.supporters == [Supporter(name: "买买提", relation: "儿子", phone: "13800001111", residence: "乌鲁木齐")])
         #expect(elder.statusHistory == [StatusChange(date: RosterFixture.today, status: .active)])
-        // When the ledger confirms, a success status and her file in place of the form
+        // When the ledger confirms, a success status and her file in place of the form, the draft dropped
         h.deliver(.elderSaved(elder))
+        #expect(h.requests.contains(.deleteDraft(key: "elder.new")))
         #expect(Array(h.commands.suffix(2)) == [.status(key: "elderEdit.saved", args: ["王秀英"], tone: .success),
                                                  .replace(.elderFile(elder.id))])
     }
@@ -394,7 +437,7 @@ struct ElderEditScreenTests {
         var h = try newForm(user: RosterFixture.supervisor)
         h.type("王")
         h.send(.ctrl("s"))
-        #expect(h.requests.isEmpty)
+        #expect(saves(h).isEmpty)
         #expect(h.commands.last == .status(key: "elderEdit.readOnly", args: [], tone: .warning))
         var n = try newForm()
         n.send(.function(7))
@@ -411,7 +454,7 @@ struct ElderEditScreenTests {
         // When saving with nothing typed
         h.send(.ctrl("s"))
         // Then name and village are flagged, focus goes to the first, nothing is sent
-        #expect(h.requests.isEmpty)
+        #expect(saves(h).isEmpty)
         #expect(h.commands.last == .status(key: "elderEdit.invalid", args: ["2", "此项必须填写"], tone: .error))
         #expect(line(h, "姓名").contains("✗ 此项必须填写"))
         #expect(line(h, "村(社区)").contains("✗ 此项必须填写"))
@@ -422,7 +465,7 @@ struct ElderEditScreenTests {
         while h.screen.focus != .village { h.send(.tab) }
         h.send(.right)
         h.send(.ctrl("s"))
-        #expect(h.requests.isEmpty && h.screen.focus == .categories)
+        #expect(saves(h).isEmpty && h.screen.focus == .categories)
         #expect(h.commands.last == .status(key: "elderEdit.noCategory", args: [], tone: .warning))
         h.send(.ctrl("s"))
         guard case .saveElder(let elder, _)? = h.requests.last else { Issue.record("no save"); return }
@@ -438,7 +481,7 @@ struct ElderEditScreenTests {
         h.send(.tab, .tab)
         h.type("12ab")
         h.send(.ctrl("s"))
-        #expect(h.requests.isEmpty)
+        #expect(saves(h).isEmpty)
         #expect(h.commands.last == .status(key: "elderEdit.invalid",
                                            args: ["2", "请填写赡养人的姓名和关系"], tone: .error))
         #expect(h.screen.focus == .supporterRelation(0))

@@ -102,7 +102,11 @@ public struct ElderEditScreen: Screen {
     var selected: Field?
     var dialog: StatusDialog?
     var dirty = false
-    public var unsavedOnQuitKey: String? { dirty ? "elderEdit.unsavedQuit" : nil }
+    /// Keys typed since the draft was last written (every `draftEvery`, and at each field left).
+    var typedSinceDraft = 0
+    static let draftEvery = 8
+    /// The draft was asked for (once, when the form is ready).
+    var draftAsked = false
     /// Esc was pressed once with unsaved changes; a second Esc leaves.
     var leaveArmed = false
     /// Saving without a category was asked about once; the next save goes ahead.
@@ -133,6 +137,11 @@ public struct ElderEditScreen: Screen {
 
     public mutating func start(env: AppEnvironment) -> [ScreenCommand] {
         if let elderID, !loaded { return [.request(.elderFile(elderID))] }
+        var commands: [ScreenCommand] = []
+        if !draftAsked, env.canEdit {
+            draftAsked = true
+            commands.append(.request(.loadDraft(key: ElderDraft.key(for: elderID))))
+        }
         if elderID == nil, villageID == nil, !dirty {
             // A clerk's area is one village: preselect it.
             let villages = env.villagesInScope
@@ -141,7 +150,12 @@ public struct ElderEditScreen: Screen {
             // A grid worker sees only her own elders: one she adds is hers (with nobody, it vanished from her list).
             if let own = env.scope.visitorID { visitorID = own }
         }
-        return []
+        return commands
+    }
+
+    /// Ctrl-Q: what is typed is kept as the form's draft.
+    public mutating func willQuit(env: AppEnvironment) -> [ScreenCommand] {
+        draftCommands(env: env)
     }
 
     public mutating func receive(_ response: DataResponse, env: AppEnvironment) -> [ScreenCommand] {
@@ -152,14 +166,19 @@ public struct ElderEditScreen: Screen {
             fill(from: file.elder)
             villageGrids = Self.grids(of: villageID, env: env)
             loaded = true
-            return []
+            return start(env: env)
+        case .draft(let key, let json) where key == ElderDraft.key(for: elderID) && loaded:
+            guard let json, let d = ElderDraft.decode(json) else { return [] }
+            restore(d, env: env)
+            return [.status(key: "elderEdit.draftRestored", args: [d.savedAt.description], tone: .info)]
         case .elderSaved(let elder):
             saving = false
             dirty = false
+            let discard: ScreenCommand = .request(.deleteDraft(key: ElderDraft.key(for: elderID)))
             // A new elder's file opens in place of the form: her first visit is an n away (back on
             // the roster, the last search did not show her).
             let next: ScreenCommand = elderID == nil ? .replace(.elderFile(elder.id)) : .back
-            return [.status(key: "elderEdit.saved", args: [elder.name], tone: .success), next]
+            return [discard, .status(key: "elderEdit.saved", args: [elder.name], tone: .success), next]
         case .statusChanged(let id) where id == elderID:
             guard let d = dialog, let date = parseDate(d.date.text, env: env) else { dialog = nil; return [] }
             let note = d.note.text.trimmingCharacters(in: .whitespaces)
@@ -496,8 +515,12 @@ public struct ElderEditScreen: Screen {
             return [.status(key: "elderEdit.readOnly", args: [], tone: .warning)]
         }
         switch action {
-        case .next: moveFocus(by: 1); return []
-        case .previous: moveFocus(by: -1); return []
+        case .next:
+            moveFocus(by: 1)
+            return draftCommands(env: env)
+        case .previous:
+            moveFocus(by: -1)
+            return draftCommands(env: env)
         case .save: return save(env: env)
         case .changeStatus: return openStatusDialog(env: env)
         case .back:
@@ -505,7 +528,8 @@ public struct ElderEditScreen: Screen {
                 leaveArmed = true
                 return [.status(key: "elderEdit.unsavedEsc", args: [], tone: .warning)]
             }
-            return [.back]
+            // Leaving drops what was typed, as the second Esc was told: its draft too.
+            return (dirty ? [.request(.deleteDraft(key: ElderDraft.key(for: elderID)))] : []) + [.back]
         case nil:
             break
         }
@@ -526,10 +550,11 @@ public struct ElderEditScreen: Screen {
         texts[focus] = state
         if state.text != before {
             dirty = true
+            typedSinceDraft += 1
             if focus == .birthDate { autoFilled.remove(.birthDate) }
             if focus == .idNumber { applyIDNumber(env: env) }
         }
-        return []
+        return typedSinceDraft >= Self.draftEvery ? draftCommands(env: env) : []
     }
 
     mutating func moveFocus(by delta: Int) {
