@@ -249,6 +249,9 @@ extension Ledger {
     ///
     /// A visit that fails validation throws `LedgerError.invalidVisit` and writes nothing.
     /// Saving an existing visit again updates it and creates no further follow-ups.
+    /// The closing words of a follow-up cancelled because its visit was corrected.
+    static let correctionCancelAction = "探访记录已更正，不再需要"
+
     @discardableResult
     public func saveVisit(_ visit: Visit, by user: UUID?, today: LocalDate) throws -> [FollowUp] {
         let issues = rules.validator.validate(visit, today: today)
@@ -298,7 +301,33 @@ extension Ledger {
                     mine[try r.followUp().type] = r
                 }
                 let onePerElder = Set(rules.followUps.rules.filter { $0.onePerElder == true }.map(\.type))
-                created = try rules.followUps.followUps(for: visit, ownerID: elder.visitorID).filter { f in
+                let generated = rules.followUps.followUps(for: visit, ownerID: elder.visitorID)
+                // A finding the correction took away: the follow-up this visit opened for it, not yet
+                // taken up, is cancelled with the reason (left open, it became overdue for nothing).
+                let still = Set(generated.map(\.type))
+                for (type, record) in mine where !still.contains(type) {
+                    let before = try record.followUp()
+                    guard before.status == .open else { continue }
+                    var after = before
+                    after.status = .cancelled
+                    // Cancelled as of its opening: it answered a finding the visit did not make.
+                    after.closing = ClosingRecord(action: Self.correctionCancelAction, at: before.openedAt,
+                                                  by: try user.flatMap { try UserRecord.fetchOne(db, key: $0.uuidString)?.name } ?? "")
+                    var updated = FollowUpRecord(after)
+                    updated.stamp(at: now, by: user, old: record)
+                    try updated.update(db)
+                    try audit(db, table: "followUp", id: before.id, action: .close, before: before, after: after, by: user, at: now)
+                    corrected.append(after)
+                }
+                // What the correction newly finds is due from today: due from the visit's day, an
+                // old visit's follow-up was overdue the moment it was opened.
+                created = try generated.map { f in
+                    guard f.due.date < today else { return f }
+                    let days = max(1, (MonthlyStatistics.minutes(from: f.openedAt, to: f.due) + 1439) / 1440)
+                    var later = f
+                    later.due = LocalDateTime(date: today.adding(days: days), hour: f.due.hour, minute: f.due.minute)!
+                    return later
+                }.filter { f in
                     guard let record = mine[f.type] else { return true }
                     let before = try record.followUp()
                     if before.status.isOpen, before.detail != f.detail, !onePerElder.contains(f.type) {

@@ -75,6 +75,25 @@ struct LedgerWriteTests {
         file = try #require(try f.ledger.elderFile(id: elder.id))
         #expect(file.followUps.filter { $0.type == .hazardRectification }.count == 1)
         #expect(file.elder.id == elder.id && file.summary.openHazards == 1)
+        // When the hazard is corrected away / Then its follow-up, not taken up, is cancelled with the reason
+        visit.answers = f.answers([FieldCode.hasHazard: .yesNo(false)])
+        let away = try f.ledger.saveVisit(visit, by: nil, today: f.today)
+        #expect(away.map(\.id) == [hazard.id] && away[0].status == .cancelled)
+        #expect(away[0].closing?.action == "探访记录已更正，不再需要")
+        file = try #require(try f.ledger.elderFile(id: elder.id))
+        #expect(file.summary.openHazards == 0)
+    }
+
+    @Test("A correction of an old visit that finds something new gives it its time from today, not from the visit")
+    func aCorrectedOldVisitsFollowUpIsNotBornOverdue() throws {
+        let f = try Fixture()
+        let elder = try f.ledger.saveElder(f.elder("陶桂荣"), by: nil, today: f.today)
+        var visit = f.visit(elder, on: f.today.adding(days: -20), answers: [FieldCode.hasHazard: .yesNo(false)])
+        _ = try f.ledger.saveVisit(visit, by: nil, today: f.today)
+        visit.answers = f.answers([FieldCode.hasHazard: .yesNo(true), FieldCode.hazardDetail: .text("燃气管老化")])
+        let hazard = try #require(try f.ledger.saveVisit(visit, by: nil, today: f.today).first { $0.type == .hazardRectification })
+        #expect(hazard.openedAt == visit.at)
+        #expect(hazard.due.date > f.today)
     }
 
     @Test("A sheet typed late that reports a hazard fixed since does not open it again; a later finding does")

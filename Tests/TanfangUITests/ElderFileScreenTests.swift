@@ -308,7 +308,8 @@ import TanfangCore
         #expect(h.screen.unsavedOnQuitKey == "visit.unsavedCorrectionQuit")
         // When the ledger confirms / Then back to the file with what was done
         h.deliver(.visitSaved(saved!, followUps: []))
-        #expect(Array(h.commands.suffix(2)) == [.status(key: "visit.corrected", args: ["王秀英", "2026-11-20 10:30"], tone: .success), .back])
+        #expect(Array(h.commands.suffix(2)) == [.status(key: "visit.correctedSummary", args: ["已修改 王秀英 2026-11-20 10:30 的探访记录"],
+                                                         tone: .success), .back])
     }
 
     @Test func aLongAnswerIsShownWholeUnderItselfAndEnglishLabelsLeaveRoom() {

@@ -173,12 +173,14 @@ public struct VisitFormScreen: Screen {
             // Back to the file, which reads the corrected visit again; what the correction opened is named.
             saving = false
             let name = sheet?.file.elder.name ?? ""
-            guard !generated.isEmpty else {
-                return [.status(key: "visit.corrected", args: [name, visit.at.description], tone: .success), .back]
+            func types(_ list: [FollowUp]) -> String {
+                list.map { env.strings["followup.type.\($0.type.rawValue)"] }.joined(separator: env.strings["visit.listSeparator"])
             }
-            let types = generated.map { env.strings["followup.type.\($0.type.rawValue)"] }
-                .joined(separator: env.strings["visit.listSeparator"])
-            return [.status(key: "visit.correctedFollowUps", args: [name, visit.at.description, types], tone: .success), .back]
+            let opened = generated.filter(\.status.isOpen), cancelled = generated.filter { !$0.status.isOpen }
+            var text = env.strings.format("visit.corrected", name, visit.at.description)
+            if !opened.isEmpty { text += env.strings.format("visit.correctedOpened", types(opened)) }
+            if !cancelled.isEmpty { text += env.strings.format("visit.correctedCancelled", types(cancelled)) }
+            return [.status(key: "visit.correctedSummary", args: [text], tone: .success), .back]
         case .visitSaved(let visit, let generated):
             saving = false
             savedVisit = visit
