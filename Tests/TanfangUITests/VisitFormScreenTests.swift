@@ -330,6 +330,13 @@ struct VisitFormScreenTests {
         h.fill("3")
         #expect(h.answers["health.illness"] == .choices([2, 3]))
         #expect(h.focus == "health.mental")
+        // Gone back to an answered question whose next one is answered: the digit replaces and waits
+        h.send(.backTab, .backTab, .backTab)
+        #expect(h.focus == "health.mobility")
+        h.type("2")
+        #expect(h.focus == "health.mobility" && h.screen.sheet?.input.text == "2")
+        h.send(.enter, .enter, .enter)
+        #expect(h.answers["health.mobility"] == .choice(2) && h.focus == "health.mental")
         // A Chinese character left by the input method is refused as it is typed
         h.type("好")
         #expect(h.lastStatus?.key == "form.error.notAChoice")
@@ -363,14 +370,23 @@ struct VisitFormScreenTests {
         // Given the focus on mobility (options 1–4)
         var h = try fx.sheet()
         h.advance(to: "health.mobility")
-        // When the clerk types 9
-        h.fill("9")
-        // Then the status line says so and the focus stays, with the typed text
+        // When the clerk types 9 / Then it is refused as typed, the status line says so and the focus stays
+        h.type("9")
         let status = try #require(h.lastStatus)
-        #expect(status.key == "form.error.unknownOption" && status.args == ["9"] && status.tone == .error)
+        #expect(status.key == "form.error.unknownOption" && status.args == ["9"])
         #expect(h.focus == "health.mobility")
-        #expect(h.screen.sheet?.input.text == "9")
+        #expect(h.screen.sheet?.input.text == "")
         #expect(h.answers["health.mobility"] == nil)
+        // And 3 on a yes/no, 0 on a single choice, likewise
+        h.advance(to: FieldCode.hasHazard)
+        h.type("3")
+        #expect(h.lastStatus?.key == "form.error.yesNo" && h.screen.sheet?.input.text == "")
+        // And a number out of range written with a separator (12 of eight) is said at Enter
+        var v = try fx.sheet()
+        v.advance(to: "health.illness")
+        v.fill("1,12")
+        #expect(v.lastStatus?.key == "form.error.unknownOption" && v.lastStatus?.tone == .error)
+        #expect(v.focus == "health.illness")
         // And a bad date in the header is refused the same way
         var h2 = try fx.sheet()
         h2.fill("1399")
@@ -675,6 +691,16 @@ struct VisitFormScreenTests {
         #expect(r.focus == "health.illness")
         #expect(r.screen.sheet?.input.text == "1")
         #expect(r.screen.sheet?.visitID == draft.visitID)
+        // And a single choice's pending digit is replaced by the next one typed, not added to (31)
+        var one = try fx.sheet()
+        one.advance(to: "health.mental")
+        one.type("3")
+        let pending = try #require(one.screen.willQuit(env: one.env).compactMap { if case .request(.saveDraft(_, let j)) = $0 { j } else { nil } }.first)
+        var back = try fx.sheet(draft: pending)
+        back.type("y")
+        #expect(back.focus == "health.mental" && back.screen.sheet?.input.text == "3")
+        back.type("1")
+        #expect(back.screen.sheet?.input.text == "1")
 
         // And N (the roster's key for a new sheet, pressed twice) keeps it, saying which key discards
         var n = try fx.sheet(draft: json)

@@ -239,7 +239,10 @@ public struct VisitFormScreen: Screen {
             sheet.focus(slot, env: env)
             if let pending = draft.pendingText {
                 sheet.input = TextFieldState(pending)
-                sheet.replaceOnType = false
+                // A single choice's pending digit is replaced by the next one typed (it was added to:
+                // 3 then 1 read 31); other text is typed on.
+                let kind = sheet.choiceKind(env)
+                sheet.replaceOnType = !pending.isEmpty && (kind == .single || kind == .yesNo)
             }
             sheet.touched = true
             keystrokes = draft.keystrokes
@@ -408,6 +411,10 @@ public struct VisitFormScreen: Screen {
         }
         if case .char(let c) = key, let kind = sheet.choiceKind(env), !VisitSheet.mayTypeInChoice(c, kind) {
             return [.status(key: kind == .yesNo ? "form.error.yesNo" : "form.error.notAChoice", args: [], tone: .warning)]
+        }
+        if case .char(let c) = key, sheet.isNoOption(c, env) {
+            return [.status(key: sheet.choiceKind(env) == .yesNo ? "form.error.yesNo" : "form.error.unknownOption",
+                            args: sheet.choiceKind(env) == .yesNo ? [] : [VisitEntry.asciiDigits(String(c))], tone: .warning)]
         }
         if sheet.input.handle(key) {
             sheet.touched = true
@@ -670,13 +677,31 @@ struct VisitSheet: Hashable, Sendable {
     }
 
     /// Whether the question after the focused one, as the input would answer it, must be answered
-    /// (the header's are always filled).
+    /// and has no answer yet. Into an answered one (a sheet corrected, a question gone back to)
+    /// the digit does not move: a slip would pass on and change the next answer unseen.
     func nextMustBeAnswered(_ env: AppEnvironment) -> Bool {
         var trial = self
-        guard trial.commit(env: env) == nil, let next = trial.neighbour(of: focus, by: 1, env: env) else { return false }
-        if VisitEntry.headerFields.contains(next) { return true }
-        guard let field = env.form.field(next) else { return false }
+        guard trial.commit(env: env) == nil, let next = trial.neighbour(of: focus, by: 1, env: env),
+              let field = env.form.field(next), trial.answers[next] == nil else { return false }
         return field.required && (trial.seenInPerson || !trial.method.isInPerson)
+    }
+
+    /// A digit that is no option of the focused choice (5 of four, 3 of yes/no), refused as typed.
+    func isNoOption(_ c: Character, _ env: AppEnvironment) -> Bool {
+        let ascii = VisitEntry.asciiDigits(String(c))
+        guard ascii.count == 1, let d = ascii.first?.wholeNumberValue else { return false }
+        switch choiceKind(env) {
+        case .yesNo?: return ![0, 1, 2].contains(d)
+        case .single?, .multi?:
+            let count: Int
+            switch focus {
+            case VisitEntry.methodField: count = VisitMethod.allCases.count
+            case VisitEntry.visitorsField: count = visitorChoices.count
+            default: count = env.form.field(focus)?.options.count ?? 0
+            }
+            return count <= 9 && !(1...max(1, count)).contains(d)
+        default: return false
+        }
     }
 
     /// Whether the input holds a whole answer to a one-key question: a single choice of at most
