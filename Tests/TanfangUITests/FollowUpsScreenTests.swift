@@ -347,7 +347,7 @@ import TanfangCore
         let zhao = try! #require(h.screen.ownerChoices(form, env: h.env).firstIndex { $0.id == Fx.zhao.id })
         h.type(String(zhao + 1))
         h.send(.tab)
-        h.send(.ctrl("u"))
+        // (the due date moved into is selected: what is typed replaces it)
         h.type("+3")
         #expect(h.screen.unsavedOnQuitKey == "followUps.unsavedQuit")
         h.send(.ctrl("s"))
@@ -366,6 +366,14 @@ import TanfangCore
         k.type(String(zhao + 1))
         k.send(.ctrl("s"))
         #expect(Self.saved(k)?.due == Self.hazard.due)
+        // And Esc over a change asks first; a second Esc goes back to the details unchanged
+        var esc = Self.harness()
+        esc.send(.enter, .char("e"))
+        esc.type(String(zhao + 1))
+        esc.send(.escape)
+        #expect(esc.screen.isAdding && esc.commands.last == .status(key: "followUps.addUnsavedEsc", args: [], tone: .warning))
+        esc.send(.escape)
+        #expect(esc.screen.mode == .detail(Self.hazard.id) && Self.saved(esc) == nil)
         // And the type cannot be changed here
         var t = Self.harness()
         t.send(.enter, .char("e"), .backTab)

@@ -111,9 +111,7 @@ public struct FollowUpsScreen: Screen {
         switch mode {
         case .form(let form) where !form.action.text.trimmingCharacters(in: .whitespaces).isEmpty:
             "followUps.unsavedQuit"
-        case .adding(let form) where form.editing.map { f in
-                form.ownerID != f.ownerID || form.due.text != f.due.description || form.detail.text != f.detail
-            } ?? (form.type != nil || !form.detail.text.trimmingCharacters(in: .whitespaces).isEmpty):
+        case .adding(let form) where form.changed:
             "followUps.unsavedQuit"
         default: nil
         }
@@ -763,6 +761,16 @@ extension FollowUpsScreen {
         var saving = false
         /// The open follow-up being changed (`e` in its detail): its type stays.
         var editing: FollowUp?
+        /// Esc was pressed once over what was typed: a second Esc leaves it.
+        var escapeArmed = false
+        /// The due date shown is selected: the first key typed replaces it (moving into it with a value).
+        var dueSelected = false
+
+        /// Something typed or chosen that saving would keep.
+        var changed: Bool {
+            editing.map { f in ownerID != f.ownerID || due.text != f.due.description || detail.text != f.detail }
+                ?? (type != nil || !detail.text.trimmingCharacters(in: .whitespaces).isEmpty)
+        }
     }
 
     var isAdding: Bool {
@@ -820,9 +828,15 @@ extension FollowUpsScreen {
     mutating func handleAdd(_ key: Key, form: inout AddForm, env: AppEnvironment) -> [ScreenCommand] {
         guard !form.saving else { return [] }
         if let action = Self.formKeymap.action(for: key) {
+            if action != .cancel { form.escapeArmed = false }
             switch action {
             case .cancel:
-                mode = .list
+                // What was typed is not dropped at one Esc (as in the closing form).
+                if form.changed && !form.escapeArmed {
+                    form.escapeArmed = true
+                    return [.status(key: "followUps.addUnsavedEsc", args: [], tone: .warning)]
+                }
+                mode = form.editing.map { .detail($0.id) } ?? .list
             case .previous:
                 form.field = max(0, form.field - 1)
             case .next:
@@ -831,9 +845,11 @@ extension FollowUpsScreen {
             case .submit:
                 return submitAdd(&form, env: env)
             }
+            form.dueSelected = form.field == 2 && !form.due.text.isEmpty
             return []
         }
         form.error = nil
+        form.escapeArmed = false
         switch form.field {
         case 0, 1:
             // Digits pick from the numbered list under the field.
@@ -854,6 +870,13 @@ extension FollowUpsScreen {
                 form.ownerTouched = true
             }
         case 2:
+            if form.dueSelected {
+                form.dueSelected = false
+                switch key {
+                case .char, .backspace, .delete: form.due.setText("")
+                default: break
+                }
+            }
             if !form.due.handle(key), case .char = key {
                 form.error = FormMessage("field.tooLong", [String(form.due.maxLength ?? 0)])
             }
@@ -976,7 +999,9 @@ extension FollowUpsScreen {
                 let width = grid.put(value, x: fieldRect.x, y: y, style: style, maxWidth: fieldRect.width)
                 if focused { cursor = CursorPosition(x: fieldRect.x + width, y: y) }
             case 2:
-                let c = TextField.render(form.due, into: &grid, area: fieldRect, focused: focused)
+                let c = TextField.render(form.due, into: &grid, area: fieldRect,
+                                         textStyle: focused && form.dueSelected ? Style(reverse: true, underline: true) : nil,
+                                         focused: focused)
                 if focused { cursor = c }
             default:
                 let c = TextField.render(form.detail, into: &grid, area: fieldRect, focused: focused)
