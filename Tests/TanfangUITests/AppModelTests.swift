@@ -219,8 +219,9 @@ private struct ProbeScreen: Screen {
         _ = app.update(.key(.ctrl("q")))
         #expect(!app.wantsQuit)
         #expect(app.status?.text.contains("未保存") == true)
-        // And another key goes on with the form; Ctrl-Q asks again
+        // And another key goes on with the form, only taking the question away (not typed); Ctrl-Q asks again
         _ = app.update(.key(.char("x")))
+        #expect(app.status == nil)
         _ = app.update(.key(.ctrl("q")))
         #expect(!app.wantsQuit)
         // And Ctrl-Q twice in a row quits

@@ -63,7 +63,13 @@ public struct AppModel: Program {
                 // digit typed after reading the help went nowhere).
                 if [.escape, .enter, .char(" "), .function(1), .char("?")].contains(key) { return [] }
             }
-            if key != .ctrl("q") { confirmingUnsavedQuit = false }
+            if key != .ctrl("q"), confirmingUnsavedQuit {
+                confirmingUnsavedQuit = false
+                status = nil
+                // "Any other key goes on typing": that key only takes the question away (an `a`
+                // was typed into the note); Ctrl-S and F10 save, as the question says.
+                if key != .ctrl("s") && key != .function(10) { return [] }
+            }
             if confirmingQuit {
                 confirmingQuit = false
                 status = nil
