@@ -142,6 +142,20 @@ import Testing
         #expect(lines.contains { $0.contains("无此村") }, "\(r.out)")
     }
 
+    @Test func theExportsNextDueIsTheHomeVisitOwedWhenEarlier() throws {
+        // Given an elder (one of a name) whose home visit is owed before the next visit
+        let (_, db) = try Self.demoCopy()
+        let (name, home) = try #require(try DatabaseQueue(path: db).read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT name, homeVisitDue FROM elder e WHERE homeVisitDue < nextDue AND status = 'active'
+                  AND (SELECT count(*) FROM elder o WHERE o.name = e.name) = 1 LIMIT 1
+                """).map { (($0["name"] as String), ($0["homeVisitDue"] as String)) }
+        })
+        // When the roster is exported / Then her 下次应探访 is that day, as the roster and F4 give it
+        let line = try #require(try Self.rosterLines(db).first { $0.hasPrefix(name + ",") })
+        #expect(line.hasSuffix("," + home), "\(line)")
+    }
+
     @Test func aFileWithoutANameColumnIsRefusedEvenWithSkipInvalid() throws {
         // Given a roster whose header has no 姓名 (every row would fail)
         let (dir, db) = try Self.demoCopy()

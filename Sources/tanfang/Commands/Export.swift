@@ -141,7 +141,8 @@ enum RosterTable {
             // The day the current status began (registration, for an elder always 在册).
             out[fields.firstIndex(of: .statusDate)!] = e.statusHistory.last.map { XLSXCell.date($0.date) } ?? .empty
             out.append(.string(s["risk.level.\(row.summary.risk.level.rawValue)"]))
-            out.append(row.summary.nextDue.map(XLSXCell.date) ?? .empty)
+            // The earlier of the visit and the home visit owed, as the roster, F4 and `due` give it.
+            out.append([row.summary.nextDue, row.summary.homeVisitDue].compactMap { $0 }.min().map(XLSXCell.date) ?? .empty)
             return out
         }
         return (header, body)
