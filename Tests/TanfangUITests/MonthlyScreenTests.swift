@@ -85,7 +85,7 @@ import TanfangCore
         #expect(lines[4] == "各村(社区)探访率（2个）")
         #expect(lines[5] == "红旗村                                                    │20/20 100.0%")
         // (a village short of 100% while the month runs still has visits to make, not a target missed)
-        #expect(lines[6] == "阿克苏村                                                  │ 7/10  70.0% 尚未访完")
+        #expect(lines[6] == "阿克苏村                                                  │ 7/10  70.0% 未访完")
         #expect(lines[7] == "（条形图中的 │ 表示目标 100%）")
     }
 
