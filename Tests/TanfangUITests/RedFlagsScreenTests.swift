@@ -33,8 +33,13 @@ import TanfangCore
             $0 == .redFlags ? .redFlags(Self.flags, elderNames: [Self.wang: "努尔·尼亚孜买", Self.ayi: "阿依古丽", Self.ma: "马明"]) : nil
         }
         h.start()
-        // Then it is shown whole at 100 columns
+        // Then it is shown whole at 100 columns, in English too (whose kind names are wider)
         #expect(h.screenText().contains("努尔·尼亚孜买"), "\(h.lines())")
+        var en = ScreenHarness(RedFlagsScreen(), env: Fx.env(Fx.supervisor, language: .en), width: 100, height: 30) {
+            $0 == .redFlags ? .redFlags(Self.flags, elderNames: [Self.wang: "努尔·尼亚孜买", Self.ayi: "阿依古丽", Self.ma: "马明"]) : nil
+        }
+        en.start()
+        #expect(en.screenText().contains("努尔·尼亚孜买"), "\(en.lines())")
     }
 
     @Test func startRequestsFlags() {

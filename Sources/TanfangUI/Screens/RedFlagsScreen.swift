@@ -325,10 +325,11 @@ public struct RedFlagsScreen: Screen {
         let columns = [
             // At 80 columns the reason needs the room; on a wide screen a long name (努尔·尼亚孜·买买提)
             // is shown whole first.
-            // Between the two (100 columns) most names and villages fit: 阿克铁热克村 is 12 columns.
-            TableColumn(s["redFlags.col.subject"], minWidth: right.width >= 90 ? 18 : right.width >= 60 ? 14 : 10),
+            // Between the two (about 100 columns, whichever language sets the kinds' width) most names and
+            // villages fit: 阿克铁热克村 is 12 columns.
+            TableColumn(s["redFlags.col.subject"], minWidth: right.width >= 90 ? 18 : area.width >= 96 ? 14 : 10),
             // Village names run to 阿克铁热克村 (12 columns) and 墩麻扎镇·团结村: whole on a wide screen.
-            TableColumn(s["redFlags.col.village"], minWidth: right.width >= 90 ? 16 : right.width >= 60 ? 12 : 10),
+            TableColumn(s["redFlags.col.village"], minWidth: right.width >= 90 ? 16 : area.width >= 96 ? 12 : 10),
             TableColumn(s["redFlags.col.reason"], minWidth: 10, flex: 6),
         ]
         // The document: the header, then per kind shown a heading and its flags. Only the lines
