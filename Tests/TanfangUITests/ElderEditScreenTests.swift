@@ -128,6 +128,16 @@ struct ElderEditScreenTests {
         #expect(saves(h).isEmpty)
     }
 
+    @Test("A birth date typed short is shown as it is kept once the field is left")
+    func birthDateNormalized() throws {
+        var h = try newForm()
+        while h.screen.focus != .birthDate { h.send(.tab) }
+        h.type("19480316")
+        h.send(.tab)
+        #expect(h.screen.texts[.birthDate]?.text == "1948-03-16")
+        #expect(line(h, "出生日期").contains("1948-03-16"))
+    }
+
     @Test("An invalid ID shows IDNumber's own reason, without the number")
     func invalidID() throws {
         var h = try newForm()

@@ -514,6 +514,11 @@ public struct ElderEditScreen: Screen {
         guard env.canEdit || action == .back else {
             return [.status(key: "elderEdit.readOnly", args: [], tone: .warning)]
         }
+        // A birth date typed short (19480316, 1948/3/16) is shown as it will be kept once left.
+        if action == .next || action == .previous, focus == .birthDate, !trimmed(.birthDate).isEmpty,
+           let date = parseDate(trimmed(.birthDate), env: env), date.description != trimmed(.birthDate) {
+            set(.birthDate, date.description)
+        }
         switch action {
         case .next:
             moveFocus(by: 1)

@@ -219,6 +219,7 @@ public struct RosterScreen: Screen {
             return [.open(.newVisit(elderID: row.elder.id))]
         case .add:
             guard env.canEdit else { return readOnly() }
+            browsing = search.isEmpty
             return [.open(.editElder(nil))]
         case .importRoster:
             guard env.canEdit else { return readOnly() }
