@@ -322,7 +322,7 @@ struct VisitFormScreenTests {
         h.fill("3")
         #expect(h.focus == "health.response" && h.answers["health.mobility"] == .choice(3))
         h.type("1")
-        h.send(.tab)
+        h.send(.down)
         #expect(h.focus == "health.illness" && h.answers["health.response"] == .choice(1))
         // Several choices wait for Enter, and the Enter that ends them is not swallowed
         h.type("2")

@@ -366,11 +366,11 @@ public struct VisitFormScreen: Screen {
     private mutating func handleSheet(_ key: Key, env: AppEnvironment) -> [ScreenCommand] {
         guard var sheet else { return [] }
         defer { self.sheet = sheet }
-        // A one-key choice already moved on: the Enter (or Tab) typed after the digit out of habit
-        // confirms it rather than passing over the next question.
+        // A one-key choice already moved on: the Enter (or Tab, or ↓: all three move on) typed after
+        // the digit out of habit confirms it rather than passing over the next question.
         let justChosen = sheet.autoAdvanced
         sheet.autoAdvanced = false
-        if justChosen, key == .enter || key == .tab { return [] }
+        if justChosen, key == .enter || key == .tab || key == .down { return [] }
         if let action = Self.keymap.action(for: key) {
             switch action {
             case .next: return advance(&sheet, by: 1, env: env)
