@@ -204,7 +204,11 @@ extension Ledger {
         }
     }
 
-    /// Appends a dated status change (住院, 迁出, 死亡…); history is never rewritten.
+    /// The closing words of a follow-up cancelled by the elder's death (as the demo's).
+    static let deathCancelAction = "老人已去世，事项终止"
+
+    /// Appends a dated status change (住院, 迁出, 死亡…); history is never rewritten. A death
+    /// cancels the elder's open follow-ups as of that day.
     /// From `date` the elder leaves (or rejoins) the due lists and the visit-rate denominator.
     @discardableResult
     public func changeStatus(elderID: UUID, to status: ElderStatus, on date: LocalDate, note: String?,
@@ -223,6 +227,38 @@ extension Ledger {
             let trimmed = note?.trimmingCharacters(in: .whitespacesAndNewlines)
             after.statusHistory.append(StatusChange(date: date, status: status,
                                                     note: (trimmed?.isEmpty ?? true) ? nil : trimmed))
+            // A death ends what was open for the elder: cancelled as of that day with the reason (they
+            // stayed in the queue, overdue, and counted as not done on time month after month).
+            if status == .deceased {
+                let by = try user.flatMap { try UserRecord.fetchOne(db, key: $0.uuidString)?.name } ?? ""
+                let open = try FollowUpRecord.fetchAll(db, sql: "SELECT * FROM followUp WHERE elderId = ? AND status IN ('open', 'inProgress')",
+                                                       arguments: [elderID.uuidString])
+                for r in open {
+                    let f = try r.followUp()
+                    var c = f
+                    c.status = .cancelled
+                    c.closing = ClosingRecord(action: Self.deathCancelAction,
+                                              at: max(f.openedAt, LocalDateTime(date: date, hour: 0, minute: 0)!), by: by)
+                    var u = FollowUpRecord(c)
+                    u.stamp(at: now, by: user, old: r)
+                    try u.update(db)
+                    try audit(db, table: "followUp", id: f.id, action: .close, before: f, after: c, by: user, at: now)
+                }
+            } else if before.statusHistory.last?.status == .deceased {
+                // A death recorded by mistake and corrected: what it cancelled is open again.
+                let cancelled = try FollowUpRecord.fetchAll(db, sql: "SELECT * FROM followUp WHERE elderId = ? AND status = 'cancelled' AND closingAction = ?",
+                                                            arguments: [elderID.uuidString, Self.deathCancelAction])
+                for r in cancelled {
+                    let f = try r.followUp()
+                    var o = f
+                    o.status = .open
+                    o.closing = nil
+                    var u = FollowUpRecord(o)
+                    u.stamp(at: now, by: user, old: r)
+                    try u.update(db)
+                    try audit(db, table: "followUp", id: f.id, action: .update, before: f, after: o, by: user, at: now)
+                }
+            }
             let summary = try record.summary()
             let tally = try MonthTally.begin(db, elderIDs: [elderID.uuidString], months: nil)
             var updated = ElderRecord(after, summary: summary)

@@ -96,6 +96,28 @@ struct LedgerWriteTests {
         #expect(hazard.due.date > f.today)
     }
 
+    @Test("A death cancels the elder's open follow-ups as of that day; a death corrected opens them again")
+    func aDeathEndsOpenFollowUps() throws {
+        let f = try Fixture()
+        let elder = try f.ledger.saveElder(f.elder("再乃甫"), by: nil, today: f.today)
+        var visit = f.visit(elder, on: f.today.adding(days: -10), answers: [FieldCode.hasHazard: .yesNo(true)])
+        visit.answers = f.answers([FieldCode.hasHazard: .yesNo(true), FieldCode.hazardDetail: .text("电线老化")])
+        let hazard = try #require(try f.ledger.saveVisit(visit, by: nil, today: f.today).first { $0.type == .hazardRectification })
+        // When she dies on the 7th day before today
+        let death = f.today.adding(days: -7)
+        try f.ledger.changeStatus(elderID: elder.id, to: .deceased, on: death, note: nil, by: nil, today: f.today)
+        // Then the hazard is cancelled that day with the reason, and out of the open queue
+        var stored = try #require(try f.ledger.elderFile(id: elder.id)?.followUps.first { $0.id == hazard.id })
+        #expect(stored.status == .cancelled && stored.closing?.action == "老人已去世，事项终止")
+        #expect(stored.closing?.at == LocalDateTime(date: death, hour: 0, minute: 0))
+        let now = LocalDateTime(date: f.today, hour: 12, minute: 0)!
+        #expect(try f.ledger.followUps(FollowUpQuery(), now: now).allSatisfy { $0.followUp.elderID != elder.id })
+        // When the death is corrected (recorded by mistake) / Then it is open again
+        try f.ledger.changeStatus(elderID: elder.id, to: .active, on: death, note: "误录", by: nil, today: f.today)
+        stored = try #require(try f.ledger.elderFile(id: elder.id)?.followUps.first { $0.id == hazard.id })
+        #expect(stored.status == .open && stored.closing == nil)
+    }
+
     @Test("A sheet typed late that reports a hazard fixed since does not open it again; a later finding does")
     func aBackDatedSheetDoesNotReopenAFixedHazard() throws {
         let f = try Fixture()

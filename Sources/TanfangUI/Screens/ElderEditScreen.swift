@@ -184,7 +184,7 @@ public struct ElderEditScreen: Screen {
             let note = d.note.text.trimmingCharacters(in: .whitespaces)
             original?.statusHistory.append(StatusChange(date: date, status: d.status, note: note.isEmpty ? nil : note))
             dialog = nil
-            return [.status(key: "elderEdit.status.changed",
+            return [.status(key: d.status == .deceased ? "elderEdit.status.changedDeceased" : "elderEdit.status.changed",
                             args: [env.strings["status.\(d.status.rawValue)"], date.description], tone: .success)]
         case .failed(let message):
             saving = false
