@@ -372,6 +372,10 @@ import Testing
         let bad = try CLI.run(["period", "add", "乱写", "--kind", "other", "--from", "2026-11-23", "--to", "2026-11-30",
                                "--every", "2", "--category", "老弱", "--user", "李红梅", "--pin", "1111", "--db", db])
         #expect(bad.status != 0 && bad.err.contains("高龄"), "\(bad.err)")
+        // And the Chinese kind names are read with English messages too (the README gives them)
+        let en = try CLI.run(["period", "add", "其他时期", "--kind", "其他", "--from", "2026-11-23", "--to", "2026-11-30",
+                              "--every", "5", "--user", "李红梅", "--pin", "1111", "--db", db, "--lang", "en"])
+        #expect(en.status == 0 && en.out.contains("(Other)"), "\(en.err)")
     }
 
     @Test func aPeriodForOneVillageIsNamedOnlyWhereItApplies() throws {

@@ -53,7 +53,9 @@ struct Period: ParsableCommand {
     }
 
     static func kind(_ text: String, strings s: Strings) throws -> SpecialPeriod.Kind {
+        // The Chinese names are read whatever the language of the messages (--lang en with 其他).
         let aliases: [String: SpecialPeriod.Kind] = [
+            "寒潮": .coldWave, "高温": .heatWave, "传统节日": .festival, "疫情": .epidemic, "其他": .other,
             "低温": .coldWave, "降温": .coldWave, "暴雪": .coldWave, "酷暑": .heatWave, "节日": .festival, "春节": .festival,
             "中秋": .festival, "重阳": .festival, "重阳节": .festival, "疫情防控": .epidemic, "其它": .other,
         ]
