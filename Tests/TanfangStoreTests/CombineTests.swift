@@ -46,7 +46,12 @@ struct CombineTests {
         // And the red flag names the other record with its village, as the reference does
         let now = LocalDateTime(date: d.town.today, hour: 12, minute: 0)!
         let flag = try #require(try ledger.redFlags(today: d.town.today, now: now).first { $0.kind == .duplicatePerson && $0.elderID == d.county })
-        #expect(flag.reasonArgs == ["王秀英（西村）", "1"])
+        #expect(flag.reasonArgs.last == "1")
+        // (in the words of the reader's language: 、 and （） in Chinese, ", " and " ()" in English)
+        let zh = try Strings.load(.zhHans, resources: ResourceLocator.sourceCheckout)
+        let en = try Strings.load(.en, resources: ResourceLocator.sourceCheckout)
+        #expect(flag.reason(zh).contains("王秀英（西村）"), "\(flag.reason(zh))")
+        #expect(flag.reason(en).contains("as 王秀英 (西村) (same") && flag.reason(en).hasSuffix("; 1 other record"), "\(flag.reason(en))")
         #expect(try ledger.redFlagsReference(today: d.town.today, now: now).filter { $0.kind == .duplicatePerson }
                 == (try ledger.redFlags(today: d.town.today, now: now)).filter { $0.kind == .duplicatePerson })
 

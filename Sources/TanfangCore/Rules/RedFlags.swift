@@ -368,9 +368,9 @@ public struct RedFlagEngine: Sendable {
         for (i, e) in elders.enumerated() {
             guard let members = group[i] else { continue }
             let others = members.filter { $0 != i }.map { m in
-                elders[m].name + (villageNames[elders[m].villageID].map { "（\($0)）" } ?? "")
+                elders[m].name + (villageNames[elders[m].villageID].map { RedFlag.villageMark + $0 } ?? "")
             }
-            flags.append(flag(.duplicatePerson, e, [others.joined(separator: "、"), String(others.count)],
+            flags.append(flag(.duplicatePerson, e, [others.joined(separator: RedFlag.listMark), String(others.count)],
                               severity: others.count))
         }
     }
@@ -384,8 +384,20 @@ extension RedFlag {
     /// type, ID error) is localized first, filling its own placeholders from the arguments after it.
     public func reason(_ strings: Strings) -> String {
         let args = reasonArgs.enumerated().map { i, arg in
-            strings.table[arg] == nil ? arg : strings.format(arg, Array(reasonArgs[(i + 1)...]))
+            strings.table[arg] == nil ? Self.names(arg, strings) : strings.format(arg, Array(reasonArgs[(i + 1)...]))
         }
         return strings.format(reasonKey, args)
+    }
+
+    /// Between the people of a list argument, and before a person's village: written in the
+    /// catalog's words when the reason is (王秀英（西村）、李四 / 王秀英 (西村), 李四).
+    static let listMark = "\u{1E}", villageMark = "\u{1F}"
+
+    static func names(_ arg: String, _ strings: Strings) -> String {
+        guard arg.contains(where: { $0 == Character(listMark) || $0 == Character(villageMark) }) else { return arg }
+        return arg.split(separator: Character(listMark), omittingEmptySubsequences: false).map { item in
+            let parts = item.split(separator: Character(villageMark), maxSplits: 1)
+            return parts.count == 2 ? strings.format("redflag.nameInVillage", String(parts[0]), String(parts[1])) : String(item)
+        }.joined(separator: strings["files.listSeparator"])
     }
 }

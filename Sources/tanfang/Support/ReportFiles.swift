@@ -46,7 +46,7 @@ enum ReportFiles {
             return RedFlagLine(kind: f.kind, elderID: f.elderID, elder: elder?.name,
                                village: villageID.flatMap { places[$0] },
                                visitor: elder?.visitorID.flatMap { visitors[$0] },
-                               reason: strings.format(f.reasonKey, f.reasonArgs.map { strings.table[$0] ?? $0 }),
+                               reason: f.reason(strings),
                                severity: f.severity)
         }
     }
