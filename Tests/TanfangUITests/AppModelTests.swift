@@ -64,6 +64,25 @@ private struct ProbeScreen: Screen {
         #expect((app.top as! ProbeScreen).starts == 1)
     }
 
+    @Test func openFromRootClosesTheScreensBetween() {
+        // Given roster → flags → a screen that opens the next one from the root
+        var app = AppModel(env: Self.env, first: .roster) { destination, _ in
+            switch destination {
+            case .roster: ProbeScreen(name: "roster", onKey: [.char("o"): [.open(.redFlags)]])
+            case .redFlags: ProbeScreen(name: "flags", onKey: [.char("x"): [.openFromRoot(.monthly(nil))]])
+            default: ProbeScreen(name: "other", onKey: [.escape: [.back]])
+            }
+        }
+        _ = app.update(.resize(width: 80, height: 24))
+        _ = app.update(.key(.char("o")))
+        #expect(app.stack.count == 2)
+        // When it asks / Then the roster and the new screen remain, and Esc goes back to the roster
+        _ = app.update(.key(.char("x")))
+        #expect(app.stack.count == 2 && Self.title(app) == "other")
+        _ = app.update(.key(.escape))
+        #expect(app.stack.count == 1 && Self.title(app) == "roster")
+    }
+
     @Test func loginSetsTheUserAndReplacesTheScreen() {
         let scope = AccessScope(villageIDs: [UUID()])
         var app = Self.make(login: [.enter: [.setUser(Self.clerk, scope), .replace(.roster)]])

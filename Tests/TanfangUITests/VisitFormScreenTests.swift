@@ -766,7 +766,7 @@ struct VisitFormScreenTests {
         #expect(!h.screen.capturesText)
         // When Enter is pressed the next sheet starts with the picker
         h.send(.enter)
-        #expect(h.commands.last == .replace(.newVisit(elderID: nil)))
+        #expect(h.commands.last == .openFromRoot(.newVisit(elderID: nil)))
     }
 
     @Test("a home visit that found nobody says, once saved, that it counts as no visit")

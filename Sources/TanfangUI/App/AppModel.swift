@@ -135,6 +135,10 @@ public struct AppModel: Program {
                 stack.removeLast()
                 stack.append(makeScreen(d, env))
                 requests += startTop()
+            case .openFromRoot(let d):
+                stack.removeSubrange(min(1, stack.count)...)
+                stack.append(makeScreen(d, env))
+                requests += startTop()
             case .back:
                 if stack.count > 1 {
                     stack.removeLast()

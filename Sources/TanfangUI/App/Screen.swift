@@ -187,6 +187,9 @@ public enum ScreenCommand: Hashable, Sendable {
     case open(Destination)
     /// Replace the current screen (e.g. the next sheet after saving).
     case replace(Destination)
+    /// Open `Destination` right above the first screen (the roster), the screens between closed:
+    /// the next elder's sheet is not left above the file of the elder the first sheet began from.
+    case openFromRoot(Destination)
     /// Pop back to the previous screen (which is told `start` again so it can refresh).
     case back
     /// Show a message on the status line: a catalog key and its arguments.

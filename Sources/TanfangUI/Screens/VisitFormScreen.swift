@@ -304,7 +304,9 @@ public struct VisitFormScreen: Screen {
             }
         case .saved:
             switch key {
-            case .enter: return [.replace(.newVisit(elderID: nil))]
+            // The next elder's sheet opens from the roster: Esc after it goes back there, not to the
+            // file of the elder the first sheet began from.
+            case .enter: return [.openFromRoot(.newVisit(elderID: nil))]
             case .escape: return [.back]
             default: return []
             }
