@@ -239,10 +239,7 @@ extension Ledger {
                     c.status = .cancelled
                     c.closing = ClosingRecord(action: Self.deathCancelAction,
                                               at: max(f.openedAt, LocalDateTime(date: date, hour: 0, minute: 0)!), by: by)
-                    var u = FollowUpRecord(c)
-                    u.stamp(at: now, by: user, old: r)
-                    try u.update(db)
-                    try audit(db, table: "followUp", id: f.id, action: .close, before: f, after: c, by: user, at: now)
+                    try rewrite(db, r, from: f, to: c, action: .close, by: user, at: now)
                 }
             } else if before.statusHistory.last?.status == .deceased {
                 // A death recorded by mistake and corrected: what it cancelled is open again.
@@ -253,10 +250,7 @@ extension Ledger {
                     var o = f
                     o.status = .open
                     o.closing = nil
-                    var u = FollowUpRecord(o)
-                    u.stamp(at: now, by: user, old: r)
-                    try u.update(db)
-                    try audit(db, table: "followUp", id: f.id, action: .update, before: f, after: o, by: user, at: now)
+                    try rewrite(db, r, from: f, to: o, action: .update, by: user, at: now)
                 }
             }
             let summary = try record.summary()
@@ -349,10 +343,7 @@ extension Ledger {
                     // Cancelled as of its opening: it answered a finding the visit did not make.
                     after.closing = ClosingRecord(action: Self.correctionCancelAction, at: before.openedAt,
                                                   by: try user.flatMap { try UserRecord.fetchOne(db, key: $0.uuidString)?.name } ?? "")
-                    var updated = FollowUpRecord(after)
-                    updated.stamp(at: now, by: user, old: record)
-                    try updated.update(db)
-                    try audit(db, table: "followUp", id: before.id, action: .close, before: before, after: after, by: user, at: now)
+                    try rewrite(db, record, from: before, to: after, action: .close, by: user, at: now)
                     corrected.append(after)
                 }
                 // What the correction newly finds is due from today: due from the visit's day, an
@@ -369,11 +360,7 @@ extension Ledger {
                     if before.status.isOpen, before.detail != f.detail, !onePerElder.contains(f.type) {
                         var after = before
                         after.detail = f.detail
-                        var updated = FollowUpRecord(after)
-                        updated.stamp(at: now, by: user, old: record)
-                        try updated.update(db)
-                        try audit(db, table: "followUp", id: before.id, action: .update, before: before, after: after,
-                                  by: user, at: now)
+                        try rewrite(db, record, from: before, to: after, action: .update, by: user, at: now)
                         corrected.append(after)
                     }
                     return false
@@ -400,11 +387,7 @@ extension Ledger {
                         guard !parts.contains(f.detail), before.openedAt <= visit.at else { return false }
                         var after = before
                         after.detail = before.detail.isEmpty ? f.detail : before.detail + "；" + f.detail
-                        var record = FollowUpRecord(after)
-                        record.stamp(at: now, by: user, old: open)
-                        try record.update(db)
-                        try audit(db, table: "followUp", id: before.id, action: .update, before: before, after: after,
-                                  by: user, at: now)
+                        try rewrite(db, open, from: before, to: after, action: .update, by: user, at: now)
                         updated.append(after)
                         return false
                     }
@@ -457,14 +440,20 @@ extension Ledger {
                 var after = before
                 after.status = .done
                 after.closing = ClosingRecord(action: action, at: visit.at, by: names.joined(separator: "、"))
-                var record = FollowUpRecord(after)
-                record.stamp(at: now, by: user, old: old)
-                try record.update(db)
-                try audit(db, table: "followUp", id: before.id, action: .close, before: before, after: after, by: user, at: now)
+                try rewrite(db, old, from: before, to: after, action: .close, by: user, at: now)
                 closed.append(after)
             }
         }
         return closed
+    }
+
+    /// Writes a stored follow-up as `after`, stamped, with its audit row (`before` as read from `record`).
+    func rewrite(_ db: Database, _ record: FollowUpRecord, from before: FollowUp, to after: FollowUp,
+                 action: AuditAction, by user: UUID?, at now: String) throws {
+        var updated = FollowUpRecord(after)
+        updated.stamp(at: now, by: user, old: record)
+        try updated.update(db)
+        try audit(db, table: "followUp", id: before.id, action: action, before: before, after: after, by: user, at: now)
     }
 
     /// Updates a follow-up (owner, due, status, detail…) and recomputes the elder's summary.
@@ -515,10 +504,7 @@ extension Ledger {
             var after = before
             after.status = status
             after.closing = closing
-            var record = FollowUpRecord(after)
-            record.stamp(at: now, by: user, old: old)
-            try record.update(db)
-            try audit(db, table: "followUp", id: id, action: .close, before: before, after: after, by: user, at: now)
+            try rewrite(db, old, from: before, to: after, action: .close, by: user, at: now)
             try refreshSummary(db, elderID: after.elderID, today: today)
             return after
         }
