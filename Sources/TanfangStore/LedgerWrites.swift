@@ -283,7 +283,7 @@ extension Ledger {
     static let correctionCancelAction = "探访记录已更正，不再需要"
 
     @discardableResult
-    public func saveVisit(_ visit: Visit, by user: UUID?, today: LocalDate) throws -> [FollowUp] {
+    public func saveVisit(_ visit: Visit, by user: UUID?, today: LocalDate, now current: LocalDateTime? = nil) throws -> [FollowUp] {
         let issues = rules.validator.validate(visit, today: today)
         guard issues.isEmpty else { throw LedgerError.invalidVisit(issues) }
         return try write { db in
@@ -321,50 +321,10 @@ extension Ledger {
                       before: try old?.visit(), after: visit, by: user, at: now)
 
             var created: [FollowUp] = []
-            // A corrected sheet: what it finds now that this visit had not opened is opened (a hazard
-            // ticked on correction); one it opened and still open takes the corrected detail.
             var corrected: [FollowUp] = []
             if old != nil {
-                var mine: [FollowUpType: FollowUpRecord] = [:]
-                for r in try FollowUpRecord.fetchAll(db, sql: "SELECT * FROM followUp WHERE visitId = ?",
-                                                     arguments: [visit.id.uuidString]) {
-                    mine[try r.followUp().type] = r
-                }
-                let onePerElder = Set(rules.followUps.rules.filter { $0.onePerElder == true }.map(\.type))
-                let generated = rules.followUps.followUps(for: visit, ownerID: elder.visitorID)
-                // A finding the correction took away: the follow-up this visit opened for it, not yet
-                // taken up, is cancelled with the reason (left open, it became overdue for nothing).
-                let still = Set(generated.map(\.type))
-                for (type, record) in mine where !still.contains(type) {
-                    let before = try record.followUp()
-                    guard before.status == .open else { continue }
-                    var after = before
-                    after.status = .cancelled
-                    // Cancelled as of its opening: it answered a finding the visit did not make.
-                    after.closing = ClosingRecord(action: Self.correctionCancelAction, at: before.openedAt,
-                                                  by: try user.flatMap { try UserRecord.fetchOne(db, key: $0.uuidString)?.name } ?? "")
-                    try rewrite(db, record, from: before, to: after, action: .close, by: user, at: now)
-                    corrected.append(after)
-                }
-                // What the correction newly finds is due from today: due from the visit's day, an
-                // old visit's follow-up was overdue the moment it was opened.
-                created = try generated.map { f in
-                    guard f.due.date < today else { return f }
-                    let days = max(1, (MonthlyStatistics.minutes(from: f.openedAt, to: f.due) + 1439) / 1440)
-                    var later = f
-                    later.due = LocalDateTime(date: today.adding(days: days), hour: f.due.hour, minute: f.due.minute)!
-                    return later
-                }.filter { f in
-                    guard let record = mine[f.type] else { return true }
-                    let before = try record.followUp()
-                    if before.status.isOpen, before.detail != f.detail, !onePerElder.contains(f.type) {
-                        var after = before
-                        after.detail = f.detail
-                        try rewrite(db, record, from: before, to: after, action: .update, by: user, at: now)
-                        corrected.append(after)
-                    }
-                    return false
-                }
+                (created, corrected) = try correctionFollowUps(db, visit: visit, elder: elder, by: user, at: now,
+                                                               current: current, today: today)
             }
             if old == nil || !created.isEmpty {
                 if old == nil { created = rules.followUps.followUps(for: visit, ownerID: elder.visitorID) }
@@ -418,6 +378,66 @@ extension Ledger {
             try MonthTally.finish(db, tally, elderIDs: [visit.elderID.uuidString])
             return created
         }
+    }
+
+    /// A corrected sheet's follow-ups. Of those this visit opened: one for a finding taken away is
+    /// cancelled with the reason when not taken up yet, and returned as it stands when in progress
+    /// (kept, for its owner to close); one still found takes the corrected detail, or is opened
+    /// again when an earlier correction had cancelled it. What the sheet newly finds is returned
+    /// to be opened as of `current` (the office learns of it now: no past month's figures change,
+    /// and it is not overdue at once), else as of the visit, due from `today`.
+    func correctionFollowUps(_ db: Database, visit: Visit, elder: Elder, by user: UUID?, at now: String,
+                             current: LocalDateTime?, today: LocalDate) throws -> (created: [FollowUp], corrected: [FollowUp]) {
+        var corrected: [FollowUp] = []
+        var mine: [FollowUpType: FollowUpRecord] = [:]
+        for r in try FollowUpRecord.fetchAll(db, sql: "SELECT * FROM followUp WHERE visitId = ?", arguments: [visit.id.uuidString]) {
+            mine[try r.followUp().type] = r
+        }
+        let onePerElder = Set(rules.followUps.rules.filter { $0.onePerElder == true }.map(\.type))
+        let generated = rules.followUps.followUps(for: visit, ownerID: elder.visitorID)
+        let still = Set(generated.map(\.type))
+        for (type, record) in mine where !still.contains(type) {
+            let before = try record.followUp()
+            if before.status == .inProgress { corrected.append(before) }
+            guard before.status == .open else { continue }
+            var after = before
+            after.status = .cancelled
+            // Cancelled as of its opening: it answered a finding the visit did not make.
+            after.closing = ClosingRecord(action: Self.correctionCancelAction, at: before.openedAt,
+                                          by: try user.flatMap { try UserRecord.fetchOne(db, key: $0.uuidString)?.name } ?? "")
+            try rewrite(db, record, from: before, to: after, action: .close, by: user, at: now)
+            corrected.append(after)
+        }
+        let created = try generated.map { f in
+            var timed = f
+            let hours = MonthlyStatistics.minutes(from: f.openedAt, to: f.due) / 60
+            if let current, current > f.openedAt {
+                timed.openedAt = current
+                timed.due = current.adding(hours: hours)
+            } else if f.due.date < today {
+                timed.due = LocalDateTime(date: today.adding(days: max(1, (hours + 23) / 24)), hour: f.due.hour, minute: f.due.minute)!
+            }
+            return timed
+        }.filter { f in
+            guard let record = mine[f.type] else { return true }
+            let before = try record.followUp()
+            var after = before
+            if before.status == .cancelled, before.closing?.action == Self.correctionCancelAction {
+                // Cancelled by an earlier correction and found again: the same follow-up, open again.
+                after.status = .open
+                after.closing = nil
+                after.detail = f.detail
+                after.due = max(before.due, f.due)
+            } else if before.status.isOpen, before.detail != f.detail, !onePerElder.contains(f.type) {
+                after.detail = f.detail
+            } else {
+                return false
+            }
+            try rewrite(db, record, from: before, to: after, action: .update, by: user, at: now)
+            corrected.append(after)
+            return false
+        }
+        return (created, corrected)
     }
 
     /// The elder's open follow-ups that a new visit answers by itself (`FollowUpRules.closings`:

@@ -82,6 +82,19 @@ struct LedgerWriteTests {
         #expect(away[0].closing?.action == "探访记录已更正，不再需要")
         file = try #require(try f.ledger.elderFile(id: elder.id))
         #expect(file.summary.openHazards == 0)
+        // When it is corrected back / Then the same follow-up is open again (a third correction opened nothing)
+        visit.answers = f.answers([FieldCode.hasHazard: .yesNo(true), FieldCode.hazardDetail: .text("燃气管老化")])
+        let back = try f.ledger.saveVisit(visit, by: nil, today: f.today)
+        #expect(back.map(\.id) == [hazard.id] && back[0].status == .open && back[0].closing == nil)
+        file = try #require(try f.ledger.elderFile(id: elder.id))
+        #expect(file.summary.openHazards == 1)
+        // When it is taken up (办理中) and then corrected away / Then it is kept as it stands, and returned so
+        var taken = back[0]
+        taken.status = .inProgress
+        try f.ledger.updateFollowUp(taken, by: nil, today: f.today)
+        visit.answers = f.answers([FieldCode.hasHazard: .yesNo(false)])
+        let kept = try f.ledger.saveVisit(visit, by: nil, today: f.today)
+        #expect(kept.map(\.id) == [hazard.id] && kept[0].status == .inProgress)
     }
 
     @Test("A correction of an old visit that finds something new gives it its time from today, not from the visit")
@@ -94,6 +107,14 @@ struct LedgerWriteTests {
         let hazard = try #require(try f.ledger.saveVisit(visit, by: nil, today: f.today).first { $0.type == .hazardRectification })
         #expect(hazard.openedAt == visit.at)
         #expect(hazard.due.date > f.today)
+        // And told the time of the correction, it is opened then: no past month's 新增 changes
+        let other = try f.ledger.saveElder(f.elder("苏金花"), by: nil, today: f.today)
+        var second = f.visit(other, on: f.today.adding(days: -20), answers: [FieldCode.hasHazard: .yesNo(false)])
+        _ = try f.ledger.saveVisit(second, by: nil, today: f.today)
+        second.answers = f.answers([FieldCode.hasHazard: .yesNo(true), FieldCode.hazardDetail: .text("地面湿滑")])
+        let now = LocalDateTime(date: f.today, hour: 15, minute: 30)!
+        let opened = try #require(try f.ledger.saveVisit(second, by: nil, today: f.today, now: now).first { $0.type == .hazardRectification })
+        #expect(opened.openedAt == now && opened.due > now)
     }
 
     @Test("A death cancels the elder's open follow-ups as of that day; a death corrected opens them again")

@@ -176,10 +176,12 @@ public struct VisitFormScreen: Screen {
             func types(_ list: [FollowUp]) -> String {
                 list.map { env.strings["followup.type.\($0.type.rawValue)"] }.joined(separator: env.strings["visit.listSeparator"])
             }
-            let opened = generated.filter(\.status.isOpen), cancelled = generated.filter { !$0.status.isOpen }
+            let opened = generated.filter { $0.status == .open }, cancelled = generated.filter { !$0.status.isOpen }
+            let kept = generated.filter { $0.status == .inProgress }
             var text = env.strings.format("visit.corrected", name, visit.at.description)
             if !opened.isEmpty { text += env.strings.format("visit.correctedOpened", types(opened)) }
             if !cancelled.isEmpty { text += env.strings.format("visit.correctedCancelled", types(cancelled)) }
+            if !kept.isEmpty { text += env.strings.format("visit.correctedKept", types(kept)) }
             return [.status(key: "visit.correctedSummary", args: [text], tone: .success), .back]
         case .visitSaved(let visit, let generated):
             saving = false

@@ -63,7 +63,7 @@ final class LedgerRuntime {
             _ = try ledger.combineElders(keep: keep, fold: fold, by: user?.id, today: today, scope: scope)
             return .eldersCombined(kept: keep)
         case .saveVisit(let visit):
-            let followUps = try ledger.saveVisit(visit, by: user?.id, today: today)
+            let followUps = try ledger.saveVisit(visit, by: user?.id, today: today, now: now())
             return .visitSaved(visit, followUps: followUps)
         case .followUps(let query):
             return .followUps(try ledger.followUpPage(query, now: now()))
