@@ -351,11 +351,16 @@ import TanfangCore
         h.type("+3")
         #expect(h.screen.unsavedOnQuitKey == "followUps.unsavedQuit")
         h.send(.ctrl("s"))
-        // Then the same follow-up is saved with the new owner and due day, its type, status and detail kept
+        // Then, overdue, it keeps its due day (its lateness is a fact), and says so
+        #expect(Self.saved(h) == nil)
+        #expect(h.screenText().contains("已逾期的事项不能改期"))
+        h.send(.ctrl("u"))
+        h.type(Self.hazard.due.description)
+        h.send(.ctrl("s"))
+        // And the same follow-up is saved with the new owner, its type, status, due and detail kept
         let saved = try! #require(Self.saved(h))
         #expect(saved.id == Self.hazard.id && saved.type == .hazardRectification && saved.status == Self.hazard.status)
-        #expect(saved.ownerID == Fx.zhao.id && saved.detail == Self.hazard.detail)
-        #expect(saved.due == LocalDateTime(date: Fx.now.date.adding(days: 3), hour: Fx.now.hour, minute: Fx.now.minute))
+        #expect(saved.ownerID == Fx.zhao.id && saved.detail == Self.hazard.detail && saved.due == Self.hazard.due)
         // And once saved, its detail is shown again with what was done
         h.deliver(.followUpSaved(saved))
         #expect(h.screen.mode == .detail(Self.hazard.id))
@@ -374,6 +379,20 @@ import TanfangCore
         #expect(esc.screen.isAdding && esc.commands.last == .status(key: "followUps.addUnsavedEsc", args: [], tone: .warning))
         esc.send(.escape)
         #expect(esc.screen.mode == .detail(Self.hazard.id) && Self.saved(esc) == nil)
+        // And one not yet due is postponed, a day typed alone keeping its time of day
+        var p = Self.harness()
+        p.send(.down, .down, .enter)
+        guard case .detail(let later) = p.screen.mode else { Issue.record("no detail"); return }
+        let revisit = try! #require(Self.rows.first { $0.followUp.id == later }?.followUp)
+        #expect(revisit.due > Fx.now)
+        p.send(.char("e"), .tab)
+        p.type("1210")
+        p.send(.ctrl("s"))
+        #expect(Self.saved(p)?.due == LocalDateTime(date: Fx.date("2026-12-10"), hour: revisit.due.hour, minute: revisit.due.minute))
+        // And e then Ctrl-S with nothing changed writes nothing
+        var n = Self.harness()
+        n.send(.enter, .char("e"), .ctrl("s"))
+        #expect(Self.saved(n) == nil && n.screen.mode == .detail(Self.hazard.id))
         // And the type cannot be changed here
         var t = Self.harness()
         t.send(.enter, .char("e"), .backTab)

@@ -894,10 +894,29 @@ extension FollowUpsScreen {
             form.field = 0
             return []
         }
-        guard let due = Self.parseDue(form.due.text, now: env.now) else {
+        guard var due = Self.parseDue(form.due.text, now: env.now) else {
             form.error = FormMessage("followUps.add.badDue", [form.due.text])
             form.field = 2
             return []
+        }
+        if let original = form.editing {
+            // Nothing changed: nothing to write (it still said 已修改, with an audit row).
+            guard form.changed else {
+                mode = .detail(original.id)
+                return []
+            }
+            // A day typed alone keeps the follow-up's time of day, not the clock's.
+            if form.due.text != original.due.description,
+               form.due.text.split(whereSeparator: \.isWhitespace).count == 1 {
+                due = LocalDateTime(date: due.date, hour: original.due.hour, minute: original.due.minute)!
+            }
+            // Lateness is a fact: an overdue follow-up keeps its due day (moving it hid months of
+            // lateness from the reports and the red flags); its owner and description may change.
+            if original.due < env.now, due != original.due {
+                form.error = FormMessage("followUps.edit.overdueKeepsDue", [original.due.description])
+                form.field = 2
+                return []
+            }
         }
         // A changed owner or description keeps a due day already past; a new due day is not in the past.
         guard due >= env.now || due == form.editing?.due else {
