@@ -248,7 +248,13 @@ extension Ledger {
                 for r in cancelled {
                     let f = try r.followUp()
                     var o = f
-                    o.status = .open
+                    // As it stood before the death: 办理中 stays 办理中 (the audit row of the cancelling has it).
+                    let prior = try String.fetchOne(db, sql: """
+                        SELECT before FROM audit WHERE recordId = ? AND tableName = 'followUp' AND action = ?
+                        ORDER BY at DESC, rowid DESC LIMIT 1
+                        """, arguments: [f.id.uuidString, AuditAction.close.rawValue])
+                    let was = try prior.map { try StoreCoding.decode(FollowUp.self, $0, column: "audit.before").status }
+                    o.status = was == .inProgress ? .inProgress : .open
                     o.closing = nil
                     try rewrite(db, r, from: f, to: o, action: .update, by: user, at: now)
                 }

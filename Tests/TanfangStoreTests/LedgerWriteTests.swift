@@ -123,7 +123,9 @@ struct LedgerWriteTests {
         let elder = try f.ledger.saveElder(f.elder("再乃甫"), by: nil, today: f.today)
         var visit = f.visit(elder, on: f.today.adding(days: -10), answers: [FieldCode.hasHazard: .yesNo(true)])
         visit.answers = f.answers([FieldCode.hasHazard: .yesNo(true), FieldCode.hazardDetail: .text("电线老化")])
-        let hazard = try #require(try f.ledger.saveVisit(visit, by: nil, today: f.today).first { $0.type == .hazardRectification })
+        var hazard = try #require(try f.ledger.saveVisit(visit, by: nil, today: f.today).first { $0.type == .hazardRectification })
+        hazard.status = .inProgress
+        try f.ledger.updateFollowUp(hazard, by: nil, today: f.today)
         // When she dies on the 7th day before today
         let death = f.today.adding(days: -7)
         try f.ledger.changeStatus(elderID: elder.id, to: .deceased, on: death, note: nil, by: nil, today: f.today)
@@ -136,7 +138,7 @@ struct LedgerWriteTests {
         // When the death is corrected (recorded by mistake) / Then it is open again
         try f.ledger.changeStatus(elderID: elder.id, to: .active, on: death, note: "误录", by: nil, today: f.today)
         stored = try #require(try f.ledger.elderFile(id: elder.id)?.followUps.first { $0.id == hazard.id })
-        #expect(stored.status == .open && stored.closing == nil)
+        #expect(stored.status == .inProgress && stored.closing == nil)
     }
 
     @Test("A sheet typed late that reports a hazard fixed since does not open it again; a later finding does")

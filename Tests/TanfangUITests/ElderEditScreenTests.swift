@@ -410,6 +410,22 @@ struct ElderEditScreenTests {
         #expect(elsewhere.villageID == RosterFixture.tuanjie.id && elsewhere.gridID == nil)
     }
 
+    @Test("F7 on a death offers 在册 from the death's own day, and says the follow-ups it cancelled are open again")
+    func deathCorrected() throws {
+        var dead = RosterFixture.wang
+        dead.statusHistory.append(StatusChange(date: LocalDate(year: 2026, month: 11, day: 20)!, status: .deceased))
+        var h = try editForm(dead)
+        h.send(.function(7))
+        #expect(h.screen.dialog?.status == .active)
+        #expect(h.screen.dialog?.date.text == "2026-11-20")
+        h.send(.ctrl("s"))
+        guard case .changeStatus? = h.requests.last.flatMap({ r -> DataRequest? in if case .changeStatus = r { r } else { nil } }) else {
+            Issue.record("no status change asked: \(h.requests)"); return
+        }
+        h.deliver(.statusChanged(elderID: dead.id))
+        #expect(h.commands.last.map { if case .status("elderEdit.status.changedBack", _, _) = $0 { true } else { false } } == true)
+    }
+
     @Test("F7 changes the status with a short date and a note")
     func statusChange() throws {
         let wang = RosterFixture.wang

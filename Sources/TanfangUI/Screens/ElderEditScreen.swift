@@ -184,7 +184,9 @@ public struct ElderEditScreen: Screen {
             let note = d.note.text.trimmingCharacters(in: .whitespaces)
             original?.statusHistory.append(StatusChange(date: date, status: d.status, note: note.isEmpty ? nil : note))
             dialog = nil
-            return [.status(key: d.status == .deceased ? "elderEdit.status.changedDeceased" : "elderEdit.status.changed",
+            let wasDeceased = original?.statusHistory.dropLast().last?.status == .deceased
+            return [.status(key: d.status == .deceased ? "elderEdit.status.changedDeceased"
+                                : wasDeceased ? "elderEdit.status.changedBack" : "elderEdit.status.changed",
                             args: [env.strings["status.\(d.status.rawValue)"], date.description], tone: .success)]
         case .failed(let message):
             saving = false
@@ -655,7 +657,10 @@ public struct ElderEditScreen: Screen {
         guard let original else { return [.status(key: "elderEdit.status.newOnly", args: [], tone: .warning)] }
         let current = original.status
         let next = current == .active ? ElderStatus.hospitalized : .active
-        dialog = StatusDialog(status: next, date: TextFieldState(env.today.description, maxLength: 10))
+        // From a death, back to 在册 is most often a death recorded by mistake: its own day is offered,
+        // so that no time off the register is left (the visits since it did not count).
+        let day = current == .deceased ? original.statusHistory.last?.date ?? env.today : env.today
+        dialog = StatusDialog(status: next, date: TextFieldState(day.description, maxLength: 10))
         return []
     }
 
