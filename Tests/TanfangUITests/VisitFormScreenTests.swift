@@ -600,6 +600,21 @@ struct VisitFormScreenTests {
         #expect(draft.current == "health.illness" && draft.pendingText == "2")
     }
 
+    @Test("a visit to someone recorded as deceased by its day is asked about before saving")
+    func visitAfterDeathAsks() throws {
+        var file = fx.file
+        file.elder.statusHistory.append(StatusChange(date: LocalDate(year: 2026, month: 11, day: 20)!, status: .deceased))
+        let env = try fx.env()
+        let after = Visit(elderID: fx.elder.id, at: LocalDateTime("2026-11-22 10:00")!, visitorIDs: [], method: .phone,
+                          seenInPerson: false, answers: [:])
+        let question = try #require(VisitFormScreen.saveQuestion(after, file: file, env: env))
+        #expect(question.key == "visit.confirmDeceased" && question.args == ["王秀英", "2026-11-20"])
+        // While a visit before the death is not
+        var before = after
+        before.at = LocalDateTime("2026-11-19 10:00")!
+        #expect(VisitFormScreen.saveQuestion(before, file: file, env: env)?.key != "visit.confirmDeceased")
+    }
+
     @Test("F6 on the safety section leaves the hazard questions when the hazard found last time was fixed since")
     func copyDoesNotReopenAFixedHazard() throws {
         // Given the last visit (10-20) found old wiring, fixed on 10-25

@@ -553,6 +553,12 @@ public struct VisitFormScreen: Screen {
             return ("visit.confirmSameDay", [visit.date.description, String(format: "%02d:%02d", other.at.hour, other.at.minute),
                                              s["method.\(other.method.rawValue)"]])
         }
+        // A visit to someone recorded as deceased by then: a wrong elder, a wrong date, or a death
+        // recorded by mistake (its red flag came only after saving, with the follow-ups it opened).
+        if file.elder.status(on: visit.date) == .deceased,
+           let death = file.elder.statusHistory.last(where: { $0.status == .deceased && $0.date <= visit.date })?.date {
+            return ("visit.confirmDeceased", [file.elder.name, death.description])
+        }
         if let since = file.elder.statusHistory.first?.date, visit.date < since {
             return ("visit.confirmBeforeRegistration", [visit.date.description, since.description])
         }
