@@ -400,6 +400,22 @@ import TanfangCore
         #expect(t.screenText().contains("类型不能修改"))
     }
 
+    @Test func aLongDescriptionIsShownWholeInTheDetails() {
+        // Given a referral whose description takes several lines, ending in 送煤上门
+        var long = Self.hazard
+        long.detail = String(repeating: "老人独居子女在外", count: 7) + "希望冬季送煤上门"  // 64 characters: two lines of 32, three of 31
+        let rows = [FollowUpRow(followUp: long, elderName: "海进忠", villageName: "红旗村", ownerName: "李四")]
+        var h = ScreenHarness(FollowUpsScreen(elderID: nil), env: Fx.env()) { request in
+            if case .followUps(let q) = request { return .followUps(Self.page(rows, q)) }
+            return nil
+        }
+        h.start()
+        h.send(.enter)
+        // Then every character is in the panel, the last line included
+        let text = h.lines().joined().replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "│", with: "")
+        #expect(text.contains("希望冬季送煤上门"), "\(h.lines())")
+    }
+
     @Test func ctrlQAsksFirstOverATypedClosingOrNewFollowUp() {
         // Given the list: nothing typed, nothing to lose
         var h = Self.harness()

@@ -655,8 +655,10 @@ public struct FollowUpsScreen: Screen {
     }
 
     /// A centred panel over the list, cleared first.
+    static func panelWidth(_ area: Rect) -> Int { min(area.width, max(40, min(76, area.width - 4))) }
+
     func panel(_ title: String, lines: Int, into grid: inout Grid, area: Rect) -> Rect {
-        let width = min(area.width, max(40, min(76, area.width - 4)))
+        let width = Self.panelWidth(area)
         let height = min(area.height, lines + 2)
         let rect = Rect(x: area.x + (area.width - width) / 2, y: area.y + max(0, (area.height - height) / 2),
                         width: width, height: height)
@@ -677,7 +679,9 @@ public struct FollowUpsScreen: Screen {
         lines.append((s["followUps.col.due"], f.due.description + (late.map { "  " + $0 } ?? ""),
                       late == nil ? .plain : Style(fg: .red, bold: true)))
         lines.append((s["followUps.col.status"], s["files.followUpStatus.\(f.status.rawValue)"], .plain))
-        let labelWidth = lines.map { $0.0.displayWidth }.max() ?? 0
+        // Wrapped at the width the panel gives values: its labels include those below (处置情况
+        // is wider than the ones above, and a line wrapped for less lost its last character).
+        let labelWidth = (lines.map(\.0) + [s["followUps.col.detail"], s["followUps.label.closing"]]).map(\.displayWidth).max() ?? 0
         let valueWidth = max(1, width - labelWidth - 2)
         let detail = f.detail.isEmpty ? s["files.none"] : f.detail
         for (i, part) in TextWrap.lines(detail, width: valueWidth).enumerated() {
@@ -693,7 +697,9 @@ public struct FollowUpsScreen: Screen {
     }
 
     func renderDetail(_ row: FollowUpRow, into grid: inout Grid, area: Rect, env: AppEnvironment) {
-        let probe = detailLines(row, env: env, width: min(76, area.width - 4) - 2)
+        // As wide as the panel's inside (its border and margins take four columns): counted for a wider
+        // one, a long description's last line fell below the panel.
+        let probe = detailLines(row, env: env, width: Self.panelWidth(area) - 4)
         let inner = panel(env.strings["followUps.detailTitle"], lines: probe.count, into: &grid, area: area)
         let lines = detailLines(row, env: env, width: inner.width)
         let labelWidth = lines.map { $0.0.displayWidth }.max() ?? 0
