@@ -439,6 +439,7 @@ struct ElderEditScreenTests {
         h.send(.tab)
         h.type("1120")  // replaces the default date
         h.send(.tab)
+        #expect(h.screen.dialog?.date.text == "2026-11-20")  // shown as kept once left
         h.type("县医院")
         h.send(.enter)
         #expect(h.commands.last == .request(.changeStatus(elderID: wang.id, status: .hospitalized,

@@ -343,6 +343,7 @@ import TanfangCore
         #expect(h.screen.capturesText)
         #expect(h.screen.unsavedOnQuitKey == nil)
         #expect(h.screenText().contains("修改跟进事项：消除安全隐患"))
+        #expect(h.screenText().contains("类型不能修改") && !h.screenText().contains("2 通知赡养人"))
         guard case .adding(let form) = h.screen.mode else { Issue.record("no form"); return }
         let zhao = try! #require(h.screen.ownerChoices(form, env: h.env).firstIndex { $0.id == Fx.zhao.id })
         h.type(String(zhao + 1))

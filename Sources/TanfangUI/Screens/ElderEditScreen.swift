@@ -666,7 +666,13 @@ public struct ElderEditScreen: Screen {
 
     private mutating func handleDialog(_ key: Key, env: AppEnvironment) -> [ScreenCommand] {
         guard var d = dialog else { return [] }
-        switch Self.dialogKeymap.action(for: key) {
+        let action = Self.dialogKeymap.action(for: key)
+        // A date typed short (1205) is shown as it is kept once the field is left.
+        if d.focus == .date, action == .next || action == .previous,
+           let date = parseDate(d.date.text.trimmingCharacters(in: .whitespaces), env: env), date.description != d.date.text {
+            d.date.setText(date.description)
+        }
+        switch action {
         case .cancel:
             dialog = nil
             return []

@@ -999,7 +999,8 @@ extension FollowUpsScreen {
         let ownerChoiceTexts = ["0 " + s["files.none"]] + owners.enumerated().map { "\($0.offset + 1) \($0.element.name)" }
         let defaultDue = Self.parseDue("", now: env.now)?.description ?? ""
         let hints: [[String]] = [
-            Self.choiceLines(typeChoices, width: valueWidth),
+            // A follow-up changed keeps its type: no choices offered for it.
+            form.editing == nil ? Self.choiceLines(typeChoices, width: valueWidth) : [s["followUps.edit.typeFixed"]],
             Self.choiceLines(ownerChoiceTexts, width: valueWidth),
             [s.format("followUps.add.dueHint", defaultDue)],
             [],
