@@ -90,7 +90,11 @@ enum MonthlyFiles {
 
     static func sheets(_ r: MonthlyReport, ledger: Ledger, strings s: Strings, today: LocalDate) throws -> [XLSXSheet] {
         let places = Dictionary(try ledger.places().map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let village = villageTable(r, places: places, strings: s)
+        var village = villageTable(r, places: places, strings: s)
+        // The month still running says so under its figures, as the table and F5 do (44.5% read as final).
+        if r.month == today.yearMonth {
+            village.rows.append([.string(s.format("cli.report.inProgress", today.description))])
+        }
         var sheets = [XLSXSheet(name: s["data.sheet.byVillage"], header: village.header, rows: village.rows)]
         sheets.append(XLSXSheet(
             name: s["data.sheet.byCategory"],
