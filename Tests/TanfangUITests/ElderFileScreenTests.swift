@@ -163,11 +163,16 @@ import TanfangCore
         // When the file opens / Then it shows the top: whose file it is, and the ID number.
         #expect(h.lines()[0].hasPrefix("王秀英  女  86岁"))
         #expect(h.lines()[1].hasPrefix("身份证号    65402119400305002X"))
-        // When ↓ / Then the view moves to the visits, the second one selected.
+        // When ↓ / Then the view moves to the visits with the first one still selected (Enter opened
+        // the second when the first ↓ also moved on); the next ↓ selects the second.
         h.send(.down)
         let lines = h.lines()
         #expect(!lines[0].hasPrefix("王秀英"))
-        #expect(lines.contains { $0.hasPrefix("2026-10-15 09:00 电话") })
+        #expect(lines.contains { $0.hasPrefix("2026-11-20 10:30 上门入户") })
+        #expect(h.screen.selectedVisit == 0)
+        h.send(.down)
+        #expect(h.screen.selectedVisit == 1)
+        #expect(h.lines().contains { $0.hasPrefix("2026-10-15 09:00 电话") })
         // When ↑ twice (the first visit, then above it) / Then the file is back at its top.
         h.send(.up)
         #expect(!h.lines()[0].hasPrefix("王秀英"))

@@ -47,7 +47,9 @@ public struct AppModel: Program {
 
     public mutating func update(_ event: ProgramEvent) -> [DataRequest] {
         switch event {
-        case .resize:
+        case .resize(let width, let height):
+            env.areaWidth = width
+            env.areaHeight = max(0, height - 3)
             // The runner's first event: start the first screen (its loads).
             guard !started else { return [] }
             started = true

@@ -18,6 +18,10 @@ public struct AppEnvironment: Sendable {
     /// When the open file was taken as a backup ("2026-12-07 16:36"); nil for the ledger in use.
     /// Every screen's title says so: what is entered in a backup is not in the ledger.
     public var backupTakenAt: String?
+    /// The size of the area screens render into, as of the last resize: for a key whose effect
+    /// depends on what is in view (the elder file's first ↓ brings the list into view).
+    public var areaWidth = 80
+    public var areaHeight = 21
 
     // Lookups kept beside the lists: a county has thousands of places and visitors, and screens
     // ask for names and the villages in scope on every frame.

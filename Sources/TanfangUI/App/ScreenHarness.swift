@@ -16,6 +16,9 @@ public struct ScreenHarness<S: Screen> {
     public init(_ screen: S, env: AppEnvironment, width: Int = 80, height: Int = 24,
                 respond: @escaping (DataRequest) -> DataResponse? = { _ in nil }) {
         self.screen = screen
+        var env = env
+        env.areaWidth = width
+        env.areaHeight = height
         self.env = env
         self.width = width
         self.height = height

@@ -152,6 +152,12 @@ public struct ElderFileScreen: Screen {
             followSelection = true
         case .up, .down:
             let delta = action == .up ? -1 : 1
+            // The list below the fold (a long profile at 80×24): the first ↓ brings the selected row
+            // into view instead of passing over it (Enter then opened the second visit).
+            if delta > 0, !followSelection, !selectedInView(env: env) {
+                followSelection = true
+                return []
+            }
             let count = focus == .visits ? visitCount : followCount
             var selected = focus == .visits ? selectedVisit : selectedFollowUp
             let next = selected + delta
@@ -552,6 +558,17 @@ public struct ElderFileScreen: Screen {
 
     /// The furthest the file can scroll: its length in one column at 80 (the renderer clamps
     /// again to the real height).
+    /// Whether the selected row is on screen as the file is drawn now (one column, not following it).
+    func selectedInView(env: AppEnvironment) -> Bool {
+        guard let file, env.areaWidth < Self.wideWidth else { return true }
+        let ref = focus == .visits ? DocRef(list: Focus.visits.rawValue, index: selectedVisit)
+                                   : DocRef(list: Focus.followUps.rawValue, index: selectedFollowUp)
+        let doc = profileLines(file, env: env, width: env.areaWidth) + [.blank] + listLines(file, env: env)
+        guard let line = doc.firstIndex(where: { $0.ref == ref }) else { return true }
+        let top = DocView.offset(lineCount: doc.count, height: env.areaHeight, scroll: scroll, selectedLine: nil)
+        return line >= top && line < top + env.areaHeight
+    }
+
     func maxScroll(env: AppEnvironment) -> Int {
         guard let file else { return 0 }
         return profileLines(file, env: env, width: 80).count + 1 + listLines(file, env: env).count - 1
