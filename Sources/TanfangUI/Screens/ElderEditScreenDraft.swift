@@ -4,7 +4,7 @@ import TanfangCore
 /// What the elder form holds, kept as a draft (per user, `draft` table) while it is typed, so that
 /// a dropped link or a crash does not lose a new elder's details: offered back when the same form
 /// (a new elder, or this elder's edit) is opened again.
-struct ElderDraft: Codable, Hashable, Sendable {
+struct ElderDraft: DraftCoding, Hashable, Sendable {
     /// The draft key of the new-elder form, or of one elder's edit.
     static func key(for elderID: UUID?) -> String { "elder." + (elderID?.uuidString ?? "new") }
 
@@ -19,16 +19,6 @@ struct ElderDraft: Codable, Hashable, Sendable {
     var remote: Bool
     var focus: String
     var savedAt: LocalDateTime
-
-    func json() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
-    }
-
-    static func decode(_ json: String) -> ElderDraft? {
-        try? JSONDecoder().decode(ElderDraft.self, from: Data(json.utf8))
-    }
 }
 
 extension ElderEditScreen.Field {

@@ -696,6 +696,15 @@ struct VisitSheet: Hashable, Sendable {
         return field.required && (trial.seenInPerson || !trial.method.isInPerson)
     }
 
+    /// How many numbered options the focused choice offers (the header's method and visitors too).
+    func optionCount(_ env: AppEnvironment) -> Int {
+        switch focus {
+        case VisitEntry.methodField: VisitMethod.allCases.count
+        case VisitEntry.visitorsField: visitorChoices.count
+        default: env.form.field(focus)?.options.count ?? 0
+        }
+    }
+
     /// A digit that is no option of the focused choice (5 of four, 3 of yes/no), refused as typed.
     func isNoOption(_ c: Character, _ env: AppEnvironment) -> Bool {
         let ascii = VisitEntry.asciiDigits(String(c))
@@ -703,12 +712,7 @@ struct VisitSheet: Hashable, Sendable {
         switch choiceKind(env) {
         case .yesNo?: return ![0, 1, 2].contains(d)
         case .single?, .multi?:
-            let count: Int
-            switch focus {
-            case VisitEntry.methodField: count = VisitMethod.allCases.count
-            case VisitEntry.visitorsField: count = visitorChoices.count
-            default: count = env.form.field(focus)?.options.count ?? 0
-            }
+            let count = optionCount(env)
             return count <= 9 && !(1...max(1, count)).contains(d)
         default: return false
         }
@@ -722,7 +726,7 @@ struct VisitSheet: Hashable, Sendable {
         switch choiceKind(env) {
         case .yesNo?: return ["1", "2", "0", "y", "n", "是", "否"].contains(text)
         case .single?:
-            let count = focus == VisitEntry.methodField ? VisitMethod.allCases.count : env.form.field(focus)?.options.count ?? 0
+            let count = optionCount(env)
             guard count <= 9, let code = Int(text) else { return false }
             return (1...count).contains(code)
         default: return false

@@ -53,6 +53,14 @@ public struct VisitDraft: Hashable, Sendable, Codable {
     /// for a missing answer is still there when the next elder's is typed.
     public static func key(for elderID: UUID) -> String { key + "." + elderID.uuidString }
 
+}
+
+extension VisitDraft: DraftCoding {}
+
+/// A draft as the `draft` table keeps it: JSON with sorted keys, read back or nil when unreadable.
+public protocol DraftCoding: Codable {}
+
+extension DraftCoding {
     public func json() -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -61,8 +69,8 @@ public struct VisitDraft: Hashable, Sendable, Codable {
         return String(decoding: data, as: UTF8.self)
     }
 
-    public static func decode(_ json: String) -> VisitDraft? {
-        try? JSONDecoder().decode(VisitDraft.self, from: Data(json.utf8))
+    public static func decode(_ json: String) -> Self? {
+        try? JSONDecoder().decode(Self.self, from: Data(json.utf8))
     }
 }
 
