@@ -230,7 +230,7 @@ extension Ledger {
             // A death ends what was open for the elder: cancelled as of that day with the reason (they
             // stayed in the queue, overdue, and counted as not done on time month after month).
             if status == .deceased {
-                let by = try user.flatMap { try UserRecord.fetchOne(db, key: $0.uuidString)?.name } ?? ""
+                let by = try Self.userName(db, user)
                 let open = try FollowUpRecord.fetchAll(db, sql: "SELECT * FROM followUp WHERE elderId = ? AND status IN ('open', 'inProgress')",
                                                        arguments: [elderID.uuidString])
                 for r in open {
@@ -410,7 +410,7 @@ extension Ledger {
             after.status = .cancelled
             // Cancelled as of its opening: it answered a finding the visit did not make.
             after.closing = ClosingRecord(action: Self.correctionCancelAction, at: before.openedAt,
-                                          by: try user.flatMap { try UserRecord.fetchOne(db, key: $0.uuidString)?.name } ?? "")
+                                          by: try Self.userName(db, user))
             try rewrite(db, record, from: before, to: after, action: .close, by: user, at: now)
             corrected.append(after)
         }
@@ -471,6 +471,11 @@ extension Ledger {
             }
         }
         return closed
+    }
+
+    /// Who a closing the ledger writes by itself names: the user's name, empty without a login.
+    static func userName(_ db: Database, _ user: UUID?) throws -> String {
+        try user.flatMap { try UserRecord.fetchOne(db, key: $0.uuidString)?.name } ?? ""
     }
 
     /// Writes a stored follow-up as `after`, stamped, with its audit row (`before` as read from `record`).
