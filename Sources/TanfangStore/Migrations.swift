@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import TanfangCore
 
@@ -115,7 +116,26 @@ enum LedgerMigrations {
                 try db.execute(sql: "UPDATE elder SET dupKey = ? WHERE id = ?", arguments: [key, record.id])
             }
         }
+        // A death cancels the elder's open follow-ups (changeStatus); those of the deaths recorded
+        // before it did stayed in the queue, overdue, and counted as not done on time every month.
+        migrator.registerMigration("v17-deceased-follow-ups", foreignKeyChecks: .immediate) { db in
+            try cancelFollowUpsOfDeceased(db, at: StoreCoding.timestamp(Date()))
+        }
         return migrator
+    }
+
+    /// Migration v17: what a death recorded now would have done, as of each elder's death.
+    static func cancelFollowUpsOfDeceased(_ db: Database, at now: String) throws {
+        let records = try ElderRecord.fetchAll(db, sql: """
+            SELECT * FROM elder WHERE status = 'deceased'
+              AND id IN (SELECT elderId FROM followUp WHERE status IN ('open', 'inProgress'))
+            """)
+        for record in records {
+            let elder = try record.elder()
+            guard let death = elder.statusHistory.last(where: { $0.status == .deceased })?.date else { continue }
+            try Ledger.cancelOpenFollowUps(db, elderID: record.id, death: death, by: "", user: nil, at: now)
+            try db.execute(sql: "INSERT OR IGNORE INTO pendingSummary VALUES (?)", arguments: [record.id])
+        }
     }
 
     /// Migration v8: the search spellings of the names with a character read otherwise in names

@@ -34,6 +34,15 @@ struct DemoImportTests {
         #expect(Set(open.map { "\($0.followUp.elderID) \($0.followUp.type)" }).count == open.count)
         #expect(closed.allSatisfy { $0.followUp.closing != nil })
         #expect(all.count > closed.count)
+        // And what an elder who died left open was cancelled that day, as recording the death does
+        let deaths = Dictionary(uniqueKeysWithValues: data.elders.compactMap { e in
+            e.statusHistory.last.flatMap { $0.status == .deceased ? (e.id, $0.date) : nil }
+        })
+        #expect(!deaths.isEmpty)
+        #expect(all.allSatisfy { r in
+            deaths[r.followUp.elderID].map { !(r.followUp.status.isOpen && r.followUp.openedAt.date <= $0) } ?? true
+        })
+        #expect(all.contains { deaths[$0.followUp.elderID] != nil && $0.followUp.closing?.action == Ledger.deathCancelAction })
 
         // And the summaries computed once at the end equal a per-elder recompute
         let before = Dictionary(uniqueKeysWithValues: roster.rows.map { ($0.elder.id, $0.summary) })

@@ -141,6 +141,41 @@ struct LedgerWriteTests {
         #expect(stored.status == .inProgress && stored.closing == nil)
     }
 
+    @Test("Opening a ledger whose dead elders still have open follow-ups cancels them as of the death, with audit rows")
+    func theMigrationEndsWhatTheDeadLeftOpen() throws {
+        let today = SupervisionEquivalenceTests.today
+        let read: (Ledger) throws -> [Row] = { ledger in
+            try ledger.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT f.id, f.status, f.closingAction, f.closingAt, f.closingBy FROM followUp f JOIN elder e ON e.id = f.elderId
+                    WHERE e.status = 'deceased' ORDER BY f.id
+                    """)
+            }
+        }
+        // Given a ledger from before a death cancelled anything: the demo's cancellations undone
+        let upgraded = try UpgradedLedger(seed: 31, today: today, undo: """
+            UPDATE followUp SET status = 'open', closingAction = NULL, closingAt = NULL, closingBy = NULL
+              WHERE closingAction = '\(Ledger.deathCancelAction)';
+            DELETE FROM grdb_migrations WHERE identifier = 'v17-deceased-follow-ups';
+            """, read: read)
+        defer { upgraded.remove() }
+        let cancelled = upgraded.before.filter { ($0["closingAction"] as String?) == Ledger.deathCancelAction }
+        #expect(!cancelled.isEmpty)
+        // When it is opened / Then they are cancelled again, on the day of the death, by nobody in particular
+        let after = try read(upgraded.ledger)
+        #expect(after.map { [$0["id"], $0["status"], $0["closingAction"], $0["closingAt"]] as [String?] }
+                == upgraded.before.map { [$0["id"], $0["status"], $0["closingAction"], $0["closingAt"]] as [String?] })
+        #expect(after.filter { ($0["closingAction"] as String?) == Ledger.deathCancelAction }.allSatisfy { ($0["closingBy"] as String?) == "" })
+        // And each has its audit row, and none is left in the queue
+        let audited = try upgraded.ledger.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM audit WHERE tableName = 'followUp' AND action = 'close' AND userId IS NULL")
+        }
+        #expect(audited == cancelled.count)
+        let now = LocalDateTime(date: today, hour: 12, minute: 0)!
+        let dead = Set(try upgraded.ledger.read { db in try String.fetchAll(db, sql: "SELECT id FROM elder WHERE status = 'deceased'") })
+        #expect(try upgraded.ledger.followUps(FollowUpQuery(), now: now).allSatisfy { !dead.contains($0.followUp.elderID.uuidString) })
+    }
+
     @Test("A sheet typed late that reports a hazard fixed since does not open it again; a later finding does")
     func aBackDatedSheetDoesNotReopenAFixedHazard() throws {
         let f = try Fixture()

@@ -187,9 +187,17 @@ struct SupervisionEquivalenceTests {
             try ledger.changeStatus(elderID: later.id, to: .hospitalized, on: today.adding(days: 20), note: nil,
                                     by: nil, today: today)
         }
+        // (saving the period recomputed those it covers as a full recomputation does)
+        try full.refreshAllSummaries(today: today)
+        #expect(try Self.summaries(targeted) == Self.summaries(full))
         // When each new day is refreshed the targeted way on one and recomputed in full on the other
         for day in [today.adding(days: 1), today.adding(days: 6), today.adding(days: 30), today.adding(days: 400)] {
+            let (full0, quick0) = (targeted.summaryCounts.full.load(ordering: .relaxed),
+                                   targeted.summaryCounts.incremental.load(ordering: .relaxed))
             try targeted.refreshSummaries(today: day)
+            // (from the stored reading of the visits, which a new day does not change)
+            #expect(targeted.summaryCounts.full.load(ordering: .relaxed) == full0, "on \(day)")
+            #expect(targeted.summaryCounts.incremental.load(ordering: .relaxed) > quick0, "on \(day)")
             try full.refreshAllSummaries(today: day)
             // Then every summary is the same
             #expect(try Self.summaries(targeted) == Self.summaries(full), "on \(day)")

@@ -211,10 +211,16 @@ extension DemoBuilder {
             let visit = Visit(id: id, elderID: e.id, at: at, visitorIDs: visitorIDs, method: method,
                               seenInPerson: method.seesTheElder, answers: built.answers, copiedSections: copied)
             visits.append(visit)
-            if slot.leaveOpen || e.plan == .deceasedVisit { continue }
+            if slot.leaveOpen { continue }
             for type in built.followUps {
-                if let closure = close(type, visit: visit, findings: findings, gap: built.gap, owner: visitor.name, end: end, &rng) {
+                if e.plan != .deceasedVisit,
+                   let closure = close(type, visit: visit, findings: findings, gap: built.gap, owner: visitor.name, end: end, &rng) {
                     closures.append(closure)
+                } else if let death = end, death.status == .deceased, visit.date <= death.date, death.date < today {
+                    // Left open until the death was recorded, which cancels it (Ledger.changeStatus).
+                    closures.append(DemoClosure(visitID: visit.id, type: type,
+                                                closedAt: max(visit.at, LocalDateTime(date: death.date, hour: 0, minute: 0)!),
+                                                action: "老人已去世，事项终止", by: visitor.name, cancelled: true))
                 }
             }
         }
@@ -434,7 +440,8 @@ extension DemoBuilder {
         }
         if let end, closedAt.date >= end.date {
             guard end.date > visit.date else { return nil }
-            closedAt = LocalDateTime(date: end.date, hour: 10, minute: 0)!
+            // A death cancels as of that day, as recording it does (Ledger.changeStatus).
+            closedAt = LocalDateTime(date: end.date, hour: end.status == .deceased ? 0 : 10, minute: 0)!
             cancelled = true
             switch end.status {
             case .deceased: action = "老人已去世，事项终止"

@@ -31,6 +31,8 @@ struct UI: ParsableCommand {
         // Age and due states change with the date: refresh what was derived on an earlier day.
         // Also a day ahead of today: the clock was set ahead once and put right since.
         if let computed = try ledger.summariesComputedOn(), computed != ctx.today {
+            // Seconds at county scale the day after a special period ends: said before the screens start.
+            StandardError.write(ctx.strings["cli.ui.refreshing"] + "\n")
             try ledger.refreshSummaries(today: ctx.today)
         }
         // A rotating daily backup next to the ledger (TANFANG_BACKUPS, default 7 kept). It copies
