@@ -13,9 +13,17 @@ extension Ledger {
         return 7
     }
 
-    /// The default backup file for a ledger: `backups/tanfang-YYYYMMDD-HHMM.sqlite` next to it.
+    /// The default backup file for a ledger: `backups/<its name>-YYYYMMDD-HHMM.sqlite` next to it.
     public static func defaultBackupPath(ledgerPath: String, at date: Date = Date()) -> String {
-        backupDirectory(ledgerPath: ledgerPath) + "/tanfang-" + stamp(date) + ".sqlite"
+        backupDirectory(ledgerPath: ledgerPath) + "/" + backupStem(ledgerPath: ledgerPath) + "-" + stamp(date) + ".sqlite"
+    }
+
+    /// What a ledger's backups are named after: its file name without the extension. Ledgers kept
+    /// in one folder (a township's villages) share `backups/`; one name for all made the first
+    /// ledger's daily backup count as every ledger's.
+    public static func backupStem(ledgerPath: String) -> String {
+        let stem = ((ledgerPath as NSString).lastPathComponent as NSString).deletingPathExtension
+        return stem.isEmpty ? "tanfang" : stem
     }
 
     static func backupDirectory(ledgerPath: String) -> String {
@@ -87,15 +95,16 @@ extension Ledger {
     @discardableResult
     public func autoBackup(ledgerPath: String, keep: Int, now: Date = Date()) throws -> String? {
         let dir = Ledger.backupDirectory(ledgerPath: ledgerPath)
+        let stem = Ledger.backupStem(ledgerPath: ledgerPath)
         let day = String(Ledger.stamp(now).prefix(8))
-        Ledger.removeStalePartials(in: dir, now: Date())
+        Ledger.removeStalePartials(in: dir, stem: stem, now: Date())
         var created: String?
-        if !Ledger.rotatingBackups(in: dir).contains(where: { $0.hasPrefix("tanfang-\(day)-") }) {
+        if !Ledger.rotatingBackups(in: dir, stem: stem).contains(where: { $0.hasPrefix("\(stem)-\(day)-") }) {
             let path = Ledger.defaultBackupPath(ledgerPath: ledgerPath, at: now)
             try backup(to: path, pace: .background)
             created = path
         }
-        let all = Ledger.rotatingBackups(in: dir)
+        let all = Ledger.rotatingBackups(in: dir, stem: stem)
         for old in all.prefix(max(0, all.count - max(keep, 1))) {
             try? FileManager.default.removeItem(atPath: dir + "/" + old)
         }
@@ -105,10 +114,10 @@ extension Ledger {
     /// A backup cut short (the process killed, the terminal closed over SSH) leaves its
     /// `.partial` file, as large as the ledger, under a name no later backup reuses. Removed
     /// once untouched for an hour, so that a backup still being written by another process stays.
-    static func removeStalePartials(in dir: String, now: Date) {
+    static func removeStalePartials(in dir: String, stem: String, now: Date) {
         let fm = FileManager.default
         for name in (try? fm.contentsOfDirectory(atPath: dir)) ?? []
-        where name.hasPrefix("tanfang-") && name.contains(".sqlite.partial") {
+        where name.hasPrefix(stem + "-") && name.contains(".sqlite.partial") {
             let path = dir + "/" + name
             guard let modified = (try? fm.attributesOfItem(atPath: path))?[.modificationDate] as? Date,
                   now.timeIntervalSince(modified) > 3_600 else { continue }
@@ -116,11 +125,12 @@ extension Ledger {
         }
     }
 
-    /// The rotating backup files in `dir`, oldest first (their names sort by time).
-    static func rotatingBackups(in dir: String) -> [String] {
+    /// The rotating backup files of the ledger named `stem` in `dir`, oldest first (their names sort by time).
+    static func rotatingBackups(in dir: String, stem: String) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
         return names.filter { name in
-            name.range(of: #"^tanfang-\d{8}-\d{4}\.sqlite$"#, options: .regularExpression) != nil
+            name.hasPrefix(stem + "-")
+                && name.dropFirst(stem.count + 1).range(of: #"^\d{8}-\d{4}\.sqlite$"#, options: .regularExpression) != nil
         }.sorted()
     }
 

@@ -783,13 +783,30 @@ final class SummaryCounts: Sendable {
 
 extension Ledger {
     /// Keeps a half-typed form (as JSON) for `userID` under `key`, replacing an older one.
-    public func saveDraft(userID: UUID, key: String, json: String) throws {
-        try write { db in
+    /// `waitAtMost`: how long to wait for another program's write before throwing
+    /// `LedgerError.busy` (default: the ledger's busy timeout). Drafts written while typing wait
+    /// briefly: the screen stood still for seconds behind a write nobody asked for.
+    public func saveDraft(userID: UUID, key: String, json: String, waitAtMost: TimeInterval? = nil) throws {
+        func save(_ db: Database) throws {
             let now = timestamp()
             let old = try DraftRecord.filter(Column("userId") == userID.uuidString && Column("key") == key).fetchOne(db)
             var record = DraftRecord(id: old?.id ?? RecordID.make().uuidString, userId: userID.uuidString, key: key, json: json)
             record.stamp(at: now, by: userID, old: old)
             try record.save(db)
+        }
+        guard let waitAtMost, let pool = filePool else { return try write(save) }
+        do {
+            try pool.writeWithoutTransaction { db in
+                let timeout = try Int.fetchOne(db, sql: "PRAGMA busy_timeout") ?? 0
+                try db.execute(sql: "PRAGMA busy_timeout = \(Int(waitAtMost * 1000))")
+                defer { try? db.execute(sql: "PRAGMA busy_timeout = \(timeout)") }
+                try db.inTransaction(.immediate) {
+                    try save(db)
+                    return .commit
+                }
+            }
+        } catch {
+            throw LedgerError.wrap(error)
         }
     }
 

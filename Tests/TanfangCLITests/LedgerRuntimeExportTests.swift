@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TanfangCore
 import TanfangUI
+@testable import TanfangStore
 @testable import tanfang
 
 /// The screens' export and import requests, performed by the runtime on a copy of the demo ledger.
@@ -91,6 +92,41 @@ import TanfangUI
             return
         }
         #expect(message.contains("是一个文件夹：请写出文件名"), "\(message)")
+    }
+
+    @Test func aDraftTheLedgerIsTooBusyForIsKeptBackAndWrittenLater() throws {
+        // Given the clerk logged in, and another program holding the ledger's write lock
+        let (runtime, dir) = try Self.runtime()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        guard case .users(let users)? = runtime.perform(.users),
+              let clerk = users.first(where: { $0.name == "王丽娟" }),
+              case .loggedIn? = runtime.perform(.login(userID: clerk.id, pin: "2222")) else {
+            Issue.record("clerk login failed")
+            return
+        }
+        let other = try Ledger(path: dir.appendingPathComponent("ledger.sqlite").path, rules: runtime.ledger.rules)
+        var answers: [DataResponse?] = []
+        try other.holdingWriteLock {
+            // When the sheet being typed asks for its draft twice
+            answers.append(runtime.perform(.saveDraft(key: "visit.a", json: #"{"n":1}"#)))
+            answers.append(runtime.perform(.saveDraft(key: "visit.a", json: #"{"n":2}"#)))
+        }
+        // Then no error interrupts the typing, and the latest draft is kept back
+        #expect(answers.allSatisfy { $0 == nil })
+        #expect(runtime.pendingDrafts == ["visit.a": #"{"n":2}"#])
+        #expect(try runtime.ledger.draft(userID: clerk.id, key: "visit.a") == nil)
+        // When the ledger is free again / Then the next request writes it
+        _ = runtime.perform(.users)
+        #expect(runtime.pendingDrafts.isEmpty)
+        #expect(try runtime.ledger.draft(userID: clerk.id, key: "visit.a") == #"{"n":2}"#)
+        // And a draft dropped while kept back (the sheet saved) is not written afterwards
+        try other.holdingWriteLock {
+            _ = runtime.perform(.saveDraft(key: "visit.b", json: "{}"))
+        }
+        #expect(runtime.pendingDrafts["visit.b"] == "{}")
+        _ = runtime.perform(.deleteDraft(key: "visit.b"))
+        runtime.writePendingDrafts(wait: nil)
+        #expect(try runtime.ledger.draft(userID: clerk.id, key: "visit.b") == nil)
     }
 
     @Test func aClerksImportStaysInHerVillage() throws {

@@ -277,9 +277,9 @@ struct DataTransferTests {
         #expect(try f.ledger.autoBackup(ledgerPath: f.path, keep: 3, now: start) != nil)
         #expect(try f.ledger.autoBackup(ledgerPath: f.path, keep: 3, now: start.addingTimeInterval(60)) == nil)
         for i in 1...4 { try f.ledger.autoBackup(ledgerPath: f.path, keep: 3, now: start.addingTimeInterval(Double(i) * day)) }
-        let names = Ledger.rotatingBackups(in: f.dir.appendingPathComponent("backups").path)
+        let names = Ledger.rotatingBackups(in: f.dir.appendingPathComponent("backups").path, stem: "ledger")
         #expect(names.count == 3)
-        #expect(names.first == "tanfang-\(Ledger.stamp(start.addingTimeInterval(2 * day))).sqlite")
+        #expect(names.first == "ledger-\(Ledger.stamp(start.addingTimeInterval(2 * day))).sqlite")
         #expect(Ledger.backupKeepCount(environment: ["TANFANG_BACKUPS": "12"]) == 12)
         #expect(Ledger.backupKeepCount(environment: ["TANFANG_BACKUPS": "zero"]) == 7)
     }
@@ -289,8 +289,8 @@ struct DataTransferTests {
         let f = try FileLedger()
         let dir = f.dir.appendingPathComponent("backups").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let stale = dir + "/tanfang-20261120-0800.sqlite.partial"
-        let writing = dir + "/tanfang-20261123-0759.sqlite.partial"
+        let stale = dir + "/ledger-20261120-0800.sqlite.partial"
+        let writing = dir + "/ledger-20261123-0759.sqlite.partial"
         for path in [stale, stale + "-journal", writing] {
             #expect(FileManager.default.createFile(atPath: path, contents: Data("x".utf8)))
         }
@@ -302,7 +302,26 @@ struct DataTransferTests {
         #expect(!FileManager.default.fileExists(atPath: stale + "-journal"))
         // Another process may still be writing a recent one.
         #expect(FileManager.default.fileExists(atPath: writing))
-        #expect(Ledger.rotatingBackups(in: dir).count == 1)
+        #expect(Ledger.rotatingBackups(in: dir, stem: "ledger").count == 1)
+    }
+
+    @Test("Ledgers kept in one folder each get their own daily backup, named after them, rotated apart")
+    func dailyBackupsOfLedgersInOneFolder() throws {
+        let a = try FileLedger(name: "团结村.sqlite")
+        let b = try FileLedger(name: "town.sqlite", in: a.dir)
+        let c = try FileLedger(name: "town-2.sqlite", in: a.dir)
+        let start = Date(timeIntervalSince1970: 1_790_000_000)
+        // When all three are opened on one day / Then each gets its backup, not only the first
+        for f in [a, b, c] { #expect(try f.ledger.autoBackup(ledgerPath: f.path, keep: 2, now: start) != nil) }
+        let dir = a.dir.appendingPathComponent("backups").path
+        #expect(Ledger.rotatingBackups(in: dir, stem: "团结村") == ["团结村-\(Ledger.stamp(start)).sqlite"])
+        #expect(Ledger.rotatingBackups(in: dir, stem: "town") == ["town-\(Ledger.stamp(start)).sqlite"])
+        #expect(Ledger.rotatingBackups(in: dir, stem: "town-2") == ["town-2-\(Ledger.stamp(start)).sqlite"])
+        // And one ledger's rotation leaves the others' backups alone
+        for i in 1...3 { try b.ledger.autoBackup(ledgerPath: b.path, keep: 2, now: start.addingTimeInterval(Double(i) * 86_400)) }
+        #expect(Ledger.rotatingBackups(in: dir, stem: "town").count == 2)
+        #expect(Ledger.rotatingBackups(in: dir, stem: "团结村").count == 1)
+        #expect(Ledger.rotatingBackups(in: dir, stem: "town-2").count == 1)
     }
 
     @Test("Merging a village ledger copies missing rows with their audit trail; a row both changed is a conflict, ours kept; twice changes nothing")

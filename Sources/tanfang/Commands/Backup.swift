@@ -6,7 +6,7 @@ import TanfangStore
 struct Backup: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Copy the ledger with SQLite's online backup (safe while the screens are open).",
-        discussion: "Default DEST: backups/tanfang-YYYYMMDD-HHMM.sqlite next to the ledger."
+        discussion: "Default DEST: backups/<ledger name>-YYYYMMDD-HHMM.sqlite next to the ledger."
     )
 
     @OptionGroup var options: LedgerOptions
@@ -23,8 +23,7 @@ struct Backup: ParsableCommand {
         if let dest, FileManager.default.isFolder(atPath: dest) {
             // A folder (a USB stick's, say): the copy goes in it named after the ledger and the time,
             // so that three villages' copies on one stick are told apart.
-            let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-            target = (dest as NSString).appendingPathComponent((stem.isEmpty ? "tanfang" : stem) + "-" + Ledger.stamp(Date()) + ".sqlite")
+            target = (dest as NSString).appendingPathComponent(Ledger.backupStem(ledgerPath: path) + "-" + Ledger.stamp(Date()) + ".sqlite")
             named = false
         }
         // A name of our making taken (a second backup within the minute): -2, -3… after it.

@@ -52,6 +52,11 @@ struct UI: ParsableCommand {
         let result = try TerminalRunner.run(app, colorMode: noColor ? .monochrome : .auto) { request in
             runtime.perform(request)
         }
+        // A draft the ledger was too busy for while typing: written now, waiting as a save does.
+        runtime.writePendingDrafts(wait: nil)
+        if !runtime.pendingDrafts.isEmpty {
+            StandardError.write(ctx.strings["cli.ui.draftNotSaved"] + "\n")
+        }
         if let error = backup?.finish(onWait: {
             StandardError.write(ctx.strings["cli.ui.backupFinishing"] + "\n")
         }) {

@@ -20,7 +20,14 @@ final class LedgerRuntime {
         self.now = now
     }
 
+    /// Drafts the ledger was too busy to take (another program writing), by key: written with a
+    /// later request, or by `flushDrafts` at the end. Typing never waits for a draft.
+    private(set) var pendingDrafts: [String: String] = [:]
+    /// How long a draft written while typing waits for another program's write.
+    static let draftWait: TimeInterval = 0.2
+
     func perform(_ request: DataRequest) -> DataResponse? {
+        if !pendingDrafts.isEmpty { writePendingDrafts(wait: Self.draftWait) }
         do {
             return try run(request)
         } catch LedgerError.invalidVisit(let issues) {
@@ -35,6 +42,23 @@ final class LedgerRuntime {
     }
 
     private var today: LocalDate { now().date }
+
+    /// Writes the drafts kept back, each waiting at most `wait` (nil: the ledger's busy timeout);
+    /// those the ledger is still too busy for stay kept. Any other failure drops the draft: it
+    /// would fail the same way again.
+    func writePendingDrafts(wait: TimeInterval?) {
+        guard let user else { return }
+        for (key, json) in pendingDrafts.sorted(by: { $0.key < $1.key }) {
+            do {
+                try ledger.saveDraft(userID: user.id, key: key, json: json, waitAtMost: wait)
+                pendingDrafts[key] = nil
+            } catch LedgerError.busy {
+                continue
+            } catch {
+                pendingDrafts[key] = nil
+            }
+        }
+    }
 
     private func run(_ request: DataRequest) throws -> DataResponse? {
         switch request {
@@ -82,8 +106,9 @@ final class LedgerRuntime {
         case .monthlyReport(let month):
             return .monthlyReport(try ledger.monthlyReport(month: month, scope: scope, now: now()))
         case .saveDraft(let key, let json):
-            guard let user else { return nil }
-            try ledger.saveDraft(userID: user.id, key: key, json: json)
+            guard user != nil else { return nil }
+            pendingDrafts[key] = json
+            writePendingDrafts(wait: Self.draftWait)
             return nil
         case .loadDraft(let key):
             guard let user else { return .draft(key: key, json: nil) }
@@ -94,6 +119,7 @@ final class LedgerRuntime {
             }
             return .draft(key: found.key, json: found.json)
         case .deleteDraft(let key):
+            pendingDrafts[key] = nil
             guard let user else { return nil }
             try ledger.deleteDraft(userID: user.id, key: key)
             return nil
