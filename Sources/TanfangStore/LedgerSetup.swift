@@ -130,7 +130,7 @@ extension Ledger {
         }
         let existing = try self.user(named: name)
         // Checked before the visitor is made, so that a refused PIN leaves nothing behind.
-        if let pin, pin.count < Ledger.minimumPINLength {
+        if let pin, !Ledger.isAcceptablePIN(pin) {
             throw LedgerError.invalidField(field: "pin", messageKey: "store.error.pinTooShort",
                                            args: [String(Ledger.minimumPINLength)])
         }

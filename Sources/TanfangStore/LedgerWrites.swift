@@ -35,11 +35,16 @@ extension Ledger {
     /// The shortest PIN accepted.
     public static let minimumPINLength = 4
 
+    /// At least `minimumPINLength` characters and no blanks: four spaces were taken as a PIN.
+    public static func isAcceptablePIN(_ pin: String) -> Bool {
+        pin.count >= minimumPINLength && !pin.contains(where: \.isWhitespace)
+    }
+
     /// Inserts or updates a login. With a `pin`, stores its salted hash (`user.pinHash` is
     /// ignored); without one, an existing user keeps their hash and a new user is refused.
     @discardableResult
     public func saveUser(_ user: User, pin: String?, by actor: UUID? = nil) throws -> User {
-        if let pin, pin.count < Ledger.minimumPINLength {
+        if let pin, !Ledger.isAcceptablePIN(pin) {
             throw LedgerError.invalidField(field: "pin", messageKey: "store.error.pinTooShort",
                                            args: [String(Ledger.minimumPINLength)])
         }

@@ -492,6 +492,16 @@ struct LedgerWriteTests {
         renamed.name = "文书甲"
         try f.ledger.saveUser(renamed, pin: nil)
         #expect(try f.ledger.verifyPIN(userName: "文书甲", pin: "2468") != nil)
+        // And a PIN of blanks, or with one, is refused as too short is, for a login and through setup
+        for pin in ["    ", "12 34", "123"] {
+            #expect(throws: LedgerError.invalidField(field: "pin", messageKey: "store.error.pinTooShort", args: ["4"])) {
+                try f.ledger.saveUser(renamed, pin: pin)
+            }
+            #expect(throws: LedgerError.invalidField(field: "pin", messageKey: "store.error.pinTooShort", args: ["4"])) {
+                try f.ledger.setupUser(name: "新人", role: .clerk, areaID: f.village1.id, pin: pin, phone: nil, by: nil)
+            }
+        }
+        #expect(try f.ledger.verifyPIN(userName: "文书甲", pin: "2468") != nil)
     }
 
     @Test("Five wrong PINs in a row pause the login for five minutes, even for the right PIN; a new PIN ends it")

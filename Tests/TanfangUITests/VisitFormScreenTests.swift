@@ -166,6 +166,26 @@ struct VisitFormScreenTests {
         #expect(line[..<beforeCount].hasSuffix("  "))
     }
 
+    @Test("a village with nobody to choose as visitor says so on the sheet, and who adds them")
+    func noVisitorsSaysWhy() throws {
+        var env = try fx.env()
+        env.visitors = []
+        var file = fx.file
+        file.visitor = nil
+        file.elder.visitorID = nil
+        var h = ScreenHarness(VisitFormScreen(elderID: fx.elder.id), env: env) { request in
+            switch request {
+            case .loadDraft(let key): .draft(key: key, json: nil)
+            case .elderFile: .elderFile(file)
+            default: nil
+            }
+        }
+        h.start()
+        #expect(h.lines().contains { $0.contains("本村尚无探访人员") })
+        // And with a visitor there is no such note
+        #expect(try !fx.sheet().lines().contains { $0.contains("本村尚无探访人员") })
+    }
+
     @Test("PgDn in the last section goes to its last question before saying the sheet ends")
     func pageDownInTheLastSection() throws {
         var h = try fx.sheet()
@@ -363,6 +383,26 @@ struct VisitFormScreenTests {
         m.type("2")
         #expect(m.screen.sheet?.method == .phone)
         #expect(m.focus == "health.expression")
+        // Where the next question is answered already, the digit stays, and a second digit replaces it:
+        // 1 then 2 on the method (home, then phone meant) is 2, not 12
+        var r = try fx.sheet()
+        r.advance(to: VisitEntry.methodField)
+        r.type("1")
+        #expect(r.focus == VisitEntry.methodField)
+        r.type("2")
+        #expect(r.screen.sheet?.method == .phone && r.focus == "health.expression")
+        // Likewise before a question answered already (a correction): 2 then 1 is 1
+        r.type("1")
+        #expect(r.focus == "health.mobility")
+        r.type("3")
+        r.send(.backTab)
+        r.send(.backTab)
+        #expect(r.focus == "health.expression")
+        r.type("2")
+        r.type("1")
+        #expect(r.focus == "health.expression" && r.screen.sheet?.input.text == "1")
+        r.send(.enter)
+        #expect(r.answers["health.expression"] == .choice(1))
     }
 
     @Test("an unknown option shows an error and keeps the focus")

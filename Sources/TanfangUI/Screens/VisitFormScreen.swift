@@ -420,6 +420,13 @@ public struct VisitFormScreen: Screen {
             return [.status(key: sheet.choiceKind(env) == .yesNo ? "form.error.yesNo" : "form.error.unknownOption",
                             args: sheet.choiceKind(env) == .yesNo ? [] : [VisitEntry.asciiDigits(String(c))], tone: .warning)]
         }
+        // One choice among at most nine is one digit: the next digit replaces it. On a question answered
+        // already (the method's 1), 1 then 2 read 12, refused only at Enter.
+        if case .char(let c) = key, VisitEntry.asciiDigits(String(c)).count == 1,
+           let kind = sheet.choiceKind(env), kind == .yesNo || (kind == .single && sheet.optionCount(env) <= 9),
+           !sheet.input.text.isEmpty {
+            sheet.input = TextFieldState()
+        }
         if sheet.input.handle(key) {
             sheet.touched = true
             sheet.typedSinceDraft += 1

@@ -344,7 +344,9 @@ extension VisitFormScreen {
             headerRow(VisitEntry.atField, options: [], chosen: [], box: 17, note: s["visit.note.at"]),
             headerRow(VisitEntry.visitorsField,
                       options: sheet.visitorChoices.enumerated().map { ($0.offset + 1, $0.element.name) },
-                      chosen: visitorCodes, box: 6),
+                      chosen: visitorCodes, box: 6,
+                      // A new ledger set up with an admin and a clerk only: nobody to choose, and why.
+                      note: sheet.visitorChoices.isEmpty ? s["visit.note.noVisitors"] : nil),
             headerRow(VisitEntry.methodField,
                       options: VisitMethod.allCases.enumerated().map { ($0.offset + 1, s["method.\($0.element.rawValue)"]) },
                       chosen: [(VisitMethod.allCases.firstIndex(of: sheet.method) ?? 0) + 1], box: 6),

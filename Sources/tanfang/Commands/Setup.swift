@@ -304,7 +304,7 @@ struct Setup: ParsableCommand {
         guard let first = try askPIN(s.format("cli.setup.pinPrompt", name), strings: s) else {
             throw CLIError(s["cli.setup.pinNeeded"])
         }
-        if first.count < Ledger.minimumPINLength {
+        if !Ledger.isAcceptablePIN(first) {
             throw CLIError(s.format("store.error.pinTooShort", String(Ledger.minimumPINLength)))
         }
         guard try askPIN(s["cli.setup.pinAgain"], strings: s) == first else { throw CLIError(s["cli.setup.pinMismatch"]) }
