@@ -220,6 +220,27 @@ extension Ledger {
         }
     }
 
+    /// Whether another connection (a workstation left open, another command) has the ledger at
+    /// `path` open: leaving WAL needs the file to itself. A restore under an open workstation put
+    /// its screens back in time without a word. False for a file not in WAL mode, or unreadable
+    /// (a damaged ledger is what a restore is for).
+    public static func isOpenElsewhere(path: String) -> Bool {
+        guard FileManager.default.fileExists(atPath: path) else { return false }
+        do {
+            let queue = try DatabaseQueue(path: path)
+            defer { try? queue.close() }
+            return try queue.writeWithoutTransaction { db in
+                guard try String.fetchOne(db, sql: "PRAGMA journal_mode")?.lowercased() == "wal" else { return false }
+                guard try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE")?.lowercased() == "delete" else { return true }
+                _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+                return false
+            }
+        } catch {
+            if case LedgerError.busy? = LedgerError.wrap(error) as? LedgerError { return true }
+            return false
+        }
+    }
+
     /// Marks the database a backup taken at `date`, so that the workstation opening it says it is
     /// not the ledger in use (`backupTakenAt`). The header's user version holds the minute
     /// (Unix time / 60: 32 bits last until the year 6053); the migrations do not use it.

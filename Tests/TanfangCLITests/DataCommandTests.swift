@@ -708,6 +708,15 @@ import Testing
         try Data(repeating: 0x41, count: 4096).write(to: junk)
         let refused = try CLI.run(["restore", "--db", db, junk.path])
         #expect(refused.status != 0 && refused.err.contains("完整性检查"))
+        // While a workstation has the ledger open the restore is refused, saying why, and nothing changes
+        let workstation = try DatabasePool(path: db)
+        try workstation.read { db in _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM elder") }
+        try withExtendedLifetime(workstation) {
+            let busy = try CLI.run(["restore", "--db", db, dest])
+            #expect(busy.status != 0 && busy.err.contains("正在使用中"), "\(busy.err)")
+        }
+        try workstation.close()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("ledger.sqlite.replaced-") }.isEmpty)
         // A change after the backup is undone by restoring it, and the replaced file is kept
         let file = dir.appendingPathComponent("r.csv")
         try Self.write("姓名,身份证号码\n王测试,\(Self.idA)\n", to: file)

@@ -104,6 +104,7 @@ struct Restore: ParsableCommand {
         let replaced = path + String(format: ".replaced-%04d%02d%02d-%02d%02d%02d", c.year ?? 0, c.month ?? 0,
                                      c.day ?? 0, c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
         let existed = FileManager.default.fileExists(atPath: path)
+        if existed, Ledger.isOpenElsewhere(path: path) { throw CLIError(s.format("data.restore.inUse", path)) }
         do {
             try Ledger.restore(from: file, into: path, keepingReplacedAt: replaced, allowingDemo: allowDemo)
         } catch LedgerError.demoIntoReal {
