@@ -83,6 +83,9 @@ public struct MergeOutcome: Hashable, Sendable, Codable {
     /// record kept (the kept records' names in `combinedHereNames`).
     public var combinedHere: Int = 0
     public var combinedHereNames: [String] = []
+    /// Their administrators' logins, not brought in: an admin runs their own ledger, and a village's
+    /// (set up over the township) would have become an admin of the township's.
+    public var adminsLeftOut: [String] = []
 
     public init(file: String) { self.file = file }
 
@@ -224,6 +227,10 @@ extension Ledger {
                         if ourAliases[id] != nil, try !Row.exists(db, table: "elder", id: id) {
                             try foldTheirChanges(db, id: id, into: kept(id), row: row)
                         }
+                        continue
+                    }
+                    if table == "user", row["role"] == UserRole.admin.rawValue, try !Row.exists(db, table: "user", id: id) {
+                        outcome.adminsLeftOut.append(row["name"] ?? "")
                         continue
                     }
                     if table == "visit" || table == "followUp", let elder: String = row["elderId"], kept(elder) != elder {

@@ -374,6 +374,27 @@ struct DataTransferTests {
         #expect(try Ledger.mergeTables.map { try town.count($0) } == counts)
     }
 
+    @Test("A village's admin login stays behind in a merge (it would administer the township's ledger); its other logins come over")
+    func mergeLeavesTheirAdminsBehind() throws {
+        // Given a township ledger with its admin, and a village ledger set up on its own with an admin
+        // over the township (an admin's area is a township or county) and a clerk
+        let town = try FileLedger(name: "town.sqlite")
+        let ourAdmin = try town.ledger.saveUser(User(name: "赵管理", role: .admin, areaID: FileLedger.township.id, pinHash: ""),
+                                                pin: "2580")
+        let village = try FileLedger(name: "village.sqlite", in: town.dir)
+        try village.ledger.saveUser(User(name: "A管理", role: .admin, areaID: FileLedger.township.id, pinHash: ""), pin: "1111")
+        try village.ledger.saveUser(User(name: "王文书", role: .clerk, areaID: FileLedger.east.id, pinHash: ""), pin: "2222")
+        // When the township merges it, twice
+        let first = try town.ledger.merge(from: village.path, by: nil, today: town.today)
+        let second = try town.ledger.merge(from: village.path, by: nil, today: town.today)
+        // Then the clerk came over and the village's admin did not, and the merge says so each time
+        #expect(try town.ledger.users().map(\.name).sorted() == ["王文书", "赵管理"])
+        #expect(first.adminsLeftOut == ["A管理"] && second.adminsLeftOut == ["A管理"])
+        #expect(try town.ledger.verifyPIN(userName: "A管理", pin: "1111") == nil)
+        #expect(try town.ledger.verifyPIN(userName: "赵管理", pin: "2580")?.id == ourAdmin.id)
+        #expect(first.conflicts.isEmpty && second.insertedTotal == 0)
+    }
+
     @Test("A record changed only in the village since the last merge is taken from it, also after a merge joined its sources; merging again changes nothing")
     func mergeTakesLaterChangesFromTheVillage() throws {
         // Given a township ledger with 李建国 (空巢) and an open hazard, and a village ledger copied from it

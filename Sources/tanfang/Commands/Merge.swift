@@ -77,6 +77,9 @@ struct Merge: ParsableCommand {
             if outcome.combined > 0 {
                 print(s.format("data.merge.combined", String(outcome.combined), outcome.combinedNames.joined(separator: s["data.merge.comma"])))
             }
+            if !outcome.adminsLeftOut.isEmpty {
+                print(s.format("data.merge.adminsLeftOut", outcome.adminsLeftOut.joined(separator: s["data.merge.comma"])))
+            }
             if outcome.combinedHere > 0 {
                 print(s.format("data.merge.combinedHere", String(outcome.combinedHere),
                                outcome.combinedHereNames.joined(separator: s["data.merge.comma"])))
