@@ -321,6 +321,12 @@ import Testing
         #expect(again.status == 0 && again.out.contains("新增 0 人，合并 0 人"), "\(again.out.suffix(300))")
         // (the demo's person entered twice cannot be told apart: said, and neither record changed)
         #expect(again.out.contains("在台账中登记了 2 人"), "\(again.out.suffix(600))")
+        // And an export asked for in English is the same file, read back the same way (its categories
+        // were English words the import did not know)
+        let english = dir.appendingPathComponent("english.csv").path
+        #expect(try CLI.run(["export", "roster", "--db", db, "--unmasked", "--user", "周建华", "--pin", "0000", "--out", english,
+                             "--lang", "en"]).status == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: english)) == Data(contentsOf: URL(fileURLWithPath: file)))
     }
 
     @Test func statusesComeBackWithTheirDatesAndADifferentOneIsAConflict() throws {

@@ -69,8 +69,10 @@ struct Export: ParsableCommand {
                                                      today: ctx.today)).rows
             let visitorNames = Dictionary(try ledger.visitors().map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
             let placeNames = Dictionary(try ledger.places().map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-            let table = RosterTable.make(rows, strings: s, unmasked: unmasked, today: ctx.today, visitorNames: visitorNames,
-                                         placeNames: placeNames)
+            // The office roster's words (女, 独居, 与子女同住, 在册) whatever the language of the messages: the
+            // headers are the import's, and an English export read back found every category unknown.
+            let table = RosterTable.make(rows, strings: try Strings.load(.zhHans, resources: ctx.resources), unmasked: unmasked,
+                                         today: ctx.today, visitorNames: visitorNames, placeNames: placeNames)
             switch format {
             case .csv:
                 let text = table.rows.map { $0.map(RosterTable.text) }
@@ -89,7 +91,8 @@ struct Export: ParsableCommand {
     }
 }
 
-/// The roster as a table whose headers `RosterImportParser` recognises, so an export can be re-imported.
+/// The roster as a table whose headers and words `RosterImportParser` recognises, so an export can be
+/// re-imported: `strings` should be the Chinese catalog.
 enum RosterTable {
     /// Every field the import reads, in this order; then the ledger's own derived columns.
     static let fields: [RosterField] = [
