@@ -319,6 +319,62 @@ private struct ProbeScreen: Screen {
         #expect(grid.lines().contains { $0.contains("Ctrl-Q") })
     }
 
+    @Test func aHelpPageLongerThanTheScreenScrollsAndEverySentenceIsWhole() {
+        // Given a screen with fifteen keys whose help takes two lines each (English at 80×24)
+        struct Many: Screen {
+            var titleKey: String { "probe" }
+            var capturesText: Bool { false }
+            func keyHints(env: AppEnvironment) -> [KeyHint] {
+                (1...15).map { KeyHint(keys: "k\($0)", label: "K", help: "Key \($0) does a thing that takes more words than one line of the help page holds, end \($0).") }
+            }
+            mutating func start(env: AppEnvironment) -> [ScreenCommand] { [] }
+            mutating func handle(_ key: Key, env: AppEnvironment) -> [ScreenCommand] { [] }
+            mutating func receive(_ response: DataResponse, env: AppEnvironment) -> [ScreenCommand] { [] }
+            func render(into grid: inout Grid, area: Rect, env: AppEnvironment) -> CursorPosition? { nil }
+        }
+        var app = AppModel(env: Self.env, first: .roster) { _, _ in Many() }
+        _ = app.update(.resize(width: 80, height: 24))
+        _ = app.update(.key(.function(1)))
+        func page() -> [String] {
+            var grid = Grid(width: 80, height: 24)
+            _ = app.render(into: &grid)
+            return grid.lines()
+        }
+        // Then the first page says it scrolls, and ↓ / PgDn go on to the end without closing it
+        var seen = page()
+        #expect(seen.contains { $0.contains("PgDn") })
+        for _ in 0..<10 {
+            _ = app.update(.key(.pageDown))
+            #expect(app.showingHelp)
+            seen += page()
+        }
+        let text = seen.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        for n in 1...15 { #expect(text.contains("end \(n)."), "\(n)") }
+        #expect(seen.contains { $0.contains("Ctrl-Q") })
+        // And ↑ goes back, Esc closes
+        _ = app.update(.key(.home))
+        #expect(app.helpOffset == 0)
+        _ = app.update(.key(.escape))
+        #expect(!app.showingHelp)
+    }
+
+    @Test func theHelpListsTheScreensKeysOnlyAfterALogin() {
+        func helpText(_ env: AppEnvironment) -> String {
+            var app = AppModel(env: env, first: .login) { _, _ in ProbeScreen(name: "login", onKey: [:]) }
+            _ = app.update(.resize(width: 80, height: 24))
+            _ = app.update(.key(.function(1)))
+            var grid = Grid(width: 80, height: 24)
+            _ = app.render(into: &grid)
+            return grid.lines().joined(separator: "\n")
+        }
+        // Before a login F2–F5 do nothing, and the help does not offer them
+        let before = helpText(Self.env)
+        #expect(!before.contains("F2") && !before.contains("F5") && before.contains("Ctrl-Q"))
+        var env = Self.env
+        env.user = Self.clerk
+        #expect(helpText(env).contains("F2") && helpText(env).contains("F5"))
+    }
+
     @Test func aKeyThatClosesTheHelpAlsoDoesItsWork() {
         // Given the help open over a screen that records its keys
         var app = AppModel(env: Self.env, first: .roster) { _, _ in

@@ -16,6 +16,8 @@ public struct AppModel: Program {
     public private(set) var stack: [any Screen]
     public private(set) var status: (text: String, tone: StatusTone)?
     public private(set) var showingHelp = false
+    /// The first row of the help page shown, when it is longer than the screen (English at 80×24).
+    public private(set) var helpOffset = 0
     public private(set) var wantsQuit = false
     /// Esc left the last screen after login: one more Esc quits, any other key stays.
     public private(set) var confirmingQuit = false
@@ -60,6 +62,21 @@ public struct AppModel: Program {
             // The day stays the one the summaries were refreshed for; the time moves on.
             if let clock { let t = clock(); if t.date == env.today { env.now = t } }
             if showingHelp {
+                // A help page longer than the screen scrolls; any other key closes it.
+                let page = helpPage(top.keyHints(env: env), width: env.areaWidth)
+                let visible = max(1, env.areaHeight - 3)
+                let last = max(0, page.rows.count - visible)
+                if last > 0, [.down, .up, .pageDown, .pageUp, .home, .end].contains(key) {
+                    switch key {
+                    case .down: helpOffset = min(last, helpOffset + 1)
+                    case .up: helpOffset = max(0, helpOffset - 1)
+                    case .pageDown: helpOffset = min(last, helpOffset + visible)
+                    case .pageUp: helpOffset = max(0, helpOffset - visible)
+                    case .home: helpOffset = 0
+                    default: helpOffset = last
+                    }
+                    return []
+                }
                 showingHelp = false
                 // Esc, Enter, space or F1 only close it; another key also does what it does (a
                 // digit typed after reading the help went nowhere).
@@ -83,6 +100,7 @@ public struct AppModel: Program {
             switch key {
             case .function(1):
                 showingHelp = true
+                helpOffset = 0
                 return []
             case .ctrl("q"):
                 if !confirmingUnsavedQuit, let key = stack.lazy.compactMap(\.unsavedOnQuitKey).last {
@@ -102,6 +120,7 @@ public struct AppModel: Program {
                 return requests
             case .char("?") where !top.capturesText:
                 showingHelp = true
+                helpOffset = 0
                 return []
             case .function(let n) where (2...5).contains(n) && !top.capturesText && env.user != nil:
                 let target: Destination = [2: .roster, 3: .followUps(elderID: nil), 4: .redFlags, 5: .monthly(nil)][n]!
@@ -254,9 +273,10 @@ public struct AppModel: Program {
         return cursor
     }
 
-    private func renderHelp(_ hints: [KeyHint], into grid: inout Grid, area: Rect) {
+    /// The help page's rows (keys, then the text wrapped beside them) for an area `width` wide.
+    /// Keys that do the same (↑ and ↓, Home and End) share one entry.
+    private func helpPage(_ hints: [KeyHint], width: Int) -> (keyWidth: Int, rows: [(keys: String, text: String)]) {
         let s = env.strings
-        // Keys that do the same (↑ and ↓, Home and End) share one line: at 80×24 every line is needed.
         var lines: [(String, String)] = []
         for hint in hints {
             if let i = lines.firstIndex(where: { $0.1 == hint.help }) {
@@ -265,28 +285,41 @@ public struct AppModel: Program {
                 lines.append((hint.keys, hint.help))
             }
         }
-        lines += [("F1 / ?", s["help.app.help"]), ("F2", s["help.app.roster"]), ("F3", s["help.app.followUps"]),
-                  ("F4", s["help.app.redFlags"]), ("F5", s["help.app.monthly"]), ("Ctrl-Q", s["help.app.quit"])]
-        grid.put(s["help.title"] + " — " + s[top.titleKey], x: 1, y: area.y, style: Style(bold: true), maxWidth: area.width - 2)
-        // Keys column as wide as the longest key list (up to a third of the screen), then a gap.
-        let keyWidth = min(max(8, area.width / 3), (lines.map { DisplayWidth.of($0.0) }.max() ?? 0) + 2)
-        // A long sentence goes on under itself while the rows left still hold one for every entry
-        // after it (the last row is the closing hint's): none is left off, the first are read whole.
-        let textWidth = max(1, area.width - keyWidth - 3)
-        let rows = area.height - 3
-        var spare = rows - lines.count
-        var y = area.y + 2
-        for line in lines where y < area.y + 2 + rows {
-            grid.put(line.0, x: 2, y: y, style: Style(bold: true), maxWidth: keyWidth - 1)
-            var parts = TextWrap.lines(line.1, width: textWidth)
-            let extra = max(0, min(parts.count - 1, spare))
-            spare -= extra
-            if parts.count > extra + 1 { parts = Array(parts.prefix(extra)) + [parts[extra...].joined(separator: " ")] }
-            for part in parts.isEmpty ? [""] : parts where y < area.y + 2 + rows {
-                grid.put(part, x: 2 + keyWidth, y: y, maxWidth: textWidth)
-                y += 1
-            }
+        lines.append(("F1 / ?", s["help.app.help"]))
+        // The screens' keys do nothing before a login.
+        if env.user != nil {
+            lines += [("F2", s["help.app.roster"]), ("F3", s["help.app.followUps"]), ("F4", s["help.app.redFlags"]),
+                      ("F5", s["help.app.monthly"])]
         }
-        grid.put(s["help.anyKey"], x: 1, y: area.maxY - 1, style: Style(dim: true), maxWidth: area.width - 2)
+        lines.append(("Ctrl-Q", s["help.app.quit"]))
+        // Keys column as wide as the longest key list (up to a third of the screen), then a gap.
+        let keyWidth = min(max(8, width / 3), (lines.map { DisplayWidth.of($0.0) }.max() ?? 0) + 2)
+        let textWidth = max(1, width - keyWidth - 3)
+        var rows: [(keys: String, text: String)] = []
+        for line in lines {
+            let parts = TextWrap.lines(line.1, width: textWidth)
+            for (i, part) in (parts.isEmpty ? [""] : parts).enumerated() { rows.append((i == 0 ? line.0 : "", part)) }
+        }
+        return (keyWidth, rows)
+    }
+
+    private func renderHelp(_ hints: [KeyHint], into grid: inout Grid, area: Rect) {
+        let s = env.strings
+        grid.put(s["help.title"] + " — " + s[top.titleKey], x: 1, y: area.y, style: Style(bold: true), maxWidth: area.width - 2)
+        // Every sentence whole, wrapped under itself; a page longer than the screen scrolls (English
+        // sentences at 80×24 were cut off and could not be read).
+        let page = helpPage(hints, width: area.width)
+        let visible = max(1, area.height - 3)
+        let offset = min(helpOffset, max(0, page.rows.count - visible))
+        let textWidth = max(1, area.width - page.keyWidth - 3)
+        for (i, row) in page.rows.dropFirst(offset).prefix(visible).enumerated() {
+            grid.put(row.keys, x: 2, y: area.y + 2 + i, style: Style(bold: true), maxWidth: page.keyWidth - 1)
+            grid.put(row.text, x: 2 + page.keyWidth, y: area.y + 2 + i, maxWidth: textWidth)
+        }
+        let more = page.rows.count > visible
+        var footer = more ? s["help.scroll"] : s["help.anyKey"]
+        if more { footer += "  " + s.format("help.position", String(offset + 1), String(min(page.rows.count, offset + visible)),
+                                            String(page.rows.count)) }
+        grid.put(footer, x: 1, y: area.maxY - 1, style: Style(dim: true), maxWidth: area.width - 2)
     }
 }
