@@ -45,6 +45,15 @@ import Testing
         #expect(zh["followup.type.notifySupporters"] == "通知赡养人")
     }
 
+    @Test func aDurationIsInHoursUnderTwoDaysAndInDaysFromThere() throws {
+        let zh = try Strings.load(.zhHans, resources: ResourceLocator.sourceCheckout)
+        let en = try Strings.load(.en, resources: ResourceLocator.sourceCheckout)
+        #expect(zh.duration(hours: 30.5) == "30.5 小时")
+        #expect(zh.duration(hours: 47.9) == "47.9 小时")
+        #expect(zh.duration(hours: 48) == "2.0 天")
+        #expect(en.duration(hours: 2211.8) == "92.2 days")
+    }
+
     @Test func formatFillsPlaceholdersInOnePass() {
         let strings = Strings(language: .zhHans, table: [
             "a": "应于{0}前探访，已逾期{1}天", "b": "{1}{0}{1}", "c": "{2}、{x}、{}、{0", "d": "无占位", "e": "{10}{0}",

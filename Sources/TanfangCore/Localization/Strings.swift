@@ -61,6 +61,13 @@ public struct Strings: Sendable {
     }
 
     /// Loads every `*.json` in `<resources>/strings/<language>/`.
+    /// A span of hours as a person reads it: hours under two days, days from there (a median of
+    /// "2211.8 h" said nothing to a reader).
+    public func duration(hours: Double) -> String {
+        hours < 48 ? format("duration.hours", String(format: "%.1f", hours))
+                   : format("duration.days", String(format: "%.1f", hours / 24))
+    }
+
     public static func load(_ language: Language, resources: URL) throws -> Strings {
         let dir = resources.appendingPathComponent("strings").appendingPathComponent(language.rawValue)
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path)

@@ -228,7 +228,7 @@ public struct MonthlyScreen: Screen {
         right.append(.blank)
         right.append(.title(s["monthly.followUps"]))
         let f = report.followUps
-        let median = f.medianHoursToClose.map { s.format("monthly.hours", String(format: "%.1f", $0)) } ?? none
+        let median = f.medianHoursToClose.map { s.duration(hours: $0) } ?? none
         let figures: [(String, String, Style)] = [
             (s["monthly.fu.opened"], String(f.opened), .plain),
             (s["monthly.fu.closed"], String(f.closed), .plain),

@@ -113,7 +113,7 @@ enum MonthlyText {
         out.append("")
         let f = r.followUps
         out.append(s.format("cli.report.followUps", String(f.opened), String(f.closed), String(f.openPastDue),
-                            f.medianHoursToClose.map { s.format("cli.report.hours", String(format: "%.1f", $0)) } ?? "—",
+                            f.medianHoursToClose.map { s.duration(hours: $0) } ?? "—",
                             String(f.cancelled)))
         out.append(s.format("cli.report.notVisited", String(r.notVisited.count)))
         // Who they are, for the visits still to make (the count alone sent supervisors to the workbook).
