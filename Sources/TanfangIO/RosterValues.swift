@@ -456,12 +456,7 @@ public enum RosterValues {
         // Plain digits (most cells) need no cleaning; "0086…" still goes the long way.
         if !raw.isEmpty, raw.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), !raw.hasPrefix("0086") {
             let n = raw.utf8.count
-            let ok: Bool = switch raw.utf8.first! {
-            case UInt8(ascii: "1"): n == 11
-            case UInt8(ascii: "0"): (10...12).contains(n)
-            default: (7...8).contains(n)
-            }
-            return ok ? .success(raw) : .failure(.length(n))
+            return PhoneRule.isPlausible(first: raw.utf8.first!, count: n) ? .success(raw) : .failure(.length(n))
         }
         let t = halfWidth(raw).filter { !$0.isWhitespace && !phoneFillers.contains($0) }
         if t.contains(where: { phoneSeparators.contains($0) }) { return .failure(.multiple) }
@@ -475,12 +470,7 @@ public enum RosterValues {
         else if digits.hasPrefix("0086") { digits = digits.dropFirst(4) }
         guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return .failure(.characters) }
         let n = digits.count
-        let ok: Bool = switch digits.first! {
-        case "1": n == 11
-        case "0": (10...12).contains(n)
-        default: (7...8).contains(n)
-        }
-        return ok ? .success(String(digits)) : .failure(.length(n))
+        return PhoneRule.isPlausible(first: digits.utf8.first!, count: n) ? .success(String(digits)) : .failure(.length(n))
     }
 
     /// A phone as the roster import reads it (mobile, landline, +86), its digits; nil when it is not one.

@@ -549,6 +549,16 @@ struct ElderEditScreenTests {
         #expect(line(h, "Birth date").contains("1940-03-05"))
     }
 
+    @Test("A phone is checked as the roster import checks it: a 10-digit mobile is refused, a landline with its area code taken")
+    func phonesAsTheImportReadsThem() {
+        for bad in ["1391234567", "139123456789", "123", "12345", "139-1234-567a"] {
+            #expect(ElderEditScreen.phoneIssue(bad) != nil, "\(bad)")
+        }
+        for good in ["13912345678", "139 1234 5678", "+86 139 1234 5678", "0999-4292917", "4292917", "09994292917"] {
+            #expect(ElderEditScreen.phoneIssue(good) == nil, "\(good)")
+        }
+    }
+
     @Test("Keymaps have no conflicts; catalogs match")
     func keymapsAndCatalogs() throws {
         #expect(ElderEditScreen.keymap.conflicts.isEmpty)

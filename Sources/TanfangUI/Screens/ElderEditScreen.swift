@@ -414,8 +414,10 @@ public struct ElderEditScreen: Screen {
     static let phoneCharacters = Set("0123456789-+ ")
 
     static func phoneIssue(_ value: String) -> Issue? {
-        let digits = value.filter(\.isNumber).count
-        guard value.allSatisfy({ phoneCharacters.contains($0) }), (7...15).contains(digits) else {
+        var digits = Substring(String(value.filter { $0.isASCII && $0.isNumber }))
+        if value.trimmingCharacters(in: .whitespaces).hasPrefix("+86") { digits = digits.dropFirst(2) }
+        guard value.allSatisfy({ phoneCharacters.contains($0) }), let first = digits.utf8.first,
+              PhoneRule.isPlausible(first: first, count: digits.count) else {
             return Issue(key: "elderEdit.error.phone")
         }
         return nil
