@@ -60,7 +60,15 @@ extension Ledger {
             throw LedgerError.cannotOpen(path: path, detail: "file exists")
         }
         let dir = (path as NSString).deletingLastPathComponent
-        if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        if !dir.isEmpty {
+            do {
+                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            } catch {
+                // Foundation's own words (English, its error domain) reached the admin as they were.
+                throw LedgerError.cannotOpen(path: dir, detail: (error as NSError).localizedFailureReason
+                                             ?? String(describing: type(of: error)))
+            }
+        }
         let partial = path + ".partial"
         Ledger.removeDatabaseFiles(partial)
         try Ledger.createPrivateFileIfMissing(partial)

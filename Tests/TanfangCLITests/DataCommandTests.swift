@@ -736,6 +736,16 @@ import Testing
         #expect(try Self.rosterLines(dir.appendingPathComponent(kept[0]).path).count == before.count + 1)
     }
 
+    @Test func aBackupFolderThatCannotBeMadeIsSaidInTheUsersWords() throws {
+        // Given a ledger whose backups/ cannot be made (a file of that name is in the way)
+        let (dir, db) = try Self.demoCopy()
+        try Data("x".utf8).write(to: dir.appendingPathComponent("backups"))
+        // When it is backed up to the default place / Then the message names the folder, in Chinese
+        let r = try CLI.run(["backup", "--db", db])
+        #expect(r.status != 0)
+        #expect(r.err.contains("不能建立文件夹") && r.err.contains("backups") && !r.err.contains("NSCocoaErrorDomain"), "\(r.err)")
+    }
+
     @Test func mergingALedgerTwiceChangesNothing() throws {
         // Given a township copy and a village copy that imported one more person
         let (dir, town) = try Self.demoCopy()

@@ -48,6 +48,9 @@ struct Backup: ParsableCommand {
         }
         do {
             try ledger.backup(to: target)
+        } catch LedgerError.cannotOpen(let folder, _) where folder != target {
+            // The backups/ folder beside the ledger could not be made (a folder this account may not write).
+            throw CLIError(ctx.strings.format("data.backup.cannotWrite", target, ctx.strings.format("data.backup.noFolderMade", folder)))
         } catch LedgerError.cannotOpen(_, let detail) {
             // The copy's folder (a read-only share, a full or write-protected USB stick); other
             // ledger errors are put in words by `Tanfang.main`.
@@ -83,7 +86,7 @@ struct Restore: ParsableCommand {
         try CLIError.requireFile(file, strings: s)
         if Ledger.isSameFile(file, options.databasePath()) { throw CLIError(s.format("data.restore.itself", file)) }
         if !Ledger.isWritable(path: options.databasePath()) {
-            throw CLIError(s.format("cli.error.readOnlyLedger", options.databasePath()))
+            throw CLIError(Context.readOnlyMessage(options.databasePath(), strings: s))
         }
         let problems: [String]
         do {

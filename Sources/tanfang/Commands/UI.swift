@@ -60,7 +60,8 @@ struct UI: ParsableCommand {
         if let error = backup?.finish(onWait: {
             StandardError.write(ctx.strings["cli.ui.backupFinishing"] + "\n")
         }) {
-            StandardError.write(ctx.strings["cli.ui.backupFailed"] + " \(error)\n")
+            let reason = (error as? LedgerError).map { ctx.strings.format($0.messageKey, $0.args) } ?? "\(error)"
+            StandardError.write(ctx.strings["cli.ui.backupFailed"] + " " + reason + "\n")
         }
         if case .interrupted(let signal) = result.outcome {
             Glibc.exit(128 + signal)

@@ -19,6 +19,14 @@ struct Context {
         now = WallClock.now()
     }
 
+    /// Why a ledger cannot be written: the file, or its folder when the file is writable (SQLite
+    /// makes its -wal and -shm files beside it; an admin checking the file found nothing wrong).
+    static func readOnlyMessage(_ path: String, strings: Strings) -> String {
+        guard access(path, W_OK) == 0 else { return strings.format("cli.error.readOnlyLedger", path) }
+        let dir = (path as NSString).deletingLastPathComponent
+        return strings.format("cli.error.readOnlyFolder", dir.isEmpty ? "." : dir, (path as NSString).lastPathComponent)
+    }
+
     /// Opens the ledger at `path`; `create` allows a new file.
     func openLedger(path: String, create: Bool = false) throws -> Ledger {
         if !create && !FileManager.default.fileExists(atPath: path) {
@@ -26,7 +34,7 @@ struct Context {
         }
         try refuseNonLedger(path, emptyAllowed: create)
         // Said before SQLite tries (it would fail on the first write, or on the WAL's files).
-        if !Ledger.isWritable(path: path) { throw CLIError(strings.format("cli.error.readOnlyLedger", path)) }
+        if !Ledger.isWritable(path: path) { throw CLIError(Self.readOnlyMessage(path, strings: strings)) }
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         do {
