@@ -72,7 +72,7 @@ extension Ledger {
     }
 
     /// PINs mistyped in a row before a login is paused, and for how long.
-    static let pinAttempts = 5
+    public static let pinAttempts = 5
     static let pinPauseSeconds: TimeInterval = 300
 
     /// The user with that name when `pin` matches, else nil. After `pinAttempts` wrong PINs in a
@@ -83,7 +83,7 @@ extension Ledger {
         let now = clock()
         let key = user.id.uuidString
         // One transaction: two logins tried at once from two terminals each count.
-        let matches = try write { db -> Bool in
+        let (matches, failures) = try write { db -> (Bool, Int) in
             if let row = try Row.fetchOne(db, sql: "SELECT failures, lastAt FROM pinFailure WHERE userId = ?", arguments: [key]),
                (row["failures"] as Int) >= Ledger.pinAttempts {
                 let waited = now.timeIntervalSince1970 - (row["lastAt"] as Double)
@@ -102,9 +102,23 @@ extension Ledger {
                       failures = CASE WHEN failures >= ?3 THEN 1 ELSE failures + 1 END, lastAt = ?2
                     """, arguments: [key, now.timeIntervalSince1970, Ledger.pinAttempts])
             }
-            return matches
+            let failures = try Int.fetchOne(db, sql: "SELECT failures FROM pinFailure WHERE userId = ?", arguments: [key]) ?? 0
+            return (matches, failures)
+        }
+        // The wrong PIN that starts the pause says so (it said "try again", and the next try was refused).
+        if !matches, failures >= Ledger.pinAttempts {
+            throw LedgerError.pinLocked(minutes: Int((Ledger.pinPauseSeconds / 60).rounded(.up)))
         }
         return matches ? user : nil
+    }
+
+    /// How many wrong PINs in a row the login `userName` has left before it is paused.
+    public func pinAttemptsLeft(userName: String) throws -> Int {
+        guard let user = try self.user(named: userName) else { return Ledger.pinAttempts }
+        let failures = try read { db in
+            try Int.fetchOne(db, sql: "SELECT failures FROM pinFailure WHERE userId = ?", arguments: [user.id.uuidString])
+        } ?? 0
+        return max(0, Ledger.pinAttempts - failures)
     }
 
     /// Audit rows never hold the PIN hash.

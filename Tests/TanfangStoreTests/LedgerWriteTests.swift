@@ -513,9 +513,13 @@ struct LedgerWriteTests {
         let place = Place(code: "650102", name: "天山区", level: .county, parentID: nil)
         try ledger.savePlace(place)
         let user = try ledger.saveUser(User(name: "督导", role: .supervisor, areaID: place.id, pinHash: ""), pin: "2468")
-        // When the PIN is mistyped five times, each is only refused
-        for _ in 0..<5 { #expect(try ledger.verifyPIN(userName: "督导", pin: "0000") == nil) }
-        // Then the sixth try is paused, the right PIN too, with the minutes left
+        // When the PIN is mistyped four times, each is refused, counting down; the fifth pauses the login
+        for left in [4, 3, 2, 1] {
+            #expect(try ledger.verifyPIN(userName: "督导", pin: "0000") == nil)
+            #expect(try ledger.pinAttemptsLeft(userName: "督导") == left)
+        }
+        #expect(throws: LedgerError.pinLocked(minutes: 5)) { try ledger.verifyPIN(userName: "督导", pin: "0000") }
+        // Then the next try is paused, the right PIN too, with the minutes left
         #expect(throws: LedgerError.pinLocked(minutes: 5)) { try ledger.verifyPIN(userName: "督导", pin: "2468") }
         clock.now += 170
         #expect(throws: LedgerError.pinLocked(minutes: 3)) { try ledger.verifyPIN(userName: "督导", pin: "2468") }
@@ -524,8 +528,9 @@ struct LedgerWriteTests {
         #expect(try ledger.verifyPIN(userName: "督导", pin: "2468")?.id == user.id)
         for _ in 0..<4 { #expect(try ledger.verifyPIN(userName: "督导", pin: "0000") == nil) }
         #expect(try ledger.verifyPIN(userName: "督导", pin: "2468")?.id == user.id)
+        #expect(try ledger.pinAttemptsLeft(userName: "督导") == 5)
         // And a PIN set anew by an administrator ends a pause
-        for _ in 0..<5 { _ = try ledger.verifyPIN(userName: "督导", pin: "0000") }
+        for _ in 0..<5 { _ = try? ledger.verifyPIN(userName: "督导", pin: "0000") }
         try ledger.saveUser(user, pin: "1357")
         #expect(try ledger.verifyPIN(userName: "督导", pin: "1357")?.id == user.id)
     }

@@ -203,8 +203,8 @@ private struct ProbeScreen: Screen {
     @Test func responsesGoToTheTopScreen() {
         var app = Self.make(first: .roster)
         _ = app.update(.resize(width: 80, height: 24))
-        _ = app.receive(.loginFailed)
-        #expect((app.top as! ProbeScreen).received == [.loginFailed])
+        _ = app.receive(.loginFailed(attemptsLeft: 4))
+        #expect((app.top as! ProbeScreen).received == [.loginFailed(attemptsLeft: 4)])
     }
 
     @Test func aLatinLabelAfterALatinKeyIsSpacedInTheKeyBar() {

@@ -90,16 +90,19 @@ struct LoginScreenTests {
         h.type("0000")
         h.send(.enter)
         #expect(h.commands.last == .request(.login(userID: RosterFixture.clerk.id, pin: "0000")))
-        h.deliver(.loginFailed)
-        #expect(h.commands.last == .status(key: "login.failed", args: [], tone: .error))
+        h.deliver(.loginFailed(attemptsLeft: 4))
         #expect(h.screen.pin.isEmpty)
-        #expect(h.screenText().contains("PIN 码不正确"))
+        // Said once, above the list, not again on the status line
+        #expect(h.screenText().components(separatedBy: "PIN 码不正确").count == 2)
+        #expect(!h.commands.contains { if case .status = $0 { true } else { false } })
         #expect(!h.screenText().contains("•"))
         // Retrying sends the new PIN
         h.type("1357")
         h.send(.enter)
         #expect(h.commands.last == .request(.login(userID: RosterFixture.clerk.id, pin: "1357")))
-        h.deliver(.loginFailed)
+        // The last tries are counted
+        h.deliver(.loginFailed(attemptsLeft: 2))
+        #expect(h.screenText().contains("再错 2 次"))
         // An empty PIN is not sent
         let before = h.requests.count
         h.send(.enter)

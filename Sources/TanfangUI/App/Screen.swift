@@ -134,7 +134,8 @@ public enum ExportFormat: String, Hashable, Sendable, CaseIterable {
 public enum DataResponse: Hashable, Sendable {
     case users([User])
     case loggedIn(User, AccessScope)
-    case loginFailed
+    /// A wrong PIN; `attemptsLeft` wrong ones more pause the login.
+    case loginFailed(attemptsLeft: Int)
     case roster(RosterPage)
     case elderFile(ElderFile?)
     case elderSaved(Elder)

@@ -169,11 +169,12 @@ public struct LoginScreen: Screen {
             waiting = false
             pin = TextFieldState(maxLength: Self.pinMaxLength)
             return [.setUser(user, scope), .replace(.roster)]
-        case .loginFailed:
+        case .loginFailed(let left):
             waiting = false
             pin = TextFieldState(maxLength: Self.pinMaxLength)
-            message = (key: "login.failed", args: [])
-            return [.status(key: "login.failed", args: [], tone: .error)]
+            // Said once, above the list (the status line said it a second time); the last tries are counted.
+            message = left <= 2 ? (key: "login.failedLeft", args: [String(left)]) : (key: "login.failed", args: [])
+            return []
         case .failed(let text):
             waiting = false
             pin = TextFieldState(maxLength: Self.pinMaxLength)

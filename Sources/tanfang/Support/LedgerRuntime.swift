@@ -65,8 +65,10 @@ final class LedgerRuntime {
         case .users:
             return .users(try ledger.users())
         case .login(let userID, let pin):
-            guard let candidate = try ledger.users().first(where: { $0.id == userID }),
-                  let user = try ledger.verifyPIN(userName: candidate.name, pin: pin) else { return .loginFailed }
+            guard let candidate = try ledger.users().first(where: { $0.id == userID }) else { return .loginFailed(attemptsLeft: Ledger.pinAttempts) }
+            guard let user = try ledger.verifyPIN(userName: candidate.name, pin: pin) else {
+                return .loginFailed(attemptsLeft: try ledger.pinAttemptsLeft(userName: candidate.name))
+            }
             self.user = user
             scope = try ledger.scope(for: user)
             return .loggedIn(user, scope)
