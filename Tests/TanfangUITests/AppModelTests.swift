@@ -181,11 +181,23 @@ private struct ProbeScreen: Screen {
         // When a key comes / Then the screens see the time of the key
         _ = app.update(.key(.down))
         #expect(app.env.now == later)
-        // And a clock past midnight leaves the day (the summaries' day) and the time as they were
+        // And past midnight the first key starts the new day: the due states are brought to it before
+        // the key's own requests, the screens see its date and time, and the status line says so
         let tomorrow = LocalDateTime(date: Self.today.adding(days: 1), hour: 0, minute: 5)!
-        var night = AppModel(env: Self.env, first: .roster, clock: { tomorrow }) { _, _ in ProbeScreen(name: "roster") }
-        _ = night.update(.key(.down))
-        #expect(night.env.now == Self.env.now && night.env.today == Self.today)
+        var night = AppModel(env: Self.env, first: .roster, clock: { tomorrow }) { _, _ in
+            ProbeScreen(name: "roster", onKey: [.down: [.request(.users)]])
+        }
+        _ = night.update(.resize(width: 80, height: 24))
+        #expect(night.update(.key(.down)) == [.newDay(tomorrow.date), .users])
+        #expect(night.env.now == tomorrow && night.env.today == tomorrow.date)
+        #expect(night.status?.text.contains(tomorrow.date.description) == true)
+        // (once: the next key that day is an ordinary key)
+        #expect(night.update(.key(.down)) == [.users])
+        // And a clock turned back leaves the day and the time as they were
+        let yesterday = LocalDateTime(date: Self.today.adding(days: -1), hour: 23, minute: 55)!
+        var back = AppModel(env: Self.env, first: .roster, clock: { yesterday }) { _, _ in ProbeScreen(name: "roster") }
+        _ = back.update(.key(.down))
+        #expect(back.env.now == Self.env.now && back.env.today == Self.today)
     }
 
     @Test func ctrlQPerformsWhatTheScreensSaveOnTheWayOut() {

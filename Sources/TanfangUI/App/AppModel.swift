@@ -59,8 +59,26 @@ public struct AppModel: Program {
         case .tick:
             return []
         case .key(let key):
-            // The day stays the one the summaries were refreshed for; the time moves on.
-            if let clock { let t = clock(); if t.date == env.today { env.now = t } }
+            // Past midnight with the workstation open (village computers stay logged in overnight), the
+            // first key starts the new day: its dates, and the due states brought to it first. A visit
+            // typed in the morning was dated the evening before, and the roster and F4 disagreed.
+            if let clock {
+                let t = clock()
+                if t.date == env.today {
+                    env.now = t
+                } else if t.date > env.today {
+                    env.today = t.date
+                    env.now = t
+                    let requests = handleKey(key)
+                    if status == nil { status = (env.strings.format("app.newDay", t.date.description), .info) }
+                    return [.newDay(t.date)] + requests
+                }
+            }
+            return handleKey(key)
+        }
+    }
+
+    private mutating func handleKey(_ key: Key) -> [DataRequest] {
             if showingHelp {
                 // A help page longer than the screen scrolls; any other key closes it.
                 let page = helpPage(top.keyHints(env: env), width: env.areaWidth)
@@ -132,7 +150,6 @@ public struct AppModel: Program {
                 stack.append(screen)
                 return apply(commands)
             }
-        }
     }
 
     public mutating func receive(_ response: DataResponse) -> [DataRequest] {

@@ -94,6 +94,8 @@ public struct AppEnvironment: Sendable {
 /// Everything a screen can ask of the ledger. The runner in the executable performs each one
 /// against `Ledger` and answers with a `DataResponse`, errors included.
 public enum DataRequest: Hashable, Sendable {
+    /// The clock passed midnight: bring the derived due states to `day` (`Ledger.refreshSummaries`).
+    case newDay(LocalDate)
     case users
     case login(userID: UUID, pin: String)
     case roster(RosterQuery)

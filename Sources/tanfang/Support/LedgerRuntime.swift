@@ -62,6 +62,9 @@ final class LedgerRuntime {
 
     private func run(_ request: DataRequest) throws -> DataResponse? {
         switch request {
+        case .newDay(let day):
+            try ledger.refreshSummaries(today: day)
+            return nil
         case .users:
             return .users(try ledger.users())
         case .login(let userID, let pin):
