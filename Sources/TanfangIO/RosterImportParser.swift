@@ -93,7 +93,7 @@ public struct RosterImportParser: Sendable {
                                               messageKey: "import.note.columnDerived", args: [letter]))
                 } else if !header.isEmpty || hasData {
                     issues.append(ImportIssue(line: headerLine, column: header, value: "",
-                                              messageKey: "import.note.columnIgnored", args: [letter]))
+                                              messageKey: "import.note.columnIgnored", args: [String(j + 1), letter, header]))
                 }
                 continue
             }
@@ -125,9 +125,18 @@ public struct RosterImportParser: Sendable {
         // that spans rows (a repeated ID number) and the collection of rows and issues.
         let parsed = Parallel.map(dataRows) { line, cells -> ParsedRow? in
             let row = RowContext(line: line, cells: cells, slots: slots, headers: headerOf)
+            // Cells past the header's last column belong to no field: a row shifted by a stray comma,
+            // or a note written beside the table. Refused, naming them, rather than dropped unseen.
+            let extra = cells.count > headers.count
+                ? cells[headers.count...].map { RosterValues.trimmed($0) }.filter { !$0.isEmpty } : []
             // Rows with nothing in the recognised columns (e.g. only a pre-filled 序号) are blank.
-            guard row.values.contains(where: { $0 != nil }) else { return nil }
+            guard row.values.contains(where: { $0 != nil }) || !extra.isEmpty else { return nil }
             var out = ParsedRow(row: row)
+            if !extra.isEmpty {
+                out.issues.append(ImportIssue(line: line, column: "", value: extra.joined(separator: "、"),
+                                              messageKey: "import.error.cellsPastHeader",
+                                              args: [String(headers.count), extra.joined(separator: "、")]))
+            }
             // A total or signature line under the table (合计：4人, 制表人：王丽娟): no one to add. With
             // --village (which a missing village asked for) it was added as an elder named 合计:4人.
             if row.raw(.idNumber) == nil, let name = row.raw(.name), Self.isFooter(name) {

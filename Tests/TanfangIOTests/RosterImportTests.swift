@@ -70,7 +70,7 @@ import Testing
         #expect(result.headerLine == 2)
         #expect(result.headerMapping.map(\.field) == [.name, .gender, .idNumber, .birthDate, .phone, .village, .categories, .note])
         #expect(result.headerMapping.map(\.header)[5] == "村（社区）")
-        #expect(result.issues.contains(ImportIssue(line: 2, column: "序号", value: "", messageKey: "import.note.columnIgnored", args: ["A"])))
+        #expect(result.issues.contains(ImportIssue(line: 2, column: "序号", value: "", messageKey: "import.note.columnIgnored", args: ["1", "A", "序号"])))
 
         // And the full-width ID and the spaced phone are normalized; birth date comes from the ID
         let wang = try #require(result.rows.first { $0.line == 3 })
@@ -247,8 +247,21 @@ import Testing
         #expect(result.rows.first?.phone == "13912345678")
         #expect(result.issues.map(\.messageKey) == ["import.note.duplicateColumn", "import.note.columnIgnored", "import.note.columnIgnored"])
         #expect(result.issues[0].args == ["C", "电话"])
-        #expect(result.issues[2].args == ["E"])
+        #expect(result.issues[2].args == ["5", "E", ""])
         #expect(result.invalidLines.isEmpty)
+    }
+
+    @Test func cellsPastTheHeaderRefuseTheRowNamingThem() {
+        // Given a row with one cell more than the header (a stray comma), one with an empty one more
+        // (a trailing comma), and a row with only a cell past the header
+        let result = parse([["姓名", "电话"], ["王秀英", "13912345678", "多余"], ["李建国", "13800001111", " "],
+                            ["", "", "核实过"]])
+        // Then the first and the last are refused, each naming what is past the header; the second is read
+        #expect(result.rows.map(\.name) == ["李建国"])
+        #expect(result.invalidLines == [2, 4])
+        let issue = result.issues.first { $0.line == 2 }
+        #expect(issue?.messageKey == "import.error.cellsPastHeader" && issue?.args == ["2", "多余"])
+        #expect(result.issues.first { $0.line == 4 }?.args == ["2", "核实过"])
     }
 
     // MARK: - Normalizations
