@@ -274,7 +274,7 @@ extension Ledger {
         // Emergencies are few: each is checked in full below. An overdue one is due before now.
         let statement = try db.makeStatement(sql: """
             SELECT kind = 'emergencyNotClosed', elderId, villageId, visitorId, elderName, elderOrder, followUpOrder,
-              \(typeIndex), since, type
+              \(typeIndex), since, type, ownerId
             FROM redFlag WHERE kind = 'emergencyNotClosed' OR (kind = 'followUpOverdue' AND since < ?)
             """)
         statement.arguments = [StoreCoding.text(now)]
@@ -288,6 +288,7 @@ extension Ledger {
             var since: LocalDateTime
             /// The follow-up type's index in `typeKeys`; -1 for an emergency.
             var type: Int
+            var owner: UUID?
         }
         var entries: [Entry] = []
         entries.reserveCapacity(1 << 15)
@@ -334,7 +335,8 @@ extension Ledger {
             order.append((rank << 32 | UInt64(truncatingIfNeeded: Int(Int32.max) - severity),
                           UInt64(truncatingIfNeeded: elderOrder) << 32 | UInt64(truncatingIfNeeded: s.int(6)),
                           entries.count))
-            entries.append(Entry(elderID: elderID, villageID: village, since: since, type: type))
+            entries.append(Entry(elderID: elderID, villageID: village, since: since, type: type,
+                                 owner: s.isNull(10) ? nil : try s.uuid(10, "redFlag.ownerId")))
         }
         order.sort { a, b in a.first != b.first ? a.first < b.first : a.second < b.second }
         let overdueKey = RedFlagKind.followUpOverdue.reasonKey, emergencyKey = RedFlagKind.emergencyNotClosed.reasonKey
@@ -344,12 +346,12 @@ extension Ledger {
             if e.type < 0 {
                 flags.append(RedFlag(kind: .emergencyNotClosed, elderID: e.elderID, villageID: e.villageID,
                                      reasonKey: emergencyKey, reasonArgs: [StoreCoding.text(e.since), String(severity)],
-                                     severity: severity))
+                                     severity: severity, ownerID: e.owner))
             } else {
                 flags.append(RedFlag(kind: .followUpOverdue, elderID: e.elderID, villageID: e.villageID,
                                      reasonKey: overdueKey,
                                      reasonArgs: [typeKeys[e.type], String(severity), StoreCoding.text(e.since.date)],
-                                     severity: severity))
+                                     severity: severity, ownerID: e.owner))
             }
         }
     }

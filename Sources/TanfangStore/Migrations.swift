@@ -121,6 +121,10 @@ enum LedgerMigrations {
         migrator.registerMigration("v17-deceased-follow-ups", foreignKeyChecks: .immediate) { db in
             try cancelFollowUpsOfDeceased(db, at: StoreCoding.timestamp(Date()))
         }
+        // A follow-up's red flag names its owner (a follow-up handed over was flagged with the elder's visitor).
+        migrator.registerMigration("v18-red-flag-owner", foreignKeyChecks: .immediate) { db in
+            try RedFlagTable.addOwner(db)
+        }
         return migrator
     }
 

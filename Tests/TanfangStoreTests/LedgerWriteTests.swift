@@ -176,6 +176,25 @@ struct LedgerWriteTests {
         #expect(try upgraded.ledger.followUps(FollowUpQuery(), now: now).allSatisfy { !dead.contains($0.followUp.elderID.uuidString) })
     }
 
+    @Test("An overdue follow-up handed over is flagged with its owner, the person it was handed to, on both paths")
+    func anOverdueFollowUpsFlagNamesItsOwner() throws {
+        let f = try Fixture()
+        let elder = try f.ledger.saveElder(f.elder("阿依古丽"), by: nil, today: f.today)
+        var visit = f.visit(elder, on: f.today.adding(days: -20), answers: [FieldCode.hasHazard: .yesNo(true)])
+        visit.answers = f.answers([FieldCode.hasHazard: .yesNo(true), FieldCode.hazardDetail: .text("电线老化")])
+        var hazard = try #require(try f.ledger.saveVisit(visit, by: nil, today: f.today).first { $0.type == .hazardRectification })
+        #expect(hazard.ownerID == f.visitor1.id)
+        // When it is handed to the other visitor, and is overdue
+        hazard.ownerID = f.visitor2.id
+        try f.ledger.updateFollowUp(hazard, by: nil, today: f.today)
+        let now = LocalDateTime(date: f.today, hour: 12, minute: 0)!
+        let flags = try f.ledger.redFlags(today: f.today, now: now).filter { $0.kind == .followUpOverdue && $0.elderID == elder.id }
+        // Then its flag names the new owner, as the reference path does
+        #expect(flags.map(\.ownerID) == [f.visitor2.id])
+        #expect(try f.ledger.redFlagsReference(today: f.today, now: now).filter { $0.kind == .followUpOverdue && $0.elderID == elder.id }
+                == flags)
+    }
+
     @Test("A sheet typed late that reports a hazard fixed since does not open it again; a later finding does")
     func aBackDatedSheetDoesNotReopenAFixedHazard() throws {
         let f = try Fixture()

@@ -62,6 +62,8 @@ struct RedFlagTableTests {
             } else {
                 changed.type = .emergency
             }
+            // (handed over, or left without an owner: the row's owner follows)
+            if i % 3 == 0 { changed.ownerID = nil }
             try ledger.updateFollowUp(changed, by: nil, today: today)
         }
         // Then the triggers left what a refill gives
@@ -79,7 +81,8 @@ struct RedFlagTableTests {
         let triggers = ["redFlag_followUp_insert", "redFlag_followUp_update", "redFlag_followUp_delete",
                         "redFlag_elder_update", "redFlag_elder_delete"]
         let upgraded = try UpgradedLedger(seed: 8, today: Self.today, undo: triggers.map { "DROP TRIGGER \($0);" }.joined()
-            + "DROP TABLE redFlag; DELETE FROM grdb_migrations WHERE identifier = 'v3-redflags';", read: Self.rows)
+            + "DROP TABLE redFlag; DELETE FROM grdb_migrations WHERE identifier IN ('v3-redflags', 'v18-red-flag-owner');",
+            read: Self.rows)
         defer { upgraded.remove() }
         let (expected, ledger) = (upgraded.before, upgraded.ledger)
         #expect(!expected.isEmpty)
@@ -87,6 +90,22 @@ struct RedFlagTableTests {
         #expect(try Self.rows(ledger) == expected)
         let now = LocalDateTime(date: Self.today, hour: 9, minute: 30)!
         #expect(try ledger.redFlags(today: Self.today, now: now) == ledger.redFlagsReference(today: Self.today, now: now))
+    }
+
+    @Test func theOwnerMigrationFillsTheOwners() throws {
+        // Given a ledger file written before migration v18-red-flag-owner / When it is opened
+        let upgraded = try UpgradedLedger(seed: 8, today: Self.today, undo: """
+            DROP TRIGGER redFlag_followUp_insert; DROP TRIGGER redFlag_followUp_update; DROP TRIGGER redFlag_elder_update;
+            ALTER TABLE redFlag DROP COLUMN ownerId;
+            DELETE FROM grdb_migrations WHERE identifier = 'v18-red-flag-owner';
+            """, read: Self.rows)
+        defer { upgraded.remove() }
+        // Then every row has its follow-up's owner again, and the list equals the reference
+        #expect(upgraded.before.contains { ($0["ownerId"] as String?) != nil })
+        #expect(try Self.rows(upgraded.ledger) == upgraded.before)
+        let now = LocalDateTime(date: Self.today, hour: 9, minute: 30)!
+        #expect(try upgraded.ledger.redFlags(today: Self.today, now: now)
+                == upgraded.ledger.redFlagsReference(today: Self.today, now: now))
     }
 
     @Test func theListComesWithTheNamesOfItsElders() throws {

@@ -36,9 +36,12 @@ public struct RedFlag: Hashable, Sendable, Codable {
     public var reasonArgs: [String]
     /// For sorting: how many days late, how many copies…; higher is worse.
     public var severity: Int
+    /// A follow-up's flag: who owns the follow-up (handed over, it is not the elder's visitor).
+    public var ownerID: UUID?
 
     public init(kind: RedFlagKind, elderID: UUID?, villageID: UUID?, reasonKey: String,
-                reasonArgs: [String] = [], severity: Int = 0) {
+                reasonArgs: [String] = [], severity: Int = 0, ownerID: UUID? = nil) {
+        self.ownerID = ownerID
         self.kind = kind
         self.elderID = elderID
         self.villageID = villageID

@@ -302,14 +302,17 @@ public struct RedFlagEngine: Sendable {
                 let minutes = MonthlyStatistics.minutes(from: f.openedAt, to: now)
                 let hours = minutes / 60
                 if minutes > rules.emergencyHours * 60 {
-                    flags.append(flag(.emergencyNotClosed, elder, [f.openedAt.description, String(hours)],
-                                      severity: hours))
+                    var raised = flag(.emergencyNotClosed, elder, [f.openedAt.description, String(hours)], severity: hours)
+                    raised.ownerID = f.ownerID
+                    flags.append(raised)
                 }
             } else if f.isOverdue(now: now) {
                 let late = f.due.date.days(to: now.date)
-                flags.append(flag(.followUpOverdue, elder,
+                var raised = flag(.followUpOverdue, elder,
                                   ["followup.type.\(f.type.rawValue)", String(late), f.due.date.description],
-                                  severity: late))
+                                  severity: late)
+                raised.ownerID = f.ownerID
+                flags.append(raised)
             }
         }
     }

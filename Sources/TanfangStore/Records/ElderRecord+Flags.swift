@@ -183,20 +183,57 @@ enum FlagMigration {
 /// import, merge, the demo load). `elderOrder` / `followUpOrder` are the rowids: the order in
 /// which the reference meets elders and their follow-ups, for ties.
 enum RedFlagTable {
-    static let columns = "followUpId, kind, elderId, villageId, visitorId, elderName, elderOrder, followUpOrder, type, since"
+    /// Since v18 the row also holds the follow-up's owner (`ownerId`): an overdue follow-up handed
+    /// over is flagged with whom it was handed to, read without a lookup per flag (37,000 of them
+    /// at county scale: a subquery each added 100 ms to F4).
+    static let columns = "followUpId, kind, elderId, villageId, visitorId, elderName, elderOrder, followUpOrder, type, since, ownerId"
 
     /// The row of follow-up `f` (an alias or NEW) of elder `e`.
     static func values(_ f: String, _ e: String) -> String {
         """
         \(f).id, CASE WHEN \(f).type = 'emergency' THEN 'emergencyNotClosed' ELSE 'followUpOverdue' END,
         \(f).elderId, \(e).villageId, \(e).visitorId, \(e).name, \(e).rowid, \(f).rowid, \(f).type,
-        CASE WHEN \(f).type = 'emergency' THEN \(f).openedAt ELSE \(f).due END
+        CASE WHEN \(f).type = 'emergency' THEN \(f).openedAt ELSE \(f).due END, \(f).ownerId
         """
     }
 
     static let open = "status IN ('open', 'inProgress')"
 
+    /// The triggers over `columns`/`values`, as of v18.
+    static func triggers() -> String {
+        let followUpChanged = ["id", "elderId", "type", "openedAt", "due", "status", "ownerId"]
+            .map { "OLD.\($0) IS NOT NEW.\($0)" }.joined(separator: " OR ")
+        let elderColumns = ["id", "status", "villageId", "visitorId", "name"]
+        let elderChanged = elderColumns.map { "OLD.\($0) IS NOT NEW.\($0)" }.joined(separator: " OR ")
+        return """
+            CREATE TRIGGER redFlag_followUp_insert AFTER INSERT ON followUp WHEN NEW.\(open) BEGIN
+              INSERT OR REPLACE INTO redFlag (\(columns)) SELECT \(values("NEW", "e"))
+              FROM elder e WHERE e.id = NEW.elderId AND e.status <> 'deceased';
+            END;
+            CREATE TRIGGER redFlag_followUp_update AFTER UPDATE ON followUp WHEN \(followUpChanged) BEGIN
+              DELETE FROM redFlag WHERE followUpId = OLD.id;
+              INSERT OR REPLACE INTO redFlag (\(columns)) SELECT \(values("NEW", "e"))
+              FROM elder e WHERE e.id = NEW.elderId AND e.status <> 'deceased' AND NEW.\(open);
+            END;
+            CREATE TRIGGER redFlag_elder_update AFTER UPDATE OF \(elderColumns.joined(separator: ", ")) ON elder
+              WHEN \(elderChanged) BEGIN
+              DELETE FROM redFlag WHERE elderId = OLD.id;
+              INSERT OR REPLACE INTO redFlag (\(columns)) SELECT \(values("f", "NEW"))
+              FROM followUp f WHERE f.elderId = NEW.id AND f.\(open) AND NEW.status <> 'deceased';
+            END;
+            """
+    }
+
+    /// Migration v3: the table and its triggers as they were then (kept as shipped; v18 adds the owner).
     static func migrate(_ db: Database) throws {
+        let columnsV3 = "followUpId, kind, elderId, villageId, visitorId, elderName, elderOrder, followUpOrder, type, since"
+        func valuesV3(_ f: String, _ e: String) -> String {
+            """
+            \(f).id, CASE WHEN \(f).type = 'emergency' THEN 'emergencyNotClosed' ELSE 'followUpOverdue' END,
+            \(f).elderId, \(e).villageId, \(e).visitorId, \(e).name, \(e).rowid, \(f).rowid, \(f).type,
+            CASE WHEN \(f).type = 'emergency' THEN \(f).openedAt ELSE \(f).due END
+            """
+        }
         let followUpChanged = ["id", "elderId", "type", "openedAt", "due", "status"]
             .map { "OLD.\($0) IS NOT NEW.\($0)" }.joined(separator: " OR ")
         let elderColumns = ["id", "status", "villageId", "visitorId", "name"]
@@ -215,12 +252,12 @@ enum RedFlagTable {
               since TEXT NOT NULL);
             CREATE INDEX redFlag_on_elderId ON redFlag(elderId);
             CREATE TRIGGER redFlag_followUp_insert AFTER INSERT ON followUp WHEN NEW.\(open) BEGIN
-              INSERT OR REPLACE INTO redFlag (\(columns)) SELECT \(values("NEW", "e"))
+              INSERT OR REPLACE INTO redFlag (\(columnsV3)) SELECT \(valuesV3("NEW", "e"))
               FROM elder e WHERE e.id = NEW.elderId AND e.status <> 'deceased';
             END;
             CREATE TRIGGER redFlag_followUp_update AFTER UPDATE ON followUp WHEN \(followUpChanged) BEGIN
               DELETE FROM redFlag WHERE followUpId = OLD.id;
-              INSERT OR REPLACE INTO redFlag (\(columns)) SELECT \(values("NEW", "e"))
+              INSERT OR REPLACE INTO redFlag (\(columnsV3)) SELECT \(valuesV3("NEW", "e"))
               FROM elder e WHERE e.id = NEW.elderId AND e.status <> 'deceased' AND NEW.\(open);
             END;
             CREATE TRIGGER redFlag_followUp_delete AFTER DELETE ON followUp BEGIN
@@ -229,13 +266,28 @@ enum RedFlagTable {
             CREATE TRIGGER redFlag_elder_update AFTER UPDATE OF \(elderColumns.joined(separator: ", ")) ON elder
               WHEN \(elderChanged) BEGIN
               DELETE FROM redFlag WHERE elderId = OLD.id;
-              INSERT OR REPLACE INTO redFlag (\(columns)) SELECT \(values("f", "NEW"))
+              INSERT OR REPLACE INTO redFlag (\(columnsV3)) SELECT \(valuesV3("f", "NEW"))
               FROM followUp f WHERE f.elderId = NEW.id AND f.\(open) AND NEW.status <> 'deceased';
             END;
             CREATE TRIGGER redFlag_elder_delete AFTER DELETE ON elder BEGIN
               DELETE FROM redFlag WHERE elderId = OLD.id;
             END;
+            DELETE FROM redFlag;
+            INSERT INTO redFlag (\(columnsV3)) SELECT \(valuesV3("f", "e"))
+            FROM followUp f JOIN elder e ON e.id = f.elderId
+            WHERE f.\(open) AND e.status <> 'deceased'
+            ORDER BY f.rowid;
             """)
+    }
+
+    /// Migration v18: the owner column, its triggers, and the rows filled again.
+    static func addOwner(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE redFlag ADD COLUMN ownerId TEXT;
+            DROP TRIGGER IF EXISTS redFlag_followUp_insert; DROP TRIGGER IF EXISTS redFlag_followUp_update;
+            DROP TRIGGER IF EXISTS redFlag_elder_update;
+            """)
+        try db.execute(sql: triggers())
         try refill(db)
     }
 

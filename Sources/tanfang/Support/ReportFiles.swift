@@ -45,7 +45,8 @@ enum ReportFiles {
             let villageID = f.villageID ?? elder?.villageID
             return RedFlagLine(kind: f.kind, elderID: f.elderID, elder: elder?.name,
                                village: villageID.flatMap { places[$0] },
-                               visitor: elder?.visitorID.flatMap { visitors[$0] },
+                               // A follow-up's flag names its owner, whom it was handed to.
+                               visitor: (f.ownerID ?? elder?.visitorID).flatMap { visitors[$0] },
                                reason: f.reason(strings),
                                severity: f.severity)
         }
