@@ -166,6 +166,9 @@ struct LedgerWriteTests {
         #expect(after.map { [$0["id"], $0["status"], $0["closingAction"], $0["closingAt"]] as [String?] }
                 == upgraded.before.map { [$0["id"], $0["status"], $0["closingAction"], $0["closingAt"]] as [String?] })
         #expect(after.filter { ($0["closingAction"] as String?) == Ledger.deathCancelAction }.allSatisfy { ($0["closingBy"] as String?) == "" })
+        // (the words are the catalogs' stored phrases, read in English by an English reader)
+        let zh = try Strings.load(.zhHans, resources: ResourceLocator.sourceCheckout)
+        #expect(zh.table["stored." + Ledger.deathCancelAction] != nil && zh.table["stored." + Ledger.correctionCancelAction] != nil)
         // And each has its audit row, and none is left in the queue
         let audited = try upgraded.ledger.read { db in
             try Int.fetchOne(db, sql: "SELECT count(*) FROM audit WHERE tableName = 'followUp' AND action = 'close' AND userId IS NULL")

@@ -6,9 +6,11 @@ import TanfangCore
 /// What every screen may read: the catalog, the form, today, who is logged in and what they see.
 /// Screens never read the clock or the database; the runner fills this in.
 public struct AppEnvironment: Sendable {
-    public var strings: Strings
-    public var form: FormDefinition
+    public var strings: Strings { didSet { storedText = StoredText(strings: strings, form: form) } }
+    public var form: FormDefinition { didSet { storedText = StoredText(strings: strings, form: form) } }
     public var validator: FormValidator
+    /// What the ledger wrote itself in Chinese (a follow-up's detail, a death's closing), read in this language.
+    public private(set) var storedText: StoredText
     public var today: LocalDate
     public var now: LocalDateTime
     public var user: User?
@@ -36,6 +38,7 @@ public struct AppEnvironment: Sendable {
                 user: User? = nil, scope: AccessScope = .everything, places: [Place] = [], visitors: [Visitor] = []) {
         self.strings = strings
         self.form = form
+        self.storedText = StoredText(strings: strings, form: form)
         self.validator = FormValidator(form: form)
         self.today = today
         self.now = now

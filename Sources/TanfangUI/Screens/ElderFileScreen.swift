@@ -507,7 +507,7 @@ public struct ElderFileScreen: Screen {
                 let late = ScreenText.lateness(due: f.due, now: env.now, strings: s)
                 lines.append(.row(fColumns, [
                     f.due.description, s["followup.type.\(f.type.rawValue)"],
-                    late ?? s["files.followUpStatus.\(f.status.rawValue)"], f.detail,
+                    late ?? s["files.followUpStatus.\(f.status.rawValue)"], env.storedText(f.detail),
                 ], style: late == nil ? .plain : Style(fg: .red, bold: true),
                    ref: DocRef(list: Focus.followUps.rawValue, index: i)))
             }

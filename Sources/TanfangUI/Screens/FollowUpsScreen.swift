@@ -575,7 +575,7 @@ public struct FollowUpsScreen: Screen {
         let late = f.status.isOpen ? ScreenText.lateness(due: f.due, now: env.now, strings: s) : nil
         return [due, s["followup.type.\(f.type.rawValue)"], row.elderName]
             + (Self.showsVillage(env) ? [row.villageName] : [])
-            + [row.ownerName ?? s["files.none"], s["files.followUpStatus.\(f.status.rawValue)"], late ?? "", f.detail]
+            + [row.ownerName ?? s["files.none"], s["files.followUpStatus.\(f.status.rawValue)"], late ?? "", env.storedText(f.detail)]
     }
 
     public func render(into grid: inout Grid, area: Rect, env: AppEnvironment) -> CursorPosition? {
@@ -683,12 +683,12 @@ public struct FollowUpsScreen: Screen {
         // is wider than the ones above, and a line wrapped for less lost its last character).
         let labelWidth = (lines.map(\.0) + [s["followUps.col.detail"], s["followUps.label.closing"]]).map(\.displayWidth).max() ?? 0
         let valueWidth = max(1, width - labelWidth - 2)
-        let detail = f.detail.isEmpty ? s["files.none"] : f.detail
+        let detail = f.detail.isEmpty ? s["files.none"] : env.storedText(f.detail)
         for (i, part) in TextWrap.lines(detail, width: valueWidth).enumerated() {
             lines.append((i == 0 ? s["followUps.col.detail"] : "", part, .plain))
         }
         if let closing = f.closing {
-            for (i, part) in TextWrap.lines(closing.action, width: valueWidth).enumerated() {
+            for (i, part) in TextWrap.lines(env.storedText(closing.action), width: valueWidth).enumerated() {
                 lines.append((i == 0 ? s["followUps.label.closing"] : "", part, .plain))
             }
             lines.append(("", s.format("followUps.label.closedBy", closing.at.description, closing.by), .plain))

@@ -98,7 +98,7 @@ extension VisitFormScreen {
                 : followUp.status.isOpen ? s.format("visit.saved.due", followUp.due.description) : s["visit.saved.closed"]
             column += grid.put(due, x: column, y: y, maxWidth: max(0, area.maxX - column)) + 2
             if column < area.maxX - 1 {
-                grid.put(followUp.detail, x: column, y: y, maxWidth: area.maxX - 1 - column)
+                grid.put(env.storedText(followUp.detail), x: column, y: y, maxWidth: area.maxX - 1 - column)
             }
             y += 1
         }

@@ -55,6 +55,7 @@ struct Visits: ParsableCommand {
             return
         }
         let s = ctx.strings, form = ctx.rules.form, lang = ctx.strings.language
+        let stored = StoredText(strings: s, form: form)
         let separator = s["files.listSeparator"]
         // Labels padded to the longest shown (English labels run to 60 columns), at least two spaces.
         let labelWidth = min(40, form.fields.map { TextTable.width($0.label(lang)) }.max() ?? 24)
@@ -77,10 +78,10 @@ struct Visits: ParsableCommand {
             for f in file.followUps {
                 print("  " + TextTable.pad(s["followup.type.\(f.type.rawValue)"], typeWidth) + "  "
                       + s.format("cli.visits.due", f.due.description) + "  "
-                      + s["files.followUpStatus.\(f.status.rawValue)"] + "  " + f.detail)
+                      + s["files.followUpStatus.\(f.status.rawValue)"] + "  " + stored(f.detail))
                 // What was done, when and by whom (事后做好处置情况记录), under the follow-up.
                 if let closing = f.closing {
-                    print("    " + s["followUps.label.closing"] + s["cli.colon"] + closing.action + "（"
+                    print("    " + s["followUps.label.closing"] + s["cli.colon"] + stored(closing.action) + "（"
                           + s.format("followUps.label.closedBy", closing.at.description, closing.by) + "）")
                 }
             }
