@@ -26,26 +26,51 @@ import TanfangCore
     static func harness(language: Language = .zhHans, width: Int = 80, height: Int = 24) -> ScreenHarness<MonthlyScreen> {
         var h = ScreenHarness(MonthlyScreen(), env: Fx.env(Fx.supervisor, language: language), width: width, height: height) {
             if case .monthlyReport(let month) = $0 { return .monthlyReport(report(month)) }
+            if case .elderNames = $0 {
+                return .elderNames([Fx.id(100): "王秀英", Fx.id(101): "李桂兰", Fx.id(102): "阿依古丽"],
+                                   villages: [Fx.id(100): Fx.akesu.id, Fx.id(101): Fx.hongqi.id, Fx.id(102): Fx.akesu.id])
+            }
             return nil
         }
         h.start()
         return h
     }
 
+    static func monthRequests(_ h: ScreenHarness<MonthlyScreen>) -> [DataRequest] {
+        h.requests.filter { if case .monthlyReport = $0 { true } else { false } }
+    }
+
     @Test func startRequestsThisMonth() {
-        #expect(Self.harness().requests == [.monthlyReport(Self.november)])
+        // This month's report, then the names of those it found not visited
+        #expect(Self.harness().requests == [.monthlyReport(Self.november), .elderNames([Fx.id(100), Fx.id(101), Fx.id(102)])])
+    }
+
+    @Test func theNotVisitedAreNamedByVillage() {
+        // Given the report at 80×24 scrolled to its end
+        var h = Self.harness()
+        h.send(.end)
+        for _ in 0..<6 { h.send(.pageDown) }
+        var seen = h.lines()
+        h.send(.home)
+        for _ in 0..<8 { h.send(.pageDown); seen += h.lines() }
+        let text = seen.joined(separator: "\n")
+        // Then the list names them, village by village
+        #expect(text.contains("当月未探访名单（3人）"), "\(text)")
+        let names = ["李桂兰", "阿依古丽", "王秀英"].map { name in seen.firstIndex { $0.contains(name) } ?? -1 }
+        #expect(names.allSatisfy { $0 >= 0 })
+        #expect(seen.contains { $0.contains(Fx.akesu.name) && $0.contains("王秀英") })
     }
 
     @Test func arrowsChangeTheMonth() {
         // Given November / When ← / Then October is requested and shown.
         var h = Self.harness()
         h.send(.left)
-        #expect(h.requests.last == .monthlyReport(Self.october))
+        #expect(Self.monthRequests(h).last == .monthlyReport(Self.october))
         #expect(h.lines()[0] == "2026年10月探访统计")
         // When → twice / Then back to November, and no month after the current one.
         h.send(.right, .right)
-        #expect(h.requests.last == .monthlyReport(Self.november))
-        #expect(h.requests.count == 3)
+        #expect(Self.monthRequests(h).last == .monthlyReport(Self.november))
+        #expect(Self.monthRequests(h).count == 3)
         #expect(h.commands.last == .status(key: "monthly.noFuture", args: [], tone: .info))
     }
 
@@ -108,9 +133,10 @@ import TanfangCore
     }
 
     @Test func scrollingShowsTheBreakdownsAt80() {
-        // Given 80×24 / When PageDown / Then categories, methods and follow-ups come into view.
+        // Given 80×24 / When PageDown (and ↑, the not-visited list below them) / Then categories, methods and
+        // follow-ups come into view.
         var h = Self.harness()
-        h.send(.pageDown)
+        h.send(.pageDown, .up)
         let lines = h.lines()
         #expect(lines[0] == "2026年11月探访统计")
         #expect(lines[1].hasPrefix("类别                 已探访 应探访 探访率"))
@@ -122,7 +148,7 @@ import TanfangCore
         #expect(lines[20] == "当月办结                4")
         #expect(lines[21] == "当月撤销                0")
         #expect(lines[22] == "未按期办结              1")
-        #expect(lines[23] == "办结用时中位数  30.5 小时")
+        #expect(lines[23].hasPrefix("办结用时中位数  30.5 小时") && lines[23].hasSuffix("↓"))
         // When PageUp / Then back at the top.
         h.send(.pageUp)
         #expect(h.lines()[1].hasPrefix("全部探访率"))

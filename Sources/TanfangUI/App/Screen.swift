@@ -114,6 +114,8 @@ public enum DataRequest: Hashable, Sendable {
     case closeFollowUp(id: UUID, closing: ClosingRecord, status: FollowUpStatus)
     case redFlags
     case monthlyReport(YearMonth)
+    /// Names and villages of these elders (the month's not-visited list).
+    case elderNames([UUID])
     case saveDraft(key: String, json: String)
     case loadDraft(key: String)
     /// The newest draft whose key is `prefix` or starts with `prefix.`; answered with `.draft`.
@@ -156,6 +158,7 @@ public enum DataResponse: Hashable, Sendable {
     /// The flags, and the special periods in force today in the user's villages (why visits came due early).
     case redFlags([RedFlag], elderNames: [UUID: String], periods: [SpecialPeriod] = [])
     case monthlyReport(MonthlyReport)
+    case elderNames([UUID: String], villages: [UUID: UUID])
     case draftSaved
     case draft(key: String, json: String?)
     /// A file was written; `path` is where, as the user will find it.

@@ -30,6 +30,11 @@ public struct MonthlyScreen: Screen {
     var loading = false
     var error: String?
     var scroll = 0
+    /// Names and villages of the month's elders not visited (at most `namedLimit`), once read.
+    var notVisitedNames: [UUID: String]?
+    var notVisitedVillages: [UUID: UUID] = [:]
+    /// The not-visited list names this many; the rest are counted (the export has them all).
+    static let namedLimit = 300
     /// The export prompt at the bottom of the body, while open.
     var prompt: ExportPrompt?
     /// An export was sent and its answer has not come back: the prompt as it was sent.
@@ -104,6 +109,14 @@ public struct MonthlyScreen: Screen {
             self.report = report
             loading = false
             error = nil
+            notVisitedNames = nil
+            // Who was not visited, by name: the count alone told nobody whom to call.
+            if !report.notVisited.isEmpty {
+                return [.request(.elderNames(Array(report.notVisited.prefix(Self.namedLimit))))]
+            }
+        case .elderNames(let names, let villages):
+            notVisitedNames = names
+            notVisitedVillages = villages
         case .failed(let message):
             loading = false
             error = message
@@ -241,6 +254,22 @@ public struct MonthlyScreen: Screen {
         for figure in figures {
             right.append(.text(DocSegment(ScreenText.pad(figure.0, labelWidth) + "  "),
                                DocSegment(String(repeating: " ", count: valueWidth - figure.1.displayWidth) + figure.1, figure.2)))
+        }
+        // Who was not visited, by name, last: the count alone told nobody whom to call.
+        if !report.notVisited.isEmpty, let names = notVisitedNames {
+            right.append(.blank)
+            right.append(.title(s.format("monthly.notVisitedList", String(report.notVisited.count))))
+            let columns = [TableColumn(s["monthly.col.village"], minWidth: 8, flex: 1, maxWidth: 24),
+                           TableColumn(s["monthly.col.elder"], minWidth: 8, flex: 1, maxWidth: 24)]
+            right.append(.header(columns))
+            let named = report.notVisited.prefix(Self.namedLimit).compactMap { id in
+                names[id].map { (village: env.placeName(notVisitedVillages[id]), name: $0) }
+            }.sorted { ($0.village, $0.name) < ($1.village, $1.name) }
+            for row in named { right.append(.row(columns, [row.village, row.name])) }
+            if report.notVisited.count > named.count {
+                right.append(.text(DocSegment(s.format("monthly.notVisitedMore", String(report.notVisited.count - named.count)),
+                                             Style(dim: true))))
+            }
         }
         return (left, right)
     }

@@ -110,6 +110,9 @@ final class LedgerRuntime {
                              periods: try ledger.specialPeriods().filter { $0.inForce(on: today, within: scope) })
         case .monthlyReport(let month):
             return .monthlyReport(try ledger.monthlyReport(month: month, scope: scope, now: now()))
+        case .elderNames(let ids):
+            let found = try ledger.elderNames(Set(ids))
+            return .elderNames(found.mapValues(\.name), villages: found.mapValues(\.villageID))
         case .saveDraft(let key, let json):
             guard user != nil else { return nil }
             pendingDrafts[key] = json
