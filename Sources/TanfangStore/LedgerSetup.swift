@@ -45,25 +45,35 @@ extension Ledger {
     /// code the ledger has is renamed if the name differs. A code whose parent is neither on the
     /// ledger nor in `entries` is refused, and nothing is written.
     /// `entries`: (line, code text, name); an error's first argument is the row's line.
+    /// Several rows of a places file refused at once (each a `LedgerError` whose first argument is its line).
+    public struct PlaceSetupProblems: Error, Sendable {
+        public var problems: [LedgerError]
+    }
+
     public func setupPlaces(_ entries: [(line: Int, code: String, name: String)], by user: UUID?) throws -> PlaceSetupOutcome {
         var parsed: [(line: Int, code: PlaceCode, name: String)] = []
         var skipped: [Int] = []
         var lineOfCode: [String: Int] = [:]
+        // Every row's problem, not only the first: a file mended one error per run took as many runs.
+        var problems: [LedgerError] = []
         for e in entries {
             if PlaceCode.isAboveCounty(e.code) { skipped.append(e.line); continue }
             guard let code = PlaceCode(e.code) else {
                 // 6.54021E+11: Excel read the code as a number.
                 let key = e.code.uppercased().contains("E+") ? "store.error.placeCodeAsNumber" : "store.error.placeCode"
-                throw LedgerError.invalidField(field: "code", messageKey: key, args: [String(e.line), e.code])
+                problems.append(.invalidField(field: "code", messageKey: key, args: [String(e.line), e.code]))
+                continue
             }
             if let first = lineOfCode[code.digits] {
-                throw LedgerError.invalidField(field: "code", messageKey: "store.error.placeCodeTwice",
-                                               args: [String(e.line), code.digits, String(first)])
+                problems.append(.invalidField(field: "code", messageKey: "store.error.placeCodeTwice",
+                                              args: [String(e.line), code.digits, String(first)]))
+                continue
             }
             lineOfCode[code.digits] = e.line
             let name = e.name.trimmingCharacters(in: .whitespaces)
             guard !name.isEmpty else {
-                throw LedgerError.invalidField(field: "name", messageKey: "store.error.placeName", args: [String(e.line), e.code])
+                problems.append(.invalidField(field: "name", messageKey: "store.error.placeName", args: [String(e.line), e.code]))
+                continue
             }
             parsed.append((e.line, code, name))
         }
@@ -75,6 +85,18 @@ extension Ledger {
             let now = timestamp()
             var byCode: [String: PlaceRecord] = [:]
             for record in try PlaceRecord.fetchAll(db) { byCode[record.code] = byCode[record.code] ?? record }
+            // A parent neither on the ledger nor in the file, said with the rest.
+            let known = Set(byCode.keys).union(parsed.map(\.code.digits))
+            for entry in parsed {
+                if let parent = entry.code.parent, !known.contains(parent.digits) {
+                    problems.append(.invalidField(field: "code", messageKey: "store.error.placeParentMissing",
+                                                  args: [String(entry.line), entry.code.digits, parent.digits]))
+                }
+            }
+            if problems.count == 1 { throw problems[0] }
+            if !problems.isEmpty {
+                throw PlaceSetupProblems(problems: problems.sorted { (Int($0.args.first ?? "") ?? 0) < (Int($1.args.first ?? "") ?? 0) })
+            }
             var outcome = PlaceSetupOutcome()
             outcome.skippedAbove = skipped
             for entry in parsed {

@@ -72,6 +72,15 @@ import Testing
         #expect(r.err.contains("乡镇.csv:3"))
         #expect(r.err.contains("“6540211012”不是区划代码"))
         #expect(try Self.places(db) == before)
+        // Several wrong rows are all named at once, in line order, and nothing is written
+        let three = dir.appendingPathComponent("三处.csv")
+        try Data("代码,名称\n654021101,墩麻扎镇\n6540211012,阿热吾斯塘村\n654021109201,无乡之村\n654021101201,\n".utf8).write(to: three)
+        let all = try CLI.run(["setup", "places", three.path, "--db", db] + Self.admin)
+        #expect(all.status != 0)
+        let lines = all.err.split(separator: "\n").map(String.init)
+        #expect(lines.filter { $0.hasPrefix("三处.csv:") }.map { $0.prefix(8) } == ["三处.csv:3", "三处.csv:4", "三处.csv:5"], "\(all.err)")
+        #expect(all.err.contains("共 3 行有问题"))
+        #expect(try Self.places(db) == before)
         // A village whose township is missing names the township to add.
         let orphan = try CLI.run(["setup", "place", "654021105201", "某村", "--db", db] + Self.admin)
         #expect(orphan.status != 0)

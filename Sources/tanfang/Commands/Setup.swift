@@ -133,9 +133,10 @@ struct Setup: ParsableCommand {
                 outcome = try ledger.setupPlaces(entries.map { (line: $0.0, code: $0.1, name: $0.2) }, by: actor?.id)
             } catch let error as LedgerError {
                 // The store's arguments start with the row's line: named with the file, as imports do.
-                let message = s.format(error.messageKey, error.args)
-                guard let file, let line = error.args.first, Int(line) != nil else { throw CLIError(message) }
-                throw CLIError("\(file):\(line) \(message)")
+                throw CLIError(Setup.placeProblem(error, file: file, strings: s))
+            } catch let several as Ledger.PlaceSetupProblems {
+                throw CLIError((several.problems.map { Setup.placeProblem($0, file: file, strings: s) }
+                                + [s.format("cli.setup.placesRefused", String(several.problems.count))]).joined(separator: "\n"))
             }
         } catch {
             // A first command that fails leaves no empty ledger file behind.
@@ -154,6 +155,13 @@ struct Setup: ParsableCommand {
             print(s.format("cli.setup.placeRenamed", place.code, old, place.name))
         }
         if outcome.unchanged > 0 { print(s.format("cli.setup.placesUnchanged", String(outcome.unchanged))) }
+    }
+
+    /// A refused places row as `file:line message`.
+    static func placeProblem(_ error: LedgerError, file: String?, strings s: Strings) -> String {
+        let message = s.format(error.messageKey, error.args)
+        guard let file, let line = error.args.first, Int(line) != nil else { return message }
+        return "\(file):\(line) \(message)"
     }
 
     /// The user `name` once their PIN checks out; the PIN is asked (without echo) when not given.
