@@ -383,26 +383,29 @@ struct VisitFormScreenTests {
         m.type("2")
         #expect(m.screen.sheet?.method == .phone)
         #expect(m.focus == "health.expression")
-        // Where the next question is answered already, the digit stays, and a second digit replaces it:
-        // 1 then 2 on the method (home, then phone meant) is 2, not 12
+        // Where the next question is answered already, the digit stays, and a second digit is refused as
+        // typed, the first kept: 1 then 2 on the method reads "no option 12", not 12 at Enter nor a silent 2
         var r = try fx.sheet()
         r.advance(to: VisitEntry.methodField)
         r.type("1")
         #expect(r.focus == VisitEntry.methodField)
         r.type("2")
-        #expect(r.screen.sheet?.method == .phone && r.focus == "health.expression")
-        // Likewise before a question answered already (a correction): 2 then 1 is 1
-        r.type("1")
-        #expect(r.focus == "health.mobility")
-        r.type("3")
-        r.send(.backTab)
-        r.send(.backTab)
-        #expect(r.focus == "health.expression")
+        #expect(r.lastStatus?.key == "form.error.unknownOption" && r.lastStatus?.args == ["12"])
+        #expect(r.screen.sheet?.input.text == "1" && r.focus == VisitEntry.methodField)
+        // (Backspace, then the digit meant)
+        r.send(.backspace)
         r.type("2")
-        r.type("1")
-        #expect(r.focus == "health.expression" && r.screen.sheet?.input.text == "1")
-        r.send(.enter)
-        #expect(r.answers["health.expression"] == .choice(1))
+        #expect(r.screen.sheet?.method == .phone && r.focus == "health.expression")
+        // Likewise before an optional question: 1 for 履行 (waits), then 3 meant for the next one is refused,
+        // not taken as 未履行
+        var o = try fx.sheet()
+        o.advance(to: "family.obligations")
+        o.type("1")
+        #expect(o.focus == "family.obligations")
+        o.type("3")
+        #expect(o.screen.sheet?.input.text == "1" && o.lastStatus?.args == ["13"])
+        o.send(.enter)
+        #expect(o.answers["family.obligations"] == .choice(1))
     }
 
     @Test("an unknown option shows an error and keeps the focus")
@@ -421,6 +424,12 @@ struct VisitFormScreenTests {
         h.advance(to: FieldCode.hasHazard)
         h.type("3")
         #expect(h.lastStatus?.key == "form.error.yesNo" && h.screen.sheet?.input.text == "")
+        // And a refused key leaves a value shown as it was (见到本人 showing 1 went blank)
+        var seen = try fx.sheet()
+        seen.advance(to: VisitEntry.seenField)
+        let shown = seen.screen.sheet?.input.text
+        seen.type("3")
+        #expect(seen.lastStatus?.key == "form.error.yesNo" && seen.screen.sheet?.input.text == shown && shown?.isEmpty == false)
         // And a number out of range written with a separator (12 of eight) is said at Enter
         var v = try fx.sheet()
         v.advance(to: "health.illness")

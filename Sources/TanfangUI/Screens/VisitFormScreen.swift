@@ -401,6 +401,23 @@ public struct VisitFormScreen: Screen {
                 return draftCommands(&sheet, env: env, includePending: true)
             }
         }
+        // Refused keys first, while a selected value still shows (a refused key blanked the answer).
+        if case .char(let c) = key, let kind = sheet.choiceKind(env), !VisitSheet.mayTypeInChoice(c, kind) {
+            return [.status(key: kind == .yesNo ? "form.error.yesNo" : "form.error.notAChoice", args: [], tone: .warning)]
+        }
+        if case .char(let c) = key, sheet.isNoOption(c, env) {
+            return [.status(key: sheet.choiceKind(env) == .yesNo ? "form.error.yesNo" : "form.error.unknownOption",
+                            args: sheet.choiceKind(env) == .yesNo ? [] : [VisitEntry.asciiDigits(String(c))], tone: .warning)]
+        }
+        // One choice among at most nine is one digit: a second one typed after it (1 then 3: 13) is no
+        // option, refused as typed with the first kept. Taken whole it was refused only at Enter;
+        // replacing the first silently changed an answer the clerk had typed, meant for the next question.
+        if case .char(let c) = key, VisitEntry.asciiDigits(String(c)).count == 1, !sheet.replaceOnType,
+           let kind = sheet.choiceKind(env), kind == .yesNo || (kind == .single && sheet.optionCount(env) <= 9),
+           !sheet.input.text.isEmpty {
+            return [.status(key: kind == .yesNo ? "form.error.yesNo" : "form.error.unknownOption",
+                            args: kind == .yesNo ? [] : [VisitEntry.asciiDigits(sheet.input.text + String(c))], tone: .warning)]
+        }
         // The shown value is "selected": typing or deleting replaces it, moving keeps it.
         if sheet.replaceOnType {
             switch key {
@@ -412,20 +429,6 @@ public struct VisitFormScreen: Screen {
                 sheet.touched = true
                 return []
             }
-        }
-        if case .char(let c) = key, let kind = sheet.choiceKind(env), !VisitSheet.mayTypeInChoice(c, kind) {
-            return [.status(key: kind == .yesNo ? "form.error.yesNo" : "form.error.notAChoice", args: [], tone: .warning)]
-        }
-        if case .char(let c) = key, sheet.isNoOption(c, env) {
-            return [.status(key: sheet.choiceKind(env) == .yesNo ? "form.error.yesNo" : "form.error.unknownOption",
-                            args: sheet.choiceKind(env) == .yesNo ? [] : [VisitEntry.asciiDigits(String(c))], tone: .warning)]
-        }
-        // One choice among at most nine is one digit: the next digit replaces it. On a question answered
-        // already (the method's 1), 1 then 2 read 12, refused only at Enter.
-        if case .char(let c) = key, VisitEntry.asciiDigits(String(c)).count == 1,
-           let kind = sheet.choiceKind(env), kind == .yesNo || (kind == .single && sheet.optionCount(env) <= 9),
-           !sheet.input.text.isEmpty {
-            sheet.input = TextFieldState()
         }
         if sheet.input.handle(key) {
             sheet.touched = true
