@@ -86,15 +86,15 @@ public struct RosterImportParser: Sendable {
         for (j, header) in headers.enumerated() {
             let letter = Self.columnLetter(j)
             guard let field = field(forHeader: header) else {
-                let hasData = dataRows.contains { !Self.cell($0.1, j).trimmingCharacters(in: .whitespaces).isEmpty }
                 if Self.derivedHeaders.contains(header) {
                     // The export's 风险等级 / 下次应探访 / 上次探访: the ledger works them out itself.
                     issues.append(ImportIssue(line: headerLine, column: header, value: "",
                                               messageKey: "import.note.columnDerived", args: [letter]))
-                } else if !header.isEmpty || hasData {
+                } else if !header.isEmpty {
                     issues.append(ImportIssue(line: headerLine, column: header, value: "",
                                               messageKey: "import.note.columnIgnored", args: [String(j + 1), letter, header]))
                 }
+                // (A column without a header holds what no field reads: its rows are refused below.)
                 continue
             }
             if let first = columns[field] {
@@ -125,17 +125,18 @@ public struct RosterImportParser: Sendable {
         // that spans rows (a repeated ID number) and the collection of rows and issues.
         let parsed = Parallel.map(dataRows) { line, cells -> ParsedRow? in
             let row = RowContext(line: line, cells: cells, slots: slots, headers: headerOf)
-            // Cells past the header's last column belong to no field: a row shifted by a stray comma,
-            // or a note written beside the table. Refused, naming them, rather than dropped unseen.
-            let extra = cells.count > headers.count
-                ? cells[headers.count...].map { RosterValues.trimmed($0) }.filter { !$0.isEmpty } : []
+            // Cells under no header (past the last one, or under an empty one) belong to no field: a row
+            // shifted by a stray comma, or a note written beside the table. Refused, naming them,
+            // rather than dropped unseen.
+            let extra = cells.indices.filter { $0 >= headers.count || headers[$0].isEmpty }
+                .map { RosterValues.trimmed(cells[$0]) }.filter { !$0.isEmpty }
             // Rows with nothing in the recognised columns (e.g. only a pre-filled 序号) are blank.
             guard row.values.contains(where: { $0 != nil }) || !extra.isEmpty else { return nil }
             var out = ParsedRow(row: row)
             if !extra.isEmpty {
                 out.issues.append(ImportIssue(line: line, column: "", value: extra.joined(separator: "、"),
                                               messageKey: "import.error.cellsPastHeader",
-                                              args: [String(headers.count), extra.joined(separator: "、")]))
+                                              args: [String(headers.filter { !$0.isEmpty }.count), extra.joined(separator: "、")]))
             }
             // A total or signature line under the table (合计：4人, 制表人：王丽娟): no one to add. With
             // --village (which a missing village asked for) it was added as an elder named 合计:4人.

@@ -243,12 +243,25 @@ import Testing
     }
 
     @Test func duplicateAndUnknownColumnsAreNoted() {
-        let result = parse([["姓名", "电话", "手机", "爱好", ""], ["王秀英", "13912345678", "13800001111", "下棋", "x"]])
+        let result = parse([["姓名", "电话", "手机", "爱好", ""], ["王秀英", "13912345678", "13800001111", "下棋", ""],
+                            ["李建国", "13900002222", "", "", "x"]])
         #expect(result.rows.first?.phone == "13912345678")
-        #expect(result.issues.map(\.messageKey) == ["import.note.duplicateColumn", "import.note.columnIgnored", "import.note.columnIgnored"])
+        // (the cell under no header refuses its row: what it says is read by no field)
+        #expect(result.issues.map(\.messageKey) == ["import.note.duplicateColumn", "import.note.columnIgnored",
+                                                    "import.error.cellsPastHeader"])
         #expect(result.issues[0].args == ["C", "电话"])
-        #expect(result.issues[2].args == ["5", "E", ""])
-        #expect(result.invalidLines.isEmpty)
+        #expect(result.issues[2].args == ["4", "x"])
+        #expect(result.invalidLines == [3])
+    }
+
+    @Test func aCellUnderAnEmptyHeaderRefusesItsRow() {
+        // Given a CSV read into equal rows: a note with an unquoted comma put its end under an empty header
+        let result = parse([["姓名", "备注", ""], ["王秀英", "腿脚不便", "住在东头"], ["李建国", "独居", ""]])
+        // Then that row is refused naming what would be lost, and the other is read
+        #expect(result.rows.map(\.name) == ["李建国"])
+        let issue = result.issues.first { $0.line == 2 }
+        #expect(issue?.messageKey == "import.error.cellsPastHeader" && issue?.args == ["2", "住在东头"])
+        #expect(!result.issues.contains { $0.messageKey == "import.note.columnIgnored" })
     }
 
     @Test func cellsPastTheHeaderRefuseTheRowNamingThem() {
