@@ -74,6 +74,12 @@ import TanfangCore
         #expect(h.commands.last == .status(key: "monthly.noFuture", args: [], tone: .info))
     }
 
+    @Test func anEnglishHeadingWritesTheMonthWithTwoDigits() {
+        var h = Self.harness(language: .en)
+        h.send(.left, .left)
+        #expect(h.lines()[0] == "Visits in 2026-09")
+    }
+
     @Test func staleAnswerIsIgnored() {
         // Given the user moved to October / When November's answer arrives late / Then it is not shown.
         var h = ScreenHarness(MonthlyScreen(), env: Fx.env(Fx.supervisor))

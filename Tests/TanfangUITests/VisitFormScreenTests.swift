@@ -632,6 +632,30 @@ struct VisitFormScreenTests {
         #expect(h.answers[FieldCode.nextVisit] == .date(fx.today))
     }
 
+    @Test("t on the visit's time is now, and today never keeps a time still to come")
+    func todayIsNow() throws {
+        // Given a sheet whose time was typed for another day (14:30; now is 09:30)
+        var h = try fx.sheet()
+        h.fill("1120 1430")
+        #expect(h.screen.sheet?.at == LocalDateTime("2026-11-20 14:30"))
+        // When t is typed on it / Then the visit is now, not today at 14:30 ("later than now")
+        h.send(.backTab)
+        while h.focus != VisitEntry.atField { h.send(.backTab) }
+        h.send(.ctrl("u"))
+        h.fill("t")
+        #expect(h.screen.sheet?.at == h.env.now)
+        // And today's date typed alone keeps an earlier time, but not a later one
+        h.send(.backTab)
+        while h.focus != VisitEntry.atField { h.send(.backTab) }
+        h.send(.ctrl("u"))
+        h.fill("1120 0815")
+        h.send(.backTab)
+        while h.focus != VisitEntry.atField { h.send(.backTab) }
+        h.send(.ctrl("u"))
+        h.fill("1123")
+        #expect(h.screen.sheet?.at == LocalDateTime(date: fx.today, hour: 8, minute: 15))
+    }
+
     @Test("quitting with Ctrl-Q saves the draft with what is typed in the current field")
     func quitKeepsTheFieldBeingTyped() throws {
         // Given a sheet where 2 is typed into a field but Enter not yet pressed

@@ -140,7 +140,9 @@ public struct MonthlyScreen: Screen {
         guard !area.isEmpty else { return nil }
         let s = env.strings
         let month = self.month ?? env.today.yearMonth
-        var heading = s.format("monthly.heading", String(month.year), String(month.month))
+        // 2026年9月, but 2026-09 (an English reader saw 2026-9).
+        var heading = s.format("monthly.heading", String(month.year),
+                               env.language == .en ? String(format: "%02d", month.month) : String(month.month))
         // A grid worker's figures are her own elders' only: a village row must not read as the village's.
         if env.scope.visitorID != nil { heading += s["monthly.ownElders"] }
         grid.put(heading, x: area.x, y: area.y, style: Style(bold: true), maxWidth: area.width)

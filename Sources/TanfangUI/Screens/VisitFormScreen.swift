@@ -822,7 +822,7 @@ struct VisitSheet: Hashable, Sendable {
         switch focus {
         case VisitEntry.atField:
             guard !text.isEmpty else { return nil }
-            guard let value = VisitEntry.parseDateTime(text, current: at, today: env.today) else {
+            guard let value = VisitEntry.parseDateTime(text, current: at, now: env.now) else {
                 return FieldIssueKey("visit.error.dateTime")
             }
             if value.date > env.today { return FieldIssueKey("form.error.futureDate", [value.date.description]) }

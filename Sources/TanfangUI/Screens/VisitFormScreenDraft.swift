@@ -84,11 +84,18 @@ enum VisitEntry {
     static let headerFields = [atField, visitorsField, methodField, seenField]
 
     /// Parses `t`, `1123` (the nearest 23 November: `LocalDate.nearest`), `20261123`, `2026-11-23` or `-1` (yesterday), optionally
-    /// followed by ` 14:30` or ` 1430`. Without a time the time of `current` is kept.
-    static func parseDateTime(_ text: String, current: LocalDateTime, today: LocalDate) -> LocalDateTime? {
+    /// followed by ` 14:30` or ` 1430`. Without a time the time of `current` is kept, except that
+    /// `t` alone is `now`, and today's date never keeps a time still to come (a sheet opened before
+    /// midnight, or a time typed for another day, gave "later than now" on every `t`).
+    static func parseDateTime(_ text: String, current: LocalDateTime, now: LocalDateTime) -> LocalDateTime? {
+        let today = now.date
         let parts = asciiDigits(text).split(whereSeparator: { $0 == " " || $0 == "\u{3000}" }).map(String.init)
         guard (1...2).contains(parts.count), let date = parseDate(parts[0], today: today) else { return nil }
-        guard parts.count == 2 else { return LocalDateTime(date: date, hour: current.hour, minute: current.minute) }
+        guard parts.count == 2 else {
+            if ["t", "today", "今", "今天"].contains(parts[0].lowercased()) { return now }
+            let kept = LocalDateTime(date: date, hour: current.hour, minute: current.minute)!
+            return date == today && kept > now ? now : kept
+        }
         guard let (hour, minute) = parseTime(parts[1]) else { return nil }
         return LocalDateTime(date: date, hour: hour, minute: minute)
     }
