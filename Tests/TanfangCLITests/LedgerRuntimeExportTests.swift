@@ -105,6 +105,8 @@ import TanfangUI
             return
         }
         let other = try Ledger(path: dir.appendingPathComponent("ledger.sqlite").path, rules: runtime.ledger.rules)
+        // (found busy, drafts are kept back for a while without trying; none here, to see each try)
+        runtime.busyPause = 0
         var answers: [DataResponse?] = []
         try other.holdingWriteLock {
             // When the sheet being typed asks for its draft twice

@@ -103,6 +103,11 @@ struct LoginScreenTests {
         // The last tries are counted
         h.deliver(.loginFailed(attemptsLeft: 2))
         #expect(h.screenText().contains("再错 2 次"))
+        // And the pause that follows replaces the count (both showed, and the count stayed)
+        h.type("1111")
+        h.send(.enter)
+        h.deliver(.failed(message: "PIN 连续输错 5 次"))
+        #expect(!h.screenText().contains("再错"))
         // An empty PIN is not sent
         let before = h.requests.count
         h.send(.enter)

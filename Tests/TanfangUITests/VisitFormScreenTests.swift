@@ -181,9 +181,14 @@ struct VisitFormScreenTests {
             }
         }
         h.start()
-        #expect(h.lines().contains { $0.contains("本村尚无探访人员") })
+        // (whole at 80 columns)
+        #expect(h.lines().contains { $0.contains("尚无探访人员：管理员用 setup visitor 添加") }, "\(h.lines())")
+        // And a digit is refused as typed: there is nobody to choose
+        h.advance(to: VisitEntry.visitorsField)
+        h.type("1")
+        #expect(h.lastStatus?.key == "form.error.unknownOption" && h.screen.sheet?.input.text == "")
         // And with a visitor there is no such note
-        #expect(try !fx.sheet().lines().contains { $0.contains("本村尚无探访人员") })
+        #expect(try !fx.sheet().lines().contains { $0.contains("尚无探访人员") })
     }
 
     @Test("PgDn in the last section goes to its last question before saying the sheet ends")

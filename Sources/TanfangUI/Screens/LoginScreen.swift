@@ -137,6 +137,7 @@ public struct LoginScreen: Screen {
             return [.request(.login(userID: user.id, pin: typed))]
         case .back:
             phase = .list
+            message = nil
             pin = TextFieldState(maxLength: Self.pinMaxLength)
             chosen = nil
             return []
@@ -179,6 +180,8 @@ public struct LoginScreen: Screen {
             waiting = false
             pin = TextFieldState(maxLength: Self.pinMaxLength)
             if users == nil { users = [] }
+            // (the pause, say: the count of tries left above no longer holds)
+            message = nil
             return [.status(key: "status.error", args: [text], tone: .error)]
         default:
             return []

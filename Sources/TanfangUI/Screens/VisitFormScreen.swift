@@ -723,7 +723,8 @@ struct VisitSheet: Hashable, Sendable {
         case .yesNo?: return ![0, 1, 2].contains(d)
         case .single?, .multi?:
             let count = optionCount(env)
-            return count <= 9 && !(1...max(1, count)).contains(d)
+            // (no options at all: a village without visitors, where 1 was shown and refused only at Enter)
+            return count <= 9 && (count == 0 || !(1...count).contains(d))
         default: return false
         }
     }

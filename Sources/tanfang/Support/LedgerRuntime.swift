@@ -25,9 +25,13 @@ final class LedgerRuntime {
     private(set) var pendingDrafts: [String: String] = [:]
     /// How long a draft written while typing waits for another program's write.
     static let draftWait: TimeInterval = 0.2
+    /// After the ledger was found busy, drafts are kept back without trying for this long: a try on
+    /// every field left made each move wait while another program held the ledger.
+    var busyPause: TimeInterval = 3
+    private var busySince: Date?
 
     func perform(_ request: DataRequest) -> DataResponse? {
-        if !pendingDrafts.isEmpty { writePendingDrafts(wait: Self.draftWait) }
+        if !pendingDrafts.isEmpty, !inBusyPause { writePendingDrafts(wait: Self.draftWait) }
         do {
             return try run(request)
         } catch LedgerError.invalidVisit(let issues) {
@@ -43,6 +47,8 @@ final class LedgerRuntime {
 
     private var today: LocalDate { now().date }
 
+    private var inBusyPause: Bool { busySince.map { Date().timeIntervalSince($0) < busyPause } ?? false }
+
     /// Writes the drafts kept back, each waiting at most `wait` (nil: the ledger's busy timeout);
     /// those the ledger is still too busy for stay kept. Any other failure drops the draft: it
     /// would fail the same way again.
@@ -52,8 +58,10 @@ final class LedgerRuntime {
             do {
                 try ledger.saveDraft(userID: user.id, key: key, json: json, waitAtMost: wait)
                 pendingDrafts[key] = nil
+                busySince = nil
             } catch LedgerError.busy {
-                continue
+                busySince = Date()
+                return
             } catch {
                 pendingDrafts[key] = nil
             }
@@ -116,7 +124,7 @@ final class LedgerRuntime {
         case .saveDraft(let key, let json):
             guard user != nil else { return nil }
             pendingDrafts[key] = json
-            writePendingDrafts(wait: Self.draftWait)
+            if !inBusyPause { writePendingDrafts(wait: Self.draftWait) }
             return nil
         case .loadDraft(let key):
             guard let user else { return .draft(key: key, json: nil) }
