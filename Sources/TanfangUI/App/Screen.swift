@@ -158,7 +158,7 @@ public enum DataResponse: Hashable, Sendable {
     /// The flags, and the special periods in force today in the user's villages (why visits came due early).
     case redFlags([RedFlag], elderNames: [UUID: String], periods: [SpecialPeriod] = [])
     case monthlyReport(MonthlyReport)
-    case elderNames([UUID: String], villages: [UUID: UUID])
+    case elderNames([UUID: String], villages: [UUID: UUID], visitors: [UUID: UUID])
     case draftSaved
     case draft(key: String, json: String?)
     /// A file was written; `path` is where, as the user will find it.

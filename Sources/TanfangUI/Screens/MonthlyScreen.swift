@@ -5,7 +5,7 @@ import TanfangCore
 /// the 100% target, the rates by category, visits by method, follow-up figures and how many
 /// elders were not visited. ←/→ change the month.
 public struct MonthlyScreen: Screen {
-    enum Action: Hashable, Sendable { case previousMonth, nextMonth, up, down, pageUp, pageDown, home, export, back }
+    enum Action: Hashable, Sendable { case previousMonth, nextMonth, up, down, pageUp, pageDown, home, end, export, back }
 
     static let keymap = Keymap<Action>([
         KeyBinding([.left], .previousMonth, label: "monthly.key.previousMonth", help: "monthly.help.previousMonth"),
@@ -15,6 +15,7 @@ public struct MonthlyScreen: Screen {
         KeyBinding([.pageUp], .pageUp, label: "key.prevPage", help: "help.page", showsInBar: false),
         KeyBinding([.pageDown], .pageDown, label: "key.nextPage", help: "help.page", showsInBar: false),
         KeyBinding([.home], .home, label: "key.prev", help: "monthly.help.home", showsInBar: false),
+        KeyBinding([.end], .end, label: "key.next", help: "monthly.help.end", showsInBar: false),
         KeyBinding([.char("x")], .export, label: "exportPrompt.key.export", help: "exportPrompt.help.export"),
         KeyBinding([.escape], .back, label: "key.back", help: "help.back"),
     ])
@@ -33,6 +34,7 @@ public struct MonthlyScreen: Screen {
     /// Names and villages of the month's elders not visited (at most `namedLimit`), once read.
     var notVisitedNames: [UUID: String]?
     var notVisitedVillages: [UUID: UUID] = [:]
+    var notVisitedVisitors: [UUID: UUID] = [:]
     /// The not-visited list names this many; the rest are counted (the export has them all).
     static let namedLimit = 300
     /// The export prompt at the bottom of the body, while open.
@@ -78,6 +80,7 @@ public struct MonthlyScreen: Screen {
         case .pageUp: scroll = max(0, scroll - Self.pageLines)
         case .pageDown: scroll = min(scroll + Self.pageLines, maxScroll(env: env))
         case .home: scroll = 0
+        case .end: scroll = maxScroll(env: env)
         case .export:
             prompt = ExportPrompt(baseName: env.strings.format("monthly.export.fileName", current.description))
         case .back: return [.back]
@@ -114,9 +117,10 @@ public struct MonthlyScreen: Screen {
             if !report.notVisited.isEmpty {
                 return [.request(.elderNames(Array(report.notVisited.prefix(Self.namedLimit))))]
             }
-        case .elderNames(let names, let villages):
+        case .elderNames(let names, let villages, let visitors):
             notVisitedNames = names
             notVisitedVillages = villages
+            notVisitedVisitors = visitors
         case .failed(let message):
             loading = false
             error = message
@@ -261,13 +265,19 @@ public struct MonthlyScreen: Screen {
         if !report.notVisited.isEmpty, let names = notVisitedNames {
             right.append(.blank)
             right.append(.title(s.format("monthly.notVisitedList", String(report.notVisited.count))))
-            let columns = [TableColumn(s["monthly.col.village"], minWidth: 8, flex: 1, maxWidth: 24),
-                           TableColumn(s["monthly.col.elder"], minWidth: 8, flex: 1, maxWidth: 24)]
+            // Who to call: the elder's responsible visitor beside her (two of one name are told apart).
+            let columns = [TableColumn(s["monthly.col.village"], minWidth: 8, flex: 1, maxWidth: 20),
+                           TableColumn(s["monthly.col.elder"], minWidth: 8, flex: 1, maxWidth: 20),
+                           TableColumn(s["monthly.col.visitor"], minWidth: 6, flex: 1, maxWidth: 16)]
             right.append(.header(columns))
+            // Villages in the order of the rates above, then names.
+            let villageOrder = Dictionary(report.villages.enumerated().map { ($1.villageID, $0) }, uniquingKeysWith: { a, _ in a })
             let named = report.notVisited.prefix(Self.namedLimit).compactMap { id in
-                names[id].map { (village: env.placeName(notVisitedVillages[id]), name: $0) }
-            }.sorted { ($0.village, $0.name) < ($1.village, $1.name) }
-            for row in named { right.append(.row(columns, [row.village, row.name])) }
+                names[id].map { (order: notVisitedVillages[id].flatMap { villageOrder[$0] } ?? Int.max,
+                                 village: env.placeName(notVisitedVillages[id]), name: $0,
+                                 visitor: notVisitedVisitors[id].map { env.visitorName($0) } ?? "") }
+            }.sorted { ($0.order, $0.name) < ($1.order, $1.name) }
+            for row in named { right.append(.row(columns, [row.village, row.name, row.visitor])) }
             if report.notVisited.count > named.count {
                 right.append(.text(DocSegment(s.format("monthly.notVisitedMore", String(report.notVisited.count - named.count)),
                                              Style(dim: true))))

@@ -120,7 +120,8 @@ final class LedgerRuntime {
             return .monthlyReport(try ledger.monthlyReport(month: month, scope: scope, now: now()))
         case .elderNames(let ids):
             let found = try ledger.elderNames(Set(ids))
-            return .elderNames(found.mapValues(\.name), villages: found.mapValues(\.villageID))
+            return .elderNames(found.mapValues(\.name), villages: found.mapValues(\.villageID),
+                               visitors: found.compactMapValues(\.visitorID))
         case .saveDraft(let key, let json):
             guard user != nil else { return nil }
             pendingDrafts[key] = json
