@@ -114,6 +114,26 @@ struct ElderEditScreenTests {
         #expect(h.screen.focus == .gender)
     }
 
+    @Test("On 性别 a digit chooses once: a second is refused, saying how to change it, not taken over the first")
+    func aChoiceTakesOneDigit() throws {
+        var h = try newForm()
+        h.type("王秀英")
+        h.send(.tab, .tab)
+        #expect(h.screen.focus == .gender)
+        h.type("2")
+        #expect(h.screen.gender == .female)
+        // When a birth date is typed ahead without Enter / Then its digits do not change her to 男
+        h.type("19")
+        #expect(h.screen.gender == .female)
+        #expect(h.commands.last == .status(key: "elderEdit.choiceTaken", args: ["女"], tone: .warning))
+        // And Backspace, then a digit, chooses again; a number past the options is said
+        h.send(.backspace)
+        h.type("9")
+        #expect(h.commands.last == .status(key: "form.error.unknownOption", args: ["9"], tone: .warning))
+        h.type("1")
+        #expect(h.screen.gender == .male)
+    }
+
     @Test("A birth date typed before the ID is kept, and a mismatch is shown")
     func birthDateConflict() throws {
         var h = try newForm()

@@ -96,10 +96,16 @@ public struct ElderEditScreen: Screen {
     /// Birth date and gender filled from the ID number (refilled when the ID changes, until typed over).
     var autoFilled: Set<Field> = []
     var focus = Field.name {
-        didSet { selected = focus.isRetyped && !(texts[focus]?.text.isEmpty ?? true) ? focus : nil }
+        didSet {
+            selected = focus.isRetyped && !(texts[focus]?.text.isEmpty ?? true) ? focus : nil
+            choiceTyped = nil
+        }
     }
     /// The field whose whole value is selected (see `Field.isRetyped`).
     var selected: Field?
+    /// The choice field a digit was typed into since it was entered: a second digit there is refused
+    /// (性别 2, then a birth date typed ahead: its 1 made her 男 and the rest went nowhere).
+    var choiceTyped: Field?
     var dialog: StatusDialog?
     var dirty = false
     /// Keys typed since the draft was last written (every `draftEvery`, and at each field left).
@@ -607,9 +613,16 @@ public struct ElderEditScreen: Screen {
             setChoice(focus, index.map { ($0 + options.count - 1) % options.count } ?? options.count - 1, env: env)
         case .delete, .backspace, .char("0"):
             if focus != .village { setChoice(focus, nil, env: env) }
+            choiceTyped = nil
         case .char(let c):
+            if c.wholeNumberValue != nil, choiceTyped == focus {
+                return [.status(key: "elderEdit.choiceTaken", args: [index.map { options[$0] } ?? ""], tone: .warning)]
+            }
             if let n = c.wholeNumberValue, n >= 1, n <= options.count {
                 setChoice(focus, n - 1, env: env)
+                choiceTyped = focus
+            } else if let n = c.wholeNumberValue, n > options.count {
+                return [.status(key: "form.error.unknownOption", args: [String(n)], tone: .warning)]
             } else {
                 // Jump to the next option containing the typed character (e.g. 女, or a surname).
                 let start = (index ?? -1) + 1
