@@ -193,6 +193,20 @@ private struct ProbeScreen: Screen {
         #expect(night.status?.text.contains(tomorrow.date.description) == true)
         // (once: the next key that day is an ordinary key)
         #expect(night.update(.key(.down)) == [.users])
+        // And a list on screen is read again for the new day (the roster's counts stayed yesterday's)
+        struct DayList: Screen {
+            var titleKey: String { "probe" }
+            var capturesText: Bool { false }
+            func keyHints(env: AppEnvironment) -> [KeyHint] { [] }
+            mutating func start(env: AppEnvironment) -> [ScreenCommand] { [] }
+            mutating func dayChanged(env: AppEnvironment) -> [ScreenCommand] { [.request(.roster(RosterQuery(today: env.today)))] }
+            mutating func handle(_ key: Key, env: AppEnvironment) -> [ScreenCommand] { [] }
+            mutating func receive(_ response: DataResponse, env: AppEnvironment) -> [ScreenCommand] { [] }
+            func render(into grid: inout Grid, area: Rect, env: AppEnvironment) -> CursorPosition? { nil }
+        }
+        var list = AppModel(env: Self.env, first: .roster, clock: { tomorrow }) { _, _ in DayList() }
+        _ = list.update(.resize(width: 80, height: 24))
+        #expect(list.update(.key(.down)) == [.newDay(tomorrow.date), .roster(RosterQuery(today: tomorrow.date))])
         // And a clock turned back leaves the day and the time as they were
         let yesterday = LocalDateTime(date: Self.today.adding(days: -1), hour: 23, minute: 55)!
         var back = AppModel(env: Self.env, first: .roster, clock: { yesterday }) { _, _ in ProbeScreen(name: "roster") }

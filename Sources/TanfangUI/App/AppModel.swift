@@ -69,9 +69,14 @@ public struct AppModel: Program {
                 } else if t.date > env.today {
                     env.today = t.date
                     env.now = t
+                    // A list on screen (the roster's counts, the follow-up queue) is read again for the new day.
+                    var screen = stack.removeLast()
+                    let commands = screen.dayChanged(env: env)
+                    stack.append(screen)
+                    let reload = apply(commands)
                     let requests = handleKey(key)
                     if status == nil { status = (env.strings.format("app.newDay", t.date.description), .info) }
-                    return [.newDay(t.date)] + requests
+                    return [.newDay(t.date)] + reload + requests
                 }
             }
             return handleKey(key)

@@ -253,11 +253,15 @@ public protocol Screen: Sendable {
     /// The message when Ctrl-Q would lose what the screen holds (typed, not saved, and kept in no
     /// draft): Ctrl-Q then asks to be pressed again. nil when nothing would be lost.
     var unsavedOnQuitKey: String? { get }
+    /// The clock passed midnight: a list read for a day (due states, counts) reads itself again,
+    /// keeping where the user is; forms do nothing.
+    mutating func dayChanged(env: AppEnvironment) -> [ScreenCommand]
 }
 
 extension Screen {
     public mutating func willQuit(env: AppEnvironment) -> [ScreenCommand] { [] }
     public var unsavedOnQuitKey: String? { nil }
+    public mutating func dayChanged(env: AppEnvironment) -> [ScreenCommand] { [] }
 }
 
 extension Keymap {

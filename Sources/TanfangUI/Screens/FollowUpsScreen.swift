@@ -149,6 +149,7 @@ public struct FollowUpsScreen: Screen {
     }
 
     public var titleKey: String { "followUps.title" }
+    public mutating func dayChanged(env: AppEnvironment) -> [ScreenCommand] { reload(env: env) }
     public var capturesText: Bool {
         switch mode {
         case .form, .adding: true

@@ -111,6 +111,7 @@ public struct RosterScreen: Screen {
 
     /// Never: the search holds nothing a screen change could lose, so F2–F5 and ? work with text
     /// on the search line too (the usual state after coming back from an elder's file).
+    public mutating func dayChanged(env: AppEnvironment) -> [ScreenCommand] { reload(env: env, keepingRows: true) }
     public var capturesText: Bool { false }
 
     public func keyHints(env: AppEnvironment) -> [KeyHint] {
