@@ -429,6 +429,11 @@ struct VisitFormScreenTests {
         h.advance(to: FieldCode.hasHazard)
         h.type("3")
         #expect(h.lastStatus?.key == "form.error.yesNo" && h.screen.sheet?.input.text == "")
+        // And on a yes/no, a letter that starts no answer (e, s) is refused; y and n are answers
+        var yn = try fx.sheet()
+        yn.advance(to: FieldCode.hasHazard)
+        yn.type("e")
+        #expect(yn.lastStatus?.key == "form.error.yesNo" && yn.screen.sheet?.input.text == "")
         // And a refused key leaves a value shown as it was (见到本人 showing 1 went blank)
         var seen = try fx.sheet()
         seen.advance(to: VisitEntry.seenField)

@@ -405,6 +405,13 @@ public struct VisitFormScreen: Screen {
         if case .char(let c) = key, let kind = sheet.choiceKind(env), !VisitSheet.mayTypeInChoice(c, kind) {
             return [.status(key: kind == .yesNo ? "form.error.yesNo" : "form.error.notAChoice", args: [], tone: .warning)]
         }
+        // On 是/否 only the start of an answer is typed (e or s alone was shown, then refused at Enter).
+        if case .char(let c) = key, sheet.choiceKind(env) == .yesNo, !c.isNumber {
+            let typed = ((sheet.replaceOnType ? "" : sheet.input.text) + String(c)).lowercased()
+            if !["yes", "no", "是", "否"].contains(where: { $0.hasPrefix(typed) }) {
+                return [.status(key: "form.error.yesNo", args: [], tone: .warning)]
+            }
+        }
         if case .char(let c) = key, sheet.isNoOption(c, env) {
             return [.status(key: sheet.choiceKind(env) == .yesNo ? "form.error.yesNo" : "form.error.unknownOption",
                             args: sheet.choiceKind(env) == .yesNo ? [] : [VisitEntry.asciiDigits(String(c))], tone: .warning)]
