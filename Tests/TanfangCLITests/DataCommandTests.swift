@@ -736,6 +736,19 @@ import Testing
         #expect(try Self.rosterLines(dir.appendingPathComponent(kept[0]).path).count == before.count + 1)
     }
 
+    @Test func aCommandLinesWrongPINCountsTheLastTries() throws {
+        // Given a copy of the demo / When 王丽娟's PIN is mistyped on the command line
+        let (_, db) = try Self.demoCopy()
+        func attempt() throws -> String {
+            try CLI.run(["export", "roster", "--db", db, "--unmasked", "--user", "王丽娟", "--pin", "9999"]).err
+        }
+        // Then the first two say only that it is wrong, the next two count down, the fifth says the pause
+        for _ in 0..<2 { #expect(!(try attempt()).contains("再错")) }
+        #expect(try attempt().contains("再错 2 次"))
+        #expect(try attempt().contains("再错 1 次"))
+        #expect(try attempt().contains("暂停"))
+    }
+
     @Test func aBackupFolderThatCannotBeMadeIsSaidInTheUsersWords() throws {
         // Given a ledger whose backups/ cannot be made (a file of that name is in the way)
         let (dir, db) = try Self.demoCopy()

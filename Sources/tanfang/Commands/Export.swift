@@ -54,7 +54,7 @@ struct Export: ParsableCommand {
             var actor: User?
             if let user {
                 guard let pin, let found = try ledger.verifyPIN(userName: user, pin: pin) else {
-                    throw CLIError(s.format("data.error.badLogin", user))
+                    throw Setup.badLogin(user, ledger: ledger, strings: s)
                 }
                 actor = found
                 scope = try ledger.scope(for: found)

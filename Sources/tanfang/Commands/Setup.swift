@@ -170,9 +170,16 @@ struct Setup: ParsableCommand {
             throw CLIError(s.format("cli.setup.adminPINNeeded", name))
         }
         guard let found = try ledger.verifyPIN(userName: name, pin: pin) else {
-            throw CLIError(s.format("data.error.badLogin", name))
+            throw badLogin(name, ledger: ledger, strings: s)
         }
         return found
+    }
+
+    /// A wrong user name or PIN, with the tries left when they are the last two (the screens count
+    /// them; a command line went on saying only "wrong" until the login was paused).
+    static func badLogin(_ name: String, ledger: Ledger, strings s: Strings) -> CLIError {
+        let left = (try? ledger.pinAttemptsLeft(userName: name)) ?? Ledger.pinAttempts
+        return CLIError(left <= 2 ? s.format("data.error.badLoginLeft", name, String(left)) : s.format("data.error.badLogin", name))
     }
 
     /// A place from a code, or from a name only one place has.
