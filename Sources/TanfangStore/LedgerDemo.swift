@@ -348,7 +348,7 @@ struct DemoLoader {
             let key = Key(elder: f.elderID, type: f.type)
             if let j = holder[key], out[j].openedAt <= f.openedAt,
                out[j].status.isOpen || (out[j].closing.map { $0.at > f.openedAt } ?? true) {
-                if !out[j].detail.components(separatedBy: "；").contains(f.detail) {
+                if !out[j].detail.components(separatedBy: "；").contains(where: { $0.hasPrefix(f.detail) }) {
                     out[j].detail = out[j].detail.isEmpty ? f.detail : out[j].detail + "；" + f.detail
                 }
                 joined.insert(i)

@@ -373,9 +373,10 @@ extension Ledger {
                         """, arguments: [visit.elderID.uuidString, f.type.rawValue]) {
                         let before = try open.followUp()
                         // The new finding is added to what the open one holds (a need reported before
-                        // is not dropped by a visit that names another); one already there adds nothing.
+                        // is not dropped by a visit that names another); one already there adds nothing,
+                        // also when words were added to it by hand since (it went in a second time).
                         let parts = before.detail.components(separatedBy: "；")
-                        guard !parts.contains(f.detail), before.openedAt <= visit.at else { return false }
+                        guard !parts.contains(where: { $0.hasPrefix(f.detail) }), before.openedAt <= visit.at else { return false }
                         var after = before
                         after.detail = before.detail.isEmpty ? f.detail : before.detail + "；" + f.detail
                         try rewrite(db, open, from: before, to: after, action: .update, by: user, at: now)

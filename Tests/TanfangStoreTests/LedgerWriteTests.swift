@@ -241,6 +241,12 @@ struct LedgerWriteTests {
         // And a sheet back-dated before the referral leaves its detail alone
         _ = try needs([4], hour: 7, day: -1)
         #expect(try f.ledger.elderFile(id: elder.id)?.followUps.first { $0.type == .referral }?.detail == referrals[0].detail)
+        // And the same finding adds nothing also when words were added to it by hand since (it went in twice)
+        var edited = try #require(try f.ledger.elderFile(id: elder.id)?.followUps.first { $0.type == .referral })
+        edited.detail += "，已联系康复中心"
+        try f.ledger.updateFollowUp(edited, by: nil, today: f.today)
+        #expect(try needs([2, 3], hour: 11).filter { $0.type == .referral }.isEmpty)
+        #expect(try f.ledger.elderFile(id: elder.id)?.followUps.first { $0.type == .referral }?.detail == edited.detail)
         // When the referral is closed, the next unmet need opens a new one
         _ = try f.ledger.closeFollowUp(id: opened.id, closing: ClosingRecord(action: "已转介", at: LocalDateTime(
             date: f.today, hour: 12, minute: 0)!, by: "张网格"), by: nil, today: f.today)
