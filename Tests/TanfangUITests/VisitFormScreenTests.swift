@@ -843,7 +843,7 @@ struct VisitFormScreenTests {
                                 due: LocalDateTime("2026-11-24 10:00")!, detail: "助餐、就医")
         h.deliver(.visitSaved(visit, followUps: [referral]))
         let lines = h.lines()
-        #expect(lines[0].hasPrefix(" 已保存。待办中已有的这一项补充了本次记录的内容："), "\(h.screenText())")
+        #expect(lines[0].hasPrefix(" 已保存。待办中已有的 1 项补充了本次记录的内容："), "\(h.screenText())")
         #expect(lines[2].contains("已有一项，期限 2026-11-24 10:00，已补充  助餐、就医"))
     }
 

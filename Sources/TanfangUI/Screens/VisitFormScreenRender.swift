@@ -79,7 +79,7 @@ extension VisitFormScreen {
         func isUpdate(_ f: FollowUp) -> Bool { f.status.isOpen && savedVisit.map { f.openedAt < $0.at } == true }
         let title = followUps.isEmpty ? s["visit.saved.none"]
             : followUps.allSatisfy({ !$0.status.isOpen }) ? s["visit.saved.closedOnly"]
-            : followUps.allSatisfy({ !$0.status.isOpen || isUpdate($0) }) ? s["visit.saved.updatedOnly"] : s["visit.saved.followUps"]
+            : followUps.allSatisfy({ !$0.status.isOpen || isUpdate($0) }) ? s.format("visit.saved.updatedOnly", String(followUps.count)) : s["visit.saved.followUps"]
         grid.put(title, x: x, y: y, style: Style(fg: .green, bold: true), maxWidth: width)
         y += 1
         // An attempt is kept but owes the visit still: said, so that the unchanged due date is no surprise.
