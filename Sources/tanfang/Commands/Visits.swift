@@ -81,8 +81,8 @@ struct Visits: ParsableCommand {
                       + s["files.followUpStatus.\(f.status.rawValue)"] + "  " + stored(f.detail))
                 // What was done, when and by whom (事后做好处置情况记录), under the follow-up.
                 if let closing = f.closing {
-                    print("    " + s["followUps.label.closing"] + s["cli.colon"] + stored(closing.action) + "（"
-                          + s.format("followUps.label.closedBy", closing.at.description, closing.by) + "）")
+                    print("    " + s["followUps.label.closing"] + s["cli.colon"] + stored(closing.action)
+                          + s.format("cli.visits.closedBy", s.format("followUps.label.closedBy", closing.at.description, closing.by)))
                 }
             }
         }
