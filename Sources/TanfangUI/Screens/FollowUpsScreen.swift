@@ -602,7 +602,7 @@ public struct FollowUpsScreen: Screen {
         let countsWidth = counts.displayWidth
         grid.put(counts, x: area.maxX - countsWidth, y: area.y, style: overdue > 0 ? Style(fg: .red, bold: true) : .plain)
         grid.put(filters.joined(separator: "  "), x: area.x, y: area.y, style: Style(dim: true),
-                 maxWidth: max(0, area.width - countsWidth - 1))
+                 maxWidth: max(0, area.width - countsWidth - 3))
         var body = area.droppingTop(1)
         var cursor: CursorPosition?
         if searching || !search.isEmpty, !body.isEmpty {
