@@ -101,10 +101,9 @@ struct ElderEditScreenTests {
         h.type("王秀英")
         h.send(.tab)
         h.type(RosterFixture.wangID)
-        // When the gender is changed to 男 by its number (Tab passes over what the ID filled; back to it)
+        // When the gender is changed to 男 by its number (the next field, filled from the ID)
         h.send(.tab)
-        #expect(h.screen.focus == .ethnicity)
-        h.send(.backTab, .backTab)
+        #expect(h.screen.focus == .gender)
         h.type("1")
         #expect(line(h, "性别").contains("✗ 与身份证不符（身份证为女）"))
         // Then save is refused with the reason, and nothing is sent
@@ -256,7 +255,13 @@ struct ElderEditScreenTests {
         h.type("王秀英")
         h.send(.tab)
         h.type(String(RosterFixture.wangID.dropLast()) + String(RosterFixture.wangID.last!).lowercased())
-        h.send(.tab)                       // gender and birth date, filled from the ID, are passed over
+        h.send(.tab)                       // gender and birth date, filled from the ID, are in their places
+        #expect(h.screen.focus == .gender)
+        h.type("2")                        // typed again from the paper: the same
+        h.send(.tab)
+        #expect(h.screen.focus == .birthDate)
+        h.type("19400305")                 // selected: typing replaces it, the same day
+        h.send(.tab)
         #expect(h.screen.focus == .ethnicity)
         h.type("维吾尔族")
         h.send(.tab)
@@ -563,7 +568,7 @@ struct ElderEditScreenTests {
         h.type("Wang")
         h.send(.tab)
         h.type(RosterFixture.wangID)
-        h.send(.tab, .backTab, .backTab)
+        h.send(.tab)
         h.type("1")
         #expect(line(h, "Sex").contains("Does not match the ID (Female)"))
         #expect(line(h, "Birth date").contains("1940-03-05"))

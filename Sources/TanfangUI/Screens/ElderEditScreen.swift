@@ -584,12 +584,9 @@ public struct ElderEditScreen: Screen {
         let order = focusOrder
         guard var index = order.firstIndex(of: focus) else { focus = order.first ?? .name; return }
         index = min(max(0, index + delta), order.count - 1)
-        // Forward, the gender and birth date the ID number just gave are passed over (Shift-Tab
-        // goes back to them).
-        while delta > 0, index < order.count - 1, [.gender, .birthDate].contains(order[index]),
-              autoFilled.contains(order[index]) {
-            index += 1
-        }
+        // Every field in its place, also the gender and birth date an ID number filled (shown,
+        // selected: typing them again from the paper replaces them). Passing over them put a
+        // clerk's typed gender into 民族 and the birth date into 电话.
         focus = order[index]
     }
 
