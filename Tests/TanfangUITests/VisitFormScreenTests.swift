@@ -401,6 +401,16 @@ struct VisitFormScreenTests {
         r.send(.backspace)
         r.type("2")
         #expect(r.screen.sheet?.method == .phone && r.focus == "health.expression")
+        // A Backspace right after a digit that moved on takes it back: the digit meant answers that question
+        var b = try fx.sheet()
+        b.advance(to: "health.expression")
+        b.type("3")
+        #expect(b.focus == "health.mobility")
+        b.send(.backspace)
+        #expect(b.focus == "health.expression" && b.screen.sheet?.input.text == "")
+        b.type("2")
+        #expect(b.answers["health.expression"] == .choice(2) && b.focus == "health.mobility")
+        #expect(b.answers["health.mobility"] == nil)
         // Likewise before an optional question: 1 for 履行 (waits), then 3 meant for the next one is refused,
         // not taken as 未履行
         var o = try fx.sheet()

@@ -375,6 +375,18 @@ public struct VisitFormScreen: Screen {
         let justChosen = sheet.autoAdvanced
         sheet.autoAdvanced = false
         if justChosen, key == .enter || key == .tab || key == .down { return [] }
+        // A Backspace right after it takes the digit back: to that question again, emptied for the
+        // digit meant (it did nothing, and the correcting digit answered the next question).
+        if justChosen, key == .backspace || key == .delete, sheet.input.text.isEmpty {
+            let here = sheet.focus
+            var commands = advance(&sheet, by: -1, env: env)
+            if sheet.focus != here {
+                sheet.input = TextFieldState()
+                sheet.replaceOnType = false
+                commands.append(.status(key: "visit.digitTakenBack", args: [], tone: .info))
+            }
+            return commands
+        }
         if let action = Self.keymap.action(for: key) {
             switch action {
             case .next: return advance(&sheet, by: 1, env: env)
