@@ -1052,7 +1052,7 @@ struct VisitFormScreenTests {
         #expect((at.x..<at.x + 5).allSatisfy { method[x: $0, y: at.y].style == Style(underline: true) })
         // And the hint is the single choice's, on a plain line
         let single = method.lines()[23]
-        #expect(single == " 输入选项编号")
+        #expect(single == " 输入选项编号；下一题可不填时再按 Enter")
         #expect((0..<method.width).allSatisfy { method[x: $0, y: 23].style == .plain })
 
         // When the focus moves on, the method's row changes in the marker and the value's cell only
