@@ -434,8 +434,7 @@ public struct VisitFormScreen: Screen {
         if case .char(let c) = key, VisitEntry.asciiDigits(String(c)).count == 1, !sheet.replaceOnType,
            let kind = sheet.choiceKind(env), kind == .yesNo || (kind == .single && sheet.optionCount(env) <= 9),
            !sheet.input.text.isEmpty {
-            return [.status(key: kind == .yesNo ? "form.error.yesNo" : "form.error.unknownOption",
-                            args: kind == .yesNo ? [] : [VisitEntry.asciiDigits(sheet.input.text + String(c))], tone: .warning)]
+            return [.status(key: "visit.oneDigitOnly", args: [sheet.input.text], tone: .warning)]
         }
         // The shown value is "selected": typing or deleting replaces it, moving keeps it.
         if sheet.replaceOnType {
