@@ -115,12 +115,21 @@ struct VisitFormScreenTests {
         var h = try Self.picker(fx)
         let row = RosterRow(elder: fx.elder, summary: fx.file.summary, villageName: "团结村")
         h.deliver(.roster(RosterPage(rows: [row], total: 1)))
+        // (and no row looks chosen)
+        func highlighted() -> Bool {
+            let grid = h.frame().grid
+            guard let y = grid.lines().firstIndex(where: { $0.contains("王秀英") }) else { return false }
+            return (0..<grid.width).contains { grid[x: $0, y: y].style.reverse }
+        }
+        #expect(!highlighted())
         // When Enter comes with nothing typed / Then no file is asked for, and the clerk is told what to do
         h.send(.enter)
         #expect(!h.requests.contains(.elderFile(fx.elder.id)))
         #expect(h.commands.last == .status(key: "visit.picker.typeFirst", args: [], tone: .warning))
-        // But a row chosen with ↓ is taken
-        h.send(.down, .enter)
+        // But a row chosen with ↓ is shown chosen, and taken
+        h.send(.down)
+        #expect(highlighted())
+        h.send(.enter)
         #expect(h.requests.last == .elderFile(fx.elder.id))
     }
 

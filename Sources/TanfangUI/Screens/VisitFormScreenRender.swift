@@ -62,8 +62,12 @@ extension VisitFormScreen {
                                     TableColumn(s["visit.col.id"], minWidth: 18)],
                           rows: rows, columnSpacing: 2, emptyMessage: s["status.noResults"])
         if area.height > 3 {
+            // No row looks chosen before a name is typed or ↓ is used: Enter does not take it then
+            // (a clerk saw the first row highlighted, pressed Enter, and typed the sheet into the search).
+            var shown = selection
+            if search.text.isEmpty && !pickerMoved { shown.selected = nil }
             table.render(into: &grid, area: Rect(x: x, y: area.y + 3, width: area.width - 2, height: area.height - 3),
-                         state: selection)
+                         state: shown)
         }
         return cursor
     }
