@@ -431,7 +431,7 @@ public struct VisitFormScreen: Screen {
         // One choice among at most nine is one digit: a second one typed after it (1 then 3: 13) is no
         // option, refused as typed with the first kept. Taken whole it was refused only at Enter;
         // replacing the first silently changed an answer the clerk had typed, meant for the next question.
-        if case .char(let c) = key, VisitEntry.asciiDigits(String(c)).count == 1, !sheet.replaceOnType,
+        if case .char(let c) = key, VisitEntry.asciiDigits(String(c)).allSatisfy({ $0.isASCII && $0.isNumber }), !sheet.replaceOnType,
            let kind = sheet.choiceKind(env), kind == .yesNo || (kind == .single && sheet.optionCount(env) <= 9),
            !sheet.input.text.isEmpty {
             return [.status(key: "visit.oneDigitOnly", args: [sheet.input.text], tone: .warning)]
