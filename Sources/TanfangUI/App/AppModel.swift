@@ -84,77 +84,77 @@ public struct AppModel: Program {
     }
 
     private mutating func handleKey(_ key: Key) -> [DataRequest] {
-            if showingHelp {
-                // A help page longer than the screen scrolls; any other key closes it.
-                let page = helpPage(top.keyHints(env: env), width: env.areaWidth)
-                let visible = max(1, env.areaHeight - 3)
-                let last = max(0, page.rows.count - visible)
-                if last > 0, [.down, .up, .pageDown, .pageUp, .home, .end].contains(key) {
-                    switch key {
-                    case .down: helpOffset = min(last, helpOffset + 1)
-                    case .up: helpOffset = max(0, helpOffset - 1)
-                    case .pageDown: helpOffset = min(last, helpOffset + visible)
-                    case .pageUp: helpOffset = max(0, helpOffset - visible)
-                    case .home: helpOffset = 0
-                    default: helpOffset = last
-                    }
-                    return []
+        if showingHelp {
+            // A help page longer than the screen scrolls; any other key closes it.
+            let page = helpPage(top.keyHints(env: env), width: env.areaWidth)
+            let visible = max(1, env.areaHeight - 3)
+            let last = max(0, page.rows.count - visible)
+            if last > 0, [.down, .up, .pageDown, .pageUp, .home, .end].contains(key) {
+                switch key {
+                case .down: helpOffset = min(last, helpOffset + 1)
+                case .up: helpOffset = max(0, helpOffset - 1)
+                case .pageDown: helpOffset = min(last, helpOffset + visible)
+                case .pageUp: helpOffset = max(0, helpOffset - visible)
+                case .home: helpOffset = 0
+                default: helpOffset = last
                 }
-                showingHelp = false
-                // Esc, Enter, space or F1 only close it; another key also does what it does (a
-                // digit typed after reading the help went nowhere).
-                if [.escape, .enter, .char(" "), .function(1), .char("?")].contains(key) { return [] }
-            }
-            if key != .ctrl("q"), confirmingUnsavedQuit {
-                confirmingUnsavedQuit = false
-                status = nil
-                // "Any other key goes on typing": that key only takes the question away (an `a`
-                // was typed into the note); Ctrl-S and F10 save, as the question says.
-                if key != .ctrl("s") && key != .function(10) { return [] }
-            }
-            if confirmingQuit {
-                confirmingQuit = false
-                status = nil
-                if key == .escape {
-                    wantsQuit = true
-                    return []
-                }
-            }
-            switch key {
-            case .function(1):
-                showingHelp = true
-                helpOffset = 0
                 return []
-            case .ctrl("q"):
-                if !confirmingUnsavedQuit, let key = stack.lazy.compactMap(\.unsavedOnQuitKey).last {
-                    confirmingUnsavedQuit = true
-                    status = (env.strings[key], .warning)
-                    return []
-                }
+            }
+            showingHelp = false
+            // Esc, Enter, space or F1 only close it; another key also does what it does (a
+            // digit typed after reading the help went nowhere).
+            if [.escape, .enter, .char(" "), .function(1), .char("?")].contains(key) { return [] }
+        }
+        if key != .ctrl("q"), confirmingUnsavedQuit {
+            confirmingUnsavedQuit = false
+            status = nil
+            // "Any other key goes on typing": that key only takes the question away (an `a`
+            // was typed into the note); Ctrl-S and F10 save, as the question says.
+            if key != .ctrl("s") && key != .function(10) { return [] }
+        }
+        if confirmingQuit {
+            confirmingQuit = false
+            status = nil
+            if key == .escape {
                 wantsQuit = true
-                // What the screens still hold (a field typed but not yet committed) is saved first;
-                // only their requests are kept: nothing opens or goes back on the way out.
-                var requests: [DataRequest] = []
-                for i in stack.indices {
-                    var screen = stack[i]
-                    for case .request(let r) in screen.willQuit(env: env) { requests.append(r) }
-                    stack[i] = screen
-                }
-                return requests
-            case .char("?") where !top.capturesText:
-                showingHelp = true
-                helpOffset = 0
                 return []
-            case .function(let n) where (2...5).contains(n) && !top.capturesText && env.user != nil:
-                let target: Destination = [2: .roster, 3: .followUps(elderID: nil), 4: .redFlags, 5: .monthly(nil)][n]!
-                return navigate(resetTo: target)
-            default:
-                status = nil
-                var screen = stack.removeLast()
-                let commands = screen.handle(key, env: env)
-                stack.append(screen)
-                return apply(commands)
             }
+        }
+        switch key {
+        case .function(1):
+            showingHelp = true
+            helpOffset = 0
+            return []
+        case .ctrl("q"):
+            if !confirmingUnsavedQuit, let key = stack.lazy.compactMap(\.unsavedOnQuitKey).last {
+                confirmingUnsavedQuit = true
+                status = (env.strings[key], .warning)
+                return []
+            }
+            wantsQuit = true
+            // What the screens still hold (a field typed but not yet committed) is saved first;
+            // only their requests are kept: nothing opens or goes back on the way out.
+            var requests: [DataRequest] = []
+            for i in stack.indices {
+                var screen = stack[i]
+                for case .request(let r) in screen.willQuit(env: env) { requests.append(r) }
+                stack[i] = screen
+            }
+            return requests
+        case .char("?") where !top.capturesText:
+            showingHelp = true
+            helpOffset = 0
+            return []
+        case .function(let n) where (2...5).contains(n) && !top.capturesText && env.user != nil:
+            let target: Destination = [2: .roster, 3: .followUps(elderID: nil), 4: .redFlags, 5: .monthly(nil)][n]!
+            return navigate(resetTo: target)
+        default:
+            status = nil
+            var screen = stack.removeLast()
+            let commands = screen.handle(key, env: env)
+            stack.append(screen)
+            return apply(commands)
+        }
     }
 
     public mutating func receive(_ response: DataResponse) -> [DataRequest] {
