@@ -21,7 +21,7 @@ final class LedgerRuntime {
     }
 
     /// Drafts the ledger was too busy to take (another program writing), by key: written with a
-    /// later request, or by `flushDrafts` at the end. Typing never waits for a draft.
+    /// later request, or by `writePendingDrafts(wait: nil)` at the end. Typing never waits for a draft.
     private(set) var pendingDrafts: [String: String] = [:]
     /// How long a draft written while typing waits for another program's write.
     static let draftWait: TimeInterval = 0.2
